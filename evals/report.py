@@ -1,0 +1,151 @@
+"""Run summaries: per-scorer means with 95% confidence intervals, thresholds, Markdown."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from evals.scorers import Score
+
+
+class SampleResult(BaseModel):
+    """What one sample produced and how it scored."""
+
+    task: str
+    sample_id: str
+    output: Any
+    scores: list[Score]
+    latency_s: float
+    error: str | None = None
+
+
+class Metric(BaseModel):
+    """Aggregate of one scorer over one task."""
+
+    mean: float
+    ci95: tuple[float, float]
+    pass_rate: float
+    n: int
+    threshold: float | None = None
+    ok: bool = True
+
+
+class TaskSummary(BaseModel):
+    """One task's aggregates."""
+
+    task: str
+    engine: str
+    samples: int
+    errors: int
+    metrics: dict[str, Metric]
+    latency_p50_s: float
+    tokens: dict[str, int] = Field(default_factory=dict)
+
+
+class Summary(BaseModel):
+    """The whole run."""
+
+    engine: str
+    model: str | None
+    git_revision: str | None
+    prompt_hashes: dict[str, str]
+    tasks: list[TaskSummary]
+    failures: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every metric met its threshold."""
+        return not self.failures
+
+
+def mean_ci(values: list[float]) -> tuple[float, tuple[float, float]]:
+    """Mean and a normal-approximation 95% interval (clipped to [0, 1] for rates)."""
+    n = len(values)
+    if n == 0:
+        return 0.0, (0.0, 0.0)
+    mean = sum(values) / n
+    if n == 1:
+        return mean, (mean, mean)
+    variance = sum((v - mean) ** 2 for v in values) / (n - 1)
+    half = 1.96 * math.sqrt(variance / n)
+    return mean, (max(0.0, mean - half), min(1.0, mean + half))
+
+
+def load_thresholds(path: Path | None = None) -> dict[str, dict[str, float]]:
+    """``{task: {metric: minimum mean}}`` from thresholds.toml."""
+    source = path or Path(str(resources.files("evals") / "thresholds.toml"))
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    return {task: {k: float(v) for k, v in metrics.items()} for task, metrics in data.items()}
+
+
+def summarise(
+    task: str, engine: str, results: list[SampleResult], thresholds: dict[str, float]
+) -> TaskSummary:
+    """Aggregate one task's results and check them against its thresholds."""
+    by_metric: dict[str, list[Score]] = {}
+    for result in results:
+        for score in result.scores:
+            by_metric.setdefault(score.name, []).append(score)
+    metrics: dict[str, Metric] = {}
+    for name, scores in sorted(by_metric.items()):
+        mean, ci = mean_ci([s.value for s in scores])
+        threshold = thresholds.get(name)
+        metrics[name] = Metric(
+            mean=round(mean, 4),
+            ci95=(round(ci[0], 4), round(ci[1], 4)),
+            pass_rate=round(sum(s.passed for s in scores) / len(scores), 4),
+            n=len(scores),
+            threshold=threshold,
+            ok=threshold is None or mean >= threshold,
+        )
+    for name, threshold in thresholds.items():
+        if name not in metrics:
+            metrics[name] = Metric(
+                mean=0.0, ci95=(0.0, 0.0), pass_rate=0.0, n=0, threshold=threshold, ok=False
+            )
+    latencies = sorted(r.latency_s for r in results)
+    return TaskSummary(
+        task=task,
+        engine=engine,
+        samples=len(results),
+        errors=sum(r.error is not None for r in results),
+        metrics=metrics,
+        latency_p50_s=round(latencies[len(latencies) // 2], 4) if latencies else 0.0,
+    )
+
+
+def to_markdown(summary: Summary) -> str:
+    """A readable report."""
+    lines = [
+        f"# Eval report ({summary.engine} engine)",
+        "",
+        f"- model: {summary.model or 'n/a'}",
+        f"- git revision: {summary.git_revision or 'unknown'}",
+        f"- prompts: {', '.join(f'{k}={v}' for k, v in summary.prompt_hashes.items()) or 'n/a'}",
+        f"- verdict: {'PASS' if summary.ok else 'FAIL'}",
+        "",
+        "| task | metric | mean | 95% CI | pass rate | n | threshold | ok |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for task in summary.tasks:
+        for name, metric in task.metrics.items():
+            lines.append(
+                f"| {task.task} | {name} | {metric.mean:.3f} | {metric.ci95[0]:.3f}–"
+                f"{metric.ci95[1]:.3f} | {metric.pass_rate:.2f} | {metric.n} | "
+                f"{'' if metric.threshold is None else metric.threshold} | "
+                f"{'yes' if metric.ok else '**no**'} |"
+            )
+    lines += ["", "| task | samples | errors | p50 latency (s) | tokens |", "|---|---|---|---|---|"]
+    for task in summary.tasks:
+        tokens = ", ".join(f"{k}={v}" for k, v in task.tokens.items()) or "0"
+        lines.append(
+            f"| {task.task} | {task.samples} | {task.errors} | {task.latency_p50_s} | {tokens} |"
+        )
+    if summary.failures:
+        lines += ["", "## Under threshold", *[f"- {f}" for f in summary.failures]]
+    return "\n".join(lines) + "\n"

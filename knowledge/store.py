@@ -1,0 +1,378 @@
+"""The guide knowledge base in Chroma: open, index the shipped corpus, ingest files, search."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from knowledge.chunking import Chunk, chunk_markdown
+from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_document
+from knowledge.embeddings import embedding_label, make_embedding_function
+from knowledge.models import IngestReport, Passage, SkippedFile
+
+BUILTIN_PREFIX = "builtin:"
+SCHEMA_VERSION = 1
+ProgressHook = Callable[[str], None]
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be used as configured (message is one line for the user)."""
+
+
+class EmbeddingMismatchError(KnowledgeError):
+    """The collection was built with a different embedding model."""
+
+
+def shipped_guides_dir() -> Path:
+    """The folder of guides shipped inside the package."""
+    return Path(str(resources.files("knowledge") / "guides"))
+
+
+def shipped_guides(folder: Path | None = None) -> list[Path]:
+    """The shipped guide files (or those of ``folder``), sorted."""
+    return sorted((folder or shipped_guides_dir()).glob("*.md"))
+
+
+def corpus_fingerprint(paths: Sequence[Path]) -> str:
+    """A hash of the shipped guides, so a changed corpus is re-indexed on first use."""
+    digest = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def make_chroma_client(chroma_path: Path, chroma_url: str | None) -> Any:
+    """A Chroma HttpClient for ``chroma_url``, else a PersistentClient at ``chroma_path``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        parsed = urlparse(chroma_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise KnowledgeError(
+                f"COACH_CHROMA_URL must be http(s)://host:port, got {chroma_url!r}"
+            )
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise KnowledgeError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+    chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(chroma_path), settings=chroma_settings)
+
+
+@dataclass
+class _Planned:
+    document: Document
+    chunks: list[Chunk]
+
+
+def _metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "section": " > ".join(chunk.section),
+        "source": document.source,
+        "source_key": document.source_key,
+        "fingerprint": document.fingerprint,
+        "position": chunk.position,
+        "topics": ",".join(document.topics),
+        "stage": ",".join(document.stage),
+    }
+    for topic in document.topics:
+        meta[f"topic:{topic}"] = True
+    for stage in document.stage:
+        meta[f"stage:{stage}"] = True
+    return meta
+
+
+def _embedding_text(document: Document, chunk: Chunk) -> str:
+    # Title and section carry the framework's subject into chunks whose text alone does not.
+    heading = " — ".join(dict.fromkeys((document.title, *chunk.section)))
+    return f"{heading}\n{chunk.text}"
+
+
+def iter_files(path: Path) -> Iterator[Path]:
+    """Files under a folder that ingestion understands, in a stable order."""
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            candidate = Path(root) / name
+            if not name.startswith(".") and candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield candidate
+
+
+class KnowledgeBase:
+    """The guide collection: created on first use with the shipped corpus already indexed."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        embeddings: str = "local",
+        collection: str = "guides",
+        embedding_client: Any = None,
+        guides_dir: Path | None = None,
+    ) -> None:
+        self.client = client
+        self.guides_dir = guides_dir or shipped_guides_dir()
+        self.embeddings = embeddings
+        self.collection_name = collection
+        self.embedding_function = make_embedding_function(embeddings, client=embedding_client)
+        self._collection: Any = None
+
+    @classmethod
+    def open(cls, chroma_path: Path, chroma_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
+        """Open the embedded or server-backed knowledge base."""
+        return cls(make_chroma_client(chroma_path, chroma_url), **kwargs)
+
+    # -- collection --------------------------------------------------------------------
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection, checked against the configured embedding model."""
+        if self._collection is None:
+            self._collection = self._open_collection()
+        return self._collection
+
+    def _open_collection(self) -> Any:
+        label = embedding_label(self.embeddings)
+        existing = {
+            c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
+        }
+        if self.collection_name in existing:
+            raw = self.client.get_collection(self.collection_name, embedding_function=None)
+            stored = (raw.metadata or {}).get("embedding_model")
+            if stored and stored != label:
+                raise EmbeddingMismatchError(
+                    f"the guide index was built with embeddings {stored!r} but COACH_EMBEDDINGS "
+                    f"selects {label!r}; run `coach ingest --reindex` to rebuild it"
+                )
+            return self.client.get_collection(
+                self.collection_name, embedding_function=self.embedding_function
+            )
+        return self.client.create_collection(
+            self.collection_name,
+            embedding_function=self.embedding_function,
+            metadata={"embedding_model": label, "schema": SCHEMA_VERSION},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def _set_metadata(self, **values: Any) -> None:
+        metadata = dict(self.collection.metadata or {})
+        metadata.update(values)
+        self.collection.modify(metadata=metadata)
+
+    def ensure_corpus(self) -> IngestReport | None:
+        """Index the shipped guides if this collection has not seen this version of them."""
+        guides = shipped_guides(self.guides_dir)
+        fingerprint = corpus_fingerprint(guides)
+        if (self.collection.metadata or {}).get("corpus_fingerprint") == fingerprint:
+            return None
+        report = self._ingest_documents(
+            [(path, BUILTIN_PREFIX + path.name) for path in guides],
+            stale_prefixes=[BUILTIN_PREFIX],
+        )
+        self._set_metadata(corpus_fingerprint=fingerprint)
+        return report
+
+    # -- ingestion ---------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path], progress: ProgressHook | None = None) -> IngestReport:
+        """Ingest files and folders; a folder's vanished files have their chunks removed."""
+        self.ensure_corpus()
+        targets: list[tuple[Path, str]] = []
+        skipped: list[SkippedFile] = []
+        prefixes: list[str] = []
+        for path in paths:
+            if not path.exists():
+                skipped.append(SkippedFile(path=str(path), reason="no such file or directory"))
+            elif path.is_dir():
+                resolved = path.resolve()
+                prefixes.append(str(resolved) + os.sep)
+                targets.extend((f, str(f.resolve())) for f in iter_files(resolved))
+            else:
+                targets.append((path, str(path.resolve())))
+        report = self._ingest_documents(targets, stale_prefixes=prefixes, progress=progress)
+        report.skipped = skipped + report.skipped
+        return report
+
+    def _plan(self, path: Path, key: str) -> _Planned:
+        document = load_document(path, key)
+        chunks = chunk_markdown(document.body, document.title, key)
+        if not chunks:
+            raise SkipFile("no text to index")
+        return _Planned(document, chunks)
+
+    def _existing_ids(self, where: dict[str, Any]) -> list[str]:
+        found = self.collection.get(where=where, include=[])
+        return list(found["ids"])
+
+    def _ingest_documents(
+        self,
+        targets: Sequence[tuple[Path, str]],
+        *,
+        stale_prefixes: Sequence[str] = (),
+        progress: ProgressHook | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        seen_keys: set[str] = set()
+        for path, key in targets:
+            if progress:
+                progress(str(path))
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            report.files += 1
+            try:
+                planned = self._plan(path, key)
+            except SkipFile as exc:
+                report.skipped.append(SkippedFile(path=str(path), reason=str(exc)))
+                continue
+            self._apply(planned, report)
+        if stale_prefixes:
+            self._remove_vanished(stale_prefixes, seen_keys, report)
+        return report
+
+    def _apply(self, planned: _Planned, report: IngestReport) -> None:
+        document = planned.document
+        old = set(self._existing_ids({"source_key": document.source_key}))
+        new = {chunk.id: chunk for chunk in planned.chunks}
+        to_add = [chunk for cid, chunk in new.items() if cid not in old]
+        to_delete = sorted(old - new.keys())
+        if not to_add and not to_delete:
+            report.unchanged += 1
+            return
+        # Embed before writing: a failure here leaves the old chunks untouched.
+        if to_add:
+            vectors = self.embedding_function([_embedding_text(document, c) for c in to_add])
+            for start in range(0, len(to_add), self._batch_size()):
+                batch = to_add[start : start + self._batch_size()]
+                self.collection.upsert(
+                    ids=[c.id for c in batch],
+                    documents=[c.text for c in batch],
+                    metadatas=[_metadata(document, c) for c in batch],
+                    embeddings=vectors[start : start + len(batch)],
+                )
+        # New chunks are in place before old ones go, so a crash leaves a superset that
+        # the next ingest of the same file converges from.
+        if to_delete:
+            self.collection.delete(ids=to_delete)
+        if old:
+            report.updated += 1
+        else:
+            report.added += 1
+        report.chunks_added += len(to_add)
+        report.chunks_removed += len(to_delete)
+
+    def _remove_vanished(
+        self, prefixes: Sequence[str], seen_keys: set[str], report: IngestReport
+    ) -> None:
+        everything = self.collection.get(include=["metadatas"])
+        vanished: dict[str, list[str]] = {}
+        for cid, meta in zip(everything["ids"], everything["metadatas"] or [], strict=False):
+            key = str((meta or {}).get("source_key", ""))
+            if key in seen_keys or not any(key.startswith(p) for p in prefixes):
+                continue
+            if key.startswith(BUILTIN_PREFIX) or not Path(key).exists():
+                vanished.setdefault(key, []).append(cid)
+        for ids in vanished.values():
+            self.collection.delete(ids=ids)
+            report.removed += 1
+            report.chunks_removed += len(ids)
+
+    def _batch_size(self) -> int:
+        try:
+            return max(1, min(int(self.client.get_max_batch_size()), 1000))
+        except Exception:
+            return 500
+
+    def user_sources(self) -> list[str]:
+        """Paths of user files in the index (for re-indexing)."""
+        everything = self.collection.get(include=["metadatas"])
+        keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
+        return sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
+
+    def reindex(self, progress: ProgressHook | None = None) -> IngestReport:
+        """Drop the collection and rebuild it with the configured embeddings."""
+        sources: list[str] = []
+        try:
+            raw = self.client.get_collection(self.collection_name, embedding_function=None)
+            everything = raw.get(include=["metadatas"])
+            keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
+            sources = sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
+            self.client.delete_collection(self.collection_name)
+        except Exception:
+            pass
+        self._collection = None
+        report = self.ingest([Path(s) for s in sources if Path(s).exists()], progress=progress)
+        return report
+
+    def count(self) -> int:
+        """Number of chunks in the collection."""
+        return int(self.collection.count())
+
+    # -- retrieval ---------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        topic: str | None = None,
+        stage: str | None = None,
+    ) -> list[Passage]:
+        """The ``k`` passages nearest in meaning to ``query``, optionally filtered."""
+        if not query.strip():
+            raise ValueError("the query is empty")
+        if not 1 <= k <= 50:
+            raise ValueError("k must be between 1 and 50")
+        self.ensure_corpus()
+        clauses: list[dict[str, Any]] = []
+        if topic:
+            clauses.append({f"topic:{topic.lower()}": True})
+        if stage:
+            clauses.append({"$or": [{f"stage:{stage}": True}, {"stage:any": True}]})
+        where: dict[str, Any] | None = None
+        if len(clauses) == 1:
+            where = clauses[0]
+        elif clauses:
+            where = {"$and": clauses}
+        found = self.collection.query(
+            query_texts=[query],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        passages: list[Passage] = []
+        for cid, text, meta, distance in zip(
+            found["ids"][0],
+            found["documents"][0],
+            found["metadatas"][0],
+            found["distances"][0],
+            strict=True,
+        ):
+            meta = meta or {}
+            passages.append(
+                Passage(
+                    id=cid,
+                    text=text,
+                    score=round(1.0 - float(distance), 4),
+                    title=str(meta.get("title", "")),
+                    section=str(meta.get("section", "")),
+                    source=str(meta.get("source", "")),
+                    doc_id=str(meta.get("doc_id", "")),
+                    topics=[t for t in str(meta.get("topics", "")).split(",") if t],
+                    stage=[s for s in str(meta.get("stage", "")).split(",") if s],
+                )
+            )
+        return passages

@@ -1,0 +1,189 @@
+"""Ingestion into Chroma: idempotent, precise updates, removals, bad input, model changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.store import BUILTIN_PREFIX, EmbeddingMismatchError, KnowledgeBase
+
+NOTE = """---
+title: Running retros
+topics: [feedback]
+stage: [regular]
+---
+# Running retros
+
+## Keep it short
+Ten minutes at the end of a session is enough to look back.
+
+## Ask three questions
+- what went well
+- what was hard
+- what we change next time
+"""
+
+
+def keys(kb: KnowledgeBase) -> dict[str, int]:
+    got = kb.collection.get(include=["metadatas"])
+    counts: dict[str, int] = {}
+    for meta in got["metadatas"]:
+        counts[meta["source_key"]] = counts.get(meta["source_key"], 0) + 1
+    return counts
+
+
+def test_builtin_corpus_is_indexed_on_first_use_once(small_kb: KnowledgeBase) -> None:
+    first = small_kb.ensure_corpus()
+    assert first is not None and first.added == 2
+    assert small_kb.ensure_corpus() is None
+    assert set(keys(small_kb)) == {BUILTIN_PREFIX + "deadlines.md", BUILTIN_PREFIX + "listening.md"}
+
+
+def test_ingest_is_idempotent(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "retro.md").write_text(NOTE)
+    first = small_kb.ingest([folder])
+    assert (first.files, first.added, first.unchanged) == (1, 1, 0)
+    before = small_kb.collection.get()
+    second = small_kb.ingest([folder])
+    assert (second.files, second.added, second.updated, second.removed, second.unchanged) == (
+        1,
+        0,
+        0,
+        0,
+        1,
+    )
+    assert small_kb.collection.get()["ids"] == before["ids"]
+
+
+def test_edit_replaces_exactly_its_own_chunks(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "retro.md"
+    path.write_text(NOTE)
+    small_kb.ingest([path])
+    ids, metas = _ids_meta(small_kb)
+    builtin_ids = {i for i, m in zip(ids, metas, strict=True) if m["source_key"].startswith("bui")}
+    old = _ids_for(small_kb, str(path.resolve()))
+
+    path.write_text(NOTE.replace("Ten minutes", "Fifteen minutes"))
+    report = small_kb.ingest([path])
+    new = _ids_for(small_kb, str(path.resolve()))
+    assert (report.updated, report.chunks_added, report.chunks_removed) == (1, 1, 1)
+    assert len(old & new) == len(old) - 1
+    texts = small_kb.collection.get(ids=sorted(new))["documents"]
+    assert any("Fifteen minutes" in t for t in texts)
+    assert not any("Ten minutes" in t for t in texts)
+    assert builtin_ids <= set(small_kb.collection.get()["ids"])
+
+
+def test_removed_section_disappears(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "retro.md"
+    path.write_text(NOTE)
+    small_kb.ingest([path])
+    path.write_text(NOTE.split("## Ask three questions")[0])
+    small_kb.ingest([path])
+    texts = small_kb.collection.get(ids=sorted(_ids_for(small_kb, str(path.resolve()))))
+    assert not any("what went well" in t for t in texts["documents"])
+    assert small_kb.search("what went well, what was hard", k=5)[0].section != (
+        "Running retros > Ask three questions"
+    )
+
+
+def test_removed_file_in_folder_is_removed(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "retro.md").write_text(NOTE)
+    (folder / "other.txt").write_text("Pairing Sessions For Juniors\n\nPair often and rotate.\n")
+    small_kb.ingest([folder])
+    (folder / "other.txt").unlink()
+    report = small_kb.ingest([folder])
+    assert (report.removed, report.unchanged) == (1, 1)
+    assert str((folder / "other.txt").resolve()) not in keys(small_kb)
+
+
+def test_bad_files_are_skipped_and_the_rest_ingested(
+    small_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a_good.md").write_text(NOTE)
+    (folder / "b_empty.md").write_text("")
+    (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02")
+    (folder / "d_latin.txt").write_bytes(b"na\xefve")
+    (folder / "e_good.txt").write_text("Shadowing Senior Engineers\n\nSit in on a design review.\n")
+    report = small_kb.ingest([folder, tmp_path / "missing.md"])
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert set(reasons) == {"b_empty.md", "c_binary.txt", "d_latin.txt", "missing.md"}
+    assert reasons["missing.md"] == "no such file or directory"
+    assert report.added == 2
+
+
+def test_failure_while_embedding_leaves_old_chunks_intact(
+    small_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "retro.md"
+    path.write_text(NOTE)
+    small_kb.ingest([path])
+    before = small_kb.collection.get()["ids"]
+
+    def broken(_: Any) -> Any:
+        raise RuntimeError("embedding backend died")
+
+    monkeypatch.setattr(small_kb, "embedding_function", broken)
+    path.write_text(NOTE.replace("Ten minutes", "Twenty minutes"))
+    with pytest.raises(RuntimeError):
+        small_kb.ingest([path])
+    assert small_kb.collection.get()["ids"] == before
+    monkeypatch.undo()
+    assert small_kb.ingest([path]).updated == 1
+
+
+def test_topic_and_stage_filters(small_kb: KnowledgeBase) -> None:
+    assert {p.doc_id for p in small_kb.search("listen", k=5, topic="listening")} == {"listening"}
+    staged = small_kb.search("listen to your partner", k=5, stage="stalled")
+    assert {p.doc_id for p in staged} == {"deadlines", "listening"}  # listening is stage any
+    assert small_kb.search("listen", k=5, topic="nothing-has-this") == []
+
+
+def test_other_embedding_model_is_a_clear_error(
+    small_kb: KnowledgeBase, tmp_path: Path, fixture_guides: Path
+) -> None:
+    small_kb.ensure_corpus()
+    other = KnowledgeBase(
+        small_kb.client, embeddings="openai:text-embedding-3-small", guides_dir=fixture_guides
+    )
+    with pytest.raises(EmbeddingMismatchError, match="coach ingest --reindex"):
+        other.search("listening", k=1)
+
+
+def test_reindex_rebuilds_and_keeps_user_files(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "retro.md"
+    path.write_text(NOTE)
+    small_kb.ingest([path])
+    count = small_kb.count()
+    report = small_kb.reindex()
+    assert report.added == 1
+    assert small_kb.count() == count
+
+
+def test_shipped_corpus_change_is_picked_up(tmp_path: Path, fixture_guides: Path) -> None:
+    guides = tmp_path / "guides"
+    shutil.copytree(fixture_guides, guides)
+    kb = KnowledgeBase.open(tmp_path / "chroma", guides_dir=guides)
+    kb.ensure_corpus()
+    (guides / "listening.md").unlink()
+    report = kb.ensure_corpus()
+    assert report is not None and report.removed == 1
+    assert {p.doc_id for p in kb.search("listen", k=5)} == {"deadlines"}
+
+
+def _ids_meta(kb: KnowledgeBase) -> tuple[list[str], list[dict[str, Any]]]:
+    got = kb.collection.get(include=["metadatas"])
+    return got["ids"], got["metadatas"]
+
+
+def _ids_for(kb: KnowledgeBase, key: str) -> set[str]:
+    return set(kb.collection.get(where={"source_key": key})["ids"])
