@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from agent.config import Settings, load_settings
+from agent.context import Context
 from agent.errors import CoachError, UserInputError
+from agent.memory import ForgetReport, Pair, PairStore, StoredItem, parse_pair_input
+from agent.models import ChatReply, GuideAnswer, QuestionSuggestions, ReframeResult
+from agent.state import Intent, Turn
 from knowledge.models import IngestReport, SearchResults
 from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
 T = TypeVar("T")
+MAX_TEXT = 4000
+THREADS = ("threads",)
+
+
+def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise UserInputError(f"the {what} is empty")
+    if len(cleaned) > limit:
+        raise UserInputError(f"the {what} is {len(cleaned)} characters; the limit is {limit}")
+    return cleaned
 
 
 class Coach:
@@ -28,12 +46,23 @@ class Coach:
         *,
         knowledge: KnowledgeBase | None = None,
         http_client: Any = None,
+        chat_client: Any = None,
     ) -> None:
         self.settings = settings or load_settings()
         self._knowledge = knowledge
         self._http_client = http_client
+        self._chat = chat_client
+        self._stack = ExitStack()
+        self._saver: Any = None
+        self._store: Any = None
+        self._graphs: dict[bool, Any] = {}
 
-    # -- knowledge ---------------------------------------------------------------------
+    # -- resources ---------------------------------------------------------------------
+    @property
+    def engine(self) -> str:
+        """The engine in use: ``offline`` or ``llm``."""
+        return self.settings.resolved_engine
+
     @property
     def knowledge(self) -> KnowledgeBase:
         """The guide knowledge base (opened on first use)."""
@@ -49,6 +78,74 @@ class Coach:
                 raise CoachError(str(exc)) from exc
         return self._knowledge
 
+    def _open_stores(self) -> None:
+        if self._store is not None:
+            return
+        if self.settings.database_url:
+            from agent.stores import open_postgres
+
+            self._saver, self._store = open_postgres(self.settings.database_url, self._stack)
+        else:
+            from agent.stores import open_sqlite
+
+            self._saver, self._store, conn = open_sqlite(self.settings.sqlite_path)
+            self._stack.callback(conn.close)
+
+    @property
+    def store(self) -> Any:
+        """The LangGraph BaseStore holding pair records."""
+        self._open_stores()
+        return self._store
+
+    @property
+    def checkpointer(self) -> Any:
+        """The checkpointer holding conversation threads."""
+        self._open_stores()
+        return self._saver
+
+    @property
+    def pairs(self) -> PairStore:
+        """Pair records, their items and threads."""
+        return PairStore(self.store, self.checkpointer)
+
+    @property
+    def chat_client(self) -> Any:
+        """The OpenAI-compatible client (llm engine only)."""
+        if self._chat is None and self.engine == "llm":
+            from agent.llm import ChatClient
+
+            self._chat = ChatClient.from_settings(self.settings, http_client=self._http_client)
+        return self._chat
+
+    def context(self) -> Context:
+        """The run-time context handed to every node."""
+        return Context(knowledge=self.knowledge, engine=self.engine, chat=self.chat_client)  # type: ignore[arg-type]
+
+    def graph(self, durable: bool = True) -> Any:
+        """The compiled graph; ``durable`` ones keep threads in the checkpointer."""
+        if durable not in self._graphs:
+            from agent.graph import compile_graph
+
+            self._graphs[durable] = compile_graph(
+                self.checkpointer if durable else None, self.store
+            )
+        return self._graphs[durable]
+
+    def _run(
+        self, text: str, task: Intent | None, pair_id: str | None, thread: str | None = None
+    ) -> dict[str, Any]:
+        payload = {"text": text, "task": task, "pair_id": pair_id}
+        try:
+            if thread is None:
+                return dict(self.graph(durable=False).invoke(payload, context=self.context()))
+            config = {"configurable": {"thread_id": thread}}
+            return dict(
+                self.graph().invoke(payload, config, context=self.context(), durability="sync")
+            )
+        except KnowledgeError as exc:
+            raise CoachError(str(exc)) from exc
+
+    # -- knowledge ---------------------------------------------------------------------
     def ingest(
         self, paths: Sequence[str | Path], *, progress: ProgressHook | None = None
     ) -> IngestReport:
@@ -65,13 +162,134 @@ class Coach:
         self, query: str, k: int = 5, *, topic: str | None = None, stage: str | None = None
     ) -> SearchResults:
         """Guide passages nearest in meaning to ``query``."""
-        if not query.strip():
-            raise UserInputError("the search query is empty")
+        query = _require_text(query, "search query")
         if not 1 <= k <= 50:
             raise UserInputError(f"-k must be between 1 and 50, got {k}")
         return SearchResults(
             results=self._kb_call(lambda: self.knowledge.search(query, k, topic=topic, stage=stage))
         )
+
+    def _kb_call(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except KnowledgeError as exc:
+            raise CoachError(str(exc)) from exc
+
+    # -- capabilities ------------------------------------------------------------------
+    def reframe(self, text: str) -> ReframeResult:
+        """Whether a question is judgemental, and curious ways to ask it."""
+        out = self._run(_require_text(text, "question", 2000), "reframe", None)
+        return ReframeResult.model_validate(out["result"])
+
+    def suggest_questions(self, pair_id: str | None = None) -> QuestionSuggestions:
+        """Curious questions for a pair's next session from its goals and open items."""
+        if pair_id is not None:
+            self.pairs.get(pair_id)
+        out = self._run("questions for our next session", "suggest_questions", pair_id)
+        return QuestionSuggestions.model_validate(out["result"])
+
+    def ask(self, question: str) -> GuideAnswer:
+        """A cited answer to a mentoring question from the guides."""
+        out = self._run(_require_text(question, "question"), "ask", None)
+        return GuideAnswer.model_validate(out["result"])
+
+    # -- chat threads ------------------------------------------------------------------
+    def new_thread(self, pair_id: str | None = None, kind: str = "chat") -> str:
+        """A new conversation thread id, registered (with its pair when given)."""
+        thread = f"{kind}-{uuid.uuid4().hex[:10]}"
+        if pair_id is not None:
+            self.pairs.register_thread(pair_id, thread, kind)
+        self._touch_thread(thread, pair_id, kind)
+        return thread
+
+    def _touch_thread(self, thread: str, pair_id: str | None, kind: str) -> None:
+        self.store.put(
+            THREADS,
+            thread,
+            {"pair_id": pair_id, "kind": kind, "updated_at": datetime.now(UTC).isoformat()},
+        )
+
+    def latest_thread(self, pair_id: str | None = None, kind: str = "chat") -> str | None:
+        """The most recently used thread of this kind for the pair (or with no pair)."""
+        found = [
+            item
+            for item in self.store.search(THREADS, limit=1000)
+            if item.value.get("pair_id") == pair_id and item.value.get("kind") == kind
+        ]
+        if not found:
+            return None
+        return str(max(found, key=lambda i: i.value.get("updated_at", "")).key)
+
+    def chat(
+        self,
+        text: str,
+        *,
+        thread: str | None = None,
+        pair_id: str | None = None,
+        task: Intent | None = None,
+    ) -> ChatReply:
+        """One conversational turn; the thread keeps the history across restarts."""
+        text = _require_text(text, "message")
+        if pair_id is not None:
+            self.pairs.get(pair_id)
+        thread = thread or self.new_thread(pair_id)
+        out = self._run(text, task, pair_id, thread=thread)
+        self._touch_thread(thread, pair_id, "chat")
+        return ChatReply(
+            thread=thread,
+            intent=str(out.get("intent", "other")),
+            reply=str(out.get("reply", "")),
+            engine=out.get("engine", "offline"),
+            result=out.get("result"),
+            notes=list(out.get("notes") or []),
+        )
+
+    def history(self, thread: str) -> list[Turn]:
+        """The turns of a thread so far (empty for an unknown thread)."""
+        snapshot = self.graph().get_state({"configurable": {"thread_id": thread}})
+        return list(snapshot.values.get("history") or [])
+
+    # -- pairs -------------------------------------------------------------------------
+    def add_pair(self, **fields: Any) -> Pair:
+        """Create a mentoring pair (see :class:`agent.memory.PairInput` for the fields)."""
+        return self.pairs.add(parse_pair_input(**fields))
+
+    def list_pairs(self) -> list[Pair]:
+        """Every stored pair."""
+        return self.pairs.all()
+
+    def get_pair(self, pair_id: str) -> Pair:
+        """One pair, or NotFoundError."""
+        return self.pairs.get(pair_id)
+
+    def forget_pair(self, pair_id: str) -> ForgetReport:
+        """Remove everything stored about a pair: record, items, sessions and threads."""
+        report = self.pairs.forget(pair_id)
+        for item in self.store.search(THREADS, limit=1000):
+            if item.value.get("pair_id") == pair_id:
+                self.store.delete(THREADS, item.key)
+        return report
+
+    def open_items(self, pair_id: str) -> list[StoredItem]:
+        """The pair's open action items."""
+        return self.pairs.items(pair_id, status="open")
+
+    # -- async -------------------------------------------------------------------------
+    async def areframe(self, text: str) -> ReframeResult:
+        """Async :meth:`reframe`."""
+        return await asyncio.to_thread(self.reframe, text)
+
+    async def asuggest_questions(self, pair_id: str | None = None) -> QuestionSuggestions:
+        """Async :meth:`suggest_questions`."""
+        return await asyncio.to_thread(self.suggest_questions, pair_id)
+
+    async def aask(self, question: str) -> GuideAnswer:
+        """Async :meth:`ask`."""
+        return await asyncio.to_thread(self.ask, question)
+
+    async def achat(self, text: str, **kwargs: Any) -> ChatReply:
+        """Async :meth:`chat`."""
+        return await asyncio.to_thread(lambda: self.chat(text, **kwargs))
 
     async def asearch(
         self, query: str, k: int = 5, *, topic: str | None = None, stage: str | None = None
@@ -83,14 +301,18 @@ class Coach:
         """Async :meth:`ingest`."""
         return await asyncio.to_thread(self.ingest, paths)
 
-    def _kb_call(self, call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+    async def aadd_pair(self, **fields: Any) -> Pair:
+        """Async :meth:`add_pair`."""
+        return await asyncio.to_thread(lambda: self.add_pair(**fields))
 
+    # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
-        """Release open stores."""
+        """Release open stores and clients."""
+        if self._chat is not None and hasattr(self._chat, "close"):
+            self._chat.close()
+        self._stack.close()
+        self._store = self._saver = None
+        self._graphs.clear()
 
     def __enter__(self) -> Coach:
         return self

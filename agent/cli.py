@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -16,6 +17,7 @@ from agent import render
 from agent.api import Coach
 from agent.config import Settings
 from agent.errors import CoachError, UserInputError
+from agent.memory import Pair, StoredItem
 
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer._click import exceptions as click_exceptions
@@ -32,6 +34,19 @@ app = typer.Typer(
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document.")]
 T = TypeVar("T")
+
+
+class PairList(BaseModel):
+    """The answer to ``coach pair list``."""
+
+    pairs: list[Pair]
+
+
+class PairDetail(BaseModel):
+    """The answer to ``coach pair show``."""
+
+    pair: Pair
+    open_items: list[StoredItem]
 
 
 class _State:
@@ -107,6 +122,131 @@ def search(
         raise UserInputError(f"--stage must be one of {', '.join(render.STAGES)}, got {stage!r}")
     results = _coach().search(query, k, topic=topic, stage=stage)
     emit(results, as_json, lambda console: render.search_results(console, results))
+
+
+@app.command()
+def reframe(
+    text: Annotated[str, typer.Argument(help="The question you want to ask your partner.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Turn a judgemental question into curious ones (or refine a curious one)."""
+    result = _coach().reframe(text)
+    emit(result, as_json, lambda console: render.reframe_result(console, result))
+
+
+@app.command()
+def questions(
+    pair: Annotated[
+        str | None, typer.Option("--pair", help="Pair id (see `coach pair list`).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Suggest curious questions for a pair's next session."""
+    result = _coach().suggest_questions(pair)
+    emit(result, as_json, lambda console: render.question_suggestions(console, result))
+
+
+pair_app = typer.Typer(help="Mentoring pairs: add, list, show, forget.", no_args_is_help=True)
+app.add_typer(pair_app, name="pair")
+
+
+def _parse_datetime(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise UserInputError(f'{option} must look like "YYYY-MM-DD HH:MM", got {value!r}') from None
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserInputError(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+@pair_app.command("add")
+def pair_add(
+    mentor: Annotated[str, typer.Option(help="Mentor's name.")],
+    mentee: Annotated[str, typer.Option(help="Mentee's name.")],
+    mentor_email: Annotated[str | None, typer.Option(help="Mentor's email.")] = None,
+    mentee_email: Annotated[str | None, typer.Option(help="Mentee's email.")] = None,
+    goal: Annotated[list[str] | None, typer.Option(help="A goal (repeatable).")] = None,
+    weeks: Annotated[int, typer.Option(help="Programme length in weeks (1-104).")] = 12,
+    start: Annotated[str | None, typer.Option(help="Programme start, YYYY-MM-DD.")] = None,
+    minutes: Annotated[int, typer.Option(help="Session length in minutes (30-120).")] = 60,
+    cadence: Annotated[str, typer.Option(help="weekly, fortnightly or monthly.")] = "weekly",
+    next_session: Annotated[
+        str | None, typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM".')
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a mentoring pair."""
+    pair = _coach().add_pair(
+        mentor=mentor,
+        mentee=mentee,
+        mentor_email=mentor_email,
+        mentee_email=mentee_email,
+        goals=goal or [],
+        programme_weeks=weeks,
+        start=_parse_date(start, "--start"),
+        minutes=minutes,
+        cadence=cadence,
+        next_session=_parse_datetime(next_session, "--next"),
+    )
+    emit(pair, as_json, lambda console: render.pair_detail(console, pair, []))
+
+
+@pair_app.command("list")
+def pair_list(as_json: JsonFlag = False) -> None:
+    """List the stored pairs."""
+    pairs = PairList(pairs=_coach().list_pairs())
+    emit(pairs, as_json, lambda console: render.pair_list(console, pairs.pairs))
+
+
+@pair_app.command("show")
+def pair_show(
+    pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show a pair with its open action items."""
+    coach = _coach()
+    pair = coach.get_pair(pair_id)
+    items = coach.open_items(pair_id)
+    detail = PairDetail(pair=pair, open_items=items)
+    emit(detail, as_json, lambda console: render.pair_detail(console, pair, items))
+
+
+@pair_app.command("forget")
+def pair_forget(
+    pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove everything stored about a pair (record, items, threads)."""
+    report = _coach().forget_pair(pair_id)
+    emit(
+        report,
+        as_json,
+        lambda console: console.print(
+            f"Forgot pair {report.id}: {report.items} action items and "
+            f"{report.threads} threads removed."
+        ),
+    )
+
+
+@app.command()
+def chat(
+    pair: Annotated[str | None, typer.Option("--pair", help="Pair id for context.")] = None,
+    thread: Annotated[str | None, typer.Option(help="Resume this thread id.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Start a new thread.")] = False,
+) -> None:
+    """Talk to the coach; the conversation resumes where you left off."""
+    from agent.repl import run_repl
+
+    run_repl(_coach(), pair_id=pair, thread=thread, new=new)
 
 
 @app.command("eval")

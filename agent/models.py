@@ -55,3 +55,55 @@ class ReframeResult(BaseModel):
     citations: list[Citation]
     engine: EngineName
     notes: list[str] = Field(default_factory=list)
+
+
+class QuestionsDraft(BaseModel):
+    """What an engine proposes as questions for a session."""
+
+    questions: list[CuriousQuestion]
+    cited_ids: list[str] = Field(default_factory=list)
+
+
+class QuestionSuggestions(BaseModel):
+    """The answer to ``Coach.suggest_questions``."""
+
+    pair_id: str | None
+    questions: list[CuriousQuestion]
+    citations: list[Citation]
+    engine: EngineName
+    notes: list[str] = Field(default_factory=list)
+
+
+class AnswerDraft(BaseModel):
+    """What an engine proposes as an answer grounded in guide passages."""
+
+    answer: str
+    cited_ids: list[str] = Field(default_factory=list)
+
+
+class GuideAnswer(BaseModel):
+    """An answer to a free question about mentoring, with its citations."""
+
+    question: str
+    answer: str
+    citations: list[Citation]
+    engine: EngineName
+    notes: list[str] = Field(default_factory=list)
+
+
+class NotAvailable(BaseModel):
+    """A capability that this version does not have yet: said plainly, never faked."""
+
+    intent: str
+    message: str
+
+
+class ChatReply(BaseModel):
+    """One turn of ``coach chat`` / ``Coach.chat``."""
+
+    thread: str
+    intent: str
+    reply: str
+    engine: EngineName
+    result: dict[str, object] | None = None
+    notes: list[str] = Field(default_factory=list)

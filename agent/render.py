@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
+from agent.memory import Pair, StoredItem
+from agent.models import QuestionSuggestions, ReframeResult
 from evals.report import Summary
 from knowledge.models import IngestReport, SearchResults
 
@@ -70,10 +72,73 @@ def eval_summary(console: Console, summary: Summary, out: object) -> None:
     """Per-task metrics and the verdict."""
     for task in summary.tasks:
         parts = [
-            f"{name} {metric.mean:.3f}"
-            + ("" if metric.ok else f" [red](< {metric.threshold})[/]")
+            f"{name} {metric.mean:.3f}" + ("" if metric.ok else f" [red](< {metric.threshold})[/]")
             for name, metric in task.metrics.items()
         ]
         console.print(f"[bold]{task.task}[/] ({task.samples} samples): " + ", ".join(parts))
     verdict = "[green]PASS[/]" if summary.ok else "[red]FAIL[/]"
     console.print(f"{verdict}  report in {out}/summary.md")
+
+
+def _citations(console: Console, citations: list[object]) -> None:
+    for citation in citations:
+        title = escape(str(getattr(citation, "title", "")))
+        section = escape(str(getattr(citation, "section", "")))
+        console.print(f"[dim]  cited: {title} › {section}[/]")
+
+
+def reframe_result(console: Console, result: ReframeResult) -> None:
+    """The verdict, the curious alternatives with rationales, and citations."""
+    if result.judgemental:
+        console.print(f"[yellow]Judgemental[/] ({escape(', '.join(result.markers))}). Try instead:")
+    else:
+        console.print("[green]Already curious.[/] Optional refinements:")
+    for index, item in enumerate(result.questions, start=1):
+        console.print(f"  {index}. [bold]{escape(item.question)}[/]")
+        console.print(f"     [dim]{escape(item.rationale)}[/]")
+    _citations(console, list(result.citations))
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+    console.print(f"[dim]engine: {result.engine}[/]")
+
+
+def question_suggestions(console: Console, result: QuestionSuggestions) -> None:
+    """Questions for the next session."""
+    console.print("Questions for your next session:")
+    for index, item in enumerate(result.questions, start=1):
+        console.print(f"  {index}. [bold]{escape(item.question)}[/]")
+        console.print(f"     [dim]{escape(item.rationale)}[/]")
+    _citations(console, list(result.citations))
+
+
+def pair_list(console: Console, pairs: list[Pair]) -> None:
+    """One line per pair."""
+    if not pairs:
+        console.print("No pairs yet. Add one with `coach pair add --mentor NAME --mentee NAME`.")
+    for pair in pairs:
+        when = pair.next_session.strftime("%Y-%m-%d %H:%M") if pair.next_session else "not set"
+        console.print(
+            f"[bold]{escape(pair.id)}[/]  {escape(pair.mentor)} → {escape(pair.mentee)}  "
+            f"{pair.cadence}, {pair.minutes} min, next: {when}"
+        )
+
+
+def pair_detail(console: Console, pair: Pair, items: list[StoredItem]) -> None:
+    """A pair's record and open items."""
+    console.print(
+        f"[bold]{escape(pair.id)}[/]: {escape(pair.mentor)} (mentor) and "
+        f"{escape(pair.mentee)} (mentee)"
+    )
+    console.print(
+        f"  programme: {pair.programme_weeks} weeks from {pair.start}, "
+        f"{pair.cadence}, {pair.minutes}-minute sessions"
+    )
+    if pair.next_session:
+        console.print(f"  next session: {pair.next_session:%Y-%m-%d %H:%M}")
+    for goal in pair.goals:
+        console.print(f"  goal: {escape(goal)}")
+    for item in items:
+        due = f" (due {item.due})" if item.due else ""
+        console.print(
+            f"  open: [{item.id}] {escape(item.owner or 'unassigned')}: {escape(item.action)}{due}"
+        )

@@ -67,9 +67,25 @@ def _minilm() -> _MiniLM:
     return _MiniLM()
 
 
+_CACHE: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
+_CACHE_LIMIT = 20_000
+
+
 def embed_texts(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
-    """Unit-length MiniLM vectors for ``texts`` (used by scorers and the offline engine too)."""
-    return _minilm().embed(texts)
+    """Unit-length MiniLM vectors for ``texts`` (used by scorers and the offline engine too).
+
+    Vectors are memoised per process: re-indexing, scorers and the offline engine embed the
+    same passages and questions again and again, and the model is the slow part.
+    """
+    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if missing:
+        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            _CACHE.clear()
+        for text, vector in zip(missing, _minilm().embed(missing), strict=True):
+            _CACHE[text] = vector
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_CACHE[t] for t in texts])
 
 
 @register_embedding_function

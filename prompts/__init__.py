@@ -27,3 +27,22 @@ def render(name: str, **values: str) -> str:
     if set(values) != expected:
         raise KeyError(f"prompt {name!r} expects {sorted(expected)}, got {sorted(values)}")
     return load(name).format(**values)
+
+
+USER_MARKER = "--- user ---"
+
+
+def delimit(name: str, text: str) -> str:
+    """Wrap untrusted text as data; a closing tag inside it cannot end the block early."""
+    safe = text.replace("</data", "&lt;/data").replace("<data", "&lt;data")
+    return f'<data name="{name}">\n{safe}\n</data>'
+
+
+def render_messages(name: str, **values: str) -> list[dict[str, str]]:
+    """System and user messages from a template split by a ``--- user ---`` line."""
+    text = render(name, **values)
+    system, _, user = text.partition(USER_MARKER)
+    messages = [{"role": "system", "content": system.strip()}]
+    if user.strip():
+        messages.append({"role": "user", "content": user.strip()})
+    return messages

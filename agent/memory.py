@@ -1,0 +1,248 @@
+"""Pair records, their action items and threads, kept in a LangGraph BaseStore."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from langgraph.store.base import BaseStore
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from agent.errors import NotFoundError, UserInputError
+
+Cadence = Literal["weekly", "fortnightly", "monthly"]
+_EMAIL = re.compile(r"^[^@\s<>,;\"'\r\n]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_PAGE = 500
+
+
+def _clean_name(value: str, what: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ValueError(f"{what} must not be empty")
+    if len(name) > 80 or any(ch in value for ch in "\r\n<>"):
+        raise ValueError(f"{what} must be a plain name of at most 80 characters")
+    return name
+
+
+class PairInput(BaseModel):
+    """What a user gives to create a mentoring pair."""
+
+    mentor: str
+    mentee: str
+    mentor_email: str | None = None
+    mentee_email: str | None = None
+    goals: list[str] = Field(default_factory=list)
+    programme_weeks: int = Field(default=12, ge=1, le=104)
+    start: date | None = None
+    minutes: int = Field(default=60, ge=30, le=120)
+    cadence: Cadence = "weekly"
+    next_session: datetime | None = None
+
+    @field_validator("mentor", "mentee")
+    @classmethod
+    def _names(cls, value: str, info: Any) -> str:
+        return _clean_name(value, str(info.field_name))
+
+    @field_validator("mentor_email", "mentee_email")
+    @classmethod
+    def _emails(cls, value: str | None, info: Any) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not _EMAIL.match(value) or len(value) > 254:
+            raise ValueError(f"{info.field_name} {value!r} is not an email address")
+        return value
+
+    @field_validator("goals")
+    @classmethod
+    def _goals(cls, value: list[str]) -> list[str]:
+        goals = [" ".join(g.split()) for g in value if g.strip()]
+        if any(len(g) > 300 for g in goals):
+            raise ValueError("each goal must be at most 300 characters")
+        return goals
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PairInput:
+        if self.mentor.casefold() == self.mentee.casefold():
+            raise ValueError("mentor and mentee must be different people")
+        return self
+
+
+class Pair(PairInput):
+    """A stored mentoring pair."""
+
+    id: str
+    created_at: datetime
+
+
+ItemStatus = Literal["open", "done"]
+
+
+class StoredItem(BaseModel):
+    """An action item kept on a pair."""
+
+    id: str
+    owner: str | None
+    action: str
+    due: date | None = None
+    evidence: str = ""
+    status: ItemStatus = "open"
+    session: int | None = None
+    created_at: datetime
+
+
+class ForgetReport(BaseModel):
+    """What ``forget`` removed."""
+
+    id: str
+    records: int
+    items: int
+    threads: int
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "pair"
+
+
+class PairStore:
+    """Pair records over any LangGraph BaseStore (SqliteStore here, PostgresStore at scale)."""
+
+    PAIRS = ("pairs",)
+
+    def __init__(self, store: BaseStore, checkpointer: Any = None) -> None:
+        self.store = store
+        self.checkpointer = checkpointer
+
+    @staticmethod
+    def _ns(pair_id: str, kind: str) -> tuple[str, ...]:
+        return ("pair", pair_id, kind)
+
+    def _all(self, namespace: tuple[str, ...]) -> list[Any]:
+        items: list[Any] = []
+        offset = 0
+        while True:
+            page = self.store.search(namespace, limit=_PAGE, offset=offset)
+            items.extend(page)
+            if len(page) < _PAGE:
+                return items
+            offset += _PAGE
+
+    # -- pairs ---------------------------------------------------------------------
+    def add(self, data: PairInput) -> Pair:
+        """Store a new pair; its id is readable and unique."""
+        base = f"{_slug(data.mentor.split()[0])}-{_slug(data.mentee.split()[0])}"
+        pair_id = base
+        suffix = 2
+        while self.store.get(self.PAIRS, pair_id) is not None:
+            pair_id, suffix = f"{base}-{suffix}", suffix + 1
+        pair = Pair(
+            **data.model_dump(),
+            id=pair_id,
+            created_at=datetime.now(UTC),
+        )
+        if pair.start is None:
+            pair = pair.model_copy(update={"start": pair.created_at.date()})
+        self.store.put(self.PAIRS, pair_id, pair.model_dump(mode="json"))
+        return pair
+
+    def get(self, pair_id: str) -> Pair:
+        """The pair, or NotFoundError."""
+        item = self.store.get(self.PAIRS, pair_id)
+        if item is None:
+            raise NotFoundError(f"no pair with id {pair_id!r} (see `coach pair list`)")
+        return Pair.model_validate(item.value)
+
+    def update(self, pair: Pair) -> Pair:
+        """Replace a stored pair's record."""
+        self.get(pair.id)
+        self.store.put(self.PAIRS, pair.id, pair.model_dump(mode="json"))
+        return pair
+
+    def all(self) -> list[Pair]:
+        """Every stored pair, oldest first."""
+        pairs = [Pair.model_validate(item.value) for item in self._all(self.PAIRS)]
+        return sorted(pairs, key=lambda p: (p.created_at, p.id))
+
+    def find(self, mentor: str, mentee: str) -> Pair | None:
+        """The pair with these names (case-insensitive), if stored."""
+        for pair in self.all():
+            if (pair.mentor.casefold(), pair.mentee.casefold()) == (
+                mentor.strip().casefold(),
+                mentee.strip().casefold(),
+            ):
+                return pair
+        return None
+
+    def forget(self, pair_id: str) -> ForgetReport:
+        """Remove everything stored about the pair: record, items, sessions, threads."""
+        self.get(pair_id)
+        threads = [item.key for item in self._all(self._ns(pair_id, "threads"))]
+        if self.checkpointer is not None:
+            for thread_id in threads:
+                self.checkpointer.delete_thread(thread_id)
+        removed_items = 0
+        for namespace in self.store.list_namespaces(prefix=("pair", pair_id)):
+            for item in self._all(namespace):
+                self.store.delete(namespace, item.key)
+                removed_items += namespace[-1] == "items"
+        self.store.delete(self.PAIRS, pair_id)
+        return ForgetReport(id=pair_id, records=1, items=removed_items, threads=len(threads))
+
+    # -- threads -------------------------------------------------------------------
+    def register_thread(self, pair_id: str, thread_id: str, kind: str) -> None:
+        """Remember that a conversation thread belongs to the pair (so forget can remove it)."""
+        self.get(pair_id)
+        self.store.put(
+            self._ns(pair_id, "threads"),
+            thread_id,
+            {"kind": kind, "created_at": datetime.now(UTC).isoformat()},
+        )
+
+    def threads(self, pair_id: str) -> list[str]:
+        """Thread ids registered to the pair."""
+        return [item.key for item in self._all(self._ns(pair_id, "threads"))]
+
+    # -- action items --------------------------------------------------------------
+    def add_items(self, pair_id: str, items: Iterable[dict[str, Any]]) -> list[StoredItem]:
+        """Store new open action items on the pair."""
+        self.get(pair_id)
+        stored: list[StoredItem] = []
+        for item in items:
+            record = StoredItem(
+                id=uuid.uuid4().hex[:8], created_at=datetime.now(UTC), status="open", **item
+            )
+            self.store.put(self._ns(pair_id, "items"), record.id, record.model_dump(mode="json"))
+            stored.append(record)
+        return stored
+
+    def items(self, pair_id: str, status: ItemStatus | None = None) -> list[StoredItem]:
+        """The pair's action items (optionally only open or done), oldest first."""
+        self.get(pair_id)
+        found = [StoredItem.model_validate(i.value) for i in self._all(self._ns(pair_id, "items"))]
+        found = [i for i in found if status is None or i.status == status]
+        return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def set_item_status(self, pair_id: str, item_id: str, status: ItemStatus) -> StoredItem:
+        """Mark an item open or done."""
+        current = self.store.get(self._ns(pair_id, "items"), item_id)
+        if current is None:
+            raise NotFoundError(f"pair {pair_id!r} has no action item {item_id!r}")
+        item = StoredItem.model_validate(current.value).model_copy(update={"status": status})
+        self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
+        return item
+
+
+def parse_pair_input(**values: Any) -> PairInput:
+    """Validate user-given pair fields, turning the first problem into a one-line error."""
+    from pydantic import ValidationError
+
+    try:
+        return PairInput(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error.get("loc", ()))
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise UserInputError(f"{field}: {message}" if field else message) from exc

@@ -1,0 +1,1 @@
+"""Graph nodes: one module per capability, each node a small function with a verb name."""

@@ -1,0 +1,66 @@
+"""check_output: the guardrails every engine's draft passes before the user sees it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.types import Command
+
+from agent.guardrails import citation_failures, content_words, question_failures, reframe_failures
+from agent.models import AnswerDraft, QuestionsDraft, ReframeDraft
+from agent.nodes.common import passages_of
+from agent.nodes.routing import pick_capability
+from agent.state import State
+
+MAX_LLM_REPAIRS = 1
+Next = Literal["reframe_question", "suggest_questions", "answer_from_guides", "respond"]
+
+
+def draft_failures(state: State) -> list[str]:
+    """What is wrong with this turn's draft; empty when it may be shown."""
+    draft = state.get("draft") or {}
+    data = draft.get("data") or {}
+    passages = passages_of(state)
+    intent = state.get("intent")
+    if intent == "reframe":
+        return reframe_failures(
+            ReframeDraft.model_validate(data), state.get("text") or "", passages
+        )
+    if intent == "suggest_questions":
+        questions = QuestionsDraft.model_validate(data)
+        failures = citation_failures(questions.cited_ids, passages)
+        if len(questions.questions) < 3:
+            failures.append(f"{len(questions.questions)} questions given, at least 3 needed")
+        return failures + question_failures(questions.questions, set())
+    answer = AnswerDraft.model_validate(data)
+    failures = citation_failures(answer.cited_ids, passages)
+    if not answer.answer.strip():
+        failures.append("the answer is empty")
+    elif len(answer.answer) > 4000:
+        failures.append("the answer is longer than 4000 characters")
+    if passages and not answer.cited_ids and content_words(answer.answer) & {"guide", "guides"}:
+        failures.append("the answer refers to the guides but cites none")
+    return failures
+
+
+def check_output(state: State) -> Command[Next]:
+    """Pass the draft on, send LLM output back for one repair, then fall back to offline."""
+    failures = draft_failures(state)
+    if not failures:
+        return Command(update={"failures": []}, goto="respond")
+    engine = (state.get("draft") or {}).get("engine")
+    notes = list(state.get("notes") or [])
+    capability = pick_capability(state)
+    if engine == "llm" and (state.get("repairs") or 0) < MAX_LLM_REPAIRS:
+        update: dict[str, Any] = {"failures": failures, "repairs": (state.get("repairs") or 0) + 1}
+        return Command(update=update, goto=capability)
+    if engine == "llm":
+        notes.append(
+            "the LLM's answer failed the checks after a repair "
+            f"({failures[0]}); this is the offline engine's answer instead"
+        )
+        return Command(
+            update={"failures": [], "force_offline": True, "notes": notes}, goto=capability
+        )
+    notes.append(f"offline output failed a check: {failures[0]}")
+    return Command(update={"failures": failures, "notes": notes}, goto="respond")

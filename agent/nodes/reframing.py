@@ -1,0 +1,89 @@
+"""reframe_question and suggest_questions: curious questions, from either engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+import prompts
+from agent.context import Context
+from agent.errors import LLMError
+from agent.memory import PairStore
+from agent.models import QuestionsDraft, ReframeDraft
+from agent.nodes.common import ask_llm, dump, feedback_text, format_passages, passages_of, use_llm
+from agent.offline.reframe import reframe_offline, suggest_questions_offline
+from agent.state import State
+
+
+def reframe_question(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Draft curious alternatives to the user's question."""
+    text = state.get("text") or ""
+    passages = passages_of(state)
+    if use_llm(state, runtime):
+        try:
+            draft = ask_llm(
+                runtime,
+                "reframe",
+                ReframeDraft,
+                "reframe",
+                passages=format_passages(passages),
+                question=prompts.delimit("question", text),
+                feedback=feedback_text(state),
+            )
+            return {"draft": {"engine": "llm", "data": dump(draft)}}
+        except LLMError as exc:
+            return _offline_reframe(
+                text,
+                passages,
+                notes=[f"LLM unavailable ({exc}); used the offline engine"],
+                state=state,
+            )
+    return _offline_reframe(text, passages, notes=[], state=state)
+
+
+def _offline_reframe(text: str, passages: Any, notes: list[str], state: State) -> dict[str, Any]:
+    draft = reframe_offline(text, passages)
+    return {
+        "draft": {"engine": "offline", "data": dump(draft)},
+        "notes": [*(state.get("notes") or []), *notes],
+    }
+
+
+def _pair_material(
+    state: State, runtime: Runtime[Context]
+) -> tuple[str | None, list[str], list[str]]:
+    pair_id = state.get("pair_id")
+    if not pair_id or runtime.store is None:
+        return None, [], []
+    pairs = PairStore(runtime.store)
+    pair = pairs.get(str(pair_id))
+    items = [item.action for item in pairs.items(pair.id, status="open")]
+    return pair.mentee, list(pair.goals), items
+
+
+def suggest_questions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Curious questions for the pair's next session from its goals and open items."""
+    passages = passages_of(state)
+    mentee, goals, items = _pair_material(state, runtime)
+    notes = list(state.get("notes") or [])
+    if use_llm(state, runtime):
+        try:
+            draft = ask_llm(
+                runtime,
+                "suggest_questions",
+                QuestionsDraft,
+                "suggest_questions",
+                passages=format_passages(passages),
+                mentee=prompts.delimit("mentee", mentee or "unknown"),
+                goals=prompts.delimit("goals", "\n".join(goals) or "none recorded"),
+                items=prompts.delimit("items", "\n".join(items) or "none open"),
+                feedback=feedback_text(state),
+            )
+            return {"draft": {"engine": "llm", "data": dump(draft)}}
+        except LLMError as exc:
+            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    questions = suggest_questions_offline(goals, items, passages, mentee=mentee)
+    cited = [p.id for p in passages[:2]]
+    offline = QuestionsDraft(questions=questions, cited_ids=cited)
+    return {"draft": {"engine": "offline", "data": dump(offline)}, "notes": notes}

@@ -1,0 +1,118 @@
+"""respond: turn the checked draft into the turn's result and a readable reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.models import (
+    AnswerDraft,
+    Citation,
+    GuideAnswer,
+    NotAvailable,
+    QuestionsDraft,
+    QuestionSuggestions,
+    ReframeDraft,
+    ReframeResult,
+)
+from agent.nodes.common import passages_of
+from agent.offline.judgement import detect_markers
+from agent.state import NOT_YET, State
+from knowledge.models import Passage
+
+HELP = (
+    "I coach mentoring pairs. Try: a question you want to ask your partner (I'll make it "
+    "curious rather than judgemental), “what questions should I ask at our next session?”, "
+    "or any mentoring situation, like “my mentee nods along but nothing sticks”."
+)
+_PLANNED = {
+    "agenda": "drafting session agendas",
+    "actions": "extracting action items from notes",
+    "simulate": "the “Years of Experience in Months” simulation",
+    "email": "pre-meeting prep emails",
+}
+
+
+def _citations(passages: list[Passage], cited: list[str]) -> list[Citation]:
+    wanted = set(cited)
+    return [Citation.of(p) for p in passages if p.id in wanted]
+
+
+def _questions_reply(lead: str, questions: list[Any]) -> str:
+    lines = [lead] + [
+        f"  {i}. {q.question}\n     ({q.rationale})" for i, q in enumerate(questions, 1)
+    ]
+    return "\n".join(lines)
+
+
+def respond(state: State) -> dict[str, Any]:
+    """Build the result model for this turn's intent and the text shown in chat."""
+    intent = state.get("intent", "other")
+    text = state.get("text") or ""
+    notes = list(state.get("notes") or [])
+    draft = state.get("draft") or {}
+    engine = draft.get("engine") or state.get("engine") or "offline"
+    passages = passages_of(state)
+    result: Any
+    if intent in NOT_YET:
+        result = NotAvailable(
+            intent=intent,
+            message=f"{_PLANNED[intent].capitalize()} is not available in this version yet. "
+            "I can reframe questions, suggest questions for a session and answer from the guides.",
+        )
+        reply = result.message
+    elif intent == "other":
+        result, reply = None, HELP
+    elif intent == "reframe":
+        data = ReframeDraft.model_validate(draft["data"])
+        lowered = text.lower().replace("’", "'")
+        markers = list(
+            dict.fromkeys(
+                detect_markers(text)
+                + [m.lower() for m in data.markers if m.lower().replace("’", "'") in lowered]
+            )
+        )
+        result = ReframeResult(
+            input=text,
+            judgemental=bool(markers) or data.judgemental,
+            markers=markers,
+            topic=data.topic,
+            questions=data.questions,
+            citations=_citations(passages, data.cited_ids),
+            engine=engine,
+            notes=notes,
+        )
+        lead = (
+            f"That reads as judgemental ({', '.join(markers)}). Curious ways to ask it:"
+            if result.judgemental
+            else "That question is already curious. Optional refinements:"
+        )
+        reply = _questions_reply(lead, result.questions)
+    elif intent == "suggest_questions":
+        qdata = QuestionsDraft.model_validate(draft["data"])
+        result = QuestionSuggestions(
+            pair_id=state.get("pair_id"),
+            questions=qdata.questions,
+            citations=_citations(passages, qdata.cited_ids),
+            engine=engine,
+            notes=notes,
+        )
+        reply = _questions_reply("Questions for your next session:", result.questions)
+    else:
+        adata = AnswerDraft.model_validate(draft["data"])
+        result = GuideAnswer(
+            question=text,
+            answer=adata.answer,
+            citations=_citations(passages, adata.cited_ids),
+            engine=engine,
+            notes=notes,
+        )
+        reply = result.answer
+    if notes:
+        reply += "\n" + "\n".join(f"(note: {n})" for n in notes)
+    return {
+        "reply": reply,
+        "result": result.model_dump(mode="json") if result is not None else None,
+        "engine": engine,
+        "notes": notes,
+        "history": [{"role": "coach", "content": reply}],
+    }

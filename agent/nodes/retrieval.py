@@ -1,0 +1,29 @@
+"""retrieve_guides: the passages every answer is grounded in and may cite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import Context
+from agent.memory import PairStore
+from agent.state import State
+
+# Retrieval queries lean towards the guide ideas each capability draws on.
+_FOCUS = {
+    "reframe": "asking curious questions instead of judging when a partner did not do something",
+    "suggest_questions": "curious open questions to ask your mentee about goals and progress",
+}
+
+
+def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Search the guide corpus for this turn's text (plus the capability's focus)."""
+    intent = state.get("intent", "ask")
+    text = state.get("text") or ""
+    if intent == "suggest_questions" and state.get("pair_id") and runtime.store is not None:
+        pair = PairStore(runtime.store).get(str(state["pair_id"]))
+        text = " ".join([text, *pair.goals])
+    query = " ".join(part for part in (text.strip(), _FOCUS.get(intent, "")) if part)
+    passages = runtime.context.knowledge.search(query[:2000], k=runtime.context.top_k)
+    return {"passages": [p.model_dump(mode="json") for p in passages]}

@@ -1,0 +1,47 @@
+"""Entry routing: an explicit task or the intent of free chat text decides the path."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from agent.context import Context
+from agent.offline.intent import classify_intent
+from agent.state import NOT_YET, State
+
+
+def route_request(
+    state: State, runtime: Runtime[Context]
+) -> Command[Literal["retrieve_guides", "respond"]]:
+    """Record the user's turn, decide the intent and reset this turn's working fields."""
+    text = (state.get("text") or "").strip()
+    intent = state.get("task") or classify_intent(text)
+    update = {
+        "intent": intent,
+        "history": [{"role": "user", "content": text}],
+        "passages": [],
+        "draft": None,
+        "result": None,
+        "failures": [],
+        "repairs": 0,
+        "force_offline": False,
+        "notes": [],
+        "engine": runtime.context.engine,
+    }
+    if intent in NOT_YET or intent == "other":
+        return Command(update=update, goto="respond")
+    return Command(update=update, goto="retrieve_guides")
+
+
+def pick_capability(
+    state: State,
+) -> Literal["reframe_question", "suggest_questions", "answer_from_guides"]:
+    """The capability node for this turn's intent."""
+    intent = state.get("intent")
+    if intent == "reframe":
+        return "reframe_question"
+    if intent == "suggest_questions":
+        return "suggest_questions"
+    return "answer_from_guides"

@@ -1,0 +1,40 @@
+"""Offline answers to "ask the guide": the most relevant passages, condensed and cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge.models import Passage
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+MIN_SCORE = 0.2
+
+
+def _lead(text: str, limit: int = 2) -> str:
+    flat = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    flat = re.sub(r"\s*-\s+", " • ", flat)
+    sentences = _SENTENCES.split(flat)
+    return " ".join(sentences[:limit]).strip()
+
+
+def answer_offline(question: str, passages: Sequence[Passage]) -> tuple[str, list[str]]:
+    """An answer built from up to three passages of different guides, and the ids it used."""
+    relevant = [p for p in passages if p.score >= MIN_SCORE]
+    chosen: list[Passage] = []
+    for passage in relevant:
+        if passage.doc_id not in {c.doc_id for c in chosen}:
+            chosen.append(passage)
+        if len(chosen) == 3:
+            break
+    if not chosen:
+        return (
+            "The guides don't cover that directly. I can help you reframe a question, suggest "
+            "questions for your next session, or find guidance on a mentoring situation — try "
+            "describing what is happening between you and your partner.",
+            [],
+        )
+    parts = [f"Here is what the guides suggest for “{question.strip().rstrip('?')}”:"]
+    for passage in chosen:
+        parts.append(f"\n• {passage.title}: {_lead(passage.text)}")
+    return "\n".join(parts), [p.id for p in chosen]

@@ -1,0 +1,158 @@
+"""The ``coach chat`` REPL: slash commands for each capability, free text routed by intent."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from agent.errors import CoachError, UserInputError
+from agent.state import Intent
+
+if TYPE_CHECKING:
+    from agent.api import Coach
+
+HELP = """Commands:
+  /reframe TEXT   make a question curious rather than judgemental
+  /questions      questions for the pair's next session
+  /ask TEXT       answer from the guides
+  /search TEXT    show the guide passages for TEXT
+  /agenda /actions /simulate /email   (coming in a later version)
+  /pair ID        switch to a pair (starts its own thread)
+  /history        this conversation so far
+  /new            start a new conversation
+  /thread         show this conversation's id
+  /quit           leave (Ctrl-D works too)
+Anything else is read as a message and routed to the right capability."""
+
+_TASKS: dict[str, Intent] = {
+    "/reframe": "reframe",
+    "/questions": "suggest_questions",
+    "/ask": "ask",
+    "/agenda": "agenda",
+    "/actions": "actions",
+    "/simulate": "simulate",
+    "/email": "email",
+}
+
+
+def _enable_history(coach: Coach) -> Callable[[], None]:
+    """Line editing and a persistent input history when a terminal is attached."""
+    if not sys.stdin.isatty():
+        return lambda: None
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        return lambda: None
+    path = coach.settings.home / "chat_history"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(str(path))
+    except OSError:
+        pass
+
+    def save() -> None:
+        try:
+            readline.set_history_length(1000)
+            readline.write_history_file(str(path))
+        except OSError:
+            pass
+
+    return save
+
+
+class Repl:
+    """State of one chat session: the coach, the pair and the thread."""
+
+    def __init__(self, coach: Coach, pair_id: str | None, thread: str) -> None:
+        self.coach = coach
+        self.pair_id = pair_id
+        self.thread = thread
+
+    def say(self, text: str) -> None:
+        """Print a coach line."""
+        print(text, flush=True)
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line; False means leave."""
+        command, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if not line.startswith("/"):
+            self.turn(line, None)
+        elif command in ("/quit", "/exit"):
+            return False
+        elif command == "/help":
+            self.say(HELP)
+        elif command == "/history":
+            for turn in self.coach.history(self.thread):
+                self.say(f"{turn['role']}> {turn['content']}")
+        elif command == "/thread":
+            self.say(f"thread {self.thread}")
+        elif command == "/new":
+            self.thread = self.coach.new_thread(self.pair_id)
+            self.say(f"new conversation {self.thread}")
+        elif command == "/pair":
+            if not rest:
+                self.say("usage: /pair ID")
+            else:
+                pair = self.coach.get_pair(rest)
+                self.pair_id = pair.id
+                self.thread = self.coach.latest_thread(pair.id) or self.coach.new_thread(pair.id)
+                self.say(f"now coaching {pair.mentor} and {pair.mentee} (thread {self.thread})")
+        elif command == "/search":
+            for rank, passage in enumerate(self.coach.search(rest or "", k=3).results, 1):
+                self.say(f"{rank}. {passage.title} › {passage.section}\n   {passage.text[:300]}")
+        elif command in _TASKS:
+            intent = _TASKS[command]
+            if intent in ("reframe", "ask") and not rest:
+                self.say(f"usage: {command} TEXT")
+            else:
+                self.turn(rest or command[1:], intent)
+        else:
+            self.say(f"unknown command {command}; /help lists them")
+        return True
+
+    def turn(self, text: str, task: Intent | None) -> None:
+        """Send one message through the graph and print the reply."""
+        reply = self.coach.chat(text, thread=self.thread, pair_id=self.pair_id, task=task)
+        self.say(f"coach> {reply.reply}")
+
+
+def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool) -> None:
+    """Run the REPL on stdin/stdout until /quit, Ctrl-D or Ctrl-C."""
+    if pair_id is not None:
+        coach.get_pair(pair_id)
+    if thread is None and not new:
+        thread = coach.latest_thread(pair_id)
+    resumed = thread is not None
+    thread = thread or coach.new_thread(pair_id)
+    repl = Repl(coach, pair_id, thread)
+    earlier = coach.history(thread) if resumed else []
+    repl.say(f"session-coach chat ({coach.engine} engine). /help for commands, /quit to leave.")
+    if earlier:
+        repl.say(f"Resuming conversation {thread} ({len(earlier)} earlier lines). Last:")
+        for turn in earlier[-2:]:
+            repl.say(f"  {turn['role']}> {turn['content'][:200]}")
+    save_history = _enable_history(coach)
+    try:
+        while True:
+            try:
+                line = input("you> ").strip()
+            except EOFError:
+                repl.say("")
+                break
+            if not line:
+                continue
+            try:
+                if not repl.handle(line):
+                    break
+            except UserInputError as exc:
+                repl.say(f"error: {exc}")
+            except CoachError as exc:
+                repl.say(f"error: {exc}")
+    except KeyboardInterrupt:
+        repl.say("")
+    finally:
+        save_history()
+    repl.say(f"bye — resume with: coach chat --thread {repl.thread}")

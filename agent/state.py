@@ -1,0 +1,58 @@
+"""Graph state: a TypedDict with explicit reducers, and separate input and output schemas."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, Literal, TypedDict
+
+Intent = Literal[
+    "reframe", "suggest_questions", "agenda", "simulate", "actions", "email", "ask", "other"
+]
+INTENTS: tuple[Intent, ...] = (
+    "reframe",
+    "suggest_questions",
+    "agenda",
+    "simulate",
+    "actions",
+    "email",
+    "ask",
+    "other",
+)
+# Capabilities that later issues build; routed to a clear "not available yet" answer.
+NOT_YET: frozenset[str] = frozenset({"agenda", "simulate", "actions", "email"})
+
+
+class Turn(TypedDict):
+    """One line of a conversation."""
+
+    role: Literal["user", "coach"]
+    content: str
+
+
+class InputState(TypedDict, total=False):
+    """What a caller sends: free text, optionally an explicit task and a pair."""
+
+    text: str
+    task: Intent | None
+    pair_id: str | None
+
+
+class OutputState(TypedDict, total=False):
+    """What a caller gets back."""
+
+    intent: Intent
+    reply: str
+    result: dict[str, Any] | None
+    engine: Literal["offline", "llm"]
+    notes: list[str]
+
+
+class State(InputState, OutputState, total=False):
+    """Everything the nodes share. Per-turn fields are reset by ``route_request``."""
+
+    history: Annotated[list[Turn], operator.add]
+    passages: list[dict[str, Any]]
+    draft: dict[str, Any] | None
+    failures: list[str]
+    repairs: int
+    force_offline: bool

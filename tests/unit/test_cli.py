@@ -1,0 +1,151 @@
+"""The CLI contract: --json prints one JSON document; errors are one line with exit 2 or 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.cli import run
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    payload = json.loads(out) if "--json" in args and out.strip() else out
+    return int(code), payload, err
+
+
+def test_search_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, err = cli(capsys, "search", "my mentee keeps not doing what we agreed", "--json")
+    assert code == 0, err
+    assert list(data) == ["results"] and len(data["results"]) == 5
+    first = data["results"][0]
+    assert {"id", "text", "score", "title", "section", "source"} <= set(first)
+    assert "curiosity" in first["title"].lower()
+
+
+def test_search_human_output_and_k(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "search", "how long should the check-in take", "-k", "2")
+    assert code == 0
+    assert out.count("source:") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["search", "   "], 2, "the search query is empty"),
+        (["search", "x", "-k", "0"], 2, "-k must be between 1 and 50"),
+        (["search", "x", "-k", "many"], 2, "Invalid value for '-k'"),
+        (["search", "x", "--stage", "someday"], 2, "--stage must be one of"),
+        (["nonsense"], 2, "No such command"),
+        (["pair", "show", "nobody"], 2, "no pair with id 'nobody'"),
+        (["pair", "add", "--mentor", "A", "--mentee", "B", "--minutes", "500"], 2, "minutes"),
+        (["pair", "add", "--mentor", "A", "--mentee", "B", "--next", "tomorrow"], 2, "--next"),
+        (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
+        (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
+    ],
+)
+def test_errors_are_one_line_with_exit_codes(
+    capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    got, out, err = cli(capsys, *args)
+    assert got == code
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("coach: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_environment_setting_is_a_user_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_ENGINE", "turbo")
+    code, _, err = cli(capsys, "search", "x")
+    assert code == 2 and "COACH_ENGINE" in err
+
+
+def test_ingest_twice_reports_unchanged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    (folder / "pairing.md").write_text(
+        "# Pairing\n\n## Rotate\nSwap the keyboard every 20 minutes.\n"
+    )
+    (folder / "blob.txt").write_bytes(b"\x00\x01")
+    code, first, err = cli(capsys, "ingest", str(folder), "--json")
+    assert code == 0
+    assert (first["files"], first["added"]) == (2, 1)
+    assert "skipped" in err and "binary file" in err
+    code, second, _ = cli(capsys, "ingest", str(folder), "--json")
+    assert (second["added"], second["updated"], second["unchanged"]) == (0, 0, 1)
+
+
+def test_ingest_missing_path_only_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = cli(capsys, "ingest", str(tmp_path / "nope.md"))
+    assert code == 2 and "no such file or directory" in err
+
+
+def test_pair_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
+    code, pair, err = cli(
+        capsys,
+        "pair",
+        "add",
+        "--mentor",
+        "Ana Silva",
+        "--mentee",
+        "Ben Okafor",
+        "--mentee-email",
+        "ben@example.org",
+        "--goal",
+        "Lead a design review",
+        "--goal",
+        "Speak up in planning",
+        "--next",
+        "2026-12-01 09:30",
+        "--json",
+    )
+    assert code == 0, err
+    assert pair["id"] == "ana-ben" and pair["goals"] == [
+        "Lead a design review",
+        "Speak up in planning",
+    ]
+    assert pair["next_session"].startswith("2026-12-01T09:30")
+    _, listing, _ = cli(capsys, "pair", "list", "--json")
+    assert [p["id"] for p in listing["pairs"]] == ["ana-ben"]
+    _, shown, _ = cli(capsys, "pair", "show", "ana-ben", "--json")
+    assert shown["pair"]["mentee_email"] == "ben@example.org" and shown["open_items"] == []
+    code, forgot, _ = cli(capsys, "pair", "forget", "ana-ben", "--json")
+    assert code == 0 and forgot["id"] == "ana-ben"
+    _, listing, _ = cli(capsys, "pair", "list", "--json")
+    assert listing["pairs"] == []
+
+
+def test_reframe_json_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, err = cli(capsys, "reframe", "Why didn't you finish the chapter again?", "--json")
+    assert code == 0, err
+    assert data["judgemental"] is True and data["engine"] == "offline"
+    assert {"judgemental", "markers", "questions", "citations"} <= set(data)
+    assert len(data["questions"]) >= 3
+    assert sum("chapter" in q["question"].lower() for q in data["questions"]) >= 3
+
+
+def test_reframe_goes_through_the_llm_when_configured(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.cli import _State
+    from tests.scripted_llm import ScriptedLLM
+    from tests.unit.test_graph import good_reframe
+
+    llm = ScriptedLLM([good_reframe])
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    from agent.api import Coach
+
+    _State.coach = Coach(http_client=llm.http_client())
+    code, data, err = cli(capsys, "reframe", "Why didn't you finish the chapter again?", "--json")
+    assert code == 0, err
+    assert data["engine"] == "llm" and len(llm.requests) == 1
+    assert data["questions"][0]["question"].startswith("What got in the way")

@@ -1,0 +1,181 @@
+"""The coaching graph, compiled per test with a fresh InMemorySaver, on both engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.store.memory import InMemoryStore
+
+from agent.context import Context
+from agent.graph import compile_graph
+from agent.memory import PairStore, parse_pair_input
+from agent.offline.judgement import detect_markers
+from knowledge.store import KnowledgeBase
+from tests.scripted_llm import Request, ScriptedLLM
+
+QUESTION = "Why didn't you finish the chapter again?"
+
+
+def run(graph: Any, ctx: Context, text: str, thread: str = "t1", **extra: Any) -> dict[str, Any]:
+    config = {"configurable": {"thread_id": thread}}
+    return dict(graph.invoke({"text": text, **extra}, config, context=ctx))
+
+
+@pytest.fixture
+def graph() -> Any:
+    return compile_graph(InMemorySaver(), InMemoryStore())
+
+
+@pytest.fixture
+def offline(shipped_kb: KnowledgeBase) -> Context:
+    return Context(knowledge=shipped_kb, engine="offline")
+
+
+def good_reframe(request: Request) -> dict[str, Any]:
+    ids = request.passage_ids
+    return {
+        "judgemental": True,
+        "markers": ["why didn't you", "again"],
+        "topic": "finishing the chapter",
+        "questions": [
+            {
+                "question": "What got in the way of finishing the chapter this week?",
+                "rationale": "Curiosity before disapproval.",
+            },
+            {
+                "question": "How did the chapter feel as a size of task for one week?",
+                "rationale": "Checks whether the plan overestimated.",
+            },
+            {
+                "question": "What would help you finish the chapter before we next meet?",
+                "rationale": "Bias for action.",
+            },
+        ],
+        "cited_ids": ids[:2],
+    }
+
+
+def blaming_reframe(request: Request) -> dict[str, Any]:
+    draft = good_reframe(request)
+    draft["questions"][0]["question"] = "Why haven't you finished the chapter yet?"
+    return draft
+
+
+def test_offline_reframe_end_to_end(graph: Any, offline: Context) -> None:
+    out = run(graph, offline, QUESTION, task="reframe")
+    result = out["result"]
+    assert out["intent"] == "reframe" and out["engine"] == "offline"
+    assert result["judgemental"] is True
+    assert "again" in result["markers"]
+    assert len(result["questions"]) >= 3
+    for item in result["questions"]:
+        assert detect_markers(item["question"]) == []
+    assert sum("chapter" in item["question"].lower() for item in result["questions"]) >= 3
+    retrieved = {
+        p["id"] for p in graph.get_state({"configurable": {"thread_id": "t1"}}).values["passages"]
+    }
+    assert result["citations"] and {c["id"] for c in result["citations"]} <= retrieved
+
+
+def test_free_text_is_routed_by_intent(graph: Any, offline: Context) -> None:
+    assert run(graph, offline, "You never update the ticket, do you?")["intent"] == "reframe"
+    asked = run(graph, offline, "my mentee nods along but nothing sticks")
+    assert asked["intent"] == "ask"
+    assert "learn" in asked["reply"].lower()
+    assert asked["result"]["citations"]
+    assert run(graph, offline, "hello")["intent"] == "other"
+
+
+@pytest.mark.parametrize("task", ["agenda", "simulate", "actions", "email"])
+def test_later_capabilities_say_not_available(graph: Any, offline: Context, task: str) -> None:
+    out = run(graph, offline, "please do it", task=task)
+    assert out["result"]["intent"] == task
+    assert "not available in this version yet" in out["reply"]
+
+
+def test_history_accumulates_per_thread(graph: Any, offline: Context) -> None:
+    run(graph, offline, "hello", thread="a")
+    run(graph, offline, QUESTION, thread="a", task="reframe")
+    run(graph, offline, "hello", thread="b")
+    history = graph.get_state({"configurable": {"thread_id": "a"}}).values["history"]
+    assert [t["role"] for t in history] == ["user", "coach", "user", "coach"]
+    assert history[2]["content"] == QUESTION
+    assert len(graph.get_state({"configurable": {"thread_id": "b"}}).values["history"]) == 2
+
+
+def test_suggest_questions_uses_pair_goals_and_items(offline: Context) -> None:
+    store = InMemoryStore()
+    pairs = PairStore(store)
+    pair = pairs.add(
+        parse_pair_input(
+            mentor="Ana", mentee="Ben", goals=["get comfortable giving code review feedback"]
+        )
+    )
+    pairs.add_items(pair.id, [{"owner": "Ben", "action": "Write the caching design doc"}])
+    graph = compile_graph(InMemorySaver(), store)
+    out = run(graph, offline, "questions", task="suggest_questions", pair_id=pair.id)
+    text = " ".join(q["question"].lower() for q in out["result"]["questions"])
+    assert len(out["result"]["questions"]) >= 3
+    assert "design doc" in text and "review" in text
+    assert all(detect_markers(q["question"]) == [] for q in out["result"]["questions"])
+
+
+class TestLLMEngine:
+    """The llm engine through the real openai client with scripted HTTP responses."""
+
+    def ctx(self, kb: KnowledgeBase, llm: ScriptedLLM) -> Context:
+        return Context(knowledge=kb, engine="llm", chat=llm.chat_client())
+
+    def test_valid_llm_output_is_used(self, graph: Any, shipped_kb: KnowledgeBase) -> None:
+        llm = ScriptedLLM([good_reframe])
+        out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
+        assert out["engine"] == "llm"
+        assert out["result"]["questions"][0]["question"].startswith("What got in the way")
+        assert len(llm.requests) == 1
+        sent = llm.requests[0]
+        assert sent.schema_name == "ReframeDraft"
+        assert '<data name="question">' in sent.text and QUESTION in sent.text
+
+    def test_judgemental_llm_output_is_repaired_once(
+        self, graph: Any, shipped_kb: KnowledgeBase
+    ) -> None:
+        llm = ScriptedLLM([blaming_reframe, good_reframe])
+        out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
+        assert out["engine"] == "llm" and len(llm.requests) == 2
+        assert "failed these checks" in llm.requests[1].text
+        assert "judgemental" in llm.requests[1].text
+        assert all(not detect_markers(q["question"]) for q in out["result"]["questions"])
+
+    def test_bad_llm_output_twice_is_replaced_by_offline(
+        self, graph: Any, shipped_kb: KnowledgeBase
+    ) -> None:
+        llm = ScriptedLLM([blaming_reframe, blaming_reframe])
+        out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
+        assert out["engine"] == "offline"
+        assert any("offline engine" in n for n in out["result"]["notes"])
+        assert not any("Why haven't you" in q["question"] for q in out["result"]["questions"])
+
+    def test_citation_of_unretrieved_passage_is_caught(
+        self, graph: Any, shipped_kb: KnowledgeBase
+    ) -> None:
+        def invented(request: Request) -> dict[str, Any]:
+            draft = good_reframe(request)
+            draft["cited_ids"] = ["deadbeefdeadbeefdeadbeef"]
+            return draft
+
+        llm = ScriptedLLM([invented, good_reframe])
+        out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
+        assert "was not retrieved" in llm.requests[1].text
+        assert out["engine"] == "llm"
+
+    def test_auth_failure_falls_back_with_a_note(
+        self, graph: Any, shipped_kb: KnowledgeBase
+    ) -> None:
+        llm = ScriptedLLM([httpx.Response(401, json={"error": {"message": "bad key"}})])
+        out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
+        assert out["engine"] == "offline"
+        assert any("401" in n for n in out["result"]["notes"])
+        assert "sk-test-not-real" not in str(out)

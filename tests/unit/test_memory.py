@@ -1,0 +1,108 @@
+"""Pair records in a LangGraph store: validation, ids, items, forgetting everything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.store.memory import InMemoryStore
+
+from agent.errors import NotFoundError, UserInputError
+from agent.memory import PairStore, parse_pair_input
+from agent.stores import open_sqlite
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def pairs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PairStore]:
+    """The same behaviour over the in-memory store and the default SQLite one."""
+    if request.param == "memory":
+        yield PairStore(InMemoryStore(), InMemorySaver())
+        return
+    saver, store, conn = open_sqlite(tmp_path / "coach.sqlite")
+    yield PairStore(store, saver)
+    conn.close()
+
+
+def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
+    first = pairs.add(
+        parse_pair_input(
+            mentor="Ada Lovelace", mentee="Grace Hopper", goals=["Lead a design review", " "]
+        )
+    )
+    second = pairs.add(parse_pair_input(mentor="Ada King", mentee="Grace Brewster"))
+    assert first.id == "ada-grace" and second.id == "ada-grace-2"
+    assert first.goals == ["Lead a design review"]
+    assert first.start == first.created_at.date()
+    assert pairs.get("ada-grace").mentee == "Grace Hopper"
+    assert [p.id for p in pairs.all()] == ["ada-grace", "ada-grace-2"]
+    assert pairs.find("ada lovelace", "GRACE HOPPER") == first
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"mentor": "", "mentee": "B"}, "mentor: mentor must not be empty"),
+        ({"mentor": "A", "mentee": "A"}, "mentor and mentee must be different people"),
+        ({"mentor": "A", "mentee": "B", "mentor_email": "not-an-email"}, "is not an email"),
+        ({"mentor": "A", "mentee": "B", "mentee_email": "x@y.com\r\nBcc: z@q.com"}, "not an email"),
+        ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes: Input should be greater"),
+        ({"mentor": "A", "mentee": "B", "programme_weeks": 0}, "programme_weeks"),
+        ({"mentor": "A", "mentee": "B", "cadence": "daily"}, "cadence"),
+        ({"mentor": "A\nB", "mentee": "C"}, "plain name"),
+    ],
+)
+def test_bad_fields_are_one_line_user_errors(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(UserInputError, match=message) as info:
+        parse_pair_input(**fields)
+    assert "\n" not in str(info.value)
+
+
+def test_items_open_and_done(pairs: PairStore) -> None:
+    pair = pairs.add(parse_pair_input(mentor="Ana", mentee="Ben"))
+    stored = pairs.add_items(
+        pair.id,
+        [
+            {
+                "owner": "Ben",
+                "action": "Write the design doc",
+                "due": date(2026, 12, 1),
+                "evidence": "Ben will write the design doc",
+            },
+            {"owner": None, "action": "Book a room", "evidence": "someone books a room"},
+        ],
+    )
+    assert [i.action for i in pairs.items(pair.id, "open")] == [
+        "Write the design doc",
+        "Book a room",
+    ]
+    pairs.set_item_status(pair.id, stored[0].id, "done")
+    assert [i.action for i in pairs.items(pair.id, "open")] == ["Book a room"]
+    with pytest.raises(NotFoundError):
+        pairs.set_item_status(pair.id, "nope", "done")
+
+
+def test_forget_removes_record_items_and_threads(pairs: PairStore) -> None:
+    pair = pairs.add(
+        parse_pair_input(mentor="Ana", mentee="Ben", next_session=datetime(2026, 12, 1, 9))
+    )
+    other = pairs.add(parse_pair_input(mentor="Cy", mentee="Di"))
+    pairs.add_items(pair.id, [{"owner": "Ben", "action": "Read chapter 3"}])
+    pairs.add_items(other.id, [{"owner": "Di", "action": "Ship the fix"}])
+    saver = pairs.checkpointer
+    config = {"configurable": {"thread_id": "chat-1", "checkpoint_ns": ""}}
+    from langgraph.checkpoint.base import empty_checkpoint
+
+    saver.put(config, empty_checkpoint(), {}, {})
+    pairs.register_thread(pair.id, "chat-1", "chat")
+    assert saver.get_tuple({"configurable": {"thread_id": "chat-1"}}) is not None
+
+    report = pairs.forget(pair.id)
+    assert (report.records, report.items, report.threads) == (1, 1, 1)
+    with pytest.raises(NotFoundError):
+        pairs.get(pair.id)
+    assert saver.get_tuple({"configurable": {"thread_id": "chat-1"}}) is None
+    assert pairs.store.search(("pair", pair.id), limit=100) == []
+    assert [i.action for i in pairs.items(other.id)] == ["Ship the fix"]
