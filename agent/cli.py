@@ -259,19 +259,36 @@ def eval_command(
     ] = None,
     epochs: Annotated[int, typer.Option(help="Times to run each sample (1-10).")] = 1,
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("eval-report"),
+    thresholds: Annotated[
+        Path | None, typer.Option(help="Thresholds TOML (default: the shipped one).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Score every capability on the eval datasets; exit 1 when under a threshold."""
     from evals.runner import run_eval
 
-    coach = _coach()
-    chosen = engine or coach.settings.resolved_engine
+    settings = _coach().settings
+    chosen = engine or settings.resolved_engine
     if chosen not in ("offline", "llm"):
         raise UserInputError(f"--engine must be offline or llm, got {chosen!r}")
     if not 1 <= epochs <= 10:
         raise UserInputError(f"--epochs must be between 1 and 10, got {epochs}")
+    if thresholds is not None and not thresholds.is_file():
+        raise UserInputError(f"--thresholds: no such file {str(thresholds)!r}")
+    # Evals run on their own index of the shipped corpus, never on the user's ingested files.
+    eval_settings = settings.model_copy(
+        update={"home": settings.home / "eval", "chroma_url": None, "engine": chosen}
+    )
     try:
-        summary = run_eval(coach, engine=chosen, tasks=task or None, out_dir=out, epochs=epochs)
+        with Coach(eval_settings) as coach:
+            summary = run_eval(
+                coach,
+                engine=chosen,
+                tasks=task or None,
+                out_dir=out,
+                epochs=epochs,
+                thresholds_path=thresholds,
+            )
     except ValueError as exc:
         raise UserInputError(str(exc)) from exc
     emit(summary, as_json, lambda console: render.eval_summary(console, summary, out))

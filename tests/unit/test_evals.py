@@ -1,0 +1,90 @@
+"""The eval harness: the retrieval gate passes, and a missed threshold fails the command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.cli import run
+from evals.dataset import load_dataset
+from evals.report import mean_ci
+from evals.scorers import recall_at_k, reciprocal_rank
+
+FRAMEWORK_NAMES = (
+    "wisdom-to-action",
+    "stale patch",
+    "six-week itch",
+    "6-week",
+    "graduation",
+    "next chapter",
+    "unstuck",
+    "fast-forward",
+    "years of experience",
+    "getting real",
+    "let's get clear",
+    "wasted meetings",
+)
+
+
+def test_retrieval_dataset_is_realistic() -> None:
+    samples = load_dataset("retrieval")
+    assert len(samples) >= 30
+    guides = {p.stem for p in Path("knowledge/guides").glob("*.md")}
+    covered = {t for s in samples for t in s.target}
+    assert covered <= guides, covered - guides
+    assert covered == guides, f"guides with no query: {guides - covered}"
+    for sample in samples:
+        lowered = str(sample.input).lower()
+        assert not any(name in lowered for name in FRAMEWORK_NAMES), sample.id
+
+
+def test_scorers() -> None:
+    assert recall_at_k(["a", "a", "b", "c"], ["c"], 3).passed  # duplicates collapse
+    assert not recall_at_k(["a", "b", "c", "d"], ["d"], 3).passed
+    assert reciprocal_rank(["a", "b"], ["b"]).value == 0.5
+    assert reciprocal_rank(["a"], ["z"]).value == 0.0
+    mean, (low, high) = mean_ci([1.0, 0.0, 1.0, 1.0])
+    assert mean == 0.75 and 0.0 <= low < mean < high <= 1.0
+
+
+def test_offline_retrieval_eval_meets_thresholds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        ["eval", "--engine", "offline", "--task", "retrieval", "--out", str(tmp_path), "--json"]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    metrics = summary["tasks"][0]["metrics"]
+    assert code == 0, summary["failures"]
+    assert metrics["recall_at_3"]["mean"] >= 0.9
+    rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert len(rows) == len(load_dataset("retrieval"))
+    assert (tmp_path / "summary.md").read_text().startswith("# Eval report (offline engine)")
+
+
+def test_a_missed_threshold_fails_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[retrieval]\nrecall_at_3 = 1.01\n")
+    code = run(
+        [
+            "eval",
+            "--engine",
+            "offline",
+            "--task",
+            "retrieval",
+            "--out",
+            str(tmp_path / "out"),
+            "--thresholds",
+            str(strict),
+            "--json",
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert summary["failures"] == [
+        f"retrieval.recall_at_3: {summary['tasks'][0]['metrics']['recall_at_3']['mean']:.3f} < 1.01"
+    ]
