@@ -35,4 +35,9 @@ def _score_retrieval(sample: Sample, output: list[str]) -> list[Score]:
 
 TASKS: dict[str, Task] = {
     "retrieval": Task("retrieval", "retrieval", _solve_retrieval, _score_retrieval),
+    # Written from the source articles by someone who never saw the guides: an honest check
+    # that the guides were not tuned to the main set's wording.
+    "retrieval_holdout": Task(
+        "retrieval_holdout", "retrieval_holdout", _solve_retrieval, _score_retrieval
+    ),
 }

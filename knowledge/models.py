@@ -6,11 +6,16 @@ from pydantic import BaseModel, Field
 
 
 class Passage(BaseModel):
-    """A retrieved guide passage with its similarity score (1 is identical)."""
+    """A retrieved guide passage.
+
+    ``score`` is the fused relevance (1.0 = first in both the semantic and the keyword
+    ranking); ``similarity`` is the cosine similarity of the passage to the query.
+    """
 
     id: str
     text: str
     score: float
+    similarity: float = 0.0
     title: str
     section: str
     source: str

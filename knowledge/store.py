@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -11,9 +12,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
+
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_document
 from knowledge.embeddings import embedding_label, make_embedding_function
+from knowledge.lexical import BM25Index, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
 
 BUILTIN_PREFIX = "builtin:"
@@ -132,6 +136,10 @@ class KnowledgeBase:
         self.collection_name = collection
         self.embedding_function = make_embedding_function(embeddings, client=embedding_client)
         self._collection: Any = None
+        self._lexical: (
+            tuple[tuple[Any, ...], BM25Index, dict[str, tuple[str, dict[str, Any]]]] | None
+        )
+        self._lexical = None
 
     @classmethod
     def open(cls, chroma_path: Path, chroma_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
@@ -242,6 +250,9 @@ class KnowledgeBase:
             self._apply(planned, report)
         if stale_prefixes:
             self._remove_vanished(stale_prefixes, seen_keys, report)
+        if report.chunks_added or report.chunks_removed:
+            # Other processes' keyword indexes notice the change through this stamp.
+            self._set_metadata(revision=uuid.uuid4().hex[:12])
         return report
 
     def _apply(self, planned: _Planned, report: IngestReport) -> None:
@@ -323,6 +334,43 @@ class KnowledgeBase:
         return int(self.collection.count())
 
     # -- retrieval ---------------------------------------------------------------------
+    def _lexical_index(self) -> tuple[BM25Index, dict[str, tuple[str, dict[str, Any]]]]:
+        stamp = (self.collection.count(), (self.collection.metadata or {}).get("revision"))
+        if self._lexical is None or self._lexical[0] != stamp:
+            everything = self.collection.get(include=["documents", "metadatas"])
+            rows = {
+                cid: (text, meta or {})
+                for cid, text, meta in zip(
+                    everything["ids"],
+                    everything["documents"],
+                    everything["metadatas"],
+                    strict=True,
+                )
+            }
+            index = BM25Index.build(
+                list(rows),
+                [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in rows.values()],
+            )
+            self._lexical = (stamp, index, rows)
+        return self._lexical[1], self._lexical[2]
+
+    @staticmethod
+    def _where(topic: str | None, stage: str | None) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if topic:
+            clauses.append({f"topic:{topic.lower()}": True})
+        if stage:
+            clauses.append({"$or": [{f"stage:{stage}": True}, {"stage:any": True}]})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    @staticmethod
+    def _allowed(meta: dict[str, Any], topic: str | None, stage: str | None) -> bool:
+        if topic and not meta.get(f"topic:{topic.lower()}"):
+            return False
+        return not stage or bool(meta.get(f"stage:{stage}") or meta.get("stage:any"))
+
     def search(
         self,
         query: str,
@@ -331,42 +379,44 @@ class KnowledgeBase:
         topic: str | None = None,
         stage: str | None = None,
     ) -> list[Passage]:
-        """The ``k`` passages nearest in meaning to ``query``, optionally filtered."""
+        """The ``k`` most relevant passages: semantic and keyword rankings fused."""
         if not query.strip():
             raise ValueError("the query is empty")
         if not 1 <= k <= 50:
             raise ValueError("k must be between 1 and 50")
         self.ensure_corpus()
-        clauses: list[dict[str, Any]] = []
-        if topic:
-            clauses.append({f"topic:{topic.lower()}": True})
-        if stage:
-            clauses.append({"$or": [{f"stage:{stage}": True}, {"stage:any": True}]})
-        where: dict[str, Any] | None = None
-        if len(clauses) == 1:
-            where = clauses[0]
-        elif clauses:
-            where = {"$and": clauses}
+        depth = max(20, k)
+        query_vector = self.embedding_function([query])[0]
         found = self.collection.query(
-            query_texts=[query],
-            n_results=k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
+            query_embeddings=[query_vector],
+            n_results=depth,
+            where=self._where(topic, stage),
+            include=["distances"],
         )
+        similarity = {
+            cid: 1.0 - float(distance)
+            for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)
+        }
+        index, rows = self._lexical_index()
+        allowed = {cid for cid, (_, meta) in rows.items() if self._allowed(meta, topic, stage)}
+        keyword = index.rank(query, allowed=allowed, limit=depth)
+        ranked = [(cid, score) for cid, score in fuse([found["ids"][0], keyword]) if cid in rows]
+        ranked = ranked[:k]
+        missing = [cid for cid, _ in ranked if cid not in similarity]
+        if missing:
+            extra = self.collection.get(ids=missing, include=["embeddings"])
+            query_array = np.asarray(query_vector, dtype=np.float32)
+            for cid, vector in zip(extra["ids"], extra["embeddings"], strict=True):
+                similarity[cid] = float(np.dot(np.asarray(vector, dtype=np.float32), query_array))
         passages: list[Passage] = []
-        for cid, text, meta, distance in zip(
-            found["ids"][0],
-            found["documents"][0],
-            found["metadatas"][0],
-            found["distances"][0],
-            strict=True,
-        ):
-            meta = meta or {}
+        for cid, score in ranked:
+            text, meta = rows[cid]
             passages.append(
                 Passage(
                     id=cid,
                     text=text,
-                    score=round(1.0 - float(distance), 4),
+                    score=round(score, 4),
+                    similarity=round(similarity.get(cid, 0.0), 4),
                     title=str(meta.get("title", "")),
                     section=str(meta.get("section", "")),
                     source=str(meta.get("source", "")),

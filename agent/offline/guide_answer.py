@@ -20,7 +20,7 @@ def _lead(text: str, limit: int = 2) -> str:
 
 def answer_offline(question: str, passages: Sequence[Passage]) -> tuple[str, list[str]]:
     """An answer built from up to three passages of different guides, and the ids it used."""
-    relevant = [p for p in passages if p.score >= MIN_SCORE]
+    relevant = [p for p in passages if p.similarity >= MIN_SCORE]
     chosen: list[Passage] = []
     for passage in relevant:
         if passage.doc_id not in {c.doc_id for c in chosen}:

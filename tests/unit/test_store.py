@@ -187,3 +187,28 @@ def _ids_meta(kb: KnowledgeBase) -> tuple[list[str], list[dict[str, Any]]]:
 
 def _ids_for(kb: KnowledgeBase, key: str) -> set[str]:
     return set(kb.collection.get(where={"source_key": key})["ids"])
+
+
+def test_keyword_ranking_finds_literal_terms_and_fusion_orders_scores() -> None:
+    from knowledge.lexical import BM25Index, fuse
+
+    index = BM25Index.build(
+        ["a", "b", "c"],
+        ["Pair on Kubernetes upgrades", "Write a design doc", "Review the design doc together"],
+    )
+    assert index.rank("kubernetes") == ["a"]
+    assert index.rank("design docs")[:2] == ["b", "c"]  # stemmed plural; shorter doc first
+    assert index.rank("design", allowed={"c"}) == ["c"]
+    assert index.rank("the of and") == []
+    fused = fuse([["x", "y"], ["y", "z"]])
+    assert [pid for pid, _ in fused] == ["y", "x", "z"]
+    assert fused[0][1] < 1.0 and fuse([["x"], ["x"]])[0][1] == 1.0
+
+
+def test_keyword_index_follows_ingests(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    small_kb.search("listen", k=1)  # builds the keyword index
+    path = tmp_path / "zebra.md"
+    path.write_text("# Zebra crossings\n\n## Rule\nZebras cross first.\n")
+    small_kb.ingest([path])
+    top = small_kb.search("zebras", k=1)[0]
+    assert top.title == "Zebra crossings" and top.score == 1.0
