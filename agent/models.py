@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -106,4 +107,58 @@ class ChatReply(BaseModel):
     reply: str
     engine: EngineName
     result: dict[str, object] | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+# -- action items (issue 5) --------------------------------------------------------------
+class ActionItem(BaseModel):
+    """A commitment from session notes: who, what, by when, and the quote that shows it."""
+
+    owner: str | None
+    action: str
+    due: date | None = None
+    evidence: str
+
+
+class WisdomRatio(BaseModel):
+    """Share of a session's notes spent on insight, concrete action and relationship."""
+
+    insight: float
+    action: float
+    relationship: float
+    verdict: str
+
+
+class ActionExtraction(BaseModel):
+    """The answer to ``coach actions``."""
+
+    items: list[ActionItem]
+    ratio: WisdomRatio | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    engine: EngineName = "offline"
+    notes: list[str] = Field(default_factory=list)
+
+
+# -- agendas (issue 5) -------------------------------------------------------------------
+Stage = Literal["first-session", "regular", "stale-patch", "stalled", "graduation"]
+
+
+class AgendaBlock(BaseModel):
+    """One time-boxed block of a session."""
+
+    name: str
+    minutes: int
+    items: list[str]
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Agenda(BaseModel):
+    """The answer to ``coach agenda``."""
+
+    stage: Stage
+    minutes: int
+    blocks: list[AgendaBlock]
+    prep_checklist: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    engine: EngineName = "offline"
     notes: list[str] = Field(default_factory=list)
