@@ -21,6 +21,8 @@ from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
 T = TypeVar("T")
 MAX_TEXT = 4000
+# A question longer than this is not a question to reframe; refuse rather than guess.
+MAX_QUESTION = 1000
 THREADS = ("threads",)
 
 
@@ -145,6 +147,16 @@ class Coach:
         except KnowledgeError as exc:
             raise CoachError(str(exc)) from exc
 
+    def run_task(
+        self, text: str, task: Intent | None = None, pair_id: str | None = None
+    ) -> dict[str, Any]:
+        """One graph run without a thread: the full output (result, retrieved ids, notes).
+
+        For evals and tools that need what was retrieved as well as what was answered.
+        """
+        limit = MAX_QUESTION if task == "reframe" else MAX_TEXT
+        return self._run(_require_text(text, "request", limit), task, pair_id)
+
     # -- knowledge ---------------------------------------------------------------------
     def ingest(
         self, paths: Sequence[str | Path], *, progress: ProgressHook | None = None
@@ -178,7 +190,7 @@ class Coach:
     # -- capabilities ------------------------------------------------------------------
     def reframe(self, text: str) -> ReframeResult:
         """Whether a question is judgemental, and curious ways to ask it."""
-        out = self._run(_require_text(text, "question", 2000), "reframe", None)
+        out = self._run(_require_text(text, "question", MAX_QUESTION), "reframe", None)
         return ReframeResult.model_validate(out["result"])
 
     def suggest_questions(self, pair_id: str | None = None) -> QuestionSuggestions:

@@ -45,6 +45,7 @@ class OutputState(TypedDict, total=False):
     result: dict[str, Any] | None
     engine: Literal["offline", "llm"]
     notes: list[str]
+    retrieved: list[str]
 
 
 class State(InputState, OutputState, total=False):

@@ -1,6 +1,7 @@
 """Benchmark: ingestion throughput and query latency, shipped corpus and 100x synthetic.
 
-Run from the repo root: python -m bench.bench_knowledge [--scale 100]  (figures go into docs/BENCHMARKS.md)
+Run from the repo root: python -m bench.bench_knowledge [--scale 100]
+(figures go into docs/BENCHMARKS.md)
 """
 
 from __future__ import annotations

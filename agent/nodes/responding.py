@@ -114,5 +114,6 @@ def respond(state: State) -> dict[str, Any]:
         "result": result.model_dump(mode="json") if result is not None else None,
         "engine": engine,
         "notes": notes,
+        "retrieved": [p.id for p in passages],
         "history": [{"role": "coach", "content": reply}],
     }

@@ -28,6 +28,7 @@ def route_request(
         "repairs": 0,
         "force_offline": False,
         "notes": [],
+        "retrieved": [],
         "engine": runtime.context.engine,
     }
     if intent in NOT_YET or intent == "other":

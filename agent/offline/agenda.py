@@ -1,0 +1,606 @@
+"""The offline agenda: the scaffold filled with language specific to the pair, no model needed.
+
+The scaffold (:mod:`agent.agenda`) fixes the stage, the blocks, their minutes, the open items
+and each framework's steps. This engine adds what makes the agenda the pair's own:
+
+- the deep dive is built around the mentee's prep: the sentence that carries the challenge
+  (a question, "stuck", "how do I"...) is quoted as the topic, linked to the goal it shares the
+  most words with, and walked through Problem -> Solution -> Action; with no prep, the goal to
+  work on comes from the notes or open items, or rotates through the goals session by session;
+- the progress review quotes the last session's notes and asks what helped and what got in
+  the way; the stage blocks name the pair's goals (the Unstuck diagnosis, the graduation
+  questions goal by goal, the first goals to choose);
+- each block cites the retrieved passages of the guide it follows (the meeting template for
+  the structure, Let's Get Clear for a first session, Unstuck for a stalled one...).
+
+Every quoted sentence is checked by the judgemental-language detector first: the mentee's
+"the deploy failed again" stays out of the agenda, so the agenda itself never reads as a
+reproach. Output is deterministic: the same context and passages give the same agenda.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agent.agenda import (
+    ACTION_PLANNING,
+    CHECK_IN,
+    DEEP_DIVE,
+    GETTING_REAL,
+    GRADUATION_ASSESSMENT,
+    GRADUATION_CUES,
+    LEARNING_STYLE,
+    LETS_GET_CLEAR,
+    LIGHT_ACTION_PLANNING,
+    NEXT_CHAPTER,
+    PROGRESS_REVIEW,
+    RECONNECT,
+    RESET_THE_FORMAT,
+    STALE_CUES,
+    STALL_CUES,
+    UNSTUCK_DIAGNOSIS,
+    WRAP_UP,
+    AgendaContext,
+    build_scaffold,
+    explain_stage,
+    prep_checklist,
+    short_names,
+)
+from agent.models import Agenda, AgendaBlock, Citation, Stage
+from agent.offline.judgement import detect_markers, normalise
+from knowledge.models import Passage
+
+__all__ = ["draft_agenda_offline", "focus_goal", "main_topic"]
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+# --------------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|\s+[-*•]\s+")
+_WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.'-][a-z0-9+#]+)*")
+_STOP = frozenset(
+    """a about above after again all also am an and any are around as at be because been before
+    being below between both but by can could did do does doing down during each even every few
+    for from further get gets getting got had has have having he her here him his how i if in
+    into is it its itself just like lot lots make me more most much my need next no nor not now
+    of off on once only or other our out over own really same she should so some still such
+    than that the their them then there these they thing things this those through to too
+    under until up us very want wants was way we week weeks well were what when where which
+    while who why will with would you your mentor mentee session sessions time today better
+    good new one two work working""".split()
+)
+_CHALLENGE = re.compile(
+    r"\?|\bhow (?:do|can|should|to|would)\b|\bstruggl|\bstuck\b|\bnot sure\b|\bunsure\b"
+    r"|\bworried\b|\bchalleng|\bproblem\b|\bhard\b|\bdifficult|\bhelp\b|\badvice\b|\bwant to\b"
+    r"|\bwould like to\b|\bi'd like to\b|\bdiscuss\b|\btalk (?:about|through)\b|\bfocus\b"
+    r"|\bconfus|\bblock|\bnervous\b|\banxious\b|\bdon't know\b|\bcan't figure\b"
+)
+_SELF_BLAME = re.compile(
+    r"\bsorry\b|\bapologi[sz]|\bmy (?:bad|fault)\b|\bi (?:missed|forgot|blew|messed)\b"
+    r"|\bagain\b|\bi(?:'m| am| was) (?:late|behind)\b|\bi keep\b|\bembarrass"
+)
+_CONNECTIVE = re.compile(
+    r"^(?:also|and|plus|oh,? and|finally|lastly|one more thing)\b[:,]?\s*", re.I
+)
+_PRONOUN = re.compile(r"\b(?:it|this|that one|these|those|them)\b")
+_AFTERWARDS = re.compile(
+    r"\b(?:keep|stay) in touch\b|\bafter the (?:programme|program|mentorship)\b|\bcatch-?ups?\b"
+    r"|\bintroduc|\bwhat comes (?:after|next)\b|\bnext chapter\b"
+)
+MAX_QUOTE = 180
+
+
+def _sentences(text: str) -> list[str]:
+    parts = (" ".join(p.split()) for p in _SPLIT.split(text.strip()))
+    return [p.strip(" -*•") for p in parts if p and len(p.strip(" -*•")) > 2]
+
+
+def _clip(text: str, limit: int = MAX_QUOTE) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "…"
+
+
+def _quotable(sentence: str) -> str | None:
+    """The sentence, clipped, if it is fit to quote in an agenda, else None.
+
+    Left out: anything the judgemental-language detector flags, and self-blame ("sorry",
+    "I missed", "again", "I keep..."): an agenda shouldn't put an apology on the table.
+    """
+    text = _clip(_CONNECTIVE.sub("", sentence.strip()))
+    if not text:
+        return None
+    text = text[0].upper() + text[1:]
+    if detect_markers(sentence) or detect_markers(text) or _SELF_BLAME.search(normalise(text)):
+        return None
+    return text
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        keep = 3 if suffix == "s" else 4
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(normalise(text)) if len(w) >= 3 and w not in _STOP}
+
+
+def _overlap(a: str, b: str) -> int:
+    return len(_content(a) & _content(b))
+
+
+def main_topic(
+    prep: str, goals: Sequence[str] = (), boost: Sequence[re.Pattern[str]] = ()
+) -> tuple[str | None, list[str]]:
+    """The prep sentence that carries the session's challenge, and the other quotable ones.
+
+    Scores each quotable sentence: a challenge cue ("how do I", "stuck", "struggling", "want
+    to"...) counts 2, a question mark 1 more, each word shared with a goal 1 (up to 3), and a
+    ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties go to the earlier
+    sentence. When the chosen sentence leans on the one before it ("...to review it"), the
+    two are quoted together so the topic reads on its own.
+    """
+    quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
+    if not quotable:
+        return None, []
+    goal_text = " ".join(goals)
+
+    def score(index: int) -> tuple[int, int]:
+        sentence = quotable[index]
+        norm = normalise(sentence)
+        value = 2 if _CHALLENGE.search(norm) else 0
+        value += 1 if sentence.endswith("?") else 0
+        value += 3 if any(cue.search(norm) for cue in boost) else 0
+        return (value + min(_overlap(sentence, goal_text), 3), -index)
+
+    best = max(range(len(quotable)), key=score)
+    used = {best}
+    topic = quotable[best]
+    if best > 0 and _PRONOUN.search(normalise(topic)) and not topic.endswith("…"):
+        before = quotable[best - 1]
+        if len(before) + len(topic) < MAX_QUOTE + 60 and not before.endswith("?"):
+            topic = f"{before} {topic}"
+            used.add(best - 1)
+    return topic, [q for i, q in enumerate(quotable) if i not in used]
+
+
+def _split_others(ctx: AgendaContext, others: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The other prep sentences: (updates on open items, further challenges or questions)."""
+    actions = " ".join(item.action for item in ctx.open_items)
+    updates: list[str] = []
+    extras: list[str] = []
+    for sentence in others:
+        if not sentence.endswith("?") and actions and _overlap(sentence, actions) > 0:
+            updates.append(sentence)
+        elif sentence.endswith("?") or _CHALLENGE.search(normalise(sentence)):
+            extras.append(sentence)
+    return updates, extras
+
+
+def focus_goal(ctx: AgendaContext, topic: str | None) -> tuple[str | None, bool]:
+    """The goal this session works on, and whether it was matched to the prep or notes.
+
+    The goal sharing the most words with the prep topic (then the whole prep, the newest note,
+    the open items); with no overlap anywhere, the goals take turns by session number.
+    """
+    if not ctx.goals:
+        return None, False
+    signals = [
+        topic or "",
+        ctx.prep,
+        ctx.recent_notes[-1] if ctx.recent_notes else "",
+        " ".join(item.action for item in ctx.open_items),
+    ]
+    for signal in signals:
+        if not signal.strip():
+            continue
+        scores = [_overlap(goal, signal) for goal in ctx.goals]
+        best = max(scores)
+        if best > 0:
+            return ctx.goals[scores.index(best)], True
+    return ctx.goals[(ctx.session_number - 2) % len(ctx.goals)], False
+
+
+def _cue_sentences(texts: Sequence[str], cues: Sequence[re.Pattern[str]]) -> list[str]:
+    found: list[str] = []
+    for text in texts:
+        for sentence in _sentences(text):
+            if any(c.search(normalise(sentence)) for c in cues):
+                quoted = _quotable(sentence)
+                if quoted and quoted not in found:
+                    found.append(quoted)
+    return found
+
+
+def _q(text: str) -> str:
+    return f"“{text}”"
+
+
+# --------------------------------------------------------------------------------------------
+# Enrichment, stage by stage
+# --------------------------------------------------------------------------------------------
+
+
+class _Draft:
+    """The blocks being filled, addressable by name."""
+
+    def __init__(self, blocks: list[AgendaBlock]) -> None:
+        self.blocks = blocks
+        self.by_name = {b.name: b for b in blocks}
+
+    def minutes(self, name: str) -> int:
+        return self.by_name[name].minutes if name in self.by_name else 0
+
+    def items(self, name: str) -> list[str]:
+        return self.by_name[name].items
+
+    def prepend(self, name: str, *items: str) -> None:
+        self.insert(name, 0, *items)
+
+    def append(self, name: str, *items: str) -> None:
+        self.insert(name, len(self.by_name[name].items), *items)
+
+    def insert(self, name: str, index: int, *items: str) -> None:
+        block = self.by_name[name]
+        block.items[index:index] = [i for i in items if i and i not in block.items]
+
+
+def _newest_note(ctx: AgendaContext) -> str | None:
+    if not ctx.recent_notes:
+        return None
+    quotable = [q for q in (_quotable(s) for s in _sentences(ctx.recent_notes[-1])) if q]
+    return _clip(" ".join(quotable[:2])) if quotable else None
+
+
+def _progress_items(
+    ctx: AgendaContext, draft: _Draft, updates: Sequence[str], *, quotes: Sequence[str] = ()
+) -> None:
+    """Notes quoted after the lead, prep updates after the open items, then the follow-up."""
+    mentee = short_names(ctx)[1]
+    if quotes:
+        draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
+    else:
+        note = _newest_note(ctx)
+        if note:
+            draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")
+    draft.append(PROGRESS_REVIEW, *(f"Update from {mentee}'s prep: {_q(u)}" for u in updates[:2]))
+
+
+def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
+    topic, others = main_topic(ctx.prep, ctx.goals)
+    updates, extras = _split_others(ctx, others)
+    goal, matched = focus_goal(ctx, topic)
+    mentor, mentee = short_names(ctx)
+    if topic:
+        draft.append(
+            CHECK_IN,
+            f"Confirm the focus {mentee} proposed in the prep, or swap it if something more "
+            "pressing came up.",
+        )
+    elif goal:
+        draft.append(CHECK_IN, f"Agree today's focus: the most pressing challenge on {_q(goal)}.")
+    _progress_items(ctx, draft, updates)
+    if ctx.open_items:
+        draft.append(
+            PROGRESS_REVIEW,
+            "For each item: done, in progress or blocked? What helped, and what got in the way?",
+        )
+    elif ctx.progress_flags and not ctx.progress_flags[-1]:
+        draft.append(
+            PROGRESS_REVIEW,
+            "Last session's plan didn't move: what got in the way, and what would make the next "
+            "step easier?",
+        )
+
+    lead: list[str] = []
+    if topic:
+        lead.append(f"Topic, from {mentee}'s prep: {_q(topic)}")
+        if goal and matched:
+            lead.append(f"Why it matters: it moves the goal {_q(goal)}.")
+        elif ctx.goals:
+            lead.append(
+                "Link it to a goal: which of "
+                + ", ".join(_q(g) for g in ctx.goals[:4])
+                + " does it move?"
+            )
+        room = 2 if draft.minutes(DEEP_DIVE) >= 25 else 1
+        for extra in extras[:room]:
+            lead.append(f"If time allows, {mentee} also asks {mentor}: {_q(extra)}")
+    elif goal:
+        lead.append(
+            f"No prep shared yet: {mentee} picks one concrete challenge on {_q(goal)} to work "
+            "through."
+        )
+        notes.append(f"No prep from {mentee}: the deep dive is set on the goal {goal!r}.")
+    elif ctx.prep.strip():
+        lead.append(
+            f"{mentee}'s prep didn't name a challenge: start by picking the one that matters "
+            "most this week."
+        )
+        notes.append(
+            f"{mentee}'s prep had no quotable challenge: the deep dive starts by choosing one."
+        )
+    else:
+        lead.append(
+            f"No prep or goals yet: {mentee} picks the one challenge that matters most this week."
+        )
+        notes.append(f"No prep or goals for {mentee}: the deep dive starts by choosing a topic.")
+    draft.prepend(DEEP_DIVE, *lead)
+
+    target = f"towards {_q(goal)}" if goal and (matched or not topic) else "on today's topic"
+    draft.items(ACTION_PLANNING)[0] = (
+        f"Next steps {target}: who does what by when, and how you'll know it worked."
+    )
+    if ctx.open_items:
+        draft.append(
+            ACTION_PLANNING,
+            "For each open item: close it, carry it forward with a new date, or drop it.",
+        )
+
+
+def _enrich_stalled(ctx: AgendaContext, draft: _Draft, reason: str) -> None:
+    topic, others = main_topic(ctx.prep, ctx.goals)
+    updates, _ = _split_others(ctx, others)
+    goal, _matched = focus_goal(ctx, topic)
+    mentee = short_names(ctx)[1]
+    draft.append(
+        CHECK_IN,
+        "Name it kindly: progress has been slow lately, and today is about understanding why, "
+        "not about pushing harder.",
+    )
+    quotes = list(reversed(_cue_sentences(ctx.recent_notes, STALL_CUES)))[:2]
+    _progress_items(ctx, draft, updates, quotes=quotes)
+    flags = ctx.progress_flags
+    if len(flags) >= 3 and not any(flags[-3:]):
+        draft.insert(PROGRESS_REVIEW, 1, f"Where things stand: {reason}.")
+
+    lead: list[str] = []
+    if goal:
+        lead.append(f"The goal in question: {_q(goal)}.")
+    if topic:
+        lead.append(f"{mentee}'s prep: {_q(topic)}")
+    draft.prepend(UNSTUCK_DIAGNOSIS, *lead)
+    draft.append(
+        UNSTUCK_DIAGNOSIS,
+        "Pick the cause that fits best, together: what looks like procrastinating is often "
+        "confusion or fear in disguise.",
+    )
+    if ctx.open_items:
+        draft.append(
+            ACTION_PLANNING,
+            "For each open item: keep it, shrink it to a smaller first step, or drop it.",
+        )
+
+
+def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
+    mentee, goals = short_names(ctx)[1], ctx.goals
+    if draft.minutes(CHECK_IN) >= 5:
+        draft.append(
+            CHECK_IN,
+            "Where would we find each of you when you're not working? Answer the questions "
+            "yourselves too: it's a conversation, not an interview.",
+        )
+    topic, _ = main_topic(ctx.prep, goals)
+    if topic:
+        draft.append(GETTING_REAL, f"From {mentee}'s prep: {_q(topic)}")
+    if goals:
+        draft.insert(
+            LETS_GET_CLEAR,
+            1,
+            f"Start purpose & scope from the goals {mentee} brought: "
+            + "; ".join(_q(g) for g in goals)
+            + ". Make each one measurable.",
+        )
+        draft.items(ACTION_PLANNING)[0] = (
+            "Choose the first goal to work on ("
+            + "; ".join(_q(g) for g in goals)
+            + ") and what success would look like."
+        )
+    else:
+        notes.append(f"No goals yet for {mentee}: the Let's Get Clear conversation sets them.")
+    if draft.minutes(LEARNING_STYLE) >= 5:
+        draft.append(
+            LEARNING_STYLE,
+            f"Agree one format to try next session that suits how {mentee} learns (a written "
+            "recap, a whiteboard sketch, pairing on real code).",
+        )
+    if ctx.minutes < 45:
+        notes.append(
+            f"{ctx.minutes} minutes is short for a first session: keep the questions light and "
+            "finish the Let's Get Clear checklist next time."
+        )
+
+
+def _enrich_stale(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
+    mentor, mentee = short_names(ctx)
+    draft.append(
+        CHECK_IN,
+        "Name it lightly: sessions have felt routine lately, which is common around the middle "
+        "of a programme and doesn't mean the goals are off track.",
+    )
+    draft.append(
+        RECONNECT,
+        f"{mentor} and {mentee} each suggest one option; go with whichever sounds more fun.",
+    )
+    draft.append(RESET_THE_FORMAT, "Turn the answers into one change to try in the next session.")
+    draft.append(
+        LIGHT_ACTION_PLANNING, "Next session goes back to the goals, in the refreshed format."
+    )
+    if _cue_sentences([ctx.prep, *ctx.recent_notes], STALE_CUES):
+        notes.append(
+            "The prep or notes describe the sessions as routine: goal talk is paused today."
+        )
+
+
+def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
+    mentee = short_names(ctx)[1]
+    topic, others = main_topic(ctx.prep, ctx.goals, boost=(*GRADUATION_CUES, _AFTERWARDS))
+    updates, _ = _split_others(ctx, others)
+    _progress_items(ctx, draft, updates)
+    per_goal = [f"Goal {_q(g)}: met, partly met, or still open?" for g in ctx.goals[:5]]
+    draft.insert(GRADUATION_ASSESSMENT, 1, *per_goal)
+    chapter = draft.items(NEXT_CHAPTER)
+    celebrate = next(i for i, item in enumerate(chapter) if item.startswith("Celebrate"))
+    draft.insert(
+        NEXT_CHAPTER,
+        celebrate,
+        f"Look back at where {mentee} started in session 1 and what has changed since.",
+    )
+    if topic:
+        where = NEXT_CHAPTER if _AFTERWARDS.search(normalise(topic)) else GRADUATION_ASSESSMENT
+        draft.append(where, f"From {mentee}'s prep: {_q(topic)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Citations
+# --------------------------------------------------------------------------------------------
+
+_Pref = tuple[str, str | None]  # (doc_id, a phrase its section must contain, or None)
+
+_SOURCES: dict[str, tuple[_Pref, ...]] = {
+    PROGRESS_REVIEW: (("meeting-template", "during the meeting"),),
+    DEEP_DIVE: (
+        ("problem-solution-action", "problem → solution → action model"),
+        ("meeting-template", "during the meeting"),
+        ("problem-solution-action", None),
+    ),
+    ACTION_PLANNING: (
+        ("wisdom-to-action-ratio", "leave with nothing"),
+        ("problem-solution-action", "common mistakes"),
+        ("wisdom-to-action-ratio", None),
+        ("problem-solution-action", None),
+    ),
+    WRAP_UP: (
+        ("meeting-template", "after the meeting"),
+        ("meeting-template", "before the meeting"),
+    ),
+    GETTING_REAL: (("getting-real-exchange", None),),
+    LETS_GET_CLEAR: (("lets-get-clear-conversation", None),),
+    LEARNING_STYLE: (
+        ("learning-style-assessment", "what to ask"),
+        ("learning-style-assessment", None),
+    ),
+    RECONNECT: (("stale-patch-reset", "relationship, not the goals"), ("stale-patch-reset", None)),
+    RESET_THE_FORMAT: (
+        ("stale-patch-reset", "prevent"),
+        ("stale-patch-reset", "not always about progress"),
+        ("partnership-pillars", None),
+    ),
+    LIGHT_ACTION_PLANNING: (("stale-patch-reset", "relationship, not the goals"),),
+    UNSTUCK_DIAGNOSIS: (("unstuck-intervention", None),),
+    GRADUATION_ASSESSMENT: (("graduation-assessment", None),),
+    NEXT_CHAPTER: (("next-chapter-protocol", None),),
+}
+_CHECK_IN_SOURCES: dict[Stage, tuple[_Pref, ...]] = {
+    "first-session": (
+        ("first-session-questions", "icebreaker"),
+        ("first-session-questions", None),
+    ),
+    "stale-patch": (
+        ("stale-patch-reset", "relationship, not the goals"),
+        ("stale-patch-reset", None),
+    ),
+    "stalled": (("unstuck-intervention", "five possible causes"), ("meeting-template", "during")),
+}
+_STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
+    ("first-session", ACTION_PLANNING): (
+        ("lets-get-clear-conversation", "purpose"),
+        ("meeting-template", "before the meeting"),
+    ),
+    ("stalled", ACTION_PLANNING): (
+        ("unstuck-intervention", "confidence"),
+        ("unstuck-intervention", "five possible causes"),
+        ("problem-solution-action", None),
+    ),
+    ("graduation", PROGRESS_REVIEW): (
+        ("graduation-assessment", "goals met"),
+        ("meeting-template", "during the meeting"),
+    ),
+}
+PER_BLOCK = 2
+
+
+def _sources(stage: Stage, name: str) -> tuple[_Pref, ...]:
+    if name == CHECK_IN:
+        return _CHECK_IN_SOURCES.get(stage, (("meeting-template", "during the meeting"),))
+    return _STAGE_OVERRIDES.get((stage, name), _SOURCES.get(name, ()))
+
+
+def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation]:
+    ranked = sorted(passages, key=lambda p: (-p.score, p.id))
+    chosen: list[Passage] = []
+    prefs = _sources(stage, name)
+    # First the passages whose section matches; failing those, any passage of a preferred guide.
+    for strict in (True, False):
+        if chosen:
+            break
+        for doc_id, section in prefs:
+            if strict and section is None:
+                continue
+            for passage in ranked:
+                if len(chosen) >= PER_BLOCK:
+                    break
+                if passage.doc_id != doc_id or any(c.id == passage.id for c in chosen):
+                    continue
+                if strict and section and section not in passage.section.casefold():
+                    continue
+                chosen.append(passage)
+                break
+    return [Citation.of(p) for p in chosen]
+
+
+# --------------------------------------------------------------------------------------------
+# The engine
+# --------------------------------------------------------------------------------------------
+
+
+def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Agenda:
+    """A full agenda for ``ctx``: the scaffold filled with the pair's specifics, cited.
+
+    Citations come only from ``passages`` (what retrieval returned); a block with no fitting
+    passage has none. The result passes :func:`agent.agenda.agenda_failures`.
+    """
+    decision = explain_stage(ctx)
+    stage = decision.stage
+    draft = _Draft(build_scaffold(ctx, stage))
+    notes = [f"Stage {stage}: {decision.reason}."]
+    if stage == "regular":
+        _enrich_regular(ctx, draft, notes)
+        if ctx.formulaic:
+            notes.append(
+                "Sessions were flagged as formulaic but this isn't the mid-programme window: "
+                "try a different format next time, or the stale-patch reset if it persists."
+            )
+    elif stage == "stalled":
+        _enrich_stalled(ctx, draft, decision.reason)
+    elif stage == "first-session":
+        _enrich_first(ctx, draft, notes)
+    elif stage == "stale-patch":
+        _enrich_stale(ctx, draft, notes)
+    else:
+        _enrich_graduation(ctx, draft)
+
+    overall: dict[str, Citation] = {}
+    for block in draft.blocks:
+        block.citations = _cite(stage, block.name, passages)
+        for citation in block.citations:
+            overall.setdefault(citation.id, citation)
+    if not passages:
+        notes.append("No guide passages were retrieved, so the agenda cites none.")
+
+    checklist = prep_checklist(ctx, stage)
+    return Agenda(
+        stage=stage,
+        minutes=ctx.minutes,
+        blocks=draft.blocks,
+        prep_checklist=checklist,
+        citations=list(overall.values()),
+        engine="offline",
+        notes=notes,
+    )
