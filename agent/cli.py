@@ -262,10 +262,22 @@ def eval_command(
     thresholds: Annotated[
         Path | None, typer.Option(help="Thresholds TOML (default: the shipped one).")
     ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(help="Compare two report folders (OLD NEW) instead of running."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Score every capability on the eval datasets; exit 1 when under a threshold."""
-    from evals.runner import run_eval
+    from evals.runner import compare_runs, run_eval
+
+    if compare is not None:
+        try:
+            comparison = compare_runs(*compare)
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from exc
+        emit(comparison, as_json, lambda console: render.eval_comparison(console, comparison))
+        return
 
     settings = _coach().settings
     chosen = engine or settings.resolved_engine

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from agent.memory import Pair, StoredItem
 from agent.models import QuestionSuggestions, ReframeResult
 from evals.report import Summary
+from evals.runner import Comparison
 from knowledge.models import IngestReport, SearchResults
 
 STAGES = ("first-session", "regular", "stale-patch", "stalled", "graduation")
@@ -141,4 +142,24 @@ def pair_detail(console: Console, pair: Pair, items: list[StoredItem]) -> None:
         due = f" (due {item.due})" if item.due else ""
         console.print(
             f"  open: [{item.id}] {escape(item.owner or 'unassigned')}: {escape(item.action)}{due}"
+        )
+
+
+def eval_comparison(console: Console, comparison: Comparison) -> None:
+    """Metric deltas and the samples whose verdict changed."""
+    console.print(f"old: {escape(comparison.old)}\nnew: {escape(comparison.new)}")
+    for delta in comparison.metrics:
+        if delta.old is None:
+            console.print(f"  {delta.task}.{delta.metric}: {delta.new:.3f} (new)")
+        elif abs(delta.new - delta.old) >= 0.0005:
+            console.print(
+                f"  {delta.task}.{delta.metric}: {delta.old:.3f} → {delta.new:.3f} "
+                f"({delta.new - delta.old:+.3f})"
+            )
+    if not comparison.changed:
+        console.print("No sample changed verdict.")
+    for change in comparison.changed:
+        verdict = {True: "pass", False: "fail", None: "absent"}
+        console.print(
+            f"  {change.task}/{change.sample_id}: {verdict[change.old]} → {verdict[change.new]}"
         )

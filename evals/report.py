@@ -14,7 +14,7 @@ from evals.scorers import Score
 
 
 class SampleResult(BaseModel):
-    """What one sample produced and how it scored."""
+    """What one sample produced and how it scored (judge scores kept apart)."""
 
     task: str
     sample_id: str
@@ -22,6 +22,7 @@ class SampleResult(BaseModel):
     scores: list[Score]
     latency_s: float
     error: str | None = None
+    judge: list[Score] = Field(default_factory=list)
 
 
 class Metric(BaseModel):
@@ -45,6 +46,8 @@ class TaskSummary(BaseModel):
     metrics: dict[str, Metric]
     latency_p50_s: float
     tokens: dict[str, int] = Field(default_factory=dict)
+    judge: dict[str, Metric] = Field(default_factory=dict)
+    baseline_of: str | None = None
 
 
 class Summary(BaseModel):
@@ -83,13 +86,12 @@ def load_thresholds(path: Path | None = None) -> dict[str, dict[str, float]]:
     return {task: {k: float(v) for k, v in metrics.items()} for task, metrics in data.items()}
 
 
-def summarise(
-    task: str, engine: str, results: list[SampleResult], thresholds: dict[str, float]
-) -> TaskSummary:
-    """Aggregate one task's results and check them against its thresholds."""
+def _metrics(
+    results: list[SampleResult], thresholds: dict[str, float], judge: bool = False
+) -> dict[str, Metric]:
     by_metric: dict[str, list[Score]] = {}
     for result in results:
-        for score in result.scores:
+        for score in result.judge if judge else result.scores:
             by_metric.setdefault(score.name, []).append(score)
     metrics: dict[str, Metric] = {}
     for name, scores in sorted(by_metric.items()):
@@ -103,6 +105,20 @@ def summarise(
             threshold=threshold,
             ok=threshold is None or mean >= threshold,
         )
+    return metrics
+
+
+def summarise(
+    task: str,
+    engine: str,
+    results: list[SampleResult],
+    thresholds: dict[str, float],
+    *,
+    baseline_of: str | None = None,
+    tokens: dict[str, int] | None = None,
+) -> TaskSummary:
+    """Aggregate one task's results and check them against its thresholds."""
+    metrics = _metrics(results, thresholds)
     for name, threshold in thresholds.items():
         if name not in metrics:
             metrics[name] = Metric(
@@ -116,6 +132,9 @@ def summarise(
         errors=sum(r.error is not None for r in results),
         metrics=metrics,
         latency_p50_s=round(latencies[len(latencies) // 2], 4) if latencies else 0.0,
+        tokens=tokens or {},
+        judge=_metrics(results, {}, judge=True),
+        baseline_of=baseline_of,
     )
 
 
@@ -146,6 +165,34 @@ def to_markdown(summary: Summary) -> str:
         lines.append(
             f"| {task.task} | {task.samples} | {task.errors} | {task.latency_p50_s} | {tokens} |"
         )
+    judged = [t for t in summary.tasks if t.judge]
+    if judged:
+        lines += [
+            "",
+            "## LLM judge (reported apart, not gated)",
+            "",
+            "| task | criterion | pass rate | n |",
+            "|---|---|---|---|",
+        ]
+        for task in judged:
+            for name, metric in task.judge.items():
+                lines.append(f"| {task.task} | {name} | {metric.pass_rate:.2f} | {metric.n} |")
+    baselines = [t for t in summary.tasks if t.baseline_of]
+    if baselines:
+        lines += [
+            "",
+            "## Graph vs no-retrieval baseline",
+            "",
+            "| task | metric | graph | baseline |",
+            "|---|---|---|---|",
+        ]
+        by_name = {t.task: t for t in summary.tasks}
+        for base in baselines:
+            graph = by_name.get(base.baseline_of or "")
+            for name, metric in base.metrics.items():
+                ours = graph.metrics[name].mean if graph and name in graph.metrics else None
+                shown = "n/a" if ours is None else f"{ours:.3f}"
+                lines.append(f"| {base.baseline_of} | {name} | {shown} | {metric.mean:.3f} |")
     if summary.failures:
         lines += ["", "## Under threshold", *[f"- {f}" for f in summary.failures]]
     return "\n".join(lines) + "\n"

@@ -5,13 +5,53 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from agent.api import Coach
-from evals.dataset import load_dataset
-from evals.report import SampleResult, Summary, load_thresholds, summarise, to_markdown
+from agent.errors import LLMError
+from evals.dataset import Sample, load_dataset
+from evals.judge import judge
+from evals.report import (
+    SampleResult,
+    Summary,
+    TaskSummary,
+    load_thresholds,
+    summarise,
+    to_markdown,
+)
 from evals.tasks import TASKS, Task
+
+
+class MetricDelta(BaseModel):
+    """One metric before and after."""
+
+    task: str
+    metric: str
+    old: float | None
+    new: float
+
+
+class SampleChange(BaseModel):
+    """A sample whose pass/fail verdict differs between two runs."""
+
+    task: str
+    sample_id: str
+    old: bool | None
+    new: bool
+
+
+class Comparison(BaseModel):
+    """The answer to ``coach eval --compare OLD NEW``."""
+
+    old: str
+    new: str
+    metrics: list[MetricDelta]
+    changed: list[SampleChange]
 
 
 def prompt_hashes() -> dict[str, str]:
@@ -49,21 +89,22 @@ def select_tasks(names: list[str] | None, engine: str) -> list[Task]:
     return [task for task in TASKS.values() if engine in task.engines]
 
 
-def run_task(coach: Coach, task: Task, epochs: int = 1) -> list[SampleResult]:
-    """Solve and score every sample of a task."""
+def _solve_all(
+    coach: Coach, task: Task, solve: Callable[[Coach, Sample], Any], epochs: int, label: str
+) -> list[SampleResult]:
     results: list[SampleResult] = []
     for _ in range(epochs):
         for sample in load_dataset(task.dataset):
             started = time.perf_counter()
             try:
-                output = task.solve(coach, sample)
+                output = solve(coach, sample)
                 scores = task.score(sample, output)
                 error = None
             except Exception as exc:  # a crash is a failed sample, not a crashed run
                 output, scores, error = None, [], f"{type(exc).__name__}: {exc}"
             results.append(
                 SampleResult(
-                    task=task.name,
+                    task=label,
                     sample_id=sample.id,
                     output=output,
                     scores=scores,
@@ -72,6 +113,39 @@ def run_task(coach: Coach, task: Task, epochs: int = 1) -> list[SampleResult]:
                 )
             )
     return results
+
+
+def _judge_all(coach: Coach, task: Task, results: list[SampleResult]) -> None:
+    samples = {s.id: s for s in load_dataset(task.dataset)}
+    for result in results:
+        sample = samples[result.sample_id]
+        criteria = tuple(sample.criteria) or task.criteria
+        if result.error or result.output is None or not criteria:
+            continue
+        for index, criterion in enumerate(criteria, start=1):
+            try:
+                result.judge.append(
+                    judge(coach.chat_client, criterion, sample.input, result.output, index)
+                )
+            except LLMError as exc:
+                result.error = f"judge: {exc}"
+                break
+
+
+def _tokens(coach: Coach) -> dict[str, int]:
+    chat = coach.chat_client if coach.engine == "llm" else None
+    if chat is None:
+        return {}
+    usage = chat.usage_summary().values()
+    return {
+        "prompt": sum(u.prompt_tokens for u in usage),
+        "completion": sum(u.completion_tokens for u in usage),
+        "calls": sum(u.calls for u in usage),
+    }
+
+
+def _delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {key: value - before.get(key, 0) for key, value in after.items()}
 
 
 def run_eval(
@@ -83,27 +157,52 @@ def run_eval(
     epochs: int = 1,
     thresholds_path: Path | None = None,
 ) -> Summary:
-    """Run, write ``results.jsonl``, ``summary.json`` and ``summary.md`` to ``out_dir``."""
+    """Run, write ``results.jsonl``, ``summary.json`` and ``summary.md`` to ``out_dir``.
+
+    With the llm engine each task with a baseline is also answered by the plain-prompt
+    baseline, and LLM-judge criteria are graded; both are reported, neither is gated.
+    """
     thresholds = load_thresholds(thresholds_path)
     out_dir.mkdir(parents=True, exist_ok=True)
-    summaries = []
+    summaries: list[TaskSummary] = []
     failures: list[str] = []
+    llm = engine == "llm"
     with (out_dir / "results.jsonl").open("w", encoding="utf-8") as handle:
         for task in select_tasks(tasks, engine):
-            results = run_task(coach, task, epochs)
-            for result in results:
-                handle.write(result.model_dump_json() + "\n")
-            summary = summarise(task.name, engine, results, thresholds.get(task.name, {}))
-            summaries.append(summary)
-            failures += [
-                f"{task.name}.{name}: {metric.mean:.3f} < {metric.threshold}"
-                for name, metric in summary.metrics.items()
-                if not metric.ok
+            runs: list[tuple[str, Callable[[Coach, Sample], Any], str | None]] = [
+                (task.name, task.solve, None)
             ]
-            failures += [f"{task.name}: {summary.errors} samples raised"] if summary.errors else []
+            if llm and task.baseline is not None:
+                runs.append((f"{task.name}/baseline", task.baseline, task.name))
+            for label, solve, baseline_of in runs:
+                before = _tokens(coach)
+                results = _solve_all(coach, task, solve, epochs, label)
+                if llm:
+                    _judge_all(coach, task, results)
+                for result in results:
+                    handle.write(result.model_dump_json() + "\n")
+                gate = {} if baseline_of else thresholds.get(task.name, {})
+                summary = summarise(
+                    label,
+                    engine,
+                    results,
+                    gate,
+                    baseline_of=baseline_of,
+                    tokens=_delta(_tokens(coach), before),
+                )
+                summaries.append(summary)
+                if baseline_of:
+                    continue
+                failures += [
+                    f"{label}.{name}: {metric.mean:.3f} < {metric.threshold}"
+                    for name, metric in summary.metrics.items()
+                    if not metric.ok
+                ]
+                if summary.errors:
+                    failures.append(f"{label}: {summary.errors} samples raised")
     report = Summary(
         engine=engine,
-        model=coach.settings.model if engine == "llm" else None,
+        model=coach.settings.model if llm else None,
         git_revision=git_revision(),
         prompt_hashes=prompt_hashes(),
         tasks=summaries,
@@ -112,6 +211,46 @@ def run_eval(
     (out_dir / "summary.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
     (out_dir / "summary.md").write_text(to_markdown(report), encoding="utf-8")
     return report
+
+
+def compare_runs(old_dir: Path, new_dir: Path) -> Comparison:
+    """What changed between two runs: metric deltas and the samples whose verdict flipped."""
+
+    def load(folder: Path) -> tuple[Summary, dict[tuple[str, str], bool]]:
+        try:
+            summary = Summary.model_validate_json((folder / "summary.json").read_text())
+            rows = [
+                SampleResult.model_validate_json(line)
+                for line in (folder / "results.jsonl").read_text().splitlines()
+                if line.strip()
+            ]
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{folder} is not an eval report: {str(exc).splitlines()[0]}") from exc
+        passed = {
+            (r.task, r.sample_id): not r.error and all(s.passed for s in r.scores) for r in rows
+        }
+        return summary, passed
+
+    old, old_passed = load(old_dir)
+    new, new_passed = load(new_dir)
+    deltas: list[MetricDelta] = []
+    old_tasks = {t.task: t for t in old.tasks}
+    for task in new.tasks:
+        previous = old_tasks.get(task.task)
+        for name, metric in task.metrics.items():
+            before = previous.metrics[name].mean if previous and name in previous.metrics else None
+            deltas.append(MetricDelta(task=task.task, metric=name, old=before, new=metric.mean))
+    changed = [
+        SampleChange(task=key[0], sample_id=key[1], old=old_passed.get(key), new=value)
+        for key, value in sorted(new_passed.items())
+        if old_passed.get(key) != value
+    ]
+    return Comparison(
+        old=f"{old.engine} {old.model or ''} @{old.git_revision}".strip(),
+        new=f"{new.engine} {new.model or ''} @{new.git_revision}".strip(),
+        metrics=deltas,
+        changed=changed,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

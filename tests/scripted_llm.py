@@ -63,6 +63,7 @@ class ScriptedLLM:
 
     script: list[Reply] = field(default_factory=list)
     delay: float = 0.0
+    fallback: Reply | None = None  # answers every request once the script is used up
     requests: list[Request] = field(default_factory=list)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
@@ -70,9 +71,9 @@ class ScriptedLLM:
         self.requests.append(seen)
         if self.delay:
             time.sleep(self.delay)
-        if not self.script:
+        if not self.script and self.fallback is None:
             return httpx.Response(500, json={"error": {"message": "script exhausted"}})
-        reply = self.script.pop(0)
+        reply = self.script.pop(0) if self.script else self.fallback
         if callable(reply):
             reply = reply(seen)
         if isinstance(reply, httpx.Response):

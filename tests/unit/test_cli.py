@@ -46,6 +46,7 @@ def test_search_human_output_and_k(capsys: pytest.CaptureFixture[str]) -> None:
         (["pair", "add", "--mentor", "A", "--mentee", "B", "--next", "tomorrow"], 2, "--next"),
         (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
         (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
+        (["eval", "--compare", "/nope/a", "/nope/b"], 2, "is not an eval report"),
     ],
 )
 def test_errors_are_one_line_with_exit_codes(
