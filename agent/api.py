@@ -6,24 +6,50 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.config import Settings, load_settings
 from agent.context import Context
 from agent.errors import CoachError, UserInputError
 from agent.memory import ForgetReport, Pair, PairStore, StoredItem, parse_pair_input
-from agent.models import ChatReply, GuideAnswer, QuestionSuggestions, ReframeResult
+from agent.models import (
+    ActionExtraction,
+    Agenda,
+    ChatReply,
+    GuideAnswer,
+    QuestionSuggestions,
+    ReframeResult,
+)
 from agent.state import Intent, Turn
 from knowledge.models import IngestReport, SearchResults
 from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
+if TYPE_CHECKING:
+    from agent.agenda import AgendaContext
+
 T = TypeVar("T")
 MAX_TEXT = 4000
+MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
 THREADS = ("threads",)
+
+
+def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
+    """Validate agenda context values into a one-line UserInputError on the first problem."""
+    from pydantic import ValidationError
+
+    from agent.agenda import AgendaContext
+
+    try:
+        return AgendaContext.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error.get("loc", ()))
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise UserInputError(f"{field}: {message}" if field else message) from exc
 
 
 def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -205,6 +231,209 @@ class Coach:
         out = self._run(_require_text(question, "question"), "ask", None)
         return GuideAnswer.model_validate(out["result"])
 
+    # -- action items and agendas -------------------------------------------------------
+    def _attendees(
+        self, pair_id: str | None, mentor: str | None, mentee: str | None
+    ) -> tuple[Pair | None, list[str]]:
+        if pair_id is not None:
+            stored = self.pairs.get(pair_id)
+            return stored, [stored.mentor, stored.mentee]
+        if not (mentor and mentor.strip() and mentee and mentee.strip()):
+            raise UserInputError("give --pair ID, or both --mentor NAME and --mentee NAME")
+        found = self.pairs.find(mentor, mentee)
+        if found is not None:
+            return found, [found.mentor, found.mentee]
+        checked = parse_pair_input(mentor=mentor, mentee=mentee)
+        return None, [checked.mentor, checked.mentee]
+
+    def extract_actions(
+        self,
+        notes: str,
+        *,
+        pair_id: str | None = None,
+        mentor: str | None = None,
+        mentee: str | None = None,
+        author: str | None = None,
+        session_date: date | None = None,
+        next_session: date | None = None,
+        save: bool = False,
+    ) -> ActionExtraction:
+        """Action items (owner, action, due, verbatim evidence) from a session's notes.
+
+        With ``save`` the items are stored on the pair as open (items already open are not
+        stored twice) and the notes are kept as the session's record.
+        """
+        notes = _require_text(notes, "notes", MAX_NOTES)
+        pair, attendees = self._attendees(pair_id, mentor, mentee)
+        if author is not None:
+            matches = [
+                a
+                for a in attendees
+                if a.casefold() == author.strip().casefold()
+                or a.split()[0].casefold() == author.strip().casefold()
+            ]
+            if not matches:
+                raise UserInputError(f"--author {author!r} is not one of {', '.join(attendees)}")
+            author = matches[0]
+        held_on = session_date or datetime.now(UTC).date()
+        if (
+            next_session is None
+            and pair
+            and pair.next_session
+            and pair.next_session.date() > held_on
+        ):
+            next_session = pair.next_session.date()
+        payload = {
+            "notes": notes,
+            "attendees": attendees,
+            "session_date": held_on.isoformat(),
+            "next_session": next_session.isoformat() if next_session else None,
+            "author": author,
+        }
+        out = self.run_payload("actions", payload, pair.id if pair else None)
+        result = ActionExtraction.model_validate(out["result"])
+        if save:
+            if pair is None:
+                raise UserInputError(
+                    "--save needs a stored pair: add it with `coach pair add` or use --pair ID"
+                )
+            self._save_session_notes(pair, held_on, notes, result)
+        return result
+
+    def _save_session_notes(
+        self, pair: Pair, held_on: date, notes: str, result: ActionExtraction
+    ) -> None:
+        from agent.memory import SessionRecord, save_session, sessions_of
+
+        open_keys = {
+            ((i.owner or "").casefold(), i.action.casefold())
+            for i in self.pairs.items(pair.id, status="open")
+        }
+        fresh = [
+            i
+            for i in result.items
+            if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
+        ]
+        records = sessions_of(self.store, pair.id)
+        if any(r.notes == notes and r.held_on == held_on for r in records):
+            return  # the same notes saved again: nothing new to record
+        target = next((r for r in records if r.notes is None), None)
+        number = target.number if target else (records[-1].number + 1 if records else 1)
+        previous = max((r.held_on for r in records if r.held_on and r.notes), default=None)
+        done_since = [
+            i
+            for i in self.pairs.items(pair.id, status="done")
+            if i.done_at and (previous is None or i.done_at.date() > previous)
+        ]
+        stored = self.pairs.add_items(
+            pair.id, [i.model_dump() | {"session": number} for i in fresh]
+        )
+        save_session(
+            self.store,
+            pair.id,
+            SessionRecord(
+                number=number,
+                held_on=held_on,
+                agenda=target.agenda if target else None,
+                notes=notes,
+                item_ids=[i.id for i in stored],
+                progress=bool(done_since) if records else None,
+                ratio=result.ratio.model_dump() if result.ratio else None,
+            ),
+        )
+
+    def items(self, pair_id: str, status: str | None = "open") -> list[StoredItem]:
+        """The pair's action items: ``open`` (default), ``done`` or ``None`` for all."""
+        if status not in ("open", "done", None):
+            raise UserInputError(f"status must be open or done, got {status!r}")
+        return self.pairs.items(pair_id, status=status)  # type: ignore[arg-type]
+
+    def complete_item(self, pair_id: str, item_id: str) -> StoredItem:
+        """Mark an action item done."""
+        return self.pairs.set_item_status(pair_id, item_id, "done")
+
+    def agenda_context(
+        self,
+        pair_id: str,
+        *,
+        minutes: int | None = None,
+        session: int | None = None,
+        prep: str | None = None,
+    ) -> AgendaContext:
+        """The agenda context for a stored pair's next session."""
+        from agent.memory import sessions_of
+
+        pair = self.pairs.get(pair_id)
+        records = [r for r in sessions_of(self.store, pair.id) if r.notes]
+        items = self.pairs.items(pair.id, status="open")
+        values = {
+            "mentor": pair.mentor,
+            "mentee": pair.mentee,
+            "goals": pair.goals,
+            "session_number": session or len(records) + 1,
+            "programme_weeks": pair.programme_weeks,
+            "minutes": minutes or pair.minutes,
+            "cadence": pair.cadence,
+            "open_items": [{"owner": i.owner, "action": i.action, "due": i.due} for i in items],
+            "prep": prep or "",
+            "recent_notes": [r.notes for r in records[-3:] if r.notes],
+            "progress_flags": [r.progress for r in records if r.progress is not None],
+        }
+        return parse_agenda_context(values)
+
+    def draft_agenda(
+        self,
+        *,
+        pair_id: str | None = None,
+        context: AgendaContext | None = None,
+        minutes: int | None = None,
+        session: int | None = None,
+        prep: str | None = None,
+    ) -> Agenda:
+        """A time-boxed agenda for a stored pair's next session, or for a given context.
+
+        For a stored pair the agenda is kept on the session's record.
+        """
+        if (pair_id is None) == (context is None):
+            raise UserInputError("give either --pair ID or --context FILE")
+        if context is None:
+            assert pair_id is not None
+            context = self.agenda_context(pair_id, minutes=minutes, session=session, prep=prep)
+        out = self.run_payload("agenda", {"context": context.model_dump(mode="json")}, pair_id)
+        agenda = Agenda.model_validate(out["result"])
+        if pair_id is not None:
+            self._save_planned_agenda(pair_id, context.session_number, agenda)
+        return agenda
+
+    def _save_planned_agenda(self, pair_id: str, number: int, agenda: Agenda) -> None:
+        from agent.memory import SessionRecord, save_session, sessions_of
+
+        pair = self.pairs.get(pair_id)
+        existing = {r.number: r for r in sessions_of(self.store, pair_id)}
+        record = existing.get(number) or SessionRecord(
+            number=number, held_on=pair.next_session.date() if pair.next_session else None
+        )
+        if record.notes is None:  # never overwrite a session that already happened
+            save_session(
+                self.store,
+                pair_id,
+                record.model_copy(update={"agenda": agenda.model_dump(mode="json")}),
+            )
+
+    def run_payload(
+        self, task: Intent, payload: dict[str, Any], pair_id: str | None = None
+    ) -> dict[str, Any]:
+        """One graph run of a task with structured input: the full output (for evals/tools)."""
+        try:
+            return dict(
+                self.graph(durable=False).invoke(
+                    {"text": task, "task": task, "pair_id": pair_id, "payload": payload},
+                    context=self.context(),
+                )
+            )
+        except KnowledgeError as exc:
+            raise CoachError(str(exc)) from exc
+
     # -- chat threads ------------------------------------------------------------------
     def new_thread(self, pair_id: str | None = None, kind: str = "chat") -> str:
         """A new conversation thread id, registered (with its pair when given)."""
@@ -287,6 +516,14 @@ class Coach:
         return self.pairs.items(pair_id, status="open")
 
     # -- async -------------------------------------------------------------------------
+    async def aextract_actions(self, notes: str, **kwargs: Any) -> ActionExtraction:
+        """Async :meth:`extract_actions`."""
+        return await asyncio.to_thread(lambda: self.extract_actions(notes, **kwargs))
+
+    async def adraft_agenda(self, **kwargs: Any) -> Agenda:
+        """Async :meth:`draft_agenda`."""
+        return await asyncio.to_thread(lambda: self.draft_agenda(**kwargs))
+
     async def areframe(self, text: str) -> ReframeResult:
         """Async :meth:`reframe`."""
         return await asyncio.to_thread(self.reframe, text)

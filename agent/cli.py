@@ -42,6 +42,12 @@ class PairList(BaseModel):
     pairs: list[Pair]
 
 
+class ItemList(BaseModel):
+    """The answer to ``coach actions list``."""
+
+    items: list[StoredItem]
+
+
 class PairDetail(BaseModel):
     """The answer to ``coach pair show``."""
 
@@ -235,6 +241,93 @@ def pair_forget(
             f"{report.threads} threads removed."
         ),
     )
+
+
+def _read_notes(path: Path) -> str:
+    from knowledge.documents import SkipFile, read_text
+
+    if not path.is_file():
+        raise UserInputError(f"no such notes file: {str(path)!r}")
+    try:
+        return read_text(path)
+    except SkipFile as exc:
+        raise UserInputError(f"cannot read notes {str(path)!r}: {exc}") from exc
+
+
+@app.command()
+def actions(
+    target: Annotated[
+        str, typer.Argument(metavar="FILE|list|done", help="Notes file, or `list` / `done`.")
+    ],
+    item: Annotated[
+        str | None, typer.Argument(metavar="[ITEM]", help="Item id (for done).")
+    ] = None,
+    pair: Annotated[str | None, typer.Option("--pair", help="Pair id.")] = None,
+    mentor: Annotated[str | None, typer.Option(help="Mentor's name (pair not stored).")] = None,
+    mentee: Annotated[str | None, typer.Option(help="Mentee's name (pair not stored).")] = None,
+    author: Annotated[str | None, typer.Option(help="Who wrote the notes (for 'I').")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Session date, YYYY-MM-DD.")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Store the items on the pair.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="With list: done items too.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Pull action items out of session notes; `list` and `done ITEM` manage a pair's items."""
+    coach = _coach()
+    if target in ("list", "done"):
+        if pair is None:
+            raise UserInputError(f"`coach actions {target}` needs --pair ID")
+        if target == "done":
+            if item is None:
+                raise UserInputError("`coach actions done` needs the item id (see `actions list`)")
+            done = coach.complete_item(pair, item)
+            emit(done, as_json, lambda console: console.print(f"Done: {done.action}"))
+            return
+        listed = ItemList(items=coach.items(pair, None if show_all else "open"))
+        emit(listed, as_json, lambda console: render.item_list(console, listed.items))
+        return
+    if item is not None:
+        raise UserInputError(f"unexpected argument {item!r}")
+    notes = _read_notes(Path(target))
+    result = coach.extract_actions(
+        notes,
+        pair_id=pair,
+        mentor=mentor,
+        mentee=mentee,
+        author=author,
+        session_date=_parse_date(on, "--date"),
+        save=save,
+    )
+    emit(result, as_json, lambda console: render.action_extraction(console, result, save))
+
+
+@app.command()
+def agenda(
+    pair: Annotated[str | None, typer.Option("--pair", help="Pair id.")] = None,
+    context: Annotated[
+        Path | None, typer.Option("--context", help="JSON context for a pair not stored.")
+    ] = None,
+    minutes: Annotated[int | None, typer.Option(help="Session length (30-120).")] = None,
+    session: Annotated[int | None, typer.Option(help="Session number (1 = first).")] = None,
+    prep: Annotated[str | None, typer.Option(help="The mentee's prep notes.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Draft a time-boxed agenda for a pair's next session."""
+    coach = _coach()
+    if (pair is None) == (context is None):
+        raise UserInputError("give either --pair ID or --context FILE")
+    ctx = None
+    if context is not None:
+        from agent.agenda import load_context_file
+
+        if not context.is_file():
+            raise UserInputError(f"no such context file: {str(context)!r}")
+        ctx = load_context_file(
+            context, overrides={"minutes": minutes, "session_number": session, "prep": prep}
+        )
+    result = coach.draft_agenda(
+        pair_id=pair, context=ctx, minutes=minutes, session=session, prep=prep
+    )
+    emit(result, as_json, lambda console: render.agenda(console, result))
 
 
 @app.command()

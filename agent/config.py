@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(
         default=None,
         repr=False,  # never printed: reprs end up in logs and bug reports
-        validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
+        validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY"),
     )
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "COACH_OPENAI_BASE_URL")

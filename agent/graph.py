@@ -7,6 +7,8 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 
 from agent.context import Context
+from agent.nodes.actions import extract_actions
+from agent.nodes.agenda import draft_agenda
 from agent.nodes.checking import check_output
 from agent.nodes.guide import answer_from_guides
 from agent.nodes.reframing import reframe_question, suggest_questions
@@ -26,12 +28,20 @@ def build_graph() -> StateGraph[State, Context, InputState, OutputState]:
     graph.add_node("reframe_question", reframe_question)
     graph.add_node("suggest_questions", suggest_questions)
     graph.add_node("answer_from_guides", answer_from_guides)
+    graph.add_node("draft_agenda", draft_agenda)
+    graph.add_node("extract_actions", extract_actions)
     graph.add_node("check_output", check_output)
     graph.add_node("respond", respond)
 
     graph.add_edge(START, "route_request")
     graph.add_conditional_edges("retrieve_guides", pick_capability)
-    for capability in ("reframe_question", "suggest_questions", "answer_from_guides"):
+    for capability in (
+        "reframe_question",
+        "suggest_questions",
+        "answer_from_guides",
+        "draft_agenda",
+        "extract_actions",
+    ):
         graph.add_edge(capability, "check_output")
     graph.add_edge("respond", END)
     return graph

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from agent.models import CuriousQuestion, ReframeDraft
+from agent.models import ActionItem, CuriousQuestion, ReframeDraft
 from agent.offline.judgement import detect_markers
 from knowledge.models import Passage
 
@@ -208,4 +208,31 @@ def reframe_failures(draft: ReframeDraft, text: str, passages: Sequence[Passage]
     invented = [m for m in draft.markers if m.lower().replace("’", "'") not in lowered]
     if invented:
         failures.append(f"markers not found in the input: {invented}")
+    return failures
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def action_failures(items: Sequence[ActionItem], notes: str, attendees: Sequence[str]) -> list[str]:
+    """Evidence not verbatim in the notes, owners who did not attend, empty or duplicate items."""
+    failures: list[str] = []
+    folded_notes = _fold(notes)
+    people = {a.casefold() for a in attendees}
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(items, start=1):
+        if not item.evidence.strip() or _fold(item.evidence) not in folded_notes:
+            failures.append(f"item {index}: evidence is not a verbatim quote from the notes")
+        if item.owner is not None and item.owner.casefold() not in people:
+            failures.append(f"item {index}: owner {item.owner!r} is not an attendee")
+        action = item.action.strip()
+        if not action or len(action) > 240:
+            failures.append(f"item {index}: the action is empty or longer than 240 characters")
+        elif action.split()[0].casefold() in {"i", "we", "you", "he", "she", "they"} | people:
+            failures.append(f"item {index}: the action should start with a verb: {action!r}")
+        key = ((item.owner or "").casefold(), action.casefold())
+        if key in seen:
+            failures.append(f"item {index} duplicates an earlier item")
+        seen.add(key)
     return failures

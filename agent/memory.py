@@ -92,6 +92,7 @@ class StoredItem(BaseModel):
     status: ItemStatus = "open"
     session: int | None = None
     created_at: datetime
+    done_at: datetime | None = None
 
 
 class ForgetReport(BaseModel):
@@ -230,7 +231,9 @@ class PairStore:
         current = self.store.get(self._ns(pair_id, "items"), item_id)
         if current is None:
             raise NotFoundError(f"pair {pair_id!r} has no action item {item_id!r}")
-        item = StoredItem.model_validate(current.value).model_copy(update={"status": status})
+        item = StoredItem.model_validate(current.value).model_copy(
+            update={"status": status, "done_at": datetime.now(UTC) if status == "done" else None}
+        )
         self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
         return item
 
@@ -246,3 +249,37 @@ def parse_pair_input(**values: Any) -> PairInput:
         field = ".".join(str(p) for p in error.get("loc", ()))
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         raise UserInputError(f"{field}: {message}" if field else message) from exc
+
+
+class SessionRecord(BaseModel):
+    """One session of a pair: its plan, and afterwards its notes and the items it produced."""
+
+    number: int
+    held_on: date | None = None
+    agenda: dict[str, Any] | None = None
+    notes: str | None = None
+    item_ids: list[str] = Field(default_factory=list)
+    progress: bool | None = None
+    ratio: dict[str, Any] | None = None
+
+
+def _session_key(number: int) -> str:
+    return f"{number:04d}"
+
+
+def sessions_of(store: BaseStore, pair_id: str) -> list[SessionRecord]:
+    """The pair's session records, in order."""
+    records = PairStore(store)._all(PairStore._ns(pair_id, "sessions"))
+    return sorted(
+        (SessionRecord.model_validate(item.value) for item in records), key=lambda s: s.number
+    )
+
+
+def save_session(store: BaseStore, pair_id: str, record: SessionRecord) -> SessionRecord:
+    """Create or replace a session record."""
+    store.put(
+        PairStore._ns(pair_id, "sessions"),
+        _session_key(record.number),
+        record.model_dump(mode="json"),
+    )
+    return record

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from agent.memory import Pair, StoredItem
-from agent.models import QuestionSuggestions, ReframeResult
+from agent.models import ActionExtraction, Agenda, QuestionSuggestions, ReframeResult
 from evals.report import Summary
 from evals.runner import Comparison
 from knowledge.models import IngestReport, SearchResults
@@ -81,10 +81,14 @@ def eval_summary(console: Console, summary: Summary, out: object) -> None:
     console.print(f"{verdict}  report in {out}/summary.md")
 
 
+def _section(section: str) -> str:
+    return section.split(" > ")[-1]
+
+
 def _citations(console: Console, citations: list[object]) -> None:
     for citation in citations:
         title = escape(str(getattr(citation, "title", "")))
-        section = escape(str(getattr(citation, "section", "")))
+        section = escape(_section(str(getattr(citation, "section", ""))))
         console.print(f"[dim]  cited: {title} › {section}[/]")
 
 
@@ -163,3 +167,56 @@ def eval_comparison(console: Console, comparison: Comparison) -> None:
         console.print(
             f"  {change.task}/{change.sample_id}: {verdict[change.old]} → {verdict[change.new]}"
         )
+
+
+def item_list(console: Console, items: list[StoredItem]) -> None:
+    """A pair's action items."""
+    if not items:
+        console.print("No action items.")
+    for item in items:
+        due = f" (due {item.due})" if item.due else ""
+        mark = "x" if item.status == "done" else " "
+        console.print(
+            f"[{mark}] {item.id}  {escape(item.owner or 'unassigned')}: {escape(item.action)}{due}"
+        )
+
+
+def action_extraction(console: Console, result: ActionExtraction, saved: bool) -> None:
+    """Items with owner, due date and evidence, and the session's balance."""
+    if not result.items:
+        console.print("No action items found in these notes.")
+    for item in result.items:
+        due = f" [dim](due {item.due})[/]" if item.due else ""
+        console.print(
+            f"• [bold]{escape(item.owner or 'unassigned')}[/]: {escape(item.action)}{due}"
+        )
+        console.print(f"  [dim]“{escape(item.evidence)}”[/]")
+    if result.ratio:
+        r = result.ratio
+        console.print(
+            f"Balance: {r.insight:.0%} insight, {r.action:.0%} action, "
+            f"{r.relationship:.0%} relationship — {escape(r.verdict)}"
+        )
+    if saved:
+        console.print("[green]Saved[/] on the pair as open items.")
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def agenda(console: Console, result: Agenda) -> None:
+    """Blocks with minutes and items, then the mentee's prep checklist."""
+    console.print(f"[bold]Agenda[/] ({result.stage}, {result.minutes} minutes)")
+    for block in result.blocks:
+        console.print(f"\n[bold]{escape(block.name)}[/] — {block.minutes} min")
+        for line in block.items:
+            console.print(f"  • {escape(line)}")
+        for citation in block.citations:
+            console.print(
+                f"    [dim]cited: {escape(citation.title)} › {escape(citation.section)}[/]"
+            )
+    if result.prep_checklist:
+        console.print("\n[bold]Mentee prep checklist[/]")
+        for line in result.prep_checklist:
+            console.print(f"  □ {escape(line)}")
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")

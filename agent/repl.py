@@ -17,7 +17,10 @@ HELP = """Commands:
   /questions      questions for the pair's next session
   /ask TEXT       answer from the guides
   /search TEXT    show the guide passages for TEXT
-  /agenda /actions /simulate /email   (coming in a later version)
+  /agenda [PREP]  draft the pair's next agenda (PREP: the mentee's prep notes)
+  /actions FILE   action items from a notes file (saved on the pair with /actions FILE save)
+  /items          the pair's open action items
+  /simulate /email   (coming in a later version)
   /pair ID        switch to a pair (starts its own thread)
   /history        this conversation so far
   /new            start a new conversation
@@ -103,6 +106,8 @@ class Repl:
         elif command == "/search":
             for rank, passage in enumerate(self.coach.search(rest or "", k=3).results, 1):
                 self.say(f"{rank}. {passage.title} › {passage.section}\n   {passage.text[:300]}")
+        elif command in ("/agenda", "/actions", "/items"):
+            self.pair_command(command, rest)
         elif command in _TASKS:
             intent = _TASKS[command]
             if intent in ("reframe", "ask") and not rest:
@@ -112,6 +117,53 @@ class Repl:
         else:
             self.say(f"unknown command {command}; /help lists them")
         return True
+
+    def pair_command(self, command: str, rest: str) -> None:
+        """Commands that work on the current pair's records."""
+        if self.pair_id is None:
+            self.say(f"{command} needs a pair: /pair ID (or start with coach chat --pair ID)")
+            return
+        if command == "/items":
+            items = self.coach.items(self.pair_id)
+            self.say(
+                "\n".join(
+                    f"[{i.id}] {i.owner or 'unassigned'}: {i.action}"
+                    + (f" (due {i.due})" if i.due else "")
+                    for i in items
+                )
+                or "No open action items."
+            )
+        elif command == "/agenda":
+            agenda = self.coach.draft_agenda(pair_id=self.pair_id, prep=rest or None)
+            lines = [f"Agenda ({agenda.stage}, {agenda.minutes} minutes)"]
+            for block in agenda.blocks:
+                lines.append(f"{block.name} — {block.minutes} min")
+                lines += [f"  • {item}" for item in block.items]
+            self.say("\n".join(lines))
+        else:
+            path, _, flag = rest.partition(" ")
+            if not path:
+                self.say("usage: /actions FILE [save]")
+                return
+            from pathlib import Path
+
+            from knowledge.documents import SkipFile, read_text
+
+            try:
+                notes = read_text(Path(path).expanduser())
+            except (SkipFile, OSError) as exc:
+                raise UserInputError(f"cannot read {path}: {exc}") from exc
+            result = self.coach.extract_actions(
+                notes, pair_id=self.pair_id, save=flag.strip() == "save"
+            )
+            self.say(
+                "\n".join(
+                    f"- {i.owner or 'unassigned'}: {i.action}"
+                    + (f" (due {i.due})" if i.due else "")
+                    for i in result.items
+                )
+                or "No action items found in these notes."
+            )
 
     def turn(self, text: str, task: Intent | None) -> None:
         """Send one message through the graph and print the reply."""

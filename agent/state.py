@@ -19,7 +19,9 @@ INTENTS: tuple[Intent, ...] = (
     "other",
 )
 # Capabilities that later issues build; routed to a clear "not available yet" answer.
-NOT_YET: frozenset[str] = frozenset({"agenda", "simulate", "actions", "email"})
+NOT_YET: frozenset[str] = frozenset({"simulate", "email"})
+# Capabilities that need structured input (a context or notes), not just chat text.
+NEEDS_PAYLOAD: frozenset[str] = frozenset({"agenda", "actions"})
 
 
 class Turn(TypedDict):
@@ -35,6 +37,7 @@ class InputState(TypedDict, total=False):
     text: str
     task: Intent | None
     pair_id: str | None
+    payload: dict[str, Any] | None  # structured input for a task (agenda context, notes, ...)
 
 
 class OutputState(TypedDict, total=False):

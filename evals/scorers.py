@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -141,4 +142,95 @@ def handled(expected: str, refused: bool, detail: str) -> Score:
         value=1.0 if ok else 0.0,
         passed=ok,
         explanation=f"expected {expected}; {'refused' if refused else 'answered'}: {detail[:120]}",
+    )
+
+
+def _item_matches(item: dict[str, Any], gold: dict[str, Any]) -> bool:
+    action = str(item.get("action", "")).lower()
+    return (
+        (item.get("owner") or None) == (gold.get("owner") or None)
+        and all(k.lower() in action for k in gold.get("action_keywords", []))
+        and (item.get("due") or None) == (gold.get("due") or None)
+    )
+
+
+def item_precision_recall(
+    items: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]
+) -> list[Score]:
+    """Precision and recall of extracted items against gold (owner, keywords and due date)."""
+    matched_gold = [g for g in gold if any(_item_matches(i, g) for i in items)]
+    matched_items = [i for i in items if any(_item_matches(i, g) for g in gold)]
+    precision = len(matched_items) / len(items) if items else (1.0 if not gold else 0.0)
+    recall = len(matched_gold) / len(gold) if gold else (1.0 if not items else 0.0)
+    missed = [g.get("action_keywords") for g in gold if g not in matched_gold]
+    extra = [i.get("action") for i in items if i not in matched_items]
+    return [
+        Score(
+            name="precision",
+            value=precision,
+            passed=precision == 1.0,
+            explanation=f"unmatched output: {extra}" if extra else "all items match gold",
+        ),
+        Score(
+            name="recall",
+            value=recall,
+            passed=recall == 1.0,
+            explanation=f"missed gold: {missed}" if missed else "every gold item found",
+        ),
+    ]
+
+
+def evidence_verbatim(items: Sequence[dict[str, Any]], notes: str) -> Score:
+    """Every item's evidence is a verbatim quote from the notes."""
+    bad = [i.get("evidence") for i in items if str(i.get("evidence", "")) not in notes]
+    rate = 1.0 - len(bad) / len(items) if items else 1.0
+    return Score(
+        name="evidence_verbatim",
+        value=rate,
+        passed=not bad,
+        explanation=f"not in notes: {bad}" if bad else "all evidence verbatim",
+    )
+
+
+def owners_attended(items: Sequence[dict[str, Any]], attendees: Sequence[str]) -> Score:
+    """Every owner is an attendee (or nobody)."""
+    bad = [i.get("owner") for i in items if i.get("owner") not in (None, *attendees)]
+    return Score(
+        name="owner_attendee",
+        value=0.0 if bad else 1.0,
+        passed=not bad,
+        explanation=f"owners who did not attend: {bad}" if bad else "owners attended",
+    )
+
+
+def mentions(text: str, words: Sequence[str]) -> Score:
+    """Share of required words that appear in the text."""
+    lowered = text.lower()
+    missing = [w for w in words if w.lower() not in lowered]
+    share = 1.0 - len(missing) / len(words) if words else 1.0
+    return Score(
+        name="must_mention",
+        value=share,
+        passed=not missing,
+        explanation=f"missing: {missing}" if missing else "all mentioned",
+    )
+
+
+def check(name: str, failures: Sequence[str]) -> Score:
+    """A named invariant: passes when there are no failures."""
+    return Score(
+        name=name,
+        value=0.0 if failures else 1.0,
+        passed=not failures,
+        explanation="; ".join(failures)[:400] if failures else "holds",
+    )
+
+
+def verdict_like(name: str, expected: object, got: object) -> Score:
+    """An exact match of a labelled value."""
+    return Score(
+        name=name,
+        value=1.0 if expected == got else 0.0,
+        passed=expected == got,
+        explanation=f"expected {expected!r}, got {got!r}",
     )

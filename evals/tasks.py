@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,16 +11,22 @@ from agent.errors import UserInputError
 from evals.dataset import Sample
 from evals.scorers import (
     Score,
+    check,
     citations_valid,
     enough_questions,
+    evidence_verbatim,
     handled,
+    item_precision_recall,
+    mentions,
     no_blame,
     nothing_forbidden,
+    owners_attended,
     recall_at_k,
     reciprocal_rank,
     topic_kept,
     varied_openings,
     verdict_correct,
+    verdict_like,
 )
 
 if TYPE_CHECKING:
@@ -103,6 +110,82 @@ def _score_reframe(sample: Sample, output: dict[str, Any]) -> list[Score]:
     return scores
 
 
+def _solve_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
+    from datetime import date
+
+    from evals.dataset import datasets_dir
+
+    spec = dict(sample.input)
+    notes = (datasets_dir() / spec["notes_file"]).read_text(encoding="utf-8")
+    attendees = list(spec["attendees"])
+    try:
+        result = coach.extract_actions(
+            notes,
+            mentor=attendees[0],
+            mentee=attendees[1],
+            author=spec.get("author"),
+            session_date=date.fromisoformat(spec["session_date"]),
+            next_session=date.fromisoformat(spec["next_session"])
+            if spec.get("next_session")
+            else None,
+        )
+    except UserInputError as exc:
+        return {"refused": True, "error": str(exc), "notes": notes, "attendees": attendees}
+    return {
+        "refused": False,
+        "items": [i.model_dump(mode="json") for i in result.items],
+        "notes": notes,
+        "attendees": attendees,
+    }
+
+
+def _score_actions(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    if output.get("refused"):
+        # Only inputs with nothing to extract (an empty file) may be refused.
+        return [handled("refusal" if not sample.target else "safe", True, output["error"])]
+    items = output["items"]
+    return [
+        *item_precision_recall(items, list(sample.target or [])),
+        evidence_verbatim(items, output["notes"]),
+        owners_attended(items, output["attendees"]),
+    ]
+
+
+def _solve_agenda(coach: Coach, sample: Sample) -> dict[str, Any]:
+    from agent.api import parse_agenda_context
+
+    context = parse_agenda_context(dict(sample.input))
+    out = coach.run_payload("agenda", {"context": context.model_dump(mode="json")})
+    return {
+        "agenda": out["result"],
+        "retrieved": out.get("retrieved", []),
+        "context": context.model_dump(mode="json"),
+    }
+
+
+def _score_agenda(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    from agent.agenda import AgendaContext, agenda_failures
+    from agent.models import Agenda
+
+    agenda = Agenda.model_validate(output["agenda"])
+    context = AgendaContext.model_validate(output["context"])
+    target = dict(sample.target or {})
+    cited = [c.id for c in agenda.citations] + [c.id for b in agenda.blocks for c in b.citations]
+    text = json.dumps(output["agenda"], ensure_ascii=False)
+    return [
+        verdict_like("stage", target.get("stage"), agenda.stage),
+        check(
+            "minutes_sum",
+            []
+            if sum(b.minutes for b in agenda.blocks) == context.minutes
+            else [f"blocks sum to {sum(b.minutes for b in agenda.blocks)}"],
+        ),
+        check("invariants", agenda_failures(agenda, context, set(output["retrieved"]))),
+        mentions(text, target.get("must_mention", [])),
+        citations_valid(cited, output["retrieved"]),
+    ]
+
+
 REFRAME_CRITERIA = (
     "Every alternative question keeps the topic of the original question.",
     "No alternative question blames, lectures or is sarcastic towards the partner.",
@@ -117,6 +200,8 @@ TASKS: dict[str, Task] = {
     "retrieval_holdout": Task(
         "retrieval_holdout", "retrieval_holdout", _solve_retrieval, _score_retrieval
     ),
+    "actions": Task("actions", "actions", _solve_actions, _score_actions),
+    "agendas": Task("agendas", "agendas", _solve_agenda, _score_agenda),
     "reframe": Task(
         "reframe",
         "reframe",

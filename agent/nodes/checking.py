@@ -6,14 +6,27 @@ from typing import Any, Literal
 
 from langgraph.types import Command
 
-from agent.guardrails import citation_failures, content_words, question_failures, reframe_failures
-from agent.models import AnswerDraft, QuestionsDraft, ReframeDraft
+from agent.guardrails import (
+    action_failures,
+    citation_failures,
+    content_words,
+    question_failures,
+    reframe_failures,
+)
+from agent.models import Agenda, AnswerDraft, QuestionsDraft, ReframeDraft
 from agent.nodes.common import passages_of
 from agent.nodes.routing import pick_capability
 from agent.state import State
 
 MAX_LLM_REPAIRS = 1
-Next = Literal["reframe_question", "suggest_questions", "answer_from_guides", "respond"]
+Next = Literal[
+    "reframe_question",
+    "suggest_questions",
+    "answer_from_guides",
+    "draft_agenda",
+    "extract_actions",
+    "respond",
+]
 
 
 def draft_failures(state: State) -> list[str]:
@@ -26,6 +39,19 @@ def draft_failures(state: State) -> list[str]:
         return reframe_failures(
             ReframeDraft.model_validate(data), state.get("text") or "", passages
         )
+    if intent == "agenda":
+        from agent.agenda import agenda_failures
+        from agent.nodes.agenda import context_of
+
+        agenda = Agenda.model_validate(data)
+        failures = agenda_failures(agenda, context_of(state), {p.id for p in passages})
+        return failures + [n for n in agenda.notes if "was not retrieved" in n]
+    if intent == "actions":
+        from agent.nodes.actions import ActionsDraft, notes_input
+
+        actions = ActionsDraft.model_validate(data)
+        payload = notes_input(state)
+        return action_failures(actions.items, payload["notes"], payload["attendees"])
     if intent == "suggest_questions":
         questions = QuestionsDraft.model_validate(data)
         failures = citation_failures(questions.cited_ids, passages)

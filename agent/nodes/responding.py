@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent.models import (
+    ActionExtraction,
+    Agenda,
     AnswerDraft,
     Citation,
     GuideAnswer,
@@ -16,7 +18,7 @@ from agent.models import (
 )
 from agent.nodes.common import passages_of
 from agent.offline.judgement import detect_markers
-from agent.state import NOT_YET, State
+from agent.state import NEEDS_PAYLOAD, NOT_YET, State
 from knowledge.models import Passage
 
 HELP = (
@@ -24,9 +26,13 @@ HELP = (
     "curious rather than judgemental), “what questions should I ask at our next session?”, "
     "or any mentoring situation, like “my mentee nods along but nothing sticks”."
 )
+_HOW_TO = {
+    "agenda": "To draft an agenda I need a pair: use /agenda in `coach chat --pair ID`, or "
+    "`coach agenda --pair ID` (or `--context FILE` for a pair that is not stored).",
+    "actions": "To pull action items out of notes I need the notes: use /actions FILE in "
+    "`coach chat --pair ID`, or `coach actions FILE --pair ID`.",
+}
 _PLANNED = {
-    "agenda": "drafting session agendas",
-    "actions": "extracting action items from notes",
     "simulate": "the “Years of Experience in Months” simulation",
     "email": "pre-meeting prep emails",
 }
@@ -53,7 +59,10 @@ def respond(state: State) -> dict[str, Any]:
     engine = draft.get("engine") or state.get("engine") or "offline"
     passages = passages_of(state)
     result: Any
-    if intent in NOT_YET:
+    if intent in NEEDS_PAYLOAD and not draft:
+        result = NotAvailable(intent=intent, message=_HOW_TO[intent])
+        reply = result.message
+    elif intent in NOT_YET:
         result = NotAvailable(
             intent=intent,
             message=f"{_PLANNED[intent].capitalize()} is not available in this version yet. "
@@ -97,6 +106,33 @@ def respond(state: State) -> dict[str, Any]:
             notes=notes,
         )
         reply = _questions_reply("Questions for your next session:", result.questions)
+    elif intent == "agenda":
+        agenda = Agenda.model_validate(draft["data"])
+        kept = [n for n in agenda.notes if "was not retrieved" not in n]
+        result = agenda.model_copy(update={"engine": engine, "notes": kept + notes})
+        reply = "\n".join(
+            f"{b.name} ({b.minutes} min): " + "; ".join(b.items[:3]) for b in result.blocks
+        )
+    elif intent == "actions":
+        from agent.nodes.actions import ActionsDraft, notes_input
+        from agent.offline.actions import wisdom_ratio
+
+        found = ActionsDraft.model_validate(draft["data"])
+        payload = notes_input(state)
+        result = ActionExtraction(
+            items=found.items,
+            ratio=wisdom_ratio(payload["notes"]),
+            citations=_citations(passages, found.cited_ids),
+            engine=engine,
+            notes=notes,
+        )
+        reply = (
+            "\n".join(
+                f"- {i.owner or 'unassigned'}: {i.action}" + (f" (due {i.due})" if i.due else "")
+                for i in result.items
+            )
+            or "No action items found in these notes."
+        )
     else:
         adata = AnswerDraft.model_validate(draft["data"])
         result = GuideAnswer(

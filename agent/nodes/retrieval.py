@@ -17,10 +17,30 @@ _FOCUS = {
 }
 
 
+_ACTIONS_QUERY = "turning a session into specific next steps and action items with owners"
+
+
+def _merged(runtime: Runtime[Context], queries: list[str], per_query: int, limit: int) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for query in queries:
+        for passage in runtime.context.knowledge.search(query[:2000], k=per_query):
+            seen.setdefault(passage.id, passage)
+    return list(seen.values())[:limit]
+
+
 def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Search the guide corpus for this turn's text (plus the capability's focus)."""
     intent = state.get("intent", "ask")
     text = state.get("text") or ""
+    if intent == "agenda":
+        from agent.agenda import AgendaContext, retrieval_queries
+
+        ctx = AgendaContext.model_validate((state.get("payload") or {})["context"])
+        passages = _merged(runtime, retrieval_queries(ctx), per_query=4, limit=12)
+        return {"passages": [p.model_dump(mode="json") for p in passages]}
+    if intent == "actions":
+        passages = runtime.context.knowledge.search(_ACTIONS_QUERY, k=3)
+        return {"passages": [p.model_dump(mode="json") for p in passages]}
     if intent == "suggest_questions" and state.get("pair_id") and runtime.store is not None:
         pair = PairStore(runtime.store).get(str(state["pair_id"]))
         text = " ".join([text, *pair.goals])

@@ -9,7 +9,7 @@ from langgraph.types import Command
 
 from agent.context import Context
 from agent.offline.intent import classify_intent
-from agent.state import NOT_YET, State
+from agent.state import NEEDS_PAYLOAD, NOT_YET, State
 
 
 def route_request(
@@ -33,16 +33,26 @@ def route_request(
     }
     if intent in NOT_YET or intent == "other":
         return Command(update=update, goto="respond")
+    if intent in NEEDS_PAYLOAD and not state.get("payload"):
+        # Chat text alone cannot carry notes or an agenda context: explain how to ask.
+        return Command(update=update | {"intent": intent}, goto="respond")
     return Command(update=update, goto="retrieve_guides")
 
 
-def pick_capability(
-    state: State,
-) -> Literal["reframe_question", "suggest_questions", "answer_from_guides"]:
+Capability = Literal[
+    "reframe_question", "suggest_questions", "answer_from_guides", "draft_agenda", "extract_actions"
+]
+
+
+def pick_capability(state: State) -> Capability:
     """The capability node for this turn's intent."""
     intent = state.get("intent")
     if intent == "reframe":
         return "reframe_question"
     if intent == "suggest_questions":
         return "suggest_questions"
+    if intent == "agenda":
+        return "draft_agenda"
+    if intent == "actions":
+        return "extract_actions"
     return "answer_from_guides"

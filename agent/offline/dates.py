@@ -27,7 +27,8 @@ Rules (``S`` is the session date; weeks run Monday to Sunday):
   quarter``/``EOQ``: the quarter's last day.
 * ``before our next session``, ``by next session``, ``next time we meet``, ``for next time``,
   ``before we meet again``, ``next week's session``...: ``next_session`` when it is known, else no
-  date (the phrase is still reported by :func:`find_due` so callers can strip it).
+  date (the phrase is still reported by :func:`find_due` so callers can strip it). Without a
+  preposition, "the next session" is a thing, not a date ("book the next session").
 * ISO ``2026-12-03``; ``Dec 3``, ``December 3rd``, ``3 December``, ``3rd of Dec`` (with or without a
   year): without a year, the first such date on or after S (so in December, ``Jan 8`` is next
   year's). ``the 15th``: the first 15th on or after S (this month's, else next month's; months too
@@ -131,8 +132,8 @@ _PRE = (
 _B = r"(?<![\w-])"
 _E = r"(?![\w-])"
 _NEXT_SESSION = (
-    r"(?:(?:before|by|for|until|till|ahead of|prior to|at|in|during)\s+)?"
-    r"(?:(?:our|the|your|my)\s+)?"
+    r"(?:(?:before|by|for|until|till|ahead of|prior to|at|in|during|to)\s+(?:(?:our|the|your|my)\s+)?"
+    r"|(?<!the\s)(?<!our\s)(?<!your\s)(?<!my\s)(?<!a\s))"
     r"(?:next\s+(?:session|meeting|call|1:1|1-1|one-on-one|one-to-one|catch-?up|sync|chat|check-?in"
     r"|mentoring session)"
     r"|next\s+week's\s+(?:session|meeting|call|1:1|catch-?up|sync|chat)"

@@ -89,11 +89,21 @@ def test_free_text_is_routed_by_intent(graph: Any, offline: Context) -> None:
     assert run(graph, offline, "hello")["intent"] == "other"
 
 
-@pytest.mark.parametrize("task", ["agenda", "simulate", "actions", "email"])
+@pytest.mark.parametrize("task", ["simulate", "email"])
 def test_later_capabilities_say_not_available(graph: Any, offline: Context, task: str) -> None:
     out = run(graph, offline, "please do it", task=task)
     assert out["result"]["intent"] == task
     assert "not available in this version yet" in out["reply"]
+
+
+@pytest.mark.parametrize(("text", "needs"), [("draft an agenda for us", "--pair ID"),
+                                              ("extract the action items", "FILE")])
+def test_structured_tasks_from_chat_text_explain_what_they_need(
+    graph: Any, offline: Context, text: str, needs: str
+) -> None:
+    out = run(graph, offline, text)
+    assert out["intent"] in ("agenda", "actions")
+    assert needs in out["reply"]
 
 
 def test_history_accumulates_per_thread(graph: Any, offline: Context) -> None:

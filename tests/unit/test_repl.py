@@ -32,14 +32,15 @@ def test_chat_routes_text_runs_slash_commands_and_survives_a_restart(tmp_path: P
     first = chat(
         home,
         "Why didn't you finish the chapter again?\n/help\nmy mentee nods along but nothing sticks\n"
-        "/agenda\n/frobnicate\n/quit\n",
+        "/agenda\n/email\n/frobnicate\n/quit\n",
     )
     assert first.returncode == 0, first.stderr
     out = first.stdout
     assert "offline engine" in out
     assert "That reads as judgemental" in out and "chapter" in out
     assert "/reframe TEXT" in out  # /help
-    assert "not available in this version yet" in out  # /agenda
+    assert "/agenda needs a pair" in out
+    assert "not available in this version yet" in out  # /email
     assert "unknown command /frobnicate" in out
     assert "bye" in out and first.stderr == ""
 
@@ -78,3 +79,23 @@ def test_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert "bye" in out and "Traceback" not in err
+
+
+def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben: I'll draft the RFC by Friday.\nAna: I'll send the checklist tomorrow.\n")
+    result = chat(home, f"/actions {notes} save\n/items\n/agenda\n/quit\n", "--pair", "ana-ben")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "- Ben Okafor: Draft the RFC" in out
+    assert out.count("Draft the RFC") >= 3  # extracted, listed, carried into the agenda
+    assert "Progress review" in out and "Agenda (regular, 60 minutes)" in out

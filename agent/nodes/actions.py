@@ -1,0 +1,74 @@
+"""extract_actions: commitments from session notes, with verbatim evidence, from either engine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from langgraph.runtime import Runtime
+from pydantic import BaseModel
+
+import prompts
+from agent.context import Context
+from agent.errors import LLMError
+from agent.models import ActionItem
+from agent.nodes.common import ask_llm, dump, feedback_text, passages_of, use_llm
+from agent.offline.actions import extract_actions_offline
+from agent.state import State
+
+
+class ActionsDraft(BaseModel):
+    """What an engine proposes as the notes' action items."""
+
+    items: list[ActionItem]
+    cited_ids: list[str] = []
+
+
+def notes_input(state: State) -> dict[str, Any]:
+    """The notes, attendees and dates this turn carries."""
+    return dict(state.get("payload") or {})
+
+
+def _canonical_owners(items: list[ActionItem], attendees: list[str]) -> list[ActionItem]:
+    by_name = {a.casefold(): a for a in attendees}
+    for attendee in attendees:
+        by_name.setdefault(attendee.split()[0].casefold(), attendee)
+    return [
+        item.model_copy(update={"owner": by_name.get((item.owner or "").casefold(), item.owner)})
+        for item in items
+    ]
+
+
+def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Find who committed to what, by when, quoting the notes."""
+    data = notes_input(state)
+    notes_text: str = data["notes"]
+    attendees: list[str] = list(data["attendees"])
+    session_date = date.fromisoformat(data["session_date"])
+    next_session = date.fromisoformat(data["next_session"]) if data.get("next_session") else None
+    notes = list(state.get("notes") or [])
+    passages = passages_of(state)
+    if use_llm(state, runtime):
+        try:
+            draft = ask_llm(
+                runtime,
+                "extract_actions",
+                ActionsDraft,
+                "extract_actions",
+                notes=prompts.delimit("notes", notes_text),
+                attendees=", ".join(attendees),
+                session_date=session_date.isoformat(),
+                next_session=next_session.isoformat() if next_session else "not known",
+                author=str(data.get("author") or "not known"),
+                feedback=feedback_text(state),
+            )
+            items = _canonical_owners(draft.items, attendees)
+            return {"draft": {"engine": "llm", "data": dump(ActionsDraft(items=items))}}
+        except LLMError as exc:
+            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    items = extract_actions_offline(
+        notes_text, attendees, session_date, next_session, author=data.get("author")
+    )
+    cited = [p.id for p in passages[:1]]
+    offline = ActionsDraft(items=items, cited_ids=cited)
+    return {"draft": {"engine": "offline", "data": dump(offline)}, "notes": notes}

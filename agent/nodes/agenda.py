@@ -1,0 +1,106 @@
+"""draft_agenda: a time-boxed session plan; code builds the scaffold, the engine the words."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langgraph.runtime import Runtime
+from pydantic import BaseModel
+
+import prompts
+from agent.agenda import AgendaContext, build_scaffold, detect_stage
+from agent.context import Context
+from agent.errors import LLMError
+from agent.models import Agenda, AgendaBlock, Citation
+from agent.nodes.common import ask_llm, dump, feedback_text, format_passages, passages_of, use_llm
+from agent.offline.agenda import draft_agenda_offline
+from agent.state import State
+
+
+class BlockFill(BaseModel):
+    """The engine's items for one scaffold block."""
+
+    name: str
+    items: list[str]
+    cited_ids: list[str]
+
+
+class AgendaFill(BaseModel):
+    """What the LLM adds to the scaffold: items per block and a prep checklist."""
+
+    blocks: list[BlockFill]
+    prep_checklist: list[str]
+
+
+def context_of(state: State) -> AgendaContext:
+    """The agenda context this turn carries."""
+    return AgendaContext.model_validate((state.get("payload") or {})["context"])
+
+
+def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
+    """The scaffold's names, minutes and fixed items, with the LLM's items added."""
+    by_id = {p.id: p for p in passages}
+    fills = {f.name.strip().lower(): f for f in fill.blocks}
+    blocks: list[AgendaBlock] = []
+    for block in build_scaffold(ctx):
+        extra = fills.get(block.name.lower())
+        items = list(block.items)
+        cites: list[Citation] = []
+        if extra:
+            items += [i for i in extra.items if i.strip() and i not in items]
+            cites = [Citation.of(by_id[c]) for c in extra.cited_ids if c in by_id]
+        blocks.append(block.model_copy(update={"items": items, "citations": cites}))
+    overall = {c.id: c for b in blocks for c in b.citations}
+    invented = [c for f in fill.blocks for c in f.cited_ids if c not in by_id]
+    return Agenda(
+        stage=detect_stage(ctx),
+        minutes=ctx.minutes,
+        blocks=blocks,
+        prep_checklist=fill.prep_checklist,
+        citations=list(overall.values()),
+        engine="llm",
+        notes=[f"cited passage {c!r} was not retrieved" for c in invented],
+    )
+
+
+def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Fill the stage's scaffold for this pair's next session."""
+    ctx = context_of(state)
+    passages = passages_of(state)
+    notes = list(state.get("notes") or [])
+    if use_llm(state, runtime):
+        scaffold = [
+            {"name": b.name, "minutes": b.minutes, "fixed_items": b.items}
+            for b in build_scaffold(ctx)
+        ]
+        try:
+            fill = ask_llm(
+                runtime,
+                "draft_agenda",
+                AgendaFill,
+                "draft_agenda",
+                passages=format_passages(passages),
+                stage=detect_stage(ctx),
+                scaffold=json.dumps(scaffold, ensure_ascii=False, indent=1),
+                context=prompts.delimit(
+                    "pair",
+                    ctx.model_dump_json(
+                        include={
+                            "mentor",
+                            "mentee",
+                            "goals",
+                            "prep",
+                            "recent_notes",
+                            "session_number",
+                        }
+                    ),
+                ),
+                feedback=feedback_text(state),
+            )
+            agenda = _merge(ctx, fill, passages)
+            return {"draft": {"engine": "llm", "data": dump(agenda)}}
+        except LLMError as exc:
+            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    agenda = draft_agenda_offline(ctx, passages)
+    return {"draft": {"engine": "offline", "data": dump(agenda)}, "notes": notes}

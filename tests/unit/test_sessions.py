@@ -1,0 +1,150 @@
+"""Action items and agendas across sessions: saved items come back in the next agenda."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.api import Coach
+from agent.cli import run
+from agent.config import Settings
+from agent.errors import UserInputError
+from agent.memory import sessions_of
+from tests.scripted_llm import Request, ScriptedLLM
+
+NOTES = """Ana: How did the week go?
+Ben: Busy, but I got the RFC outline done. I'll draft the full RFC by Friday.
+Ana: Great. I'll send you my design review checklist tomorrow.
+Ben: We talked about a brown-bag talk but let's park that until next quarter.
+"""
+
+
+@pytest.fixture
+def coach(tmp_path: Path) -> Any:
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        c.add_pair(mentor="Ana Silva", mentee="Ben Okafor", goals=["Lead a design review"])
+        yield c
+
+
+def test_saved_items_appear_in_the_next_agenda(coach: Coach) -> None:
+    found = coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2026, 11, 18),
+                                  save=True)
+    assert {(i.owner, i.due) for i in found.items} == {
+        ("Ben Okafor", date(2026, 11, 20)), ("Ana Silva", date(2026, 11, 19))
+    }
+    assert all(i.evidence in NOTES for i in found.items)
+    assert not any("brown-bag" in i.action.lower() for i in found.items)
+    # Saving the same notes again stores nothing twice.
+    coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2026, 11, 18), save=True)
+    assert len(coach.items("ana-ben")) == 2
+    records = sessions_of(coach.store, "ana-ben")
+    assert [(r.number, r.held_on, r.notes == NOTES.strip()) for r in records] == [
+        (1, date(2026, 11, 18), True)
+    ]
+
+    agenda = coach.draft_agenda(pair_id="ana-ben", minutes=45)
+    assert agenda.minutes == 45 and sum(b.minutes for b in agenda.blocks) == 45
+    review = next(b for b in agenda.blocks if b.name == "Progress review")
+    for item in coach.items("ana-ben"):
+        assert any(item.action in line for line in review.items)
+    assert agenda.stage == "regular"
+    # The plan is kept on the next session's record.
+    assert sessions_of(coach.store, "ana-ben")[-1].agenda is not None
+
+    done = coach.items("ana-ben")[0]
+    coach.complete_item("ana-ben", done.id)
+    assert [i.id for i in coach.items("ana-ben")] != [done.id] and len(coach.items("ana-ben")) == 1
+
+
+def test_first_session_agenda_for_a_new_pair(coach: Coach) -> None:
+    agenda = coach.draft_agenda(pair_id="ana-ben")
+    assert agenda.stage == "first-session"
+    text = json.dumps(agenda.model_dump()).lower()
+    assert "let's get clear" in text and "getting real" in text
+    assert sum(b.minutes for b in agenda.blocks) == 60
+
+
+def test_bad_inputs_are_one_line_errors(coach: Coach) -> None:
+    with pytest.raises(UserInputError, match="not one of"):
+        coach.extract_actions(NOTES, pair_id="ana-ben", author="Zed")
+    with pytest.raises(UserInputError, match="--save needs a stored pair"):
+        coach.extract_actions(NOTES, mentor="Cy", mentee="Di", save=True)
+    with pytest.raises(UserInputError, match="either --pair ID or --context FILE"):
+        coach.draft_agenda()
+    with pytest.raises(UserInputError, match="minutes"):
+        coach.draft_agenda(pair_id="ana-ben", minutes=10)
+
+
+def test_cli_actions_and_agenda_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES)
+    code = run(["actions", str(notes), "--mentor", "Ana Silva", "--mentee", "Ben Okafor",
+                "--date", "2026-11-18", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {"owner", "action", "due", "evidence"} <= set(data["items"][0])
+    assert {i["due"] for i in data["items"]} == {"2026-11-20", "2026-11-19"}
+
+    context = tmp_path / "ctx.json"
+    context.write_text(json.dumps({
+        "mentor": "Ana", "mentee": "Ben", "goals": ["Ship the RFC"], "session_number": 6,
+        "programme_weeks": 12, "minutes": 90, "prep": "", "recent_notes": "",
+        "open_items": [{"owner": "Ben", "action": "Draft the RFC", "due": "2026-11-20"}],
+    }))
+    code = run(["agenda", "--context", str(context), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["minutes"] == 90
+    assert sum(b["minutes"] for b in data["blocks"]) == 90
+    assert any("Draft the RFC" in line for b in data["blocks"] for line in b["items"])
+    assert {"stage", "minutes", "blocks", "citations"} <= set(data)
+
+    context.write_text("{not json")
+    code = run(["agenda", "--context", str(context)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "not valid JSON" in err
+
+
+def scripted_actions(request: Request) -> dict[str, Any]:
+    return {
+        "items": [
+            {"owner": "Ben", "action": "Draft the full RFC", "due": "2026-11-20",
+             "evidence": "I'll draft the full RFC by Friday."},
+            {"owner": "Mallory", "action": "Wire money", "due": None,
+             "evidence": "Mallory will wire the money."},
+        ],
+        "cited_ids": [],
+    }
+
+
+def good_actions(request: Request) -> dict[str, Any]:
+    data = scripted_actions(request)
+    data["items"] = data["items"][:1]
+    return data
+
+
+def test_llm_actions_are_checked_and_repaired(tmp_path: Path) -> None:
+    llm = ScriptedLLM([scripted_actions, good_actions])
+    settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
+    with Coach(settings, http_client=llm.http_client()) as coach:
+        result = coach.extract_actions(NOTES, mentor="Ana Silva", mentee="Ben Okafor",
+                                       session_date=date(2026, 11, 18))
+    assert result.engine == "llm"
+    assert [(i.owner, i.action) for i in result.items] == [("Ben Okafor", "Draft the full RFC")]
+    assert '<data name="notes">' in llm.requests[0].text
+    assert "not an attendee" in llm.requests[1].text
+    assert "not a verbatim quote" in llm.requests[1].text
+
+
+def test_llm_actions_failing_twice_fall_back_to_offline(tmp_path: Path) -> None:
+    llm = ScriptedLLM([scripted_actions, scripted_actions])
+    settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
+    with Coach(settings, http_client=llm.http_client()) as coach:
+        result = coach.extract_actions(NOTES, mentor="Ana Silva", mentee="Ben Okafor",
+                                       session_date=date(2026, 11, 18))
+    assert result.engine == "offline"
+    assert all(i.owner in ("Ana Silva", "Ben Okafor") for i in result.items)
+    assert any("offline engine" in n for n in result.notes)
