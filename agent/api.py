@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.config import Settings, load_settings
 from agent.context import Context
-from agent.errors import CoachError, UserInputError
+from agent.errors import CoachError, NotFoundError, UserInputError
 from agent.memory import ForgetReport, Pair, PairStore, StoredItem, parse_pair_input
 from agent.models import (
     ActionExtraction,
@@ -21,6 +21,8 @@ from agent.models import (
     GuideAnswer,
     QuestionSuggestions,
     ReframeResult,
+    SimulationTurn,
+    SimulationView,
 )
 from agent.state import Intent, Turn
 from knowledge.models import IngestReport, SearchResults
@@ -84,6 +86,7 @@ class Coach:
         self._saver: Any = None
         self._store: Any = None
         self._graphs: dict[bool, Any] = {}
+        self._sims: dict[str, Any] = {}
 
     # -- resources ---------------------------------------------------------------------
     @property
@@ -256,6 +259,7 @@ class Coach:
         author: str | None = None,
         session_date: date | None = None,
         next_session: date | None = None,
+        others: list[str] | None = None,
         save: bool = False,
     ) -> ActionExtraction:
         """Action items (owner, action, due, verbatim evidence) from a session's notes.
@@ -265,6 +269,8 @@ class Coach:
         """
         notes = _require_text(notes, "notes", MAX_NOTES)
         pair, attendees = self._attendees(pair_id, mentor, mentee)
+        # Other people in the session (a guest, a manager) can own items too.
+        attendees += [" ".join(o.split()) for o in others or [] if o.strip()]
         if author is not None:
             matches = [
                 a
@@ -434,6 +440,153 @@ class Coach:
         except KnowledgeError as exc:
             raise CoachError(str(exc)) from exc
 
+    # -- simulations -------------------------------------------------------------------
+    def _sim_graph(self) -> Any:
+        if "sim" not in self._sims:
+            from agent.sim_graph import compile_simulation
+
+            self._sims["sim"] = compile_simulation(self.checkpointer, self.store)
+        return self._sims["sim"]
+
+    def start_simulation(
+        self,
+        pair_id: str,
+        *,
+        scenario_id: str | None = None,
+        exercise: str = "experience",
+        skill: str | None = None,
+    ) -> SimulationTurn:
+        """Start an exercise on its own thread; returns the first prompt."""
+        if exercise not in ("experience", "ffwd"):
+            raise UserInputError(f"exercise must be experience or ffwd, got {exercise!r}")
+        self.pairs.get(pair_id)
+        if scenario_id is not None:
+            self.scenarios.get(pair_id, scenario_id)
+        if skill is not None:
+            skill = _require_text(skill, "skill", 200)
+        thread = self.new_thread(pair_id, kind="sim")
+        payload = {
+            "pair_id": pair_id,
+            "exercise": exercise,
+            "scenario_id": scenario_id,
+            "skill": skill,
+        }
+        self._sim_invoke(payload, thread)
+        return self._sim_turn(thread)
+
+    def answer_simulation(
+        self, thread: str, text: str = "", *, kind: str = "answer"
+    ) -> SimulationTurn:
+        """Resume a simulation with the mentee's reply: answer, clarify, skip or stop."""
+        from langgraph.types import Command
+
+        if kind not in ("answer", "clarify", "skip", "stop"):
+            raise UserInputError(f"kind must be answer, clarify, skip or stop, got {kind!r}")
+        if kind in ("answer", "clarify"):
+            text = _require_text(text, "answer")
+        turn = self.resume_simulation(thread)
+        if turn.done:
+            raise UserInputError(f"simulation {thread} has finished; see `coach simulate show`")
+        if kind not in turn.can:
+            raise UserInputError(f"at step {turn.step!r} you can: {', '.join(turn.can)}")
+        self._sim_invoke(Command(resume={"kind": kind, "text": text}), thread)
+        return self._sim_turn(thread)
+
+    def resume_simulation(self, thread: str) -> SimulationTurn:
+        """Finish steps a killed process left half-done, then report where things stand.
+
+        Completed steps are in the checkpoint, so they (and their LLM calls) are not repeated;
+        only the step that was running when the process died runs again.
+        """
+        snapshot = self._sim_snapshot(thread)
+        if snapshot.next and not snapshot.interrupts:
+            self._sim_invoke(None, thread)
+        return self._sim_turn(thread)
+
+    def _sim_invoke(self, payload: Any, thread: str) -> None:
+        config = {"configurable": {"thread_id": thread}}
+        try:
+            # durability="sync": every step is on disk before the next starts, so a killed
+            # process resumes at the same step without repeating an LLM call already made.
+            self._sim_graph().invoke(payload, config, context=self.context(), durability="sync")
+        except KnowledgeError as exc:
+            raise CoachError(str(exc)) from exc
+
+    def _sim_snapshot(self, thread: str) -> Any:
+        snapshot = self._sim_graph().get_state({"configurable": {"thread_id": thread}})
+        if not snapshot.values:
+            raise NotFoundError(f"no simulation with thread {thread!r}")
+        return snapshot
+
+    def _sim_turn(self, thread: str) -> SimulationTurn:
+        snapshot = self._sim_snapshot(thread)
+        values = snapshot.values
+        gate = snapshot.interrupts[0].value if snapshot.interrupts else None
+        return SimulationTurn(
+            thread=thread,
+            exercise=str(values.get("exercise") or "experience"),
+            step=gate["step"] if gate else str(values.get("step") or "done"),
+            prompt=gate["prompt"] if gate else str(values.get("prompt") or ""),
+            done=gate is None and bool(values.get("done")),
+            can=list(gate["can"]) if gate else [],
+            engine=values.get("engine") or self.engine,
+            notes=list(values.get("notes") or []),
+        )
+
+    def show_simulation(self, thread: str) -> SimulationView:
+        """Everything the simulation holds so far."""
+        turn = self.resume_simulation(thread)
+        values = dict(self._sim_snapshot(thread).values)
+        scenario = values.get("scenario") or None
+        return SimulationView(
+            thread=thread,
+            pair_id=values["pair_id"],
+            exercise=turn.exercise,
+            step=turn.step,
+            done=turn.done,
+            stopped=bool(values.get("stopped")),
+            scenario={k: scenario[k] for k in ("id", "title", "starter")} if scenario else None,
+            outline=values.get("outline"),
+            clarifications=values.get("clarifications") or [],
+            approach=values.get("approach"),
+            reveal=values.get("reveal")
+            if values.get("comparison") is not None or values.get("reveal")
+            else None,
+            comparison=values.get("comparison"),
+            upcoming=values.get("upcoming"),
+            plan=values.get("plan") or [],
+            item_ids=values.get("item_ids") or [],
+            skill=values.get("skill"),
+            rounds=values.get("rounds") or [],
+            summary=values.get("summary"),
+            skipped=values.get("skipped") or [],
+            notes=values.get("notes") or [],
+        )
+
+    # -- scenario library --------------------------------------------------------------
+    @property
+    def scenarios(self) -> Any:
+        """The per-pair library of the mentor's key experiences (plus starters)."""
+        from agent.scenarios import ScenarioStore
+
+        return ScenarioStore(self.store)
+
+    def add_scenario(self, pair_id: str, **fields: Any) -> Any:
+        """Record one of the mentor's key experiences."""
+        from pydantic import ValidationError
+
+        from agent.scenarios import ScenarioInput
+
+        self.pairs.get(pair_id)
+        try:
+            data = ScenarioInput(**fields)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(p) for p in error.get("loc", ()))
+            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            raise UserInputError(f"{field}: {message}" if field else message) from exc
+        return self.scenarios.add(pair_id, data)
+
     # -- chat threads ------------------------------------------------------------------
     def new_thread(self, pair_id: str | None = None, kind: str = "chat") -> str:
         """A new conversation thread id, registered (with its pair when given)."""
@@ -562,6 +715,7 @@ class Coach:
         self._stack.close()
         self._store = self._saver = None
         self._graphs.clear()
+        self._sims.clear()
 
     def __enter__(self) -> Coach:
         return self

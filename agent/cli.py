@@ -18,6 +18,7 @@ from agent.api import Coach
 from agent.config import Settings
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
+from agent.models import SimulationTurn
 
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer._click import exceptions as click_exceptions
@@ -266,6 +267,9 @@ def actions(
     mentor: Annotated[str | None, typer.Option(help="Mentor's name (pair not stored).")] = None,
     mentee: Annotated[str | None, typer.Option(help="Mentee's name (pair not stored).")] = None,
     author: Annotated[str | None, typer.Option(help="Who wrote the notes (for 'I').")] = None,
+    attendee: Annotated[
+        list[str] | None, typer.Option(help="Another person in the session (repeatable).")
+    ] = None,
     on: Annotated[str | None, typer.Option("--date", help="Session date, YYYY-MM-DD.")] = None,
     save: Annotated[bool, typer.Option("--save", help="Store the items on the pair.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="With list: done items too.")] = False,
@@ -328,6 +332,164 @@ def agenda(
         pair_id=pair, context=ctx, minutes=minutes, session=session, prep=prep
     )
     emit(result, as_json, lambda console: render.agenda(console, result))
+
+
+sim_app = typer.Typer(
+    help="The 'Years of Experience in Months' simulation and Feedback Fast-Forward.",
+    no_args_is_help=True,
+)
+app.add_typer(sim_app, name="simulate")
+
+
+def _interactive(coach: Coach, turn: SimulationTurn) -> SimulationTurn:
+    """Drive a simulation from the terminal until it finishes or the user leaves."""
+    console = Console(highlight=False)
+    while not turn.done:
+        render.simulation_turn(console, turn)
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print(
+                f"\nPaused. Resume with: coach simulate answer --thread {turn.thread} TEXT"
+            )
+            return turn
+        command, _, rest = line.partition(" ")
+        kind = {"/clarify": "clarify", "/skip": "skip", "/stop": "stop"}.get(command)
+        try:
+            turn = coach.answer_simulation(
+                turn.thread, rest if kind else line, kind=kind or "answer"
+            )
+        except UserInputError as exc:
+            console.print(f"error: {exc}")
+    render.simulation_turn(console, turn)
+    return turn
+
+
+@sim_app.command("start")
+def simulate_start(
+    pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    scenario: Annotated[str | None, typer.Option(help="Scenario id (default: best fit).")] = None,
+    ffwd: Annotated[bool, typer.Option("--ffwd", help="Run Feedback Fast-Forward.")] = False,
+    skill: Annotated[str | None, typer.Option(help="Skill to practise (with --ffwd).")] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Answer at the prompt here.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Start an exercise; answer it with `coach simulate answer --thread T TEXT`."""
+    coach = _coach()
+    turn = coach.start_simulation(
+        pair, scenario_id=scenario, exercise="ffwd" if ffwd else "experience", skill=skill
+    )
+    if interactive and not as_json:
+        _interactive(coach, turn)
+        return
+    emit(turn, as_json, lambda console: render.simulation_turn(console, turn))
+
+
+@sim_app.command("answer")
+def simulate_answer(
+    thread: Annotated[str, typer.Option("--thread", help="The simulation's thread id.")],
+    text: Annotated[str, typer.Argument(help="Your answer (or question with --clarify).")] = "",
+    clarify: Annotated[bool, typer.Option("--clarify", help="Ask a clarifying question.")] = False,
+    skip: Annotated[bool, typer.Option("--skip", help="Skip this step.")] = False,
+    stop: Annotated[bool, typer.Option("--stop", help="Stop; what was done is kept.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer the current step of a simulation."""
+    if clarify + skip + stop > 1:
+        raise UserInputError("use at most one of --clarify, --skip, --stop")
+    kind = "clarify" if clarify else "skip" if skip else "stop" if stop else "answer"
+    turn = _coach().answer_simulation(thread, text, kind=kind)
+    emit(turn, as_json, lambda console: render.simulation_turn(console, turn))
+
+
+@sim_app.command("show")
+def simulate_show(
+    thread: Annotated[str, typer.Option("--thread", help="The simulation's thread id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show everything a simulation holds so far."""
+    view = _coach().show_simulation(thread)
+    emit(view, as_json, lambda console: render.simulation_view(console, view))
+
+
+scenario_app = typer.Typer(
+    help="A mentor's key experiences for the simulation.", no_args_is_help=True
+)
+app.add_typer(scenario_app, name="scenario")
+
+
+class ScenarioList(BaseModel):
+    """The answer to ``coach scenario list``."""
+
+    scenarios: list[dict[str, object]]
+
+
+@scenario_app.command("add")
+def scenario_add(
+    pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    title: Annotated[str, typer.Option(help="A short name for the experience.")],
+    situation: Annotated[str, typer.Option(help="What was going on.")],
+    response: Annotated[str, typer.Option(help="What you actually did.")],
+    outcome: Annotated[str, typer.Option(help="How it turned out.")],
+    constraint: Annotated[list[str] | None, typer.Option(help="A constraint (repeatable).")] = None,
+    principle: Annotated[list[str] | None, typer.Option(help="A principle (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record one of the mentor's key experiences."""
+    scenario = _coach().add_scenario(
+        pair,
+        title=title,
+        situation=situation,
+        response=response,
+        outcome=outcome,
+        constraints=constraint or [],
+        principles=principle or [],
+        tags=tag or [],
+    )
+    emit(scenario, as_json, lambda console: console.print(f"Added scenario {scenario.id}."))
+
+
+@scenario_app.command("list")
+def scenario_list(
+    pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """The pair's scenarios, then the starters."""
+    coach = _coach()
+    coach.get_pair(pair)
+    found = coach.scenarios.list(pair)
+    listing = ScenarioList(scenarios=[s.model_dump(mode="json") for s in found])
+    emit(listing, as_json, lambda console: render.scenario_list(console, found))
+
+
+@scenario_app.command("show")
+def scenario_show(
+    scenario_id: Annotated[str, typer.Argument(metavar="ID")],
+    pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """One scenario in full."""
+    coach = _coach()
+    coach.get_pair(pair)
+    scenario = coach.scenarios.get(pair, scenario_id)
+    emit(scenario, as_json, lambda console: render.scenario_detail(console, scenario))
+
+
+@scenario_app.command("remove")
+def scenario_remove(
+    scenario_id: Annotated[str, typer.Argument(metavar="ID")],
+    pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove one of the pair's own scenarios (starters stay)."""
+    coach = _coach()
+    coach.get_pair(pair)
+    removed = coach.scenarios.get(pair, scenario_id)
+    coach.scenarios.remove(pair, scenario_id)
+    emit(removed, as_json, lambda console: console.print(f"Removed scenario {scenario_id}."))
 
 
 @app.command()

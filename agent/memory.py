@@ -219,6 +219,16 @@ class PairStore:
             stored.append(record)
         return stored
 
+    def put_item(self, pair_id: str, item_id: str, item: dict[str, Any]) -> StoredItem:
+        """Store an open item under a caller-chosen id (idempotent: a replay rewrites it)."""
+        self.get(pair_id)
+        existing = self.store.get(self._ns(pair_id, "items"), item_id)
+        if existing is not None:
+            return StoredItem.model_validate(existing.value)
+        record = StoredItem(id=item_id, created_at=datetime.now(UTC), status="open", **item)
+        self.store.put(self._ns(pair_id, "items"), item_id, record.model_dump(mode="json"))
+        return record
+
     def items(self, pair_id: str, status: ItemStatus | None = None) -> list[StoredItem]:
         """The pair's action items (optionally only open or done), oldest first."""
         self.get(pair_id)

@@ -162,3 +162,42 @@ class Agenda(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     engine: EngineName = "offline"
     notes: list[str] = Field(default_factory=list)
+
+
+# -- simulation (issue 6) ----------------------------------------------------------------
+class SimulationTurn(BaseModel):
+    """Where a simulation stands after a step: what to show and what the user can do."""
+
+    thread: str
+    exercise: str
+    step: str
+    prompt: str
+    done: bool
+    can: list[str] = Field(default_factory=list)
+    engine: EngineName = "offline"
+    notes: list[str] = Field(default_factory=list)
+
+
+class SimulationView(BaseModel):
+    """Everything a simulation thread holds so far (``coach simulate show``)."""
+
+    thread: str
+    pair_id: str
+    exercise: str
+    step: str
+    done: bool
+    stopped: bool = False
+    scenario: dict[str, object] | None = None
+    outline: str | None = None
+    clarifications: list[dict[str, str]] = Field(default_factory=list)
+    approach: str | None = None
+    reveal: str | None = None
+    comparison: dict[str, object] | None = None
+    upcoming: str | None = None
+    plan: list[dict[str, object]] = Field(default_factory=list)
+    item_ids: list[str] = Field(default_factory=list)
+    skill: str | None = None
+    rounds: list[dict[str, object]] = Field(default_factory=list)
+    summary: str | None = None
+    skipped: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from agent.memory import Pair, StoredItem
-from agent.models import ActionExtraction, Agenda, QuestionSuggestions, ReframeResult
+from agent.models import (
+    ActionExtraction,
+    Agenda,
+    QuestionSuggestions,
+    ReframeResult,
+    SimulationTurn,
+    SimulationView,
+)
 from evals.report import Summary
 from evals.runner import Comparison
 from knowledge.models import IngestReport, SearchResults
@@ -220,3 +228,63 @@ def agenda(console: Console, result: Agenda) -> None:
             console.print(f"  □ {escape(line)}")
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def simulation_turn(console: Console, turn: SimulationTurn) -> None:
+    """The current prompt and how to answer it."""
+    console.print(f"[bold]{turn.step}[/] [dim](thread {turn.thread})[/]")
+    console.print(escape(turn.prompt))
+    if not turn.done:
+        options = ", ".join(turn.can)
+        console.print(
+            f"[dim]you can: {options} — coach simulate answer --thread {turn.thread} "
+            "TEXT (or --clarify/--skip/--stop)[/]"
+        )
+    for note in turn.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def simulation_view(console: Console, view: SimulationView) -> None:
+    """A simulation so far."""
+    state = "finished" if view.done else f"waiting at {view.step}"
+    console.print(f"[bold]{view.exercise}[/] for {escape(view.pair_id)} — {state}")
+    if view.scenario:
+        console.print(f"Scenario: {escape(str(view.scenario.get('title')))}")
+    for label, value in (
+        ("Situation", view.outline),
+        ("Your approach", view.approach),
+        ("What happened", view.reveal),
+        ("Upcoming", view.upcoming),
+        ("Skill", view.skill),
+        ("Summary", view.summary),
+    ):
+        if value:
+            console.print(f"\n[bold]{label}[/]\n{escape(str(value))}")
+    if view.comparison:
+        for key in ("similarities", "differences", "principles"):
+            points = view.comparison.get(key) or []
+            if isinstance(points, list) and points:
+                console.print(f"\n[bold]{key.capitalize()}[/]")
+                for point in points:
+                    console.print(f"  • {escape(str(point))}")
+    for step in view.plan:
+        console.print(f"  plan: {escape(str(step.get('action')))}")
+
+
+def scenario_list(console: Console, scenarios: list[Any]) -> None:
+    """One line per scenario."""
+    for scenario in scenarios:
+        tag = " [dim](starter)[/]" if scenario.starter else ""
+        console.print(f"[bold]{escape(scenario.id)}[/]  {escape(scenario.title)}{tag}")
+
+
+def scenario_detail(console: Console, scenario: Any) -> None:
+    """A scenario in full."""
+    console.print(f"[bold]{escape(scenario.title)}[/] ({escape(scenario.id)})")
+    console.print(escape(scenario.situation))
+    for constraint in scenario.constraints:
+        console.print(f"  constraint: {escape(constraint)}")
+    console.print(f"\n[bold]Response[/]\n{escape(scenario.response)}")
+    console.print(f"\n[bold]Outcome[/]\n{escape(scenario.outcome)}")
+    for principle in scenario.principles:
+        console.print(f"  principle: {escape(principle)}")

@@ -20,7 +20,9 @@ HELP = """Commands:
   /agenda [PREP]  draft the pair's next agenda (PREP: the mentee's prep notes)
   /actions FILE   action items from a notes file (saved on the pair with /actions FILE save)
   /items          the pair's open action items
-  /simulate /email   (coming in a later version)
+  /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario)
+                  while it runs, plain lines answer it; /clarify Q, /skip, /stop
+  /email          (coming in a later version)
   /pair ID        switch to a pair (starts its own thread)
   /history        this conversation so far
   /new            start a new conversation
@@ -65,6 +67,9 @@ def _enable_history(coach: Coach) -> Callable[[], None]:
     return save
 
 
+_SIM_KINDS = {"/clarify": "clarify", "/skip": "skip", "/stop": "stop"}
+
+
 class Repl:
     """State of one chat session: the coach, the pair and the thread."""
 
@@ -72,6 +77,7 @@ class Repl:
         self.coach = coach
         self.pair_id = pair_id
         self.thread = thread
+        self.simulation: str | None = None
 
     def say(self, text: str) -> None:
         """Print a coach line."""
@@ -81,7 +87,11 @@ class Repl:
         """Act on one input line; False means leave."""
         command, _, rest = line.partition(" ")
         rest = rest.strip()
-        if not line.startswith("/"):
+        if self.simulation and (not line.startswith("/") or command in _SIM_KINDS):
+            self.simulate_reply(
+                line if not line.startswith("/") else rest, _SIM_KINDS.get(command, "answer")
+            )
+        elif not line.startswith("/"):
             self.turn(line, None)
         elif command in ("/quit", "/exit"):
             return False
@@ -106,6 +116,13 @@ class Repl:
         elif command == "/search":
             for rank, passage in enumerate(self.coach.search(rest or "", k=3).results, 1):
                 self.say(f"{rank}. {passage.title} › {passage.section}\n   {passage.text[:300]}")
+        elif command == "/simulate":
+            if self.pair_id is None:
+                self.say("/simulate needs a pair: /pair ID (or start with coach chat --pair ID)")
+            else:
+                turn = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
+                self.simulation = turn.thread
+                self.say(f"sim> {turn.prompt}")
         elif command in ("/agenda", "/actions", "/items"):
             self.pair_command(command, rest)
         elif command in _TASKS:
@@ -117,6 +134,14 @@ class Repl:
         else:
             self.say(f"unknown command {command}; /help lists them")
         return True
+
+    def simulate_reply(self, text: str, kind: str) -> None:
+        """Send a line to the running simulation."""
+        assert self.simulation is not None
+        turn = self.coach.answer_simulation(self.simulation, text, kind=kind)
+        self.say(f"sim> {turn.prompt}")
+        if turn.done:
+            self.simulation = None
 
     def pair_command(self, command: str, rest: str) -> None:
         """Commands that work on the current pair's records."""

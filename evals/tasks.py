@@ -201,6 +201,8 @@ TASKS: dict[str, Task] = {
         "retrieval_holdout", "retrieval_holdout", _solve_retrieval, _score_retrieval
     ),
     "actions": Task("actions", "actions", _solve_actions, _score_actions),
+    # Notes written blind to the engine, in formats it was not tuned on.
+    "actions_holdout": Task("actions_holdout", "actions_holdout", _solve_actions, _score_actions),
     "agendas": Task("agendas", "agendas", _solve_agenda, _score_agenda),
     "reframe": Task(
         "reframe",

@@ -2,13 +2,16 @@
 
 Rules (``S`` is the session date; weeks run Monday to Sunday):
 
-* ``today``, ``tonight``, ``this morning/afternoon/evening``, ``later today``, ``EOD``/``COB``/
-  ``end of (the) day``: S. ``tomorrow`` (``morning``...): S + 1. ``the day after tomorrow``: S + 2.
-* A bare weekday, ``this Friday``, ``on Friday``, ``by Friday``, ``coming Friday``: the first such
-  day *after* S (on Wednesday 2026-11-18, ``Friday`` = 2026-11-20 and ``Wednesday`` = 2026-11-25;
-  "today" is how notes say the session day itself).
-* ``next Friday``, ``Friday next week``, ``Friday of next week``: that day in the week after S's week
-  (on Wednesday 2026-11-18, ``next Friday`` = 2026-11-27, ``next Monday`` = 2026-11-23).
+* ``today``, ``tonight``, ``this morning/afternoon/evening``, ``later today``, ``after lunch``,
+  ``EOD``/``COB``/``end of (the) day``: S. ``tomorrow`` (``morning``...): S + 1.
+  ``the day after tomorrow``: S + 2.
+* A bare weekday, ``this Friday``, ``on Friday``, ``by Friday``, ``coming Friday``: the first
+  such day *after* S (on Wednesday 2026-11-18, ``Friday`` = 2026-11-20 and ``Wednesday`` =
+  2026-11-25; "today" is how notes say the session day itself).
+* ``next Friday``, ``Friday next week``, ``Friday of next week``: that day in the week after S's
+  week (on Wednesday 2026-11-18, ``next Friday`` = 2026-11-27, ``next Monday`` = 2026-11-23).
+  Abbreviations count after ``by``/``on``/``before``/``until``/``this``/``next`` ("by Fri",
+  "by mon"; ``Sat``/``Sun`` only capitalised).
   ``a week on Friday``/``Friday week``: the coming Friday + 7. ``the Friday after next``: next
   Friday + 7. A weekday after ``last``, ``since``, ``every``, ``each`` or written ``Fridays`` or
   ``Friday's`` is not a due date.
@@ -119,7 +122,10 @@ _MON = (
     r"(?P<mon>january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 )
-_NUM = r"(?P<n>\d{1,3}|a couple of|couple of|a couple|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = (
+    r"(?P<n>\d{1,3}|a couple of|couple of|a couple|an|a|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve)"
+)
 _UNIT = r"(?P<unit>days?|weeks?|months?|fortnights?)"
 _ORD = r"(?:st|nd|rd|th)"
 _THE_MONTH = r"(?:the\s+|this\s+)?month"
@@ -132,7 +138,8 @@ _PRE = (
 _B = r"(?<![\w-])"
 _E = r"(?![\w-])"
 _NEXT_SESSION = (
-    r"(?:(?:before|by|for|until|till|ahead of|prior to|at|in|during|to)\s+(?:(?:our|the|your|my)\s+)?"
+    r"(?:(?:before|by|for|until|till|ahead of|prior to|at|in|during|to)\s+"
+    r"(?:(?:our|the|your|my)\s+)?"
     r"|(?<!the\s)(?<!our\s)(?<!your\s)(?<!my\s)(?<!a\s))"
     r"(?:next\s+(?:session|meeting|call|1:1|1-1|one-on-one|one-to-one|catch-?up|sync|chat|check-?in"
     r"|mentoring session)"
@@ -280,7 +287,7 @@ def _p(pattern: str, resolve: Resolver, *, cased: bool = False, session: bool = 
 
 
 _WEEK_NOUN = r"(?:the\s+|this\s+)?(?:week|wk)"
-_ABBR = r"(?P<abbr>Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.?"
+_ABBR = r"(?P<abbr>(?i:mon|tues|tue|wed|thurs|thur|thu|fri)|Sat|Sun)\.?"
 
 _PATTERNS: tuple[_Rule, ...] = (
     _p(_PRE + r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(\d{4})-(\d{2})-(\d{2})", _iso),
@@ -313,7 +320,8 @@ _PATTERNS: tuple[_Rule, ...] = (
     ),
     _p(
         _PRE + r"(?:later\s+today|today|tonight|this\s+(?:morning|afternoon|evening)"
-        r"|(?:the\s+)?end\s+of\s+(?:the\s+|to)?day|eod|cob|close\s+of\s+business)",
+        r"|(?:the\s+)?end\s+of\s+(?:the\s+|to)?day|eod|cob|close\s+of\s+business"
+        r"|(?:after|before)\s+lunch|lunch\s*time|(?:the\s+)?end\s+of\s+play|eop)",
         lambda m, s, _n: s,
     ),
     _p(
@@ -352,9 +360,9 @@ _PATTERNS: tuple[_Rule, ...] = (
     _p(
         r"(?i:by|on|before|until|till|this|next|due)\s+" + _ABBR,
         lambda m, s, _n: (
-            _coming(s, _WEEKDAY_ABBR[m.group("abbr")])
+            _coming(s, _WEEKDAY_ABBR[m.group("abbr").capitalize()])
             if not m.group(0).lower().startswith("next")
-            else _next_week(s, _WEEKDAY_ABBR[m.group("abbr")])
+            else _next_week(s, _WEEKDAY_ABBR[m.group("abbr").capitalize()])
         ),
         cased=True,
     ),
