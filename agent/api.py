@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +18,8 @@ from agent.models import (
     ActionExtraction,
     Agenda,
     ChatReply,
+    EmailBatch,
+    EmailResult,
     GuideAnswer,
     QuestionSuggestions,
     ReframeResult,
@@ -52,6 +54,20 @@ def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
         field = ".".join(str(p) for p in error.get("loc", ()))
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         raise UserInputError(f"{field}: {message}" if field else message) from exc
+
+
+def _as_date(value: object, what: str) -> date | None:
+    """A date from a date or an ISO string; anything else is a one-line error."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value  # type: ignore[return-value]
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise UserInputError(f"the {what} must be a date YYYY-MM-DD, got {value!r}")
 
 
 def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -195,9 +211,16 @@ class Coach:
             raise UserInputError("give at least one file or folder to ingest")
         return self._kb_call(lambda: self.knowledge.ingest([Path(p) for p in paths], progress))
 
-    def reindex(self, *, progress: ProgressHook | None = None) -> IngestReport:
-        """Rebuild the guide index with the configured embedding model."""
-        return self._kb_call(lambda: self.knowledge.reindex(progress))
+    def reindex(
+        self, paths: Sequence[str | Path] = (), *, progress: ProgressHook | None = None
+    ) -> IngestReport:
+        """Rebuild the guide index with the configured embedding model (plus ``paths``)."""
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise UserInputError(f"no such file or directory: {missing[0]!r}")
+        return self._kb_call(
+            lambda: self.knowledge.reindex([Path(p) for p in paths], progress=progress)
+        )
 
     def search(
         self, query: str, k: int = 5, *, topic: str | None = None, stage: str | None = None
@@ -206,6 +229,10 @@ class Coach:
         query = _require_text(query, "search query")
         if not 1 <= k <= 50:
             raise UserInputError(f"-k must be between 1 and 50, got {k}")
+        if topic is not None:
+            known = self._kb_call(self.knowledge.topics)
+            if topic.lower() not in known:
+                raise UserInputError(f"unknown topic {topic!r}; topics: {', '.join(known)}")
         return SearchResults(
             results=self._kb_call(lambda: self.knowledge.search(query, k, topic=topic, stage=stage))
         )
@@ -268,6 +295,8 @@ class Coach:
         stored twice) and the notes are kept as the session's record.
         """
         notes = _require_text(notes, "notes", MAX_NOTES)
+        session_date = _as_date(session_date, "session date")
+        next_session = _as_date(next_session, "next session")
         pair, attendees = self._attendees(pair_id, mentor, mentee)
         # Other people in the session (a guest, a manager) can own items too.
         attendees += [" ".join(o.split()) for o in others or [] if o.strip()]
@@ -370,6 +399,8 @@ class Coach:
         from agent.memory import sessions_of
 
         pair = self.pairs.get(pair_id)
+        if session is not None and session < 1:
+            raise UserInputError(f"--session must be 1 or more, got {session}")
         records = [r for r in sessions_of(self.store, pair.id) if r.notes]
         items = self.pairs.items(pair.id, status="open")
         values = {
@@ -439,6 +470,106 @@ class Coach:
             )
         except KnowledgeError as exc:
             raise CoachError(str(exc)) from exc
+
+    # -- prep emails -------------------------------------------------------------------
+    def prep_email(
+        self,
+        pair_id: str,
+        *,
+        session_start: datetime | None = None,
+        out_dir: str | Path | None = None,
+        send: bool = False,
+    ) -> EmailResult:
+        """The pair's two prep emails: written as .eml drafts, and sent once with ``send``.
+
+        Recipients come only from the pair record; every header value is checked before
+        anything is written or sent.
+        """
+        from agent.mail import (
+            PrepContent,
+            build_prep_messages,
+            missing_roles,
+            resolve_from_address,
+            write_drafts,
+        )
+
+        pair = self.pairs.get(pair_id)
+        if not (pair.mentor_email or pair.mentee_email):
+            raise UserInputError(
+                f"pair {pair_id!r} has no email addresses; add them with `coach pair add`"
+            )
+        context = self.agenda_context(pair_id)
+        agenda = self.draft_agenda(pair_id=pair_id)
+        questions = self.suggest_questions(pair_id).questions
+        content = PrepContent(
+            pair=pair,
+            session_number=context.session_number,
+            session_start=session_start or pair.next_session,
+            agenda=agenda,
+            open_items=self.items(pair_id),
+            questions=questions,
+            citations=agenda.citations,
+        )
+        smtp = None
+        if send:
+            from agent.mail import load_smtp_settings
+
+            smtp = load_smtp_settings()  # checked before anything is built or written
+        messages = build_prep_messages(
+            content, smtp.from_address if smtp else resolve_from_address()
+        )
+        result = EmailResult(
+            pair_id=pair_id,
+            session=context.session_number,
+            recipients=[m.recipient for m in messages],
+            skipped_roles=list(missing_roles(pair)),
+            notes=[
+                f"no {role} email on the pair record: no message" for role in missing_roles(pair)
+            ],
+        )
+        folder = Path(out_dir) if out_dir is not None else Path("outbox")
+        result.drafts = [str(p) for p in write_drafts(messages, folder)]
+        if smtp is not None:
+            from agent.maillog import SentLog, send_prepared
+
+            with SentLog.at_home(self.settings.home) as log:
+                report = send_prepared(messages, smtp, log)
+            result.sent = [o.model_dump(mode="json") for o in report.outcomes]
+            result.notes += [
+                f"{o.recipient}: {o.status}" + (f" ({o.error})" if o.error else "")
+                for o in report.outcomes
+                if o.status not in ("sent", "already-sent")
+            ]
+        return result
+
+    def prep_emails_due(
+        self,
+        within: timedelta,
+        *,
+        out_dir: str | Path | None = None,
+        send: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> EmailBatch:
+        """Prep emails for every pair with a session in the next ``within``; failures reported."""
+        now = datetime.now()
+        due = [
+            p
+            for p in self.pairs.all()
+            if p.next_session is not None and now <= p.next_session <= now + within
+        ]
+        batch = EmailBatch(pairs=len(due), prepared=0, sent=0)
+        for pair in due:
+            if progress:
+                progress(pair.id)
+            try:
+                result = self.prep_email(pair.id, out_dir=out_dir, send=send)
+            except CoachError as exc:
+                batch.failed.append({"pair": pair.id, "error": str(exc)})
+                continue
+            batch.results.append(result)
+            batch.prepared += 1
+            batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
+        return batch
 
     # -- simulations -------------------------------------------------------------------
     def _sim_graph(self) -> Any:
@@ -638,6 +769,10 @@ class Coach:
             notes=list(out.get("notes") or []),
         )
 
+    def thread_exists(self, thread: str) -> bool:
+        """Whether a chat thread id is known."""
+        return self.store.get(THREADS, thread) is not None
+
     def history(self, thread: str) -> list[Turn]:
         """The turns of a thread so far (empty for an unknown thread)."""
         snapshot = self.graph().get_state({"configurable": {"thread_id": thread}})
@@ -659,6 +794,12 @@ class Coach:
     def forget_pair(self, pair_id: str) -> ForgetReport:
         """Remove everything stored about a pair: record, items, sessions and threads."""
         report = self.pairs.forget(pair_id)
+        from agent.maillog import SentLog
+
+        # The sent-mail log holds the pair's addresses: forgetting the pair removes them too.
+        if (self.settings.home / "sent-mail.sqlite").exists():
+            with SentLog.at_home(self.settings.home) as log:
+                log.forget_pair(pair_id)
         for item in self.store.search(THREADS, limit=1000):
             if item.value.get("pair_id") == pair_id:
                 self.store.delete(THREADS, item.key)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -90,7 +91,9 @@ def _fail(message: str, code: int) -> NoReturn:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.md, .txt, .html).")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (.md, .txt, .html).")
+    ] = None,
     reindex: Annotated[
         bool, typer.Option("--reindex", help="Rebuild the whole index (after changing embeddings).")
     ] = False,
@@ -98,19 +101,18 @@ def ingest(
 ) -> None:
     """Add guide files to the knowledge base; re-running changes only what changed."""
     coach = _coach()
+    if not paths and not reindex:
+        raise UserInputError("give at least one file or folder to ingest (or --reindex)")
     with render.file_progress(enabled=not as_json and sys.stderr.isatty()) as tick:
-        report = coach.reindex(progress=tick) if reindex else coach.ingest(paths, progress=tick)
         if reindex:
-            extra = coach.ingest(paths, progress=tick)
-            report = report.model_copy(
-                update={k: getattr(report, k) + getattr(extra, k) for k in render.COUNT_FIELDS}
-                | {"skipped": report.skipped + extra.skipped}
-            )
+            report = coach.reindex(paths or [], progress=tick)
+        else:
+            report = coach.ingest(paths or [], progress=tick)
     for skip in report.skipped:
         sys.stderr.write(f"coach: skipped {skip.path}: {skip.reason}\n")
     emit(report, as_json, lambda console: render.ingest_report(console, report))
-    if report.skipped and report.files == 0:
-        raise SystemExit(2)
+    if report.skipped and not (report.added + report.updated + report.unchanged):
+        raise SystemExit(2)  # nothing could be ingested: the input was bad
 
 
 @app.command()
@@ -334,6 +336,63 @@ def agenda(
     emit(result, as_json, lambda console: render.agenda(console, result))
 
 
+def _parse_within(value: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d{1,3})\s*([hdw])\s*", value)
+    if not match or int(match.group(1)) == 0:
+        raise UserInputError(f"--within must look like 12h, 2d or 1w, got {value!r}")
+    unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+def _parse_when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        pass
+    day = _parse_date(value, "--date")
+    return datetime.combine(day, datetime.min.time().replace(hour=9)) if day else None
+
+
+@app.command()
+def email(
+    pair: Annotated[str | None, typer.Option("--pair", help="Pair id.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help='Session start, "YYYY-MM-DD HH:MM" (default: the pair\'s next).'
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the .eml drafts.")] = Path("outbox"),
+    send: Annotated[
+        bool, typer.Option("--send", help="Send over SMTP (once per recipient).")
+    ] = False,
+    all_pairs: Annotated[
+        bool, typer.Option("--all", help="Every pair with a session soon.")
+    ] = False,
+    within: Annotated[str, typer.Option(help="With --all: how soon, e.g. 2d or 12h.")] = "2d",
+    as_json: JsonFlag = False,
+) -> None:
+    """Write (and with --send, send) the pre-meeting prep emails for a pair's next session."""
+    coach = _coach()
+    if all_pairs == (pair is not None):
+        raise UserInputError("give either --pair ID or --all")
+    if all_pairs:
+        window = _parse_within(within)
+        with render.file_progress(enabled=not as_json and sys.stderr.isatty()) as tick:
+            batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=tick)
+        for failure in batch.failed:
+            sys.stderr.write(f"coach: {failure['pair']} failed: {failure['error']}\n")
+        emit(batch, as_json, lambda console: render.email_batch(console, batch))
+        if batch.failed:
+            raise SystemExit(1)
+        return
+    assert pair is not None
+    result = coach.prep_email(pair, session_start=_parse_when(on), out_dir=out, send=send)
+    emit(result, as_json, lambda console: render.email_result(console, result))
+
+
 sim_app = typer.Typer(
     help="The 'Years of Experience in Months' simulation and Feedback Fast-Forward.",
     no_args_is_help=True,
@@ -501,7 +560,10 @@ def chat(
     """Talk to the coach; the conversation resumes where you left off."""
     from agent.repl import run_repl
 
-    run_repl(_coach(), pair_id=pair, thread=thread, new=new)
+    coach = _coach()
+    if thread is not None and not coach.thread_exists(thread):
+        raise UserInputError(f"no conversation with thread {thread!r}")
+    run_repl(coach, pair_id=pair, thread=thread, new=new)
 
 
 @app.command("eval")

@@ -201,3 +201,26 @@ class SimulationView(BaseModel):
     summary: str | None = None
     skipped: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+
+# -- prep emails (issue 7) ---------------------------------------------------------------
+class EmailResult(BaseModel):
+    """The answer to ``coach email --pair``: drafts written and, with --send, what was sent."""
+
+    pair_id: str
+    session: int
+    recipients: list[str]
+    drafts: list[str] = Field(default_factory=list)
+    sent: list[dict[str, object]] = Field(default_factory=list)
+    skipped_roles: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class EmailBatch(BaseModel):
+    """The answer to ``coach email --all``."""
+
+    pairs: int
+    prepared: int
+    sent: int
+    results: list[EmailResult] = Field(default_factory=list)
+    failed: list[dict[str, str]] = Field(default_factory=list)

@@ -14,6 +14,8 @@ from agent.memory import Pair, StoredItem
 from agent.models import (
     ActionExtraction,
     Agenda,
+    EmailBatch,
+    EmailResult,
     QuestionSuggestions,
     ReframeResult,
     SimulationTurn,
@@ -58,10 +60,14 @@ def file_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 
 def ingest_report(console: Console, report: IngestReport) -> None:
     """One summary line for an ingest."""
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
     console.print(
-        f"{report.files} files: {report.added} added, {report.updated} updated, "
+        f"{n(report.files, 'file')}: {report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {report.unchanged} unchanged "
-        f"({report.chunks_added} passages added, {report.chunks_removed} removed)"
+        f"({n(report.chunks_added, 'passage')} added, {report.chunks_removed} removed)"
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
     )
 
@@ -71,8 +77,10 @@ def search_results(console: Console, results: SearchResults) -> None:
     if not results.results:
         console.print("No passages found.")
     for rank, passage in enumerate(results.results, start=1):
-        title, section = escape(passage.title), escape(passage.section)
-        console.print(f"[bold]{rank}. {title}[/] [dim]› {section}  (score {passage.score:.2f})[/]")
+        title, section = escape(passage.title), escape(_section(passage.section))
+        console.print(
+            f"[bold]{rank}. {title}[/] [dim]› {section}  (similarity {passage.similarity:.2f})[/]"
+        )
         console.print(passage.text.strip(), markup=False)
         console.print(f"[dim]source: {escape(passage.source)}[/]\n")
 
@@ -153,7 +161,7 @@ def pair_detail(console: Console, pair: Pair, items: list[StoredItem]) -> None:
     for item in items:
         due = f" (due {item.due})" if item.due else ""
         console.print(
-            f"  open: [{item.id}] {escape(item.owner or 'unassigned')}: {escape(item.action)}{due}"
+            f"  open: [{item.id}] {item.owner or 'unassigned'}: {item.action}{due}", markup=False
         )
 
 
@@ -185,7 +193,8 @@ def item_list(console: Console, items: list[StoredItem]) -> None:
         due = f" (due {item.due})" if item.due else ""
         mark = "x" if item.status == "done" else " "
         console.print(
-            f"[{mark}] {item.id}  {escape(item.owner or 'unassigned')}: {escape(item.action)}{due}"
+            escape(f"[{mark}] {item.id}  {item.owner or 'unassigned'}: {item.action}{due}"),
+            markup=False,
         )
 
 
@@ -288,3 +297,29 @@ def scenario_detail(console: Console, scenario: Any) -> None:
     console.print(f"\n[bold]Outcome[/]\n{escape(scenario.outcome)}")
     for principle in scenario.principles:
         console.print(f"  principle: {escape(principle)}")
+
+
+def email_result(console: Console, result: EmailResult) -> None:
+    """Drafts written and deliveries."""
+    console.print(f"Session {result.session} prep for {escape(result.pair_id)}:")
+    for path in result.drafts:
+        console.print(f"  draft: {escape(path)}")
+    for outcome in result.sent:
+        console.print(f"  {escape(str(outcome.get('recipient')))}: {outcome.get('status')}")
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def email_batch(console: Console, batch: EmailBatch) -> None:
+    """One line per pair and a summary."""
+    for result in batch.results:
+        console.print(
+            f"{escape(result.pair_id)}: {len(result.drafts)} drafts, "
+            f"{len(result.sent)} send outcomes"
+        )
+    for failure in batch.failed:
+        console.print(f"[red]{escape(failure['pair'])}[/]: {escape(failure['error'])}")
+    console.print(
+        f"{batch.pairs} pairs due: {batch.prepared} prepared, {batch.sent} sent, "
+        f"{len(batch.failed)} failed"
+    )

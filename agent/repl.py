@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -92,7 +93,7 @@ class Repl:
                 line if not line.startswith("/") else rest, _SIM_KINDS.get(command, "answer")
             )
         elif not line.startswith("/"):
-            self.turn(line, None)
+            self.free_text(line)
         elif command in ("/quit", "/exit"):
             return False
         elif command == "/help":
@@ -189,6 +190,18 @@ class Repl:
                 )
                 or "No action items found in these notes."
             )
+
+    def free_text(self, line: str) -> None:
+        """Route free text; agenda and item requests use the current pair's records."""
+        from agent.offline.intent import classify_intent
+
+        intent = classify_intent(line)
+        if self.pair_id and intent == "agenda":
+            self.pair_command("/agenda", "")
+        elif self.pair_id and intent == "actions" and not re.search(r"\.(md|txt)\b", line):
+            self.pair_command("/items", "")
+        else:
+            self.turn(line, None)
 
     def turn(self, text: str, task: Intent | None) -> None:
         """Send one message through the graph and print the reply."""

@@ -163,12 +163,13 @@ def run_eval(
     baseline, and LLM-judge criteria are graded; both are reported, neither is gated.
     """
     thresholds = load_thresholds(thresholds_path)
+    chosen = select_tasks(tasks, engine)  # unknown names fail before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     summaries: list[TaskSummary] = []
     failures: list[str] = []
     llm = engine == "llm"
     with (out_dir / "results.jsonl").open("w", encoding="utf-8") as handle:
-        for task in select_tasks(tasks, engine):
+        for task in chosen:
             runs: list[tuple[str, Callable[[Coach, Sample], Any], str | None]] = [
                 (task.name, task.solve, None)
             ]

@@ -114,7 +114,8 @@ def iter_files(path: Path) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             candidate = Path(root) / name
-            if not name.startswith(".") and candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+            suffix = candidate.suffix.lower()
+            if not name.startswith(".") and suffix and suffix in SUPPORTED_SUFFIXES:
                 yield candidate
 
 
@@ -314,8 +315,13 @@ class KnowledgeBase:
         keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
         return sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
 
-    def reindex(self, progress: ProgressHook | None = None) -> IngestReport:
-        """Drop the collection and rebuild it with the configured embeddings."""
+    def reindex(
+        self, extra: Iterable[Path] = (), progress: ProgressHook | None = None
+    ) -> IngestReport:
+        """Drop the collection and rebuild it with the configured embeddings.
+
+        The user files already in the index are read again from disk, with ``extra`` added.
+        """
         sources: list[str] = []
         try:
             raw = self.client.get_collection(self.collection_name, embedding_function=None)
@@ -326,8 +332,10 @@ class KnowledgeBase:
         except Exception:
             pass
         self._collection = None
-        report = self.ingest([Path(s) for s in sources if Path(s).exists()], progress=progress)
-        return report
+        targets = [Path(s) for s in sources if Path(s).exists()]
+        known = {p.resolve() for p in targets}
+        targets += [p for p in extra if p.resolve() not in known]
+        return self.ingest(targets, progress=progress)
 
     def count(self) -> int:
         """Number of chunks in the collection."""
@@ -353,6 +361,13 @@ class KnowledgeBase:
             )
             self._lexical = (stamp, index, rows)
         return self._lexical[1], self._lexical[2]
+
+    def topics(self) -> list[str]:
+        """Every topic some passage carries (for filter validation and help)."""
+        self.ensure_corpus()
+        _, rows = self._lexical_index()
+        found = {t for _, meta in rows.values() for t in str(meta.get("topics", "")).split(",")}
+        return sorted(t for t in found if t)
 
     @staticmethod
     def _where(topic: str | None, stage: str | None) -> dict[str, Any] | None:

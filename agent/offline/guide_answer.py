@@ -11,10 +11,19 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MIN_SCORE = 0.2
 
 
-def _lead(text: str, limit: int = 2) -> str:
-    flat = " ".join(line.strip() for line in text.splitlines() if line.strip())
-    flat = re.sub(r"\s*-\s+", " • ", flat)
-    sentences = _SENTENCES.split(flat)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def _lead(text: str, limit: int = 2, items: int = 5) -> str:
+    """The passage's opening sentences, or its lead-in and list kept as a list."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    listed = [line for line in lines if _LIST_ITEM.match(line)]
+    if listed:
+        lead = " ".join(line for line in lines[: lines.index(listed[0])])
+        bullets = [f"   - {_LIST_ITEM.sub('', line)}" for line in listed[:items]]
+        more = ["   - …"] if len(listed) > items else []
+        return "\n".join([" ".join(_SENTENCES.split(lead)[:limit]), *bullets, *more]).strip()
+    sentences = _SENTENCES.split(" ".join(lines))
     return " ".join(sentences[:limit]).strip()
 
 

@@ -1,0 +1,209 @@
+"""Benchmark: prep-email drafts for 1,000 synthetic pairs, offline: time and peak memory.
+
+Run from the repo root: python -m bench.bench_email [--pairs 1000]
+(figures go into docs/BENCHMARKS.md)
+
+Each pair gets a real offline agenda (``draft_agenda_offline`` over an ``AgendaContext``, about
+1 ms each, so no LLM and no knowledge base: the passages are a fixed synthetic set), then
+``build_prep_messages`` and ``write_drafts`` into a temporary directory, one pair at a time, the
+way ``coach email --all`` streams. Every 10th pair has no mentor email (one message, not two);
+every 7th has no session time (no invitation). Stages vary with the session number.
+
+Two passes: the first is timed without tracing; the second runs under tracemalloc for the
+Python heap's peak (tracing slows it, so its time is not reported). ru_maxrss is the process's
+resident high-water mark, imports included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from agent.agenda import AgendaContext, OpenItem
+from agent.mail import PrepContent, build_prep_messages, missing_roles, write_drafts
+from agent.memory import Pair, StoredItem
+from agent.models import CuriousQuestion
+from agent.offline.agenda import draft_agenda_offline
+from knowledge.models import Passage
+
+FROM = "coach@example.org"
+NOW = datetime(2025, 5, 30, 9, 0, tzinfo=UTC)
+FIRST_START = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+_GUIDES = [
+    ("meeting-template", "During the meeting: five blocks in 60-90 minutes"),
+    ("meeting-template", "Before the meeting: how the mentee prepares"),
+    ("lets-get-clear-conversation", "Purpose, scope and logistics"),
+    ("first-session-questions", "Icebreaker questions"),
+    ("problem-solution-action", "Problem, solution, action"),
+    ("unstuck-intervention", "The Unstuck intervention: five possible causes"),
+    ("stale-patch-reset", "Make the next meeting about the relationship, not the goals"),
+    ("graduation-assessment", "The four Graduation questions"),
+    ("next-chapter-protocol", "Next chapter"),
+]
+PASSAGES = [
+    Passage(
+        id=f"{doc}#{n}",
+        text=f"Synthetic passage about {section.lower()}.",
+        score=1.0 - n / 100,
+        title=doc.replace("-", " ").capitalize(),
+        section=section,
+        source="https://mentorcruise.com/",
+        doc_id=doc,
+    )
+    for n, (doc, section) in enumerate(_GUIDES)
+]
+GOALS = [
+    "Get comfortable reviewing pull requests",
+    "Lead a design discussion",
+    "Learn Rust ownership and lifetimes",
+    "Prepare for a staff engineer promotion",
+    "Give a talk at a local meetup",
+]
+
+
+def synthetic_content(i: int) -> PrepContent:
+    """Pair ``i`` with its agenda, open items and questions: distinct data per pair."""
+    mentor, mentee = f"Mentor{i} Smith", f"Mentee{i} Jones"
+    session = 1 + i % 12
+    pair = Pair(
+        id=f"mentor{i}-mentee{i}",
+        created_at=datetime(2025, 1, 6, tzinfo=UTC) + timedelta(minutes=i),
+        mentor=mentor,
+        mentee=mentee,
+        mentor_email=None if i % 10 == 9 else f"mentor{i}@example.org",
+        mentee_email=f"mentee{i}@example.com",
+        goals=[GOALS[i % 5], GOALS[(i + 2) % 5]],
+        minutes=60,
+    )
+    actions = [f"Draft the RFC section {i}", f"Pair on the flaky test {i}"]
+    ctx = AgendaContext(
+        mentor=mentor,
+        mentee=mentee,
+        goals=pair.goals,
+        session_number=session,
+        programme_weeks=12,
+        minutes=60,
+        open_items=[OpenItem(owner=mentee, action=a, due=date(2025, 6, 1)) for a in actions],
+        prep=f"I'm stuck on {GOALS[i % 5].lower()}. How do I make progress this week?",
+        recent_notes=[f"Session {session - 1}: we talked about code review habits."],
+        progress_flags=[True, i % 4 != 0],
+    )
+    agenda = draft_agenda_offline(ctx, PASSAGES)
+    items = [
+        StoredItem(
+            id=f"{i}-{n}",
+            owner=mentee if n == 0 else mentor,
+            action=a,
+            due=date(2025, 6, 1),
+            created_at=datetime(2025, 5, 26, tzinfo=UTC),
+            session=session - 1 or None,
+        )
+        for n, a in enumerate(actions)
+    ]
+    questions = [
+        CuriousQuestion(
+            question=f"What made “{actions[0]}” harder than expected?",
+            rationale="Asks about obstacles instead of assuming a reason.",
+        ),
+        CuriousQuestion(question="What would help most this week?", rationale="Open, forward."),
+    ]
+    return PrepContent(
+        pair=pair,
+        session_number=session,
+        session_start=None if i % 7 == 6 else FIRST_START + timedelta(hours=i),
+        agenda=agenda,
+        open_items=items,
+        questions=questions,
+    )
+
+
+@dataclass
+class Run:
+    """Totals of one pass over the pairs."""
+
+    agenda_s: float = 0.0
+    build_s: float = 0.0
+    write_s: float = 0.0
+    messages: int = 0
+    missing: int = 0
+    bytes: int = 0
+    stages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_s(self) -> float:
+        """Agenda + build + write time."""
+        return self.agenda_s + self.build_s + self.write_s
+
+
+def run(pairs: int, out_dir: Path) -> Run:
+    result = Run()
+    for i in range(pairs):
+        started = time.perf_counter()
+        content = synthetic_content(i)
+        built = time.perf_counter()
+        messages = build_prep_messages(content, FROM, now=NOW)
+        written = time.perf_counter()
+        paths = write_drafts(messages, out_dir)
+        done = time.perf_counter()
+        result.agenda_s += built - started
+        result.build_s += written - built
+        result.write_s += done - written
+        result.messages += len(messages)
+        result.missing += len(missing_roles(content.pair))
+        result.bytes += sum(p.stat().st_size for p in paths)
+        result.stages[content.agenda.stage] = result.stages.get(content.agenda.stage, 0) + 1
+    return result
+
+
+def _rss_mib() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pairs", type=int, default=1000)
+    args = parser.parse_args()
+    pairs: int = args.pairs
+
+    synthetic_content(0)  # warm imports and caches out of the timing
+    rss_before = _rss_mib()
+    with tempfile.TemporaryDirectory() as tmp:
+        timed = run(pairs, Path(tmp) / "timed")
+        files = len(list((Path(tmp) / "timed").iterdir()))
+    with tempfile.TemporaryDirectory() as tmp:
+        tracemalloc.start()
+        run(pairs, Path(tmp) / "traced")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    rss_after = _rss_mib()
+
+    stages = ", ".join(f"{k} {v}" for k, v in sorted(timed.stages.items()))
+    print(f"prep-email drafts, offline, {pairs} pairs ({stages})")
+    print(
+        f"  {timed.messages} .eml files written ({files} on disk), {timed.missing} roles "
+        f"without an address skipped, {timed.bytes / 1024 / 1024:.1f} MiB, "
+        f"{timed.bytes / max(timed.messages, 1) / 1024:.1f} KiB per message"
+    )
+    print(
+        f"  wall: {timed.total_s:.2f} s total, {timed.total_s / pairs * 1000:.2f} ms per pair "
+        f"(agenda {timed.agenda_s:.2f} s, build {timed.build_s:.2f} s, "
+        f"write {timed.write_s:.2f} s)"
+    )
+    print(
+        f"  memory: tracemalloc peak {peak / 1024 / 1024:.1f} MiB; ru_maxrss "
+        f"{rss_after:.0f} MiB (process, imports included; {rss_before:.0f} MiB before the runs)"
+    )
+
+
+if __name__ == "__main__":
+    main()
