@@ -59,7 +59,7 @@ def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
 def _as_date(value: object, what: str) -> date | None:
     """A date from a date or an ISO string; anything else is a one-line error."""
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):

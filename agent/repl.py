@@ -99,8 +99,8 @@ class Repl:
         elif command == "/help":
             self.say(HELP)
         elif command == "/history":
-            for turn in self.coach.history(self.thread):
-                self.say(f"{turn['role']}> {turn['content']}")
+            for said in self.coach.history(self.thread):
+                self.say(f"{said['role']}> {said['content']}")
         elif command == "/thread":
             self.say(f"thread {self.thread}")
         elif command == "/new":
@@ -121,9 +121,9 @@ class Repl:
             if self.pair_id is None:
                 self.say("/simulate needs a pair: /pair ID (or start with coach chat --pair ID)")
             else:
-                turn = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
-                self.simulation = turn.thread
-                self.say(f"sim> {turn.prompt}")
+                started = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
+                self.simulation = started.thread
+                self.say(f"sim> {started.prompt}")
         elif command in ("/agenda", "/actions", "/items"):
             self.pair_command(command, rest)
         elif command in _TASKS:
