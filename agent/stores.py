@@ -10,21 +10,42 @@ from typing import Any
 from agent.errors import CoachError
 
 
-def open_sqlite(path: Path) -> tuple[Any, Any, sqlite3.Connection]:
-    """A SqliteSaver and a SqliteStore sharing one database file."""
+class _Connections:
+    """Both connections, closed together."""
+
+    def __init__(self, *conns: sqlite3.Connection) -> None:
+        self.conns = conns
+
+    def close(self) -> None:
+        for conn in self.conns:
+            conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Used from worker threads too (async API); saver and store serialise their own access.
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+def open_sqlite(path: Path) -> tuple[Any, Any, _Connections]:
+    """A SqliteSaver and a SqliteStore in one database file, each on its own connection.
+
+    They manage transactions differently (the store issues explicit BEGIN/COMMIT), so sharing
+    one connection lets one commit the other's transaction.
+    """
     from langgraph.checkpoint.sqlite import SqliteSaver
     from langgraph.store.sqlite import SqliteStore
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # One connection used from worker threads too (async API); the saver serialises access.
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA busy_timeout=10000")
-    saver = SqliteSaver(conn)
+    saver_conn = _connect(path)
+    store_conn = _connect(path)
+    saver = SqliteSaver(saver_conn)
     saver.setup()
-    store = SqliteStore(conn)
+    store = SqliteStore(store_conn)
     store.setup()
-    return saver, store, conn
+    return saver, store, _Connections(saver_conn, store_conn)
 
 
 def open_postgres(url: str, stack: ExitStack) -> tuple[Any, Any]:

@@ -186,6 +186,70 @@ def _score_agenda(sample: Sample, output: dict[str, Any]) -> list[Score]:
     ]
 
 
+def _solve_simulation(coach: Coach, sample: Sample) -> dict[str, Any]:
+    from agent.offline.simulation import leak_failures
+    from agent.scenarios import Scenario
+
+    spec = dict(sample.input)
+    mentee = str(spec.get("mentee") or "Ben Okafor")
+    existing = coach.pairs.find("Eval Mentor", mentee)
+    pair = existing or coach.add_pair(mentor="Eval Mentor", mentee=mentee)
+    pair = coach.pairs.update(pair.model_copy(update={"goals": list(spec.get("goals") or [])}))
+    before = {i.id for i in coach.items(pair.id)}
+    turn = coach.start_simulation(pair.id, scenario_id=spec.get("scenario_id"))
+    steps = [turn.step]
+    view = coach.show_simulation(turn.thread)
+    scenario_id = str((view.scenario or {}).get("id"))
+    scenario = Scenario.model_validate(coach.scenarios.get(pair.id, scenario_id))
+    leaks = leak_failures(turn.prompt, scenario)
+    revealed_early = scenario.response in turn.prompt
+    for key in ("approach", "upcoming"):
+        if turn.done:
+            break
+        turn = coach.answer_simulation(turn.thread, spec["answers"][key])
+        steps.append(turn.step)
+    view = coach.show_simulation(turn.thread)
+    new_items = [i for i in coach.items(pair.id) if i.id not in before]
+    return {
+        "steps": steps,
+        "leaks": leaks + (["response shown before reveal"] if revealed_early else []),
+        "comparison": view.comparison,
+        "plan": view.plan,
+        "new_items": len(new_items),
+        "approach": spec["answers"]["approach"],
+        "response": scenario.response,
+    }
+
+
+def _score_simulation(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    target = dict(sample.target or {})
+    comparison_text = json.dumps(output.get("comparison") or {}, ensure_ascii=False)
+    plan_text = json.dumps(output.get("plan") or [], ensure_ascii=False)
+    expected_steps = ["approach", "upcoming", "done"]
+    return [
+        check(
+            "step_order",
+            [] if output["steps"] == expected_steps else [f"steps were {output['steps']}"],
+        ),
+        check("no_leak", output["leaks"]),
+        mentions(comparison_text, target.get("comparison_mentions_mentee", [])).model_copy(
+            update={"name": "names_mentee_points"}
+        ),
+        mentions(comparison_text, target.get("comparison_mentions_mentor", [])).model_copy(
+            update={"name": "names_mentor_points"}
+        ),
+        mentions(plan_text, target.get("plan_mentions", [])).model_copy(
+            update={"name": "plan_specific"}
+        ),
+        check(
+            "plan_items",
+            []
+            if output["new_items"] >= 2 and output["new_items"] == len(output["plan"])
+            else [f"{output['new_items']} items for {len(output['plan'])} steps"],
+        ),
+    ]
+
+
 REFRAME_CRITERIA = (
     "Every alternative question keeps the topic of the original question.",
     "No alternative question blames, lectures or is sarcastic towards the partner.",
@@ -204,6 +268,7 @@ TASKS: dict[str, Task] = {
     # Notes written blind to the engine, in formats it was not tuned on.
     "actions_holdout": Task("actions_holdout", "actions_holdout", _solve_actions, _score_actions),
     "agendas": Task("agendas", "agendas", _solve_agenda, _score_agenda),
+    "simulations": Task("simulations", "simulations", _solve_simulation, _score_simulation),
     "reframe": Task(
         "reframe",
         "reframe",

@@ -1,0 +1,363 @@
+"""Nodes of the exercises: one node per step, one node per human gate, side effects last."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from langgraph.config import get_config
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+from pydantic import BaseModel
+
+import prompts
+from agent.context import Context
+from agent.errors import LLMError
+from agent.guardrails import content_words
+from agent.memory import PairStore
+from agent.offline import simulation as offline
+from agent.offline.judgement import detect_markers
+from agent.scenarios import Scenario, ScenarioStore
+from agent.sim_state import GatePayload, Reply, SimState
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _pairs(runtime: Runtime[Context]) -> PairStore:
+    assert runtime.store is not None
+    return PairStore(runtime.store)
+
+
+def scenario_of(state: SimState) -> Scenario:
+    """The scenario this simulation runs."""
+    return Scenario.model_validate(state["scenario"])
+
+
+def _llm(runtime: Runtime[Context]) -> bool:
+    return runtime.context.engine == "llm" and runtime.context.chat is not None
+
+
+def _gate(step: Any, prompt: str, can: list[str]) -> Reply:
+    payload: GatePayload = {"step": step, "prompt": prompt, "can": can}
+    reply = interrupt(payload)
+    if isinstance(reply, str):
+        return {"kind": "answer", "text": reply}
+    return Reply(kind=reply.get("kind", "answer"), text=str(reply.get("text", "")))
+
+
+class OutlineDraft(BaseModel):
+    """An LLM's outline of the situation (never the response)."""
+
+    outline: str
+
+
+class PlanDraft(BaseModel):
+    """An LLM's application plan."""
+
+    steps: list[offline.PlanStep]
+
+
+def _ask_with_repair(
+    runtime: Runtime[Context], template: str, schema: type[Any], check: Any, **values: str
+) -> tuple[Any | None, list[str]]:
+    """One LLM answer checked by ``check``; one repair; None when it still fails."""
+    chat = runtime.context.chat
+    assert chat is not None
+    feedback = ""
+    for _ in range(2):
+        try:
+            answer = chat.structured(
+                prompts.render_messages(template, feedback=feedback, **values),
+                schema,
+                task=template,
+            )
+        except LLMError as exc:
+            return None, [f"LLM unavailable ({exc}); used the offline engine"]
+        failures = check(answer)
+        if not failures:
+            return answer, []
+        feedback = "\nYour previous answer failed these checks; fix every one:\n" + "\n".join(
+            f"- {f}" for f in failures
+        )
+    return None, [f"the LLM's {template} failed the checks after a repair; offline engine used"]
+
+
+# -- Years of Experience in Months -------------------------------------------------------
+
+
+def start_exercise(state: SimState) -> Literal["choose_experience", "ask_skill"]:
+    """Which exercise this thread runs."""
+    return "ask_skill" if state.get("exercise") == "ffwd" else "choose_experience"
+
+
+def choose_experience(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Pick the mentor's experience: the one asked for, or the best fit for the goals."""
+    assert runtime.store is not None
+    pair = _pairs(runtime).get(state["pair_id"])
+    library = ScenarioStore(runtime.store)
+    if state.get("scenario_id"):
+        scenario = library.get(pair.id, str(state["scenario_id"]))
+    else:
+        scenario = offline.choose_scenario(library.list(pair.id), pair.goals, None)
+    return {"scenario": scenario.model_dump(mode="json"), "engine": runtime.context.engine}
+
+
+def outline_situation(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """The situation as the mentor met it, without what they did (checked for leaks)."""
+    scenario = scenario_of(state)
+    if _llm(runtime):
+        draft, notes = _ask_with_repair(
+            runtime,
+            "sim_outline",
+            OutlineDraft,
+            lambda d: offline.leak_failures(d.outline, scenario) + _blame(d.outline),
+            scenario=prompts.delimit(
+                "scenario", scenario.model_dump_json(include={"title", "situation", "constraints"})
+            ),
+        )
+        if draft is not None:
+            return {"outline": draft.outline}
+        return {"outline": offline.present_situation(scenario), "notes": notes}
+    return {"outline": offline.present_situation(scenario)}
+
+
+def _blame(text: str) -> list[str]:
+    markers = detect_markers(text)
+    return [f"judgemental wording: {', '.join(markers)}"] if markers else []
+
+
+def ask_approach(
+    state: SimState,
+) -> Command[Literal["ask_approach", "reveal_response", "finish"]]:
+    """Human gate: the mentee's approach (or a clarifying question, a skip, a stop)."""
+    extra = "".join(f"\n\nQ: {c['q']}\nA: {c['a']}" for c in state.get("clarifications") or [])
+    outline = state["outline"]
+    ask = "" if "what would you do" in outline.lower() else "\n\nWhat would you do?"
+    prompt = f"{outline}{extra}{ask}"
+    reply = _gate("approach", prompt, ["answer", "clarify", "skip", "stop"])
+    text = reply.get("text", "").strip()
+    if reply["kind"] == "stop":
+        return Command(update={"stopped": True}, goto="finish")
+    if reply["kind"] == "skip":
+        return Command(update={"approach": None, "skipped": ["approach"]}, goto="reveal_response")
+    if reply["kind"] == "clarify" or not text:
+        answer = (
+            offline.clarify(text, scenario_of(state))
+            if text
+            else "Tell me how you would handle it — a few sentences is plenty."
+        )
+        return Command(
+            update={"clarifications": [{"q": text or "(empty)", "a": answer}]}, goto="ask_approach"
+        )
+    return Command(update={"approach": text}, goto="reveal_response")
+
+
+def reveal_response(state: SimState) -> dict[str, Any]:
+    """What the mentor actually did, and how it turned out."""
+    scenario = scenario_of(state)
+    return {"reveal": f"What actually happened: {scenario.response}\n\nOutcome: {scenario.outcome}"}
+
+
+def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Similarities, differences and principles between the mentee's and the mentor's way."""
+    approach = state.get("approach")
+    if not approach:
+        return {"comparison": None}
+    scenario = scenario_of(state)
+    if _llm(runtime):
+        draft, notes = _ask_with_repair(
+            runtime,
+            "sim_compare",
+            offline.ApproachComparison,
+            lambda d: comparison_failures(d, approach, scenario),
+            scenario=prompts.delimit(
+                "scenario",
+                scenario.model_dump_json(
+                    include={
+                        "title",
+                        "situation",
+                        "constraints",
+                        "response",
+                        "outcome",
+                        "principles",
+                    }
+                ),
+            ),
+            approach=prompts.delimit("approach", approach),
+        )
+        if draft is not None:
+            return {"comparison": draft.model_dump(mode="json")}
+    else:
+        notes = []
+    comparison = offline.compare_approach(approach, scenario)
+    return {"comparison": comparison.model_dump(mode="json"), "notes": notes}
+
+
+def comparison_failures(
+    comparison: offline.ApproachComparison, approach: str, scenario: Scenario
+) -> list[str]:
+    """A comparison must name points from both texts and blame no one."""
+    failures: list[str] = []
+    text = " ".join([*comparison.similarities, *comparison.differences, comparison.summary])
+    words = content_words(text)
+    if not words & content_words(approach):
+        failures.append("the comparison names nothing from the mentee's approach")
+    if not words & content_words(scenario.response):
+        failures.append("the comparison names nothing from what the mentor did")
+    failures += _blame(text)
+    return failures
+
+
+def ask_upcoming(state: SimState) -> Command[Literal["plan_application", "finish"]]:
+    """Human gate: an upcoming situation of the mentee's to apply the lessons to."""
+    comparison = state.get("comparison") or {}
+    summary = comparison.get("summary", "")
+    prompt = (
+        f"{state['reveal']}\n\n{summary}".strip()
+        + "\n\nWhat upcoming situation of yours could these lessons apply to?"
+    )
+    reply = _gate("upcoming", prompt, ["answer", "skip", "stop"])
+    text = reply.get("text", "").strip()
+    if reply["kind"] in ("stop", "skip") or not text:
+        return Command(
+            update={"skipped": ["upcoming"], "stopped": reply["kind"] == "stop"}, goto="finish"
+        )
+    return Command(update={"upcoming": text}, goto="plan_application")
+
+
+def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Concrete steps for the upcoming situation (saved as action items next)."""
+    scenario = scenario_of(state)
+    pair = _pairs(runtime).get(state["pair_id"])
+    upcoming = str(state.get("upcoming") or "")
+    comparison = offline.ApproachComparison.model_validate(
+        state.get("comparison")
+        or {"similarities": [], "differences": [], "principles": scenario.principles, "summary": ""}
+    )
+    notes: list[str] = []
+    if _llm(runtime):
+        draft, notes = _ask_with_repair(
+            runtime,
+            "sim_plan",
+            PlanDraft,
+            lambda d: plan_failures(d.steps, upcoming),
+            upcoming=prompts.delimit("upcoming", upcoming),
+            principles="\n".join(f"- {p}" for p in comparison.principles or scenario.principles),
+            mentee=pair.mentee,
+        )
+        if draft is not None:
+            steps = [s.model_copy(update={"owner": pair.mentee}) for s in draft.steps]
+            return {"plan": [s.model_dump(mode="json") for s in steps]}
+    steps = offline.application_plan(upcoming, comparison, scenario, pair.mentee)
+    return {"plan": [s.model_dump(mode="json") for s in steps], "notes": notes}
+
+
+def plan_failures(steps: list[offline.PlanStep], upcoming: str) -> list[str]:
+    """Two to five steps, each an action, at least one tied to the upcoming situation."""
+    failures: list[str] = []
+    if not 2 <= len(steps) <= 5:
+        failures.append(f"{len(steps)} steps; give 2 to 5")
+    if not any(content_words(s.action) & content_words(upcoming) for s in steps):
+        failures.append("no step mentions the upcoming situation")
+    failures += _blame(" ".join(s.action for s in steps))
+    return failures
+
+
+def save_plan(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Store the plan's steps as the pair's open action items (idempotent on replay)."""
+    from datetime import UTC, datetime, timedelta
+
+    thread = str(get_config()["configurable"]["thread_id"])
+    pairs = _pairs(runtime)
+    today = datetime.now(UTC).date()
+    ids: list[str] = []
+    for index, step in enumerate(state.get("plan") or []):
+        item_id = hashlib.sha256(f"{thread}/{index}".encode()).hexdigest()[:8]
+        due = today + timedelta(days=step["due_days"]) if step.get("due_days") else None
+        pairs.put_item(
+            state["pair_id"],
+            item_id,
+            {
+                "owner": step.get("owner"),
+                "action": step["action"],
+                "due": due,
+                "evidence": f"Application plan from the simulation ({thread})",
+            },
+        )
+        ids.append(item_id)
+    return {"item_ids": ids}
+
+
+def finish(state: SimState) -> dict[str, Any]:
+    """Close the exercise; what was done so far is kept."""
+    if state.get("exercise") == "ffwd":
+        summary = state.get("summary") or "Stopped before any round was reported."
+    elif state.get("plan"):
+        steps = "\n".join(f"- {s['action']}" for s in state["plan"])
+        summary = f"Your plan (saved as action items):\n{steps}"
+    else:
+        summary = "Simulation stopped. What you did so far is kept."
+    return {"done": True, "step": "done", "prompt": summary}
+
+
+# -- Feedback Fast-Forward ---------------------------------------------------------------
+
+
+def ask_skill(state: SimState) -> Command[Literal["give_guidance", "finish"]]:
+    """Human gate (skipped when the skill was given at the start)."""
+    if state.get("skill"):
+        return Command(goto="give_guidance")
+    reply = _gate("skill", "Which specific skill do you want to practise?", ["answer", "stop"])
+    text = reply.get("text", "").strip()
+    if reply["kind"] == "stop" or not text:
+        return Command(update={"stopped": True}, goto="finish")
+    return Command(update={"skill": text}, goto="give_guidance")
+
+
+def give_guidance(state: SimState) -> dict[str, Any]:
+    """Focused guidance before the next attempt, adjusted by earlier rounds."""
+    rounds = [offline.RoundRecord.model_validate(r) for r in state.get("rounds") or []]
+    guidance = offline.ffwd_guidance(str(state["skill"]), len(rounds) + 1, rounds)
+    return {"guidance": guidance}
+
+
+def ask_report(
+    state: SimState,
+) -> Command[Literal["observe_round", "summarise_rounds", "ask_report"]]:
+    """Human gate: the mentee's report on trying the skill for real."""
+    done = len(state.get("rounds") or [])
+    prompt = (
+        f"Round {done + 1} of {offline.MIN_ROUNDS}-{offline.MAX_ROUNDS}: {state['guidance']}\n\n"
+        "Try it in a real situation, then tell me how it went."
+    )
+    reply = _gate("report", prompt, ["answer", "stop"])
+    text = reply.get("text", "").strip()
+    if reply["kind"] == "stop":
+        return Command(update={"stopped": True}, goto="summarise_rounds")
+    if not text:
+        return Command(goto="ask_report")
+    return Command(update={"report": text}, goto="observe_round")
+
+
+def observe_round(state: SimState) -> Command[Literal["give_guidance", "summarise_rounds"]]:
+    """Observations, patterns and one adjustment from the latest report."""
+    earlier = completed_rounds(state)
+    record = offline.ffwd_observe(str(state["skill"]), str(state.get("report") or ""), earlier)
+    update = {"rounds": [record.model_dump(mode="json")]}
+    goto: Literal["give_guidance", "summarise_rounds"] = (
+        "summarise_rounds" if len(earlier) + 1 >= offline.MAX_ROUNDS else "give_guidance"
+    )
+    return Command(update=update, goto=goto)
+
+
+def completed_rounds(state: SimState) -> list[offline.RoundRecord]:
+    """The observed rounds so far."""
+    return [offline.RoundRecord.model_validate(r) for r in state.get("rounds") or []]
+
+
+def summarise_rounds(state: SimState) -> dict[str, Any]:
+    """Patterns across the rounds and what to keep doing."""
+    rounds = completed_rounds(state)
+    if not rounds:
+        return {"summary": "Stopped before any round was reported."}
+    return {"summary": offline.ffwd_summary(rounds)}
