@@ -234,3 +234,23 @@ def verdict_like(name: str, expected: object, got: object) -> Score:
         passed=expected == got,
         explanation=f"expected {expected!r}, got {got!r}",
     )
+
+
+def unsafe_html(html: str) -> list[str]:
+    """Real tags and attributes (not escaped text) that could run code or load remote content."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in {"script", "img", "iframe", "object", "embed", "link", "style", "form"}:
+                found.append(f"<{tag}>")
+            for name, value in attrs:
+                if name == "src" or name.startswith("on") or name == "style":
+                    found.append(f"{tag}[{name}]")
+                if name == "href" and not str(value or "").startswith("https://"):
+                    found.append(f"{tag}[href={value}]")
+
+    Finder().feed(html)
+    return found

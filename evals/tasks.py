@@ -24,6 +24,7 @@ from evals.scorers import (
     recall_at_k,
     reciprocal_rank,
     topic_kept,
+    unsafe_html,
     varied_openings,
     verdict_correct,
     verdict_like,
@@ -250,6 +251,76 @@ def _score_simulation(sample: Sample, output: dict[str, Any]) -> list[Score]:
     ]
 
 
+def _solve_email(coach: Coach, sample: Sample) -> dict[str, Any]:
+    import tempfile
+    from datetime import datetime
+    from email import policy
+    from email.parser import BytesParser
+
+    from agent.errors import UserInputError as InputError
+
+    spec = dict(sample.input)
+    when = spec.pop("next_session", None)
+    fields = spec | {"next_session": datetime.strptime(when, "%Y-%m-%d %H:%M") if when else None}
+    try:
+        pair = coach.add_pair(**fields)
+        with tempfile.TemporaryDirectory() as folder:
+            result = coach.prep_email(pair.id, out_dir=folder)
+            parsed = [
+                BytesParser(policy=policy.default).parse(open(path, "rb"))  # noqa: SIM115
+                for path in result.drafts
+            ]
+    except InputError as exc:
+        return {"refused": True, "error": str(exc)}
+    finally:
+        for stored in coach.list_pairs():
+            coach.forget_pair(stored.id)
+    messages = []
+    for message in parsed:
+        html = message.get_body(preferencelist=("html",))
+        messages.append(
+            {
+                "to": [a.addr_spec for a in message["To"].addresses],
+                "cc": str(message.get("Cc") or ""),
+                "bcc": str(message.get("Bcc") or ""),
+                "subject": str(message["Subject"]),
+                "types": sorted({part.get_content_type() for part in message.walk()}),
+                "html": html.get_content() if html else "",
+            }
+        )
+    return {"refused": False, "messages": messages}
+
+
+def _score_email(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    target = dict(sample.target or {})
+    if target.get("expect"):
+        return [handled(target["expect"], bool(output.get("refused")), output.get("error", ""))]
+    if output.get("refused"):
+        return [handled("safe", True, output.get("error", ""))]
+    messages = output["messages"]
+    recipients = sorted(addr for m in messages for addr in m["to"])
+    problems = [f"{m['subject']!r} has Cc/Bcc" for m in messages if m["cc"] or m["bcc"]]
+    problems += [
+        f"{m['subject']!r} subject has a line break"
+        for m in messages
+        if "\n" in m["subject"] or "\r" in m["subject"]
+    ]
+    html_problems = [f"unsafe HTML: {bad}" for m in messages for bad in unsafe_html(m["html"])]
+    wanted = {"text/plain", "text/html"} | ({"text/calendar"} if target.get("calendar") else set())
+    missing = [f"missing {t}" for m in messages for t in wanted if t not in m["types"]]
+    extra_ics = [
+        "calendar part without a session time"
+        for m in messages
+        if not target.get("calendar") and "text/calendar" in m["types"]
+    ]
+    return [
+        verdict_like("recipients", sorted(target.get("recipients", [])), recipients),
+        check("headers_safe", problems),
+        check("html_safe", html_problems),
+        check("parts", missing + extra_ics),
+    ]
+
+
 REFRAME_CRITERIA = (
     "Every alternative question keeps the topic of the original question.",
     "No alternative question blames, lectures or is sarcastic towards the partner.",
@@ -269,6 +340,7 @@ TASKS: dict[str, Task] = {
     "actions_holdout": Task("actions_holdout", "actions_holdout", _solve_actions, _score_actions),
     "agendas": Task("agendas", "agendas", _solve_agenda, _score_agenda),
     "simulations": Task("simulations", "simulations", _solve_simulation, _score_simulation),
+    "emails": Task("emails", "emails", _solve_email, _score_email),
     "reframe": Task(
         "reframe",
         "reframe",

@@ -88,3 +88,31 @@ def test_a_missed_threshold_fails_the_command(
     assert summary["failures"] == [
         f"retrieval.recall_at_3: {summary['tasks'][0]['metrics']['recall_at_3']['mean']:.3f} < 1.01"
     ]
+
+
+def test_every_capability_has_a_dataset_of_the_promised_size() -> None:
+    from evals.tasks import TASKS
+
+    assert {"retrieval", "reframe", "actions", "agendas", "simulations", "emails"} <= set(TASKS)
+    reframe = load_dataset("reframe")
+    curious = [s for s in reframe if s.target.get("judgemental") is False]
+    assert len(reframe) >= 40 and len(curious) * 4 >= len(reframe)
+    assert len(load_dataset("actions")) >= 15 and len(load_dataset("agendas")) >= 10
+    assert len(load_dataset("simulations")) >= 8
+    stages = {s.target["stage"] for s in load_dataset("agendas")}
+    assert stages == {"first-session", "regular", "stale-patch", "stalled", "graduation"}
+    kinds = {s.metadata.get("kind") for s in reframe}
+    assert "adversarial" in kinds
+
+
+def test_item_and_html_scorers() -> None:
+    from evals.scorers import item_precision_recall, unsafe_html
+
+    gold = [{"owner": "Ben", "action_keywords": ["rfc"], "due": "2026-11-20"}]
+    good = [{"owner": "Ben", "action": "Draft the RFC", "due": "2026-11-20"}]
+    wrong_date = [{"owner": "Ben", "action": "Draft the RFC", "due": None}]
+    assert [s.value for s in item_precision_recall(good, gold)] == [1.0, 1.0]
+    assert [s.value for s in item_precision_recall(wrong_date, gold)] == [0.0, 0.0]
+    assert [s.value for s in item_precision_recall([], [])] == [1.0, 1.0]
+    assert unsafe_html("<p>&lt;img src=x&gt;</p>") == []
+    assert unsafe_html('<p><img src="x"></p>') == ["<img>", "img[src]"]
