@@ -13,7 +13,6 @@ from pydantic import BaseModel
 import prompts
 from agent.context import Context
 from agent.errors import LLMError
-from agent.guardrails import content_words
 from agent.memory import PairStore
 from agent.offline import simulation as offline
 from agent.offline.judgement import detect_markers
@@ -117,8 +116,15 @@ def outline_situation(state: SimState, runtime: Runtime[Context]) -> dict[str, A
         )
         if draft is not None:
             return {"outline": draft.outline}
-        return {"outline": offline.present_situation(scenario), "notes": notes}
-    return {"outline": offline.present_situation(scenario)}
+        return {
+            "outline": offline.present_situation(scenario, mentor=_mentor(state, runtime)),
+            "notes": notes,
+        }
+    return {"outline": offline.present_situation(scenario, mentor=_mentor(state, runtime))}
+
+
+def _mentor(state: SimState, runtime: Runtime[Context]) -> str:
+    return _pairs(runtime).get(state["pair_id"]).mentor.split()[0]
 
 
 def _blame(text: str) -> list[str]:
@@ -169,7 +175,7 @@ def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, 
             runtime,
             "sim_compare",
             offline.ApproachComparison,
-            lambda d: comparison_failures(d, approach, scenario),
+            lambda d: offline.comparison_failures(d, approach, scenario) + _blame(d.summary),
             scenario=prompts.delimit(
                 "scenario",
                 scenario.model_dump_json(
@@ -189,23 +195,8 @@ def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, 
             return {"comparison": draft.model_dump(mode="json")}
     else:
         notes = []
-    comparison = offline.compare_approach(approach, scenario)
+    comparison = offline.compare_approach(approach, scenario, mentor=_mentor(state, runtime))
     return {"comparison": comparison.model_dump(mode="json"), "notes": notes}
-
-
-def comparison_failures(
-    comparison: offline.ApproachComparison, approach: str, scenario: Scenario
-) -> list[str]:
-    """A comparison must name points from both texts and blame no one."""
-    failures: list[str] = []
-    text = " ".join([*comparison.similarities, *comparison.differences, comparison.summary])
-    words = content_words(text)
-    if not words & content_words(approach):
-        failures.append("the comparison names nothing from the mentee's approach")
-    if not words & content_words(scenario.response):
-        failures.append("the comparison names nothing from what the mentor did")
-    failures += _blame(text)
-    return failures
 
 
 def ask_upcoming(state: SimState) -> Command[Literal["plan_application", "finish"]]:
@@ -240,7 +231,11 @@ def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, An
             runtime,
             "sim_plan",
             PlanDraft,
-            lambda d: plan_failures(d.steps, upcoming),
+            lambda d: offline.plan_failures(
+                [s.model_copy(update={"owner": pair.mentee}) for s in d.steps],
+                upcoming,
+                pair.mentee,
+            ),
             upcoming=prompts.delimit("upcoming", upcoming),
             principles="\n".join(f"- {p}" for p in comparison.principles or scenario.principles),
             mentee=pair.mentee,
@@ -248,19 +243,10 @@ def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, An
         if draft is not None:
             steps = [s.model_copy(update={"owner": pair.mentee}) for s in draft.steps]
             return {"plan": [s.model_dump(mode="json") for s in steps]}
-    steps = offline.application_plan(upcoming, comparison, scenario, pair.mentee)
+    steps = offline.application_plan(
+        upcoming, comparison, scenario, pair.mentee, mentor=pair.mentor
+    )
     return {"plan": [s.model_dump(mode="json") for s in steps], "notes": notes}
-
-
-def plan_failures(steps: list[offline.PlanStep], upcoming: str) -> list[str]:
-    """Two to five steps, each an action, at least one tied to the upcoming situation."""
-    failures: list[str] = []
-    if not 2 <= len(steps) <= 5:
-        failures.append(f"{len(steps)} steps; give 2 to 5")
-    if not any(content_words(s.action) & content_words(upcoming) for s in steps):
-        failures.append("no step mentions the upcoming situation")
-    failures += _blame(" ".join(s.action for s in steps))
-    return failures
 
 
 def save_plan(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -227,3 +227,20 @@ def test_unknown_thread_and_finished_simulation_are_user_errors(tmp_path: Path) 
             other = coach.start_simulation("ana-ben")
             coach.answer_simulation(other.thread, kind="skip")
             coach.answer_simulation(other.thread, "x", kind="clarify")
+
+
+def test_llm_outline_that_leaks_is_repaired_then_replaced(tmp_path: Path) -> None:
+    from agent.scenarios import get_starter
+
+    scenario = get_starter("checkout-incident-2am")
+    leaky = {"outline": f"{scenario.situation} Hint: {scenario.response}"}
+    llm = ScriptedLLM([leaky, leaky])
+    settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
+    with Coach(settings, http_client=llm.http_client()) as coach:
+        coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+        turn = coach.start_simulation("ana-ben", scenario_id="checkout-incident-2am")
+    assert [r.schema_name for r in llm.requests] == ["OutlineDraft", "OutlineDraft"]
+    assert "failed these checks" in llm.requests[1].text
+    assert scenario.response not in turn.prompt
+    assert leak_failures(turn.prompt, scenario) == []
+    assert any("offline engine" in n for n in turn.notes)
