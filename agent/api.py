@@ -716,12 +716,10 @@ class Coach:
             field = ".".join(str(p) for p in error.get("loc", ()))
             message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
             raise UserInputError(f"{field}: {message}" if field else message) from exc
-        from datetime import UTC as _UTC
-
         from agent.offline.simulation import leak_failures, present_situation
         from agent.scenarios import Scenario
 
-        draft = Scenario(**data.model_dump(), id="draft", created_at=datetime.now(_UTC))
+        draft = Scenario(**data.model_dump(), id="draft", created_at=datetime.now(UTC))
         if leak_failures(present_situation(draft), draft):
             raise UserInputError(
                 "the situation or constraints give away what you did; describe only what you "
