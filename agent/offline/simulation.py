@@ -299,6 +299,15 @@ def _quote(text: str, max_words: int = 32) -> str:
     return ", ".join(words[:5]) or "that point"
 
 
+def _quotable(text: str) -> bool:
+    """Whether :func:`_quote` can keep at least one clause of ``text`` word for word."""
+    short = _shorten(text, 32)
+    if _safe(short):
+        return True
+    parts = re.split(r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so)\s)", short)
+    return any(p.strip(" ,;:") and _safe(p) for p in parts)
+
+
 def _embed(texts: Sequence[str]) -> Vectors:
     return embed_texts(list(texts))
 
@@ -814,6 +823,8 @@ def compare_approach(
             f"{capitalise(who)} also did this, which your approach leaves out: "
             f'"{_quote(al.units[j])}".'
         )
+    # A clause that is only blame ("you should have explained why!") is not a proposal.
+    extra = [i for i in extra if _quotable(al.clauses[i])]
     for i in extra[: MAX_EACH + 2]:
         if quality == "off-topic":
             differences.insert(
@@ -1122,7 +1133,9 @@ def _event_phrase(upcoming: str) -> str:
     words = clause.split()
     if len(words) > 32:
         clause = " ".join(words[:32]) + "..."
-    return clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause
+    first = (clause.split() or [""])[0]
+    common = first.lower() in _STOP | _GENERIC | VERBS | {"tomorrow", "today", "tonight"}
+    return clause[:1].lower() + clause[1:] if common else clause
 
 
 def application_plan(
@@ -1161,8 +1174,11 @@ def application_plan(
     main = max(things, key=lambda p: (len(p.split()), -things.index(p))) if things else event
 
     units = _units(scenario.response)
+    # Without stated principles, the mentor's first move stands in for one.
     principles = scenario.principles or [
-        f'Start where {who} started: "{_quote(units[0], 20)}"' if units else scenario.title
+        f"Start where {who} started: {_imperative(units[0]) or _quote(units[0], 20)}"
+        if units
+        else scenario.title
     ]
     up_vec = _embed([situation])[0]
     p_sims = _embed(principles) @ up_vec
@@ -1176,7 +1192,7 @@ def application_plan(
     p1 = principles[ranked[0]].rstrip(".")
     p2 = principles[ranked[1]].rstrip(".") if len(ranked) > 1 else ""
     example = ""
-    if units:
+    if units and scenario.principles:
         u_sims = _sims([principles[ranked[0]]], units)[0]
         unit = units[int(np.argmax(u_sims))]
         imperative = _imperative(unit)

@@ -624,3 +624,36 @@ def test_everything_is_deterministic_within_and_across_processes() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(out.stdout) == json.loads(json.dumps(here))
+
+
+def test_blame_only_clauses_are_not_listed_as_proposals() -> None:
+    scenario = get_starter("harsh-code-review")
+    answer = (
+        "Sleep on it before replying. Group the comments into fixes and questions. "
+        "You should have explained why! Why didn't you say so?"
+    )
+    comparison = compare_approach(answer, scenario)
+    text = _text(comparison)
+    assert detect_markers(text) == []
+    assert "Sleep on it before replying" in text
+    assert not any('You proposed "explained"' in d for d in comparison.differences)
+    assert not any("didn't do" in d for d in comparison.differences)
+
+
+def test_a_scenario_without_principles_still_gets_a_plan_and_prompts() -> None:
+    data = parse_scenario_input(
+        title="Leading my first retro",
+        situation="My team had just missed a sprint goal and everyone was tired and defensive.",
+        response="I asked everyone to write one thing that helped and one that hurt, silently, "
+        "before anyone talked.",
+        outcome="People spoke more openly than usual.",
+    )
+    scenario = Scenario(**data.model_dump(), id="retro", created_at="2025-01-01T00:00:00Z")
+    comparison = compare_approach("I'd start with silent writing so everyone is heard.", scenario)
+    assert comparison.principles[0].startswith("Ask your mentor what principle sat behind")
+    upcoming = "Friday I run the retro after our failed release."
+    plan = application_plan(upcoming, comparison, scenario, "Ben")
+    assert plan_failures(plan, upcoming, "Ben") == []
+    assert "ask everyone to write one thing that helped" in plan[0].action
+    assert plan[0].action.count('"') == 2  # no quotes nested inside the principle
+    assert "Friday you run the retro" in plan[0].action
