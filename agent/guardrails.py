@@ -161,6 +161,24 @@ def content_words(text: str) -> set[str]:
     return {w.strip("'’-") for w in _WORD.findall(text.lower())} - _STOP
 
 
+def _stem(word: str) -> str:
+    stripped = word
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and not word.endswith("ss"):
+            stripped = word[: -len(suffix)]
+            break
+    if stripped != word and len(stripped) > 3 and stripped[-1] == stripped[-2]:
+        stripped = stripped[:-1]  # cancelling -> cancel, planned -> plan
+    return stripped.rstrip("e") or stripped
+
+
+def topic_stems(text: str) -> set[str]:
+    """Content words, lightly stemmed, so "merged" and "merging" count as the same topic."""
+    return {_stem(word) for word in content_words(text)}
+
+
 def citation_failures(cited: Iterable[str], passages: Sequence[Passage]) -> list[str]:
     """Cited ids that were not retrieved for this answer."""
     retrieved = {p.id for p in passages}
@@ -182,7 +200,8 @@ def question_failures(questions: Sequence[CuriousQuestion], topic_words: set[str
         if not item.rationale.strip():
             failures.append(f"question {index} has no rationale")
     if topic_words:
-        kept = [q for q in questions if content_words(q.question) & topic_words]
+        stems = set(topic_stems(" ".join(topic_words)))
+        kept = [q for q in questions if topic_stems(q.question) & stems]
         if len(kept) < max(1, (len(questions) + 1) // 2):
             failures.append(
                 f"most questions lost the topic (expected words like {sorted(topic_words)[:4]})"

@@ -7,6 +7,16 @@ callers (the reframe engine, an eval reporting coverage) can tell *what sort* of
 
 The detector is deliberately conservative about curious questions: "What got in the way?",
 "What do you need to get started?" and "Why did you choose Redis?" are not flagged.
+
+"Why did you ..." is judged by the action that follows, not by the opening: a choice ("Why
+did you choose Redis?", "Why did you pick Postgres?") is a genuine question, while an action
+that names a lapse or a shortcut is a demand for justification and is flagged: a miss ("skip",
+"ignore", "forget", "cancel", "rush"), a step left out ("approve it without reading it",
+"merge without a review") or a bypass ("push straight to main"). Likewise a piece of someone's
+work asked about as late or still not done ("Why is your PR late?", "Why is this ticket still
+not done?"), doubt about their commitment ("Are you actually interested ...?") and a closing
+ultimatum ("... or not?") are flagged; an impersonal status question ("Why is the release
+delayed?", "Is the staging deploy still not working?") is not.
 """
 
 from __future__ import annotations
@@ -107,8 +117,35 @@ MARKERS: tuple[Marker, ...] = (
         "why-not",
         rf"\bwhy\s+(?:did|do|does|would|have|has)\s+{_SUBJ}\s+(?:just\s+)?(?:skip|skipped|miss|missed"
         r"|forget|forgot|forgotten|ignore|ignored|break|broke|broken|cancel|cancelled|canceled|bail"
-        r"|bailed|ghost|ghosted|drop|dropped|abandon|abandoned|blow|blew|mess|messed|screw|screwed)\b",
+        r"|bailed|ghost|ghosted|drop|dropped|abandon|abandoned|blow|blew|mess|messed|screw|screwed"
+        r"|rush|rushed|bypass|bypassed|ditch|ditched|dodge|dodged)\b",
         "Why did you skip the retro?",
+    ),
+    _m(
+        "why-did-you-shortcut",
+        "why-not",
+        rf"\bwhy\s+(?:did|do|does|would|have|has|are|were)\s+{_SUBJ}\s+(?:[\w'-]+\s+){{1,6}}?"
+        r"(?:without\s+(?:\w+ing\b|a\s+(?:review|test|word|heads-up|plan|ticket)\b|any\s+\w+"
+        r"|(?:telling|asking|checking|consulting)\b)"
+        r"|(?:straight|directly)\s+(?:to|into|onto|in)\s+(?:main|master|prod|production|trunk"
+        r"|staging|the\s+main\s+branch)\b)",
+        "Why did you approve it without reading it?",
+    ),
+    _m(
+        "why-thing-late",
+        "why-not",
+        r"\bwhy\s+(?:is|are|was|were)\s+(?:your|his|her|their|this|that)\s+(?:[\w':-]+\s+){1,3}?"
+        r"(?:still\s+|so\s+|always\s+)?(?:late|overdue|behind\s+schedule|delayed)\b",
+        "Why is your PR late?",
+    ),
+    _m(
+        "why-still-not",
+        "why-not",
+        r"\bwhy\s+(?:is|are|was|were|has|have)\s+(?:(?:your|his|her|their|this|that|these|those)\s+"
+        r"[^?.!]{1,40}?\bstill\s+(?:not|no|unfinished|undone|open|unreviewed|in\s+progress)\b"
+        r"|[^?.!]{1,40}?\bstill\s+(?:not\s+|un)(?:done|finished|ready|merged|sent|fixed|reviewed"
+        r"|booked|written|submitted|started|shared|updated)\b)",
+        "Why is this ticket still not done?",
     ),
     _m("why-would-you", "why-not", r"\bwhy\s+would\s+(?:you|u|anyone)\b", "Why would you do that?"),
     _m("why-on-earth", "why-not", r"\bwhy\s+(?:on earth|the hell|in the world)\b", "Why on earth?"),
@@ -124,7 +161,9 @@ MARKERS: tuple[Marker, ...] = (
         "why-not",
         r"\b(?:you|u|he|she|they)(?:'re|'ve| are| have| has)?\s+still\s+"
         r"(?:not|haven't|hasn't|didn't|don't|can't|aren't|no)\b"
-        r"|\b(?:is|are|was)\s+(?:it|this|that|the \w+)\s+still\s+not\b",
+        r"|\b(?:is|are|was)\s+(?:it|the\s+\w+|(?:this|that|your|his|her|their)(?:\s+[\w':-]+){1,3})"
+        r"\s+still\s+not\b|\b(?:is|are|was)\s+the(?:\s+[\w':-]+){1,3}\s+still\s+not\s+(?:done"
+        r"|finished|ready|merged|sent|fixed|reviewed|booked|written|submitted|started)\b",
         "You still haven't sent it.",
     ),
     _m(
@@ -289,6 +328,17 @@ MARKERS: tuple[Marker, ...] = (
         r"|\bnot\s+(?:that\s+hard|rocket\s+science)\b|\btoo\s+much\s+to\s+ask\b",
         "How hard is it to reply?",
     ),
+    _m(
+        "actually-interested",
+        "doubt",
+        r"\b(?:are|were|is|do|did|does|have|has)\s+(?:you|u|he|she|they)\s+(?:actually\s+"
+        r"(?:interested|care|cared|caring|trying|tried|committed|serious|listening|paying\s+attention"
+        r"|bother|bothered|want|wanted|read|reading|looked|working|engaged|invested)"
+        r"|really\s+(?:care|caring|trying|committed|serious|listening|paying\s+attention|bother))\b"
+        r"|\b(?:you|u|he|she|they)\s+(?:don't|do\s+not|didn't|did\s+not|aren't|are\s+not)\s+"
+        r"(?:actually|really)\s+(?:care|want|try|trying|interested|committed|listening)\b",
+        "Are you actually interested in this?",
+    ),
     _m("obviously", "doubt", r"\bobviously\b", "Obviously you didn't check."),
     _m(
         "clearly-you",
@@ -331,6 +381,12 @@ MARKERS: tuple[Marker, ...] = (
         "exasperation",
         r"\bcome\s+on\b(?!\s+(?:board|in|over|time|the|a|an|our|my|your|to)\b)",
         "Come on, it's one task.",
+    ),
+    _m(
+        "or-not",
+        "exasperation",
+        r"(?<!\bwhether )\bor\s+(?:not|what)\s*[?!]",
+        "Are you going to finish it or not?",
     ),
     _m("whats-the-point", "exasperation", r"\bwhat(?:'s| is)\s+the\s+point\b", "What's the point?"),
     _m(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from agent.models import CuriousQuestion
@@ -31,6 +31,7 @@ Category = Literal[
     "learning",
     "preparation",
     "deadline",
+    "engagement",
     "general",
 ]
 TASK_CATEGORIES: frozenset[str] = frozenset({"deadline", "learning", "preparation", "general"})
@@ -155,6 +156,8 @@ def gerund(base: str) -> str:
         return base[:-1] + "ing"
     if verb in _DOUBLING or (_CVC.match(verb) and len(verb) <= 4):
         return base + base[-1] + "ing"
+    if _SINGLE_L.search(verb):
+        return base + "ling"  # British: cancelling, travelling, labelling
     return base + "ing"
 
 
@@ -170,6 +173,12 @@ def _strip_doubled(stem: str) -> str | None:
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
         return stem[:-1]
     return None
+
+
+# British spelling doubles a final "l" after one unstressed vowel: cancel -> cancelling,
+# travel -> travelled, label -> labelling (but feel -> feeling, install -> installing).
+_DOUBLED_L_STEM = re.compile(r"[aeiou][^aeiou]+[eiou]ll$")
+_SINGLE_L = re.compile(r"[aeiou][^aeiou]*[^aeiou][aeiou]l$")
 
 
 def to_base(word: str) -> str:
@@ -192,6 +201,8 @@ def to_base(word: str) -> str:
                 return stem
             if stem + "e" in KNOWN_VERBS:
                 return stem + "e"
+            if _DOUBLED_L_STEM.search(stem):
+                return stem[:-1]  # cancelling -> cancel, travelled -> travel
             undoubled = _strip_doubled(stem)
             if undoubled is not None and (undoubled in KNOWN_VERBS or undoubled in _DOUBLING):
                 return undoubled
@@ -246,6 +257,8 @@ class Topic:
     polarity: Polarity = "missed"
     habit: bool = False
     found: bool = True
+    skipped: str | None = None  # a step a shortcut left out, in base form ("read the PR")
+    missed: str | None = None  # the speaker's verb for a missed session ("skip", "cancel")
 
     def slots(self) -> frozenset[str]:
         """The slot names this topic can fill."""
@@ -254,9 +267,34 @@ class Topic:
             names.add("base")
         if self.obj:
             names.add("obj")
+        if self.skipped:
+            names.add("skipped")
+        if self.missed:
+            names.add("missed")
         if not self.found:
             names.add("fallback")
         return frozenset(names)
+
+
+_DET_WORDS = frozenset("the a an my your our their his her this that these those".split())
+
+
+def _gerund_phrase(phrase: str) -> str:
+    """A verb phrase as a gerund: "open a PR and get a review" -> "opening a PR and getting..."."""
+    words = phrase.split()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        starts = index == 0 or words[index - 1].lower() == "and"
+        out.append(gerund(word) if starts and word.lower() in KNOWN_VERBS else word)
+    return " ".join(out)
+
+
+def bare_noun(phrase: str) -> str:
+    """A noun phrase without its determiner: "your review comments" -> "review comments"."""
+    words = phrase.split()
+    if words and words[0].lower() in _DET_WORDS:
+        words = words[1:]
+    return " ".join(words)
 
 
 FALLBACK_TASK = Topic(
@@ -397,6 +435,9 @@ class Template:
         cats = set(self.cats) - {"vague-ok"}
         if "task" in cats:
             cats |= TASK_CATEGORIES
+        if topic.category == "engagement" and self.needs & {"act", "base"}:
+            # "this mentorship" is not a task to make easier: only phrasings written for it.
+            return "engagement" in cats
         return not cats or topic.category in cats
 
     def render(self, topic: Topic) -> str:
@@ -407,6 +448,10 @@ class Template:
             base=topic.base or "",
             obj=topic.obj or "",
             Obj=capitalise(topic.obj or ""),
+            skipped=topic.skipped or "",
+            skipping=_gerund_phrase(topic.skipped or ""),
+            missed=topic.missed or "",
+            noun=bare_noun(topic.obj or ""),
         )
 
 
@@ -446,6 +491,40 @@ _SMALL = (
     r"|messaging|calling|pinging|submitting|moving|merging|uploading|telling|letting|asking"
     r"|inviting|forwarding|signing|making room|preparing (?:an|the) agenda|opening)"
 )
+# A piece of work to get over the line ("getting your PR in on time"): its object reads better
+# than the whole phrase ("Where did your PR get stuck?").
+_OUTCOME = (
+    r"^getting (?!started\b).+\b(?:on time|done|in|merged|finished|ready|fixed|reviewed|sent"
+    r"|submitted|written)$"
+)
+# Understanding a subject ("getting comfortable with Git rebase"): a learning goal, not a task
+# that slips or can be broken into pieces.
+_GRASP = r"^(?:getting comfortable with|getting to grips with|understanding)\b"
+_UNTASK = _OUTCOME + "|" + _GRASP
+# One particular thing ("approving that PR"): not a kind of call that comes up again.
+_ONE_OFF = r"\b(?:that|this|these|those)\b"
+# Getting to a team meeting (standup, retro): its own timing and value, not our sessions.
+_GET_TO = r"^(?:arriving on time for|making it to|showing up on time for|turning up on time for)"
+# A label on a piece of work ("so lazy", "always so messy"): ask what good looks like.
+_SAID_LABEL = (
+    r"\b(?:so|too|always|really|very|pretty|getting|quite|is|are|was|were)\s+(?:lazy|sloppy|messy"
+    r"|careless|rushed|thin|vague|flaky|buggy|unreadable|confusing|poor|half-hearted|low-effort"
+    r"|inconsistent|hacky|untidy|unclear|superficial|shallow)\b"
+)
+# Skipped or cancelled without a word: the heads-up is part of the topic.
+_SAID_UNTOLD = (
+    r"\bwithout (?:telling|letting|warning|asking|saying|a word|a heads-up|any notice|notice)\b"
+)
+# Speaking up and similar: confidence and habit, never a task to break down.
+_VOICE = (
+    r"^(?:speaking up|asking (?:questions|for help)|sharing|contributing|pushing back|presenting)"
+)
+# Process steps that get dropped under pressure (tests, linting, reviews).
+_PROCESS = (
+    r"^(?:test|lint|run|check|double-check|self-review|review|document|writing tests|adding tests"
+    r"|keeping the build|keeping \w+ (?:green|stable)|following the style|using the style"
+    r"|updating the (?:docs|ticket|changelog))"
+)
 _CHANNEL = r"repl|respond|messag|in touch|in the loop|let(?:ting)? me know|getting back|answer"
 _NAMED_CHANNEL = r"slack|e-?mail|teams|discord|whatsapp|chat"
 
@@ -476,12 +555,17 @@ BANK: dict[Family, tuple[Template, ...]] = {
             needs="",
             cats="attendance habit",
         ),
+        _t(
+            "How are you doing at the moment, with everything you've got on?",
+            needs="",
+            cats="engagement",
+        ),
     ),
     "experience": (
         _t(
             "How has {act} been going for you?",
             cats="task communication quality habit",
-            unless=_SMALL + "|" + _UNSTARTED,
+            unless=_SMALL + "|" + _UNSTARTED + "|" + _UNTASK,
         ),
         _t(
             "How did {obj} feel when you sat down with it?",
@@ -492,28 +576,70 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "What's {act} been like from your side?",
             cats="task communication quality habit vague-ok",
-            unless=_SMALL + "|" + _UNSTARTED,
+            unless=_SMALL + "|" + _UNSTARTED + "|" + _UNTASK,
         ),
         _t(
             "How do you feel about where {act} is at right now?",
             cats="deadline learning general vague-ok",
-            unless=_SMALL + "|" + _UNSTARTED,
+            unless=_SMALL + "|" + _UNSTARTED + "|" + _UNTASK,
         ),
         _t(
             "Which part of {act} has felt hardest so far?",
             needs="act base",
             cats="deadline learning quality",
-            unless=_SMALL + "|" + _UNSTARTED,
+            unless=_SMALL + "|" + _UNSTARTED + "|" + _UNTASK,
         ),
         _t(
             "How are our sessions fitting into your week at the moment?",
             needs="",
             cats="attendance",
         ),
-        _t("How does {act} fit into the way you like to work?", cats="communication habit"),
+        _t(
+            "How does {act} fit into the way you like to work?",
+            cats="communication habit",
+            unless=_GET_TO,
+        ),
         _t(
             "How do you feel about {act} in general? Does it seem worth the effort to you?",
             cats="quality",
+        ),
+        _t(
+            "Where is {obj} at right now, and how are you feeling about it?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+        ),
+        _t(
+            "How do you feel about {obj} at the moment? What would you change if you had more "
+            "time?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+        ),
+        _t("How are you feeling about {act} at the moment?", cats="engagement"),
+        _t("What's {act} been like for you lately?", cats="engagement"),
+        _t(
+            "What goes through your mind when you think about {act}?",
+            cats="habit",
+            match=_VOICE,
+        ),
+        _t(
+            "How have our sessions been fitting around everything else lately?",
+            needs="",
+            cats="attendance",
+            match=_ABSENT,
+        ),
+        _t("Which part of {obj} still feels fuzzy?", needs="obj", cats="learning", match=_GRASP),
+        _t(
+            "How is the timing of {obj} working for you at the moment?",
+            needs="obj",
+            cats="habit",
+            match=_GET_TO,
+        ),
+        _t(
+            "What does {act} look like for you on a normal working day?",
+            cats="habit communication",
+            unless=_GET_TO + "|" + _VOICE,
         ),
     ),
     "obstacle": (
@@ -532,7 +658,7 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "What do you feel prevented you from getting around to {act}?",
             cats="task communication vague-ok",
-            unless=r"^(?:meeting|keeping|staying)",
+            unless=r"^(?:meeting|keeping|staying)" + "|" + _UNTASK,
             why="Curiosity over disapproval: the guide's own \"What do you feel prevented you from "
             'getting around to this task?", aimed at obstacles, not fault.',
         ),
@@ -541,7 +667,7 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "Where did {act} get stuck?",
             needs="act base",
             cats="deadline learning general",
-            unless=_UNSTARTED,
+            unless=_UNSTARTED + "|" + _UNTASK,
         ),
         _t("What made {act} tricky to fit in this week?", cats="task"),
         _t(
@@ -555,25 +681,68 @@ BANK: dict[Family, tuple[Template, ...]] = {
             needs="base",
             cats="attendance communication habit",
         ),
-        _t("What makes {act} easy to skip when you're under time pressure?", cats="quality"),
+        _t(
+            "What makes {act} easy to skip when you're under time pressure?",
+            cats="quality",
+            match=_PROCESS,
+        ),
         _t(
             "What makes {act} easy to lose track of between sessions?",
             cats="communication",
             unless=_CHANNEL,
         ),
-        _t("What makes {act} hard in the moment?", cats="habit communication"),
+        _t("What makes {act} hard in the moment?", cats="habit communication", unless=_GET_TO),
         _t("What tends to get in the way of {act}?", cats="habit quality communication"),
+        _t("Where did {obj} get stuck?", needs="obj", cats="deadline", match=_OUTCOME),
+        _t("What's been slowing {obj} down?", needs="obj", cats="deadline", match=_OUTCOME),
+        _t(
+            "What usually decides how much time you can give {obj}?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+        ),
+        _t(
+            "What's been competing with {act} for your time and energy lately?",
+            cats="engagement",
+        ),
+        _t(
+            "What was going on for you around the time of {obj}?",
+            needs="obj",
+            cats="attendance habit",
+            match=_ABSENT,
+            unless=r"s$",
+        ),
+        _t("What makes {act} feel harder than it looks?", cats="habit", match=_VOICE),
+        _t(
+            "When you've had to {missed} {obj}, what's usually been going on?",
+            needs="missed obj",
+            cats="attendance habit",
+        ),
+        _t(
+            "Where does {obj} stop making sense for you?",
+            needs="obj",
+            cats="learning",
+            match=_GRASP,
+        ),
+        _t(
+            "When you're running late for {obj}, what's usually going on just before?",
+            needs="obj",
+            cats="habit",
+            match=_LATE + "|^arriving",
+            unless=r"\bour sessions?\b",
+        ),
     ),
     "pattern": (
         _t(
             "{Act} seems to keep sliding down the list. What do you think is pushing it there?",
             cats="deadline learning preparation general vague-ok",
+            unless=_UNTASK,
         ),
         _t(
             "I've noticed {act} has been hard to get to for a while. How does that look from your "
             "side?",
             cats="task communication vague-ok",
-            unless=r"^(?:keeping|staying|meeting)",
+            unless=r"^(?:keeping|staying|meeting)" + "|" + _UNTASK,
             why="Curiosity over disapproval: states what you've noticed without blame and asks for "
             "their side of it.",
         ),
@@ -598,6 +767,21 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "When {act} slips, what's usually taking up that time instead?",
             cats="task communication habit quality",
+            unless=_UNTASK,
+        ),
+        _t(
+            "I've been wondering how {act} is landing for you lately. How does it look from your "
+            "side?",
+            cats="engagement",
+            why="Curiosity over disapproval: shares what you've been wondering without a verdict "
+            "and asks for their side of it.",
+        ),
+        _t(
+            "I've noticed {obj} has needed a few goes lately. What's your read on it?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+            unless=r"s (?:in|done|merged|finished|ready|fixed)",
         ),
     ),
     "clarity": (
@@ -617,6 +801,32 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "What does {act} look like from where you're sitting?",
             cats="task communication quality habit",
+        ),
+        _t(
+            "How well does {act} match what you were hoping for when we started?",
+            cats="engagement",
+            match=r"mentor|session|coaching|programme|program|^our ",
+        ),
+        _t(
+            "What does 'good' look like to you for {obj}? Is it the same as what the team expects?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+            why="Open communication: agrees what good looks like before judging against it.",
+        ),
+        _t(
+            "How clear was it what 'done' meant for {obj}, and when it was needed by?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+        ),
+        _t(
+            "How clear have my explanations of {obj} been? What could I explain differently?",
+            needs="obj",
+            cats="learning",
+            match=_GRASP,
+            why="Shared ownership: if something needs explaining again, the explanation is "
+            "half of it, so it asks about yours.",
         ),
     ),
     "support": (
@@ -647,7 +857,7 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "What kind of support would help most with {act}: a quick check-in midweek, pairing "
             "on it, or something else?",
             cats="deadline learning quality general",
-            unless=_SMALL,
+            unless=_SMALL + "|" + _UNTASK,
         ),
         _t("How could I make it easier for you to {base}?", needs="base", cats="vague-ok"),
         _t(
@@ -661,6 +871,59 @@ BANK: dict[Family, tuple[Template, ...]] = {
             cats="communication",
             match=_CHANNEL,
             unless=_NAMED_CHANNEL,
+        ),
+        _t(
+            "What would help most to get {obj} over the line: pairing on it, a quick review, or "
+            "something else?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+        ),
+        _t(
+            "How would you feel about going through some of {obj} together and comparing notes?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+            match=r"(?:s|code|documentation|work)$",
+        ),
+        _t(
+            "What could I change on my side to make {act} more worthwhile for you?",
+            cats="engagement",
+        ),
+        _t(
+            "What would make it easier to get your voice in: me asking for your view, a note "
+            "beforehand, or something else?",
+            needs="",
+            cats="habit",
+            match=_VOICE,
+        ),
+        _t(
+            "If something comes up before one of our sessions, what would make it easy to give me "
+            "a quick heads-up?",
+            needs="",
+            cats="attendance",
+            said=_SAID_UNTOLD,
+            why="Open communication: agrees how to flag a clash, instead of dwelling on the "
+            "missing message.",
+        ),
+        _t(
+            "When you need to {missed} a session, what's the easiest way for you to let me know?",
+            needs="missed",
+            cats="attendance",
+        ),
+        _t(
+            "What would help {obj} click: a worked example, pairing on a real case, or something "
+            "else?",
+            needs="obj",
+            cats="learning",
+            match=_GRASP,
+        ),
+        _t(
+            "What would make {obj} easier to get to on time: a reminder, a different start time, "
+            "or something else?",
+            needs="obj",
+            cats="habit",
+            match=_LATE + "|^arriving",
         ),
     ),
     "planning": (
@@ -681,28 +944,29 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "Was {act} the right size for this week, or did we overestimate it?",
             cats="deadline learning preparation general vague-ok",
-            unless=_SMALL,
+            unless=_SMALL + "|" + _UNTASK,
             why='Checking the plan: the guide\'s "Have we overestimated something in our agenda?" '
             "makes the plan, not the person, the thing to fix.",
         ),
         _t(
             "How well did {act} fit into the week, or did we plan more than would fit?",
             cats="deadline learning preparation general vague-ok",
-            unless=_SMALL,
+            unless=_SMALL + "|" + _UNTASK,
         ),
         _t(
             "Thinking about your goal, how much sense does {act} still make as the next step?",
             cats="deadline learning general vague-ok",
-            unless=_SMALL + r"|^meeting",
+            unless=_SMALL + r"|^meeting" + "|" + _UNTASK,
         ),
         _t(
             "Looking back, how realistic was {act} alongside everything else on your plate?",
             cats="deadline learning preparation general vague-ok",
+            unless=_GRASP,
         ),
         _t(
             "When we agreed on {act}, how clear was it what 'done' would look like?",
             cats="deadline learning preparation general",
-            unless=_UNSTARTED,
+            unless=_UNSTARTED + "|" + _UNTASK,
         ),
         _t(
             "How is our current session time working for you, or would another slot suit you "
@@ -721,12 +985,33 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "What would make {act} a quick, normal part of your workflow rather than an extra "
             "step?",
             cats="quality",
+            match=_PROCESS,
         ),
         _t(
             "What would a realistic version of {act} look like for you, given everything else "
             "going on?",
             cats="habit",
             match=r"^(?:getting started|keeping|staying|preparing|taking care)",
+        ),
+        _t(
+            "How realistic did the original timeline for {obj} feel to you?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+        ),
+        _t(
+            "How much time do you usually get for {act}, and is it enough?",
+            cats="quality",
+            said=_SAID_LABEL,
+        ),
+        _t(
+            "How does {act} fit alongside everything else on your plate right now?",
+            cats="engagement",
+        ),
+        _t(
+            "Where in your day does {act} fit best, so it doesn't get squeezed?",
+            cats="quality",
+            unless=_UNTASK,
         ),
     ),
     "learning": (
@@ -761,7 +1046,8 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "different format for {obj} help?",
             needs="obj",
             cats="learning",
-            match=r"^(?:reading|going through|studying|watching|learning|finishing|doing)",
+            match=r"^(?:reading|going through|studying|watching|learning|finishing|doing"
+            r"|getting comfortable|getting to grips|understanding)",
         ),
         _t(
             "How does your team usually handle {act}? What have you picked up from them?",
@@ -772,6 +1058,30 @@ BANK: dict[Family, tuple[Template, ...]] = {
             cats="communication habit",
             why='Reciprocal curiosity: the guide\'s "What have you tried so far?" starts from '
             "their own attempts.",
+        ),
+        _t(
+            "Whose {noun} do you rate on the team, and what do they do differently?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+            why="Learning through example: looks at what good looks like in practice, without "
+            "grading theirs.",
+        ),
+        _t(
+            "What did you hope to get from {act} when we started, and has that changed?",
+            cats="engagement",
+            match=r"mentor|session|coaching|programme|program|^our ",
+        ),
+        _t(
+            "What have you noticed about the times when {act} feels easier?",
+            cats="habit",
+            match=_VOICE,
+        ),
+        _t(
+            "What's left on {obj}, and which part are you least sure how to tackle?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
         ),
     ),
     "meaning": (
@@ -808,6 +1118,18 @@ BANK: dict[Family, tuple[Template, ...]] = {
             cats="habit",
             match=r"^preparing for our sessions",
         ),
+        _t("What would you most like to get out of {act} right now?", cats="engagement"),
+        _t(
+            "How much does {act} matter to you, compared with the other things you're working on?",
+            cats="habit",
+            match=_VOICE,
+        ),
+        _t(
+            "How much does {obj} give you at the moment, and what would make it worth the time?",
+            needs="obj",
+            cats="habit",
+            match=_GET_TO,
+        ),
     ),
     "forward": (
         _t(
@@ -826,17 +1148,17 @@ BANK: dict[Family, tuple[Template, ...]] = {
         _t(
             "What's one small step towards {act} you could take this week?",
             cats="task habit vague-ok",
-            unless=_SMALL,
+            unless=_SMALL + "|" + _GET_TO,
         ),
         _t(
             "What would make {act} doable before our next session?",
             cats="task vague-ok",
-            unless=r"\b(?:before|by|until)\b",
+            unless=r"\b(?:before|by|until)\b" + "|" + _UNTASK,
         ),
         _t(
             "If we broke {act} into smaller pieces, what would the first one be?",
             cats="deadline learning general",
-            unless=_SMALL + r"|^going through the docs",
+            unless=_SMALL + r"|^going through the docs" + "|" + _UNTASK,
         ),
         _t(
             "What would a realistic plan for {act} look like between now and our next session?",
@@ -876,12 +1198,69 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "What would help you {base} without it feeling like extra work?",
             needs="base",
             cats="quality",
+            match=_PROCESS,
         ),
         _t("What would make {act} a little easier this week?", cats="habit communication"),
         _t(
             "What would you like to try differently with {act} this week?",
             cats="habit",
             unless=r"^(?:making it|arriving)",
+        ),
+        _t(
+            "What's the next small step on {obj}, and when would you like to check in on it?",
+            needs="obj",
+            cats="deadline",
+            match=_OUTCOME,
+        ),
+        _t(
+            "What's one thing you'd like to try differently in {obj} this week?",
+            needs="obj",
+            cats="quality",
+            said=_SAID_LABEL,
+        ),
+        _t("If we reshaped {act} a little, what would you change first?", cats="engagement"),
+        _t(
+            "What would make {act} feel more worth your time over the next few weeks?",
+            cats="engagement",
+        ),
+        _t(
+            "What's one small thing you'd feel comfortable sharing next time?",
+            needs="",
+            cats="habit",
+            match=r"^(?:speaking up|sharing|contributing)",
+        ),
+        _t(
+            "What's the easiest way for you to let me know when a session isn't going to work?",
+            needs="",
+            cats="attendance",
+            said=_SAID_UNTOLD,
+        ),
+        _t(
+            "What's one small change that would make {act} easier to keep up?",
+            cats="quality habit",
+            unless=_OUTCOME
+            + "|"
+            + _VOICE
+            + "|"
+            + r"^(?:fixing|finishing|debugging|investigating|solving)\b",
+        ),
+        _t(
+            "What would make telling me ahead of time feel easy, even in a busy week?",
+            needs="",
+            cats="attendance",
+            said=_SAID_UNTOLD,
+        ),
+        _t(
+            "What's one small thing you could try with {obj} this week, so we can look at it "
+            "together?",
+            needs="obj",
+            cats="learning",
+            match=_GRASP,
+        ),
+        _t(
+            "What's one small experiment with {act} you'd be up for trying this week?",
+            cats="habit communication",
+            unless=_GET_TO,
         ),
     ),
     # ---- event: a decision or habit to understand, not a task that was missed ----
@@ -947,6 +1326,12 @@ BANK: dict[Family, tuple[Template, ...]] = {
             needs="fallback",
             polarity="event",
         ),
+        _t(
+            "What made going ahead feel better than {skipping} first?",
+            needs="skipped",
+            polarity="event",
+            habit=False,
+        ),
     ),
     "view": (
         _t("What did you see in {act} that I might be missing?", polarity="event", habit=False),
@@ -965,6 +1350,14 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "What might I be missing about how things looked from your side?",
             needs="fallback",
             polarity="event",
+        ),
+        _t(
+            "How do you usually decide when it's fine to move fast, and when to {skipped} first?",
+            needs="skipped",
+            polarity="event",
+            habit=False,
+            why="Reciprocal curiosity: asks for their own rule of thumb, which you may learn from "
+            "too.",
         ),
     ),
     "outcome": (
@@ -1003,6 +1396,8 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "How could I be more useful to you when a call like {act} comes up?",
             polarity="event",
             habit=False,
+            match=r"^\w+ing\b",
+            unless=_ONE_OFF,
         ),
         _t(
             "What could I change on my side that would make it easier for you not to {base}?",
@@ -1014,6 +1409,18 @@ BANK: dict[Family, tuple[Template, ...]] = {
             "How could I be more useful to you when a call like that comes up?",
             needs="fallback",
             polarity="event",
+        ),
+        _t(
+            "What would make {skipping} first feel doable, even when time is tight?",
+            needs="skipped",
+            polarity="event",
+            habit=False,
+        ),
+        _t(
+            "Before {act}, what would have made it easier to check in with me or the team?",
+            polarity="event",
+            habit=False,
+            match=r"^\w+ing\b",
         ),
     ),
     "next": (
@@ -1033,6 +1440,18 @@ BANK: dict[Family, tuple[Template, ...]] = {
             needs="",
             polarity="event",
             habit=True,
+        ),
+        _t(
+            "Next time you're short on time, what would help you still {skipped}?",
+            needs="skipped",
+            polarity="event",
+        ),
+        _t(
+            "Next time {act} is on the table, what would you like to do the same or differently?",
+            polarity="event",
+            habit=False,
+            match=r"^\w+ing\b",
+            unless=_ONE_OFF,
         ),
     ),
 }
@@ -1169,10 +1588,11 @@ _ONCE = ("easier", "doable", "realistic", "right size", "next step")
 
 @dataclass
 class Chosen:
-    """A question picked from the bank, with the family it came from."""
+    """A question picked from the bank, with the family and phrasing it came from."""
 
     family: Family
     question: CuriousQuestion
+    template: Template | None = None
 
 
 @dataclass
@@ -1218,7 +1638,7 @@ class Composer:
     def _make(self, family: Family, template: Template) -> Chosen:
         rationale = template.why or pick(RATIONALES[family], self.key, family, "why")
         question = CuriousQuestion(question=template.render(self.topic), rationale=rationale)
-        return Chosen(family, question)
+        return Chosen(family, question, template)
 
     def add(self, family: Family) -> bool:
         """Add one phrasing from ``family``; False if none fits."""
@@ -1234,6 +1654,8 @@ class Composer:
         cats = set(template.cats) - {"vague-ok"}
         if "task" in cats:
             cats |= TASK_CATEGORIES
+        if template.needs & {"skipped", "missed"}:
+            return -1.0  # the step that was skipped is the heart of the question: ask about it
         narrow = 0 < len(cats) <= 2 or "fallback" in template.needs or bool(template.said)
         return (stable_int(self.key, family, template.text) % 10007) / (3.0 if narrow else 1.0)
 
@@ -1284,8 +1706,172 @@ class Composer:
                 del self.chosen[index]
 
     def in_order(self) -> list[Chosen]:
-        """The chosen questions in conversational order: check-in first, next step last."""
-        return sorted(self.chosen, key=lambda c: FAMILY_ORDER.index(c.family))
+        """The chosen questions in conversational order: check-in first, next step last.
+
+        Once a question has named the topic, the next one that would repeat it word for word
+        refers back instead ("booking the review", "it"), as a person would; at least three
+        questions (or as many as before, if fewer) still name the topic's key noun, and at
+        least half keep the input's words.
+        """
+        ordered = sorted(self.chosen, key=lambda c: FAMILY_ORDER.index(c.family))
+        variants = back_references(self.topic)
+        if not variants:
+            return ordered
+        noun = key_noun(self.topic)
+
+        def naming(items: Sequence[Chosen]) -> int:
+            return sum(_names(c.question.question, noun) for c in items)
+
+        floor = min(3, naming(ordered))
+        repeats = sum(_mentions(c.question.question, self.topic) for c in ordered)
+        budget = max(0, repeats - 3)  # four mentions: one back-reference; five: two
+        # A pronoun costs the question its topic words, so it is saved for a set that would
+        # otherwise name the topic in all five questions.
+        pronouns = 1 if repeats >= 5 else 0
+        previous_full = False
+        for index, current in enumerate(ordered):
+            text = current.question.question
+            if not _mentions(text, self.topic):
+                previous_full = False
+                continue
+            if not previous_full or current.template is None or not budget:
+                previous_full = True
+                continue
+            previous_full = False
+            others = [c for i, c in enumerate(ordered) if i != index]
+            for kind, variant in variants:
+                if kind == "pronoun" and not pronouns:
+                    continue
+                if not _refers_well(current.template, kind, self.topic):
+                    continue
+                question = current.template.render(variant)
+                if question == text or not self._clean(question, others):
+                    continue
+                trial = [
+                    *ordered[:index],
+                    replace_question(current, question),
+                    *ordered[index + 1 :],
+                ]
+                kept = sum(self.topical(c.question.question) for c in trial)
+                if naming(trial) >= floor and kept * 2 >= len(trial):
+                    ordered = trial
+                    budget -= 1
+                    pronouns -= kind == "pronoun"
+                    break
+        return ordered
+
+
+def replace_question(chosen: Chosen, question: str) -> Chosen:
+    """``chosen`` with its question reworded (same family, phrasing and rationale)."""
+    updated = chosen.question.model_copy(update={"question": question})
+    return Chosen(chosen.family, updated, chosen.template)
+
+
+# --------------------------------------------------------------------------------------------
+# Referring back to the topic
+# --------------------------------------------------------------------------------------------
+
+_PREP_WORDS = frozenset(
+    "of for on in with about to from at by before after during into without like".split()
+)
+# Where a noun phrase's relative clause starts: "the feedback I gave you".
+_CLAUSE_WORDS = frozenset("i you we they he she it that which who whose where when".split())
+_STOP_NOUNS = frozenset("time up it in on off out down done ready".split())
+
+
+def _core(phrase: str) -> list[str]:
+    """The words of a noun phrase up to its first preposition ("the design doc for X")."""
+    words = phrase.split()
+    stops = _PREP_WORDS | _CLAUSE_WORDS
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in stops), len(words))
+    return words[:cut]
+
+
+def _plural(word: str) -> bool:
+    low = word.lower()
+    return (low.endswith("s") and not low.endswith(("ss", "us", "is", "'s"))) or low == "people"
+
+
+# A trailing "when" phrase: "getting started on code reviews before the last minute".
+_ADJUNCT = re.compile(r"\s+(?:before|after|by|until|during|without|ahead of)\s.+$")
+
+
+def key_noun(topic: Topic) -> str:
+    """The word a question must contain to name the topic: "review", "PR", "Slack"."""
+    if topic.obj:
+        core = _core(topic.obj)
+        if core:
+            return core[-1]
+    act = _ADJUNCT.sub("", topic.act)
+    words = [w for w in act.split()[1:] if w.lower() not in _PREP_WORDS | _STOP_NOUNS]
+    words = [w for w in words if w.lower() not in _DET_WORDS]
+    return words[-1] if words else topic.act.split()[-1]
+
+
+def _names(question: str, noun: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", question, re.IGNORECASE) is not None
+
+
+def _mentions(question: str, topic: Topic) -> bool:
+    return any(part and part in question for part in (topic.act, topic.obj, topic.base))
+
+
+def back_references(topic: Topic) -> list[tuple[str, Topic]]:
+    """Shorter ways to refer back to a topic once it has been named, best first.
+
+    ``("named", ...)`` keeps the key noun ("booking the architecture review" -> "booking the
+    review"; "this database migration" -> "this migration"); ``("pronoun", ...)`` replaces the
+    object or the whole phrase ("finishing it", "it"). Attendance topics and fallbacks keep
+    their wording: their phrasings are already short.
+    """
+    if topic.category == "attendance" or not topic.found:
+        return []
+    out: list[tuple[str, Topic]] = []
+    obj = topic.obj
+    if obj and obj in topic.act:
+        core = _core(obj)
+        short = ""
+        if len(core) < len(obj.split()) and len(core) >= 2:
+            short = " ".join(core)  # "the design doc for the cache" -> "the design doc"
+        elif len(core) >= 3 and core[0].lower() in _DET_WORDS:
+            det = "the" if core[0].lower() in {"a", "an"} else core[0]
+            short = f"{det} {core[-1]}"  # "the architecture review" -> "the review"
+        if short and short != obj:
+            out.append(("named", _swap(topic, obj, short)))
+        pronoun = "them" if core and _plural(core[-1]) else "it"
+        direct = topic.act.split(" ", 1)[-1].startswith(obj)  # "booking the review"
+        if topic.act != obj and direct:
+            out.append(("pronoun", _swap(topic, obj, pronoun)))
+        elif topic.act != obj:
+            out.append(("pronoun", replace(topic, act="it", base=None)))  # not "replying on it"
+        elif pronoun == "it":
+            out.append(("pronoun", replace(topic, act="it", obj="it", base=None)))
+    else:
+        trimmed = _ADJUNCT.sub("", topic.act)
+        if trimmed != topic.act and len(trimmed.split()) >= 2:
+            base = _ADJUNCT.sub("", topic.base) if topic.base else None
+            out.append(("named", replace(topic, act=trimmed, base=base)))
+        if not re.search(r"\bit\b", topic.act):
+            out.append(("pronoun", replace(topic, act="it", base=None)))
+    return out
+
+
+def _swap(topic: Topic, old: str, new: str) -> Topic:
+    base = topic.base.replace(old, new, 1) if topic.base else None
+    return replace(topic, act=topic.act.replace(old, new, 1), base=base, obj=new)
+
+
+def _refers_well(template: Template, kind: str, topic: Topic) -> bool:
+    """Whether ``template`` still reads well with the ``kind`` of back-reference."""
+    text = template.text
+    if kind == "named":
+        return "{noun}" not in text
+    if "{noun}" in text or "{Obj}" in text:
+        return False
+    if "{base}" in text and not (topic.obj and topic.obj in (topic.base or "")):
+        return False  # "How could I make it easier for you to it?"
+    # "Where did them get stuck?"
+    return not ("{obj}" in text and topic.obj and _plural(_core(topic.obj)[-1]))
 
 
 FAMILY_ORDER: tuple[Family, ...] = (

@@ -62,8 +62,86 @@ def _r(pattern: str, how: str) -> _Rule:
     return _Rule(re.compile(pattern), how)
 
 
+# A noun phrase owned by someone or pointed at ("your PR", "this database migration").
+_NP = (
+    r"(?P<np>(?:your|his|her|their|this|that|these|those|the|my|our) (?:[\w':-]+ ){0,3}?"
+    r"(?!(?:is|are|was|were|so|still|always)\b)[\w':-]+)"
+)
+_LATE_STATE = (
+    r"(?P<state>late|overdue|delayed|behind schedule|not (?:done|finished|ready|merged|in|started"
+    r"|reviewed|fixed|sent|submitted|written)|unfinished|open|in progress)"
+)
+_LABELS = (
+    r"(?P<adj>lazy|sloppy|messy|careless|rushed|thin|vague|flaky|buggy|unreadable|confusing"
+    r"|poor|bad|terrible|awful|half-hearted|low-effort|inconsistent|hacky|untidy|disorgani[sz]ed"
+    r"|incomplete|unclear|short|brief|useless|pointless|superficial|shallow)"
+)
+_ENGAGED = (
+    r"(?:interested|invested|engaged|committed|serious|bothered|keen|excited|care|cares|cared"
+    r"|caring)"
+)
+
 # Order matters: the most specific shapes first, plain statements last.
 _RULES: tuple[_Rule, ...] = (
+    # "How many times do I have to explain Git rebase?": the mentee's learning, not my telling.
+    _r(
+        r"\bhow many (?:more )?times (?:do|did|have|has|must|will|should|am) i (?:have to |need to "
+        r"|got to |gotta |going to |had to )?(?:explain|explained|show|shown|teach|taught|go over"
+        r"|gone over|go through|gone through|walk (?:you|u) through|walked (?:you|u) through)"
+        r"(?: (?:you|u|it to you))? (?P<thing>.+)",
+        "learn",
+    ),
+    # "Is it really that hard to reply on Slack?": the thing it supposedly isn't hard to do.
+    _r(
+        r"\b(?:is|was) (?:it|that) (?:really |actually |honestly )?(?:so |that |too )?"
+        r"(?:hard|difficult) (?:for (?:you|u|him|her|them) )?to (?P<vp>.+)",
+        "doubt",
+    ),
+    _r(
+        r"\bhow (?:hard|difficult) (?:is it|can it be|could it be|was it|would it be) "
+        r"(?:for (?:you|u|him|her|them) )?to (?P<vp>.+)",
+        "doubt",
+    ),
+    _r(r"\b(?:is it|was it) (?:really )?too much to ask (?:for )?(?:you )?to (?P<vp>.+)", "doubt"),
+    _r(r"\bit(?:'s| is)n't (?:that hard|rocket science|difficult) to (?P<vp>.+)", "doubt"),
+    # A piece of work that is late or unfinished: a deadline, whoever is asked about it.
+    _r(
+        rf"\bwhy (?:is|are|was|were|has|have) {_NP} (?:still |so |always |again |been )*"
+        rf"{_LATE_STATE}\b",
+        "late-thing",
+    ),
+    _r(
+        rf"\b{_NP} (?:is|are|was|were|has been|have been) (?:still |so |always |again )*"
+        rf"{_LATE_STATE}\b",
+        "late-thing",
+    ),
+    # A label on a piece of work: "Why are your code review comments so lazy?"
+    _r(
+        rf"\bwhy (?:is|are|was|were) {_NP} (?:always |so |still |just |really |getting |this )*"
+        rf"{_LABELS}\b",
+        "label-thing",
+    ),
+    _r(
+        rf"\b{_NP} (?:is|are|was|were) (?:always |so |still |just |really |pretty |getting )*"
+        rf"{_LABELS}\b",
+        "label-thing",
+    ),
+    # Doubted commitment: "Are you actually interested in this mentorship?"
+    _r(
+        rf"\b(?:are|were|is|do|did|does) (?P<subj>{_S}) (?:actually |really |even |ever |at all )*"
+        rf"(?P<vp>{_ENGAGED}\b.*)",
+        "engaged",
+    ),
+    _r(
+        rf"\b(?P<subj>{_S}) (?:don't|do not|didn't|doesn't|aren't|are not|isn't|is not) "
+        rf"(?:actually |really |even )*(?P<vp>{_ENGAGED}\b.*)",
+        "engaged",
+    ),
+    _r(
+        rf"\bwhat (?:were|was|are) (?P<subj>{_S}) thinking,? (?:with|about|on|in|re) "
+        r"(?P<np>(?:your|his|her|their|this|that|these|those|the|my|our) .+)",
+        "decision-np",
+    ),
     _r(
         rf"\bhow many (?:more )?times (?:do|did|have|must|will|should|am) i (?:have to |need to "
         rf"|got to "
@@ -151,7 +229,8 @@ _RULES: tuple[_Rule, ...] = (
         "should",
     ),
     _r(
-        rf"\b(?:have|did|do|does|has|are|were|can|could) (?P<subj>{_S}) (?:ever )?even (?P<vp>.+)",
+        rf"\b(?:have|did|do|does|has|are|were|can|could) (?P<subj>{_S}) (?:ever )?"
+        r"(?:even|actually|really) (?P<vp>.+)",
         "doubt",
     ),
     _r(rf"\b(?P<subj>{_S}) (?P<neg>{_NEG}) even (?P<vp>.+)", "doubt"),
@@ -197,6 +276,17 @@ _RULES: tuple[_Rule, ...] = (
     _r(r"\bglad (?:you|u) could (?:finally )?(?P<vp>make it.*)", "sarcasm"),
     _r(r"\bdecided to (?P<vp>.+)", "sarcasm"),
     _r(rf"\b(?P<subj>{_S}) (?P<neg>{_NEG}) (?P<vp>.+)", "missed"),
+    # "Are you going to finish the migration or not?": the thing still to do.
+    _r(
+        r"^(?:are|were) (?P<subj>you|u) (?:actually |really |ever |even )*(?:going to|gonna"
+        r"|planning to|about to) (?P<vp>.+)",
+        "missed",
+    ),
+    _r(
+        r"^(?:do|did|will|can|could|have|are) (?P<subj>you|u) (?:actually |really |ever |even )*"
+        r"(?P<vp>.+?),? or (?:not|what)\b",
+        "missed",
+    ),
     _r(rf"\bwhy (?:did|do|does|have|has) (?P<subj>{_S}) (?P<vp>.+)", "decision"),
     _r(
         r"\b(?P<subj>you|he|she|they) (?P<vp>(?:\w+ed|broke|forgot|left|lost|wrote|sent|made|did"
@@ -207,23 +297,29 @@ _RULES: tuple[_Rule, ...] = (
 
 # Where a verb phrase stops: punctuation, or the reproach or aside that follows it.
 _BOUNDARY = re.compile(
-    r"\s*(?:[,;:?!.…]|\s[-–—]\s|\b(?:because|when i|after i|like i|as i|as we|like we|even though"
-    r"|although|despite|since i|or else|and why|for the \w+ time|every (?:single )?time|again"
+    r"\s*(?:[,;?!…]|[:.](?!\d)|\s[-–—]\s|\b(?:because|when i|after i|like i|as i|as we|like we"
+    r"|even though|although|despite|since i|or else|and why|for the \w+ time"
+    r"|every (?:single )?time|again"
     r"|for once|as usual|as always|like always|do you|did you|are you|have you|huh|or what|or not"
-    r"|which is|that's|it's not|seriously|obviously|clearly|honestly|you know|right)\b)"
+    r"|which is|that's|it's not|seriously|obviously|clearly|honestly|you know|right|after (?:two"
+    r"|three|four|five|six|several|a few|many|\d+) \w+|after all|like everyone|like every"
+    r"|like the (?:others|rest)|like other people|like (?:the |your )?(?:colleagues|teammates))\b)",
+    re.IGNORECASE,
 )
 _LEADING = re.compile(
     r"^(?:(?:just|even|ever|actually|really|simply|seriously|honestly|literally|at least|once"
     r"|finally|again|even once|once again|bother to|bothered to|manage to|managed to|try to"
-    r"|tried to|remember to|remembered to|get around to|got around to|go and|have|to|been able to"
-    r"|be able to|able to)\s+)+"
+    r"|tried to|trying to|remember to|remembered to|get around to|got around to|go and|have|to"
+    r"|been able to|be able to|able to|going to|gonna|planning to|about to)\s+)+",
+    re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"(?:\s+(?:yet|already|by now|so far|at all|anymore|any more|this week|last week|this time"
     r"|today|yesterday|lately|recently|ever|even|either|then|please|man|mate|dude|huh|right|ok"
     r"|okay|honestly|seriously|really|properly|for once|again|in the first place|like i asked"
     r"|as agreed|as discussed|like we agreed|as we agreed|for me|or not|or what|now|still|too"
-    r"|like that|though|anyway))+$"
+    r"|like that|though|anyway|like i said|as i said|after all))+$",
+    re.IGNORECASE,
 )
 _PARTICLES = word_set(
     """
@@ -325,8 +421,8 @@ def _object_of(rest: str) -> str | None:
     words = rest.split()
     while words and words[0].lower() in _PARTICLES | {"me", "us", "him", "you"}:
         words = words[1:]
-    if not words or len(words) > 7 or words[0].lower() in _ADVERBS:
-        return None
+    if not words or len(words) > 7 or words[0].lower() in _ADVERBS | {"a", "an"}:
+        return None  # "write a test": no particular test to ask about
     if len(words) == 1 and words[0].lower() in _OBJECT_PRONOUNS:
         return None
     if words[0].lower() in _OBJECT_PRONOUNS and words[0].lower() not in _DETERMINERS:
@@ -402,31 +498,52 @@ def _attendance(on_time: bool, what: str | None = None, said: str = "") -> Topic
     if re.fullmatch(r"(?:our|the|my) (?:session|meeting|call|mentoring session)", target.lower()):
         target = "our session" if re.search(r"\bsession\b", said) else "our sessions"
     # Mentoring sessions get the attendance phrasings; a team meeting (retro, standup) is a habit.
-    category: Category = "attendance" if target.startswith("our session") else "habit"
+    mentoring = re.match(
+        r"our (?:(?:mentoring |next |last )?sessions?|1:1s?|one-to-ones?|catch-ups?|check-ins?"
+        r"|calls?|meetings?)\b",
+        target.lower(),
+    )
+    category: Category = "attendance" if mentoring else "habit"
+    missed = re.search(r"\b(skip|miss|cancel|drop|bail)(?:ped|ed|led|ing|ling|s)?\b", said)
+    if missed and not on_time:
+        return replace(
+            _attendance(on_time, what, said.replace(missed.group(0), "")),
+            missed=missed.group(1) + (" on" if missed.group(1) == "bail" else ""),
+        )
     verb = re.search(r"\b(show|turn)(?:ed|ing|s)? up\b|\b(join)(?:ed|ing|s)?\b", said)
     gerund_, base_ = _ATTEND_WORDS[(verb.group(1) or verb.group(2))] if verb else ("", "")
     if on_time:
         if base_ == "join":
             return Topic(
-                act=f"joining {target} on time", base=f"join {target} on time", category=category
+                act=f"joining {target} on time",
+                base=f"join {target} on time",
+                obj=target,
+                category=category,
             )
         if base_:
             return Topic(
                 act=f"{gerund_} on time for {target}",
                 base=f"{base_} on time for {target}",
+                obj=target,
                 category=category,
             )
         return Topic(
             act=f"arriving on time for {target}",
             base=f"arrive on time for {target}",
+            obj=target,
             category=category,
         )
     if base_:
         join = "" if base_ == "join" else " to"
         return Topic(
-            act=f"{gerund_}{join} {target}", base=f"{base_}{join} {target}", category=category
+            act=f"{gerund_}{join} {target}",
+            base=f"{base_}{join} {target}",
+            obj=target,
+            category=category,
         )
-    return Topic(act=f"making it to {target}", base=f"make it to {target}", category=category)
+    return Topic(
+        act=f"making it to {target}", base=f"make it to {target}", obj=target, category=category
+    )
 
 
 def _predicate_topic(pred: str, context: str) -> Topic:
@@ -435,7 +552,7 @@ def _predicate_topic(pred: str, context: str) -> Topic:
         r"^(?:so|that|even|always|never|ever|just|really|more and more)\s+", "", pred
     ).strip()
     low = pred.lower()
-    for_match = re.search(r"\bfor (.+)$", pred)
+    for_match = re.search(r"\b(?:for|to) (.+)$", pred)
     target = (
         for_match.group(1) if for_match and _MEETINGS.search(for_match.group(1).lower()) else None
     )
@@ -501,13 +618,14 @@ def _invert_failure(topic: Topic, vp_low: str) -> Topic | None:
 
     if verb in {"miss", "skip", "cancel", "forget", "bail"} and _MEETINGS.search(rest_low):
         target = re.sub(r"^(?:on|about)\s+", "", rest)
+        target = re.sub(r"\s+(?:at (?:the )?last minute|last-minute|so late|late)$", "", target)
         on_time = bool(re.search(r"\blate\b", vp_low))
         return _attendance(on_time, target, vp_low)
     if verb == "miss" and _DEADLINES.search(rest_low):
         thing = re.sub(r"^(?:the|a|our|my|your)\s+", "", rest)
         work = f"the work for the {thing}"
         return Topic(act=work, base=f"get {work} done", obj=work, category="deadline")
-    if verb == "skip" and rest:
+    if verb in {"skip", "miss"} and rest:
         return goal(f"make time for {rest}")
     if verb == "forget":
         if rest_low.startswith("to "):
@@ -590,6 +708,13 @@ _BLOCKED = re.compile(
     r"| get| had been)? (blocked|stuck|struggling|lost|confused|overwhelmed)"
 )
 _ASK = re.compile(r"^ask (someone|somebody|anyone|me|us|the team|your team|for help)\b")
+# Speaking up is a habit, not a task: "say anything in standup" -> "speaking up in standup".
+_SPEAK = re.compile(
+    r"^(?:say|says|said|saying|speak|speaks|spoke|speaking|contribute|contributes|contributed"
+    r"|contributing|chip in|chipped in|chipping in|pipe up|piped up|piping up)"
+    r"(?: (?:anything|something|much|a word|a thing|more|up|out|at all))*"
+    r"(?P<rest> (?:in|at|during|on|when) [^?.!,]+)?\s*$"
+)
 
 
 def _idiom(vp_low: str) -> Topic | None:
@@ -605,6 +730,10 @@ def _idiom(vp_low: str) -> Topic | None:
             base=f"let me know when you're {state}",
             category="communication",
         )
+    speak = _SPEAK.match(vp_low)
+    if speak:
+        rest = (speak.group("rest") or "").rstrip()
+        return Topic(act=f"speaking up{rest}", base=f"speak up{rest}", category="habit")
     ask = _ASK.match(vp_low)
     if ask:
         who = "" if ask.group(1) == "for help" else f"{ask.group(1)} "
@@ -667,6 +796,136 @@ def _is_predicate(vp_low: str) -> bool:
     return first in _PREDICATE_STARTS
 
 
+# Work that is handed in (so it is "in on time"), and people (whose lateness is attendance).
+_HANDED_IN = word_set(
+    """
+    pr prs request requests report reports review reviews timesheet timesheets homework
+    assignment assignments slides draft drafts proposal proposals estimate estimates write-up
+    doc docs rfc rfcs changes patch notes summary application
+    """
+)
+_PEOPLE = word_set(
+    """
+    mentee mentor partner colleague colleagues teammate teammates manager lead boss intern team
+    """
+)
+# The verb that makes a piece of work, for "writing your code review comments".
+_CRAFT_VERBS: dict[str, str] = {
+    **dict.fromkeys(
+        "comments comment code tests test docs documentation messages message descriptions "
+        "description notes note reports report emails email commits updates update summary "
+        "write-up tickets ticket specs spec".split(),
+        "write",
+    ),
+    **dict.fromkeys("prs pr requests request slides deck demo".split(), "put together"),
+    **dict.fromkeys("reviews review".split(), "do"),
+    **dict.fromkeys("estimates estimate plans plan".split(), "make"),
+}
+
+
+def _thing_topic(how: str, raw_np: str, state: str) -> Topic | None:
+    """A topic about a piece of work ("your PR", "this ticket") rather than an action."""
+    np = _switch_pronouns(_clean_vp(raw_np))
+    words = np.split()
+    if len(words) < 2 or words[-1].lower() in _PEOPLE or _MEETINGS.search(np.lower()):
+        return None
+    head = words[-1].lower()
+    if how == "decision-np":
+        return Topic(act=np, obj=np, polarity="event", habit=False)
+    if how == "late-thing":
+        state = state.lower()
+        if state.startswith("not started"):
+            return Topic(
+                act=f"getting started on {np}",
+                base=f"get started on {np}",
+                obj=np,
+                category="deadline",
+            )
+        if state in {"late", "overdue", "delayed", "behind schedule"}:
+            done = "in on time" if head in _HANDED_IN else "done on time"
+        elif state.startswith("not "):
+            done = state[4:]
+        else:  # open, unfinished, in progress
+            done = "merged" if head in {"pr", "prs", "request", "requests"} else "done"
+        return Topic(
+            act=f"getting {np} {done}", base=f"get {np} {done}", obj=np, category="deadline"
+        )
+    if how == "label-thing":
+        verb = _CRAFT_VERBS.get(head, "work on")
+        first, *rest = verb.split()
+        act = " ".join([gerund(first), *rest, np])
+        return Topic(act=act, base=f"{verb} {np}", obj=np, category="quality")
+    return None
+
+
+def _engaged_topic(vp: str, said: str) -> Topic:
+    """What someone's commitment was doubted about: "interested in this mentorship"."""
+    thing = re.sub(rf"^{_ENGAGED}\b\s*(?:in|about|to|with|by|for|on)?\s*", "", vp, flags=re.I)
+    thing = _switch_pronouns(thing).strip()
+    if not thing or thing.lower() in _OBJECT_PRONOUNS | {"any of this", "all this", "all of this"}:
+        thing = "our mentoring"
+    first = thing.split()[0].lower()
+    if first.endswith("ing") and is_verb_form(first) and len(thing.split()) > 1:
+        topic = _verb_topic(thing)
+        if topic is not None:
+            return replace(topic, category="engagement")
+    return Topic(act=thing, obj=thing, category="engagement")
+
+
+# What a shortcut skipped: "without reading it", "without a review", "straight to main".
+_WITHOUT = re.compile(r"\s+without\s+(?P<what>.+)$", re.IGNORECASE)
+_STRAIGHT = re.compile(
+    r"\s+(?:straight|directly)\s+(?:to|into|onto|in)\s+(?:main|master|prod|production|trunk"
+    r"|staging|the main branch)\b",
+    re.IGNORECASE,
+)
+_WITHOUT_NOUN: dict[str, str] = {
+    "review": "get a review",
+    "reviews": "get a review",
+    "test": "add a test",
+    "tests": "add some tests",
+    "testing": "test it",
+    "plan": "make a plan",
+    "ticket": "open a ticket",
+    "word": "give me a heads-up",
+    "heads-up": "give me a heads-up",
+    "warning": "give me a heads-up",
+}
+
+
+def _split_shortcut(vp: str) -> tuple[str, str | None]:
+    """A verb phrase without its "without X-ing" clause, and the skipped step in base form."""
+    if _STRAIGHT.search(vp):
+        return vp, "open a PR and get a review"
+    match = _WITHOUT.search(vp)
+    if not match:
+        return vp, None
+    what = match.group("what").strip()
+    head, *rest = what.split()
+    low = head.lower()
+    skipped: str | None = None
+    if low in {"a", "an", "any"} and rest:
+        skipped = _WITHOUT_NOUN.get(rest[0].lower())
+    elif low.endswith("ing") and is_verb_form(low):
+        tail = " ".join(rest)
+        tail = re.sub(r"\b(?:anyone|anybody)\b", "someone", tail)
+        tail = re.sub(r"\bany\b", "some", tail)
+        skipped = " ".join([to_base(low), tail]).strip()
+    elif low in _WITHOUT_NOUN:
+        skipped = _WITHOUT_NOUN[low]
+    return vp[: match.start()].strip(), skipped
+
+
+def _resolve_pronoun(step: str, obj: str | None) -> str:
+    """Resolve a pronoun in a skipped step: "read it" -> "read the PR" (object "that PR")."""
+    if not obj:
+        return re.sub(r"\b(?:it|them)$", "your changes", step)
+    words = obj.split()
+    short = "the " + words[-1] if words[0].lower() in _DETERMINERS else obj
+    plural = words[-1].lower().endswith("s") and not words[-1].lower().endswith("ss")
+    return re.sub(r"\bthem\b" if plural else r"\bit\b", short, step, count=1)
+
+
 def extract_topic(text: str) -> Topic:
     """What a (judgemental or curious) question is about, recovered with rules over the sentence.
 
@@ -685,28 +944,62 @@ def extract_topic(text: str) -> Topic:
             match = rule.pattern.search(sentence)
             if match is None:
                 continue
-            subj = (match.groupdict().get("subj") or "").strip()
+            groups = match.groupdict()
+            subj = (groups.get("subj") or "").strip()
             if subj and subj not in _PERSON_WORDS:
                 start = offset + match.start("subj")
                 if not original[start : start + 1].isupper():
                     continue  # "why didn't the build pass": not a person
+            if groups.get("thing"):
+                raw = _restore_case(
+                    original, low, offset + match.start("thing"), offset + match.end("thing")
+                )
+                subject = re.sub(r"\s+(?:to|for) (?:you|u)$", "", _clean_vp(raw)).strip()
+                # "how rebasing works" -> "rebasing"; other wh-clauses have no object to name.
+                wh = re.match(r"(?:how|what) (.+?) (?:works?|does|means|is for)$", subject)
+                obj = wh.group(1) if wh else subject
+                if re.match(r"(?:how|what|why|when|where|which|who)\b", obj):
+                    obj = ""
+                if subject:
+                    return Topic(
+                        act=f"getting comfortable with {subject}",
+                        base=f"get comfortable with {subject}",
+                        obj=obj or None,
+                        category="learning",
+                    )
+                continue
+            if groups.get("np"):
+                raw_np = _restore_case(
+                    original, low, offset + match.start("np"), offset + match.end("np")
+                )
+                work = _thing_topic(rule.how, raw_np, groups.get("state") or "")
+                if work is not None:
+                    return work
+                continue
             vp_start, vp_end = offset + match.start("vp"), offset + match.end("vp")
             raw = _restore_case(original, low, vp_start, vp_end)
+            if rule.how == "engaged":
+                return _engaged_topic(_clean_vp(raw), low)
             idiom = _idiom(raw.lower().lstrip())
             if idiom is not None:
                 return idiom
-            vp = _clean_vp(raw)
-            neg = (match.groupdict().get("neg") or match.groupdict().get("not") or "").strip()
-            topic = _topic_from_vp(vp, rule.how, subj, neg, low)
+            how = rule.how
+            if how == "missed" and re.match(r"\s*ever\b", raw.lower()):
+                how = "never"  # "why don't you ever ...": a habit, not one miss
+            vp, skipped = _split_shortcut(_clean_vp(raw))
+            neg = (groups.get("neg") or groups.get("not") or "").strip()
+            topic = _topic_from_vp(vp, how, subj, neg, low)
             if topic is not None and topic.act.strip():
                 category = topic.category
                 if category == "general":
                     category = categorise(topic.act, low)
-                if rule.how in {"never", "habit"} and category in TASK_CATEGORIES:
+                if how in {"never", "habit"} and category in TASK_CATEGORIES:
                     category = "habit"
-                if rule.how == "should" and topic.obj is None and category in TASK_CATEGORIES:
+                if how == "should" and topic.obj is None and category in TASK_CATEGORIES:
                     category = "habit"  # "you should have asked first": a way of working
-                return replace(topic, category=category)
+                if skipped:
+                    skipped = _resolve_pronoun(skipped, topic.obj)
+                return replace(topic, category=category, skipped=skipped or topic.skipped)
     # No verb phrase: lean on keywords ("Late again?", "Seriously? The build is broken.").
     if re.search(r"\blate\b|\bfinally\b.*\b(?:here|made it)\b|\bmake it\b", low):
         return _attendance(True, None, low)
@@ -831,7 +1124,7 @@ def _follow_ups(shape: str, t: Topic | None) -> list[_Follow]:
             ),
             (
                 "learning",
-                "Of everything you've tried so far, what came closest to working?",
+                f"Of everything you've tried so far{on}, what came closest to working?",
                 "More specific: points at what worked so the next attempt builds on it.",
             ),
         ],
@@ -868,7 +1161,7 @@ def _follow_ups(shape: str, t: Topic | None) -> list[_Follow]:
             ),
             (
                 "support",
-                "What's on your mind that you'd like us to start with today?",
+                "What's been on your mind this week that you'd like us to start with today?",
                 "Follow-up, shared ownership: lets your partner set part of the agenda.",
             ),
         ],
@@ -977,7 +1270,21 @@ def _refinements(
         )
     elif closed:
         vp = _clean_vp(_restore_case(original, low, closed.start("vp"), closed.end("vp")))
-        vt = _verb_topic(vp)
+        aux = closed.group("aux")
+        state = (
+            _state_question(vp, aux in {"were", "was"})
+            if aux in {"are", "were", "was", "is"}
+            else None
+        )
+        vt = None if state else _verb_topic(vp)
+        if state is not None:
+            topic, question = state
+            topic = _curious_topic(original) or topic
+            add(
+                "experience",
+                question,
+                "Open instead of yes/no: asks how they feel about it, not just whether they do.",
+            )
         if vt is not None:
             topic = topic or vt
             past = closed.group("aux") in {"did", "have", "has", "were", "was"}
@@ -1038,6 +1345,33 @@ def _shorten(question: str) -> str:
     return capitalise(short)
 
 
+_FEELING_VERBS = word_set("enjoying liking loving hating finding")
+
+
+def _state_question(vp: str, past: bool = False) -> tuple[Topic, str] | None:
+    """A question about a feeling: "Are you interested in X?" is not "interesting in X"."""
+    words = vp.split()
+    if not words:
+        return None
+    first = words[0].lower()
+    if first in _FEELING_VERBS and len(words) > 1:
+        thing = " ".join(words[1:])
+        return Topic(act=thing, obj=thing), f"How are you finding {thing}?"
+    if first.endswith("ing") and is_verb_form(first):
+        return None  # "Are you working on the migration?": an activity
+    match = re.match(r"([\w'-]+) (?:in|about|with|by|for|on|of|to) (.+)$", vp)
+    if not match:
+        return None
+    state, thing = match.group(1).lower(), match.group(2)
+    if state in {"stuck", "blocked", "lost", "struggling"}:
+        return Topic(
+            act=thing, obj=thing
+        ), f"Where are you with {thing}, and which part feels {state}?"
+    if past:
+        return Topic(act=thing, obj=thing), f"How do you feel {thing} went?"
+    return Topic(act=thing, obj=thing), f"How are you feeling about {thing} at the moment?"
+
+
 def _curious_shape(low: str) -> str:
     """What kind of curious question this is, to pick follow-ups that complement it."""
     if re.search(r"\b(?:in the way|prevent|stopp?ed you|made it hard|harder|blocked|stuck)\b", low):
@@ -1080,6 +1414,29 @@ def _curious_topic(original: str) -> Topic | None:
                 return Topic(act=vp, obj=vp)
             return _verb_topic(vp)
     return None
+
+
+def _without_markers(topic: Topic, markers: Sequence[str]) -> Topic:
+    """The topic with any of the input's blame phrases taken out ("... like I asked")."""
+
+    def clean(phrase: str | None) -> str | None:
+        if not phrase:
+            return phrase
+        before = phrase
+        for marker in markers:
+            phrase = re.sub(rf"\s*\b{re.escape(marker)}\b\s*", " ", phrase, flags=re.IGNORECASE)
+        if phrase == before:
+            return phrase
+        phrase = re.sub(r"\s+", " ", phrase).strip(" ,")
+        phrase = re.sub(r"\s+(?:or|and|but|for|to|with|on|at|about|by|of|in)$", "", phrase)
+        return phrase or None
+
+    act = clean(topic.act)
+    if act == topic.act:
+        return topic
+    if not act:
+        return FALLBACK_TASK if topic.polarity == "missed" else FALLBACK_EVENT
+    return replace(topic, act=act, base=clean(topic.base), obj=clean(topic.obj))
 
 
 def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
@@ -1133,9 +1490,24 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
                 polarity=topic.polarity,
                 habit=topic.habit,
             )
+    topic = _without_markers(topic, markers)
     key = "|".join([topic.act.lower(), topic.polarity, topic.category, ",".join(kinds)])
     composer = _questions(topic, kinds, key, text, markers)
     chosen = composer.in_order()
+    if len(chosen) < 3:
+        # Too few phrasings read well for this topic: top up from the general bank, so every
+        # judgemental input gets at least three questions.
+        spare = FALLBACK_EVENT if topic.polarity == "event" else FALLBACK_TASK
+        extra = _questions(replace(spare, category=topic.category), kinds, key, text, markers)
+        taken = {c.question.question.lower() for c in chosen}
+        for item in extra.in_order():
+            if len(chosen) >= 3:
+                break
+            openings = {" ".join(c.question.question.lower().split()[:4]) for c in chosen}
+            question = item.question.question.lower()
+            if question not in taken and " ".join(question.split()[:4]) not in openings:
+                chosen.append(item)
+                taken.add(question)
     families = [c.family for c in chosen]
     return ReframeDraft(
         judgemental=True,
@@ -1428,10 +1800,11 @@ def suggest_questions_offline(
 _NP_STOP = (
     r"felt|feel|feeling|go|going|goes|went|gone|more|less|useful|for|with|to|in|on|at|so|is|are|"
     r"was|were|has|have|had|been|this|that|today|lately|first|next|now|again|be|get|make|work|"
-    r"always|never|so|really|still|ever|just"
+    r"always|never|so|really|still|ever|just|you|me|him|her|them|us|better|worse|suit|suits|fit|"
+    r"fits|works"
 )
 _NOUN_PHRASE = re.compile(
-    r"\b(?P<np>(?:the|our|your|this|that|these|those)\s+"
+    r"\b(?P<np>(?:the|our|your|this|that|these|those|another)\s+"
     r"(?:(?!(?:" + _NP_STOP + r")(?:\s|$))[\w'-]+\s+){0,3}?"
     r"(?!(?:" + _NP_STOP + r")(?:\s|$))[\w'-]+)(?=\s+(?:" + _NP_STOP + r")\b|\s*[?.!,]|\s*$)",
     re.IGNORECASE,
