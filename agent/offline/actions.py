@@ -4,6 +4,17 @@ Pattern: *scaffold, enrich, check*. The notes are parsed into units (headings, b
 turns, prose paragraphs) that keep their exact character spans, so every item's evidence is a
 verbatim slice of the notes. Rules over each sentence find commitments and turn them into items.
 
+Formats read as they are exported (the text is normalised to the same length, so spans still
+point at the notes): chat exports ("Name  9:41 AM" headers, "[10:02 AM] Name:", WhatsApp's
+"18/11/2026, 18:02 - Name:", chat handles "ana.silva"), with "(edited)" markers blanked;
+auto-transcripts ("Speaker 1 (Name):", WebVTT cues and ``<v Name>`` voices, one utterance cut over
+several cues), whose fillers ("uh", "um", ", like,", ", you know,", "I'll, uh, I'll") are read
+past and never reach an action; Google Doc recaps (one item per line under "Next steps", no
+bullets); AI note-taker summaries (items grouped under each owner's name); markdown tables with
+Action / Owner / Due (/ Status) columns; Notion items with "Owner:" / "Due:" sub-lines; replies
+quoting an earlier mail ("On ..., Leo <...> wrote:" then "> ..." lines are Leo's). Struck-through
+text (``~~...~~``) is dropped.
+
 What counts as a commitment
     * ``I'll / I will / I'm going to / let me / I plan to / <Name> will / <Name> is going to /
       <Name> agreed (offered, promised, volunteered) to / <Name> said he'd / you said you'd``;
@@ -15,10 +26,18 @@ What counts as a commitment
       an (unowned) task: surfacing that nobody took it is the point.
     * Lines in action sections, open checklists (``[ ]``) and ``TODO`` lines: imperative lines
       with an owner marker ("Ben: draft the RFC", "Ben — draft", "-> ben to draft", "Draft the RFC
-      (Ben)", "Share the labs — Mei", "Read the postmortems → Ben", "@Mei practise the opener").
+      (Ben)", "Share the labs — Mei", "Read the postmortems → Ben", "@Mei practise the opener",
+      "@Priya Raman share...", "ana -> send ben the talk", "[Dev]", "[Ben Okafor] will...", "TODO
+      (Ana):", "Ben sends Ana the deck"). A list introduced by "As discussed:", "Here's what I'm
+      going to do:" is an action list; "From my side:" / "For you:" say whose it is. A list in a
+      chat message is the writer's when it says "my" ("grab my manager"), the reader's when it
+      says "you"/"me". Shorthand with an owner and a deadline but no verb ("ben: rfc draft by
+      thu") is a deliverable.
     * In transcripts, a request ("Can you pull the pages?", "For next week, bring a summary",
       "worth writing a one-pager") accepted by the person asked ("Sure, I'll do that", "good
       call, will do by friday") is their commitment; the evidence then spans request and reply.
+      Advice ("You should ping Dana", a bare "ping Dana about the guild") counts only when firmly
+      taken up ("will do", "on it", "Sure, I'll ping her tomorrow"), never on "makes sense".
 
 Owners (always an attendee's full name as given, or ``None``)
     * ``I`` is the speaker in a transcript or a labelled bullet, else the ``author``; ``you`` is the
@@ -41,7 +60,10 @@ Not extracted
     ("maybe", "someday", "at some point"), habits ("next time I disagree I'll..."), items dropped
     or deferred ("decided not to", "let's park X until...", "won't ... after all", "scratch
     that", parked sections, "revisit it in the new year") — a later retraction also removes the
-    earlier item it names — and generic advice without a commitment.
+    earlier item it names ("decided against the mock interview", "forget the blog post", "the
+    shadowing won't happen", "so we called it off") — plans dropped in the same breath ("we
+    should do a dry run, but actually, let's not"; "I was gonna say..."), preferences ("I'd
+    rather...", "she'd prefer to...") and generic advice without a commitment.
 
 Actions start with an imperative verb, name people by first name ("Send Ben the talk"), address
 the owner as "you/your", resolve "it" to the thing meant when it was named nearby ("Read the
@@ -49,8 +71,9 @@ retro doc"), and drop the due phrase, the owner marker and trailing chatter. Two
 sentence are split only when each has its own date ("freeze the slides by Sunday and do two
 run-throughs next week"). A vague follow-up ("I'll message him tomorrow") lends its date to the
 previous item instead of making a new one. Items restated later (recaps) are merged: the earliest
-evidence is kept, and a due date found in either is kept. Notes that do not look like English
-give no items (the engine is English-only; an empty answer is the safe one).
+evidence is kept, and a due date found in either is kept; "I'll have the intro ready by Sunday"
+dates the intro rewrite said before. Notes that do not look like English give no items (the
+engine is English-only; an empty answer is the safe one); terse English shorthand still counts.
 """
 
 from __future__ import annotations
@@ -107,7 +130,8 @@ _VERBS = _words(
     validate verify vet visit volunteer walk watch wire work wrap write hold pay cover pass reread
     re-read replace order flesh rerun re-run spin stand mention showcase revert hire recruit
     offboard train protect recommend inform consider archive begin resume claim whiteboard tell
-    let shift clean
+    let shift clean figure dig loop shoot touch whip knock float sanity-check poke rope hop jump
+    throw brush nail iron fire dm circulate
     """
 )
 # Verbs that, after "will", make a prediction or a feeling rather than a task.
@@ -124,6 +148,14 @@ _GET_BAD = re.compile(
 _HAVE_OK = re.compile(
     r"^have\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:chat|conversation|talk|word|look|go|1:1|one-on-one"
     r"|call|meeting|read|think|try|crack)\b"
+)
+# "have the new intro ready by Sunday": when a task will be done, not a new task.
+_HAVE_DONE = re.compile(
+    r"^have\s+(?P<obj>.+?)\s+(?:ready|done|finished|written|drafted|sorted|complete|completed"
+    r"|in\s+place|wrapped\s+up|up\s+and\s+running)\b"
+)
+_DONE_WORDS = frozenset(
+    {"ready", "done", "finish", "written", "draft", "sort", "complete", "place"}
 )
 _STOP = _words(
     """
@@ -220,7 +252,7 @@ _SECTION_PARKED = re.compile(
 )
 _SECTION_ACTIONS = re.compile(
     r"\baction|\bnext\s+steps?\b|\bto-?dos?\b|^\s*to\s+do\b|\bfollow[- ]?ups?\b|\bhomework\b"
-    r"|\bcommitments?\b"
+    r"|\bcommitments?\b|\bcommit(?:ting|ted)?\s+to\b|\bwhat\s+we\s+agreed\b"
     r"|\bwhat\s+i'?m\s+going\s+to\s+do\b|\bwhat\s+i\s+will\s+do\b|\bfor\s+next\s+(?:time|session"
     r"|week)\b|\bbefore\s+(?:our\s+|the\s+)?next\b|\bassignments?\b|\btasks?\b|\bagreed\b"
     r"|\bdecisions?\b|\bplan\s+for\b|\bmy\s+plan\b",
@@ -257,13 +289,18 @@ def _accent_class(ch: str) -> str:
     return re.escape(ch)
 
 
+# Words that name the same task ("introduce her to Hamid" = "make the intro to Hamid").
+_SYNONYMS = {"introduce": "intro", "introduc": "intro", "introduction": "intro"}
+
+
 def _stem(word: str) -> str:
     word = word.lower().strip("'\"")
     word = re.sub(r"'s$", "", word)
     for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: len(word) - len(suffix)] + repl
-    return word
+            word = word[: len(word) - len(suffix)] + repl
+            break
+    return _SYNONYMS.get(word, word)
 
 
 def _content_tokens(text: str) -> set[str]:
@@ -337,6 +374,8 @@ class _People:
             return None
         key = _fold(re.sub(r"\s+", " ", text.strip().lstrip("@").strip("*_ ")))
         key = re.sub(r"'s$", "", key)
+        if key not in self.forms and re.fullmatch(r"[^\W\d_]+(?:[._][^\W\d_]+)+", key):
+            key = re.sub(r"[._]", " ", key)  # a chat handle: "ana.silva", "ben_okafor"
         return self.forms.get(key)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
@@ -379,6 +418,10 @@ class _Unit:
     inline_action: bool = False
     shared: bool = False
     ambiguous_owner: bool = False
+    due_cell: str | None = None  # a table's due column for this row
+    row_end: int = -1  # a table row's end (the evidence is the whole row)
+    outsider: bool = False  # owned by someone outside the pair (a table's owner column)
+    person: str | None = None  # the attendee a "## Ben" heading puts this under
 
 
 _HEADING_MD = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
@@ -389,17 +432,72 @@ _BULLET = re.compile(
     r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓])[ \t]*)?"
 )
 _BULLET_MARK = re.compile(r"^[ \t]*(?:[-*•+▪◦‣]|\d{1,2}[.)])[ \t]+|^[ \t]*\[[ xX✓✔]?\]")
-_TS = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\)?\]?[ \t]*[-–—]?[ \t]*)"
+_TS = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?\)?\]?[ \t]*[-–—]?[ \t]*)"
 _NAME_WORDS = r"[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*){0,2}"
 _LABEL = re.compile(
     rf"^(?P<ts>{_TS})?(?:\*\*|__)?@?(?P<label>{_NAME_WORDS})(?:[ \t]*\([^)\n]{{1,40}}\))?"
     r"[ \t]*(?:\*\*|__)?[ \t]*:(?:\*\*|__)?(?:[ \t]+|$)(?P<body>.*)$"
 )
 _OTTER = re.compile(
-    rf"^[ \t]*(?P<label>{_NAME_WORDS})(?P<ts>[ \t]+[\[(]?\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
+    rf"^[ \t]*(?:\*\*|__)?(?P<label>{_NAME_WORDS})(?:\*\*|__)?"
+    r"(?P<ts>[ \t]+[\[(]?\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?[\])]?)?[ \t]*$"
 )
 _ARROW = re.compile(r"^(?:->|=>|→|⇒|>)[ \t]*")
+# "ana -> send ben the talk": an owner, then an arrow, then the task.
+_OWNER_ARROW = re.compile(
+    rf"^@?(?P<label>{_NAME_WORDS})[ \t]*(?:->|-->|=>|→|⇒|—>)[ \t]*(?P<body>\S.*)$"
+)
+_MINE = re.compile(
+    r"\b(?:(?:from|on|at)\s+my\s+(?:side|end)|my\s+(?:side|end|actions?|to-?dos?|tasks?|homework"
+    r"|plan|next\s+steps)|for\s+me|what\s+i(?:'ll|\s+will|'m\s+going\s+to)\s+do)\b"
+)
+_YOURS = re.compile(
+    r"\b(?:(?:from|on|at)\s+your\s+(?:side|end)|your\s+(?:side|end|actions?|to-?dos?|tasks?"
+    r"|homework|next\s+steps)|for\s+you|what\s+you(?:'ll|\s+will|'re\s+going\s+to)\s+do)\b"
+)
+# A line that introduces a list of actions: "As discussed:", "Here's what I'm going to do:".
+_LEAD_IN = re.compile(
+    r"\b(?:as\s+(?:discussed|agreed)|we\s+agreed|i'll|i\s+will|i'm\s+going\s+to|going\s+to\s+do"
+    r"|the\s+plan|my\s+plan|to\s+recap|recap|what\s+(?:i|we)\s+(?:committed|signed\s+up))\b"
+)
+_BRACKET_OWNER = re.compile(rf"^\[@?(?P<label>{_NAME_WORDS})\][ \t]*:?[ \t]*(?P<body>\S.*)$")
+_ITEM_FIELD = re.compile(
+    r"^[ \t]+(?:[-*•+][ \t]+)?(?:\*\*|__)?(?P<key>owners?|assignee|assigned\s+to|who|responsible"
+    r"|due(?:\s+date)?|deadline|when|by\s+when)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
+    r"(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+_DEADLINE_HINT = re.compile(
+    r"(?i)\b(?:by|due|before)\s+\w|\([ \t]*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[ \t]*\)"
+)
+# "On Wed, Nov 18, 2026 at 4:12 PM Leo Martins <leo@example.com> wrote:" then "> ..." lines.
+_QUOTE_HEADER = re.compile(r"^[ \t]*(?:On\b.{0,200}\bwrote|From:.{0,120}\bsent)[ \t]*:?[ \t]*$")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^[\s|:+-]*-{2,}[\s|:+-]*$")
+_COL_ACTION = re.compile(
+    r"(?i)^(?:action(?:\s+items?)?|actions|tasks?|items?|to-?dos?|what|next\s+steps?"
+    r"|description|follow-?ups?)$"
+)
+_COL_OWNER = re.compile(
+    r"(?i)^(?:owners?|who|assignees?|assigned(?:\s+to)?|responsible|person|by\s+whom)$"
+)
+_COL_DUE = re.compile(
+    r"(?i)^(?:due(?:\s+date)?|when|deadline|by\s+when|date|target(?:\s+date)?|eta)$"
+)
+_COL_STATUS = re.compile(r"(?i)^(?:status|state|done\??)$")
+_CLOSED = re.compile(
+    r"(?i)^(?:done|complete[d]?|finished|closed|cancell?ed|canceled|dropped|won't\s+do|n/?a|x|✅|✔|✓"
+    r"|☑)\W*$"
+)
+_NOBODY = re.compile(r"(?i)^(?:tbd|tbc|\?+|-+|—|–|none|n/?a|unassigned|anyone|someone|all|both)?$")
+_MID_SENTENCE = re.compile(
+    r"(?:,|\b(?:and|or|but|the|a|an|to|of|for|with|by|on|in|at|that|his|her|their|my|your|our"
+    r"|this|is|are|was|from|about|into))[ \t]*$",
+    re.IGNORECASE,
+)
+
 _PAIR_LABEL = re.compile(
     r"^(?P<a>[^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*)?)[ \t]*(?:&|\+|/|\band\b)[ \t]*"
     r"(?P<b>[^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*)?)[ \t]*:[ \t]+(?P<body>.+)$"
@@ -416,7 +514,9 @@ _INLINE_ACTION = re.compile(
 _SPEECH_START = re.compile(
     r"^(?:(?:ok|okay|sure|yes|yeah|yep|so|and|also|great|good|thanks|right|fine|cool|perfect)"
     r"[,.!]?\s+)*(?:i|i'm|i'll|i've|i'd|we|we'll|we're|let's|let me|my|you|you'll|thanks|thank"
-    r"|sure|yes|ok|okay|hi|hey|sounds)\b",
+    r"|sure|yes|ok|okay|hi|hey|sounds|yep|yeah|nope|no|on\s+it|will\s+do|(?:can|could|would|will"
+    r"|should|do|did|does|have|has|is|are)\s+(?:you|we|i|he|she|they)|how|what|why|when|where"
+    r"|who)\b",
 )
 
 
@@ -444,10 +544,16 @@ def _is_heading(line: str) -> str | None:
     if match and len(match.group("text").split()) <= 8:
         return match.group("text")
     stripped = line.strip()
+    if re.fullmatch(
+        r"(?i)(?:next\s+steps?|action\s+items?|actions|to-?dos?|follow[- ]?ups?|homework)\s*:?",
+        stripped,
+    ):
+        return stripped.rstrip(":")
     if (
         stripped
         and len(stripped.split()) <= 6
         and not re.search(r"[.!?;,]$", stripped)
+        and not re.search(r":\s*\S", stripped)  # "TODO (Ana): send the talk" is an item
         and stripped[0].isupper()
         and (
             _SECTION_ACTIONS.search(stripped)
@@ -460,13 +566,29 @@ def _is_heading(line: str) -> str | None:
     return None
 
 
+def _verb_base(word: str) -> str | None:
+    """The base form of a known verb given as itself or in the third person ("sends")."""
+    word = word.lower()
+    if word in _VERBS:
+        return word
+    for cut, add in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(cut) and word[: len(word) - len(cut)] + add in _VERBS:
+            return word[: len(word) - len(cut)] + add
+    return None
+
+
 def _looks_imperative(text: str) -> bool:
     """Whether ``text`` starts like an instruction ("Draft the RFC", not "Review went well")."""
     words = re.findall(r"[\w'][\w'’:-]*", text)
     if not words or not words[0][:1].isalpha():
         return False
     first = words[0].lower()
-    if first not in _VERBS and not re.fullmatch(r"[a-z]{3,}(?:ise|ize|ify)", first):
+    shorthand = first in {"intro"}  # "intro ben to the SRE lead"
+    if (
+        first not in _VERBS
+        and not shorthand
+        and not re.fullmatch(r"[a-z]{3,}(?:ise|ize|ify)", first)
+    ):
         return False
     second = words[1].lower() if len(words) > 1 else ""
     return second not in {"of", "is", "was", "are", "were", "went", "has", "had", "'s", "s"}
@@ -477,9 +599,199 @@ def _blank_comments(notes: str) -> str:
     return re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group(0)), notes, flags=re.S)
 
 
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _relabel(label: str, match: re.Match[str]) -> str:
+    """``label`` padded with spaces to the length of ``match`` (spans stay where they were)."""
+    return label.ljust(len(match.group(0)))
+
+
+_VTT_CUE = re.compile(r"^[ \t]*(?:\S+[ \t]*\n[ \t]*)?[\d:.,]+[ \t]*-->[ \t]*[\d:.,]+[^\n]*$", re.M)
+_VTT_VOICE = re.compile(r"<v(?:\.[^\s>]+)?[ \t]+(?P<name>[^>\n]{1,60})>")
+_GENERIC_SPEAKER = re.compile(
+    rf"^(?P<ts>{_TS})?(?:speaker|participant|person|voice|guest|attendee)[ \t]*\d+[ \t]*"
+    r"\((?P<name>[^)\n]{1,40})\)[ \t]*:",
+    re.M | re.IGNORECASE,
+)
+_CHAT_PREFIX = re.compile(
+    r"^[ \t]*\[?\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*(?:[-–—:][ \t]*)?"
+    rf"(?P<name>{_NAME_WORDS})[ \t]*:(?=[ \t]|$)",
+    re.M,
+)
+_EDITED = re.compile(r"[ \t]*[(\[](?:edited|bearbeitet|modifié)[)\]]", re.IGNORECASE)
+_STRUCK = re.compile(r"~~[^~\n]+~~")
+
+
+_ZOOM_CHAT = re.compile(
+    r"^[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]+From[ \t]+(?P<name>[^:\n]{1,60}?)"
+    r"(?:[ \t]+to[ \t]+[^:\n]{1,40}?)?[ \t]*:(?=[ \t])",
+    re.M,
+)
+_TS_FIRST = re.compile(
+    r"^(?P<ts>[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?[\])]?)[ \t]+"
+    rf"(?P<name>{_NAME_WORDS})[ \t]*$",
+    re.M,
+)
+
+
+def _normalise(notes: str, people: _People | None = None) -> str:
+    """The notes as the parser reads them, same length so every span still points at the notes.
+
+    HTML comments, chat "(edited)" markers and struck-through text (~~dropped~~) are blanked;
+    WebVTT cue numbers and timings are blanked and ``<v Name>`` voice tags, ``Speaker 1 (Name):``
+    and chat-export prefixes ("18/11/2026, 18:02 - Name:") become plain ``Name:`` labels.
+    """
+    text = _blank_comments(notes)
+    text = _EDITED.sub(_blank, text)
+    text = _STRUCK.sub(_blank, text)
+    if _VTT_CUE.search(text):
+        text = re.sub(r"^[ \t]*WEBVTT[^\n]*$", _blank, text, flags=re.M)
+        text = _VTT_CUE.sub(_blank, text)
+        text = _VTT_VOICE.sub(lambda m: _relabel(m.group("name").strip() + ":", m), text)
+        text = re.sub(r"</v>|</?[cibu](?:\.[\w.]+)?>", _blank, text)
+    text = _GENERIC_SPEAKER.sub(
+        lambda m: _relabel((m.group("ts") or "") + m.group("name").strip() + ":", m), text
+    )
+    text = _CHAT_PREFIX.sub(lambda m: _relabel(m.group("name").strip() + ":", m), text)
+    if people is not None:
+        # Zoom chat "10:02:15 From Ana Silva to Everyone: ..." and Teams "[00:00:05] Ana Silva"
+        # lines, only for attendees' names (a "10:30 Standup" agenda line stays as it is).
+        text = _ZOOM_CHAT.sub(
+            lambda m: (
+                _relabel(m.group("name").strip() + ":", m)
+                if people.resolve(m.group("name"))
+                else m.group(0)
+            ),
+            text,
+        )
+        text = _TS_FIRST.sub(
+            lambda m: (
+                _relabel(f"{m.group('name').strip()} {m.group('ts')}", m)
+                if people.resolve(m.group("name"))
+                else m.group(0)
+            ),
+            text,
+        )
+    return text
+
+
+_FILLERS = re.compile(
+    r",[ \t]*(?:(?:uh+|um+|erm+|uhm+|hmm+|er)[ \t]*,?[ \t]*)*(?:like|you\s+know|i\s+mean)[ \t]*,"
+    r"|(?:,[ \t]*)?(?<![\w'])(?:uh+|um+|erm+|uhm+|hmm+)(?![\w'])(?:[ \t]*,)?"
+)
+_STUTTER = re.compile(r"(?<![\w'])([a-z]+(?:'[a-z]+)?)[ \t]+(?=\1(?![\w']))")
+
+
+def _mask_fillers(low: str) -> str:
+    """Lower-cased notes with spoken fillers and stutters blanked (same length).
+
+    "uh", "um", ", like,", ", you know," and a repeated word ("I'll, uh, I'll") go, so the rules
+    read "I'll, um, finish the abstract" as "I'll finish the abstract".
+    """
+    masked = _FILLERS.sub(_blank, low)
+    return _STUTTER.sub(_blank, masked)
+
+
+def _clean_fillers(text: str) -> str:
+    """An action's words without spoken fillers and stutters, keeping one comma where it helps."""
+    text = re.sub(
+        r"(?i),[ \t]*(?:(?:uh+|um+|erm+)[ \t]*,?[ \t]*)*(?:like|you\s+know|i\s+mean)[ \t]*,",
+        ",",
+        text,
+    )
+    text = re.sub(r"(?i),?[ \t]*(?<![\w'])(?:uh+|um+|erm+|uhm+|hmm+)(?![\w'])[ \t]*(?=,)", "", text)
+    text = re.sub(r"(?i)(?<![\w'])(?:uh+|um+|erm+|uhm+|hmm+)(?![\w'])[ \t]*,?[ \t]*", "", text)
+    return re.sub(r"(?i)(?<![\w'])([a-z]+(?:'[a-z]+)?),?[ \t]+(\1)(?![\w'])", r"\2", text)
+
+
+def _cells(raw: str, line_start: int) -> list[tuple[int, int, str]]:
+    """A markdown table row's cells: (absolute start, absolute end, stripped text)."""
+    row = _TABLE_ROW.match(raw)
+    if row is None:
+        return []
+    out: list[tuple[int, int, str]] = []
+    cursor = row.start("cells")
+    for piece in re.split(r"(?<!\\)\|", row.group("cells")):
+        lead = len(piece) - len(piece.lstrip())
+        text = piece.strip()
+        start = line_start + cursor + lead
+        out.append((start, start + len(text), text))
+        cursor += len(piece) + 1
+    return out
+
+
+@dataclass
+class _Table:
+    """Which columns of a markdown table hold the action, its owner, due date and status."""
+
+    action: int
+    owner: int = -1
+    due: int = -1
+    status: int = -1
+
+
+def _table_header(cells: list[tuple[int, int, str]]) -> _Table | None:
+    names = [re.sub(r"[*_`#]", "", c[2]).strip() for c in cells]
+    action = next((n for n, c in enumerate(names) if _COL_ACTION.match(c)), -1)
+    if action < 0:
+        return None
+    table = _Table(action)
+    for n, c in enumerate(names):
+        if _COL_OWNER.match(c):
+            table.owner = n
+        elif _COL_DUE.match(c):
+            table.due = n
+        elif _COL_STATUS.match(c):
+            table.status = n
+    return table
+
+
+def _table_unit(
+    table: _Table, cells: list[tuple[int, int, str]], line_start: int, raw: str, people: _People
+) -> _Unit | None:
+    """One action-table row as a listed item with its owner and due columns."""
+
+    def cell(n: int) -> str:
+        return cells[n][2] if 0 <= n < len(cells) else ""
+
+    if table.action >= len(cells) or not cell(table.action):
+        return None
+    if _CLOSED.match(cell(table.status)) or _CLOSED.match(cell(table.due)):
+        return None
+    start, end, _ = cells[table.action]
+    unit = _Unit(start=start, end=end, kind="bullet", section="actions", bullet=True)
+    unit.label_start = line_start + len(raw) - len(raw.lstrip())
+    unit.row_end = line_start + len(raw.rstrip())
+    due = cell(table.due)
+    unit.due_cell = due if not _NOBODY.match(due) else ""
+    owner = cell(table.owner)
+    if table.owner >= 0 and not _NOBODY.match(owner):
+        names = [n for n in re.split(r"\s*(?:,|&|\+|/|\band\b)\s*", owner) if n.strip()]
+        resolved = {people.resolve(n) for n in names}
+        if None in resolved:
+            unit.outsider = True  # someone outside the pair owns it
+        elif len(resolved) > 1:
+            unit.shared = True
+        else:
+            unit.owner_hint = resolved.pop()
+    return unit
+
+
+def _whose_list(intro: str, writer: str | None, people: _People) -> str | None:
+    """Whose items follow a line such as "From my side:" (the writer's) or "For you:"."""
+    if _MINE.search(_low(intro)):
+        return writer
+    if _YOURS.search(_low(intro)):
+        return people.other(writer)
+    return None
+
+
 def _parse(notes: str, people: _People) -> list[_Unit]:
     """Split the notes into units, keeping exact spans; headings set the section."""
-    text = _blank_comments(notes)
+    text = _normalise(notes, people)
     lines: list[tuple[int, str]] = []
     pos = 0
     for raw in text.split("\n"):
@@ -495,6 +807,7 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
         if name:
             labelled[name] = labelled.get(name, 0) + 1
     transcript = sum(labelled.values()) >= 3 and len(labelled) >= 2
+    vtt = _VTT_CUE.search(notes) is not None  # cues cut one utterance into several lines
 
     units: list[_Unit] = []
     section: Section = "other"
@@ -502,13 +815,75 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
     last: _Unit | None = None
     otter_speaker: tuple[str | None, str] | None = None
     seen_list = False
+    marked_list = False  # a list with bullet marks in this section
+    prev_raw = ""  # the previous non-blank line of this block
+    group_owner: str | None = None  # "Action items / Omar Farouk / <his items>"
+    person: str | None = None  # "## Ben" over notes about Ben
+    quote_author: str | None = None  # whose quoted email the "> ..." lines are
+    table: _Table | None = None
+    opens_list = False  # the previous line introduced a list of actions ("As discussed:")
+    list_owner: str | None = None  # "from my side:" / "for you:" — whose list follows
+    opener: str | None = None
     for line_start, raw in lines:
         if not raw.strip():
             if last is not None and last.kind in {"para", "bullet"}:
                 last = None
+            prev_raw = ""
             continue
+        if opens_list:
+            section, opens_list = "actions", False
+            seen_list = marked_list = False
+        list_owner, opener = opener, None
+        if _QUOTE_HEADER.match(raw):
+            found = people.find(raw)
+            quote_author = found[0][2] if found else None
+            last, prev_raw = None, ""
+            continue
+        quote = _QUOTE.match(raw) if quote_author else None
+        if quote is None:
+            quote_author = None
+        elif raw[quote.end() :].strip():
+            # A quoted earlier email: its "I" is whoever wrote it.
+            body = raw[quote.end() :]
+            start = line_start + quote.end() + len(body) - len(body.lstrip())
+            end = line_start + len(raw.rstrip())
+            previous = text[last.start : last.end] if last is not None else ""
+            if (
+                last is not None
+                and last.kind == "turn"
+                and last.speaker == quote_author
+                and not re.search(r"[.!?…:]['\")\]]*$", previous)
+            ):
+                last.end = end  # a hard-wrapped quoted line
+                continue
+            if last is None or last.speaker != quote_author:
+                turn += 1
+            unit = _Unit(start, end, "turn", section, quote_author, quote_author, turn=turn)
+            units.append(unit)
+            last = unit
+            continue
+        else:
+            continue
+        cells = _cells(raw, line_start)
+        if cells:
+            if _TABLE_RULE.match(raw):
+                continue
+            if table is None:
+                table = _table_header(cells)
+                last = None
+                continue
+            unit_or_none = _table_unit(table, cells, line_start, raw, people)
+            if unit_or_none is not None:
+                units.append(unit_or_none)
+            last = None
+            continue
+        table = None
         otter = _OTTER.match(raw)
         otter_name = people.resolve(otter.group("label")) if otter else None
+        if otter and otter_name and section == "actions" and not otter.group("ts"):
+            group_owner = otter_name  # an owner's name over their items
+            last, prev_raw = None, ""
+            continue
         if otter and (otter_name or (otter.group("ts") and otter.group("label")[:1].isupper())):
             # A Zoom/Otter speaker line ("Ana Silva  00:03"): the text follows on its own lines.
             turn += 1
@@ -517,9 +892,30 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
             continue
         heading = _is_heading(raw)
         if heading is not None and not (transcript and _LABEL.match(raw)):
-            section = _heading_section(heading)
-            seen_list = False
-            last = None
+            owner_heading = people.resolve(heading.strip(" :*_#@"))
+            if owner_heading and section == "actions":
+                group_owner = owner_heading
+            else:
+                section = _heading_section(heading)
+                group_owner = None
+                person = owner_heading
+                seen_list = marked_list = False
+            writer = otter_speaker[0] if otter_speaker is not None else people.author
+            opener = _whose_list(heading, writer, people)
+            last, prev_raw = None, ""
+            continue
+        field = _ITEM_FIELD.match(raw)
+        if field and last is not None and last.kind == "bullet" and last.turn < 0:
+            # Notion/Confluence items: "  - Owner: Ben", "  - Due: Friday" under the task.
+            value = field.group("value").strip(" *_")
+            if field.group("key").lower().startswith(("due", "deadline", "when", "by")):
+                last.due_cell = "" if _NOBODY.match(value) else value
+            elif not _NOBODY.match(value):
+                who = people.resolve(value)
+                if who:
+                    last.owner_hint = last.owner_hint or who
+                else:
+                    last.outsider = True
             continue
         if _META_LABELS.match(raw) and not _INLINE_ACTION.match(raw.strip()):
             last = None
@@ -529,19 +925,22 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
         content_start = line_start
         body = raw
         bullet = _BULLET.match(body)
+        new_item = group_owner is not None and re.match(r"[ \t]+[A-Z@\[(]", raw) is not None
         if bullet and (
             bullet.group("mark") or bullet.group("box") is not None or bullet.group("glyph")
         ):
             unit.kind = "bullet"
             unit.bullet = True
+            marked_list = True
             box, glyph = bullet.group("box"), bullet.group("glyph")
             if box is not None or glyph:
                 unit.checkbox = True
                 unit.checked = bool((box and box.strip()) or glyph in {"☑", "✅", "✔", "✓"})
             content_start += bullet.end()
             body = raw[bullet.end() :]
-        elif last is not None and last.kind == "bullet" and raw[:1] in {" ", "\t"}:
+        elif last is not None and last.kind == "bullet" and raw[:1] in {" ", "\t"} and not new_item:
             last.end = line_start + len(raw.rstrip())  # a wrapped bullet
+            prev_raw = raw
             continue
         arrow = _ARROW.match(body)
         if arrow:
@@ -552,6 +951,10 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
         todo = _TODO.match(body)
         if todo:
             unit.todo = True
+            paren = re.search(r"\(\s*@?([^)]{1,30}?)\s*\)", todo.group(0))
+            if paren and people.resolve(paren.group(1)):
+                unit.owner_hint = people.resolve(paren.group(1))  # "TODO (Ana): send the talk"
+                unit.label_start = content_start
             content_start += todo.end()
             body = body[todo.end() :]
         inline = _INLINE_ACTION.match(body)
@@ -565,7 +968,22 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
             unit.shared = True  # "Ben & Ana: run a game day": both, so nobody in particular
             content_start += pair.start("body")
             body = pair.group("body")
-        label_match = _LABEL.match(body) if not unit.shared else None
+        bracket = _BRACKET_OWNER.match(body)
+        if bracket and people.resolve(bracket.group("label")) and not unit.shared:
+            unit.owner_hint = people.resolve(bracket.group("label"))  # "[Ben Okafor] will ..."
+            unit.label_start = content_start
+            content_start += bracket.start("body")
+            body = bracket.group("body")
+        owner_arrow = _OWNER_ARROW.match(body.lstrip()) if not unit.shared else None
+        arrow_owner = people.resolve(owner_arrow.group("label")) if owner_arrow else None
+        if owner_arrow and arrow_owner:
+            lead = len(body) - len(body.lstrip())
+            unit.owner_hint = arrow_owner  # "ana -> send ben the k8s talk"
+            unit.label_start = content_start + lead
+            unit.bullet, unit.kind = True, "bullet"
+            content_start += lead + owner_arrow.start("body")
+            body = owner_arrow.group("body")
+        label_match = _LABEL.match(body) if not unit.shared and not arrow_owner else None
         if (
             label_match
             and label_match.group("label").strip().lower() in {"me", "i", "myself"}
@@ -576,11 +994,16 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
             content_start += label_match.start("body")
             body = label_match.group("body")
             label_match = None
-        dash = _DASH_LABEL.match(body) if label_match is None else None
-        if dash and people.resolve(dash.group("label")) and _looks_imperative(dash.group("body")):
+        dash = _DASH_LABEL.match(body) if label_match is None and not arrow_owner else None
+        if (
+            dash
+            and people.resolve(dash.group("label"))
+            and (_looks_imperative(dash.group("body")) or _DEADLINE_HINT.search(dash.group("body")))
+        ):
             label_match = dash
         label = label_match.group("label").strip() if label_match else ""
         name = people.resolve(label) if label_match else None
+        message = False  # the line starts a speaker's message
         if label_match and (
             label.lower() in _BOT_LABELS or label.split()[0].lower() in _BOT_LABELS
         ):
@@ -592,11 +1015,19 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
             body = label_match.group("body")
         elif label_match and name:
             rest = label_match.group("body")
-            if (transcript and not unit.bullet) or _SPEECH_START.match(_low(rest)):
+            spoken = _mask_fillers(_low(rest)).lstrip(" ,")
+            if (transcript and not unit.bullet) or _SPEECH_START.match(spoken):
                 if not transcript or last is None or last.speaker != name:
                     turn += 1
                 unit.kind = "bullet" if unit.bullet else "turn"
                 unit.speaker, unit.label, unit.turn = name, label, turn
+                # The same voice in the next cue, mid-sentence, goes on with what it was saying.
+                message = not (
+                    vtt
+                    and last is not None
+                    and last.speaker == name
+                    and not re.search(r"[.!?…]['\")\]]*$", text[last.start : last.end])
+                )
             else:
                 unit.owner_hint = name
                 unit.label_start = content_start
@@ -613,22 +1044,87 @@ def _parse(notes: str, people: _People) -> list[_Unit]:
             turn += 1
             unit.kind = "turn"
             unit.speaker, unit.label, unit.turn = None, label, turn
+            message = True
             content_start += label_match.start("body")
             body = label_match.group("body")
-        elif otter_speaker is not None and not unit.bullet:
-            unit.kind = "turn"
+        elif otter_speaker is not None and not arrow_owner:
+            # A line of a chat or Otter message; a list in it is the speaker's own list.
+            unit.kind = "bullet" if unit.bullet else "turn"
             unit.speaker, unit.label, unit.turn = otter_speaker[0], otter_speaker[1], turn
         elif transcript and not unit.bullet and last is not None and last.kind == "turn":
             unit.kind = "turn"
             unit.speaker, unit.label, unit.turn = last.speaker, last.label, last.turn
+        listed = section == "actions" or unit.todo or unit.inline_action or unit.checkbox
+        if listed and not unit.owner_hint and not label_match and not unit.shared:
+            # "TODO: Ben rewrite the intro", "Ben sends Ana the deck" in an action list.
+            named = people.find(body)
+            lead = len(body) - len(body.lstrip(" @"))
+            verb = re.match(r"[ \t]+([a-z][\w-]*)\b", body[named[0][1] :]) if named else None
+            if named and named[0][0] == lead and verb and _verb_base(verb.group(1)):
+                unit.owner_hint = named[0][2]
+                unit.label_start = content_start + named[0][0]
+                content_start += verb.start(1) + named[0][1]
+                body = body[verb.start(1) + named[0][1] :]
+        if group_owner is not None and unit.speaker is None and not unit.owner_hint:
+            unit.owner_hint = group_owner
+        unit.person = person
 
         stripped = body.rstrip()
         unit.start = content_start + len(body) - len(body.lstrip())
         unit.end = content_start + len(stripped)
         if unit.end <= unit.start:
             continue
+        opens_list = (
+            unit.kind == "para"
+            and stripped.endswith(":")
+            and (_SECTION_ACTIONS.search(stripped) or _LEAD_IN.search(_low(stripped))) is not None
+        )
+        if stripped.endswith(":") and not unit.bullet:
+            writer = unit.speaker if unit.kind == "turn" else people.author
+            opener = _whose_list(stripped, writer, people)
+        elif unit.bullet and list_owner is not None:
+            opener = list_owner  # the list goes on
+            if not unit.owner_hint and not unit.shared:
+                unit.owner_hint = list_owner
+        if (
+            unit.kind == "turn"
+            and not message
+            and last is not None
+            and last.kind == "turn"
+            and (last.speaker, last.label, last.turn) == (unit.speaker, unit.label, unit.turn)
+            and (
+                _MID_SENTENCE.search(text[last.start : last.end])
+                or (vtt and not re.search(r"[.!?…]['\")\]]*$", text[last.start : last.end]))
+            )
+        ):
+            last.end = unit.end  # a turn wrapped over two lines (a transcript's cue)
+            prev_raw = raw
+            continue
+        continuation = False
+        if (
+            unit.kind == "para"
+            and (section == "actions" or group_owner is not None)
+            and not marked_list
+            and not unit.todo
+        ):
+            # An action section written one item per line without bullets (a Google Doc).
+            continuation = bool(prev_raw.strip()) and (
+                _MID_SENTENCE.search(prev_raw) is not None
+                or (
+                    stripped.lstrip()[:1].islower()
+                    and len(prev_raw.strip()) >= 70  # a long line wrapped, not a short item
+                    and not re.search(r"[.!?:;)]\s*$", prev_raw)
+                    and not unit.owner_hint
+                )
+            )
+            if not continuation:
+                unit.kind, unit.bullet = "bullet", True
+        prev_raw = raw
         if unit.kind == "para" and last is not None and last.kind == "para" and not unit.todo:
             last.end = unit.end  # hard-wrapped prose
+            continue
+        if continuation and last is not None and last.kind == "bullet":
+            last.end = unit.end  # a wrapped line of an unmarked list item
             continue
         if unit.kind == "para" and seen_list and section != "other":
             # Prose after a section's list is no longer part of that list.
@@ -677,7 +1173,8 @@ _ADVERBS = (
     r"(?:also|then|just|definitely|probably|now|first|both|all|really|actually|still|personally"
     r"|gladly|happily|finally|quickly|try\s+and|try\s+to|make\s+sure\s+to|aim\s+to"
     r"|go\s+ahead\s+and|be\s+sure\s+to|remember\s+to|take\s+time\s+to|get\s+around\s+to"
-    r"|absolutely|immediately|each|for\s+sure|at\s+least|please)"
+    r"|absolutely|immediately|each|for\s+sure|at\s+least|please|totally|honestly|literally"
+    r"|basically)"
 )
 _PRE_MODAL = r"(?:\s+(?:also|then|just|definitely|probably|really|still|both|all|actually|now"
 _PRE_MODAL += r"|already|each|personally|happily|gladly|kindly))*"
@@ -738,8 +1235,17 @@ _REPORTED_PREFIX = re.compile(
 )
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|possibly|someday|some\s+day|one\s+day|in\s+theory|hypothetically"
-    r"|might|not\s+sure|if\s+only|i\s+wonder)\b"
+    r"|might|not\s+sure|if\s+only|i\s+wonder"
+    r"|(?:was|were)\s+(?:gonna|going\s+to)\s+(?:say|suggest|propose|mention|ask)"
+    r"|(?:was|were)\s+thinking\s+(?:of|about|that|we|i|you))\b"
 )
+# Later in the same breath: "we should do a dry run, but actually, let's not".
+_CANCEL_LATER = re.compile(
+    r"\b(?:let's\s+not|let\s+us\s+not|actually,?\s+(?:no|not)\b|on\s+second\s+thought"
+    r"|maybe\s+not\b|forget\s+it\b)"
+)
+# "I'd rather ...", "she'd sooner ...", "would prefer to ...": a preference, not a commitment.
+_PREFERENCE = re.compile(r"\s*(?:rather|sooner|prefer|prefers|preferably)\b")
 _HABIT = re.compile(
     r"\b(?:next\s+time\s+(?:i|you|we|he|she)\b|whenever|every\s+time|each\s+time|from\s+now\s+on"
     r"|going\s+forward|in\s+future)"
@@ -753,8 +1259,22 @@ _RETRACT = re.compile(
     r"\b(?:let's\s+|we'll\s+|we\s+|i'll\s+|i\s+|let\s+us\s+)?(?P<verb>park|parked|parking|shelve"
     r"|shelved|postpone|postponed|defer|deferred|table|tabled|scrap|scrapped|cancel|cancelled"
     r"|canceled|drop|dropped|put\s+on\s+hold|come\s+back\s+to|revisit|hold\s+off\s+on"
-    r"|decided\s+against)\s+(?P<obj>[^,.;:!?]*)"
+    r"|decided\s+against|forget(?:\s+about)?(?!\s+(?:to|it|that|this)\b)|no\s+need\s+for"
+    r"|no\s+longer\s+need|call\s+off|called\s+off|skip|skipping)\s+(?P<obj>[^,.;:!?]*)"
 )
+_CALLED_OFF = re.compile(
+    r"(?P<obj>(?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:(?:won't|will\s+not|isn't\s+going\s+to"
+    r"|is\s+not\s+going\s+to|can't|cannot)\s+(?:happen|go\s+ahead|take\s+place)"
+    r"|(?:is|was|got|has\s+been)\s+(?:cancell?ed|called\s+off|not\s+happening|scrapped"
+    r"|dropped))\b"
+)
+_DROPPED_IT = re.compile(
+    r"\b(?:call(?:ed|ing)?\s+(?:it|that|this)\s+off|(?:cancel(?:l?ed|l?ing)?|drop(?:ped|ping)?"
+    r"|scrap(?:ped|ping)?|shelve[ds]?|park(?:ed|ing)?|postpone[ds]?|ditch(?:ed)?|kill(?:ed)?)"
+    r"\s+(?:it|that|this)\b(?!\s+(?:in|into|on|to)\b))"
+)
+_SUBJECTS = _words("i we you he she they it this that there")
+_DETERMINERS = _words("the our that this my his her their your a an so and but then")
 _SCRATCH = re.compile(
     r"\b(?:scratch\s+that|never\s*mind|forget\s+(?:about\s+)?that|strike\s+that|ignore\s+that"
     r"|on\s+second\s+thought)\b"
@@ -770,6 +1290,13 @@ _ACCEPT = re.compile(
     r"|that'd\s+be\s+(?:great|amazing|helpful|perfect)|yes\s+please|please\s+do|perfect|great"
     r"|thanks|thank\s+you|amazing|brilliant|done|good\s+call|good\s+idea|makes\s+sense|👍)"
 )
+# "will do", "on it": what accepts a bare imperative ("ping Dana about the guild").
+_ACCEPT_FIRM = re.compile(
+    r"^(?:(?:oh|ah|ok|okay|sure|yes|yeah|yep|yup|great|perfect|cool|thanks|absolutely)[,.!]*\s+)*"
+    r"(?:will\s+do|can\s+do|on\s+it|i'm\s+on\s+it|i\s+will|i'll\s+do\s+(?:that|it|so)"
+    r"|i'll\s+(?:ping|message|email|text|ask|send|reach\s+out\s+to)\s+(?:him|her|them)"
+    r"|consider\s+it\s+done)\b"
+)
 _REQUEST_Q = re.compile(
     r"^(?:(?:and|also|so|then|ok|okay|great|good|now|oh)[,.]?\s+)*(?:can|could|would|will)\s+you"
     r"\s+(?:please\s+)?(?:also\s+)?(?P<pred>.+)$"
@@ -780,7 +1307,7 @@ _REQUEST_ASK = re.compile(
     r"|homework:|please)\s+(?P<pred>.+)$"
 )
 _REQUEST_IMP = re.compile(
-    r"^(?:(?:and|also|so|then|ok|okay|great|good|now|for\s+next\s+(?:week|time|session)"
+    r"^(?:(?:and|also|so|then|ok|okay|great|good|now|oh|for\s+next\s+(?:week|time|session)"
     r"|before\s+(?:our\s+|the\s+)?next\s+(?:session|time|week))[,.]?\s+)*(?P<pred>[a-z][\w-]*\b.*)$"
 )
 _SUGGEST = re.compile(
@@ -788,9 +1315,16 @@ _SUGGEST = re.compile(
     r"|it\s+would\s+be|might\s+be|probably|definitely)\s+)?(?:worth|consider|i'd\s+suggest"
     r"|i\s+suggest|i'd\s+recommend|i\s+recommend|try)\s+(?P<ger>[a-z]+ing)\b"
 )
+# "You should ping Dana about it": advice that becomes a task only when firmly taken up.
+_REQUEST_SUGGEST = re.compile(
+    r"^(?:(?:and|also|so|then|ok|okay|oh|honestly|i\s+think)[,.]?\s+)*(?:you\s+(?:should|could"
+    r"|might\s+want\s+to|may\s+want\s+to|ought\s+to)|maybe\s+you\s+(?:should|could))\s+"
+    r"(?:also\s+|probably\s+|definitely\s+|really\s+)?(?P<pred>[a-z].*)$"
+)
 _VOCATIVE = re.compile(r"^(?P<name>[^\W\d_][\w'-]*)\s*,\s+")
 _CUT = re.compile(
-    r",\s*so\b|\s+so\s+(?:that\s+)?(?=[a-z']+\s+(?:can|could|isn't|is|doesn't|does|won't|will|has"
+    r",\s*so\b|\s+so\s+(?:that\s+)?(?:it's|it\s+is|it'll|they're|there's|he's|she's|we're"
+    r"|you're|i'm)\s|\s+so\s+(?:that\s+)?(?=[a-z']+\s+(?:can|could|isn't|is|doesn't|does|won't|will|has"
     r"|have|knows?|sees?|gets?|practises?|practices?|don't|aren't|are|stop|stops|understand)\b)"
     r"|,?\s+because\b|,\s*which\b|,?\s+but\b|,\s*though\b|\s+though\b|,\s*although\b"
     r"|,\s*(?:it|that|this|there|he|she|they|we|i|you|the\s+\w+)(?:'s|\s+is|\s+was|\s+are"
@@ -802,6 +1336,7 @@ _CUT = re.compile(
 _FILLER_TAIL = re.compile(
     r"(?:[\s,]+(?:instead|too|as\s+well|also|anyway|asap|if\s+you\s+can|if\s+possible"
     r"|if\s+you\s+want|please|at\s+the\s+latest|ideally|for\s+sure|probably|hopefully"
+    r"|aiming|aiming\s+(?:for|at)|targeting|hoping"
     r"|after\s+all|though|and\s+that|and|or|but|so|then|no\s+rush|carried\s+over|not\s+before"
     r"|[(\[](?:no\s+rush|carried\s+over|done|in\s+progress|optional|stretch|wip)[)\]]))+\s*$",
     re.IGNORECASE,
@@ -859,6 +1394,7 @@ class _Request:
     action: str
     tokens: set[str]
     used: bool = False
+    firm: bool = False  # only a firm "will do" accepts it (an undated imperative)
 
 
 @dataclass
@@ -873,6 +1409,7 @@ class _Item:
     tokens: set[str] = field(default_factory=set)
     vague: bool = False
     continuation: bool = False
+    completion: bool = False  # "I'll have the intro ready by Sunday": the date of a known task
 
 
 class _Extractor:
@@ -885,8 +1422,9 @@ class _Extractor:
         session_date: date,
         next_session: date | None,
     ) -> None:
-        self.notes = notes
-        self.low = _low(notes)
+        self.original = notes
+        self.notes = _normalise(notes, people)
+        self.low = _mask_fillers(_low(self.notes))
         self.people = people
         self.author = people.author
         self.session_date = session_date
@@ -894,14 +1432,18 @@ class _Extractor:
         self.items: list[_Item] = []
         self.units = _parse(notes, people)
         self.sentences: list[tuple[int, int, int]] = []  # (start, end, unit index)
+        flat = self.notes.replace("\n", " ")
         for index, unit in enumerate(self.units):
             if unit.injected:
                 continue
-            for s, e in _sentences(notes, unit.start, unit.end):
+            # A turn is one utterance even where a transcript's cues broke it over lines.
+            source = flat if unit.kind == "turn" else self.notes
+            for s, e in _sentences(source, unit.start, unit.end):
                 self.sentences.append((s, e, index))
         self.mentions = self._person_mentions()
         self.requests: dict[int, list[_Request]] = {}
         self.resolved_here = False  # the last action's "it" was found earlier in its sentence
+        self.completion = False  # the last action was "have X ready": a date for a known task
         self.scratched: _Item | None = None
 
     def dues(self, start: int, end: int) -> list[tuple[int, int, date | None]]:
@@ -1034,7 +1576,7 @@ class _Extractor:
         found: list[_Start] = []
         for start, end, subj in self._subjects(s, e):
             prefix = low[s:start]
-            if start > s and re.search(r"[\w'@]$", prefix):
+            if start > s and re.search(r"[\w'@]\Z", prefix):
                 continue
             asked = re.search(r"\b(?:asked|reminded|requested|told)\s*$", prefix) and re.match(
                 r"\s+to\s+[a-z]", low[end:e]
@@ -1083,6 +1625,10 @@ class _Extractor:
         ):
             at = s + match.start("m")
             if any(st.start <= at < st.pred_start for st in found):
+                continue
+            if self.notes[at : at + 4] == "Will" and self.people.resolve("Will"):
+                continue  # "Will thinks ...": the attendee called Will
+            if not _looks_imperative(low[s + match.end() : e]):
                 continue
             if re.match(r"will\s+do\b", low[at:e]):
                 continue  # "will do" is an acceptance, handled with the request
@@ -1165,7 +1711,8 @@ class _Extractor:
         made = any(
             item.owner == unit.speaker and self.units[item.unit].turn == turn for item in self.items
         )
-        if made or not _ACCEPT.match(self.low[s:e].lstrip("*_ ")):
+        accept = _ACCEPT_FIRM if request.firm else _ACCEPT
+        if made or not accept.match(self.low[s:e].lstrip("*_ ")):
             return
         request.used = True
         due = self.first_due(s, e) or request.due
@@ -1188,6 +1735,8 @@ class _Extractor:
             prefix = self.low[region_start : st.start]
             pred = self.low[st.pred_start : clause_end]
             if st.strength == "negative" or re.match(r"\s*(?:not|never|no\s+longer)\b", pred):
+                continue
+            if _PREFERENCE.match(pred) or _CANCEL_LATER.search(self.low, st.pred_start, e):
                 continue
             if _HEDGE.search(prefix) or _HEDGE.search(pred[:30]) or _HABIT.search(prefix):
                 continue
@@ -1217,6 +1766,7 @@ class _Extractor:
                 ev_start = unit.label_start if s == unit.start and unit.label_start >= 0 else s
                 item = _Item(owner, action, due, ev_start, e, unit_index, index, vague=vague)
                 item.continuation = self.resolved_here
+                item.completion = self.completion
                 if self._add(item, unit.turn, ctx.first) is not None:
                     made += 1
         return made
@@ -1273,7 +1823,7 @@ class _Extractor:
     ) -> None:
         if unit.kind == "turn" and not unit.bullet:
             return
-        if not (unit.bullet or unit.todo or unit.checkbox or unit.inline_action):
+        if not (unit.bullet or unit.todo or unit.checkbox or unit.inline_action) or unit.outsider:
             return
         open_item = unit.checkbox and not unit.checked
         in_actions = unit.section == "actions" or unit.todo or unit.inline_action
@@ -1281,30 +1831,91 @@ class _Extractor:
         hint = unit.owner_hint or self._trailing_owner(text)
         if unit.section == "review" and not open_item:
             return
-        if not (in_actions or open_item or hint or unit.ambiguous_owner or self.dues(s, e)):
+        due = self._unit_due(unit, s, e)
+        if not (in_actions or open_item or hint or unit.ambiguous_owner or due):
             return
         if s != unit.start and not in_actions:
             return
-        lead = re.match(r"[\s*_]*(?:@([\w.-]+)\s+)?", text)
+        lead = re.match(r"[\s*_]*", text)
         start = s + (lead.end() if lead else 0)
-        if lead and lead.group(1) and self.people.resolve(lead.group(1)):
-            hint = hint or self.people.resolve(lead.group(1))
-        if not _looks_imperative(self.notes[start:e]):
-            return
+        mention = re.match(r"@([\w.-]+)(?:[ \t]+([\w.-]+))?[ \t]+", self.notes[start:e])
+        if mention:
+            # "@Priya Raman share the checklist", "@Dev write down three questions"
+            two = f"{mention.group(1)} {mention.group(2)}" if mention.group(2) else ""
+            if two and self.people.resolve(two):
+                hint, start = hint or self.people.resolve(two), start + mention.end()
+            elif self.people.resolve(mention.group(1)):
+                hint = hint or self.people.resolve(mention.group(1))
+                start += mention.start(2) if mention.group(2) else mention.end()
+        end = e
+        first = re.match(r"[a-z][\w-]*", self.low[start:e])
+        third = bool(first and hint and first.group(0) not in _VERBS and _verb_base(first.group(0)))
+        if not (_looks_imperative(self.notes[start:e]) or third):
+            end = self._deliverable(start, e, unit, hint)
+            if end < 0:
+                return
         if _HEDGE.search(self.low[s:e]) or _DEFERRAL.search(self.low[s:e]):
             return
-        owner = hint
+        owner = hint or (unit.person if not unit.shared else None)
+        if owner is None and unit.speaker and not unit.shared and not unit.ambiguous_owner:
+            # A list in a chat message: "grab my manager" is the writer's, "send me the deck" or
+            # "update your CV" the reader's; with neither, whose it is stays unsaid.
+            said = self.low[start:e]
+            if re.search(r"\bme\b|\byour?\b|\byourself\b", said):
+                owner = ctx.addressee
+            elif re.search(r"\bmy\b|\bmyself\b|\bmine\b|\bi\b", said):
+                owner = unit.speaker
         if owner is None and in_actions and not unit.shared and not unit.ambiguous_owner:
             owner = self.author
         st = _Start(start, start, f"name:{owner}" if owner else "someone", "strong")
-        action, vague = self._action(start, e, owner, st, ctx)
+        action, vague = self._action(start, end, owner, st, ctx)
         if action is None:
             return
         ev_start = unit.label_start if unit.label_start >= 0 and s == unit.start else s
-        item = _Item(
-            owner, action, self.first_due(s, e), ev_start, e, unit_index, index, vague=vague
-        )
+        ev_end = unit.row_end if unit.row_end >= 0 else e
+        item = _Item(owner, action, due, ev_start, ev_end, unit_index, index, vague=vague)
         self._add(item, unit.turn, ctx.first)
+
+    def _unit_due(self, unit: _Unit, s: int, e: int) -> date | None:
+        """The due date of a listed line: its table's due column, else a date in the line."""
+        if unit.due_cell is None:
+            return self.first_due(s, e)
+        for text in (unit.due_cell, f"by {unit.due_cell}"):
+            found = find_all_due(text, self.session_date, self.next_session)
+            dated = [m.due for m in found if m.due is not None]
+            if dated:
+                return dated[0]
+        return None
+
+    def _deliverable(self, start: int, e: int, unit: _Unit, owner: str | None) -> int:
+        """Where the thing due ends in an owned line "ben: rfc draft by thu"; -1 if it is not one.
+
+        Shorthand names a deliverable and its deadline without a verb. Only with an explicit
+        owner and a deadline ("by thu", "due Friday", "(fri)") right after a short noun phrase.
+        """
+        if owner is None or not unit.bullet:
+            return -1
+        dues = [d for d in self.dues(start, e) if d[2] is not None]
+        if not dues:
+            return -1
+        ds, de, _ = dues[0]
+        phrase = self.low[ds:de]
+        rest = self.low[de:e].strip(" .!;,)")
+        bracketed = self.low[start:ds].rstrip().endswith("(")
+        if rest or not (bracketed or re.match(r"(?:by|due|before|no\s+later\s+than)\b", phrase)):
+            return -1
+        head = self.low[start:ds].rstrip(" (,-–—:")
+        words = re.findall(r"[\w'][\w'./+-]*", head)
+        if not 1 <= len(words) <= 5 or not re.match(r"[a-z0-9]", head[:1]):
+            return -1
+        finite = _words(
+            "is are was were be been has had have will would can could should i we you he she "
+            "they it me my our his her their not no maybe"
+        )
+        for w in words:
+            if w in finite or w in _NON_ACTION or re.search(r"(?:ed|ing|n't|'s|'re|'m|'ll)$", w):
+                return -1
+        return start + len(self.notes[start:ds].rstrip(" (,-–—:"))
 
     def _trailing_owner(self, text: str) -> str | None:
         """An owner written after the task: "(Ben)", "— Ben", "[owner: Ben]", "@Ben"."""
@@ -1353,10 +1964,17 @@ class _Extractor:
             return _Request(
                 ctx.first, addressee, s, e, self.first_due(s, e), action, _content_tokens(action)
             )
+        firm = False
+        if match is None and suggestion is None:
+            match = _REQUEST_SUGGEST.match(body)
+            firm = match is not None
         if match is None:
             imperative = _REQUEST_IMP.match(body)
-            if imperative and _looks_imperative(imperative.group("pred")) and self.dues(s, e):
-                match = imperative
+            if imperative and _looks_imperative(imperative.group("pred")):
+                # Without a date, a bare imperative may be advice: only "will do" accepts it.
+                match, firm = imperative, not self.dues(s, e)
+                if firm and (_HEDGE.search(body) or _HABIT.search(body)):
+                    return None
         if match is None or addressee is None:
             return None
         pred_start = body_start + match.start("pred")
@@ -1386,12 +2004,26 @@ class _Extractor:
         if action is None or vague:
             return None
         return _Request(
-            ctx.first, addressee, s, e, self.first_due(s, e), action, _content_tokens(action)
+            ctx.first,
+            addressee,
+            s,
+            e,
+            self.first_due(s, e),
+            action,
+            _content_tokens(action),
+            firm=firm,
         )
 
     # Retractions ----------------------------------------------------------------------------
     def _retractions(self, s: int, e: int, unit: _Unit, ctx: _Ctx) -> None:
-        """Drop earlier items the notes take back ("won't do X after all", "let's park X")."""
+        """Drop earlier items the notes take back ("won't do X after all", "let's park X").
+
+        A negated or deferred commitment names its task by its nouns. A thing dropped by name
+        ("decided against the mock interview", "forget the blog post", "the shadowing won't
+        happen") is matched on all its words, since "mock", "interview" and "shadowing" are verbs
+        too; the dropped item must share a word beyond its own leading verb (a bare gerund such as
+        "the shadowing" may name that verb).
+        """
         low = self.low[s:e]
         objects: list[tuple[str, str | None]] = []
         for st in self._starts(s, e):
@@ -1401,12 +2033,25 @@ class _Extractor:
                 objects.append((clause, owner if ok else None))
             elif _DEFERRAL.search(self.low[st.start : e]):
                 objects.append((re.split(r"[,.;:!?]", self.low[st.pred_start : e])[0], None))
+        named: list[str] = []
         for match in _RETRACT.finditer(low):
             obj = re.split(
-                r"\b(?:until|till|for\s+now|after|because|since|in\s+the|to\s+next|next)\b",
+                r"\b(?:until|till|for\s+now|after|because|since|in\s+the|to\s+next|next|anymore"
+                r"|any\s+more)\b",
                 match.group("obj"),
             )[0]
             objects.append((obj, None))
+            named.append(obj)
+        for match in _CALLED_OFF.finditer(low):
+            words = re.split(r"\s+", match.group("obj").strip())
+            cut = [n for n, w in enumerate(words) if w in _DETERMINERS]
+            kept = words[cut[-1] + 1 :] if cut else words[-2:]
+            at = s + match.start("obj")
+            if self.people.find(self.notes[at : s + match.end("obj")]) or re.search(
+                r"[A-Z]", self.notes[at : s + match.end("obj")].split()[-1][:1]
+            ):
+                continue  # "Kofi is ...": a person, not a plan
+            named.append(" ".join(w for w in kept if w not in _SUBJECTS))
         for text, owner in objects:
             tokens = {t for t in _content_tokens(text) if t not in _VERBS and not _is_time_word(t)}
             tokens -= {"all", "time", "intro"} if not tokens - {"all", "time", "intro"} else set()
@@ -1420,6 +2065,40 @@ class _Extractor:
                     and (owner is None or item.owner == owner)
                     and _nouns(item.tokens) & tokens
                 )
+            ]
+        dropped_it = _DROPPED_IT.search(low)
+        if dropped_it:
+            # "... the brown-bag clashes with the release, so we called it off": "it" is the
+            # first thing named just before (in this sentence, else the one before) that an
+            # item is about.
+            earlier = [sp for sp in self.sentences if sp[1] <= s][-1:]
+            spans = [(s, s + dropped_it.start()), *((a, b) for a, b, _ in earlier)]
+            for a, b in spans:
+                heads = [
+                    np.group(1)
+                    for np in re.finditer(
+                        r"\b(?:the|a|an|our|that|this|his|her|my|your)\s+([\w'-]+)", self.low[a:b]
+                    )
+                    if np.group(1) not in _STOP and not _is_time_word(np.group(1))
+                ]
+                for head in heads:
+                    tokens = {_stem(head)}
+                    gerund = head.endswith("ing")
+                    if any(i.ev_start < s and _names_item(i, tokens, gerund) for i in self.items):
+                        named.append(head)
+                        break
+                if heads:
+                    break  # what "it" means was named here: look no further back
+        for text in named:
+            words = re.findall(r"[a-z0-9][a-z0-9'-]*", text)
+            tokens = {_stem(w) for w in words if w not in _STOP and not _is_time_word(w)}
+            gerund = len(tokens) == 1 and words[-1].endswith("ing")
+            if not tokens:
+                continue
+            self.items = [
+                item
+                for item in self.items
+                if not (item.ev_start < s and _names_item(item, tokens, gerund))
             ]
 
     def _scratch(self, unit_index: int, index: int, s: int) -> None:
@@ -1447,8 +2126,15 @@ class _Extractor:
             pieces.append(self.notes[cursor:ds])
             cursor = de
         pieces.append(self.notes[cursor:end])
-        text = " ".join(pieces)
+        text = _clean_fillers(" ".join(pieces))
+        text = re.sub(r"(?<![\w/])w/(?=\s)", "with", text)  # shorthand "pair w/ marco"
         text = self._strip_owner_marks(text)
+        text = re.sub(
+            r"\s*[\[(](?:owner:\s*)?(?:tbd|tbc|\?+|unassigned|anyone|someone|nobody)[\])]",
+            "",
+            text,
+            flags=re.IGNORECASE,
+        )
         text = re.sub(r",\s+(?:who|which)\b[^,]*,", "", text)  # ", who ran the loop last year,"
         text = re.sub(r"\(\s*\)|\[\s*\]", "", text)
         text = re.sub(r"\s*\((?:it|this|that|he|she|they|we|i)\b[^()]*\)\s*$", "", text, flags=re.I)
@@ -1459,7 +2145,7 @@ class _Extractor:
             text = _LEADING_FILLER.sub("", text).strip()
         if text.endswith('"') and text.count('"') % 2:
             text = text[:-1].rstrip()
-        text = self._pronouns(text, owner, st, ctx, end)
+        text = self._pronouns(text, owner, st, ctx, end, start)
         self.resolved_here = False
         text, vague = self._objects(text, start)
         text = re.sub(r"\s+([,;:.!?])", r"\1", re.sub(r"\s+", " ", text)).strip(" ,;:")
@@ -1467,19 +2153,28 @@ class _Extractor:
         words = re.findall(r"[A-Za-z][\w'-]*", text)
         if not words:
             return None, False
+        base = _verb_base(words[0])
+        if base and words[0].lower() not in _VERBS and text.startswith(words[0]):
+            text = base + text[len(words[0]) :]  # "Ben sends the deck" -> "Send the deck"
+            words[0] = base
         lowered = text.lower()
         first = words[0].lower()
+        self.completion = bool(_HAVE_DONE.match(lowered))
         if (
             first in _NON_ACTION
+            or first in {"rather", "sooner", "prefer", "prefers"}
+            or re.fullmatch(
+                r"(?:thinks|says|feels|seems|wants|needs|hopes|knows|likes|loves)", first
+            )
             or _GET_BAD.match(lowered)
-            or (first == "have" and not _HAVE_OK.match(lowered))
+            or (first == "have" and not _HAVE_OK.match(lowered) and not self.completion)
             or first in {"not", "never", "the", "a", "an", "it", "that", "this", "there"}
             or not re.match(r"[a-z]", text[:1].lower())
             or (first.endswith("ed") and first not in _VERBS)
             or re.search(r"\b(?:always|usually|generally|tend\s+to)\b", lowered)
             or re.match(r"(?:see|think)\b(?!\s+(?:about|through)\s+(?!it\b|that\b))", lowered)
             or (
-                first in {"talk", "chat", "discuss", "meet", "catch", "keep"}
+                first in {"talk", "chat", "discuss", "meet", "catch", "keep", "skip"}
                 and st.subject in _SHARED
             )
         ):
@@ -1506,14 +2201,23 @@ class _Extractor:
         for full in self.people.attendees:
             for form in sorted({full, *full.split()}, key=lambda f: (-len(f), f)):
                 esc = re.escape(form)
-                text = re.sub(rf"\s*\((?:owner:\s*)?@?{esc}\)", "", text)
-                text = re.sub(rf"\s*\[(?:owner:\s*)?@?{esc}\]", "", text)
+                text = re.sub(rf"(?i)\s*\((?:owner:\s*)?@?{esc}\)", "", text)
+                text = re.sub(rf"(?i)\s*\[(?:owner:\s*)?@?{esc}\]", "", text)
                 text = re.sub(rf"\s*[—–-]\s*@?{esc}\s*[.,]?\s*$", "", text)
-                text = re.sub(rf"\s*(?:→|->|=>|⇒)\s*@?{esc}\b[.,]?", "", text)
-                text = re.sub(rf"(?<![\w])@{esc}\b\s*", "", text)
-        return text
+                text = re.sub(rf"(?i)\s*(?:→|->|=>|⇒)\s*@?{esc}\b[.,]?", "", text)
+                text = re.sub(rf"(?i)(?<![\w])@{esc}\b\s*", "", text)
 
-    def _pronouns(self, text: str, owner: str | None, st: _Start, ctx: _Ctx, pos: int) -> str:
+        def names_only(match: re.Match[str]) -> str:
+            parts = re.split(r"\s*(?:,|&|\+|/|\band\b)\s*", match.group(1).strip())
+            named = [p for p in parts if p]
+            return "" if named and all(self.people.resolve(p) for p in named) else match.group(0)
+
+        # "[Ben, Ana]", "(Ana & Ben)": the owners, not part of the task
+        return re.sub(r"\s*[\[(](?:owners?:\s*)?([^\]\)\n]{1,60})[\])]", names_only, text)
+
+    def _pronouns(
+        self, text: str, owner: str | None, st: _Start, ctx: _Ctx, pos: int, start: int = -1
+    ) -> str:
         """Rewrite I/you/he/she so the action reads as an instruction to its owner."""
         named_subject = st.subject.startswith("name:") or st.subject in {"he", "she"}
         if named_subject:
@@ -1623,7 +2327,8 @@ class _Extractor:
                         r"\b(?:once|when|if|after|before|until|while|so)\s+\S+\s+\S+\s*$", before
                     )
                     if not subclause:
-                        mention = self._third_person(pos, {owner, None})
+                        here = self._where_in_notes(text, match, start, pos)
+                        mention = self._third_person(here, {owner, None})
                 if who == "third" and kind in {"poss", "pron"}:
                     # "send Ben feedback on his abstract": the possessive follows the name.
                     before = text[: match.start()]
@@ -1646,6 +2351,19 @@ class _Extractor:
             return match.group(0)
 
         return re.sub(combined, replace, text)
+
+    def _where_in_notes(self, text: str, match: re.Match[str], start: int, end: int) -> int:
+        """Where a pronoun of the action text stands in the notes.
+
+        People named after it in the sentence are not who it means ("introduce her to Hamid").
+        """
+        word = re.match(r"[A-Za-z]+", match.group(0))
+        if start < 0 or word is None:
+            return end
+        pattern = rf"(?i)\b{word.group(0)}\b"
+        nth = len(re.findall(pattern, text[: match.start()]))
+        found = list(re.finditer(pattern, self.notes[start:end]))
+        return start + found[nth].start() if nth < len(found) else end
 
     def _objects(self, text: str, pred_start: int) -> tuple[str, bool]:
         """Resolve a pronoun object right after the verb: "Read it" -> "Read the retro doc"."""
@@ -1704,6 +2422,9 @@ class _Extractor:
             if tail and find_all_due(tail, self.session_date, self.next_session):
                 tail = ""
             tail = re.split(r"\s+(?:and|but|so|that|which|to|by|yesterday|today)\b", tail)[0]
+            tail = re.sub(
+                r"(?:\s+(?:the|a|an|for|of|on|in|with|about|from|to|my|your|our))+$", "", tail
+            )
             return re.sub(r"\s+", " ", " ".join(["the", *mods, found.group("head")]) + tail)
         return None
 
@@ -1722,6 +2443,13 @@ class _Extractor:
             elif item.tokens & request.tokens:
                 request.used = True
                 item.due = item.due or request.due
+        if item.completion:
+            # "I'll have the new intro ready by Sunday": the date of the intro rewrite said earlier.
+            nouns = _nouns(item.tokens) - _DONE_WORDS
+            for previous in reversed(self.items):
+                if previous.owner == item.owner and nouns & _nouns(previous.tokens):
+                    previous.due = previous.due or item.due
+                    return previous
         if item.vague:
             # "I'll message him tomorrow": a follow-up lends its date to the previous commitment.
             for previous in reversed(self.items):
@@ -1767,8 +2495,8 @@ class _Extractor:
         for item in self.items:
             if item.owner is not None and item.owner not in self.people.attendees:
                 continue
-            evidence = self.notes[item.ev_start : item.ev_end].strip()
-            if evidence and evidence in self.notes:
+            evidence = self.original[item.ev_start : item.ev_end].strip()
+            if evidence and evidence in self.original:
                 out.append(
                     ActionItem(
                         owner=item.owner, action=item.action, due=item.due, evidence=evidence
@@ -1816,6 +2544,13 @@ def _nouns(tokens: set[str]) -> set[str]:
     return {t for t in tokens if t not in _VERBS and not t.isdigit()}
 
 
+def _names_item(item: _Item, tokens: set[str], gerund: bool) -> bool:
+    """Whether the words of a dropped thing name ``item`` (see ``_Extractor._retractions``)."""
+    verb = _stem(item.action.split()[0]) if item.action.split() else ""
+    shared = item.tokens & tokens
+    return bool(shared - {verb}) or (gerund and shared == {verb})
+
+
 def _similar(a: set[str], b: set[str]) -> bool:
     """Near-same action: most of the shorter one's words are in the other."""
     if not a or not b:
@@ -1840,12 +2575,40 @@ _ENGLISH = _words(
 )
 
 
+# Very common words of other languages the notes might be in (none of them English words).
+_FOREIGN = _words(
+    """
+    de la en un una el los las que y por con para es del lo se su como más pero sus ya este sí
+    porque esta
+    entre cuando muy sin sobre también hasta hay donde desde todo nos durante uno les ni otros
+    eso ellos esto antes algunos qué unos yo otro él tanto esa estos mucho nada muchos ella
+    estar estas algo nosotros le les des du et une est qui dans pour pas sur au avec ce il elle
+    vous ils sont mais je tu der die das und ist nicht ein eine zu den mit von sich auf für im
+    dem auch es werden aus er hat dass sie nach wird bei einer um sind noch wie einem über
+    einen zum war haben nur oder aber vor zur bis mehr durch sehr os da em um uma não mais dos
+    mas ao ele das seu sua ou quando muito já eu só pelo pela até isso depois sem mesmo você
+    essa nem meu minha il di che è per una sono gli della con non si lo ha le ma anche het een
+    van ik dat niet zijn op voor met als maar om aan er ook nog bij uit wel naar kan dan jij wij
+    hij zij ze mijn je deze dit wordt worden zal heeft hebben och att det som på är av för med
+    till har inte ett han men var jag sig från vi så ska hon nu jeg og ikke af til er hun
+    """
+)
+
+
 def is_probably_english(text: str) -> bool:
-    """Whether ``text`` reads as English: enough very common English words (short texts pass)."""
+    """Whether ``text`` reads as English: enough very common English words (short texts pass).
+
+    Terse English shorthand ("ana -> send ben the k8s talk (fri)") has few function words, so a
+    lower share still passes when hardly any common words of other languages appear.
+    """
     words = re.findall(r"[a-záéíóúñüàèìòùäöëïçãõâêô']+", text.lower())
     if len(words) < 8:
         return True
-    return sum(1 for w in words if w in _ENGLISH) / len(words) >= 0.12
+    english = sum(1 for w in words if w in _ENGLISH) / len(words)
+    foreign = sum(1 for w in words if w in _FOREIGN) / len(words)
+    if foreign == 0 and len(words) < 40:
+        return True  # a short terse list ("draft RFC -> Ben (fri)")
+    return english >= 0.12 or (english >= 0.06 and foreign < english / 3)
 
 
 # -- public API ----------------------------------------------------------------------------------

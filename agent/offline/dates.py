@@ -295,13 +295,18 @@ _PATTERNS: tuple[_Rule, ...] = (
         _PRE
         + r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
         + _MON
-        + r"\.?\s+(?P<day>\d{1,2})"
+        + r"\.?[ \t]+(?P<day>\d{1,2})"
         + _ORD
         + r"?(?!\d|:)(?:,?\s+(?P<year>\d{4}))?",
         _month_then_day,
     ),
     _p(
-        _PRE + r"(?:the\s+)?(?P<day>\d{1,2})" + _ORD + r"?\s+(?:of\s+)?" + _MON + r"\.?"
+        _PRE
+        + r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?(?:the\s+)?(?P<day>\d{1,2})"
+        + _ORD
+        + r"?[ \t]+(?:of[ \t]+)?"
+        + _MON
+        + r"\.?"
         r"(?:,?\s+(?P<year>\d{4}))?",
         lambda m, s, _n: _month_day(
             s, _MONTHS[m.group("mon").lower()], int(m.group("day")), m.group("year")
@@ -366,9 +371,14 @@ _PATTERNS: tuple[_Rule, ...] = (
         ),
         cased=True,
     ),
+    _p(
+        r"(?<=\()[ \t]*(?:due[ \t]+)?" + _ABBR + r"[ \t]*(?=\))",
+        lambda m, s, _n: _coming(s, _WEEKDAY_ABBR[m.group("abbr").capitalize()]),
+        cased=True,
+    ),
     _p(_NEXT_SESSION, lambda m, s, n: n, session=True),
     _p(
-        _PRE + r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?next\s+week)",
+        _PRE + r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?next\s+(?:week|wk))",
         lambda m, s, _n: _next_week(s, 4),
     ),
     _p(_PRE + r"early\s+next\s+week", lambda m, s, _n: _next_week(s, 0)),
@@ -376,14 +386,17 @@ _PATTERNS: tuple[_Rule, ...] = (
         _PRE + r"(?:the\s+)?week\s+after\s+next",
         lambda m, s, _n: _next_week(s, 4) + timedelta(days=7),
     ),
-    _p(_PRE + r"(?:sometime\s+)?next\s+week(?!'s|’s)", lambda m, s, _n: _next_week(s, 4)),
+    _p(_PRE + r"(?:sometime\s+)?next\s+(?:week|wk)(?!'s|’s)", lambda m, s, _n: _next_week(s, 4)),
     _p(_PRE + r"next\s+weekend", lambda m, s, _n: _next_week(s, 6)),
     _p(
         _PRE + r"(?:the\s+|this\s+)?weekend",
         lambda m, s, _n: _monday(s) + timedelta(days=6),
     ),
     _p(
-        _PRE + r"(?:(?:the\s+)?end\s+of\s+" + _WEEK_NOUN + r"|eow|later\s+this\s+week|this\s+week)",
+        _PRE
+        + r"(?:(?:the\s+)?end\s+of\s+"
+        + _WEEK_NOUN
+        + r"|eow|later\s+this\s+(?:week|wk)|this\s+(?:week|wk))",
         lambda m, s, _n: _end_of_week(s),
     ),
     _p(
@@ -428,13 +441,22 @@ _PATTERNS: tuple[_Rule, ...] = (
 )
 
 
+# "moved to Friday", "push the review to next week": where something goes, not when it is due.
+_MOVED_TO = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)|push(?:es|ed|ing)?|shift(?:s|ed|ing)?|reschedul(?:e|es|ed|ing)"
+    r"|postpon(?:e|es|ed|ing)|bump(?:s|ed|ing)?|slip(?:s|ped|ping)?|delay(?:s|ed|ing)?)"
+    r"(?:\s+[\w'’-]+){0,4}?\s+(?:to|until|till)\s+$",
+    re.IGNORECASE,
+)
+
+
 def find_all_due(text: str, session_date: date, next_session: date | None = None) -> list[DueMatch]:
     """Every due-date phrase in ``text``, in order, longest first where two overlap."""
     found: list[DueMatch] = []
     for rule in _PATTERNS:
         for match in rule.pattern.finditer(text):
             phrase = match.group(0)
-            if not phrase.strip():
+            if not phrase.strip() or _MOVED_TO.search(text, 0, match.start()):
                 continue
             due = rule.resolve(match, session_date, next_session)
             if due is None and not rule.session:
