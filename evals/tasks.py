@@ -124,6 +124,7 @@ def _solve_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
             notes,
             mentor=attendees[0],
             mentee=attendees[1],
+            others=attendees[2:],
             author=spec.get("author"),
             session_date=date.fromisoformat(spec["session_date"]),
             next_session=date.fromisoformat(spec["next_session"])
