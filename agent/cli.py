@@ -546,8 +546,7 @@ def scenario_remove(
     """Remove one of the pair's own scenarios (starters stay)."""
     coach = _coach()
     coach.get_pair(pair)
-    removed = coach.scenarios.get(pair, scenario_id)
-    coach.scenarios.remove(pair, scenario_id)
+    removed = coach.scenarios.remove(pair, scenario_id)
     emit(removed, as_json, lambda console: console.print(f"Removed scenario {scenario_id}."))
 
 

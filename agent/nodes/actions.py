@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 import prompts
 from agent.context import Context
-from agent.errors import LLMError
 from agent.models import ActionItem
-from agent.nodes.common import ask_llm, dump, feedback_text, passages_of, use_llm
+from agent.nodes.common import llm_draft, llm_update, offline_draft, passages_of
 from agent.offline.actions import extract_actions_offline
 from agent.state import State
 
@@ -47,28 +46,22 @@ def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     session_date = date.fromisoformat(data["session_date"])
     next_session = date.fromisoformat(data["next_session"]) if data.get("next_session") else None
     notes = list(state.get("notes") or [])
-    passages = passages_of(state)
-    if use_llm(state, runtime):
-        try:
-            draft = ask_llm(
-                runtime,
-                "extract_actions",
-                ActionsDraft,
-                "extract_actions",
-                notes=prompts.delimit("notes", notes_text),
-                attendees=", ".join(attendees),
-                session_date=session_date.isoformat(),
-                next_session=next_session.isoformat() if next_session else "not known",
-                author=str(data.get("author") or "not known"),
-                feedback=feedback_text(state),
-            )
-            items = _canonical_owners(draft.items, attendees)
-            return {"draft": {"engine": "llm", "data": dump(ActionsDraft(items=items))}}
-        except LLMError as exc:
-            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    draft = llm_draft(
+        state,
+        runtime,
+        "extract_actions",
+        ActionsDraft,
+        notes,
+        notes=prompts.delimit("notes", notes_text),
+        attendees=", ".join(attendees),
+        session_date=session_date.isoformat(),
+        next_session=next_session.isoformat() if next_session else "not known",
+        author=str(data.get("author") or "not known"),
+    )
+    if draft is not None:
+        return llm_update(ActionsDraft(items=_canonical_owners(draft.items, attendees)))
     items = extract_actions_offline(
         notes_text, attendees, session_date, next_session, author=data.get("author")
     )
-    cited = [p.id for p in passages[:1]]
-    offline = ActionsDraft(items=items, cited_ids=cited)
-    return {"draft": {"engine": "offline", "data": dump(offline)}, "notes": notes}
+    cited = [p.id for p in passages_of(state)[:1]]
+    return offline_draft(ActionsDraft(items=items, cited_ids=cited), notes)

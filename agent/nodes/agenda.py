@@ -11,9 +11,8 @@ from pydantic import BaseModel
 import prompts
 from agent.agenda import AgendaContext, build_scaffold, detect_stage
 from agent.context import Context
-from agent.errors import LLMError
 from agent.models import Agenda, AgendaBlock, Citation
-from agent.nodes.common import ask_llm, dump, feedback_text, format_passages, passages_of, use_llm
+from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
 from agent.offline.agenda import draft_agenda_offline
 from agent.state import State
 
@@ -64,43 +63,28 @@ def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
     )
 
 
+_PAIR_FIELDS = {"mentor", "mentee", "goals", "prep", "recent_notes", "session_number"}
+
+
 def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Fill the stage's scaffold for this pair's next session."""
     ctx = context_of(state)
     passages = passages_of(state)
     notes = list(state.get("notes") or [])
-    if use_llm(state, runtime):
-        scaffold = [
-            {"name": b.name, "minutes": b.minutes, "fixed_items": b.items}
-            for b in build_scaffold(ctx)
-        ]
-        try:
-            fill = ask_llm(
-                runtime,
-                "draft_agenda",
-                AgendaFill,
-                "draft_agenda",
-                passages=format_passages(passages),
-                stage=detect_stage(ctx),
-                scaffold=json.dumps(scaffold, ensure_ascii=False, indent=1),
-                context=prompts.delimit(
-                    "pair",
-                    ctx.model_dump_json(
-                        include={
-                            "mentor",
-                            "mentee",
-                            "goals",
-                            "prep",
-                            "recent_notes",
-                            "session_number",
-                        }
-                    ),
-                ),
-                feedback=feedback_text(state),
-            )
-            agenda = _merge(ctx, fill, passages)
-            return {"draft": {"engine": "llm", "data": dump(agenda)}}
-        except LLMError as exc:
-            notes.append(f"LLM unavailable ({exc}); used the offline engine")
-    agenda = draft_agenda_offline(ctx, passages)
-    return {"draft": {"engine": "offline", "data": dump(agenda)}, "notes": notes}
+    scaffold = [
+        {"name": b.name, "minutes": b.minutes, "fixed_items": b.items} for b in build_scaffold(ctx)
+    ]
+    fill = llm_draft(
+        state,
+        runtime,
+        "draft_agenda",
+        AgendaFill,
+        notes,
+        passages=format_passages(passages),
+        stage=detect_stage(ctx),
+        scaffold=json.dumps(scaffold, ensure_ascii=False, indent=1),
+        context=prompts.delimit("pair", ctx.model_dump_json(include=_PAIR_FIELDS)),
+    )
+    if fill is not None:
+        return llm_update(_merge(ctx, fill, passages))
+    return offline_draft(draft_agenda_offline(ctx, passages), notes)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 import prompts
 from agent.context import Context
+from agent.errors import LLMError
 from agent.state import State
 from knowledge.models import Passage
 
@@ -53,6 +54,38 @@ def ask_llm(
     chat = runtime.context.chat
     assert chat is not None  # guarded by use_llm
     return chat.structured(prompts.render_messages(template, **values), schema, task=task)
+
+
+def llm_draft(
+    state: State,
+    runtime: Runtime[Context],
+    template: str,
+    schema: type[T],
+    notices: list[str],
+    **values: str,
+) -> T | None:
+    """The LLM's draft when this attempt uses the LLM, else None.
+
+    When the endpoint fails (after the client's own retries) a note says so and the caller
+    falls back to the offline engine.
+    """
+    if not use_llm(state, runtime):
+        return None
+    try:
+        return ask_llm(runtime, template, schema, template, feedback=feedback_text(state), **values)
+    except LLMError as exc:
+        notices.append(f"LLM unavailable ({exc}); used the offline engine")
+        return None
+
+
+def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
+    """The state update for an offline draft, carrying any notes."""
+    return {"draft": {"engine": "offline", "data": dump(model)}, "notes": notes}
+
+
+def llm_update(model: BaseModel) -> dict[str, Any]:
+    """The state update for an LLM draft."""
+    return {"draft": {"engine": "llm", "data": dump(model)}}
 
 
 def dump(model: BaseModel) -> dict[str, Any]:

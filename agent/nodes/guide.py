@@ -8,9 +8,8 @@ from langgraph.runtime import Runtime
 
 import prompts
 from agent.context import Context
-from agent.errors import LLMError
 from agent.models import AnswerDraft
-from agent.nodes.common import ask_llm, dump, feedback_text, format_passages, passages_of, use_llm
+from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
 from agent.offline.guide_answer import answer_offline
 from agent.state import State
 
@@ -20,20 +19,16 @@ def answer_from_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any
     text = state.get("text") or ""
     passages = passages_of(state)
     notes = list(state.get("notes") or [])
-    if use_llm(state, runtime):
-        try:
-            draft = ask_llm(
-                runtime,
-                "answer_guide",
-                AnswerDraft,
-                "answer_guide",
-                passages=format_passages(passages),
-                question=prompts.delimit("question", text),
-                feedback=feedback_text(state),
-            )
-            return {"draft": {"engine": "llm", "data": dump(draft)}}
-        except LLMError as exc:
-            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    draft = llm_draft(
+        state,
+        runtime,
+        "answer_guide",
+        AnswerDraft,
+        notes,
+        passages=format_passages(passages),
+        question=prompts.delimit("question", text),
+    )
+    if draft is not None:
+        return llm_update(draft)
     answer, cited = answer_offline(text, passages)
-    offline = AnswerDraft(answer=answer, cited_ids=cited)
-    return {"draft": {"engine": "offline", "data": dump(offline)}, "notes": notes}
+    return offline_draft(AnswerDraft(answer=answer, cited_ids=cited), notes)

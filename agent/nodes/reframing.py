@@ -8,10 +8,9 @@ from langgraph.runtime import Runtime
 
 import prompts
 from agent.context import Context
-from agent.errors import LLMError
 from agent.memory import PairStore
 from agent.models import QuestionsDraft, ReframeDraft
-from agent.nodes.common import ask_llm, dump, feedback_text, format_passages, passages_of, use_llm
+from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
 from agent.offline.reframe import reframe_offline, suggest_questions_offline
 from agent.state import State
 
@@ -20,34 +19,19 @@ def reframe_question(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Draft curious alternatives to the user's question."""
     text = state.get("text") or ""
     passages = passages_of(state)
-    if use_llm(state, runtime):
-        try:
-            draft = ask_llm(
-                runtime,
-                "reframe",
-                ReframeDraft,
-                "reframe",
-                passages=format_passages(passages),
-                question=prompts.delimit("question", text),
-                feedback=feedback_text(state),
-            )
-            return {"draft": {"engine": "llm", "data": dump(draft)}}
-        except LLMError as exc:
-            return _offline_reframe(
-                text,
-                passages,
-                notes=[f"LLM unavailable ({exc}); used the offline engine"],
-                state=state,
-            )
-    return _offline_reframe(text, passages, notes=[], state=state)
-
-
-def _offline_reframe(text: str, passages: Any, notes: list[str], state: State) -> dict[str, Any]:
-    draft = reframe_offline(text, passages)
-    return {
-        "draft": {"engine": "offline", "data": dump(draft)},
-        "notes": [*(state.get("notes") or []), *notes],
-    }
+    notes = list(state.get("notes") or [])
+    draft = llm_draft(
+        state,
+        runtime,
+        "reframe",
+        ReframeDraft,
+        notes,
+        passages=format_passages(passages),
+        question=prompts.delimit("question", text),
+    )
+    if draft is not None:
+        return llm_update(draft)
+    return offline_draft(reframe_offline(text, passages), notes)
 
 
 def _pair_material(
@@ -67,23 +51,19 @@ def suggest_questions(state: State, runtime: Runtime[Context]) -> dict[str, Any]
     passages = passages_of(state)
     mentee, goals, items = _pair_material(state, runtime)
     notes = list(state.get("notes") or [])
-    if use_llm(state, runtime):
-        try:
-            draft = ask_llm(
-                runtime,
-                "suggest_questions",
-                QuestionsDraft,
-                "suggest_questions",
-                passages=format_passages(passages),
-                mentee=prompts.delimit("mentee", mentee or "unknown"),
-                goals=prompts.delimit("goals", "\n".join(goals) or "none recorded"),
-                items=prompts.delimit("items", "\n".join(items) or "none open"),
-                feedback=feedback_text(state),
-            )
-            return {"draft": {"engine": "llm", "data": dump(draft)}}
-        except LLMError as exc:
-            notes.append(f"LLM unavailable ({exc}); used the offline engine")
+    draft = llm_draft(
+        state,
+        runtime,
+        "suggest_questions",
+        QuestionsDraft,
+        notes,
+        passages=format_passages(passages),
+        mentee=prompts.delimit("mentee", mentee or "unknown"),
+        goals=prompts.delimit("goals", "\n".join(goals) or "none recorded"),
+        items=prompts.delimit("items", "\n".join(items) or "none open"),
+    )
+    if draft is not None:
+        return llm_update(draft)
     questions = suggest_questions_offline(goals, items, passages, mentee=mentee)
     cited = [p.id for p in passages[:2]]
-    offline = QuestionsDraft(questions=questions, cited_ids=cited)
-    return {"draft": {"engine": "offline", "data": dump(offline)}, "notes": notes}
+    return offline_draft(QuestionsDraft(questions=questions, cited_ids=cited), notes)

@@ -116,6 +116,7 @@ _NUMBERS = {
     "couple of": 2,
     "a couple": 2,
 }
+NUMBER_WORDS: dict[str, int] = _NUMBERS  # shared with the simulation engine
 
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MON = (

@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from agent.errors import UserInputError
+from agent.offline.dates import NUMBER_WORDS
 from agent.offline.judgement import detect_markers
 from agent.offline.questions import KNOWN_VERBS, capitalise, is_verb_form, to_base
 from agent.scenarios import Scenario
@@ -989,20 +990,7 @@ def comparison_failures(
 # Application plan
 # ============================================================================================
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBERS: dict[str, int] = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_NUMBERS = NUMBER_WORDS
 _NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WHEN = re.compile(
