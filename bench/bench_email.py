@@ -169,11 +169,52 @@ def _rss_mib() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
+def end_to_end(count: int) -> None:
+    """The whole `coach email --all` path: stored pairs, graph agendas, questions, drafts."""
+    from agent.api import Coach
+    from agent.config import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        with Coach(Settings(home=home / "home", engine="offline")) as coach:
+            soon = datetime.now() + timedelta(hours=20)
+            for index in range(count):
+                coach.add_pair(
+                    mentor=f"Mentor {index}",
+                    mentee=f"Mentee {index}",
+                    mentor_email=f"mentor{index}@example.org",
+                    mentee_email=f"mentee{index}@example.org",
+                    goals=["Lead a design review", "Get better at estimating work"],
+                    next_session=soon,
+                )
+            coach.search("warm up the index", k=1)
+            tracemalloc.start()
+            started = time.perf_counter()
+            batch = coach.prep_emails_due(timedelta(days=2), out_dir=home / "outbox")
+            elapsed = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    print(
+        f"end to end through Coach.prep_emails_due (graph agenda + questions + drafts), "
+        f"{count} stored pairs: {elapsed:.1f} s, {elapsed / count * 1000:.0f} ms per pair, "
+        f"{batch.prepared} prepared, {len(batch.failed)} failed; tracemalloc peak "
+        f"{peak / 1024 / 1024:.1f} MiB (traced run), ru_maxrss {_rss_mib():.0f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pairs", type=int, default=1000)
+    parser.add_argument(
+        "--coach-pairs",
+        type=int,
+        default=1000,
+        help="pairs for the end-to-end pass through Coach.prep_emails_due (0 to skip)",
+    )
     args = parser.parse_args()
     pairs: int = args.pairs
+    if args.coach_pairs:
+        end_to_end(args.coach_pairs)
 
     synthetic_content(0)  # warm imports and caches out of the timing
     rss_before = _rss_mib()
