@@ -917,10 +917,18 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
             "Think about what would make our sessions feel fresh again: format, place, time "
             "or who leads.",
         ]
+    mentor_full = ctx.mentor.casefold()
     items = [
         f"Progress on “{item.action}” ({_owner_due(item)}): what's done, what's left, "
         "what got in the way."
         for item in ctx.open_items
+        if (item.owner or "").casefold() != mentor_full
+    ]
+    # The mentor's own items are theirs to report on; the mentee only checks what they need.
+    items += [
+        f"Anything you need from {mentor} on “{item.action}”."
+        for item in ctx.open_items
+        if (item.owner or "").casefold() == mentor_full
     ]
     if stage == "stalled":
         items.append(
