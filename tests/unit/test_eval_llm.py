@@ -70,3 +70,43 @@ def test_compare_names_the_samples_that_changed(tmp_path: Path) -> None:
         (flipped["sample_id"], True, False)
     ]
     assert {d.metric for d in comparison.metrics} == {"recall_at_3", "mrr"}
+
+
+def baseline_model(request: Request) -> dict[str, Any]:
+    """Minimal valid answers for every schema the action and agenda tasks ask for."""
+    name = request.schema_name
+    if name == "JudgeVerdict":
+        return {"reason": "Looks specific.", "verdict": "fail"}
+    if name == "ActionsDraft":
+        return {"items": [], "cited_ids": []}
+    if name == "AgendaFill":
+        return {"blocks": [], "prep_checklist": ["Progress on each open item."]}
+    if name == "Agenda":
+        return {
+            "stage": "regular",
+            "minutes": 60,
+            "prep_checklist": [],
+            "citations": [],
+            "engine": "llm",
+            "notes": [],
+            "blocks": [{"name": "Chat", "minutes": 60, "items": ["Talk"], "citations": []}],
+        }
+    raise AssertionError(f"unexpected schema {name}")
+
+
+def test_baselines_run_for_actions_and_agendas(tmp_path: Path) -> None:
+    llm = ScriptedLLM(fallback=baseline_model)
+    settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
+    with Coach(settings, http_client=llm.http_client()) as coach:
+        summary = run_eval(
+            coach, engine="llm", tasks=["actions", "agendas"], out_dir=tmp_path / "out"
+        )
+    tasks = {t.task: t for t in summary.tasks}
+    assert set(tasks) == {"actions", "actions/baseline", "agendas", "agendas/baseline"}
+    assert all(t.errors == 0 for t in tasks.values())
+    # The graph's guardrails keep the agenda's invariants; the plain baseline breaks them.
+    assert tasks["agendas"].metrics["invariants"].mean == 1.0
+    assert tasks["agendas/baseline"].metrics["invariants"].mean < 1.0
+    # Judge failures are reported, never gated: the baselines and judge do not fail the run.
+    assert tasks["actions"].judge and not any("judge" in f for f in summary.failures)
+    assert not any("baseline" in f for f in summary.failures)
