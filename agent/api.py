@@ -790,7 +790,14 @@ class Coach:
     # -- pairs -------------------------------------------------------------------------
     def add_pair(self, **fields: Any) -> Pair:
         """Create a mentoring pair (see :class:`agent.memory.PairInput` for the fields)."""
-        return self.pairs.add(parse_pair_input(**fields))
+        data = parse_pair_input(**fields)
+        existing = self.pairs.find(data.mentor, data.mentee)
+        if existing is not None:
+            raise UserInputError(
+                f"{data.mentor} and {data.mentee} are already a pair ({existing.id}); see "
+                f"`coach pair show {existing.id}`"
+            )
+        return self.pairs.add(data)
 
     def list_pairs(self) -> list[Pair]:
         """Every stored pair."""

@@ -204,7 +204,8 @@ def question_failures(questions: Sequence[CuriousQuestion], topic_words: set[str
         kept = [q for q in questions if topic_stems(q.question) & stems]
         if len(kept) < max(1, (len(questions) + 1) // 2):
             failures.append(
-                f"most questions lost the topic (expected words like {sorted(topic_words)[:4]})"
+                "most questions lost the topic (expected words like "
+                f"{', '.join(sorted(topic_words)[:4])})"
             )
     return failures
 

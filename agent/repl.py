@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from agent.errors import CoachError, UserInputError
@@ -19,7 +20,7 @@ HELP = """Commands:
   /ask TEXT       answer from the guides
   /search TEXT    show the guide passages for TEXT
   /agenda [PREP]  draft the pair's next agenda (PREP: the mentee's prep notes)
-  /actions FILE   action items from a notes file (saved on the pair with /actions FILE save)
+  /actions FILE [YYYY-MM-DD] [save]   action items from a notes file (save: keep them)
   /items          the pair's open action items
   /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario)
                   while it runs, plain lines answer it; /clarify Q, /skip, /stop
@@ -167,10 +168,13 @@ class Repl:
                 lines += [f"  • {item}" for item in block.items]
             self.say("\n".join(lines))
         else:
-            path, _, flag = rest.partition(" ")
-            if not path:
-                self.say("usage: /actions FILE [save]")
+            words = rest.split()
+            if not words:
+                self.say("usage: /actions FILE [YYYY-MM-DD] [save]")
                 return
+            path, extra = words[0], words[1:]
+            flag = "save" if "save" in extra else ""
+            dates = [word for word in extra if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word)]
             from pathlib import Path
 
             from knowledge.documents import SkipFile, read_text
@@ -180,7 +184,10 @@ class Repl:
             except (SkipFile, OSError) as exc:
                 raise UserInputError(f"cannot read {path}: {exc}") from exc
             result = self.coach.extract_actions(
-                notes, pair_id=self.pair_id, save=flag.strip() == "save"
+                notes,
+                pair_id=self.pair_id,
+                session_date=date.fromisoformat(dates[0]) if dates else None,
+                save=flag == "save",
             )
             self.say(
                 "\n".join(

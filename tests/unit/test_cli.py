@@ -150,3 +150,10 @@ def test_reframe_goes_through_the_llm_when_configured(
     assert code == 0, err
     assert data["engine"] == "llm" and len(llm.requests) == 1
     assert data["questions"][0]["question"].startswith("What got in the way")
+
+
+def test_the_same_pair_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    capsys.readouterr()
+    code, _, err = cli(capsys, "pair", "add", "--mentor", "ana silva", "--mentee", "Ben Okafor")
+    assert code == 2 and "already a pair (ana-ben)" in err
