@@ -99,3 +99,29 @@ def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None
     assert "- Ben Okafor: Draft the RFC" in out
     assert out.count("Draft the RFC") >= 3  # extracted, listed, carried into the agenda
     assert "Progress review" in out and "Agenda (regular, 60 minutes)" in out
+
+
+def test_simulate_inside_chat(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    script = (
+        "/simulate checkout-incident-2am\n"
+        "/clarify Is anyone else awake?\n"
+        "I would roll back my deploy first and post an update in the on-call channel.\n"
+        "Next week I'm on call for the payments team for the first time.\n"
+        "/items\n/quit\n"
+    )
+    result = chat(home, script, "--pair", "ana-ben")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Checkout failing at 2 a.m." in out  # the outline
+    assert "What actually happened" in out  # revealed only after the approach
+    assert "Your plan (saved as action items)" in out
+    assert out.count("Ben Okafor:") >= 2  # /items lists the plan's steps
