@@ -173,6 +173,7 @@ class AgendaContext(BaseModel):
     recent_notes: list[str] = Field(default_factory=list)
     progress_flags: list[bool] = Field(default_factory=list)
     formulaic: bool = False
+    session_date: date | None = None  # when known, open items past due are flagged
 
     @field_validator("mentor", "mentee", mode="before")
     @classmethod
@@ -638,11 +639,26 @@ def allocate_minutes(total: int, blocks: Sequence[BlockShape]) -> list[int]:
 # ============================================================================================
 
 
-def format_open_item(item: OpenItem) -> str:
-    """``"Ben Okafor: Draft the RFC (due 2026-11-20)"``."""
+def format_open_item(item: OpenItem, on: date | None = None) -> str:
+    """``"Ben Okafor: Draft the RFC (due 2026-11-20)"``, or "overdue since" before ``on``."""
     owner = item.owner or "No owner yet"
-    due = f" (due {item.due.isoformat()})" if item.due else ""
+    due = ""
+    if item.due and on and item.due < on:
+        due = f" (overdue since {item.due.isoformat()})"
+    elif item.due:
+        due = f" (due {item.due.isoformat()})"
     return f"{owner}: {item.action}{due}"
+
+
+def _review_order(ctx: AgendaContext) -> list[OpenItem]:
+    """Overdue items first, then by due date; undated last (stable otherwise)."""
+    on = ctx.session_date
+
+    def key(item: OpenItem) -> tuple[int, date]:
+        overdue = bool(item.due and on and item.due < on)
+        return (0 if overdue else 1 if item.due else 2, item.due or date.max)
+
+    return sorted(ctx.open_items, key=key)
 
 
 def _owner_due(item: OpenItem) -> str:
@@ -671,7 +687,7 @@ def short_names(ctx: AgendaContext) -> tuple[str, str]:
 
 def _items_for(ctx: AgendaContext, stage: Stage, name: str) -> list[str]:
     mentor, mentee = short_names(ctx)
-    open_items = [format_open_item(item) for item in ctx.open_items]
+    open_items = [format_open_item(item, ctx.session_date) for item in _review_order(ctx)]
     if name == CHECK_IN:
         if stage == "first-session":
             return [

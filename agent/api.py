@@ -415,6 +415,9 @@ class Coach:
             "prep": prep or "",
             "recent_notes": [r.notes for r in records[-3:] if r.notes],
             "progress_flags": [r.progress for r in records if r.progress is not None],
+            "session_date": (
+                pair.next_session.date() if pair.next_session else datetime.now(UTC).date()
+            ),
         }
         return parse_agenda_context(values)
 

@@ -700,3 +700,28 @@ def test_agenda_failures_catch_each_broken_invariant() -> None:
     assert any(
         "next meeting" in f for f in broken(lambda a: setattr(block(a, WRAP_UP), "items", ["Bye."]))
     )
+
+
+def test_overdue_items_come_first_and_are_flagged() -> None:
+    from datetime import date
+
+    from agent.agenda import AgendaContext, build_scaffold
+
+    ctx = AgendaContext(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        session_number=4,
+        session_date=date(2026, 11, 25),
+        open_items=[
+            {"owner": "Ben Okafor", "action": "Write the runbook", "due": None},
+            {"owner": "Ben Okafor", "action": "Draft the RFC", "due": "2026-11-30"},
+            {"owner": "Ana Silva", "action": "Send the checklist", "due": "2026-11-19"},
+        ],
+    )
+    review = next(b for b in build_scaffold(ctx) if b.name == "Progress review")
+    listed = [line for line in review.items if line.startswith(("Ben Okafor:", "Ana Silva:"))]
+    assert listed == [
+        "Ana Silva: Send the checklist (overdue since 2026-11-19)",
+        "Ben Okafor: Draft the RFC (due 2026-11-30)",
+        "Ben Okafor: Write the runbook",
+    ]
