@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.config import Settings, load_settings
 from agent.context import Context
-from agent.errors import CoachError, NotFoundError, UserInputError
+from agent.errors import CoachError, NotFoundError, UserInputError, user_input_error
 from agent.memory import ForgetReport, Pair, PairStore, StoredItem, parse_pair_input
 from agent.models import (
     ActionExtraction,
@@ -50,10 +50,7 @@ def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
     try:
         return AgendaContext.model_validate(values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error.get("loc", ()))
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise UserInputError(f"{field}: {message}" if field else message) from exc
+        raise user_input_error(exc) from exc
 
 
 def _as_date(value: object, what: str) -> date | None:
@@ -707,20 +704,11 @@ class Coach:
 
     def add_scenario(self, pair_id: str, **fields: Any) -> Any:
         """Record one of the mentor's key experiences."""
-        from pydantic import ValidationError
-
-        from agent.scenarios import ScenarioInput
+        from agent.offline.simulation import leak_failures, present_situation
+        from agent.scenarios import Scenario, parse_scenario_input
 
         self.pairs.get(pair_id)
-        try:
-            data = ScenarioInput(**fields)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(p) for p in error.get("loc", ()))
-            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-            raise UserInputError(f"{field}: {message}" if field else message) from exc
-        from agent.offline.simulation import leak_failures, present_situation
-        from agent.scenarios import Scenario
+        data = parse_scenario_input(**fields)
 
         draft = Scenario(**data.model_dump(), id="draft", created_at=datetime.now(UTC))
         if leak_failures(present_situation(draft), draft):

@@ -1,5 +1,9 @@
 """Error types that the CLI turns into one-line messages and exit codes."""
 
+from __future__ import annotations
+
+from pydantic import ValidationError
+
 
 class CoachError(Exception):
     """Something went wrong that is not the user's input (exit 1)."""
@@ -27,3 +31,11 @@ class LLMError(CoachError):
 
 class LLMOutputError(LLMError):
     """The endpoint answered, but not with valid structured output, even after repair."""
+
+
+def user_input_error(exc: ValidationError) -> UserInputError:
+    """The first validation problem as a one-line ``field: message`` user error."""
+    error = exc.errors()[0]
+    field = ".".join(str(p) for p in error.get("loc", ()))
+    message = " ".join(str(error.get("msg", "invalid value")).removeprefix("Value error, ").split())
+    return UserInputError(f"{field}: {message}" if field else message)

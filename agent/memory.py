@@ -11,7 +11,7 @@ from typing import Any, Literal
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from agent.errors import NotFoundError, UserInputError
+from agent.errors import NotFoundError, user_input_error
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 _EMAIL = re.compile(r"^[^@\s<>,;\"'\r\n]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -255,10 +255,7 @@ def parse_pair_input(**values: Any) -> PairInput:
     try:
         return PairInput(**values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error.get("loc", ()))
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise UserInputError(f"{field}: {message}" if field else message) from exc
+        raise user_input_error(exc) from exc
 
 
 class SessionRecord(BaseModel):

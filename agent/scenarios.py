@@ -21,7 +21,7 @@ from typing import Any
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from agent.errors import CoachError, NotFoundError, UserInputError
+from agent.errors import CoachError, NotFoundError, UserInputError, user_input_error
 from agent.memory import PairStore
 
 __all__ = [
@@ -157,11 +157,7 @@ def parse_scenario_input(**values: Any) -> ScenarioInput:
     try:
         return ScenarioInput(**values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error.get("loc", ()))
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        message = _one_line(message)
-        raise UserInputError(f"{field}: {message}" if field else message) from exc
+        raise user_input_error(exc) from exc
 
 
 # -- starters ------------------------------------------------------------------------------
