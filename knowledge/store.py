@@ -108,6 +108,13 @@ def _embedding_text(document: Document, chunk: Chunk) -> str:
     return f"{heading}\n{chunk.text}"
 
 
+def user_sources(collection: Any) -> list[str]:
+    """Paths of the user files indexed in ``collection`` (shipped guides excluded)."""
+    everything = collection.get(include=["metadatas"])
+    keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
+    return sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
+
+
 def iter_files(path: Path) -> Iterator[Path]:
     """Files under a folder that ingestion understands, in a stable order."""
     for root, dirs, files in os.walk(path):
@@ -309,12 +316,6 @@ class KnowledgeBase:
         except Exception:
             return 500
 
-    def user_sources(self) -> list[str]:
-        """Paths of user files in the index (for re-indexing)."""
-        everything = self.collection.get(include=["metadatas"])
-        keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
-        return sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
-
     def reindex(
         self, extra: Iterable[Path] = (), progress: ProgressHook | None = None
     ) -> IngestReport:
@@ -324,10 +325,9 @@ class KnowledgeBase:
         """
         sources: list[str] = []
         try:
+            # Opened without an embedding function: the stored one may be the model being replaced.
             raw = self.client.get_collection(self.collection_name, embedding_function=None)
-            everything = raw.get(include=["metadatas"])
-            keys = {str((m or {}).get("source_key", "")) for m in everything["metadatas"] or []}
-            sources = sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
+            sources = user_sources(raw)
             self.client.delete_collection(self.collection_name)
         except Exception:
             pass
