@@ -101,11 +101,17 @@ def _section(section: str) -> str:
     return section.split(" > ")[-1]
 
 
-def _citations(console: Console, citations: list[object]) -> None:
+def _citations(console: Console, citations: list[object], indent: str = "  ") -> None:
     for citation in citations:
         title = escape(str(getattr(citation, "title", "")))
         section = escape(_section(str(getattr(citation, "section", ""))))
-        console.print(f"[dim]  cited: {title} › {section}[/]")
+        console.print(f"[dim]{indent}cited: {title} › {section}[/]")
+
+
+def _questions(console: Console, questions: list[Any]) -> None:
+    for index, item in enumerate(questions, start=1):
+        console.print(f"  {index}. [bold]{escape(item.question)}[/]")
+        console.print(f"     [dim]{escape(item.rationale)}[/]")
 
 
 def reframe_result(console: Console, result: ReframeResult) -> None:
@@ -114,9 +120,7 @@ def reframe_result(console: Console, result: ReframeResult) -> None:
         console.print(f"[yellow]Judgemental[/] ({escape(', '.join(result.markers))}). Try instead:")
     else:
         console.print("[green]Already curious.[/] Optional refinements:")
-    for index, item in enumerate(result.questions, start=1):
-        console.print(f"  {index}. [bold]{escape(item.question)}[/]")
-        console.print(f"     [dim]{escape(item.rationale)}[/]")
+    _questions(console, list(result.questions))
     _citations(console, list(result.citations))
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
@@ -126,9 +130,7 @@ def reframe_result(console: Console, result: ReframeResult) -> None:
 def question_suggestions(console: Console, result: QuestionSuggestions) -> None:
     """Questions for the next session."""
     console.print("Questions for your next session:")
-    for index, item in enumerate(result.questions, start=1):
-        console.print(f"  {index}. [bold]{escape(item.question)}[/]")
-        console.print(f"     [dim]{escape(item.rationale)}[/]")
+    _questions(console, list(result.questions))
     _citations(console, list(result.citations))
 
 
@@ -227,10 +229,7 @@ def agenda(console: Console, result: Agenda) -> None:
         console.print(f"\n[bold]{escape(block.name)}[/] — {block.minutes} min")
         for line in block.items:
             console.print(f"  • {escape(line)}")
-        for citation in block.citations:
-            console.print(
-                f"    [dim]cited: {escape(citation.title)} › {escape(citation.section)}[/]"
-            )
+        _citations(console, list(block.citations), indent="    ")
     if result.prep_checklist:
         console.print("\n[bold]Mentee prep checklist[/]")
         for line in result.prep_checklist:
