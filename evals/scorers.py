@@ -91,7 +91,7 @@ def enough_questions(questions: Sequence[str], minimum: int) -> Score:
 
 def topic_kept(questions: Sequence[str], keywords: Sequence[str], source: str) -> Score:
     """Share of questions that keep the topic: a keyword, or close in meaning to the input."""
-    from knowledge.embeddings import embed_texts
+    from knowledge.minilm import embed_texts
 
     if not questions:
         return Score(name="topic_kept", value=0.0, passed=False, explanation="no questions")

