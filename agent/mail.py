@@ -63,6 +63,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
+from knowledge.models import subsection
 
 __all__ = [
     "DEFAULT_FROM_ADDRESS",
@@ -108,6 +109,7 @@ LINK_HOSTS: frozenset[str] = frozenset(
         "sieg.hashnode.dev",
         "developermentoring.guide",
         "www.developermentoring.guide",
+        "keith929.substack.com",
     }
 )
 
@@ -773,10 +775,11 @@ def _sources(content: PrepContent, hosts: frozenset[str]) -> list[list[Inline]]:
     out: list[list[Inline]] = []
     for citation in content.all_citations:
         label = _line(citation.title)
-        if citation.section and _line(citation.section) != label:
-            label += f": {_line(citation.section)}"
+        inner = _line(subsection(citation.title, citation.section).split(" > ")[-1])
+        if inner and inner != label:
+            label += f": {inner}"
         # A link only to an allowlisted https source; a local path or other site is left out.
-        out.append([safe_link(label, citation.source, hosts)])
+        out.append([safe_link(label, citation.url or citation.source, hosts)])
     return out
 
 

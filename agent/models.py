@@ -19,12 +19,17 @@ class Citation(BaseModel):
     title: str
     section: str
     source: str
+    url: str = ""  # the source article's address, when known
 
     @classmethod
     def of(cls, passage: Passage) -> Citation:
         """The citation for a retrieved passage."""
         return cls(
-            id=passage.id, title=passage.title, section=passage.section, source=passage.source
+            id=passage.id,
+            title=passage.title,
+            section=passage.section,
+            source=passage.source,
+            url=passage.url,
         )
 
 

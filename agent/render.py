@@ -23,7 +23,7 @@ from agent.models import (
 )
 from evals.report import Summary
 from evals.runner import Comparison
-from knowledge.models import IngestReport, SearchResults
+from knowledge.models import IngestReport, SearchResults, subsection
 
 STAGES = ("first-session", "regular", "stale-patch", "stalled", "graduation")
 COUNT_FIELDS = (
@@ -77,12 +77,12 @@ def search_results(console: Console, results: SearchResults) -> None:
     if not results.results:
         console.print("No passages found.")
     for rank, passage in enumerate(results.results, start=1):
-        title, section = escape(passage.title), escape(_section(passage.section))
         console.print(
-            f"[bold]{rank}. {title}[/] [dim]› {section}  (similarity {passage.similarity:.2f})[/]"
+            f"[bold]{rank}. {_heading(passage.title, passage.section)}[/] "
+            f"[dim](similarity {passage.similarity:.2f})[/]"
         )
         console.print(passage.text.strip(), markup=False)
-        console.print(f"[dim]source: {escape(passage.source)}[/]\n")
+        console.print(f"[dim]source: {escape(passage.url or passage.source)}[/]\n")
 
 
 def eval_summary(console: Console, summary: Summary, out: object) -> None:
@@ -97,15 +97,16 @@ def eval_summary(console: Console, summary: Summary, out: object) -> None:
     console.print(f"{verdict}  report in {out}/summary.md")
 
 
-def _section(section: str) -> str:
-    return section.split(" > ")[-1]
+def _heading(title: str, section: str) -> str:
+    """The guide title once, then its innermost section (escaped for rich markup)."""
+    inner = subsection(title, section).split(" > ")[-1]
+    return escape(f"{title} › {inner}" if inner else title)
 
 
-def _citations(console: Console, citations: list[object], indent: str = "  ") -> None:
+def _citations(console: Console, citations: list[Any], indent: str = "  ") -> None:
     for citation in citations:
-        title = escape(str(getattr(citation, "title", "")))
-        section = escape(_section(str(getattr(citation, "section", ""))))
-        console.print(f"[dim]{indent}cited: {title} › {section}[/]")
+        url = f" ({escape(citation.url)})" if citation.url else ""
+        console.print(f"[dim]{indent}cited: {_heading(citation.title, citation.section)}{url}[/]")
 
 
 def _questions(console: Console, questions: list[Any]) -> None:

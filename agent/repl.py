@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from agent.errors import CoachError, UserInputError
 from agent.state import Intent
+from knowledge.models import subsection
 
 if TYPE_CHECKING:
     from agent.api import Coach
@@ -117,7 +118,10 @@ class Repl:
                 self.say(f"now coaching {pair.mentor} and {pair.mentee} (thread {self.thread})")
         elif command == "/search":
             for rank, passage in enumerate(self.coach.search(rest or "", k=3).results, 1):
-                self.say(f"{rank}. {passage.title} › {passage.section}\n   {passage.text[:300]}")
+                inner = subsection(passage.title, passage.section).split(" > ")[-1]
+                heading = f"{passage.title} › {inner}" if inner else passage.title
+                link = f"\n   {passage.url}" if passage.url else ""
+                self.say(f"{rank}. {heading}\n   {passage.text[:300]}{link}")
         elif command == "/simulate":
             if self.pair_id is None:
                 self.say("/simulate needs a pair: /pair ID (or start with coach chat --pair ID)")

@@ -35,6 +35,7 @@ class Document:
     topics: tuple[str, ...] = ()
     stage: tuple[str, ...] = ("any",)
     fingerprint: str = ""
+    url: str = ""  # the source article's web address, when the front matter gives one
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -210,11 +211,22 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _url_of(meta: dict[str, Any]) -> str:
+    """The article URL: ``source_url``, else ``source.url``, else a ``source`` that is a URL."""
+    source = meta.get("source")
+    candidates = [meta.get("source_url"), source.get("url") if isinstance(source, dict) else source]
+    for value in candidates:
+        if isinstance(value, str) and re.match(r"https?://\S+$", value.strip()):
+            return value.strip()
+    return ""
+
+
 def _source_of(meta: dict[str, Any], fallback: str) -> str:
     source = meta.get("source")
+    url = _url_of(meta)
     if isinstance(source, dict):
-        return str(source.get("url") or source.get("title") or fallback)
-    return str(source or fallback)
+        return str(url or source.get("title") or fallback)
+    return str(url or source or fallback)
 
 
 def _slug(text: str) -> str:
@@ -256,4 +268,5 @@ def load_document(path: Path, source_key: str) -> Document:
         topics=tuple(t.lower() for t in _as_tuple(meta.get("topics") or meta.get("tags"))),
         stage=stage,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
+        url=_url_of(meta),
     )

@@ -19,6 +19,7 @@ class Passage(BaseModel):
     title: str
     section: str
     source: str
+    url: str = ""  # the source article's address ("" when the guide names none)
     doc_id: str = ""
     topics: list[str] = Field(default_factory=list)
     stage: list[str] = Field(default_factory=list)
@@ -48,3 +49,11 @@ class IngestReport(BaseModel):
     chunks_added: int = 0
     chunks_removed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
+
+
+def subsection(title: str, section: str) -> str:
+    """The section path without the guide title it starts with, so titles print once."""
+    parts = [p for p in section.split(" > ") if p.strip()]
+    if parts and parts[0].strip().casefold() == title.strip().casefold():
+        parts = parts[1:]
+    return " > ".join(parts)

@@ -21,7 +21,7 @@ from knowledge.lexical import BM25Index, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
 
 BUILTIN_PREFIX = "builtin:"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: passages carry the article "url"
 ProgressHook = Callable[[str], None]
 
 
@@ -89,6 +89,7 @@ def _metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
         "title": document.title,
         "section": " > ".join(chunk.section),
         "source": document.source,
+        "url": document.url,
         "source_key": document.source_key,
         "fingerprint": document.fingerprint,
         "position": chunk.position,
@@ -230,10 +231,6 @@ class KnowledgeBase:
             raise SkipFile("no text to index")
         return _Planned(document, chunks)
 
-    def _existing_ids(self, where: dict[str, Any]) -> list[str]:
-        found = self.collection.get(where=where, include=[])
-        return list(found["ids"])
-
     def _ingest_documents(
         self,
         targets: Sequence[tuple[Path, str]],
@@ -258,19 +255,36 @@ class KnowledgeBase:
             self._apply(planned, report)
         if stale_prefixes:
             self._remove_vanished(stale_prefixes, seen_keys, report)
-        if report.chunks_added or report.chunks_removed:
+        if report.chunks_added or report.chunks_removed or report.updated:
             # Other processes' keyword indexes notice the change through this stamp.
             self._set_metadata(revision=uuid.uuid4().hex[:12])
         return report
 
     def _apply(self, planned: _Planned, report: IngestReport) -> None:
         document = planned.document
-        old = set(self._existing_ids({"source_key": document.source_key}))
+        found = self.collection.get(
+            where={"source_key": document.source_key}, include=["metadatas"]
+        )
+        old = set(found["ids"])
         new = {chunk.id: chunk for chunk in planned.chunks}
         to_add = [chunk for cid, chunk in new.items() if cid not in old]
         to_delete = sorted(old - new.keys())
+        # Chunk ids hash only the text, so a front-matter edit (title, url, topics) keeps the
+        # ids; rewrite the metadata of kept chunks whose file has changed since.
+        stale = [
+            new[cid]
+            for cid, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
+            if cid in new and (meta or {}).get("fingerprint") != document.fingerprint
+        ]
+        if stale:
+            self.collection.update(
+                ids=[c.id for c in stale], metadatas=[_metadata(document, c) for c in stale]
+            )
         if not to_add and not to_delete:
-            report.unchanged += 1
+            if stale:
+                report.updated += 1
+            else:
+                report.unchanged += 1
             return
         # Embed before writing: a failure here leaves the old chunks untouched.
         if to_add:
@@ -435,6 +449,7 @@ class KnowledgeBase:
                     title=str(meta.get("title", "")),
                     section=str(meta.get("section", "")),
                     source=str(meta.get("source", "")),
+                    url=str(meta.get("url", "")),
                     doc_id=str(meta.get("doc_id", "")),
                     topics=[t for t in str(meta.get("topics", "")).split(",") if t],
                     stage=[s for s in str(meta.get("stage", "")).split(",") if s],

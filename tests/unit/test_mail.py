@@ -522,8 +522,7 @@ def test_link_allowlist_covers_the_shipped_guides() -> None:
     hosts = set()
     for path in GUIDES.glob("*.md"):
         meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        source = meta.get("source")
-        url = source.get("url") if isinstance(source, dict) else source
+        url = meta.get("source_url")
         if isinstance(url, str) and url.startswith("https://"):
             hosts.add(url.split("/")[2])
     assert hosts and hosts <= LINK_HOSTS
