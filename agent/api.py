@@ -168,6 +168,11 @@ class Coach:
     def graph(self, durable: bool = True) -> Any:
         """The compiled graph; ``durable`` ones keep threads in the checkpointer."""
         if durable not in self._graphs:
+            if not self._graphs and self._knowledge is None and self.settings.embeddings == "local":
+                # Every graph run retrieves: load the model while langgraph is imported.
+                from knowledge.minilm import warm_up
+
+                warm_up()
             from agent.graph import compile_graph
 
             self._graphs[durable] = compile_graph(

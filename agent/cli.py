@@ -8,18 +8,20 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from agent import render
-from agent.api import Coach
 from agent.config import Settings
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
 from agent.models import SimulationTurn
+
+if TYPE_CHECKING:  # the API opens stores and engines; `coach --help` must not import it
+    from agent.api import Coach
 
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer._click import exceptions as click_exceptions
@@ -63,6 +65,8 @@ class _State:
 
 def _coach() -> Coach:
     if _State.coach is None:
+        from agent.api import Coach
+
         try:
             _State.coach = Coach(Settings())
         except ValidationError as exc:
@@ -607,6 +611,8 @@ def eval_command(
     eval_settings = settings.model_copy(
         update={"home": settings.home / "eval", "chroma_url": None, "engine": chosen}
     )
+    from agent.api import Coach
+
     try:
         with Coach(eval_settings) as coach:
             summary = run_eval(

@@ -6,12 +6,14 @@ import re
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.errors import NotFoundError, user_input_error
+
+if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
+    from langgraph.store.base import BaseStore
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 _EMAIL = re.compile(r"^[^@\s<>,;\"'\r\n]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")

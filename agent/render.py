@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
 
 from agent.memory import Pair, StoredItem
 from agent.models import (
@@ -21,9 +20,11 @@ from agent.models import (
     SimulationTurn,
     SimulationView,
 )
-from evals.report import Summary
-from evals.runner import Comparison
 from knowledge.models import IngestReport, SearchResults, subsection
+
+if TYPE_CHECKING:  # the eval modules pull in the whole engine; only `coach eval` needs them
+    from evals.report import Summary
+    from evals.runner import Comparison
 
 STAGES = ("first-session", "regular", "stale-patch", "stalled", "graduation")
 COUNT_FIELDS = (
@@ -43,6 +44,8 @@ def file_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     if not enabled:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[bold]ingesting[/]"),
         BarColumn(bar_width=None),

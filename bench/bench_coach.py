@@ -1,10 +1,14 @@
 """Benchmark: warm Coach.reframe() (offline), `coach reframe` cold start, graph overhead.
 
 Run from the repo root: python -m bench.bench_coach  (figures go into docs/BENCHMARKS.md)
+``--baseline DIR`` (an exported older checkout, e.g. ``git archive REV | tar -x -C DIR``)
+times that tree's cold starts in the same run, interleaved, so the ratio is fair on a busy
+machine; ``--only cold`` skips the in-process measures.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -46,19 +50,56 @@ def warm_reframe(home: Path, rounds: int = 10) -> None:
           f"p95 {pct(times, 0.95):.1f} ms over {len(times)} calls")
 
 
-def cold_start(home: Path, runs: int = 5) -> None:
-    env = {**os.environ, "COACH_HOME": str(home)}
-    env.pop("OPENAI_API_KEY", None)
-    env.pop("OPENAI_BASE_URL", None)
-    command = [sys.executable, "-m", "agent.cli", "reframe", QUESTIONS[0], "--json"]
-    subprocess.run(command, env=env, check=True, capture_output=True)  # first use indexes
+def _timed_runs(
+    command: list[str], env: dict[str, str], cwd: Path | None, runs: int
+) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, env=env, check=True, capture_output=True)
+        subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd)
         times.append(time.perf_counter() - started)
-    print(f"`coach reframe` cold start (process, index built): median "
-          f"{statistics.median(times):.2f} s, max {max(times):.2f} s over {runs} runs")
+    return times
+
+
+def cold_start(home: Path, runs: int = 5, baseline: Path | None = None) -> None:
+    """`coach --help` and `coach reframe` as fresh processes (index already built)."""
+    env = {**os.environ, "COACH_HOME": str(home)}
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
+    commands = {
+        "--help": [sys.executable, "-m", "agent.cli", "--help"],
+        "reframe": [sys.executable, "-m", "agent.cli", "reframe", QUESTIONS[0], "--json"],
+    }
+    trees: dict[str, Path | None] = {"now": None}
+    if baseline is not None:
+        trees["baseline"] = baseline
+    for tree in trees.values():  # first use indexes (each tree its own home)
+        tree_env = {**env, "COACH_HOME": str(home / ("base" if tree else "now"))}
+        subprocess.run(commands["reframe"], env=tree_env, check=True, capture_output=True, cwd=tree)
+    for name, command in commands.items():
+        for _ in range(runs):  # interleaved, one run each, so both trees see the same load
+            for label, tree in trees.items():
+                tree_env = {
+                    **env,
+                    "COACH_HOME": str(home / ("base" if tree else "now")),
+                    "PYTHONPATH": str(tree or Path.cwd()),
+                }
+                took = _timed_runs(command, tree_env, tree, 1)[0]
+                _TIMES.setdefault((name, label), []).append(took)
+        line = ", ".join(
+            f"{label} median {statistics.median(_TIMES[(name, label)]):.2f} s "
+            f"(max {max(_TIMES[(name, label)]):.2f})"
+            for label in trees
+        )
+        if baseline is not None:
+            ratio = statistics.median(_TIMES[(name, "now")]) / statistics.median(
+                _TIMES[(name, "baseline")]
+            )
+            line += f"; now/baseline {ratio:.2f}x"
+        print(f"`coach {name}` cold start over {runs} runs: {line}")
+
+
+_TIMES: dict[tuple[str, str], list[float]] = {}
 
 
 def graph_overhead(home: Path, delay: float = 0.2, rounds: int = 20) -> None:
@@ -77,11 +118,18 @@ def graph_overhead(home: Path, delay: float = 0.2, rounds: int = 20) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--baseline", type=Path, help="an older tree to time cold starts against")
+    parser.add_argument("--only", choices=["cold"], help="only the cold-start measures")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        warm_reframe(home / "warm")
-        cold_start(home / "cold")
-        graph_overhead(home / "llm")
+        if args.only is None:
+            warm_reframe(home / "warm")
+        cold_start(home / "cold", runs=args.runs, baseline=args.baseline)
+        if args.only is None:
+            graph_overhead(home / "llm")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,6 @@
 
 import sys
 
-from evals.runner import main
+from agent.cli import run
 
-raise SystemExit(main(sys.argv[1:]))
+raise SystemExit(int(run(["eval", *sys.argv[1:]])))

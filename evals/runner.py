@@ -253,9 +253,3 @@ def compare_runs(old_dir: Path, new_dir: Path) -> Comparison:
         changed=changed,
     )
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m evals``: the same as ``coach eval``."""
-    from agent.cli import run
-
-    return int(run(["eval", *(argv or [])]))

@@ -64,9 +64,28 @@ class _MiniLM:
         return np.concatenate(out)
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 @cache
-def _minilm() -> _MiniLM:
+def _load() -> _MiniLM:
     return _MiniLM()
+
+
+def _minilm() -> _MiniLM:
+    # functools.cache does not stop two threads loading at once (warm_up and a first embed).
+    with _LOAD_LOCK:
+        return _load()
+
+
+def warm_up() -> threading.Thread:
+    """Load the model on a daemon thread, so a cold command overlaps it with its imports.
+
+    Whoever embeds first waits for the same cached load.
+    """
+    thread = threading.Thread(target=_minilm, name="minilm-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 _CACHE: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}

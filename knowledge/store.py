@@ -9,16 +9,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_document
-from knowledge.embeddings import embedding_label, make_embedding_function
 from knowledge.lexical import BM25Index, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Documents, EmbeddingFunction
 
 BUILTIN_PREFIX = "builtin:"
 SCHEMA_VERSION = 2  # 2: passages carry the article "url"
@@ -143,12 +145,28 @@ class KnowledgeBase:
         self.guides_dir = guides_dir or shipped_guides_dir()
         self.embeddings = embeddings
         self.collection_name = collection
-        self.embedding_function = make_embedding_function(embeddings, client=embedding_client)
+        self._embedding_client = embedding_client
+        self._embedding_function: EmbeddingFunction[Documents] | None = None
         self._collection: Any = None
         self._lexical: (
             tuple[tuple[Any, ...], BM25Index, dict[str, tuple[str, dict[str, Any]]]] | None
         )
         self._lexical = None
+
+    @property
+    def embedding_function(self) -> EmbeddingFunction[Documents]:
+        """The configured embedding function (chromadb is imported only when one is needed)."""
+        if self._embedding_function is None:
+            from knowledge.embeddings import make_embedding_function
+
+            self._embedding_function = make_embedding_function(
+                self.embeddings, client=self._embedding_client
+            )
+        return self._embedding_function
+
+    @embedding_function.setter
+    def embedding_function(self, function: EmbeddingFunction[Documents]) -> None:
+        self._embedding_function = function
 
     @classmethod
     def open(cls, chroma_path: Path, chroma_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
@@ -164,6 +182,8 @@ class KnowledgeBase:
         return self._collection
 
     def _open_collection(self) -> Any:
+        from knowledge.embeddings import embedding_label
+
         label = embedding_label(self.embeddings)
         existing = {
             c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
