@@ -334,12 +334,15 @@ class Coach:
                 raise UserInputError(
                     "--save needs a stored pair: add it with `coach pair add` or use --pair ID"
                 )
-            self._save_session_notes(pair, held_on, notes, result)
+            moved = self._save_session_notes(pair, held_on, notes, result)
+            if moved is not None:
+                result.notes.append(f"next session moved to {moved:%Y-%m-%d %H:%M}")
         return result
 
     def _save_session_notes(
         self, pair: Pair, held_on: date, notes: str, result: ActionExtraction
-    ) -> None:
+    ) -> datetime | None:
+        """Store the session's notes and new items; returns the next session if it moved."""
         from agent.memory import SessionRecord, save_session, sessions_of
 
         open_keys = {
@@ -353,7 +356,7 @@ class Coach:
         ]
         records = sessions_of(self.store, pair.id)
         if any(r.notes == notes and r.held_on == held_on for r in records):
-            return  # the same notes saved again: nothing new to record
+            return None  # the same notes saved again: nothing new to record
         target = next((r for r in records if r.notes is None), None)
         number = target.number if target else (records[-1].number + 1 if records else 1)
         previous = max((r.held_on for r in records if r.held_on and r.notes), default=None)
@@ -378,6 +381,20 @@ class Coach:
                 ratio=result.ratio.model_dump() if result.ratio else None,
             ),
         )
+        return self._advance_next_session(pair.id, held_on)
+
+    def _advance_next_session(self, pair_id: str, held_on: date) -> datetime | None:
+        """After the next session (or a later one) is recorded, move it on by the cadence."""
+        from agent.memory import after_cadence
+
+        pair = self.pairs.get(pair_id)
+        if pair.next_session is None or held_on < pair.next_session.date():
+            return None  # notes of an earlier session: the planned one still lies ahead
+        upcoming = pair.next_session
+        while upcoming.date() <= held_on:
+            upcoming = after_cadence(upcoming, pair.cadence)
+        self.pairs.update(pair.model_copy(update={"next_session": upcoming}))
+        return upcoming
 
     def items(self, pair_id: str, status: str | None = "open") -> list[StoredItem]:
         """The pair's action items: ``open`` (default), ``done`` or ``None`` for all."""
@@ -794,6 +811,21 @@ class Coach:
                 f"`coach pair show {existing.id}`"
             )
         return self.pairs.add(data)
+
+    def update_pair(self, pair_id: str, **changes: Any) -> Pair:
+        """Change a stored pair's fields (validated like ``add_pair``; all or nothing).
+
+        Editable: ``mentor_email``, ``mentee_email`` (``""`` clears), ``goals`` (replaces the
+        list), ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session``.
+        """
+        from agent.memory import edit_pair
+
+        return self.pairs.update(edit_pair(self.pairs.get(pair_id), changes))
+
+    def overdue_items(self, pair_id: str, on: date | None = None) -> list[StoredItem]:
+        """The pair's open items whose due date is before ``on`` (default: today)."""
+        today = on or date.today()
+        return [i for i in self.pairs.items(pair_id, status="open") if i.due and i.due < today]
 
     def list_pairs(self) -> list[Pair]:
         """Every stored pair."""

@@ -57,6 +57,7 @@ class PairDetail(BaseModel):
 
     pair: Pair
     open_items: list[StoredItem]
+    overdue: list[str] = []  # ids of open items past their due date
 
 
 class _State:
@@ -159,7 +160,7 @@ def questions(
     emit(result, as_json, lambda console: render.question_suggestions(console, result))
 
 
-pair_app = typer.Typer(help="Mentoring pairs: add, list, show, forget.", no_args_is_help=True)
+pair_app = typer.Typer(help="Mentoring pairs: add, set, list, show, forget.", no_args_is_help=True)
 app.add_typer(pair_app, name="pair")
 
 
@@ -213,6 +214,50 @@ def pair_add(
     emit(pair, as_json, lambda console: render.pair_detail(console, pair, []))
 
 
+@pair_app.command("set")
+def pair_set(
+    pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
+    next_session: Annotated[
+        str | None, typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM".')
+    ] = None,
+    mentor_email: Annotated[
+        str | None, typer.Option(help='Mentor\'s email ("" removes it).')
+    ] = None,
+    mentee_email: Annotated[
+        str | None, typer.Option(help='Mentee\'s email ("" removes it).')
+    ] = None,
+    goal: Annotated[
+        list[str] | None, typer.Option(help="A goal (repeatable; replaces the goals).")
+    ] = None,
+    weeks: Annotated[int | None, typer.Option(help="Programme length in weeks (1-104).")] = None,
+    start: Annotated[str | None, typer.Option(help="Programme start, YYYY-MM-DD.")] = None,
+    minutes: Annotated[int | None, typer.Option(help="Session length in minutes (30-120).")] = None,
+    cadence: Annotated[str | None, typer.Option(help="weekly, fortnightly or monthly.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Change a pair's schedule, emails or goals (only the options given change)."""
+    given = {
+        "next_session": _parse_datetime(next_session, "--next"),
+        "mentor_email": mentor_email,
+        "mentee_email": mentee_email,
+        "goals": goal,
+        "programme_weeks": weeks,
+        "start": _parse_date(start, "--start"),
+        "minutes": minutes,
+        "cadence": cadence,
+    }
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise UserInputError(
+            "nothing to change: give --next, --mentor-email, --mentee-email, --goal, --weeks, "
+            "--start, --minutes or --cadence"
+        )
+    coach = _coach()
+    pair = coach.update_pair(pair_id, **changes)
+    items, late = coach.open_items(pair.id), [i.id for i in coach.overdue_items(pair.id)]
+    emit(pair, as_json, lambda console: render.pair_detail(console, pair, items, late))
+
+
 @pair_app.command("list")
 def pair_list(as_json: JsonFlag = False) -> None:
     """List the stored pairs."""
@@ -229,8 +274,9 @@ def pair_show(
     coach = _coach()
     pair = coach.get_pair(pair_id)
     items = coach.open_items(pair_id)
-    detail = PairDetail(pair=pair, open_items=items)
-    emit(detail, as_json, lambda console: render.pair_detail(console, pair, items))
+    overdue = [i.id for i in coach.overdue_items(pair_id)]
+    detail = PairDetail(pair=pair, open_items=items, overdue=overdue)
+    emit(detail, as_json, lambda console: render.pair_detail(console, pair, items, overdue))
 
 
 @pair_app.command("forget")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from calendar import monthrange
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from agent.errors import NotFoundError, user_input_error
+from agent.errors import NotFoundError, UserInputError, user_input_error
 
 if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
     from langgraph.store.base import BaseStore
@@ -248,6 +249,48 @@ class PairStore:
         )
         self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
         return item
+
+
+EDITABLE = (
+    "mentor_email",
+    "mentee_email",
+    "goals",
+    "programme_weeks",
+    "start",
+    "minutes",
+    "cadence",
+    "next_session",
+)
+
+
+def after_cadence(when: datetime, cadence: Cadence) -> datetime:
+    """The session one cadence step after ``when`` (monthly keeps the day, clamped)."""
+    if cadence == "weekly":
+        return when + timedelta(days=7)
+    if cadence == "fortnightly":
+        return when + timedelta(days=14)
+    year, month = (when.year + 1, 1) if when.month == 12 else (when.year, when.month + 1)
+    return when.replace(year=year, month=month, day=min(when.day, monthrange(year, month)[1]))
+
+
+def edit_pair(pair: Pair, changes: dict[str, Any]) -> Pair:
+    """The pair with ``changes`` applied, validated like a new pair (one-line errors).
+
+    An empty email clears it. Names are not editable: the pair's id is made from them.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise UserInputError(f"cannot change {unknown[0]!r}; editable: {', '.join(EDITABLE)}")
+    if not changes:
+        raise UserInputError("nothing to change: give at least one field to set")
+    cleaned = dict(changes)
+    for key in ("mentor_email", "mentee_email"):
+        value = cleaned.get(key)
+        if isinstance(value, str) and not value.strip():
+            cleaned[key] = None
+    values = pair.model_dump(include=set(PairInput.model_fields)) | cleaned
+    checked = parse_pair_input(**values)
+    return Pair(**checked.model_dump(), id=pair.id, created_at=pair.created_at)
 
 
 def parse_pair_input(**values: Any) -> PairInput:

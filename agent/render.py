@@ -150,8 +150,10 @@ def pair_list(console: Console, pairs: list[Pair]) -> None:
         )
 
 
-def pair_detail(console: Console, pair: Pair, items: list[StoredItem]) -> None:
-    """A pair's record and open items."""
+def pair_detail(
+    console: Console, pair: Pair, items: list[StoredItem], overdue: list[str] | None = None
+) -> None:
+    """A pair's record and open items, overdue ones first and flagged."""
     console.print(
         f"[bold]{escape(pair.id)}[/]: {escape(pair.mentor)} (mentor) and "
         f"{escape(pair.mentee)} (mentee)"
@@ -164,10 +166,12 @@ def pair_detail(console: Console, pair: Pair, items: list[StoredItem]) -> None:
         console.print(f"  next session: {pair.next_session:%Y-%m-%d %H:%M}")
     for goal in pair.goals:
         console.print(f"  goal: {escape(goal)}")
-    for item in items:
+    late = set(overdue or [])
+    for item in sorted(items, key=lambda i: i.id not in late):
         due = f" (due {item.due})" if item.due else ""
+        flag = "OVERDUE" if item.id in late else "open"
         console.print(
-            f"  open: [{item.id}] {item.owner or 'unassigned'}: {item.action}{due}", markup=False
+            f"  {flag}: [{item.id}] {item.owner or 'unassigned'}: {item.action}{due}", markup=False
         )
 
 

@@ -1,0 +1,177 @@
+"""Editing a pair (`coach pair set`), the next session moving on by cadence, overdue items."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.api import Coach
+from agent.cli import run
+from agent.config import Settings
+from agent.errors import NotFoundError, UserInputError
+from agent.memory import after_cadence
+
+NOTES = """Ana: How did the week go?
+Ben: Busy, but I got the RFC outline done. I'll draft the full RFC by Friday.
+Ana: Great. I'll send you my design review checklist tomorrow.
+"""
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def add_pair(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
+    code, out, err = cli(
+        capsys,
+        *("pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor", "--json"),
+        *("--goal", "Lead a design review", "--next", "2026-12-08 09:30", *extra),
+    )
+    assert code == 0, err
+    return dict(json.loads(out))
+
+
+def show(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code, out, err = cli(capsys, "pair", "show", "ana-ben", "--json")
+    assert code == 0, err
+    return dict(json.loads(out))
+
+
+def test_pair_set_changes_only_the_given_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    add_pair(capsys, "--mentor-email", "ana@example.org")
+    code, out, err = cli(
+        capsys,
+        *("pair", "set", "ana-ben", "--next", "2026-12-10 14:00", "--json"),
+        *("--mentee-email", "ben@example.org", "--goal", "Ship the RFC", "--goal", "Run a review"),
+        *("--minutes", "45", "--cadence", "fortnightly", "--weeks", "20"),
+    )
+    assert code == 0, err
+    assert len(out.strip().splitlines()) > 1 and json.loads(out)["id"] == "ana-ben"
+    pair = show(capsys)["pair"]
+    assert pair["next_session"] == "2026-12-10T14:00:00"
+    assert pair["mentee_email"] == "ben@example.org"
+    assert pair["mentor_email"] == "ana@example.org"  # untouched
+    assert pair["goals"] == ["Ship the RFC", "Run a review"]
+    assert (pair["minutes"], pair["cadence"], pair["programme_weeks"]) == (45, "fortnightly", 20)
+
+    code, _, err = cli(capsys, "pair", "set", "ana-ben", "--mentor-email", "")
+    assert code == 0, err
+    assert show(capsys)["pair"]["mentor_email"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--minutes", "10", "--cadence", "monthly"], "minutes: Input should be greater than"),
+        (["--next", "next tuesday"], '--next must look like "YYYY-MM-DD HH:MM"'),
+        (["--mentee-email", "ben at example"], "is not an email address"),
+        (["--cadence", "daily", "--minutes", "45"], "cadence: Input should be"),
+        (["--weeks", "0"], "programme_weeks: Input should be greater than"),
+        (["--goal", "x" * 301], "each goal must be at most 300 characters"),
+        ([], "nothing to change"),
+    ],
+)
+def test_bad_values_are_one_line_errors_and_change_nothing(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    add_pair(capsys)
+    before = show(capsys)
+    code, out, err = cli(capsys, "pair", "set", "ana-ben", *args)
+    assert code == 2 and out == ""
+    assert err.startswith("coach: error: ") and message in err and err.count("\n") == 1
+    assert show(capsys) == before
+
+
+def test_unknown_pair_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "pair", "set", "ghost", "--minutes", "45")
+    assert code == 2
+    assert err == "coach: error: no pair with id 'ghost' (see `coach pair list`)\n"
+
+
+def test_update_pair_api_refuses_names_and_unknown_ids(tmp_path: Path) -> None:
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+        with pytest.raises(UserInputError, match="cannot change 'mentor'"):
+            coach.update_pair("ana-ben", mentor="Someone Else")
+        with pytest.raises(NotFoundError):
+            coach.update_pair("ghost", minutes=45)
+        updated = coach.update_pair("ana-ben", next_session=datetime(2027, 1, 4, 9, 0))
+        assert coach.get_pair("ana-ben") == updated
+        assert updated.next_session == datetime(2027, 1, 4, 9, 0)
+
+
+def test_after_cadence() -> None:
+    start = datetime(2027, 1, 31, 9, 30)
+    assert after_cadence(start, "weekly") == datetime(2027, 2, 7, 9, 30)
+    assert after_cadence(start, "fortnightly") == datetime(2027, 2, 14, 9, 30)
+    assert after_cadence(start, "monthly") == datetime(2027, 2, 28, 9, 30)
+    assert after_cadence(datetime(2026, 12, 15, 18, 0), "monthly") == datetime(2027, 1, 15, 18, 0)
+
+
+@pytest.fixture
+def coach(tmp_path: Path) -> Any:
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        c.add_pair(
+            mentor="Ana Silva", mentee="Ben Okafor", next_session=datetime(2026, 12, 8, 9, 30)
+        )
+        yield c
+
+
+def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach) -> None:
+    early = coach.extract_actions(
+        NOTES, pair_id="ana-ben", session_date=date(2026, 12, 1), save=True
+    )
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 8, 9, 30)
+    assert not any("next session" in n for n in early.notes)
+
+    held = coach.extract_actions(
+        NOTES + "Ben: See you next week.\n",
+        pair_id="ana-ben",
+        session_date=date(2026, 12, 8),
+        save=True,
+    )
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30)
+    assert "next session moved to 2026-12-15 09:30" in held.notes
+
+    # The same notes saved again record nothing new and do not move the session again.
+    coach.extract_actions(
+        NOTES + "Ben: See you next week.\n",
+        pair_id="ana-ben",
+        session_date=date(2026, 12, 8),
+        save=True,
+    )
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30)
+
+
+def test_a_late_save_with_monthly_cadence_lands_after_the_session(coach: Coach) -> None:
+    coach.update_pair("ana-ben", cadence="monthly", next_session=datetime(2027, 1, 31, 17, 0))
+    coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2027, 3, 2), save=True)
+    # Jan 31 -> Feb 28 -> Mar 28: the first date after the session held on Mar 2.
+    assert coach.get_pair("ana-ben").next_session == datetime(2027, 3, 28, 17, 0)
+
+
+def test_pair_show_flags_overdue_items_first(capsys: pytest.CaptureFixture[str]) -> None:
+    add_pair(capsys)
+    with Coach() as coach:
+        stored = coach.pairs.add_items(
+            "ana-ben",
+            [
+                {"owner": "Ben Okafor", "action": "Draft the RFC", "due": date(2099, 1, 1)},
+                {"owner": "Ana Silva", "action": "Send the checklist", "due": date(2020, 1, 2)},
+                {"owner": "Ben Okafor", "action": "Read the paper", "due": None},
+            ],
+        )
+    late = stored[1]
+    assert show(capsys)["overdue"] == [late.id]
+    code, out, err = cli(capsys, "pair", "show", "ana-ben")
+    assert code == 0, err
+    lines = [line.strip() for line in out.splitlines() if ": [" in line]
+    assert lines[0] == f"OVERDUE: [{late.id}] Ana Silva: Send the checklist (due 2020-01-02)"
+    assert sum(line.startswith("OVERDUE") for line in lines) == 1
+    assert sum(line.startswith("open:") for line in lines) == 2
