@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from calendar import monthrange
@@ -111,10 +112,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "pair"
 
 
+def _name_key(mentor: str, mentee: str) -> str:
+    """The name index key: case-insensitive, and no raw names in a key."""
+    joined = f"{' '.join(mentor.split()).casefold()}\x1f{' '.join(mentee.split()).casefold()}"
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
 class PairStore:
-    """Pair records over any LangGraph BaseStore (SqliteStore here, PostgresStore at scale)."""
+    """Pair records over any LangGraph BaseStore (SqliteStore here, PostgresStore at scale).
+
+    Two small indexes keep every per-pair path free of full scans: ``pair_names`` maps a
+    mentor/mentee name pair to its id (for the duplicate check), and ``pair_ids`` remembers
+    the next free numeric suffix of each readable id base. Stores written before the indexes
+    existed are indexed once, on first use.
+    """
 
     PAIRS = ("pairs",)
+    NAMES = ("pair_names",)
+    IDS = ("pair_ids",)
+    META = ("pair_index",)
 
     def __init__(self, store: BaseStore, checkpointer: Any = None) -> None:
         self.store = store
@@ -134,14 +150,26 @@ class PairStore:
                 return items
             offset += _PAGE
 
+    def _ensure_name_index(self) -> None:
+        if self.store.get(self.META, "names") is not None:
+            return
+        for pair in self.all():
+            self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id})
+        self.store.put(self.META, "names", {"version": 1})
+
     # -- pairs ---------------------------------------------------------------------
     def add(self, data: PairInput) -> Pair:
         """Store a new pair; its id is readable and unique."""
+        self._ensure_name_index()
         base = f"{_slug(data.mentor.split()[0])}-{_slug(data.mentee.split()[0])}"
-        pair_id = base
-        suffix = 2
-        while self.store.get(self.PAIRS, pair_id) is not None:
-            pair_id, suffix = f"{base}-{suffix}", suffix + 1
+        counter = self.store.get(self.IDS, base)
+        number = int(counter.value["next"]) if counter is not None else 1
+        # The counter makes this loop one step; it still guards ids taken before it existed.
+        while True:
+            pair_id = base if number == 1 else f"{base}-{number}"
+            if self.store.get(self.PAIRS, pair_id) is None:
+                break
+            number += 1
         pair = Pair(
             **data.model_dump(),
             id=pair_id,
@@ -150,6 +178,8 @@ class PairStore:
         if pair.start is None:
             pair = pair.model_copy(update={"start": pair.created_at.date()})
         self.store.put(self.PAIRS, pair_id, pair.model_dump(mode="json"))
+        self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair_id})
+        self.store.put(self.IDS, base, {"next": number + 1})
         return pair
 
     def get(self, pair_id: str) -> Pair:
@@ -161,8 +191,11 @@ class PairStore:
 
     def update(self, pair: Pair) -> Pair:
         """Replace a stored pair's record."""
-        self.get(pair.id)
+        old = self.get(pair.id)
         self.store.put(self.PAIRS, pair.id, pair.model_dump(mode="json"))
+        if _name_key(old.mentor, old.mentee) != _name_key(pair.mentor, pair.mentee):
+            self.store.delete(self.NAMES, _name_key(old.mentor, old.mentee))
+            self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id})
         return pair
 
     def all(self) -> list[Pair]:
@@ -172,17 +205,21 @@ class PairStore:
 
     def find(self, mentor: str, mentee: str) -> Pair | None:
         """The pair with these names (case-insensitive), if stored."""
-        for pair in self.all():
-            if (pair.mentor.casefold(), pair.mentee.casefold()) == (
-                mentor.strip().casefold(),
-                mentee.strip().casefold(),
-            ):
-                return pair
-        return None
+        self._ensure_name_index()
+        entry = self.store.get(self.NAMES, _name_key(mentor, mentee))
+        if entry is None:
+            return None
+        found = self.store.get(self.PAIRS, str(entry.value.get("pair_id", "")))
+        if found is None:
+            return None
+        pair = Pair.model_validate(found.value)
+        if _name_key(pair.mentor, pair.mentee) != _name_key(mentor, mentee):
+            return None  # a stale entry (the record was replaced by hand): not this pair
+        return pair
 
     def forget(self, pair_id: str) -> ForgetReport:
         """Remove everything stored about the pair: record, items, sessions, threads."""
-        self.get(pair_id)
+        pair = self.get(pair_id)
         threads = [item.key for item in self._all(self._ns(pair_id, "threads"))]
         if self.checkpointer is not None:
             for thread_id in threads:
@@ -192,6 +229,7 @@ class PairStore:
             for item in self._all(namespace):
                 self.store.delete(namespace, item.key)
                 removed_items += namespace[-1] == "items"
+        self.store.delete(self.NAMES, _name_key(pair.mentor, pair.mentee))
         self.store.delete(self.PAIRS, pair_id)
         return ForgetReport(id=pair_id, records=1, items=removed_items, threads=len(threads))
 

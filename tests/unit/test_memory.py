@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -106,3 +108,64 @@ def test_forget_removes_record_items_and_threads(pairs: PairStore) -> None:
     assert saver.get_tuple({"configurable": {"thread_id": "chat-1"}}) is None
     assert pairs.store.search(("pair", pair.id), limit=100) == []
     assert [i.action for i in pairs.items(other.id)] == ["Ship the fix"]
+
+
+class CountingStore(InMemoryStore):
+    """An in-memory store that counts the operations each call makes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: Counter[str] = Counter()
+
+    def batch(self, ops: Iterable[Any]) -> list[Any]:
+        ops = list(ops)
+        self.ops.update(type(op).__name__ for op in ops)
+        return super().batch(ops)
+
+
+def _add_like_the_api(pairs: PairStore, index: int) -> None:
+    # Coach.add_pair: the duplicate check, then the add. Same first names on purpose: the
+    # readable ids all share one base, the worst case for finding a free one.
+    data = parse_pair_input(mentor=f"Ada {index}", mentee=f"Grace {index}")
+    assert pairs.find(data.mentor, data.mentee) is None
+    pairs.add(data)
+
+
+def test_adding_a_pair_costs_the_same_at_300_pairs_as_at_10() -> None:
+    store = CountingStore()
+    pairs = PairStore(store)
+    costs = []
+    for index in range(300):
+        store.ops.clear()
+        _add_like_the_api(pairs, index)
+        costs.append(dict(store.ops))
+    assert costs[10] == costs[299]
+    assert "SearchOp" not in costs[299]  # no scan of the pairs
+    assert pairs.get("ada-grace-300").mentor == "Ada 299"
+
+
+def test_pairs_stored_before_the_index_are_found_and_keep_their_ids() -> None:
+    store = InMemoryStore()
+    legacy = PairStore(store)
+    for index, pair_id in enumerate(["ada-grace", "ada-grace-2"]):
+        record = parse_pair_input(mentor=f"Ada {index}", mentee=f"Grace {index}")
+        store.put(
+            PairStore.PAIRS,
+            pair_id,
+            record.model_dump(mode="json") | {"id": pair_id, "created_at": "2026-01-05T09:00:00"},
+        )
+    found = legacy.find("ada 1", "GRACE  1")
+    assert found is not None and found.id == "ada-grace-2"
+    added = legacy.add(parse_pair_input(mentor="Ada New", mentee="Grace New"))
+    assert added.id == "ada-grace-3"
+
+
+def test_forgetting_a_pair_frees_its_names_but_not_its_id() -> None:
+    pairs = PairStore(InMemoryStore(), InMemorySaver())
+    first = pairs.add(parse_pair_input(mentor="Ada L", mentee="Grace H"))
+    pairs.forget(first.id)
+    assert pairs.find("Ada L", "Grace H") is None
+    again = pairs.add(parse_pair_input(mentor="Ada L", mentee="Grace H"))
+    # A new pair never inherits an old id that a stale draft or log line may still name.
+    assert again.id == "ada-grace-2"
+    assert pairs.find("ada l", "grace h") == again
