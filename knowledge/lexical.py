@@ -7,6 +7,7 @@ retrieval eval sets (docs/BENCHMARKS.md).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -39,12 +40,15 @@ def terms(text: str) -> list[str]:
 
 @dataclass
 class BM25Index:
-    """An Okapi BM25 index over passages (k1=1.2, b=0.75)."""
+    """An Okapi BM25 inverted index over passages (k1=1.2, b=0.75).
+
+    Built once per corpus version; a query touches only the postings of its own terms, so
+    its cost follows how many passages share those terms, not the size of the corpus.
+    """
 
     ids: list[str]
-    docs: list[Counter[str]] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)
-    df: Counter[str] = field(default_factory=Counter)
+    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    norms: list[float] = field(default_factory=list)
     k1: float = 1.2
     b: float = 0.75
 
@@ -52,38 +56,40 @@ class BM25Index:
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> BM25Index:
         """Index ``texts`` under ``ids``."""
         index = cls(ids=list(ids))
-        for text in texts:
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths: list[int] = []
+        for position, text in enumerate(texts):
             counts = Counter(terms(text))
-            index.docs.append(counts)
-            index.lengths.append(sum(counts.values()))
-            index.df.update(counts.keys())
+            lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                postings.setdefault(term, []).append((position, tf))
+        average = sum(lengths) / len(lengths) if lengths else 1.0
+        average = average or 1.0
+        index.postings = postings
+        # The length part of BM25's denominator, per passage, computed once.
+        index.norms = [index.k1 * (1 - index.b + index.b * n / average) for n in lengths]
         return index
 
     def rank(self, query: str, allowed: set[str] | None = None, limit: int = 20) -> list[str]:
         """Ids of the best-matching passages (only those in ``allowed`` when given)."""
-        query_terms = set(terms(query))
-        if not query_terms or not self.docs:
-            return []
-        n = len(self.docs)
-        average = sum(self.lengths) / n or 1.0
-        idf = {t: math.log(1 + (n - self.df[t] + 0.5) / (self.df[t] + 0.5)) for t in query_terms}
-        scored: list[tuple[float, str]] = []
-        for pid, counts, length in zip(self.ids, self.docs, self.lengths, strict=True):
-            if allowed is not None and pid not in allowed:
+        n = len(self.ids)
+        scores: dict[int, float] = {}
+        for term in set(terms(query)):
+            postings = self.postings.get(term)
+            if not postings:
                 continue
-            score = 0.0
-            for term in query_terms & counts.keys():
-                tf = counts[term]
-                score += (
-                    idf[term]
-                    * tf
-                    * (self.k1 + 1)
-                    / (tf + self.k1 * (1 - self.b + self.b * length / average))
-                )
-            if score > 0:
-                scored.append((score, pid))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [pid for _, pid in scored[:limit]]
+            df = len(postings)
+            weight = math.log(1 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
+            norms = self.norms
+            for position, tf in postings:
+                scores[position] = scores.get(position, 0.0) + weight * tf / (tf + norms[position])
+        ids = self.ids
+        candidates = (
+            (-score, ids[position])
+            for position, score in scores.items()
+            if score > 0 and (allowed is None or ids[position] in allowed)
+        )
+        return [pid for _, pid in heapq.nsmallest(limit, candidates)]
 
 
 def fuse(rankings: Sequence[Sequence[str]]) -> list[tuple[str, float]]:

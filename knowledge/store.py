@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,14 @@ def shipped_guides(folder: Path | None = None) -> list[Path]:
 
 def corpus_fingerprint(paths: Sequence[Path]) -> str:
     """A hash of the shipped guides, so a changed corpus is re-indexed on first use."""
+    stats = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    return _fingerprint(stats)
+
+
+@cache
+def _fingerprint(stats: tuple[tuple[Path, int, int], ...]) -> str:
+    # Every search checks the corpus: hash the files once per version, not on every call.
+    paths = [path for path, _, _ in stats]
     digest = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
     for path in paths:
         digest.update(path.name.encode())
@@ -152,6 +161,7 @@ class KnowledgeBase:
             tuple[tuple[Any, ...], BM25Index, dict[str, tuple[str, dict[str, Any]]]] | None
         )
         self._lexical = None
+        self._filtered: dict[tuple[str, str], set[str]] = {}
 
     @property
     def embedding_function(self) -> EmbeddingFunction[Documents]:
@@ -394,7 +404,21 @@ class KnowledgeBase:
                 [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in rows.values()],
             )
             self._lexical = (stamp, index, rows)
+            self._filtered.clear()
         return self._lexical[1], self._lexical[2]
+
+    def _allowed_ids(
+        self, rows: dict[str, tuple[str, dict[str, Any]]], topic: str | None, stage: str | None
+    ) -> set[str] | None:
+        """The ids a filter lets through, computed once per filter and corpus version."""
+        if not topic and not stage:
+            return None
+        key = ((topic or "").lower(), stage or "")
+        if key not in self._filtered:
+            self._filtered[key] = {
+                cid for cid, (_, meta) in rows.items() if self._allowed(meta, topic, stage)
+            }
+        return self._filtered[key]
 
     def topics(self) -> list[str]:
         """Every topic some passage carries (for filter validation and help)."""
@@ -447,8 +471,7 @@ class KnowledgeBase:
             for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True)
         }
         index, rows = self._lexical_index()
-        allowed = {cid for cid, (_, meta) in rows.items() if self._allowed(meta, topic, stage)}
-        keyword = index.rank(query, allowed=allowed, limit=depth)
+        keyword = index.rank(query, allowed=self._allowed_ids(rows, topic, stage), limit=depth)
         ranked = [(cid, score) for cid, score in fuse([found["ids"][0], keyword]) if cid in rows]
         ranked = ranked[:k]
         missing = [cid for cid, _ in ranked if cid not in similarity]

@@ -212,3 +212,53 @@ def test_keyword_index_follows_ingests(small_kb: KnowledgeBase, tmp_path: Path) 
     small_kb.ingest([path])
     top = small_kb.search("zebras", k=1)[0]
     assert top.title == "Zebra crossings" and top.score == 1.0
+
+
+def test_inverted_keyword_index_ranks_like_plain_bm25() -> None:
+    import math
+    import random
+    from collections import Counter
+
+    from knowledge.lexical import BM25Index, terms
+
+    rng = random.Random(3)
+    vocabulary = "goal review design mentee stuck feedback plan habit ticket doc pair".split()
+    texts = [" ".join(rng.choices(vocabulary, k=rng.randint(3, 15))) for _ in range(60)]
+    ids = [f"p{i:02d}" for i in range(60)]
+    index = BM25Index.build(ids, texts)
+
+    def plain(query: str, allowed: set[str] | None) -> list[str]:
+        docs = [Counter(terms(t)) for t in texts]
+        average = sum(sum(d.values()) for d in docs) / len(docs)
+        scored = []
+        for pid, counts in zip(ids, docs, strict=True):
+            score = 0.0
+            for term in set(terms(query)) & counts.keys():
+                df = sum(1 for d in docs if term in d)
+                idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+                tf = counts[term]
+                length = sum(counts.values())
+                score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / average))
+            if score > 0 and (allowed is None or pid in allowed):
+                scored.append((-score, pid))
+        return [pid for _, pid in sorted(scored)[:10]]
+
+    for query in ("stuck on the design doc", "feedback habit", "reviews plans", "zebra"):
+        assert index.rank(query, limit=10) == plain(query, None)
+        allowed = set(ids[::3])
+        assert index.rank(query, allowed=allowed, limit=10) == plain(query, allowed)
+
+
+def test_filters_are_worked_out_once_per_corpus_version(small_kb: KnowledgeBase) -> None:
+    calls = {"n": 0}
+    original = KnowledgeBase._allowed
+
+    def counting(meta: dict[str, Any], topic: str | None, stage: str | None) -> bool:
+        calls["n"] += 1
+        return original(meta, topic, stage)
+
+    small_kb._allowed = counting  # type: ignore[method-assign]
+    small_kb.search("listen well", k=2, stage="regular")
+    first = calls["n"]
+    small_kb.search("plan the hour", k=2, stage="regular")
+    assert first > 0 and calls["n"] == first
