@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Stage
 from agent.offline.judgement import detect_markers, normalise
+from agent.text import clean_value
 
 __all__ = [
     "ACTION_PLANNING",
@@ -119,13 +120,28 @@ def _parse_date(value: Any, what: str) -> Any:
     raise ValueError(f"{what} must be a date as YYYY-MM-DD (got {value!r})")
 
 
+# Limits on an agenda context (the same as for notes and pairs), so a hostile or broken
+# file is refused in milliseconds instead of being processed for minutes.
+MAX_CONTEXT_BYTES = 5 * 1024 * 1024
+MAX_CONTEXT_DEPTH = 8
+MAX_NAME_CHARS = 80
+MAX_GOALS = 20
+MAX_GOAL_CHARS = 300
+MAX_OPEN_ITEMS = 500
+MAX_ACTION_CHARS = 1000
+MAX_PREP_CHARS = 4000
+MAX_RECENT_NOTES = 10
+MAX_NOTES_CHARS = 200_000
+MAX_SESSIONS = 1000
+
+
 class OpenItem(BaseModel):
     """An action item still open from earlier sessions: who, what and by when."""
 
     model_config = ConfigDict(extra="forbid")
 
-    owner: str | None = None
-    action: str
+    owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
+    action: str = Field(max_length=MAX_ACTION_CHARS)
     due: date | None = None
 
     @field_validator("owner", mode="before")
@@ -163,15 +179,19 @@ class AgendaContext(BaseModel):
 
     mentor: str
     mentee: str
-    goals: list[str] = Field(default_factory=list)
+    goals: list[Annotated[str, Field(max_length=MAX_GOAL_CHARS)]] = Field(
+        default_factory=list, max_length=MAX_GOALS
+    )
     session_number: int
     programme_weeks: int = 12
     minutes: int = 60
     cadence: Cadence = "weekly"
-    open_items: list[OpenItem] = Field(default_factory=list)
-    prep: str = ""
-    recent_notes: list[str] = Field(default_factory=list)
-    progress_flags: list[bool] = Field(default_factory=list)
+    open_items: list[OpenItem] = Field(default_factory=list, max_length=MAX_OPEN_ITEMS)
+    prep: str = Field(default="", max_length=MAX_PREP_CHARS)
+    recent_notes: list[Annotated[str, Field(max_length=MAX_NOTES_CHARS)]] = Field(
+        default_factory=list, max_length=MAX_RECENT_NOTES
+    )
+    progress_flags: list[bool] = Field(default_factory=list, max_length=MAX_SESSIONS)
     formulaic: bool = False
     session_date: date | None = None  # when known, open items past due are flagged
 
@@ -281,6 +301,12 @@ def load_context_file(
     """
     where = Path(path)
     try:
+        size = where.stat().st_size
+        if size > MAX_CONTEXT_BYTES:
+            raise UserInputError(
+                f"context file {where} is {size / 1_048_576:.1f} MB; "
+                f"the limit is {MAX_CONTEXT_BYTES // 1_048_576} MB"
+            )
         raw = where.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserInputError(f"context file {where} does not exist") from None
@@ -294,8 +320,15 @@ def load_context_file(
             f"context file {where} is not valid JSON: {exc.msg} (line {exc.lineno}, "
             f"column {exc.colno})"
         ) from None
+    except RecursionError:
+        data = None  # nested far deeper than any context: refused just below
+    if data is None or _nested_deeper_than(data, MAX_CONTEXT_DEPTH):
+        raise UserInputError(
+            f"context file {where} is nested too deeply (at most {MAX_CONTEXT_DEPTH} levels)"
+        )
     if not isinstance(data, dict):
         raise UserInputError(f"context file {where} must hold a JSON object with {_keys_hint()}")
+    data = clean_value(data)
     for key, value in (overrides or {}).items():
         if value is not None:
             data[key] = value
@@ -312,6 +345,19 @@ def load_context_file(
         return AgendaContext.model_validate(data)
     except ValidationError as exc:
         raise UserInputError(f"context file {where}: {_validation_message(exc)}") from None
+
+
+def _nested_deeper_than(data: Any, limit: int) -> bool:
+    """Whether JSON ``data`` nests lists/objects more than ``limit`` levels (no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _keys_hint() -> str:

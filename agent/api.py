@@ -27,6 +27,7 @@ from agent.models import (
     SimulationView,
 )
 from agent.state import Intent, Turn
+from agent.text import clean_text, clean_value
 from knowledge.models import IngestReport, SearchResults
 from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
@@ -48,7 +49,7 @@ def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
     from agent.agenda import AgendaContext
 
     try:
-        return AgendaContext.model_validate(values)
+        return AgendaContext.model_validate(clean_value(values))
     except ValidationError as exc:
         raise user_input_error(exc) from exc
 
@@ -68,7 +69,7 @@ def _as_date(value: object, what: str) -> date | None:
 
 
 def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
-    cleaned = text.strip()
+    cleaned = clean_text(text).strip()
     if not cleaned:
         raise UserInputError(f"the {what} is empty")
     if len(cleaned) > limit:
@@ -270,6 +271,8 @@ class Coach:
         if pair_id is not None:
             stored = self.pairs.get(pair_id)
             return stored, [stored.mentor, stored.mentee]
+        mentor = clean_text(mentor) if mentor else mentor
+        mentee = clean_text(mentee) if mentee else mentee
         if not (mentor and mentor.strip() and mentee and mentee.strip()):
             raise UserInputError("give --pair ID, or both --mentor NAME and --mentee NAME")
         found = self.pairs.find(mentor, mentee)
@@ -301,8 +304,9 @@ class Coach:
         next_session = _as_date(next_session, "next session")
         pair, attendees = self._attendees(pair_id, mentor, mentee)
         # Other people in the session (a guest, a manager) can own items too.
-        attendees += [" ".join(o.split()) for o in others or [] if o.strip()]
+        attendees += [" ".join(clean_text(o).split()) for o in others or [] if o.strip()]
         if author is not None:
+            author = clean_text(author)
             matches = [
                 a
                 for a in attendees
@@ -801,9 +805,21 @@ class Coach:
         return list(snapshot.values.get("history") or [])
 
     # -- pairs -------------------------------------------------------------------------
-    def add_pair(self, **fields: Any) -> Pair:
-        """Create a mentoring pair (see :class:`agent.memory.PairInput` for the fields)."""
+    def add_pair(self, *, past: bool = False, **fields: Any) -> Pair:
+        """Create a mentoring pair (see :class:`agent.memory.PairInput` for the fields).
+
+        A next session in the past is refused unless ``past`` (it is usually a typo, and
+        nothing would be prepared for it).
+        """
         data = parse_pair_input(**fields)
+        when = data.next_session
+        if when is not None and not past:
+            now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
+            if when < now:
+                raise UserInputError(
+                    f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
+                    "give a future date (or --past to record it anyway)"
+                )
         existing = self.pairs.find(data.mentor, data.mentee)
         if existing is not None:
             raise UserInputError(

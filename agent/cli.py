@@ -196,10 +196,14 @@ def pair_add(
     next_session: Annotated[
         str | None, typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM".')
     ] = None,
+    past: Annotated[
+        bool, typer.Option("--past", help="Accept a --next date in the past.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a mentoring pair."""
     pair = _coach().add_pair(
+        past=past,
         mentor=mentor,
         mentee=mentee,
         mentor_email=mentor_email,

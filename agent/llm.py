@@ -50,6 +50,7 @@ from tenacity import (
 )
 
 from agent.errors import LLMError, LLMOutputError
+from agent.text import clean_text, clean_value
 
 if TYPE_CHECKING:
     import httpx
@@ -355,7 +356,7 @@ class ChatClient:
         if not ok or answer.content is None:
             reason = f"refused: {_one_line(answer.refusal)}" if answer.refusal else "empty answer"
             raise LLMOutputError(f"the LLM gave no text for task {task!r} ({reason})")
-        return answer.content
+        return clean_text(answer.content)
 
     def usage_summary(self) -> dict[str, TaskUsage]:
         """Totals per task over every request this client made."""
@@ -404,6 +405,8 @@ class ChatClient:
                 value = _sdk_parsed(raw, schema)
             if value is None:
                 value, problem = _validate(schema, answer)
+            if value is not None:
+                value, problem = _cleaned(schema, value)
             self._record(task, answer, latency, attempts, ok=value is not None)
             return answer, value, problem
 
@@ -584,6 +587,14 @@ def _sdk_parsed(raw: LegacyAPIResponse[Any], schema: type[T]) -> T | None:
         return None
     parsed = getattr(choices[0].message, "parsed", None)
     return parsed if isinstance(parsed, schema) else None
+
+
+def _cleaned(schema: type[T], value: T) -> tuple[T | None, str]:
+    """The answer with every string normalised like any other input (see agent.text)."""
+    try:
+        return schema.model_validate(clean_value(value.model_dump())), ""
+    except ValidationError as err:  # e.g. a field that held only invisible characters
+        return None, _summarise(err)
 
 
 def _validate(schema: type[T], answer: _Answer) -> tuple[T | None, str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.errors import NotFoundError, UserInputError, user_input_error
+from agent.text import clean_value, is_printable_name
 
 if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
     from langgraph.store.base import BaseStore
@@ -28,6 +29,8 @@ def _clean_name(value: str, what: str) -> str:
         raise ValueError(f"{what} must not be empty")
     if len(name) > 80 or any(ch in value for ch in "\r\n<>"):
         raise ValueError(f"{what} must be a plain name of at most 80 characters")
+    if not is_printable_name(name):
+        raise ValueError(f"{what} must not contain invisible or control characters")
     return name
 
 
@@ -38,7 +41,7 @@ class PairInput(BaseModel):
     mentee: str
     mentor_email: str | None = None
     mentee_email: str | None = None
-    goals: list[str] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list, max_length=20)  # as in an agenda context
     programme_weeks: int = Field(default=12, ge=1, le=104)
     start: date | None = None
     minutes: int = Field(default=60, ge=30, le=120)
@@ -336,7 +339,7 @@ def parse_pair_input(**values: Any) -> PairInput:
     from pydantic import ValidationError
 
     try:
-        return PairInput(**values)
+        return PairInput(**clean_value(values))
     except ValidationError as exc:
         raise user_input_error(exc) from exc
 

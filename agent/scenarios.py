@@ -154,8 +154,10 @@ class Scenario(ScenarioInput):
 
 def parse_scenario_input(**values: Any) -> ScenarioInput:
     """Validate user-given scenario fields, turning the first problem into a one-line error."""
+    from agent.text import clean_value
+
     try:
-        return ScenarioInput(**values)
+        return ScenarioInput(**clean_value(values))
     except ValidationError as exc:
         raise user_input_error(exc) from exc
 

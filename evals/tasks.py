@@ -316,7 +316,7 @@ def _solve_email(coach: Coach, sample: Sample) -> dict[str, Any]:
     when = spec.pop("next_session", None)
     fields = spec | {"next_session": datetime.strptime(when, "%Y-%m-%d %H:%M") if when else None}
     try:
-        pair = coach.add_pair(**fields)
+        pair = coach.add_pair(past=True, **fields)  # fixed dates: the dataset does not move
         with tempfile.TemporaryDirectory() as folder:
             result = coach.prep_email(pair.id, out_dir=folder)
             parsed = [

@@ -11,6 +11,8 @@ from typing import Any
 import ftfy
 import yaml
 
+from agent.text import clean_text
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -67,10 +69,13 @@ def read_text(path: Path) -> str:
             raise SkipFile(
                 f"not UTF-8 text (undecodable byte at offset {exc.start}); re-save it as UTF-8"
             ) from exc
+    # ftfy undoes UTF-8 read as MacRoman/cp1252 ("‚Äò" -> "‘"); keep curly quotes as they are.
+    fixed = str(ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC"))
+    # The same boundary normalisation as every other input (NFKC, invisible characters out).
+    text = clean_text(fixed)
     if not text.strip():
         raise SkipFile("empty file")
-    # ftfy undoes UTF-8 read as MacRoman/cp1252 ("‚Äò" -> "‘"); keep curly quotes as they are.
-    return str(ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC"))
+    return text
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)

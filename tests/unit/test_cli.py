@@ -106,7 +106,7 @@ def test_pair_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
         "--goal",
         "Speak up in planning",
         "--next",
-        "2026-12-01 09:30",
+        "2030-12-01 09:30",
         "--json",
     )
     assert code == 0, err
@@ -114,7 +114,7 @@ def test_pair_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
         "Lead a design review",
         "Speak up in planning",
     ]
-    assert pair["next_session"].startswith("2026-12-01T09:30")
+    assert pair["next_session"].startswith("2030-12-01T09:30")
     _, listing, _ = cli(capsys, "pair", "list", "--json")
     assert [p["id"] for p in listing["pairs"]] == ["ana-ben"]
     _, shown, _ = cli(capsys, "pair", "show", "ana-ben", "--json")

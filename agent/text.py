@@ -1,0 +1,56 @@
+"""One normalisation for every text that enters the program (CLI, API, files, LLM answers).
+
+NFKC folds look-alike forms (full-width letters, ligatures, no-break spaces) into plain
+ones, and invisible characters are removed: Unicode tag characters (U+E0000-E007F, used to
+smuggle hidden instructions), zero-width characters, bidirectional controls (which make
+text display in another order than it is stored) and control characters other than tab
+and newline (terminal escape sequences). Applied once at the boundary, so everything
+stored, compared, printed or emailed afterwards is the same visible text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_INVISIBLE = re.compile(
+    "["
+    "\U000e0000-\U000e007f"  # tag characters
+    "\u200b-\u200f"  # zero-width space/non-joiner/joiner, LRM, RLM
+    "\u202a-\u202e"  # bidi embeddings and overrides
+    "\u2060-\u2064"  # word joiner, invisible operators
+    "\u2066-\u2069"  # bidi isolates
+    "\u061c\u180e\u00ad\ufeff"  # Arabic letter mark, Mongolian vowel separator, soft hyphen, BOM
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters except \t \n \r
+    "]"
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` in NFKC with invisible, bidi and control characters removed.
+
+    Line breaks are kept (CRLF and a lone CR become LF); text that is already clean comes
+    back unchanged.
+    """
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to fold or remove
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", text)
+
+
+def clean_value(value: Any) -> Any:
+    """``value`` with :func:`clean_text` applied to every string in it (dicts, lists, tuples)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(clean_value(v) for v in value)
+    return value
+
+
+def is_printable_name(text: str) -> bool:
+    """Whether a (cleaned) name holds only printable characters: no controls, no invisibles."""
+    return all(ch.isprintable() or ch == " " for ch in text) and not _INVISIBLE.search(text)
