@@ -18,10 +18,12 @@ from agent.nodes.routing import pick_capability, route_request
 from agent.state import InputState, OutputState, State
 
 
-def build_graph() -> StateGraph[State, Context, InputState, OutputState]:
+def build_graph(
+    context_schema: type[Any] = Context,
+) -> StateGraph[State, Context, InputState, OutputState]:
     """The uncompiled graph: route -> retrieve -> capability -> check -> respond."""
     graph = StateGraph(
-        State, context_schema=Context, input_schema=InputState, output_schema=OutputState
+        State, context_schema=context_schema, input_schema=InputState, output_schema=OutputState
     )
     graph.add_node("route_request", route_request)
     graph.add_node("retrieve_guides", retrieve_guides)

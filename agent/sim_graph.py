@@ -11,9 +11,11 @@ from agent.nodes import simulation as n
 from agent.sim_state import SimInput, SimState
 
 
-def build_simulation_graph() -> StateGraph[SimState, Context, SimInput, SimState]:
+def build_simulation_graph(
+    context_schema: type[Any] = Context,
+) -> StateGraph[SimState, Context, SimInput, SimState]:
     """Years of Experience in Months (7 steps) and Feedback Fast-Forward (3-5 rounds)."""
-    graph = StateGraph(SimState, context_schema=Context, input_schema=SimInput)
+    graph = StateGraph(SimState, context_schema=context_schema, input_schema=SimInput)
     # Years of Experience in Months, in the guide's order.
     graph.add_node("choose_experience", n.choose_experience)
     graph.add_node("outline_situation", n.outline_situation)
