@@ -77,6 +77,18 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     return cleaned
 
 
+def _refuse_past(when: datetime | None) -> None:
+    """A next session in the past is usually a typo, and nothing would be prepared for it."""
+    if when is None:
+        return
+    now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
+    if when < now:
+        raise UserInputError(
+            f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
+            "give a future date (or --past to record it anyway)"
+        )
+
+
 class Coach:
     """One coach over one COACH_HOME: knowledge base, pair records, threads and engines.
 
@@ -812,14 +824,8 @@ class Coach:
         nothing would be prepared for it).
         """
         data = parse_pair_input(**fields)
-        when = data.next_session
-        if when is not None and not past:
-            now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
-            if when < now:
-                raise UserInputError(
-                    f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
-                    "give a future date (or --past to record it anyway)"
-                )
+        if not past:
+            _refuse_past(data.next_session)
         existing = self.pairs.find(data.mentor, data.mentee)
         if existing is not None:
             raise UserInputError(
@@ -828,15 +834,19 @@ class Coach:
             )
         return self.pairs.add(data)
 
-    def update_pair(self, pair_id: str, **changes: Any) -> Pair:
+    def update_pair(self, pair_id: str, *, past: bool = False, **changes: Any) -> Pair:
         """Change a stored pair's fields (validated like ``add_pair``; all or nothing).
 
         Editable: ``mentor_email``, ``mentee_email`` (``""`` clears), ``goals`` (replaces the
-        list), ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session``.
+        list), ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session`` (in
+        the past only with ``past``).
         """
         from agent.memory import edit_pair
 
-        return self.pairs.update(edit_pair(self.pairs.get(pair_id), changes))
+        updated = edit_pair(self.pairs.get(pair_id), changes)
+        if "next_session" in changes and not past:
+            _refuse_past(updated.next_session)
+        return self.pairs.update(updated)
 
     def overdue_items(self, pair_id: str, on: date | None = None) -> list[StoredItem]:
         """The pair's open items whose due date is before ``on`` (default: today)."""

@@ -237,6 +237,9 @@ def pair_set(
     start: Annotated[str | None, typer.Option(help="Programme start, YYYY-MM-DD.")] = None,
     minutes: Annotated[int | None, typer.Option(help="Session length in minutes (30-120).")] = None,
     cadence: Annotated[str | None, typer.Option(help="weekly, fortnightly or monthly.")] = None,
+    past: Annotated[
+        bool, typer.Option("--past", help="Accept a --next date in the past.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Change a pair's schedule, emails or goals (only the options given change)."""
@@ -257,7 +260,7 @@ def pair_set(
             "--start, --minutes or --cadence"
         )
     coach = _coach()
-    pair = coach.update_pair(pair_id, **changes)
+    pair = coach.update_pair(pair_id, past=past, **changes)
     items, late = coach.open_items(pair.id), [i.id for i in coach.overdue_items(pair.id)]
     emit(pair, as_json, lambda console: render.pair_detail(console, pair, items, late))
 

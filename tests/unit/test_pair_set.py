@@ -31,7 +31,7 @@ def add_pair(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
     code, out, err = cli(
         capsys,
         *("pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor", "--json"),
-        *("--goal", "Lead a design review", "--next", "2026-12-08 09:30", *extra),
+        *("--goal", "Lead a design review", "--next", "2030-12-08 09:30", *extra),
     )
     assert code == 0, err
     return dict(json.loads(out))
@@ -47,14 +47,14 @@ def test_pair_set_changes_only_the_given_fields(capsys: pytest.CaptureFixture[st
     add_pair(capsys, "--mentor-email", "ana@example.org")
     code, out, err = cli(
         capsys,
-        *("pair", "set", "ana-ben", "--next", "2026-12-10 14:00", "--json"),
+        *("pair", "set", "ana-ben", "--next", "2030-12-10 14:00", "--json"),
         *("--mentee-email", "ben@example.org", "--goal", "Ship the RFC", "--goal", "Run a review"),
         *("--minutes", "45", "--cadence", "fortnightly", "--weeks", "20"),
     )
     assert code == 0, err
     assert len(out.strip().splitlines()) > 1 and json.loads(out)["id"] == "ana-ben"
     pair = show(capsys)["pair"]
-    assert pair["next_session"] == "2026-12-10T14:00:00"
+    assert pair["next_session"] == "2030-12-10T14:00:00"
     assert pair["mentee_email"] == "ben@example.org"
     assert pair["mentor_email"] == "ana@example.org"  # untouched
     assert pair["goals"] == ["Ship the RFC", "Run a review"]
@@ -70,6 +70,7 @@ def test_pair_set_changes_only_the_given_fields(capsys: pytest.CaptureFixture[st
     [
         (["--minutes", "10", "--cadence", "monthly"], "minutes: Input should be greater than"),
         (["--next", "next tuesday"], '--next must look like "YYYY-MM-DD HH:MM"'),
+        (["--next", "2020-01-06 09:00"], "is in the past; give a future date"),
         (["--mentee-email", "ben at example"], "is not an email address"),
         (["--cadence", "daily", "--minutes", "45"], "cadence: Input should be"),
         (["--weeks", "0"], "programme_weeks: Input should be greater than"),
@@ -101,9 +102,11 @@ def test_update_pair_api_refuses_names_and_unknown_ids(tmp_path: Path) -> None:
             coach.update_pair("ana-ben", mentor="Someone Else")
         with pytest.raises(NotFoundError):
             coach.update_pair("ghost", minutes=45)
-        updated = coach.update_pair("ana-ben", next_session=datetime(2027, 1, 4, 9, 0))
+        updated = coach.update_pair("ana-ben", next_session=datetime(2030, 1, 7, 9, 0))
         assert coach.get_pair("ana-ben") == updated
-        assert updated.next_session == datetime(2027, 1, 4, 9, 0)
+        assert updated.next_session == datetime(2030, 1, 7, 9, 0)
+        moved = coach.update_pair("ana-ben", next_session=datetime(2020, 1, 6, 9, 0), past=True)
+        assert moved.next_session == datetime(2020, 1, 6, 9, 0)
 
 
 def test_after_cadence() -> None:
@@ -118,7 +121,10 @@ def test_after_cadence() -> None:
 def coach(tmp_path: Path) -> Any:
     with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
         c.add_pair(
-            mentor="Ana Silva", mentee="Ben Okafor", next_session=datetime(2026, 12, 8, 9, 30)
+            mentor="Ana Silva",
+            mentee="Ben Okafor",
+            next_session=datetime(2026, 12, 8, 9, 30),
+            past=True,  # fixed dates, whatever today is
         )
         yield c
 
@@ -150,7 +156,9 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
 
 
 def test_a_late_save_with_monthly_cadence_lands_after_the_session(coach: Coach) -> None:
-    coach.update_pair("ana-ben", cadence="monthly", next_session=datetime(2027, 1, 31, 17, 0))
+    coach.update_pair(
+        "ana-ben", cadence="monthly", next_session=datetime(2027, 1, 31, 17, 0), past=True
+    )
     coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2027, 3, 2), save=True)
     # Jan 31 -> Feb 28 -> Mar 28: the first date after the session held on Mar 2.
     assert coach.get_pair("ana-ben").next_session == datetime(2027, 3, 28, 17, 0)
