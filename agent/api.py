@@ -29,6 +29,7 @@ from agent.models import (
 from agent.state import Intent, Turn
 from agent.text import clean_text, clean_value
 from knowledge.models import IngestReport, SearchResults
+from knowledge.progress import BatchProgress
 from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
 if TYPE_CHECKING:
@@ -596,14 +597,17 @@ class Coach:
             if p.next_session is not None and now <= p.next_session <= now + within
         ]
         batch = EmailBatch(pairs=len(due), prepared=0, sent=0)
+        if isinstance(progress, BatchProgress):
+            progress.start(len(due))
         for pair in due:
-            if progress:
-                progress(pair.id)
             try:
                 result = self.prep_email(pair.id, out_dir=out_dir, send=send)
             except CoachError as exc:
                 batch.failed.append({"pair": pair.id, "error": str(exc)})
                 continue
+            finally:
+                if progress:
+                    progress(pair.id)
             batch.results.append(result)
             batch.prepared += 1
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))

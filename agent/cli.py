@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -14,7 +15,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from agent import render
+from agent import progress, render
 from agent.config import Settings
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
@@ -88,6 +89,16 @@ def emit(model: BaseModel, as_json: bool, human: Callable[[Console], None]) -> N
         human(Console(highlight=False))
 
 
+@contextmanager
+def _progress(make: Callable[[], AbstractContextManager[T]], as_json: bool) -> Iterator[T | None]:
+    """A progress bar (terminal) or summary line (pipe) on stderr; none with --json."""
+    if as_json:
+        yield None
+        return
+    with make() as hook:
+        yield hook
+
+
 def _fail(message: str, code: int) -> NoReturn:
     first_line = " ".join(str(message).split()) or "unknown error"
     sys.stderr.write(f"coach: error: {first_line}\n")
@@ -108,11 +119,11 @@ def ingest(
     coach = _coach()
     if not paths and not reindex:
         raise UserInputError("give at least one file or folder to ingest (or --reindex)")
-    with render.file_progress(enabled=not as_json and sys.stderr.isatty()) as tick:
+    with _progress(progress.ingest_progress, as_json) as hook:
         if reindex:
-            report = coach.reindex(paths or [], progress=tick)
+            report = coach.reindex(paths or [], progress=hook)
         else:
-            report = coach.ingest(paths or [], progress=tick)
+            report = coach.ingest(paths or [], progress=hook)
     for skip in report.skipped:
         sys.stderr.write(f"coach: skipped {skip.path}: {skip.reason}\n")
     emit(report, as_json, lambda console: render.ingest_report(console, report))
@@ -437,8 +448,8 @@ def email(
         raise UserInputError("give either --pair ID or --all")
     if all_pairs:
         window = _parse_within(within)
-        with render.file_progress(enabled=not as_json and sys.stderr.isatty()) as tick:
-            batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=tick)
+        with _progress(progress.pair_progress, as_json) as ticker:
+            batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=ticker)
         for failure in batch.failed:
             sys.stderr.write(f"coach: {failure['pair']} failed: {failure['error']}\n")
         emit(batch, as_json, lambda console: render.email_batch(console, batch))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -36,29 +34,6 @@ COUNT_FIELDS = (
     "chunks_added",
     "chunks_removed",
 )
-
-
-@contextmanager
-def file_progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A spinner-style progress line over files being ingested (stderr, TTY only)."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("[bold]ingesting[/]"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed} files  {task.description}"),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=None)
-
-        def tick(name: str) -> None:
-            progress.update(task, advance=1, description=name[-60:])
-
-        yield tick
 
 
 def ingest_report(console: Console, report: IngestReport) -> None:

@@ -19,13 +19,18 @@ from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_document
 from knowledge.lexical import BM25Index, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
+from knowledge.progress import IngestProgress, as_progress
 
 if TYPE_CHECKING:
     from chromadb.api.types import Documents, EmbeddingFunction
 
 BUILTIN_PREFIX = "builtin:"
 SCHEMA_VERSION = 2  # 2: passages carry the article "url"
-ProgressHook = Callable[[str], None]
+# Passages embedded before their files are written; bigger windows sort lengths better.
+EMBED_WINDOW = 512
+EMBED_BATCH = 64
+LOOKUP_GROUP = 200
+ProgressHook = IngestProgress | Callable[[str], None]
 
 
 class KnowledgeError(Exception):
@@ -92,6 +97,14 @@ def make_chroma_client(chroma_path: Path, chroma_url: str | None) -> Any:
 class _Planned:
     document: Document
     chunks: list[Chunk]
+
+
+@dataclass
+class _Change:
+    document: Document
+    old: bool
+    to_add: list[Chunk]
+    to_delete: list[str]
 
 
 def _metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
@@ -269,20 +282,29 @@ class KnowledgeBase:
         progress: ProgressHook | None = None,
     ) -> IngestReport:
         report = IngestReport()
+        hook = as_progress(progress)
         seen_keys: set[str] = set()
+        planned: list[_Planned] = []
         for path, key in targets:
-            if progress:
-                progress(str(path))
             if key in seen_keys:
                 continue
             seen_keys.add(key)
             report.files += 1
             try:
-                planned = self._plan(path, key)
+                planned.append(self._plan(path, key))
             except SkipFile as exc:
                 report.skipped.append(SkippedFile(path=str(path), reason=str(exc)))
-                continue
-            self._apply(planned, report)
+        changes = [c for c in self._changes(planned, report) if c.to_add or c.to_delete]
+        if hook:
+            hook.start(len(changes), sum(len(c.to_add) for c in changes))
+        window: list[_Change] = []
+        for change in changes:
+            window.append(change)
+            if sum(len(c.to_add) for c in window) >= EMBED_WINDOW:
+                self._write_window(window, report, hook)
+                window = []
+        if window:
+            self._write_window(window, report, hook)
         if stale_prefixes:
             self._remove_vanished(stale_prefixes, seen_keys, report)
         if report.chunks_added or report.chunks_removed or report.updated:
@@ -290,53 +312,99 @@ class KnowledgeBase:
             self._set_metadata(revision=uuid.uuid4().hex[:12])
         return report
 
-    def _apply(self, planned: _Planned, report: IngestReport) -> None:
+    def _changes(self, planned: Sequence[_Planned], report: IngestReport) -> list[_Change]:
+        """What each file adds and deletes, from one lookup per group of files."""
+        changes: list[_Change] = []
+        for start in range(0, len(planned), LOOKUP_GROUP):
+            group = planned[start : start + LOOKUP_GROUP]
+            keys = [p.document.source_key for p in group]
+            where = {"source_key": keys[0]} if len(keys) == 1 else {"source_key": {"$in": keys}}
+            found = self.collection.get(where=where, include=["metadatas"])
+            stored: dict[str, dict[str, dict[str, Any]]] = {}
+            for cid, meta in zip(found["ids"], found["metadatas"] or [], strict=False):
+                stored.setdefault(str((meta or {}).get("source_key", "")), {})[cid] = meta or {}
+            for item in group:
+                changes.append(self._change(item, stored.get(item.document.source_key, {}), report))
+        return changes
+
+    def _change(
+        self, planned: _Planned, old: dict[str, dict[str, Any]], report: IngestReport
+    ) -> _Change:
         document = planned.document
-        found = self.collection.get(
-            where={"source_key": document.source_key}, include=["metadatas"]
-        )
-        old = set(found["ids"])
         new = {chunk.id: chunk for chunk in planned.chunks}
-        to_add = [chunk for cid, chunk in new.items() if cid not in old]
-        to_delete = sorted(old - new.keys())
+        change = _Change(
+            document,
+            old=bool(old),
+            to_add=[chunk for cid, chunk in new.items() if cid not in old],
+            to_delete=sorted(old.keys() - new.keys()),
+        )
         # Chunk ids hash only the text, so a front-matter edit (title, url, topics) keeps the
         # ids; rewrite the metadata of kept chunks whose file has changed since.
         stale = [
             new[cid]
-            for cid, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
-            if cid in new and (meta or {}).get("fingerprint") != document.fingerprint
+            for cid, meta in old.items()
+            if cid in new and meta.get("fingerprint") != document.fingerprint
         ]
         if stale:
             self.collection.update(
                 ids=[c.id for c in stale], metadatas=[_metadata(document, c) for c in stale]
             )
-        if not to_add and not to_delete:
+        if not change.to_add and not change.to_delete:
             if stale:
                 report.updated += 1
             else:
                 report.unchanged += 1
-            return
-        # Embed before writing: a failure here leaves the old chunks untouched.
-        if to_add:
-            vectors = self.embedding_function([_embedding_text(document, c) for c in to_add])
-            for start in range(0, len(to_add), self._batch_size()):
-                batch = to_add[start : start + self._batch_size()]
-                self.collection.upsert(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    metadatas=[_metadata(document, c) for c in batch],
-                    embeddings=vectors[start : start + len(batch)],
-                )
+        return change
+
+    def _embed_sorted(
+        self, texts: list[str], hook: IngestProgress | None
+    ) -> list[Any]:
+        """Vectors for ``texts``, embedded shortest first so each batch pads little."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[Any] = [None] * len(texts)
+        for start in range(0, len(order), EMBED_BATCH):
+            batch = order[start : start + EMBED_BATCH]
+            for index, vector in zip(
+                batch, self.embedding_function([texts[i] for i in batch]), strict=True
+            ):
+                vectors[index] = vector
+            if hook:
+                hook.embedded(len(batch))
+        return vectors
+
+    def _write_window(
+        self, window: Sequence[_Change], report: IngestReport, hook: IngestProgress | None
+    ) -> None:
+        # Embed the whole window before writing: a failure leaves its files' old chunks as
+        # they were.
+        texts = [_embedding_text(c.document, chunk) for c in window for chunk in c.to_add]
+        vectors = iter(self._embed_sorted(texts, hook))
+        size = self._batch_size()
+        pending: list[tuple[Document, Chunk, Any]] = []
+        for change in window:
+            pending += [(change.document, chunk, next(vectors)) for chunk in change.to_add]
+        for start in range(0, len(pending), size):
+            batch = pending[start : start + size]
+            self.collection.upsert(
+                ids=[chunk.id for _, chunk, _ in batch],
+                documents=[chunk.text for _, chunk, _ in batch],
+                metadatas=[_metadata(document, chunk) for document, chunk, _ in batch],
+                embeddings=[vector for _, _, vector in batch],
+            )
         # New chunks are in place before old ones go, so a crash leaves a superset that
-        # the next ingest of the same file converges from.
-        if to_delete:
-            self.collection.delete(ids=to_delete)
-        if old:
-            report.updated += 1
-        else:
-            report.added += 1
-        report.chunks_added += len(to_add)
-        report.chunks_removed += len(to_delete)
+        # the next ingest of the same files converges from.
+        doomed = [cid for change in window for cid in change.to_delete]
+        for start in range(0, len(doomed), size):
+            self.collection.delete(ids=doomed[start : start + size])
+        for change in window:
+            if change.old:
+                report.updated += 1
+            else:
+                report.added += 1
+            report.chunks_added += len(change.to_add)
+            report.chunks_removed += len(change.to_delete)
+            if hook:
+                hook.file_done(change.document.source_key)
 
     def _remove_vanished(
         self, prefixes: Sequence[str], seen_keys: set[str], report: IngestReport
