@@ -207,9 +207,7 @@ def pair_add(
     next_session: Annotated[
         str | None, typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM".')
     ] = None,
-    past: Annotated[
-        bool, typer.Option("--past", help="Accept a --next date in the past.")
-    ] = False,
+    past: Annotated[bool, typer.Option("--past", help="Accept a --next date in the past.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a mentoring pair."""
@@ -248,9 +246,7 @@ def pair_set(
     start: Annotated[str | None, typer.Option(help="Programme start, YYYY-MM-DD.")] = None,
     minutes: Annotated[int | None, typer.Option(help="Session length in minutes (30-120).")] = None,
     cadence: Annotated[str | None, typer.Option(help="weekly, fortnightly or monthly.")] = None,
-    past: Annotated[
-        bool, typer.Option("--past", help="Accept a --next date in the past.")
-    ] = False,
+    past: Annotated[bool, typer.Option("--past", help="Accept a --next date in the past.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Change a pair's schedule, emails or goals (only the options given change)."""
@@ -631,6 +627,20 @@ def chat(
     if thread is not None and not coach.thread_exists(thread):
         raise UserInputError(f"no conversation with thread {thread!r}")
     run_repl(coach, pair_id=pair, thread=thread, new=new)
+
+
+@app.command("mcp")
+def mcp_command() -> None:
+    """Serve the coach to MCP clients over stdio (tools, and pair records as resources)."""
+    try:
+        from agent.mcp import serve
+    except ImportError as exc:
+        if not (exc.name or "").startswith("mcp"):
+            raise
+        raise CoachError(
+            "coach mcp needs the mcp package: pip install 'session-coach[mcp]'"
+        ) from None
+    serve(_coach())
 
 
 @app.command("eval")
