@@ -125,6 +125,7 @@ class Coach:
     def knowledge(self) -> KnowledgeBase:
         """The guide knowledge base (opened on first use)."""
         if self._knowledge is None:
+            self._prepare_home()
             try:
                 self._knowledge = KnowledgeBase.open(
                     self.settings.chroma_path,
@@ -136,9 +137,16 @@ class Coach:
                 raise CoachError(str(exc)) from exc
         return self._knowledge
 
+    def _prepare_home(self) -> None:
+        """COACH_HOME (or the default data dir) as a folder only its owner can enter."""
+        from agent.files import make_private_dir
+
+        make_private_dir(self.settings.home)
+
     def _open_stores(self) -> None:
         if self._store is not None:
             return
+        self._prepare_home()
         if self.settings.database_url:
             from agent.stores import open_postgres
 
@@ -931,6 +939,11 @@ class Coach:
         self._store = self._saver = None
         self._graphs.clear()
         self._sims.clear()
+        if self.settings.home.is_dir():
+            from agent.files import secure_tree
+
+            # Files a library created with the user's umask (Chroma segments) are tightened.
+            secure_tree(self.settings.home)
 
     def __enter__(self) -> Coach:
         return self

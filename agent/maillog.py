@@ -53,6 +53,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from agent.errors import CoachError
+from agent.files import make_private_file
 from agent.mail import PreparedMessage, Role, SmtpSettings
 
 __all__ = [
@@ -144,11 +145,9 @@ class SentLog:
         self.lease = lease
         self.owner = f"{socket.gethostname()}|{os.getpid()}|{uuid.uuid4().hex[:8]}"
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # The log holds people's addresses: readable by the owner only (SQLite gives the
-            # -wal/-shm files the same mode as the database).
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        # The log holds people's addresses: readable by the owner only (SQLite gives the
+        # -wal/-shm files the same mode as the database).
+        make_private_file(path)
         try:
             self._db = sqlite3.connect(
                 path, timeout=30, isolation_level=None, check_same_thread=False

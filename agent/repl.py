@@ -54,8 +54,10 @@ def _enable_history(coach: Coach) -> Callable[[], None]:
         return lambda: None
     path = coach.settings.home / "chat_history"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
+        from agent.files import make_private_file
+
+        make_private_file(path)  # what the user typed is as private as the threads
+        if path.stat().st_size:
             readline.read_history_file(str(path))
     except OSError:
         pass

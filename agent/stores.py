@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import CoachError
+from agent.files import make_private_file
 
 
 class _Connections:
@@ -38,7 +39,12 @@ def open_sqlite(path: Path) -> tuple[Any, Any, _Connections]:
     from langgraph.checkpoint.sqlite import SqliteSaver
     from langgraph.store.sqlite import SqliteStore
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Pairs, notes and threads are personal: the database is 0600 before SQLite opens it,
+    # and SQLite gives its -wal/-shm files the database's mode.
+    make_private_file(path)
+    for extra in ("-wal", "-shm"):
+        if path.with_name(path.name + extra).exists():
+            make_private_file(path.with_name(path.name + extra))
     saver_conn = _connect(path)
     store_conn = _connect(path)
     saver = SqliteSaver(saver_conn)

@@ -6,6 +6,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -89,8 +90,13 @@ def make_chroma_client(chroma_path: Path, chroma_url: str | None) -> Any:
             )
         except Exception as exc:
             raise KnowledgeError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
-    chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(chroma_path), settings=chroma_settings)
+    from agent.files import make_private_dir, private_umask, secure_tree
+
+    make_private_dir(chroma_path)
+    with private_umask():
+        client = chromadb.PersistentClient(path=str(chroma_path), settings=chroma_settings)
+    secure_tree(chroma_path)
+    return client
 
 
 @dataclass
@@ -140,15 +146,41 @@ def user_sources(collection: Any) -> list[str]:
     return sorted(k for k in keys if k and not k.startswith(BUILTIN_PREFIX))
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """Files under a folder that ingestion understands, in a stable order."""
-    for root, dirs, files in os.walk(path):
+def iter_files(path: Path, skipped: list[SkippedFile] | None = None) -> Iterator[Path]:
+    """Files under a folder that ingestion understands, in a stable order.
+
+    Symbolic links that lead out of the folder (to a file or a folder) are never followed:
+    each is added to ``skipped`` with the reason. Links to folders inside it are not walked
+    either (their files are reached by their own path).
+    """
+    root = path.resolve()
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs):
+            candidate = Path(folder) / name
+            if candidate.is_symlink() and not _inside(candidate, root) and skipped is not None:
+                skipped.append(SkippedFile(path=str(candidate), reason=_LINK_OUT))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            candidate = Path(root) / name
+            candidate = Path(folder) / name
             suffix = candidate.suffix.lower()
-            if not name.startswith(".") and suffix and suffix in SUPPORTED_SUFFIXES:
-                yield candidate
+            if name.startswith(".") or not suffix or suffix not in SUPPORTED_SUFFIXES:
+                continue
+            if candidate.is_symlink() and not _inside(candidate, root):
+                if skipped is not None:
+                    skipped.append(SkippedFile(path=str(candidate), reason=_LINK_OUT))
+                continue
+            yield candidate
+
+
+_LINK_OUT = "symbolic link to outside the folder: not followed"
+
+
+def _inside(link: Path, root: Path) -> bool:
+    """Whether a link's final target is inside ``root`` (a dangling link counts as outside)."""
+    try:
+        return link.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # dangling, a loop, or unreadable
+        return False
 
 
 class KnowledgeBase:
@@ -175,6 +207,8 @@ class KnowledgeBase:
         )
         self._lexical = None
         self._filtered: dict[tuple[str, str], set[str]] = {}
+        self.local_path: Path | None = None
+        self.lock_path: Path | None = None
 
     @property
     def embedding_function(self) -> EmbeddingFunction[Documents]:
@@ -194,14 +228,42 @@ class KnowledgeBase:
     @classmethod
     def open(cls, chroma_path: Path, chroma_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
         """Open the embedded or server-backed knowledge base."""
-        return cls(make_chroma_client(chroma_path, chroma_url), **kwargs)
+        kb = cls(make_chroma_client(chroma_path, chroma_url), **kwargs)
+        kb.local_path = None if chroma_url else chroma_path
+        # Processes sharing this home build the shipped index one at a time.
+        kb.lock_path = chroma_path.with_name(chroma_path.name + ".lock")
+        return kb
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around index writes: new files private, and the whole index 0600/0700 after."""
+        if self.local_path is None:
+            yield
+            return
+        from agent.files import private_umask, secure_tree
+
+        with private_umask():
+            yield
+        secure_tree(self.local_path)
+
+    @contextmanager
+    def _first_use_lock(self) -> Iterator[None]:
+        """Serialise creating the collection and indexing the shipped corpus across processes."""
+        if self.lock_path is None:
+            yield
+            return
+        from agent.files import process_lock
+
+        with process_lock(self.lock_path):
+            yield
 
     # -- collection --------------------------------------------------------------------
     @property
     def collection(self) -> Any:
         """The Chroma collection, checked against the configured embedding model."""
         if self._collection is None:
-            self._collection = self._open_collection()
+            with self._first_use_lock(), self._writing():
+                self._collection = self._open_collection()
         return self._collection
 
     def _open_collection(self) -> Any:
@@ -240,11 +302,16 @@ class KnowledgeBase:
         fingerprint = corpus_fingerprint(guides)
         if (self.collection.metadata or {}).get("corpus_fingerprint") == fingerprint:
             return None
-        report = self._ingest_documents(
-            [(path, BUILTIN_PREFIX + path.name) for path in guides],
-            stale_prefixes=[BUILTIN_PREFIX],
-        )
-        self._set_metadata(corpus_fingerprint=fingerprint)
+        with self._first_use_lock(), self._writing():
+            # Another process may have built it while this one waited for the lock.
+            self._collection = self._open_collection()
+            if (self.collection.metadata or {}).get("corpus_fingerprint") == fingerprint:
+                return None
+            report = self._ingest_documents(
+                [(path, BUILTIN_PREFIX + path.name) for path in guides],
+                stale_prefixes=[BUILTIN_PREFIX],
+            )
+            self._set_metadata(corpus_fingerprint=fingerprint)
         return report
 
     # -- ingestion ---------------------------------------------------------------------
@@ -260,10 +327,11 @@ class KnowledgeBase:
             elif path.is_dir():
                 resolved = path.resolve()
                 prefixes.append(str(resolved) + os.sep)
-                targets.extend((f, str(f.resolve())) for f in iter_files(resolved))
+                targets.extend((f, str(f.resolve())) for f in iter_files(resolved, skipped))
             else:
                 targets.append((path, str(path.resolve())))
-        report = self._ingest_documents(targets, stale_prefixes=prefixes, progress=progress)
+        with self._writing():
+            report = self._ingest_documents(targets, stale_prefixes=prefixes, progress=progress)
         report.skipped = skipped + report.skipped
         return report
 

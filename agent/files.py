@@ -1,0 +1,91 @@
+"""Private files under COACH_HOME, and locks that serialise processes sharing it.
+
+Everything the coach keeps (pairs, notes, threads, the guide index, the sent-mail log) is
+personal data, so its folders are 0700 and its files 0600 whatever the user's umask: files
+are created under a 0077 umask and what already exists is tightened when a store opens.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from agent.errors import CoachError
+
+PRIVATE_UMASK = 0o077
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Create files and folders inside this block readable by their owner only."""
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def make_private_dir(path: Path) -> Path:
+    """``path`` (and missing parents) as 0700 folders; an existing ``path`` is tightened."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    with private_umask():
+        path.mkdir(parents=True, exist_ok=True)
+    for folder in [path, *missing]:
+        _chmod(folder, DIR_MODE)
+    return path
+
+
+def make_private_file(path: Path) -> Path:
+    """``path`` created empty if missing, and 0600 either way (before anything writes to it)."""
+    make_private_dir(path.parent)
+    with private_umask():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    _chmod(path, FILE_MODE)
+    return path
+
+
+def secure_tree(root: Path) -> None:
+    """Tighten every folder (0700) and file (0600) under ``root``; links are not followed."""
+    if not root.is_dir() or root.is_symlink():
+        return
+    _chmod(root, DIR_MODE)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            _chmod(Path(folder) / name, DIR_MODE)
+        for name in files:
+            _chmod(Path(folder) / name, FILE_MODE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == mode:
+            return
+        if info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
+            path.chmod(mode)
+    except OSError:
+        pass  # a file that vanished meanwhile, or one we do not own: leave it be
+
+
+@contextmanager
+def process_lock(path: Path, *, wait: float | None = None, busy: str = "") -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` shared with other processes on this machine.
+
+    ``wait`` is how many seconds to wait for another holder (None: as long as it takes);
+    when it runs out, CoachError(``busy``) is raised. The lock is released when the block
+    ends or the process dies, so a crash never leaves it stuck.
+    """
+    from filelock import FileLock, Timeout
+
+    make_private_dir(path.parent)
+    lock = FileLock(str(path), timeout=-1 if wait is None else wait, mode=FILE_MODE)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise CoachError(busy or f"{path.name} is locked by another coach process") from None
