@@ -17,7 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from pydantic import BaseModel
 
-from agent.api import Coach
+from agent.api import Coach, parse_agenda_context
 from agent.errors import CoachError, UserInputError
 
 T = TypeVar("T")
@@ -64,15 +64,32 @@ def build_server(coach: Coach) -> MCPServer[Any]:
 
     @server.tool()
     def agenda(
-        pair_id: str,
+        pair_id: str | None = None,
+        context: dict[str, Any] | None = None,
         minutes: int | None = None,
         session: int | None = None,
         prep: str | None = None,
     ) -> dict[str, Any]:
-        """A time-boxed agenda for a stored pair's next session (kept on its session record)."""
-        return call(
-            lambda: coach.draft_agenda(pair_id=pair_id, minutes=minutes, session=session, prep=prep)
-        )
+        """A time-boxed agenda for a stored pair's next session (kept on its session record).
+
+        For a pair that is not stored, give ``context`` instead: mentor, mentee and
+        session_number are required; goals, minutes, open_items, prep, recent_notes optional.
+        """
+
+        def draft() -> BaseModel:
+            if context is not None:
+                checked = parse_agenda_context(
+                    {k: v for k, v in context.items() if k not in ("minutes", "session_number")}
+                    | {
+                        "minutes": minutes or context.get("minutes", 60),
+                        "session_number": session or context.get("session_number"),
+                    }
+                    | ({"prep": prep} if prep else {})
+                )
+                return coach.draft_agenda(pair_id=pair_id, context=checked)
+            return coach.draft_agenda(pair_id=pair_id, minutes=minutes, session=session, prep=prep)
+
+        return call(draft)
 
     @server.tool()
     def questions(pair_id: str | None = None) -> dict[str, Any]:

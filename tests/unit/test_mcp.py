@@ -59,6 +59,13 @@ async def session_run(home: Path) -> dict[str, Any]:
         )
         seen["bad"] = await session.call_tool("search", {"query": "   "})
         seen["questions"] = await session.call_tool("questions", {"pair_id": "ana-ben"})
+        seen["agenda"] = await session.call_tool(
+            "agenda",
+            {"context": {"mentor": "Ana", "mentee": "Ben", "session_number": 1}, "minutes": 45},
+        )
+        seen["agenda_bad"] = await session.call_tool(
+            "agenda", {"context": {"mentor": "Ana", "mentee": "Ben"}}
+        )
         seen["pair"] = await session.read_resource("pair://ana-ben")
         seen["list"] = await session.read_resource("pair://list")
         try:
@@ -98,6 +105,10 @@ def test_coach_mcp_over_stdio(tmp_path: Path) -> None:
     assert "the search query is empty" in seen["bad"].content[0].text
 
     assert structured(seen["questions"])["questions"]
+    drafted = structured(seen["agenda"])
+    assert drafted["stage"] == "first-session" and drafted["minutes"] == 45
+    assert sum(block["minutes"] for block in drafted["blocks"]) == 45
+    assert seen["agenda_bad"].is_error and "session_number" in seen["agenda_bad"].content[0].text
 
     record = json.loads(seen["pair"].contents[0].text)
     assert record["pair"]["mentor"] == "Ana Silva" and record["pair"]["goals"]
