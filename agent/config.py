@@ -28,8 +28,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     database_url: str | None = None
     collection: str = "guides"
-    llm_timeout: float = 60.0
-    llm_max_attempts: int = 4
+    llm_timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    llm_deadline: float = Field(default=120.0, gt=0, allow_inf_nan=False)
+    llm_retry_timeouts: bool = False
+    llm_max_attempts: int = Field(default=4, ge=1)
     openai_api_key: str | None = Field(
         default=None,
         repr=False,  # never printed: reprs end up in logs and bug reports

@@ -5,18 +5,24 @@ anything that speaks the chat-completions API (OpenAI, Azure's v1 endpoint, Olla
 llama.cpp server, LM Studio), so it copes with the ways those servers differ:
 
 * **Transport retries** are ours (tenacity), not the SDK's: only transient failures (429
-  without ``insufficient_quota``, timeouts, connection errors, 5xx) are retried, a
-  ``Retry-After``/``retry-after-ms`` header is honoured up to ``max_retry_wait`` seconds,
-  otherwise the wait is exponential with jitter. The sleep function is injectable.
+  without ``insufficient_quota``, connection errors, 5xx) are retried, a
+  ``Retry-After``/``retry-after-ms`` header is honoured up to ``max_retry_wait`` seconds
+  (a value that is not a finite number of seconds or a date is ignored), otherwise the
+  wait is exponential with jitter. The sleep function is injectable.
+* **Deadline**: each request, its retries and waits included, ends after ``deadline``
+  seconds (``COACH_LLM_DEADLINE``); every attempt's socket timeout is the time left.
+  A timed-out request is not sent again unless ``retry_timeouts`` is set, because the
+  server is most likely still working on it and a resend only doubles its load.
 * **Structured output** goes through ``chat.completions.parse`` with a strict
-  ``json_schema`` response format. When a server rejects that (HTTP 400 naming
-  ``response_format``/``json_schema``), the client falls back to ``json_object`` with the
-  schema in the system message, and then to the schema in the prompt alone; the step down
-  is remembered for the client's life.
+  ``json_schema`` response format. When a server rejects that (HTTP 400/422, or a 500
+  naming ``response_format``/``json_schema`` as llama.cpp's server sends), the client falls
+  back to ``json_object`` with the schema in the system message, and then to the schema
+  in the prompt alone; the step down is remembered for the rest of the process for that
+  endpoint and model.
 * **Repair** is a separate loop: an answer that is not valid JSON or fails validation is
-  sent back with the validation error, at most :data:`MAX_REPAIRS` times, before
-  :class:`LLMOutputError`. Callers whose own guardrails reject an answer use
-  :meth:`ChatClient.repair`.
+  sent back with the validation error, at most :data:`MAX_REPAIRS` time (or fewer when the
+  caller says how many repairs its task has left), before :class:`LLMOutputError`.
+  Callers whose own guardrails reject an answer use :meth:`ChatClient.repair`.
 * **Usage**: every request is one :class:`CallRecord`; :meth:`ChatClient.usage_summary`
   totals them per task.
 
@@ -29,7 +35,9 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,7 +53,6 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_attempt,
     wait_exponential_jitter,
 )
 
@@ -67,6 +74,7 @@ __all__ = [
     "LLMError",
     "LLMOutputError",
     "TaskUsage",
+    "forget_learnt_modes",
 ]
 
 log = logging.getLogger(__name__)
@@ -74,8 +82,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 _R = TypeVar("_R")
 
-MAX_REPAIRS = 2
-"""How many times a structurally bad answer is sent back before giving up."""
+MAX_REPAIRS = 1
+"""How many times a bad answer is sent back per task: one answer plus one repair, end to end.
+
+The client's own format repair and a caller's guardrail repair share this budget (see the
+``max_repairs`` argument of :meth:`ChatClient.structured`).
+"""
 
 # Key-less local servers (Ollama, llama.cpp, LM Studio) still need *some* bearer value,
 # because the SDK refuses to build a client without one.
@@ -94,6 +106,11 @@ _FORMAT_MARKERS = (
     "json schema",
     "json_object",
 )
+# Step-downs learnt from an endpoint, per (endpoint, model), for the rest of the process:
+# a server that rejected json_schema once will reject it for every later client too.
+_LEARNT_MODES: dict[tuple[str, str], StructuredMode] = {}
+_LEARNT_LOCK = threading.Lock()
+
 _SK_PATTERN = re.compile(r"\bsk-[A-Za-z0-9_\-*.]{4,}")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL | re.IGNORECASE)
 
@@ -180,6 +197,8 @@ class ChatClient:
         max_attempts: transport attempts per request (first try included).
         sleep: how to wait between attempts; tests pass a recorder.
         max_retry_wait: ceiling in seconds for any single wait, ``Retry-After`` included.
+        deadline: seconds one request may take in total, retries and waits included.
+        retry_timeouts: whether a request that timed out is sent again (off by default).
     """
 
     def __init__(
@@ -190,16 +209,22 @@ class ChatClient:
         max_attempts: int = 4,
         sleep: Callable[[float], None] = time.sleep,
         max_retry_wait: float = 30.0,
+        deadline: float = 300.0,
+        retry_timeouts: bool = False,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if not (math.isfinite(deadline) and deadline > 0):
+            raise ValueError("deadline must be a positive number of seconds")
         self._client = client.with_options(max_retries=0)
         self.model = model
         self.max_attempts = max_attempts
         self.max_retry_wait = max_retry_wait
+        self.deadline = deadline
+        self.retry_timeouts = retry_timeouts
+        self._read_timeout = _read_timeout(self._client.timeout)
         self._sleep = sleep
         self._backoff = wait_exponential_jitter(multiplier=1, max=max_retry_wait, jitter=1)
-        self._mode: StructuredMode = "json_schema"
         self.records: list[CallRecord] = []
 
     @classmethod
@@ -228,10 +253,18 @@ class ChatClient:
             timeout=settings.llm_timeout,
             http_client=cast(Any, http_client),
         )
-        return cls(client, settings.model, max_attempts=settings.llm_max_attempts, sleep=sleep)
+        return cls(
+            client,
+            settings.model,
+            max_attempts=settings.llm_max_attempts,
+            sleep=sleep,
+            deadline=settings.llm_deadline,
+            retry_timeouts=settings.llm_retry_timeouts,
+        )
 
     def __repr__(self) -> str:
-        return f"ChatClient(model={self.model!r}, endpoint={self.endpoint!r}, mode={self._mode!r})"
+        mode = self.structured_mode
+        return f"ChatClient(model={self.model!r}, endpoint={self.endpoint!r}, mode={mode!r})"
 
     @property
     def endpoint(self) -> str:
@@ -244,7 +277,18 @@ class ChatClient:
     @property
     def structured_mode(self) -> StructuredMode:
         """How structured output is requested now; it only ever steps down."""
-        return self._mode
+        with _LEARNT_LOCK:
+            return _LEARNT_MODES.get((self.endpoint, self.model), "json_schema")
+
+    def _step_down(self, mode: StructuredMode) -> StructuredMode:
+        """Remember that ``mode`` was rejected; return the mode to use from now on."""
+        next_mode = _MODE_ORDER[_MODE_ORDER.index(mode) + 1]
+        key = (self.endpoint, self.model)
+        with _LEARNT_LOCK:
+            current = _LEARNT_MODES.get(key, "json_schema")
+            if _MODE_ORDER.index(next_mode) > _MODE_ORDER.index(current):
+                _LEARNT_MODES[key] = next_mode
+            return _LEARNT_MODES.get(key, next_mode)
 
     def close(self) -> None:
         """Close the underlying HTTP client."""
@@ -270,25 +314,44 @@ class ChatClient:
         *,
         task: str,
         temperature: float = 0.2,
+        max_repairs: int = MAX_REPAIRS,
     ) -> T:
-        """Ask for an answer that validates as ``schema``; repair it up to MAX_REPAIRS times.
+        """Ask for an answer that validates as ``schema``; repair it up to ``max_repairs`` times.
 
         A bad answer (invalid JSON, failed validation, a refusal, a truncated reply) is
         sent back with the conversation and the validation error. Raises
         :class:`LLMOutputError` when the last repair is still bad, and :class:`LLMError`
-        when the endpoint fails.
+        when the endpoint fails. Use :meth:`structured_counted` to learn how many repairs
+        were spent, so that a caller's own guardrail repair stays within the task's budget.
         """
+        value, _ = self.structured_counted(
+            messages, schema, task=task, temperature=temperature, max_repairs=max_repairs
+        )
+        return value
+
+    def structured_counted(
+        self,
+        messages: Sequence[dict[str, str]],
+        schema: type[T],
+        *,
+        task: str,
+        temperature: float = 0.2,
+        max_repairs: int = MAX_REPAIRS,
+    ) -> tuple[T, int]:
+        """Like :meth:`structured`, also returning how many repairs the answer took."""
+        max_repairs = max(0, min(max_repairs, MAX_REPAIRS))
         conversation = list(messages)
-        for repairs in range(MAX_REPAIRS + 1):
+        problem = ""
+        for repairs in range(max_repairs + 1):
             answer, value, problem = self._structured_once(conversation, schema, task, temperature)
             if value is not None:
-                return value
+                return value, repairs
             log.info(
                 "LLM task %s: invalid %s answer (%s)%s",
                 task,
                 schema.__name__,
                 problem,
-                "; asking for a repair" if repairs < MAX_REPAIRS else "",
+                "; asking for a repair" if repairs < max_repairs else "",
             )
             bad = answer.content if answer.content is not None else (answer.refusal or "")
             conversation = [
@@ -296,9 +359,9 @@ class ChatClient:
                 {"role": "assistant", "content": bad or "(no answer)"},
                 {"role": "user", "content": _repair_request(problem)},
             ]
+        spent = f"after {max_repairs} repair{'s' if max_repairs != 1 else ''}"
         raise LLMOutputError(
-            f"the LLM gave no valid {schema.__name__} for task {task!r} "
-            f"after {MAX_REPAIRS} repairs: {problem}"
+            f"the LLM gave no valid {schema.__name__} for task {task!r} {spent}: {problem}"
         )
 
     def repair(
@@ -311,13 +374,13 @@ class ChatClient:
         task: str,
         temperature: float = 0.2,
     ) -> T:
-        """Ask again after the caller's guardrails rejected a valid-looking answer.
+        """Ask again, once, after the caller's guardrails rejected a valid-looking answer.
 
         ``messages`` is the original conversation, ``rejected`` the answer that failed
         (model or raw JSON) and ``problems`` what was wrong with it, in words the model can
         act on ("the evidence quote is not in the notes: ..."). The new answer goes through
-        :meth:`structured`, so it is schema-validated (and format-repaired) as usual; the
-        caller re-checks its guardrails on it.
+        :meth:`structured` with no repair left (this call *is* the task's repair), so it
+        is schema-validated but not format-repaired; the caller re-checks its guardrails.
         """
         rejected_json = rejected.model_dump_json() if isinstance(rejected, BaseModel) else rejected
         listed = [problems] if isinstance(problems, str) else list(problems)
@@ -332,7 +395,9 @@ class ChatClient:
                 "Fix them and reply with only the corrected JSON object.",
             },
         ]
-        return self.structured(conversation, schema, task=task, temperature=temperature)
+        return self.structured(
+            conversation, schema, task=task, temperature=temperature, max_repairs=0
+        )
 
     def text(
         self,
@@ -344,10 +409,11 @@ class ChatClient:
         """Return a plain completion's text; raise LLMOutputError when it is empty."""
         raw, attempts, latency = self._send(
             task,
-            lambda: self._client.chat.completions.with_raw_response.create(
+            lambda timeout: self._client.chat.completions.with_raw_response.create(
                 model=self.model,
                 messages=_sdk_messages(messages),
                 temperature=temperature,
+                timeout=timeout,
             ),
         )
         answer = _Answer.from_body(raw.http_response.json())
@@ -382,13 +448,13 @@ class ChatClient:
     ) -> tuple[_Answer, T | None, str]:
         """One answer (after any format fallback): (answer, value or None, problem)."""
         while True:
-            mode = self._mode
+            mode = self.structured_mode
             try:
                 raw, attempts, latency = self._send(
                     task, partial(self._post_structured, mode, messages, schema, temperature)
                 )
             except _FormatRejected as rejected:
-                next_mode = _MODE_ORDER[_MODE_ORDER.index(mode) + 1]
+                next_mode = self._step_down(mode)
                 log.warning(
                     "LLM endpoint %s rejected response_format %s (%s); using %s from now on",
                     self.endpoint,
@@ -396,7 +462,6 @@ class ChatClient:
                     rejected.detail,
                     next_mode,
                 )
-                self._mode = next_mode
                 continue
             answer = _Answer.from_body(raw.http_response.json())
             value: T | None = None
@@ -416,6 +481,7 @@ class ChatClient:
         messages: list[dict[str, str]],
         schema: type[T],
         temperature: float,
+        timeout: float,
     ) -> LegacyAPIResponse[Any]:
         try:
             if mode == "json_schema":
@@ -424,6 +490,7 @@ class ChatClient:
                     messages=_sdk_messages(messages),
                     response_format=schema,
                     temperature=temperature,
+                    timeout=timeout,
                 )
             with_schema = _sdk_messages(_with_schema_instruction(messages, schema))
             if mode == "json_object":
@@ -432,25 +499,43 @@ class ChatClient:
                     messages=with_schema,
                     response_format={"type": "json_object"},
                     temperature=temperature,
+                    timeout=timeout,
                 )
             return self._client.chat.completions.with_raw_response.create(
-                model=self.model, messages=with_schema, temperature=temperature
+                model=self.model, messages=with_schema, temperature=temperature, timeout=timeout
             )
-        except (openai.BadRequestError, openai.UnprocessableEntityError) as err:
-            if mode != _MODE_ORDER[-1] and _mentions_response_format(err):
+        except openai.APIStatusError as err:
+            # 400/422 is the norm; llama.cpp's server (and llama-cpp-python's) answer a
+            # format they do not support with a 500, which is no reason to retry.
+            rejectable = err.status_code in (400, 422) or err.status_code >= 500
+            if rejectable and mode != _MODE_ORDER[-1] and _mentions_response_format(err):
                 raise _FormatRejected(self._detail(err)) from None
             raise
 
     # ----------------------------------------------------------------- transport
 
-    def _send(self, task: str, request: Callable[[], _R]) -> tuple[_R, int, float]:
-        """Run ``request`` with retries: (result, attempts, seconds). Failures are recorded."""
+    def _send(self, task: str, request: Callable[[float], _R]) -> tuple[_R, int, float]:
+        """Run ``request(timeout)`` with retries within the deadline: (result, attempts, seconds).
+
+        Failures are recorded.
+        """
         attempts = 0
+        ends = time.monotonic() + self.deadline
 
         def attempt() -> _R:
             nonlocal attempts
+            left = ends - time.monotonic()
+            if left <= 0:
+                raise _DeadlinePassed
             attempts += 1
-            return request()
+            return request(min(self._read_timeout, left))
+
+        def stop(state: RetryCallState) -> bool:
+            return state.attempt_number >= self.max_attempts or time.monotonic() >= ends
+
+        def wait(state: RetryCallState) -> float:
+            # Never sleep past the deadline: the attempt after it would not run anyway.
+            return max(0.0, min(self._wait(state), ends - time.monotonic()))
 
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
@@ -465,9 +550,9 @@ class ChatClient:
             )
 
         retrying = Retrying(
-            stop=stop_after_attempt(self.max_attempts),
-            retry=retry_if_exception(_is_transient),
-            wait=self._wait,
+            stop=stop,
+            retry=retry_if_exception(self._is_transient),
+            wait=wait,
             sleep=self._sleep,
             before_sleep=before_sleep,
             reraise=True,
@@ -478,12 +563,32 @@ class ChatClient:
         except _FormatRejected:
             self._record(task, None, time.perf_counter() - started, attempts, ok=False)
             raise
+        except _DeadlinePassed:
+            self._record(task, None, time.perf_counter() - started, attempts, ok=False)
+            message = self._late(attempts)
+            log.error("LLM task %s failed: %s", task, message)
+            raise LLMError(message) from None
         except openai.OpenAIError as err:
             self._record(task, None, time.perf_counter() - started, attempts, ok=False)
-            message = self._describe(err, attempts)
+            if isinstance(err, openai.APITimeoutError) and time.monotonic() >= ends - 0.05:
+                message = self._late(attempts)
+            else:
+                message = self._describe(err, attempts)
             log.error("LLM task %s failed: %s", task, message)
             raise LLMError(message, status_code=_status(err)) from None
         return result, attempts, time.perf_counter() - started
+
+    def _is_transient(self, err: BaseException) -> bool:
+        if isinstance(err, openai.APITimeoutError):
+            return self.retry_timeouts
+        return _is_transient(err)
+
+    def _late(self, attempts: int) -> str:
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        return (
+            f"the LLM endpoint {self.endpoint} did not answer within the {self.deadline:g} s "
+            f"deadline ({tries}); a slow local model may need a larger COACH_LLM_DEADLINE"
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -556,6 +661,16 @@ class ChatClient:
         if isinstance(secret, str) and len(secret) >= 4:
             text = text.replace(secret, "***")
         return _SK_PATTERN.sub("sk-***", text)
+
+
+def forget_learnt_modes() -> None:
+    """Forget every endpoint's structured-output step-down (for tests and long-lived servers)."""
+    with _LEARNT_LOCK:
+        _LEARNT_MODES.clear()
+
+
+class _DeadlinePassed(Exception):
+    """The request's total deadline passed before another attempt could start."""
 
 
 class _FormatRejected(Exception):
@@ -691,26 +806,41 @@ def _retry_after(err: BaseException | None) -> float | None:
     if not isinstance(err, openai.APIStatusError):
         return None
     headers = err.response.headers
-    millis = headers.get("retry-after-ms")
+    millis = _seconds(headers.get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
+        return millis / 1000.0
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _seconds(value: str | None) -> float | None:
+    """A header's non-negative finite number, or None ("nan", "inf", "-3", "soon")."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _read_timeout(timeout: object) -> float:
+    """The SDK client's timeout as seconds per read (its default when not a number)."""
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        return float(timeout)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, (int, float)) else 600.0
 
 
 def _status(err: openai.OpenAIError) -> int | None:

@@ -25,8 +25,22 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "COACH_EMBEDDINGS",
         "COACH_DATABASE_URL",
         "COACH_MODEL",
+        "COACH_LLM_DEADLINE",
+        "COACH_LLM_TIMEOUT",
+        "COACH_LLM_RETRY_TIMEOUTS",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_structured_modes() -> Iterator[None]:
+    """Structured-output step-downs are remembered per process; each test starts afresh."""
+    yield
+    import sys
+
+    llm = sys.modules.get("agent.llm")
+    if llm is not None:
+        llm.forget_learnt_modes()
 
 
 @pytest.fixture

@@ -59,7 +59,8 @@ def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         author=str(data.get("author") or "not known"),
     )
     if draft is not None:
-        return llm_update(ActionsDraft(items=_canonical_owners(draft.items, attendees)))
+        items = _canonical_owners(draft.value.items, attendees)
+        return llm_update(draft, ActionsDraft(items=items))
     items = extract_actions_offline(
         notes_text, attendees, session_date, next_session, author=data.get("author")
     )

@@ -86,5 +86,5 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         context=prompts.delimit("pair", ctx.model_dump_json(include=_PAIR_FIELDS)),
     )
     if fill is not None:
-        return llm_update(_merge(ctx, fill, passages))
+        return llm_update(fill, _merge(ctx, fill.value, passages))
     return offline_draft(draft_agenda_offline(ctx, passages), notes)

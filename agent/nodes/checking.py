@@ -14,11 +14,10 @@ from agent.guardrails import (
     reframe_failures,
 )
 from agent.models import Agenda, AnswerDraft, QuestionsDraft, ReframeDraft
-from agent.nodes.common import passages_of
+from agent.nodes.common import MAX_LLM_REPAIRS, passages_of
 from agent.nodes.routing import pick_capability
 from agent.state import State
 
-MAX_LLM_REPAIRS = 1
 Next = Literal[
     "reframe_question",
     "suggest_questions",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
@@ -15,6 +16,18 @@ from agent.state import State
 from knowledge.models import Passage
 
 T = TypeVar("T", bound=BaseModel)
+
+MAX_LLM_REPAIRS = 1
+"""Repairs per task and turn, end to end: the client's format repair and the graph's
+guardrail repair draw on this one budget, so a task costs at most two requests."""
+
+
+@dataclass(frozen=True)
+class Drafted(Generic[T]):
+    """An LLM draft and the repairs this turn has spent on the task so far."""
+
+    value: T
+    repairs: int
 
 
 def passages_of(state: State) -> list[Passage]:
@@ -47,13 +60,26 @@ def use_llm(state: State, runtime: Runtime[Context]) -> bool:
     )
 
 
+def repairs_left(state: State) -> int:
+    """How many repairs this turn's task may still spend."""
+    return max(0, MAX_LLM_REPAIRS - (state.get("repairs") or 0))
+
+
 def ask_llm(
-    runtime: Runtime[Context], template: str, schema: type[T], task: str, **values: str
-) -> T:
-    """One structured LLM call with a prompt template (the client retries and repairs JSON)."""
+    runtime: Runtime[Context],
+    template: str,
+    schema: type[T],
+    task: str,
+    *,
+    max_repairs: int,
+    **values: str,
+) -> tuple[T, int]:
+    """One structured LLM call with a prompt template: (answer, format repairs it took)."""
     chat = runtime.context.chat
     assert chat is not None  # guarded by use_llm
-    return chat.structured(prompts.render_messages(template, **values), schema, task=task)
+    return chat.structured_counted(
+        prompts.render_messages(template, **values), schema, task=task, max_repairs=max_repairs
+    )
 
 
 def llm_draft(
@@ -63,19 +89,30 @@ def llm_draft(
     schema: type[T],
     notices: list[str],
     **values: str,
-) -> T | None:
+) -> Drafted[T] | None:
     """The LLM's draft when this attempt uses the LLM, else None.
 
-    When the endpoint fails (after the client's own retries) a note says so and the caller
-    falls back to the offline engine.
+    The draft carries the repairs spent so far, so that a format repair inside the client
+    leaves no guardrail repair for the graph. When the endpoint fails (after the client's
+    own retries) a note says so and the caller falls back to the offline engine.
     """
     if not use_llm(state, runtime):
         return None
+    spent = state.get("repairs") or 0
     try:
-        return ask_llm(runtime, template, schema, template, feedback=feedback_text(state), **values)
+        value, repaired = ask_llm(
+            runtime,
+            template,
+            schema,
+            template,
+            max_repairs=repairs_left(state),
+            feedback=feedback_text(state),
+            **values,
+        )
     except LLMError as exc:
         notices.append(f"LLM unavailable ({exc}); used the offline engine")
         return None
+    return Drafted(value, spent + repaired)
 
 
 def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
@@ -83,9 +120,10 @@ def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
     return {"draft": {"engine": "offline", "data": dump(model)}, "notes": notes}
 
 
-def llm_update(model: BaseModel) -> dict[str, Any]:
-    """The state update for an LLM draft."""
-    return {"draft": {"engine": "llm", "data": dump(model)}}
+def llm_update(drafted: Drafted[Any], model: BaseModel | None = None) -> dict[str, Any]:
+    """The state update for an LLM draft (``model`` when the node reshaped the answer)."""
+    data = dump(model if model is not None else drafted.value)
+    return {"draft": {"engine": "llm", "data": data}, "repairs": drafted.repairs}
 
 
 def dump(model: BaseModel) -> dict[str, Any]:

@@ -59,22 +59,30 @@ class PlanDraft(BaseModel):
 def _ask_with_repair(
     runtime: Runtime[Context], template: str, schema: type[Any], check: Any, **values: str
 ) -> tuple[Any | None, list[str]]:
-    """One LLM answer checked by ``check``; one repair; None when it still fails."""
+    """One LLM answer checked by ``check``; one repair in all (format or checks); else None."""
+    from agent.nodes.common import MAX_LLM_REPAIRS
+
     chat = runtime.context.chat
     assert chat is not None
     feedback = ""
-    for _ in range(2):
+    left = MAX_LLM_REPAIRS
+    while True:
         try:
-            answer = chat.structured(
+            answer, spent = chat.structured_counted(
                 prompts.render_messages(template, feedback=feedback, **values),
                 schema,
                 task=template,
+                max_repairs=left,
             )
         except LLMError as exc:
             return None, [f"LLM unavailable ({exc}); used the offline engine"]
+        left -= spent
         failures = check(answer)
         if not failures:
             return answer, []
+        if left <= 0:
+            break
+        left -= 1
         feedback = "\nYour previous answer failed these checks; fix every one:\n" + "\n".join(
             f"- {f}" for f in failures
         )

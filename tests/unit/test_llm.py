@@ -165,6 +165,7 @@ def make(http: ModuleType) -> MakeClient:
         max_attempts: int = 4,
         api_key: str | None = API_KEY,
         base_url: str | None = BASE_URL,
+        retry_timeouts: bool = False,
     ) -> Harness:
         server = Server(http, steps)
         waits: list[float] = []
@@ -174,6 +175,7 @@ def make(http: ModuleType) -> MakeClient:
             model=MODEL,
             llm_max_attempts=max_attempts,
             llm_timeout=5.0,
+            llm_retry_timeouts=retry_timeouts,
         )
         client = ChatClient.from_settings(settings, server.http_client(), sleep=waits.append)
         return Harness(server, client, waits)
@@ -245,21 +247,21 @@ def test_invalid_answer_is_repaired_once(make: MakeClient, bad: str, error_text:
     assert h.waits == []  # a bad answer is repaired at once, not backed off
 
 
-def test_always_invalid_raises_output_error_after_two_repairs(make: MakeClient) -> None:
+def test_always_invalid_raises_output_error_after_one_repair(make: MakeClient) -> None:
     h = make([completion("not json at all") for _ in range(1 + MAX_REPAIRS)])
 
     with pytest.raises(LLMOutputError) as caught:
         h.client.structured(MESSAGES, Verdict, task="reframe")
 
-    assert MAX_REPAIRS == 2
-    assert h.server.count == 3
+    assert MAX_REPAIRS == 1
+    assert h.server.count == 2
     assert isinstance(caught.value, CoachError)
     message = str(caught.value)
     assert "\n" not in message
     assert "Verdict" in message and "reframe" in message and "Invalid JSON" in message
-    assert [r.ok for r in h.client.records] == [False, False, False]
-    # each repair restarts from the original conversation plus only the latest bad answer
-    assert len(h.server.bodies[2]["messages"]) == len(MESSAGES) + 2
+    assert [r.ok for r in h.client.records] == [False, False]
+    # the repair restarts from the original conversation plus only the latest bad answer
+    assert len(h.server.bodies[1]["messages"]) == len(MESSAGES) + 2
 
 
 def test_refusal_is_sent_back_for_repair(make: MakeClient) -> None:
@@ -480,8 +482,19 @@ def test_server_text_in_error_messages_has_the_key_masked(make: MakeClient, key:
     assert "is blocked" in message
 
 
-def test_timeout_on_every_attempt(make: MakeClient) -> None:
-    h = make([Fail("ReadTimeout")] * 3, max_attempts=3)
+def test_timeout_is_not_resent_by_default(make: MakeClient) -> None:
+    h = make([Fail("ReadTimeout")], max_attempts=3)
+
+    with pytest.raises(LLMError) as caught:
+        h.client.structured(MESSAGES, Verdict, task="reframe")
+
+    assert h.server.count == 1
+    assert "timed out after 1 attempt" in str(caught.value)
+    assert h.waits == []
+
+
+def test_timeout_on_every_attempt_when_resending_is_asked_for(make: MakeClient) -> None:
+    h = make([Fail("ReadTimeout")] * 3, max_attempts=3, retry_timeouts=True)
 
     with pytest.raises(LLMError) as caught:
         h.client.structured(MESSAGES, Verdict, task="reframe")
