@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -483,6 +484,9 @@ class Coach:
         if context is None:
             assert pair_id is not None
             context = self.agenda_context(pair_id, minutes=minutes, session=session, prep=prep)
+        return self._draft_agenda(pair_id, context)
+
+    def _draft_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
         out = self.run_payload("agenda", {"context": context.model_dump(mode="json")}, pair_id)
         agenda = Agenda.model_validate(out["result"])
         if pair_id is not None:
@@ -532,6 +536,23 @@ class Coach:
         Recipients come only from the pair record; every header value is checked before
         anything is written or sent.
         """
+        result, pending = self._prep_email(pair_id, session_start, out_dir, send, None)
+        assert pending is None
+        return result
+
+    def _prep_email(
+        self,
+        pair_id: str,
+        session_start: datetime | None,
+        out_dir: str | Path | None,
+        send: bool,
+        writer: Executor | None,
+    ) -> tuple[EmailResult, Future[list[Path]] | None]:
+        """Prepare a pair's emails; with a ``writer`` (and no sending) drafts are written on it.
+
+        The drafts of a batch are fsynced one by one; on the writer thread that waiting
+        overlaps the next pair's preparation.
+        """
         from agent.mail import (
             PrepContent,
             build_prep_messages,
@@ -546,7 +567,7 @@ class Coach:
                 f"pair {pair_id!r} has no email addresses; add them with `coach pair add`"
             )
         context = self.agenda_context(pair_id)
-        agenda = self.draft_agenda(pair_id=pair_id)
+        agenda = self._draft_agenda(pair_id, context)  # one context serves agenda and email
         questions = self.suggest_questions(pair_id).questions
         content = PrepContent(
             pair=pair,
@@ -575,6 +596,8 @@ class Coach:
             ],
         )
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
+        if writer is not None and smtp is None:
+            return result, writer.submit(write_drafts, messages, folder)
         result.drafts = [str(p) for p in write_drafts(messages, folder)]
         if smtp is not None:
             from agent.maillog import SentLog, send_prepared
@@ -587,7 +610,7 @@ class Coach:
                 for o in report.outcomes
                 if o.status not in ("sent", "already-sent")
             ]
-        return result
+        return result, None
 
     def prep_emails_due(
         self,
@@ -607,18 +630,40 @@ class Coach:
         batch = EmailBatch(pairs=len(due), prepared=0, sent=0)
         if isinstance(progress, BatchProgress):
             progress.start(len(due))
-        for pair in due:
+
+        def settle(pair_id: str, result: EmailResult, pending: Future[list[Path]] | None) -> None:
             try:
-                result = self.prep_email(pair.id, out_dir=out_dir, send=send)
+                if pending is not None:
+                    result.drafts = [str(p) for p in pending.result()]
             except CoachError as exc:
-                batch.failed.append({"pair": pair.id, "error": str(exc)})
-                continue
+                batch.failed.append({"pair": pair_id, "error": str(exc)})
+                return
             finally:
                 if progress:
-                    progress(pair.id)
+                    progress(pair_id)
             batch.results.append(result)
             batch.prepared += 1
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafts") as writer:
+            # At most one pair's drafts in flight: memory stays flat and order is kept.
+            waiting: tuple[str, EmailResult, Future[list[Path]] | None] | None = None
+            for pair in due:
+                try:
+                    result, pending = self._prep_email(pair.id, None, out_dir, send, writer)
+                except CoachError as exc:
+                    if waiting:
+                        settle(*waiting)
+                        waiting = None
+                    batch.failed.append({"pair": pair.id, "error": str(exc)})
+                    if progress:
+                        progress(pair.id)
+                    continue
+                if waiting:
+                    settle(*waiting)
+                waiting = (pair.id, result, pending)
+            if waiting:
+                settle(*waiting)
         return batch
 
     # -- simulations -------------------------------------------------------------------

@@ -9,6 +9,10 @@ Each pair gets a real offline agenda (``draft_agenda_offline`` over an ``AgendaC
 way ``coach email --all`` streams. Every 10th pair has no mentor email (one message, not two);
 every 7th has no session time (no invitation). Stages vary with the session number.
 
+``--coach-pairs N`` first runs the real `coach email --all` path (Coach.prep_emails_due over N
+stored pairs) in a child process, then warm agenda and single-email latencies; ``--baseline
+DIR`` (an exported older tree) runs the same in that tree, for a ratio from one run.
+
 Two passes: the first is timed without tracing; the second runs under tracemalloc for the
 Python heap's peak (tracing slows it, so its time is not reported). ru_maxrss is the process's
 resident high-water mark, imports included.
@@ -17,7 +21,10 @@ resident high-water mark, imports included.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -169,8 +176,11 @@ def _rss_mib() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def end_to_end(count: int) -> None:
-    """The whole `coach email --all` path: stored pairs, graph agendas, questions, drafts."""
+def end_to_end(count: int, agendas: int = 100) -> dict[str, float]:
+    """The whole `coach email --all` path: stored pairs, graph agendas, questions, drafts.
+
+    Then the warm latency of ``Coach.draft_agenda`` and of one pair's ``prep_email``.
+    """
     from agent.api import Coach
     from agent.config import Settings
 
@@ -184,22 +194,60 @@ def end_to_end(count: int) -> None:
                     mentee=f"Mentee {index}",
                     mentor_email=f"mentor{index}@example.org",
                     mentee_email=f"mentee{index}@example.org",
-                    goals=["Lead a design review", "Get better at estimating work"],
+                    goals=[GOALS[index % 5], GOALS[(index + 2) % 5]],
                     next_session=soon,
                 )
             coach.search("warm up the index", k=1)
-            tracemalloc.start()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             batch = coach.prep_emails_due(timedelta(days=2), out_dir=home / "outbox")
-            elapsed = time.perf_counter() - started
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-    print(
-        f"end to end through Coach.prep_emails_due (graph agenda + questions + drafts), "
-        f"{count} stored pairs: {elapsed:.1f} s, {elapsed / count * 1000:.0f} ms per pair, "
-        f"{batch.prepared} prepared, {len(batch.failed)} failed; tracemalloc peak "
-        f"{peak / 1024 / 1024:.1f} MiB (traced run), ru_maxrss {_rss_mib():.0f} MiB"
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            ids = [p.id for p in coach.list_pairs()[:agendas]]
+            agenda_ms = []
+            for pair_id in ids:
+                t0 = time.perf_counter()
+                coach.draft_agenda(pair_id=pair_id)
+                agenda_ms.append((time.perf_counter() - t0) * 1000)
+            email_ms = []
+            for pair_id in ids:
+                t0 = time.perf_counter()
+                coach.prep_email(pair_id, out_dir=home / "again")
+                email_ms.append((time.perf_counter() - t0) * 1000)
+    agenda_ms.sort()
+    email_ms.sort()
+    return {
+        "pairs": count,
+        "elapsed_s": elapsed,
+        "cpu_s": cpu,
+        "prepared": batch.prepared,
+        "failed": len(batch.failed),
+        "agenda_p50": agenda_ms[len(agenda_ms) // 2],
+        "agenda_p95": agenda_ms[int(len(agenda_ms) * 0.95)],
+        "email_p50": email_ms[len(email_ms) // 2],
+        "email_p95": email_ms[int(len(email_ms) * 0.95)],
+    }
+
+
+def _e2e_line(label: str, f: dict[str, float]) -> str:
+    return (
+        f"{label}: Coach.prep_emails_due for {f['pairs']:.0f} stored pairs {f['elapsed_s']:.1f} s "
+        f"({f['elapsed_s'] / f['pairs'] * 1000:.0f} ms per pair, CPU {f['cpu_s']:.1f} s, "
+        f"{f['prepared']:.0f} prepared, "
+        f"{f['failed']:.0f} failed); warm draft_agenda p50 {f['agenda_p50']:.0f} ms / p95 "
+        f"{f['agenda_p95']:.0f} ms; one pair's prep_email p50 {f['email_p50']:.0f} ms / p95 "
+        f"{f['email_p95']:.0f} ms"
     )
+
+
+def _child_e2e(tree: Path, count: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child-e2e", str(count)],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
@@ -211,11 +259,27 @@ def main() -> None:
         default=1000,
         help="pairs for the end-to-end pass through Coach.prep_emails_due (0 to skip)",
     )
+    parser.add_argument("--baseline", type=Path, help="an older tree to run end to end too")
+    parser.add_argument("--child-e2e", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_e2e:
+        print(json.dumps(end_to_end(args.child_e2e)))
+        return
     pairs: int = args.pairs
     if args.coach_pairs:
-        end_to_end(args.coach_pairs)
-
+        now = _child_e2e(Path.cwd(), args.coach_pairs)
+        print(_e2e_line("now", now))
+        if args.baseline is not None:
+            base = _child_e2e(args.baseline, args.coach_pairs)
+            print(_e2e_line("baseline", base))
+            print(
+                f"now/baseline: batch {now['elapsed_s'] / base['elapsed_s']:.2f}x (CPU "
+                f"{now['cpu_s'] / base['cpu_s']:.2f}x), agenda p95 "
+                f"{now['agenda_p95'] / base['agenda_p95']:.2f}x, email p95 "
+                f"{now['email_p95'] / base['email_p95']:.2f}x"
+            )
+    if not pairs:
+        return
     synthetic_content(0)  # warm imports and caches out of the timing
     rss_before = _rss_mib()
     with tempfile.TemporaryDirectory() as tmp:

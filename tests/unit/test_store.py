@@ -262,3 +262,11 @@ def test_filters_are_worked_out_once_per_corpus_version(small_kb: KnowledgeBase)
     first = calls["n"]
     small_kb.search("plan the hour", k=2, stage="regular")
     assert first > 0 and calls["n"] == first
+
+
+def test_repeated_searches_see_a_new_ingest(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    assert all(p.title != "Zebra crossings" for p in small_kb.search("zebras crossing", k=3))
+    path = tmp_path / "zebra.md"
+    path.write_text("# Zebra crossings\n\n## Rule\nZebras cross first.\n")
+    small_kb.ingest([path])
+    assert small_kb.search("zebras crossing", k=3)[0].title == "Zebra crossings"
