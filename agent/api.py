@@ -568,7 +568,8 @@ class Coach:
             )
         context = self.agenda_context(pair_id)
         agenda = self._draft_agenda(pair_id, context)  # one context serves agenda and email
-        questions = self.suggest_questions(pair_id).questions
+        suggestions = self.suggest_questions(pair_id)
+        questions = suggestions.questions
         content = PrepContent(
             pair=pair,
             session_number=context.session_number,
@@ -595,6 +596,11 @@ class Coach:
                 f"no {role} email on the pair record: no message" for role in missing_roles(pair)
             ],
         )
+        # Whatever the agenda and the questions had to say (a fallback to the built-in
+        # coach above all) is said here too, once each.
+        for note in [*agenda.notes, *suggestions.notes]:
+            if note not in result.notes:
+                result.notes.append(note)
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
         if writer is not None and smtp is None:
             return result, writer.submit(write_drafts, messages, folder)

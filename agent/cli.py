@@ -41,6 +41,35 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print exactly one JSON d
 T = TypeVar("T")
 
 
+@app.callback()
+def _options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also say on stderr what the checks found when an answer was replaced, "
+            "and what the LLM endpoint did (retries, format step-downs).",
+        ),
+    ] = False,
+) -> None:
+    if verbose:
+        _log_to_stderr()
+
+
+def _log_to_stderr() -> None:
+    """Send the agent's INFO log lines to stderr (stdout stays for the answer or JSON)."""
+    import logging
+
+    logger = logging.getLogger("agent")
+    logger.setLevel(logging.INFO)
+    if not any(getattr(h, "_coach_verbose", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("coach: %(message)s"))
+        handler._coach_verbose = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
 class PairList(BaseModel):
     """The answer to ``coach pair list``."""
 

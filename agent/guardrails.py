@@ -256,3 +256,92 @@ def action_failures(items: Sequence[ActionItem], notes: str, attendees: Sequence
             failures.append(f"item {index} duplicates an earlier item")
         seen.add(key)
     return failures
+
+
+# -- every text field of an LLM answer --------------------------------------------------------
+
+# Text that addresses the reader as a machine or orders mail about: a model that obeyed
+# an injected passage or note. Coaching text never needs these shapes.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}"
+    r"\b(?:instructions?|rules|prompts?|previous|above|guidelines|guardrails|checks)\b"
+    r"|\b(?:e-?mail|send|forward|cc|bcc|mail|share|post|upload)\b[^.!?\n]{0,60}"
+    r"\b(?:all|every|each|the other)\s+(?:pairs?|mentees?|mentors?|users?|contacts?|records?)"
+    r"|\b(?:e-?mail|send|forward|cc|bcc|mail|report)\b[^.!?\n]{0,60}\bto\s+[^\s@]+@[^\s@]+"
+    r"|\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\bdeveloper mode\b"
+    r"|\bjailbreak|\bprompt injection\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_URL = re.compile(
+    r"\b(?:https?|ftp|file|javascript|data)://[^\s<>\"')\]]+"
+    r"|\bwww\.[^\s<>\"')\]]+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|dev|app|co|info|biz|xyz|me"
+    r"|ru|cn|tk|top|zip|sh|ly|gl|test|example|invalid|local)\b(?:/[^\s<>\"')\]]*)?",
+    re.IGNORECASE,
+)
+# Fields that hold ids, labels or text already checked against the input word for word.
+_UNCHECKED_FIELDS = frozenset(
+    {"markers", "evidence", "cited_ids", "id", "ids", "owner", "due", "kind", "stage", "engine"}
+)
+FIELD_LIMIT = 1200
+_FIELD_LIMITS = {"answer": 4000, "outline": 2500, "summary": 2000}
+
+
+def _links(text: str) -> list[str]:
+    found = [m.group(0).rstrip(".,;:!?") for m in _EMAIL.finditer(text)]
+    without_emails = _EMAIL.sub(" ", text)
+    found += [m.group(0).rstrip(".,;:!?") for m in _URL.finditer(without_emails)]
+    return found
+
+
+def input_terms(*texts: str) -> list[str]:
+    """What an answer may repeat from its input: the links and blame phrases it contains.
+
+    Small enough to keep in the graph state instead of the whole prompt.
+    """
+    joined = "\n".join(texts)
+    terms = {link.casefold() for link in _links(joined)}
+    terms |= {marker.casefold() for marker in detect_markers(joined)}
+    return sorted(terms)
+
+
+def _strings(value: object, path: str) -> Iterable[tuple[str, str, str]]:
+    """(path, field name, text) for every string inside ``value``."""
+    if isinstance(value, str):
+        yield path, path.rsplit(".", 1)[-1].split("[", 1)[0], value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if str(key) not in _UNCHECKED_FIELDS:
+                yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def text_failures(answer: object, allowed: Iterable[str]) -> list[str]:
+    """What is wrong with any text field of a model's answer, field by field.
+
+    ``answer`` is the answer as JSON data (or a pydantic model); ``allowed`` the
+    :func:`input_terms` of what the model was given. A field fails when it holds
+    instruction-like text, a link or email address the input did not contain, a blame
+    phrase the input did not contain, or more text than a field of its kind needs.
+    """
+    from pydantic import BaseModel
+
+    data = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+    known = {term.casefold() for term in allowed}
+    failures: list[str] = []
+    for path, name, text in _strings(data, ""):
+        if _INSTRUCTION.search(text):
+            failures.append(f"{path} gives instructions instead of coaching")
+        invented = [link for link in _links(text) if link.casefold() not in known]
+        if invented:
+            failures.append(f"{path} has a link or address that is not in the input")
+        blame = [m for m in detect_markers(text) if m.casefold() not in known]
+        if blame:
+            failures.append(f"{path} is judgemental ({', '.join(blame)})")
+        limit = _FIELD_LIMITS.get(name, FIELD_LIMIT)
+        if len(text) > limit:
+            failures.append(f"{path} is longer than {limit} characters")
+    return failures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from langgraph.types import Command
@@ -14,9 +15,11 @@ from agent.guardrails import (
     reframe_failures,
 )
 from agent.models import Agenda, AnswerDraft, QuestionsDraft, ReframeDraft
-from agent.nodes.common import MAX_LLM_REPAIRS, passages_of
+from agent.nodes.common import MAX_LLM_REPAIRS, from_builtin, passages_of, what_of
 from agent.nodes.routing import pick_capability
 from agent.state import State
+
+log = logging.getLogger(__name__)
 
 Next = Literal[
     "reframe_question",
@@ -29,8 +32,17 @@ Next = Literal[
 
 
 def draft_failures(state: State) -> list[str]:
-    """What is wrong with this turn's draft; empty when it may be shown."""
+    """What is wrong with this turn's draft; empty when it may be shown.
+
+    An LLM draft's text fields were checked when it arrived (instructions, links and blame
+    not in the input, length); those findings come first.
+    """
     draft = state.get("draft") or {}
+    fields = list(draft.get("field_failures") or []) if draft.get("engine") == "llm" else []
+    return fields + _content_failures(state, draft)
+
+
+def _content_failures(state: State, draft: dict[str, Any]) -> list[str]:
     data = draft.get("data") or {}
     passages = passages_of(state)
     intent = state.get("intent")
@@ -79,13 +91,15 @@ def check_output(state: State) -> Command[Next]:
     if engine == "llm" and (state.get("repairs") or 0) < MAX_LLM_REPAIRS:
         update: dict[str, Any] = {"failures": failures, "repairs": (state.get("repairs") or 0) + 1}
         return Command(update=update, goto=capability)
+    what = what_of(capability)
     if engine == "llm":
-        notes.append(
-            "the LLM's answer failed the checks after a repair "
-            f"({failures[0]}); this is the offline engine's answer instead"
-        )
+        # The user gets plain words; the checks' own findings go to the log (--verbose).
+        log.info("the model's %s failed the checks after a repair: %s", capability, failures)
+        notes.append(f"The model's answer did not pass our checks, so {from_builtin(what)}.")
         return Command(
             update={"failures": [], "force_offline": True, "notes": notes}, goto=capability
         )
-    notes.append(f"offline output failed a check: {failures[0]}")
+    log.info("the built-in coach's %s failed a check: %s", capability, failures)
+    them = "them" if what.startswith("these ") else "it"
+    notes.append(f"Our checks flagged part of {what}; treat {them} as a starting point.")
     return Command(update={"failures": failures, "notes": notes}, goto="respond")

@@ -24,10 +24,42 @@ guardrail repair draw on this one budget, so a task costs at most two requests."
 
 @dataclass(frozen=True)
 class Drafted(Generic[T]):
-    """An LLM draft and the repairs this turn has spent on the task so far."""
+    """An LLM draft with the repairs its task has spent this turn and its text findings.
+
+    ``field_failures`` is what :func:`agent.guardrails.text_failures` found in its fields.
+    """
 
     value: T
     repairs: int
+    field_failures: list[str]
+
+
+# What each task (prompt or capability node) produces, as a user-facing note names it.
+_WHAT = {
+    "reframe": "these questions",
+    "reframe_question": "these questions",
+    "suggest_questions": "these questions",
+    "answer_guide": "this answer",
+    "answer_from_guides": "this answer",
+    "draft_agenda": "this agenda",
+    "extract_actions": "these action items",
+}
+
+
+def what_of(task: str) -> str:
+    """The task's output as a note names it ("these questions")."""
+    return _WHAT.get(task, "this answer")
+
+
+def from_builtin(what: str) -> str:
+    """The output named by ``what`` said to come from the built-in coach (verb agreeing)."""
+    verb = "come" if what.startswith("these ") else "comes"
+    return f"{what} {verb} from the built-in coach"
+
+
+def unavailable_note(exc: Exception, what: str) -> str:
+    """The note for output made offline because the endpoint failed."""
+    return f"The model could not answer ({exc}), so {from_builtin(what)}."
 
 
 def passages_of(state: State) -> list[Passage]:
@@ -110,9 +142,12 @@ def llm_draft(
             **values,
         )
     except LLMError as exc:
-        notices.append(f"LLM unavailable ({exc}); used the offline engine")
+        notices.append(unavailable_note(exc, what_of(template)))
         return None
-    return Drafted(value, spent + repaired)
+    from agent.guardrails import input_terms, text_failures
+
+    allowed = input_terms(*values.values(), feedback_text(state))
+    return Drafted(value, spent + repaired, text_failures(value, allowed))
 
 
 def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
@@ -123,7 +158,8 @@ def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
 def llm_update(drafted: Drafted[Any], model: BaseModel | None = None) -> dict[str, Any]:
     """The state update for an LLM draft (``model`` when the node reshaped the answer)."""
     data = dump(model if model is not None else drafted.value)
-    return {"draft": {"engine": "llm", "data": data}, "repairs": drafted.repairs}
+    draft = {"engine": "llm", "data": data, "field_failures": drafted.field_failures}
+    return {"draft": draft, "repairs": drafted.repairs}
 
 
 def dump(model: BaseModel) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any, Literal
 
 from langgraph.config import get_config
@@ -18,6 +19,8 @@ from agent.offline import simulation as offline
 from agent.offline.judgement import detect_markers
 from agent.scenarios import Scenario, ScenarioStore
 from agent.sim_state import GatePayload, Reply, SimState
+
+log = logging.getLogger(__name__)
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -59,13 +62,22 @@ class PlanDraft(BaseModel):
 def _ask_with_repair(
     runtime: Runtime[Context], template: str, schema: type[Any], check: Any, **values: str
 ) -> tuple[Any | None, list[str]]:
-    """One LLM answer checked by ``check``; one repair in all (format or checks); else None."""
-    from agent.nodes.common import MAX_LLM_REPAIRS
+    """One LLM answer checked by ``check``; one repair in all (format or checks); else None.
+
+    Every text field of the answer also passes :func:`agent.guardrails.text_failures`
+    against what the model was given. The notes returned are for the user; the checks'
+    own findings go to the log (``coach --verbose``).
+    """
+    from agent.guardrails import input_terms, text_failures
+    from agent.nodes.common import MAX_LLM_REPAIRS, unavailable_note
 
     chat = runtime.context.chat
     assert chat is not None
+    allowed = input_terms(*values.values())
+    what = _WHAT.get(template, "answer")
     feedback = ""
     left = MAX_LLM_REPAIRS
+    failures: list[str] = []
     while True:
         try:
             answer, spent = chat.structured_counted(
@@ -75,9 +87,9 @@ def _ask_with_repair(
                 max_repairs=left,
             )
         except LLMError as exc:
-            return None, [f"LLM unavailable ({exc}); used the offline engine"]
+            return None, [unavailable_note(exc, f"this {what}")]
         left -= spent
-        failures = check(answer)
+        failures = check(answer) + text_failures(answer, allowed)
         if not failures:
             return answer, []
         if left <= 0:
@@ -86,7 +98,13 @@ def _ask_with_repair(
         feedback = "\nYour previous answer failed these checks; fix every one:\n" + "\n".join(
             f"- {f}" for f in failures
         )
-    return None, [f"the LLM's {template} failed the checks after a repair; offline engine used"]
+    log.info("the model's %s failed the checks after a repair: %s", template, "; ".join(failures))
+    return None, [
+        f"The model's {what} did not pass our checks, so this {what} comes from the built-in coach."
+    ]
+
+
+_WHAT = {"sim_outline": "outline", "sim_compare": "comparison", "sim_plan": "plan"}
 
 
 # -- Years of Experience in Months -------------------------------------------------------
@@ -126,13 +144,18 @@ def outline_situation(state: SimState, runtime: Runtime[Context]) -> dict[str, A
             return {"outline": draft.outline}
         return {
             "outline": offline.present_situation(scenario, mentor=_mentor(state, runtime)),
-            "notes": notes,
+            **_fell_back(notes),
         }
     return {"outline": offline.present_situation(scenario, mentor=_mentor(state, runtime))}
 
 
 def _mentor(state: SimState, runtime: Runtime[Context]) -> str:
     return _pairs(runtime).get(state["pair_id"]).mentor.split()[0]
+
+
+def _fell_back(notes: list[str]) -> dict[str, Any]:
+    """Notes of an LLM step answered offline; the run then no longer reports ``engine: llm``."""
+    return {"notes": notes, "engine": "offline"} if notes else {"notes": notes}
 
 
 def _blame(text: str) -> list[str]:
@@ -204,7 +227,7 @@ def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, 
     else:
         notes = []
     comparison = offline.compare_approach(approach, scenario, mentor=_mentor(state, runtime))
-    return {"comparison": comparison.model_dump(mode="json"), "notes": notes}
+    return {"comparison": comparison.model_dump(mode="json"), **_fell_back(notes)}
 
 
 def ask_upcoming(state: SimState) -> Command[Literal["plan_application", "finish"]]:
@@ -254,7 +277,7 @@ def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, An
     steps = offline.application_plan(
         upcoming, comparison, scenario, pair.mentee, mentor=pair.mentor
     )
-    return {"plan": [s.model_dump(mode="json") for s in steps], "notes": notes}
+    return {"plan": [s.model_dump(mode="json") for s in steps], **_fell_back(notes)}
 
 
 def save_plan(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -165,7 +165,7 @@ class TestLLMEngine:
         llm = ScriptedLLM([blaming_reframe, blaming_reframe])
         out = run(graph, self.ctx(shipped_kb, llm), QUESTION, task="reframe")
         assert out["engine"] == "offline"
-        assert any("offline engine" in n for n in out["result"]["notes"])
+        assert any("built-in coach" in n for n in out["result"]["notes"])
         assert not any("Why haven't you" in q["question"] for q in out["result"]["questions"])
 
     def test_citation_of_unretrieved_passage_is_caught(

@@ -147,4 +147,4 @@ def test_llm_actions_failing_twice_fall_back_to_offline(tmp_path: Path) -> None:
                                        session_date=date(2026, 11, 18))
     assert result.engine == "offline"
     assert all(i.owner in ("Ana Silva", "Ben Okafor") for i in result.items)
-    assert any("offline engine" in n for n in result.notes)
+    assert any("built-in coach" in n for n in result.notes)

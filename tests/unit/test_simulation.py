@@ -243,4 +243,4 @@ def test_llm_outline_that_leaks_is_repaired_then_replaced(tmp_path: Path) -> Non
     assert "failed these checks" in llm.requests[1].text
     assert scenario.response not in turn.prompt
     assert leak_failures(turn.prompt, scenario) == []
-    assert any("offline engine" in n for n in turn.notes)
+    assert any("built-in coach" in n for n in turn.notes)
