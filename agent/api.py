@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from agent.config import Settings, load_settings
 from agent.context import Context
 from agent.errors import CoachError, NotFoundError, UserInputError, user_input_error
-from agent.memory import ForgetReport, Pair, PairStore, StoredItem, parse_pair_input
+from agent.memory import (
+    ForgetReport,
+    Pair,
+    PairStore,
+    StoredItem,
+    forget_drafts,
+    parse_pair_input,
+    remember_drafts,
+)
 from agent.models import (
     ActionExtraction,
     Agenda,
@@ -29,6 +37,7 @@ from agent.models import (
 )
 from agent.state import Intent, Turn
 from agent.text import clean_text, clean_value
+from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
 from knowledge.progress import BatchProgress
 from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
@@ -41,7 +50,7 @@ MAX_TEXT = 4000
 MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
-THREADS = ("threads",)
+CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
 
 
 def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
@@ -604,7 +613,9 @@ class Coach:
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
         if writer is not None and smtp is None:
             return result, writer.submit(write_drafts, messages, folder)
-        result.drafts = [str(p) for p in write_drafts(messages, folder)]
+        written = write_drafts(messages, folder)
+        remember_drafts(self.store, pair_id, written)  # so `pair forget` can remove them
+        result.drafts = [str(p) for p in written]
         if smtp is not None:
             from agent.maillog import SentLog, send_prepared
 
@@ -640,7 +651,9 @@ class Coach:
         def settle(pair_id: str, result: EmailResult, pending: Future[list[Path]] | None) -> None:
             try:
                 if pending is not None:
-                    result.drafts = [str(p) for p in pending.result()]
+                    written = pending.result()
+                    remember_drafts(self.store, pair_id, written)  # for `pair forget`
+                    result.drafts = [str(p) for p in written]
             except CoachError as exc:
                 batch.failed.append({"pair": pair_id, "error": str(exc)})
                 return
@@ -707,29 +720,43 @@ class Coach:
         return self._sim_turn(thread)
 
     def answer_simulation(
-        self, thread: str, text: str = "", *, kind: str = "answer"
+        self, thread: str, text: str = "", *, kind: str = "answer", pair_id: str | None = None
     ) -> SimulationTurn:
-        """Resume a simulation with the mentee's reply: answer, clarify, skip or stop."""
+        """Resume a simulation with the mentee's reply: answer, clarify, skip or stop.
+
+        Only a simulation thread (of ``pair_id`` when given) is accepted. Two answers at once
+        cannot both land on the same step: the second gets ThreadBusyError and changes nothing.
+        """
         from langgraph.types import Command
 
         if kind not in ("answer", "clarify", "skip", "stop"):
             raise UserInputError(f"kind must be answer, clarify, skip or stop, got {kind!r}")
         if kind in ("answer", "clarify"):
             text = _require_text(text, "answer")
-        turn = self.resume_simulation(thread)
-        if turn.done:
-            raise UserInputError(f"simulation {thread} has finished; see `coach simulate show`")
-        if kind not in turn.can:
-            raise UserInputError(f"at step {turn.step!r} you can: {', '.join(turn.can)}")
-        self._sim_invoke(Command(resume={"kind": kind, "text": text}), thread)
-        return self._sim_turn(thread)
+        self.threads.check(thread, "sim", pair_id)
+        with self.threads.writing(thread):
+            turn = self._resume_simulation(thread)
+            if turn.done:
+                raise UserInputError(
+                    f"simulation {thread} has finished; see `coach simulate show`"
+                )
+            if kind not in turn.can:
+                raise UserInputError(f"at step {turn.step!r} you can: {', '.join(turn.can)}")
+            self._sim_invoke(Command(resume={"kind": kind, "text": text}), thread)
+            self.threads.touch(thread)
+            return self._sim_turn(thread)
 
-    def resume_simulation(self, thread: str) -> SimulationTurn:
+    def resume_simulation(self, thread: str, *, pair_id: str | None = None) -> SimulationTurn:
         """Finish steps a killed process left half-done, then report where things stand.
 
         Completed steps are in the checkpoint, so they (and their LLM calls) are not repeated;
         only the step that was running when the process died runs again.
         """
+        self.threads.check(thread, "sim", pair_id)
+        with self.threads.writing(thread):
+            return self._resume_simulation(thread)
+
+    def _resume_simulation(self, thread: str) -> SimulationTurn:
         snapshot = self._sim_snapshot(thread)
         if snapshot.next and not snapshot.interrupts:
             self._sim_invoke(None, thread)
@@ -765,9 +792,9 @@ class Coach:
             notes=list(values.get("notes") or []),
         )
 
-    def show_simulation(self, thread: str) -> SimulationView:
-        """Everything the simulation holds so far."""
-        turn = self.resume_simulation(thread)
+    def show_simulation(self, thread: str, *, pair_id: str | None = None) -> SimulationView:
+        """Everything the simulation holds so far (a simulation thread, of ``pair_id`` if given)."""
+        turn = self.resume_simulation(thread, pair_id=pair_id)
         values = dict(self._sim_snapshot(thread).values)
         scenario = values.get("scenario") or None
         return SimulationView(
@@ -820,31 +847,30 @@ class Coach:
         return self.scenarios.add(pair_id, data)
 
     # -- chat threads ------------------------------------------------------------------
+    @property
+    def threads(self) -> Threads:
+        """Which pair and kind each thread is, chat history, and one writer per thread."""
+        return Threads(self.store, self.settings.home / "locks")
+
     def new_thread(self, pair_id: str | None = None, kind: str = "chat") -> str:
         """A new conversation thread id, registered (with its pair when given)."""
         thread = f"{kind}-{uuid.uuid4().hex[:10]}"
-        if pair_id is not None:
-            self.pairs.register_thread(pair_id, thread, kind)
-        self._touch_thread(thread, pair_id, kind)
+        self._register_thread(thread, pair_id, kind)
         return thread
 
-    def _touch_thread(self, thread: str, pair_id: str | None, kind: str) -> None:
-        self.store.put(
-            THREADS,
-            thread,
-            {"pair_id": pair_id, "kind": kind, "updated_at": datetime.now(UTC).isoformat()},
-        )
+    def _register_thread(self, thread: str, pair_id: str | None, kind: str) -> None:
+        if pair_id is not None:
+            self.pairs.register_thread(pair_id, thread, kind)
+        self.threads.register(thread, pair_id, kind)
 
     def latest_thread(self, pair_id: str | None = None, kind: str = "chat") -> str | None:
         """The most recently used thread of this kind for the pair (or with no pair)."""
-        found = [
-            item
-            for item in self.store.search(THREADS, limit=1000)
-            if item.value.get("pair_id") == pair_id and item.value.get("kind") == kind
-        ]
-        if not found:
-            return None
-        return str(max(found, key=lambda i: i.value.get("updated_at", "")).key)
+        return self.threads.latest(pair_id, kind)
+
+    def chat_thread_pair(self, thread: str, pair_id: str | None = None) -> str | None:
+        """The pair of an existing chat thread; refused if it is another pair's or not a chat."""
+        owner = self.threads.check(thread, "chat", pair_id).get("pair_id")
+        return str(owner) if owner is not None else None
 
     def chat(
         self,
@@ -854,28 +880,49 @@ class Coach:
         pair_id: str | None = None,
         task: Intent | None = None,
     ) -> ChatReply:
-        """One conversational turn; the thread keeps the history across restarts."""
+        """One conversational turn; the thread keeps the history across restarts.
+
+        A thread belongs to one pair and is a chat thread: another pair's thread or a
+        simulation's is refused. An id never seen before starts a chat thread of ``pair_id``.
+        """
         text = _require_text(text, "message")
         if pair_id is not None:
             self.pairs.get(pair_id)
-        thread = thread or self.new_thread(pair_id)
-        out = self._run(text, task, pair_id, thread=thread)
-        self._touch_thread(thread, pair_id, "chat")
+        if thread is None:
+            thread = self.new_thread(pair_id)
+        elif self.threads.record(thread) is None:
+            self._register_thread(thread, pair_id, "chat")
+        else:
+            pair_id = self.chat_thread_pair(thread, pair_id)
+        with self.threads.writing(thread, wait=CHAT_LOCK_WAIT):
+            out = self._run(text, task, pair_id, thread=thread)
+            reply = str(out.get("reply", ""))
+            self.threads.append(
+                thread, [{"role": "user", "content": text}, {"role": "coach", "content": reply}]
+            )
+            from agent.stores import prune_thread
+
+            # The history is in the store now: older checkpoints would only repeat it.
+            prune_thread(self.checkpointer, thread)
         return ChatReply(
             thread=thread,
             intent=str(out.get("intent", "other")),
-            reply=str(out.get("reply", "")),
+            reply=reply,
             engine=out.get("engine", "offline"),
             result=out.get("result"),
             notes=list(out.get("notes") or []),
         )
 
     def thread_exists(self, thread: str) -> bool:
-        """Whether a chat thread id is known."""
-        return self.store.get(THREADS, thread) is not None
+        """Whether a thread id is known."""
+        return self.threads.record(thread) is not None
 
     def history(self, thread: str) -> list[Turn]:
         """The turns of a thread so far (empty for an unknown thread)."""
+        stored = self.threads.history(thread)
+        if stored:
+            return stored
+        # Threads from before history moved to the store keep it in their checkpoint.
         snapshot = self.graph().get_state({"configurable": {"thread_id": thread}})
         return list(snapshot.values.get("history") or [])
 
@@ -925,7 +972,16 @@ class Coach:
         return self.pairs.get(pair_id)
 
     def forget_pair(self, pair_id: str) -> ForgetReport:
-        """Remove everything stored about a pair: record, items, sessions and threads."""
+        """Remove everything stored about a pair: record, items, sessions, threads, drafts.
+
+        Every thread of the pair goes (however many), with its history and checkpoints, and
+        so do the .eml drafts written for the pair, wherever they were written.
+        """
+        self.pairs.get(pair_id)
+        threads = self.threads.forget_pair(pair_id, self.pairs.threads(pair_id))
+        for thread in threads:
+            self.checkpointer.delete_thread(thread)
+        drafts = forget_drafts(self.store, pair_id)
         report = self.pairs.forget(pair_id)
         from agent.maillog import SentLog
 
@@ -933,10 +989,7 @@ class Coach:
         if (self.settings.home / "sent-mail.sqlite").exists():
             with SentLog.at_home(self.settings.home) as log:
                 log.forget_pair(pair_id)
-        for item in self.store.search(THREADS, limit=1000):
-            if item.value.get("pair_id") == pair_id:
-                self.store.delete(THREADS, item.key)
-        return report
+        return report.model_copy(update={"threads": len(threads), "drafts": drafts})
 
     def open_items(self, pair_id: str) -> list[StoredItem]:
         """The pair's open action items."""

@@ -542,6 +542,9 @@ def simulate_start(
 @sim_app.command("answer")
 def simulate_answer(
     thread: Annotated[str, typer.Option("--thread", help="The simulation's thread id.")],
+    pair: Annotated[
+        str | None, typer.Option("--pair", help="Refuse the thread unless it is this pair's.")
+    ] = None,
     text: Annotated[str, typer.Argument(help="Your answer (or question with --clarify).")] = "",
     clarify: Annotated[bool, typer.Option("--clarify", help="Ask a clarifying question.")] = False,
     skip: Annotated[bool, typer.Option("--skip", help="Skip this step.")] = False,
@@ -552,17 +555,20 @@ def simulate_answer(
     if clarify + skip + stop > 1:
         raise UserInputError("use at most one of --clarify, --skip, --stop")
     kind = "clarify" if clarify else "skip" if skip else "stop" if stop else "answer"
-    turn = _coach().answer_simulation(thread, text, kind=kind)
+    turn = _coach().answer_simulation(thread, text, kind=kind, pair_id=pair)
     emit(turn, as_json, lambda console: render.simulation_turn(console, turn))
 
 
 @sim_app.command("show")
 def simulate_show(
     thread: Annotated[str, typer.Option("--thread", help="The simulation's thread id.")],
+    pair: Annotated[
+        str | None, typer.Option("--pair", help="Refuse the thread unless it is this pair's.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Show everything a simulation holds so far."""
-    view = _coach().show_simulation(thread)
+    view = _coach().show_simulation(thread, pair_id=pair)
     emit(view, as_json, lambda console: render.simulation_view(console, view))
 
 
@@ -653,8 +659,9 @@ def chat(
     from agent.repl import run_repl
 
     coach = _coach()
-    if thread is not None and not coach.thread_exists(thread):
-        raise UserInputError(f"no conversation with thread {thread!r}")
+    if thread is not None:
+        # Another pair's thread or a simulation's is refused; a pair's thread keeps its pair.
+        pair = coach.chat_thread_pair(thread, pair)
     run_repl(coach, pair_id=pair, thread=thread, new=new)
 
 

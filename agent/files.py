@@ -73,12 +73,14 @@ def _chmod(path: Path, mode: int) -> None:
 
 
 @contextmanager
-def process_lock(path: Path, *, wait: float | None = None, busy: str = "") -> Iterator[None]:
+def process_lock(
+    path: Path, *, wait: float | None = None, busy: CoachError | None = None
+) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` shared with other processes on this machine.
 
     ``wait`` is how many seconds to wait for another holder (None: as long as it takes);
-    when it runs out, CoachError(``busy``) is raised. The lock is released when the block
-    ends or the process dies, so a crash never leaves it stuck.
+    when it runs out, ``busy`` is raised. The lock is released when the block ends or the
+    process dies, so a crash never leaves it stuck.
     """
     from filelock import FileLock, Timeout
 
@@ -88,4 +90,4 @@ def process_lock(path: Path, *, wait: float | None = None, busy: str = "") -> It
         with lock:
             yield
     except Timeout:
-        raise CoachError(busy or f"{path.name} is locked by another coach process") from None
+        raise busy or CoachError(f"{path.name} is locked by another coach process") from None

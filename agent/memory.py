@@ -8,6 +8,7 @@ import uuid
 from calendar import monthrange
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -109,6 +110,7 @@ class ForgetReport(BaseModel):
     records: int
     items: int
     threads: int
+    drafts: int = 0
 
 
 def _slug(text: str) -> str:
@@ -159,6 +161,14 @@ class PairStore:
         for pair in self.all():
             self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id})
         self.store.put(self.META, "names", {"version": 1})
+
+    def _namespaces(self, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = []
+        while True:
+            page = self.store.list_namespaces(prefix=prefix, limit=_PAGE, offset=len(found))
+            found.extend(page)
+            if len(page) < _PAGE:
+                return found
 
     # -- pairs ---------------------------------------------------------------------
     def add(self, data: PairInput) -> Pair:
@@ -228,7 +238,7 @@ class PairStore:
             for thread_id in threads:
                 self.checkpointer.delete_thread(thread_id)
         removed_items = 0
-        for namespace in self.store.list_namespaces(prefix=("pair", pair_id)):
+        for namespace in self._namespaces(("pair", pair_id)):
             for item in self._all(namespace):
                 self.store.delete(namespace, item.key)
                 removed_items += namespace[-1] == "items"
@@ -376,3 +386,31 @@ def save_session(store: BaseStore, pair_id: str, record: SessionRecord) -> Sessi
         record.model_dump(mode="json"),
     )
     return record
+
+
+def _drafts_ns(pair_id: str) -> tuple[str, ...]:
+    return ("pair", pair_id, "drafts")
+
+
+def remember_drafts(store: BaseStore, pair_id: str, paths: Iterable[Path]) -> None:
+    """Record where the pair's .eml drafts were written (any folder), for ``forget``."""
+    for path in paths:
+        where = str(Path(path).resolve())
+        key = hashlib.sha256(where.encode()).hexdigest()[:20]
+        store.put(_drafts_ns(pair_id), key, {"path": where})
+
+
+def forget_drafts(store: BaseStore, pair_id: str) -> int:
+    """Delete the pair's recorded .eml drafts still on disk; how many were removed.
+
+    Only regular ``.eml`` files are removed (never what a link points to), so a tampered
+    record cannot make ``forget`` delete anything else.
+    """
+    removed = 0
+    for item in PairStore(store)._all(_drafts_ns(pair_id)):
+        path = Path(str(item.value.get("path", "")))
+        if path.suffix == ".eml" and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+        store.delete(_drafts_ns(pair_id), item.key)
+    return removed

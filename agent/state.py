@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Annotated, Any, Literal, TypedDict
 
 Intent = Literal[
@@ -31,6 +30,18 @@ class Turn(TypedDict):
     content: str
 
 
+RECENT_TURNS = 20
+
+
+def recent_turns(left: list[Turn], right: list[Turn]) -> list[Turn]:
+    """Append, keeping only the last RECENT_TURNS lines.
+
+    The full history of a chat is in the store (agent.threads), one row per line; the state
+    keeps a window so a checkpoint's size does not grow with the length of the conversation.
+    """
+    return (list(left or []) + list(right or []))[-RECENT_TURNS:]
+
+
 class InputState(TypedDict, total=False):
     """What a caller sends: free text, optionally an explicit task and a pair."""
 
@@ -54,7 +65,7 @@ class OutputState(TypedDict, total=False):
 class State(InputState, OutputState, total=False):
     """Everything the nodes share. Per-turn fields are reset by ``route_request``."""
 
-    history: Annotated[list[Turn], operator.add]
+    history: Annotated[list[Turn], recent_turns]
     passages: list[dict[str, Any]]
     draft: dict[str, Any] | None
     failures: list[str]

@@ -71,3 +71,32 @@ def open_postgres(url: str, stack: ExitStack) -> tuple[Any, Any]:
     except Exception as exc:
         raise CoachError(f"cannot open the PostgreSQL database: {type(exc).__name__}") from exc
     return saver, store
+
+
+def prune_thread(saver: Any, thread_id: str) -> None:
+    """Keep only the latest checkpoint of a thread (with its pending writes).
+
+    Uses the saver's own ``prune`` where it has one (PostgreSQL); SqliteSaver has none, so
+    the same is done in SQL. Other savers (in-memory, in tests) are left as they are.
+    """
+    try:
+        saver.prune([thread_id], strategy="keep_latest")
+        return
+    except (NotImplementedError, AttributeError):
+        pass
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    if not isinstance(saver, SqliteSaver):
+        return
+    with saver.cursor() as cur:
+        cur.execute(
+            "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id NOT IN "
+            "(SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = ? "
+            "GROUP BY checkpoint_ns)",
+            (thread_id, thread_id),
+        )
+        cur.execute(
+            "DELETE FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN "
+            "(SELECT checkpoint_id FROM checkpoints WHERE thread_id = ?)",
+            (thread_id, thread_id),
+        )
