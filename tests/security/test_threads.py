@@ -112,16 +112,20 @@ def test_latest_thread_is_found_past_any_page_size(coach: Coach, small_pages: in
 def test_forget_removes_the_pairs_drafts_wherever_written(
     coach: Coach, tmp_path: Path
 ) -> None:
-    pair = coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor",
+    from datetime import datetime, timedelta
+
+    soon = datetime.now() + timedelta(days=1)
+    pair = coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor", next_session=soon,
                           mentor_email="ana@example.org", mentee_email="ben@example.org")
     other = coach.add_pair(mentor="Cy Park", mentee="Di Ng", mentor_email="cy@example.org")
     first = coach.prep_email(pair.id, out_dir=tmp_path / "outbox")
     second = coach.prep_email(pair.id, out_dir=tmp_path / "elsewhere")
+    batch = coach.prep_emails_due(timedelta(days=2), out_dir=tmp_path / "batch")
     theirs = coach.prep_email(other.id, out_dir=tmp_path / "outbox")
-    drafts = [Path(p) for p in first.drafts + second.drafts]
-    assert len(drafts) == 4 and all(p.is_file() for p in drafts)
+    drafts = [Path(p) for r in (first, second, *batch.results) for p in r.drafts]
+    assert len(drafts) == 6 and all(p.is_file() for p in drafts)
     report = coach.forget_pair(pair.id)
-    assert report.drafts == 4
+    assert report.drafts == 6
     assert not any(p.exists() for p in drafts)
     assert all(Path(p).is_file() for p in theirs.drafts)
 
