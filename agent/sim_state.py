@@ -48,6 +48,7 @@ class SimState(SimInput, total=False):
     scenario: dict[str, Any]
     outline: str
     clarifications: Annotated[list[dict[str, str]], operator.add]
+    reask: str  # the hint shown when the last answer was not yet an attempt
     approach: str | None
     reveal: str
     comparison: dict[str, Any] | None

@@ -141,12 +141,26 @@ def outline_situation(state: SimState, runtime: Runtime[Context]) -> dict[str, A
             ),
         )
         if draft is not None:
-            return {"outline": draft.outline}
+            label = f"{STARTER_LABEL}\n\n" if scenario.starter else ""
+            return {"outline": f"{label}{draft.outline}"}
         return {
             "outline": offline.present_situation(scenario, mentor=_mentor(state, runtime)),
             **_fell_back(notes),
         }
     return {"outline": offline.present_situation(scenario, mentor=_mentor(state, runtime))}
+
+
+STARTER_LABEL = "(A starter scenario from the guide, not your mentor's own experience.)"
+
+
+def _origin(scenario: Scenario, mentor: str) -> str:
+    """Whose story the scenario is, for the LLM prompts."""
+    if scenario.starter:
+        return (
+            "This is a starter scenario from the guide, not the mentor's own experience: "
+            "call the person in it 'the engineer in this starter scenario', never the mentor."
+        )
+    return f"This is {mentor}'s own experience: call them {mentor}."
 
 
 def _mentor(state: SimState, runtime: Runtime[Context]) -> str:
@@ -164,35 +178,52 @@ def _blame(text: str) -> list[str]:
 
 
 def ask_approach(
-    state: SimState,
+    state: SimState, runtime: Runtime[Context]
 ) -> Command[Literal["ask_approach", "reveal_response", "finish"]]:
-    """Human gate: the mentee's approach (or a clarifying question, a skip, a stop)."""
+    """Human gate: the mentee's approach (or a clarifying question, a skip, a stop).
+
+    The mentor's story stays hidden until a real attempt: an answer that is not one ("idk",
+    "/help", a question back, off-topic, too short) is asked again, at the same step, with a
+    hint that gives nothing away. Skipping is the mentee's explicit choice.
+    """
     extra = "".join(f"\n\nQ: {c['q']}\nA: {c['a']}" for c in state.get("clarifications") or [])
     outline = state["outline"]
+    reask = state.get("reask") or ""
     ask = "" if "what would you do" in outline.lower() else "\n\nWhat would you do?"
-    prompt = f"{outline}{extra}{ask}"
+    prompt = f"{outline}{extra}{ask}" + (f"\n\n{reask}" if reask else "")
     reply = _gate("approach", prompt, ["answer", "clarify", "skip", "stop"])
     text = reply.get("text", "").strip()
+    scenario = scenario_of(state)
+    mentor = _mentor(state, runtime)
     if reply["kind"] == "stop":
         return Command(update={"stopped": True}, goto="finish")
     if reply["kind"] == "skip":
-        return Command(update={"approach": None, "skipped": ["approach"]}, goto="reveal_response")
-    if reply["kind"] == "clarify" or not text:
-        answer = (
-            offline.clarify(text, scenario_of(state))
-            if text
-            else "Tell me how you would handle it — a few sentences is plenty."
-        )
         return Command(
-            update={"clarifications": [{"q": text or "(empty)", "a": answer}]}, goto="ask_approach"
+            update={"approach": None, "skipped": ["approach"], "reask": ""}, goto="reveal_response"
         )
-    return Command(update={"approach": text}, goto="reveal_response")
+    if reply["kind"] == "clarify" and text:
+        answer = offline.clarify(text, scenario, mentor=mentor)
+        return Command(
+            update={"clarifications": [{"q": text, "a": answer}], "reask": ""}, goto="ask_approach"
+        )
+    verdict = offline.assess_answer(text, scenario.situation)
+    if not verdict.attempt:
+        again = offline.reask_prompt(verdict, text, scenario, mentor=mentor)
+        return Command(
+            update={"reask": again, "notes": [f"asked again: {verdict.reason.replace('_', ' ')}"]},
+            goto="ask_approach",
+        )
+    return Command(update={"approach": text, "reask": ""}, goto="reveal_response")
 
 
-def reveal_response(state: SimState) -> dict[str, Any]:
-    """What the mentor actually did, and how it turned out."""
+def reveal_response(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """What was actually done, and how it turned out (a starter is labelled as one)."""
     scenario = scenario_of(state)
-    return {"reveal": f"What actually happened: {scenario.response}\n\nOutcome: {scenario.outcome}"}
+    if scenario.starter:
+        head = "How it was handled in this starter scenario (an example from the guide)"
+    else:
+        head = f"What {_mentor(state, runtime)} actually did"
+    return {"reveal": f"{head}: {scenario.response}\n\nOutcome: {scenario.outcome}"}
 
 
 def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -221,6 +252,7 @@ def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, 
                 ),
             ),
             approach=prompts.delimit("approach", approach),
+            origin=_origin(scenario, _mentor(state, runtime)),
         )
         if draft is not None:
             return {"comparison": draft.model_dump(mode="json")}
@@ -275,7 +307,7 @@ def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, An
             steps = [s.model_copy(update={"owner": pair.mentee}) for s in draft.steps]
             return {"plan": [s.model_dump(mode="json") for s in steps]}
     steps = offline.application_plan(
-        upcoming, comparison, scenario, pair.mentee, mentor=pair.mentor
+        upcoming, comparison, scenario, pair.mentee, mentor=_mentor(state, runtime)
     )
     return {"plan": [s.model_dump(mode="json") for s in steps], **_fell_back(notes)}
 
@@ -342,11 +374,8 @@ def ask_report(
     state: SimState,
 ) -> Command[Literal["observe_round", "summarise_rounds", "ask_report"]]:
     """Human gate: the mentee's report on trying the skill for real."""
-    done = len(state.get("rounds") or [])
-    prompt = (
-        f"Round {done + 1} of {offline.MIN_ROUNDS}-{offline.MAX_ROUNDS}: {state['guidance']}\n\n"
-        "Try it in a real situation, then tell me how it went."
-    )
+    # The guidance already opens with "Round N of 3-5"; it is not repeated here.
+    prompt = f"{state['guidance']}\n\nTry it in a real situation, then tell me how it went."
     reply = _gate("report", prompt, ["answer", "stop"])
     text = reply.get("text", "").strip()
     if reply["kind"] == "stop":

@@ -58,15 +58,19 @@ class TrainingSpec:
 
 
 # name -> "module:attribute" of a TrainingSpec; modules register their own models here.
-SPECS: dict[str, str] = {}
+SPECS: dict[str, str] = {
+    "sim_attempt": "agent.offline.sim_attempt:ATTEMPT_SPEC",
+    "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
+}
 
 
 def spec(name: str) -> TrainingSpec:
     """The registered spec ``name``."""
     module, attribute = SPECS[name].split(":")
     value = getattr(importlib.import_module(module), attribute)
-    assert isinstance(value, TrainingSpec)
-    return value
+    # Under ``python -m`` this file runs as __main__: check against the importable class.
+    assert isinstance(value, importlib.import_module("agent.offline.train").TrainingSpec)
+    return value  # type: ignore[no-any-return]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,706 @@
+"""The offline "Feedback Fast-Forward" loop: guidance before each attempt, observations after.
+
+:func:`ffwd_guidance` before each attempt, :func:`ffwd_observe` after it, :func:`ffwd_summary`
+at the end; the caller runs :data:`MIN_ROUNDS` to :data:`MAX_ROUNDS` rounds. Every text this
+module returns passes the judgemental-language detector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from agent.errors import UserInputError
+from agent.offline.sim_text import (
+    GENERIC,
+    embed,
+    quote,
+    safe,
+    split_sentences,
+    stem,
+    term_set,
+    words,
+)
+
+__all__ = [
+    "MAX_ROUNDS",
+    "MIN_ROUNDS",
+    "RoundRecord",
+    "ffwd_guidance",
+    "ffwd_observe",
+    "ffwd_summary",
+]
+
+MIN_ROUNDS = 3
+MAX_ROUNDS = 5
+
+
+class RoundRecord(BaseModel):
+    """One Feedback Fast-Forward round: the focus, the mentee's report and what it showed."""
+
+    round_no: int
+    skill: str
+    focus: str
+    focus_index: int
+    guidance: str
+    report: str
+    observations: list[str]
+    patterns: list[str]
+    adjustment: str
+    went_well: list[str] = Field(default_factory=list)
+    struggles: list[str] = Field(default_factory=list)
+    focus_tried: bool = False
+    next_focus_index: int = 0
+
+
+@dataclass(frozen=True)
+class _Focus:
+    tip: str
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Family:
+    name: str
+    keywords: re.Pattern[str]
+    description: str
+    focus: tuple[_Focus, ...]
+
+
+def _f(tip: str, signals: str) -> _Focus:
+    """A focus point; ``signals`` are "|"-separated phrases that show it in a report."""
+    return _Focus(tip, tuple(signals.split("|")))
+
+
+def _short(tip: str) -> str:
+    """The first clause of a focus tip: its name in observations and adjustments."""
+    return re.split(r"[:,(]", tip, maxsplit=1)[0].strip()
+
+
+_FAMILIES: tuple[_Family, ...] = (
+    _Family(
+        "code-review",
+        re.compile(r"\b(?:code ?reviews?|reviewing|pull requests?|prs?|review comments?)\b", re.I),
+        "writing code review comments on pull requests",
+        (
+            _f(
+                "start each comment with what you noticed and why it matters, before any "
+                "suggested change",
+                "because|why|matter|impact|noticed",
+            ),
+            _f(
+                "label every comment's weight (blocking, suggestion or question) so the author "
+                "knows what has to change",
+                "blocking|nit|suggestion|optional|label",
+            ),
+            _f(
+                'turn at least two comments into genuine questions, such as "what happens if '
+                'this list is empty?"',
+                "question|asked|what happens|?",
+            ),
+            _f(
+                "name one specific thing the code does well, so the author knows what to keep",
+                "well|liked|praise|good|nice|keep",
+            ),
+            _f(
+                "offer a short call for any thread that goes past two replies",
+                "call|pair|talk|thread|replies",
+            ),
+        ),
+    ),
+    _Family(
+        "incident-updates",
+        re.compile(r"\b(?:incident|outage|status updates?|post-?mortem|on-?call)\b", re.I),
+        "writing incident updates for non-technical stakeholders",
+        (
+            _f(
+                "lead with the user impact in one sentence, before any technical cause",
+                "impact|users|customers|affected|led with",
+            ),
+            _f(
+                "say when the next update will come, and keep that promise",
+                "next update|every|minutes|on time|schedule",
+            ),
+            _f(
+                'replace jargon with what users see: "checkout fails" rather than "502s from '
+                'the gateway"',
+                "jargon|plain|simple|technical|understood|easy to follow",
+            ),
+            _f(
+                "separate what you know from what you are still checking",
+                "know|checking|confirmed|unknown|investigating",
+            ),
+            _f(
+                "close the incident with three lines: what happened, the impact, and what changes",
+                "summary|closed|what changes|follow-up|wrap",
+            ),
+        ),
+    ),
+    _Family(
+        "presenting",
+        re.compile(
+            r"\b(?:present\w*|demos?|talks?|slides|pitch\w*|explain\w* (?:a |the )?designs?"
+            r"|public speaking|speaking)\b",
+            re.I,
+        ),
+        "presenting at a demo or explaining a design in a meeting",
+        (
+            _f(
+                "open with the one sentence you want people to remember, then the detail",
+                "opened|started with|headline|first sentence|summary|main point",
+            ),
+            _f(
+                "plan for two thirds of your slot and leave the rest for questions",
+                "time|minutes|questions|finished|over",
+            ),
+            _f(
+                "show one concrete example (a screen, a request, a number) before the general rule",
+                "example|showed|screen|demo|number",
+            ),
+            _f(
+                "pause after each section and ask what is unclear",
+                "pause|paused|unclear|asked|questions",
+            ),
+            _f(
+                "end with what you need from the room: a decision, feedback, or nothing",
+                "decision|feedback|ask|next step|needed",
+            ),
+        ),
+    ),
+    _Family(
+        "facilitation",
+        re.compile(
+            r"\b(?:standups?|stand-ups?|retros?|retrospectives?|facilitat\w*|meetings?"
+            r"|workshops?|planning sessions?)\b",
+            re.I,
+        ),
+        "facilitating a standup, retro or meeting",
+        (
+            _f(
+                "state the meeting's purpose and end time in the first minute",
+                "purpose|goal|end time|agenda|started",
+            ),
+            _f(
+                "invite the quietest person in by name, with an easy open question",
+                "quiet|invited|asked|by name|spoke",
+            ),
+            _f(
+                "park side discussions in a visible list and come back to them at the end",
+                "parked|parking|side|tangent|list",
+            ),
+            _f(
+                "close by reading back who does what by when",
+                "who|owner|actions|next steps|read back",
+            ),
+            _f(
+                "ask the group for one thing to change about the meeting itself",
+                "change|feedback|format|improve",
+            ),
+        ),
+    ),
+    _Family(
+        "estimation",
+        re.compile(r"\b(?:estimat\w*|sizing|story points|forecast\w*)\b", re.I),
+        "estimating work and communicating estimates",
+        (
+            _f(
+                "give a range, not a single number, and name the assumption that moves it most",
+                "range|assumption|between|depends",
+            ),
+            _f(
+                "break the work into pieces of two days or less before estimating",
+                "broke|pieces|tasks|split|smaller",
+            ),
+            _f(
+                "write the estimate down before you start, then compare it with the actual",
+                "actual|took|compared|wrote down|longer|shorter",
+            ),
+            _f(
+                "name the biggest unknown and how you will shrink it",
+                "unknown|spike|risk|unsure",
+            ),
+            _f(
+                "say out loud when an estimate changes, on the day it changes",
+                "changed|updated|told|slipped|late",
+            ),
+        ),
+    ),
+    _Family(
+        "feedback",
+        re.compile(
+            r"\b(?:giving feedback|feedback|difficult conversations?|one-to-ones?|1:1s?)\b",
+            re.I,
+        ),
+        "giving feedback and holding difficult conversations",
+        (
+            _f(
+                "describe one specific moment and its effect, not a trait",
+                "specific|moment|effect|example|when",
+            ),
+            _f(
+                "ask for their view before offering yours",
+                "asked|their view|listened|perspective",
+            ),
+            _f(
+                "agree one next step together and write it down",
+                "agreed|next step|plan|wrote",
+            ),
+            _f(
+                "check in a few days later on how the change is going",
+                "check in|followed up|later|again",
+            ),
+        ),
+    ),
+)
+_GENERAL = _Family(
+    "general",
+    re.compile(r"$^"),
+    "a general professional skill",
+    (
+        _f(
+            "pick one small, observable behaviour to try, and decide how you will know it happened",
+            "tried|noticed|did|managed",
+        ),
+        _f(
+            "prepare your first two minutes in detail and improvise the rest",
+            "prepared|start|opening|first",
+        ),
+        _f(
+            "ask one person for a one-line reaction straight after",
+            "asked|feedback|said|reaction",
+        ),
+        _f(
+            "change one thing from last round and keep everything else the same",
+            "changed|different|same|compared",
+        ),
+        _f(
+            "explain the skill to someone else in two minutes",
+            "explained|taught|showed",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Theme:
+    key: str
+    label: str  # what it's called when it is hard ("nerves")
+    good: str  # ... and when it goes well ("staying calm")
+    struggle: re.Pattern[str]
+    positive: re.Pattern[str]
+    adjustment: str
+
+
+def _theme(
+    key: str, labels: tuple[str, str], struggle: str, positive: str, adjustment: str
+) -> _Theme:
+    return _Theme(
+        key,
+        labels[0],
+        labels[1],
+        re.compile(struggle, re.I),
+        re.compile(positive, re.I),
+        adjustment,
+    )
+
+
+_THEMES: tuple[_Theme, ...] = (
+    _theme(
+        "time",
+        ("timing", "timing"),
+        r"\bran (?:out of time|over|long)\b|\btoo long\b|\boverran\b|\brushed\b|\bout of time\b"
+        r"|\bno time (?:for|left)\b|\bover time\b|\btook (?:too|far) long\b",
+        r"\bon time\b|\bfinished early\b|\btime for questions\b|\bkept it short\b|\bwithin\b",
+        "Set a time limit before you start (a timer helps) and cut whatever doesn't fit, so "
+        "you finish with a little time to spare.",
+    ),
+    _theme(
+        "nerves",
+        ("nerves", "staying calm"),
+        r"\bnervous\b|\banxious\b|\bfroze\b|\bwent blank\b|\bshaky\b|\bpanick\w*|\bstressed\b"
+        r"|\bheart (?:was )?racing\b|\bmind went blank\b",
+        r"\bconfident\b|\bcalm\b|\brelaxed\b|\bcomfortable\b|\bat ease\b",
+        "Script and rehearse only your first three sentences, so the start runs on autopilot "
+        "while the nerves settle.",
+    ),
+    _theme(
+        "clarity",
+        ("clarity", "clarity"),
+        r"\bconfus\w*|\bunclear\b|\blost (?:them|people|the room|my place)\b|\bdidn't (?:get|"
+        r"understand|follow)\b|\btoo technical\b|\bjargon\b|\brambl\w*|\bwent off on\b",
+        r"\bclear\b|\bunderstood\b|\bmade sense\b|\bgot it\b|\beasy to (?:follow|read)\b",
+        "Write your main point as one sentence a newcomer would understand, and say it first.",
+    ),
+    _theme(
+        "engagement",
+        ("getting people involved", "getting people involved"),
+        r"\bno ?(?:one|body) (?:asked|said|spoke|answered|replied|reacted)\b|\bsilence\b"
+        r"|\bsilent\b|\bno questions\b|\btalked over\b|\bdominated\b|\bdidn't (?:respond|reply)\b",
+        r"\basked (?:good |lots of |a few |some )?questions\b|\bjoined in\b|\bdiscussion\b"
+        r"|\bspoke up\b|\bengaged\b|\breplied\b|\bresponded\b",
+        "Prepare one open question for the group and decide who you'll ask by name if nobody "
+        "answers.",
+    ),
+    _theme(
+        "tone",
+        ("tone", "tone"),
+        r"\bharsh\b|\bdefensive\b|\bblunt\b|\bupset\b|\bpush(?:ed)? ?back\b|\bargu\w*"
+        r"|\bannoyed\b|\btense\b|\bcurt\b",
+        r"\bkind\b|\bthanked\b|\bappreciated\b|\bfriendly\b|\bpositive\b|\bwarm\b",
+        "Before sending or saying it, reread it as the other person and soften one sentence "
+        "without losing the point.",
+    ),
+    _theme(
+        "preparation",
+        ("preparation", "preparation"),
+        r"\bforgot\b|\bunprepared\b|\blast[- ]minute\b|\bdidn't prepare\b|\bno time to prepare"
+        r"\b|\bwinged it\b|\bmissed\b",
+        r"\bprepared\b|\brehearsed\b|\bpractised\b|\bpracticed\b|\bnotes ready\b|\bplanned\b",
+        "Block twenty minutes the day before to prepare, with a three-item checklist.",
+    ),
+    _theme(
+        "specificity",
+        ("being specific", "being specific"),
+        r"\bvague\b|\bgeneric\b|\btoo general\b|\babstract\b|\bhand-?wav\w*",
+        r"\bexample\b|\bspecific\b|\bconcrete\b|\bshowed\b",
+        "Bring one concrete example (a line of code, a screen, a number) for each point.",
+    ),
+    _theme(
+        "follow-through",
+        ("follow-through", "follow-through"),
+        r"\bno (?:decision|owner|next steps?)\b|\bnothing (?:was )?decided\b"
+        r"|\bdidn't follow up\b|\bforgot to follow\b|\bno one owned\b",
+        r"\bagreed\b|\bdecided\b|\bnext steps\b|\bowner\b|\bfollowed up\b",
+        "End by reading back who does what by when, and send it in writing the same day.",
+    ),
+)
+_THEME_BY_KEY = {t.key: t for t in _THEMES}
+
+
+def _family(skill: str) -> _Family:
+    for family in _FAMILIES:
+        if family.keywords.search(skill):
+            return family
+    vectors = embed([skill, *[f.description for f in _FAMILIES]])
+    sims = vectors[1:] @ vectors[0]
+    best = int(np.argmax(sims))
+    return _FAMILIES[best] if float(sims[best]) >= 0.4 else _GENERAL
+
+
+def _check_skill(skill: str) -> str:
+    clean = " ".join(skill.split())
+    if not clean:
+        raise UserInputError("name the one skill to practise, e.g. 'writing incident updates'")
+    if len(clean) > 200:
+        raise UserInputError("describe the skill in at most 200 characters")
+    return clean
+
+
+def _round_focus(family: _Family, previous: Sequence[RoundRecord]) -> int:
+    if not previous:
+        return 0
+    return min(previous[-1].next_focus_index, len(family.focus) - 1)
+
+
+def _recurring(records: Sequence[RoundRecord], attr: str) -> dict[str, list[int]]:
+    seen: dict[str, list[int]] = {}
+    for record in records:
+        for key in getattr(record, attr):
+            seen.setdefault(key, []).append(record.round_no)
+    return seen
+
+
+def _rounds_text(rounds: Sequence[int]) -> str:
+    if len(rounds) == 1:
+        return f"round {rounds[0]}"
+    return "rounds " + ", ".join(str(r) for r in rounds[:-1]) + f" and {rounds[-1]}"
+
+
+def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) -> str:
+    """Focused guidance before attempt ``round_no``, adjusted by the earlier rounds."""
+    skill = _check_skill(skill)
+    if not 1 <= round_no <= MAX_ROUNDS:
+        raise UserInputError(f"round {round_no} is outside the loop's 1-{MAX_ROUNDS} rounds")
+    family = _family(skill)
+    index = _round_focus(family, previous)
+    tip = family.focus[index].tip
+    if not previous:
+        return (
+            f"Round {round_no} of {MIN_ROUNDS}-{MAX_ROUNDS}, practising {skill}. Focus on one "
+            f"thing this time: {tip}. Use it in a real situation in the next few days, and "
+            "straight afterwards note one moment that went as planned and one that didn't."
+        )
+    last = previous[-1]
+    parts = [f"Round {round_no} of {MIN_ROUNDS}-{MAX_ROUNDS}, practising {skill}."]
+    parts.append(f"From round {last.round_no}, the adjustment to try: {last.adjustment}")
+    if index == last.focus_index:
+        parts.append(
+            f"Stay with the same focus, in a smaller step: {tip}, in just the first part of "
+            "the situation."
+        )
+    else:
+        parts.append(f"New focus, building on the last one: {tip}.")
+    struggles = {k: r for k, r in _recurring(previous, "struggles").items() if len(r) >= 2}
+    for key, rounds in sorted(struggles.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:1]:
+        parts.append(f"Plan ahead for {_label(key)}, which came up in {_rounds_text(rounds)}.")
+    good = [s for s in last.observations if s.startswith("Went well")]
+    if good:
+        kept = good[0].split(":", 1)[1].strip()
+        parts.append(f"Keep what worked last time: {kept}")
+    parts.append("Afterwards, report what happened while it's fresh.")
+    text = " ".join(parts)
+    return text if safe(text) else quote(text, 200)
+
+
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|wasn't|weren't|didn't|don't|isn't|barely|hardly)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _negated(pattern: re.Pattern[str], sentence: str) -> bool | None:
+    """None if ``pattern`` doesn't occur; True if every occurrence is negated ("no jargon")."""
+    matches = list(pattern.finditer(sentence))
+    if not matches:
+        return None
+    return all(_NEGATION_BEFORE.search(sentence[: m.start()]) for m in matches)
+
+
+def _classify(sentence: str) -> tuple[list[str], list[str]]:
+    """Theme keys a report sentence shows as hard and as going well."""
+    struggles: list[str] = []
+    positives: list[str] = []
+    for theme in _THEMES:
+        hard = _negated(theme.struggle, sentence)
+        if hard is False:
+            struggles.append(theme.key)
+        elif hard is True:
+            positives.append(theme.key)  # "no jargon", "wasn't nervous"
+    for theme in _THEMES:
+        if theme.key in struggles or theme.key in positives:
+            continue
+        good = _negated(theme.positive, sentence)
+        if good is False:
+            positives.append(theme.key)
+        elif good is True:
+            struggles.append(theme.key)  # "wasn't clear", "didn't finish on time"
+    if not struggles and re.search(
+        r"\b(?:went well|worked|liked|better|smooth\w*|happy with|great)\b", sentence, re.I
+    ):
+        positives = positives or ["general"]
+    if (
+        not positives
+        and not struggles
+        and re.search(
+            r"\b(?:hard|struggled|difficult|awkward|went badly|didn't work|worse)\b", sentence, re.I
+        )
+    ):
+        struggles = ["general"]
+    return struggles, positives
+
+
+def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> RoundRecord:
+    """Observations from the mentee's report, patterns across rounds, one adjustment."""
+    skill = _check_skill(skill)
+    round_no = len(previous) + 1
+    if round_no > MAX_ROUNDS:
+        raise UserInputError(
+            f"the loop has already run {MAX_ROUNDS} rounds; summarise it or start a new skill"
+        )
+    family = _family(skill)
+    index = _round_focus(family, previous)
+    focus = family.focus[index]
+    guidance = ffwd_guidance(skill, round_no, previous)
+    text = " ".join(report.split())
+    sentences = split_sentences(report) if text else []
+
+    went_well: list[str] = []
+    struggles: list[str] = []
+    good_quotes: list[str] = []
+    hard_quotes: list[tuple[str, str]] = []
+    for sentence in sentences:
+        bad, good = _classify(sentence)
+        for key in bad:
+            if key not in struggles:
+                struggles.append(key)
+        for key in good:
+            if key not in went_well:
+                went_well.append(key)
+        if good and not bad:
+            good_quotes.append(sentence)
+        if bad:
+            hard_quotes.append((sentence, bad[0]))
+
+    low = text.lower()
+    focus_words = [s for s in focus.signals if s.lower() in low]
+    focus_terms = term_set(focus.tip) - {stem(w) for w in GENERIC}
+    focus_tried = bool(focus_words) or len(term_set(text) & focus_terms) >= 2
+
+    observations: list[str] = []
+    if len(words(text)) < 8:
+        observations.append(
+            "Your report is short; next round, note one moment that went as planned, one "
+            "that didn't, and how people reacted."
+        )
+    for said in good_quotes[:2]:
+        observations.append(f'Went well: "{quote(said, 24)}".')
+    for hard, key in hard_quotes[:2]:
+        label = "general" if key == "general" else _label(key)
+        observations.append(f'Harder ({label}): "{quote(hard, 24)}".')
+    if focus_tried:
+        evidence = max(
+            sentences or [""],
+            key=lambda s: (
+                sum(w.lower() in s.lower() for w in focus.signals) + len(term_set(s) & focus_terms),
+                -sentences.index(s) if s in sentences else 0,
+            ),
+        )
+        observations.append(
+            f'You tried this round\'s focus ({_short(focus.tip)}): "{quote(evidence, 20)}".'
+        )
+    else:
+        observations.append(
+            f"Your report doesn't say how this round's focus went ({_short(focus.tip)}); "
+            "note that next time, even if it slipped."
+        )
+
+    patterns = _patterns(round_no, previous, went_well, struggles)
+
+    recurring = _recurring(previous, "struggles")
+    main_struggle = next(
+        (k for k in sorted(struggles, key=lambda k: -len(recurring.get(k, []))) if k != "general"),
+        None,
+    )
+    # The focus moves on once the mentee has tried it; a struggle shapes the adjustment.
+    next_index = min(index + 1, len(family.focus) - 1) if focus_tried else index
+    if main_struggle is not None:
+        adjustment = _THEME_BY_KEY[main_struggle].adjustment
+    elif focus_tried:
+        if next_index == index:
+            adjustment = (
+                "Keep the same focus and raise the stakes: use it in a bigger meeting or a "
+                "harder conversation."
+            )
+        else:
+            adjustment = f"Keep what worked and add the next focus: {family.focus[next_index].tip}."
+    else:
+        adjustment = (
+            f"Decide in advance the exact moment you'll {_short(focus.tip)}, and write "
+            "it on a sticky note or at the top of your notes."
+        )
+
+    record = RoundRecord(
+        round_no=round_no,
+        skill=skill,
+        focus=focus.tip,
+        focus_index=index,
+        guidance=guidance,
+        report=text,
+        observations=[o for o in observations if safe(o)],
+        patterns=[p for p in patterns if safe(p)],
+        adjustment=adjustment,
+        went_well=[k for k in went_well if k != "general"],
+        struggles=[k for k in struggles if k != "general"],
+        focus_tried=focus_tried,
+        next_focus_index=next_index,
+    )
+    return record
+
+
+def _patterns(
+    round_no: int,
+    previous: Sequence[RoundRecord],
+    went_well: Sequence[str],
+    struggles: Sequence[str],
+) -> list[str]:
+    if not previous:
+        return ["First round: patterns show from round 2, so keep reports in the same shape."]
+    patterns: list[str] = []
+    earlier_struggles = _recurring(previous, "struggles")
+    earlier_good = _recurring(previous, "went_well")
+    for key in struggles:
+        if key in earlier_struggles:
+            rounds = [*earlier_struggles[key], round_no]
+            patterns.append(f"Recurring in {_rounds_text(rounds)}: {_label(key)}.")
+    for key in went_well:
+        if key in earlier_struggles:
+            patterns.append(
+                f"Improving: {_label(key, True)} went well in round {round_no} "
+                f"({_label(key)} came up in {_rounds_text(earlier_struggles[key])})."
+            )
+        elif key in earlier_good:
+            rounds = [*earlier_good[key], round_no]
+            patterns.append(f"Steady strength: {_label(key, True)} ({_rounds_text(rounds)}).")
+    tried = [r.round_no for r in previous if r.focus_tried]
+    if tried:
+        patterns.append(f"You reported on your focus in {_rounds_text(tried)}.")
+    if len(patterns) == len(tried and [1]):
+        patterns.insert(
+            0,
+            f"No repeating pattern yet across {round_no} rounds: each report covered "
+            "different ground.",
+        )
+    return patterns
+
+
+def _label(key: str, good: bool = False) -> str:
+    theme = _THEME_BY_KEY[key]
+    return theme.good if good else theme.label
+
+
+def ffwd_summary(rounds: Sequence[RoundRecord]) -> str:
+    """What the loop showed: focus points practised, strengths, recurring themes, what's next."""
+    if not rounds:
+        raise UserInputError("there are no Feedback Fast-Forward rounds to summarise yet")
+    skill = rounds[-1].skill
+    family = _family(skill)
+    parts = [
+        f"Feedback Fast-Forward on {skill}: {len(rounds)} round{'s' if len(rounds) > 1 else ''}."
+    ]
+    focus_rounds: dict[str, list[int]] = {}
+    for record in rounds:
+        focus_rounds.setdefault(_short(record.focus), []).append(record.round_no)
+    parts.append(
+        "Focus points practised: "
+        + "; ".join(f"{f} ({_rounds_text(r)})" for f, r in focus_rounds.items())
+        + "."
+    )
+    good = _recurring(rounds, "went_well")
+    hard = _recurring(rounds, "struggles")
+    if good:
+        parts.append(
+            "Going well: "
+            + ", ".join(f"{_label(k, True)} ({_rounds_text(r)})" for k, r in good.items())
+            + "."
+        )
+    improved = [k for k in good if k in hard and max(good[k]) > max(hard[k])]
+    if improved:
+        parts.append(
+            "Improved over the loop: " + ", ".join(_label(k, True) for k in improved) + "."
+        )
+    still = [
+        k
+        for k, r in hard.items()
+        if k not in improved and (max(r) == rounds[-1].round_no or len(r) >= 2)
+    ]
+    if still:
+        parts.append(
+            "Still worth attention: "
+            + ", ".join(f"{_label(k)} ({_rounds_text(hard[k])})" for k in still)
+            + "."
+        )
+    parts.append(f"Next: {rounds[-1].adjustment}")
+    if len(rounds) < MIN_ROUNDS:
+        parts.append(
+            f"That's fewer than {MIN_ROUNDS} rounds; the loop works best with "
+            f"{MIN_ROUNDS} to {MAX_ROUNDS} in quick succession."
+        )
+    elif rounds[-1].next_focus_index >= len(family.focus) - 1 and rounds[-1].focus_tried:
+        parts.append("Every focus point has been tried; pick the next skill to practise.")
+    text = " ".join(parts)
+    return text if safe(text) else quote(text, 250)

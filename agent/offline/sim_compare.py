@@ -1,0 +1,302 @@
+"""Comparing the mentee's approach with what was actually done, by meaning.
+
+Both texts are cut into steps (:func:`agent.offline.sim_text.steps`); the learned matcher
+(:mod:`agent.offline.sim_match`) gives P(same move) for every pair; pairs are taken one-to-one,
+best first. A pair at P >= 0.5 is a similarity; a looser one is the same point handled
+differently; a mentor step left over is something the approach leaves out, a mentee step left
+over something the mentor didn't do. Instructions to the engine inside the answer ("ignore
+the exercise...") are set aside, and the comparison says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from agent.errors import UserInputError
+from agent.offline.judgement import detect_markers
+from agent.offline.sim_match import PARTIAL_AT, SAME_AT, same_probabilities
+from agent.offline.sim_text import (
+    GENERIC_STEMS,
+    Voice,
+    capitalise,
+    quotable,
+    quote,
+    safe,
+    sims,
+    split_sentences,
+    steps,
+    term_set,
+    text_failures,
+    words,
+)
+from agent.scenarios import Scenario
+
+__all__ = ["ApproachComparison", "compare_approach", "comparison_failures"]
+
+AnswerQuality = Literal["full", "short", "off-topic"]
+MAX_EACH = 4
+OFF_TOPIC_BELOW = 0.3
+SHORT_WORDS = 8
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|skip)\b[^.!?\n]{0,40}\b(?:exercise|instructions?|simulation"
+    r"|rules|previous|above|prompt|steps?)\b"
+    r"|\b(?:reveal|show|tell|give|print)\b[^.!?\n]{0,30}\b(?:answer|response|solution)\b"
+    r"|\bsystem prompt\b|\byou are now\b|\bact as\b",
+    re.IGNORECASE,
+)
+
+
+class ApproachComparison(BaseModel):
+    """The mentee's approach next to what was actually done."""
+
+    similarities: list[str]
+    differences: list[str]
+    principles: list[str]
+    summary: str
+    quality: AnswerQuality = "full"
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    mine: list[str]  # the mentee's steps
+    theirs: list[str]  # the mentor's steps
+    matched: dict[int, int]  # mentor step -> mentee step
+    partial: dict[int, int]
+    injected: list[str]
+
+
+def _assign(
+    same: np.ndarray[tuple[int, int], np.dtype[np.float64]],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee)."""
+    matched: dict[int, int] = {}
+    partial: dict[int, int] = {}
+    if same.size == 0:
+        return matched, partial
+    order = sorted(
+        (
+            (round(float(same[i, j]), 6), i, j)
+            for i in range(same.shape[0])
+            for j in range(same.shape[1])
+        ),
+        key=lambda t: (-t[0], t[2], t[1]),
+    )
+    used: set[int] = set()
+    for p, i, j in order:
+        if p < PARTIAL_AT:
+            break
+        if i in used or j in matched or j in partial:
+            continue
+        (matched if p >= SAME_AT else partial)[j] = i
+        used.add(i)
+    return matched, partial
+
+
+def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
+    mine: list[str] = []
+    injected: list[str] = []
+    for step in steps(answer):
+        (injected if _INJECTION.search(step) else mine).append(step)
+    theirs = steps(scenario.response, 4)
+    if off_topic:
+        return _Alignment(mine, theirs, {}, {}, injected)
+    matched, partial = _assign(same_probabilities(mine, theirs))
+    return _Alignment(mine, theirs, matched, partial, injected)
+
+
+def _quality(mine: list[str], scenario: Scenario) -> AnswerQuality:
+    """Whether the answer is a full approach, a very short one, or not about the situation."""
+    if not mine:
+        return "off-topic"
+    known = term_set(" ".join([scenario.situation, *scenario.constraints, scenario.response]))
+    answer_terms = term_set(" ".join(mine)) - GENERIC_STEMS
+    context = [
+        *split_sentences(scenario.situation),
+        *scenario.constraints,
+        *steps(scenario.response, 4),
+    ]
+    topical = float(sims(mine, context).max())
+    if topical < OFF_TOPIC_BELOW and len(answer_terms & (known - GENERIC_STEMS)) <= 1:
+        return "off-topic"
+    if len(words(" ".join(mine))) < SHORT_WORDS:
+        return "short"
+    return "full"
+
+
+def compare_approach(
+    mentee_answer: str, scenario: Scenario, *, mentor: str | None = None
+) -> ApproachComparison:
+    """Similarities, differences and principles between the mentee's steps and the mentor's."""
+    if not mentee_answer.strip():
+        raise UserInputError(
+            "write your approach first: what you would do, who you would involve, and how "
+            "you would know it worked"
+        )
+    voice = Voice.of(scenario.starter, mentor)
+    who = voice.who
+    first = [s for s in steps(mentee_answer) if not _INJECTION.search(s)]
+    quality = _quality(first, scenario)
+    al = _align(mentee_answer, scenario, quality == "off-topic")
+    used = set(al.matched.values()) | set(al.partial.values())
+    missing = [j for j in range(len(al.theirs)) if j not in al.matched and j not in al.partial]
+
+    similarities = [
+        f'You proposed "{quote(al.mine[i])}"; {who} did something close: "{quote(al.theirs[j])}".'
+        for j, i in sorted(al.matched.items())
+    ]
+    differences = [
+        f'Same point, different move: you proposed "{quote(al.mine[i])}", where {who} '
+        f'chose: "{quote(al.theirs[j])}".'
+        for j, i in sorted(al.partial.items())[:MAX_EACH]
+    ]
+    differences += [
+        f'{capitalise(who)} also did this, which your approach leaves out: "{quote(al.theirs[j])}".'
+        for j in missing[:MAX_EACH]
+    ]
+    # A step that is only blame ("you should have explained why!") is not a proposal.
+    extra = [i for i in range(len(al.mine)) if i not in used and quotable(al.mine[i])]
+    for i in extra[: MAX_EACH + 2]:
+        if quality == "off-topic":
+            differences.insert(
+                0,
+                f'You proposed "{quote(al.mine[i])}", which doesn\'t address this situation '
+                f'("{quote(scenario.title, 12)}").',
+            )
+        else:
+            differences.append(
+                f'You proposed "{quote(al.mine[i])}", which {who} didn\'t do; worth discussing '
+                "whether it would have helped here."
+            )
+    for instruction in al.injected[:1]:
+        differences.append(
+            f'Set aside, not treated as part of your approach: "{quote(instruction, 14)}" '
+            "(the exercise only compares what you would do in the situation)."
+        )
+    principles = _principle_notes(scenario, al, voice)
+    summary = _summary(scenario, al, quality, missing, voice)
+    return ApproachComparison(
+        similarities=[x for x in similarities if not text_failures(x)],
+        differences=[x for x in differences if not text_failures(x)],
+        principles=[x for x in principles if not text_failures(x)],
+        summary=summary if safe(summary) else quote(summary, 200),
+        quality=quality,
+    )
+
+
+def _principle_notes(scenario: Scenario, al: _Alignment, voice: Voice) -> list[str]:
+    """Each principle tied to the mentor step it sits behind, and through it to the mentee."""
+    if not al.theirs:
+        return []
+    if not scenario.principles:
+        return [
+            f'Ask {voice.who} what principle sat behind "{quote(al.theirs[j], 16)}".'
+            if not voice.starter
+            else f'Discuss what principle sat behind "{quote(al.theirs[j], 16)}".'
+            for j in range(min(2, len(al.theirs)))
+        ]
+    closeness = sims(scenario.principles, al.theirs)
+    notes: list[str] = []
+    for k, principle in enumerate(scenario.principles):
+        row = [
+            float(closeness[k, j]) + 0.04 * min(len(term_set(principle) & term_set(u)), 3)
+            for j, u in enumerate(al.theirs)
+        ]
+        j = max(range(len(row)), key=lambda x: (round(row[x], 6), -x))
+        p = principle.rstrip(".")
+        if j in al.matched:
+            notes.append(f'{p}. You already applied it: "{quote(al.mine[al.matched[j]], 18)}".')
+        elif j in al.partial:
+            notes.append(
+                f'{p}. It is where your "{quote(al.mine[al.partial[j]], 14)}" and '
+                f'{voice.whose} "{quote(al.theirs[j], 14)}" part ways.'
+            )
+        else:
+            notes.append(
+                f'{p}. It sits behind "{quote(al.theirs[j], 16)}" in {voice.whose} story, a step '
+                "your approach can add."
+            )
+    return notes
+
+
+def _steps_word(n: int) -> str:
+    return "one step" if n == 1 else f"{n} steps"
+
+
+def _summary(
+    scenario: Scenario, al: _Alignment, quality: AnswerQuality, missing: list[int], voice: Voice
+) -> str:
+    who = voice.who
+    n = len(al.theirs)
+    first_missing = f'"{quote(al.theirs[missing[0]], 16)}"' if missing else ""
+    parts: list[str] = []
+    if al.injected:
+        parts.append(
+            "Part of your answer asked to skip the exercise; it was set aside, and the "
+            "comparison uses only what you proposed."
+        )
+    if quality == "off-topic":
+        answer = quote(" ".join(al.mine), 16) if al.mine else ""
+        lead = f'Your answer ("{answer}")' if answer else "Your answer"
+        opening = first_missing or f'"{quote(al.theirs[0], 16)}"'
+        parts.append(
+            f"{lead} doesn't yet say what you would do in this situation, so there is little "
+            "to compare. Missing: your first move, who you would involve, and how you would "
+            f"know it worked. {capitalise(who)} took {_steps_word(n)}, starting with {opening}."
+        )
+        return " ".join(parts)
+    if quality == "short":
+        parts.append(
+            f'Your answer is short ("{quote(" ".join(al.mine), 12)}"), so the comparison is '
+            "thin. Missing: who you would involve, what you would tell them, and how you would "
+            "know it worked."
+        )
+    if al.matched:
+        names = "; ".join(f'"{quote(al.mine[i], 10)}"' for _, i in sorted(al.matched.items())[:2])
+        parts.append(f"You overlapped with {who} on {len(al.matched)} of {n} steps ({names}).")
+    else:
+        parts.append(f"None of your steps lined up closely with the {_steps_word(n)} {who} took.")
+    if al.partial:
+        j, i = min(al.partial.items())
+        parts.append(
+            f'On the same point you chose "{quote(al.mine[i], 12)}" where {who} chose '
+            f'"{quote(al.theirs[j], 12)}".'
+        )
+    if first_missing:
+        parts.append(f"The biggest step your approach leaves out: {first_missing}.")
+    if scenario.principles:
+        parts.append(f'The principle to take away: "{scenario.principles[0].rstrip(".")}".')
+    return " ".join(parts)
+
+
+def comparison_failures(
+    comparison: ApproachComparison, mentee_answer: str, scenario: Scenario
+) -> list[str]:
+    """Guardrail for either engine's comparison: it must name both sides, without blame."""
+    failures: list[str] = []
+    text = " ".join(
+        [
+            *comparison.similarities,
+            *comparison.differences,
+            *comparison.principles,
+            comparison.summary,
+        ]
+    )
+    found = term_set(text)
+    mentee_terms = term_set(mentee_answer) - GENERIC_STEMS
+    mentor_terms = term_set(scenario.response) - GENERIC_STEMS
+    if mentee_terms and not (found & mentee_terms):
+        failures.append("the comparison does not name anything the mentee proposed")
+    if not (found & mentor_terms):
+        failures.append("the comparison does not name anything the mentor actually did")
+    if not comparison.summary.strip():
+        failures.append("the comparison has no summary")
+    for marker in detect_markers(text):
+        failures.append(f"judgemental phrasing in the comparison: {marker!r}")
+    for item in [*comparison.similarities, *comparison.differences, *comparison.principles]:
+        failures += [p for p in text_failures(item) if not p.startswith("judgemental")]
+    return failures

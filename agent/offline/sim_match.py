@@ -1,0 +1,124 @@
+"""Do a mentee's step and a mentor's step mean the same move? A small learned matcher.
+
+Features of a pair: the MiniLM cosine of the two steps, the share of the mentee's content
+words (light stems) the mentor's step also uses, and their number. A logistic model fitted on
+``agent/data/training/sim_steps.jsonl`` (pairs written for the starter stories and other
+situations: paraphrases as "same"; other steps of the same story and same-topic-different-move
+pairs as "different") turns them into P(same); rebuild with
+``python -m agent.offline.train sim_steps``. P(same) >= 0.5 is a similarity; a pair between
+:data:`PARTIAL_AT` and 0.5 is "the same point, handled differently".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from agent.offline.learned import (
+    LabelledText,
+    LinearModel,
+    Matrix,
+    cross_validated_predictions,
+    data_dir,
+    fit,
+    load_model,
+)
+from agent.offline.sim_text import GENERIC_STEMS, term_set
+from agent.offline.train import TrainingSpec
+from knowledge.minilm import embed_texts
+
+__all__ = ["STEPS_SPEC", "pair_features", "same_probabilities"]
+
+MODEL = "sim_steps"
+DATA = "sim_steps.jsonl"
+SAME_AT = 0.5
+PARTIAL_AT = 0.25
+_SEP = "\n\u241e\n"
+
+
+def _overlap(mentor: str, mentee: str) -> tuple[float, float]:
+    """Share of the mentee's content words the mentor's step also uses, and shared words / 4."""
+    theirs, mine = term_set(mentor) - GENERIC_STEMS, term_set(mentee) - GENERIC_STEMS
+    shared = mine & theirs
+    return (len(shared) / len(mine) if mine else 0.0), min(len(shared), 4) / 4.0
+
+
+def _features(cosines: Matrix, lefts: Sequence[str], rights: Sequence[str]) -> Matrix:
+    rows = []
+    for cosine, a, b in zip(cosines, lefts, rights, strict=True):
+        contained, shared = _overlap(a, b)
+        rows.append([float(cosine), contained, shared])
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), 3)
+
+
+def pair_features(texts: Sequence[str]) -> Matrix:
+    """Features of packed "mentor <SEP> mentee" texts: [cosine, containment, shared / 4]."""
+    pairs = [t.partition(_SEP) for t in texts]
+    mentors, mentees = [p[0] for p in pairs], [p[2] for p in pairs]
+    if not pairs:
+        return np.zeros((0, 3))
+    a = np.asarray(embed_texts(mentors), dtype=np.float64)
+    b = np.asarray(embed_texts(mentees), dtype=np.float64)
+    return _features((a * b).sum(axis=1), mentors, mentees)
+
+
+def same_probabilities(
+    mentee_steps: Sequence[str], mentor_steps: Sequence[str], model: LinearModel | None = None
+) -> Matrix:
+    """P(same move) for every (mentee step, mentor step) pair: ``len(mentee) x len(mentor)``."""
+    if not mentee_steps or not mentor_steps:
+        return np.zeros((len(mentee_steps), len(mentor_steps)))
+    model = model or load_model(MODEL)
+    a = np.asarray(embed_texts(list(mentee_steps)), dtype=np.float64)
+    b = np.asarray(embed_texts(list(mentor_steps)), dtype=np.float64)
+    cosines = a @ b.T
+    lefts = [m for m in mentee_steps for _ in mentor_steps]
+    rights = [u for _ in mentee_steps for u in mentor_steps]
+    features = _features(cosines.reshape(-1), rights, lefts)
+    same = model.scores(features)[:, model.labels.index("same")]
+    return np.asarray(same, dtype=np.float64).reshape(len(mentee_steps), len(mentor_steps))
+
+
+def _read_rows() -> list[LabelledText]:
+    rows: list[LabelledText] = []
+    for line in (data_dir() / "training" / DATA).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            text = f"{row['mentor_step']}{_SEP}{row['mentee_step']}"
+            rows.append(LabelledText(text, "same" if row["same"] else "different", row["id"]))
+    return rows
+
+
+def dev_accuracy(rows: Sequence[LabelledText], features: Matrix, fit_args: dict[str, Any]) -> float:
+    """Accuracy of 5-fold out-of-fold predictions at P(same) >= 0.5."""
+    classes = tuple(sorted({r.label for r in rows}))
+    out_of_fold = cross_validated_predictions(rows, features, folds=5, **fit_args)
+    said = [float(p[classes.index("same")]) >= SAME_AT for p in out_of_fold]
+    return round(
+        sum(s == (r.label == "same") for s, r in zip(said, rows, strict=True)) / len(rows), 4
+    )
+
+
+class StepsSpec(TrainingSpec):
+    """The step matcher: rows are (mentor step, mentee step, same) triples."""
+
+    def rows(self) -> list[LabelledText]:
+        """Packed pairs."""
+        return _read_rows()
+
+    def train(self) -> LinearModel:
+        """Fit on every pair; the cross-validated accuracy ships in the metadata."""
+        rows = self.rows()
+        features = self.featurise([r.text for r in rows])
+        meta = {
+            "rows": len(rows),
+            "files": list(self.files),
+            "cv_accuracy": dev_accuracy(rows, features, self.fit_args),
+        }
+        return fit(self.name, features, [r.label for r in rows], meta=meta, **self.fit_args)
+
+
+STEPS_SPEC = StepsSpec(MODEL, (DATA,), featurise=pair_features, fit_args={"l2": 1e-4})

@@ -1,0 +1,341 @@
+"""The application plan: 2-4 steps applying a scenario's principles to the mentee's own week.
+
+The steps are in the mentee's voice (each starts with a verb, the mentee owns it); the
+mentor's moves are quoted in their own words, never re-voiced, so no pronoun flips. Each step
+passes :func:`agent.offline.sim_text.text_failures` (judgement and grammar).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from pydantic import BaseModel
+
+from agent.errors import UserInputError
+from agent.offline.dates import NUMBER_WORDS
+from agent.offline.judgement import detect_markers
+from agent.offline.sim_compare import ApproachComparison
+from agent.offline.sim_text import (
+    GENERIC,
+    STOP,
+    VERBS,
+    Voice,
+    embed,
+    first_person_to_you,
+    is_verb_form,
+    quote,
+    safe,
+    sims,
+    split_sentences,
+    stem,
+    steps,
+    term_set,
+    text_failures,
+    to_base,
+    words,
+)
+from agent.scenarios import Scenario
+
+__all__ = ["PlanStep", "application_plan", "plan_failures"]
+
+
+class PlanStep(BaseModel):
+    """One step of the mentee's application plan; it becomes one of the pair's action items."""
+
+    action: str
+    owner: str
+    due_days: int | None = None
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = NUMBER_WORDS
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WHEN = re.compile(
+    rf"\b(?:today|tonight|tomorrow|this (?:week|weekend|month|sprint|quarter|afternoon|evening)"
+    rf"|next (?:week|month|sprint|quarter|{_DAY})(?:'s|’s)?|(?:on |this |by )?{_DAY}(?:'s|’s)?"
+    rf"|in {_NUM} (?:days?|weeks?|months?)|(?:at |by )?the end of (?:the|this|next) "
+    rf"(?:week|month|sprint|quarter)|(?:on |by )?the \d{{1,2}}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
+
+
+def _event_days(upcoming: str, today: date | None) -> tuple[str, int | None]:
+    match = _WHEN.search(upcoming)
+    if not match:
+        return "", None
+    phrase = match.group(0)
+    low = phrase.lower()
+    days: int | None = None
+    if low in {"today", "tonight", "this afternoon", "this evening", "tomorrow"}:
+        days = 1
+    elif low in {"this week", "this sprint"} or low.endswith("end of the week"):
+        days = 4
+    elif low in {"next week", "this weekend"}:
+        days = 7
+    elif low in {"next sprint"}:
+        days = 14
+    elif "month" in low or "quarter" in low:
+        days = 30 if "quarter" not in low else 60
+    elif low.startswith("in "):
+        count_word, unit = low.split()[1:3]
+        count = int(count_word) if count_word.isdigit() else _NUMBERS.get(count_word, 1)
+        days = count * (1 if unit.startswith("day") else 7 if unit.startswith("week") else 30)
+    else:
+        day = re.search(_DAY, low)
+        if day and today is not None:
+            target = _WEEKDAYS.index(day.group(0))
+            days = (target - today.weekday()) % 7 or 7
+            if low.startswith("next "):
+                days += 7 if days < 7 else 0
+    return phrase, days
+
+
+_BOUNDARY = STOP | frozenset(
+    """
+    have need want going expect think try keep trying hope asked asking told
+    supposed able worried nervous excited first back around away
+    """.split()
+)
+_PEOPLE = re.compile(
+    r"\b(?:team|group|guild|lead|manager|director|head|architect|stakeholders?|customers?"
+    r"|clients?|colleagues?|reviewers?|sales|product|pm|cto|ceo|vp|dba|board|committee"
+    r"|engineers?|developers?|designers?)\b",
+    re.IGNORECASE,
+)
+
+
+_SUBJECT_AUX = frozenset(
+    """
+    i i'm i'll i'd i've we we're we'll we'd to will am are is be being been have has had
+    """.split()
+)
+
+
+def _inflected_verb(word: str) -> bool:
+    """Whether ``word`` is an inflected verb ("keeps", "adding"), not a noun ("search")."""
+    if word in _NOUNISH or not word.endswith(("s", "ing", "ed")):
+        return False
+    base = to_base(word)
+    return base != word and base in VERBS
+
+
+_DETERMINERS = frozenset("the a an our your my their his her this that its".split())
+_NOUNISH = frozenset(
+    """
+    tests notes docs plans needs changes updates reviews reports meetings requests results
+    releases builds jobs sessions designs calls demos logs issues bugs fixes
+    planning meeting building testing onboarding pairing
+    """.split()
+)
+
+
+def _key_phrases(upcoming: str) -> list[str]:
+    """Runs of content words from the upcoming situation, as written (names, systems, events)."""
+    text = _WHEN.sub(" | ", upcoming)
+    tokens = re.findall(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]|[^\w\s]", text)
+    runs: list[list[str]] = [[]]
+    after_subject = False
+    previous = ""
+    for token in tokens:
+        low = token.lower().replace("’", "'")
+        is_word = re.match(r"[^\W_]", token) is not None
+        modifier = previous in _DETERMINERS  # "the reporting jobs": a noun phrase
+        lower_word = is_word and not token[:1].isupper() and not modifier
+        verb_here = lower_word and ((after_subject and is_verb_form(low)) or _inflected_verb(low))
+        previous = low
+        if not is_word or low in _BOUNDARY or verb_here:
+            runs.append([])
+        else:
+            runs[-1].append(token)
+        after_subject = low in _SUBJECT_AUX or verb_here
+    phrases: list[str] = []
+    for run in runs:
+        while run and (run[0].lower() in _NUMBERS or run[0].isdigit()):
+            run = run[1:]
+        if not run or all(w.lower() in GENERIC or w.isdigit() for w in run):
+            continue
+        if len(run) == 1 and run[0].lower() in VERBS:
+            continue
+        phrase = " ".join(run[:5])
+        if phrase.lower() not in {p.lower() for p in phrases}:
+            phrases.append(phrase)
+    return phrases
+
+
+def _event_phrase(upcoming: str) -> str:
+    """The upcoming situation's first clause, in the second person, without its time phrase."""
+    first = split_sentences(upcoming)[0] if split_sentences(upcoming) else upcoming
+    clause = re.split(r",\s+(?:and|but|so|because|which|where)\s+|;\s+|\s+because\s+", first)[0]
+    clause = " ".join(clause.split()).strip(" ,.")
+    modal = re.search(
+        r"\b(I|we)(?:'ve| have)? (?:have|need|got|must|'ve got)(?: to)? ([a-z]+)\b", clause
+    )
+    if modal:
+        # "I have to push back" -> "you'll push back" ("you have to" reads as a reproach).
+        head, tail = clause[: modal.start()], clause[modal.end() :]
+        clause = f"{head}{modal.group(1)}'ll {to_base(modal.group(2))}{tail}"
+    # The mentee's own words, addressed back to them; whole clauses only, never cut mid-phrase.
+    clause = quote(first_person_to_you(clause), 32) or first_person_to_you(clause)
+    first = (clause.split() or [""])[0]
+    common = first.lower() in STOP | GENERIC | VERBS | {"tomorrow", "today", "tonight"}
+    return clause[:1].lower() + clause[1:] if common else clause
+
+
+def application_plan(
+    upcoming: str,
+    comparison: ApproachComparison,
+    scenario: Scenario,
+    mentee: str,
+    *,
+    mentor: str | None = None,
+    today: date | None = None,
+) -> list[PlanStep]:
+    """2-4 steps applying the scenario's principles to the mentee's upcoming situation.
+
+    The principles are ranked by closeness to the upcoming situation, favouring those behind
+    steps the mentee's approach left out. Steps quote the upcoming situation and name its
+    specifics (people, systems, events); each starts with a verb and is owned by the mentee.
+    ``due_days`` come from a time phrase in ``upcoming`` ("tomorrow", "next week", "in 3
+    days"; weekdays only when ``today`` is given), else only the first step gets a default.
+    """
+    owner = " ".join(mentee.split())
+    if not owner:
+        raise UserInputError("the plan needs the mentee's name as its owner")
+    situation = " ".join(upcoming.split())
+    if len(words(situation)) < 2:
+        raise UserInputError(
+            "describe the upcoming situation in a sentence: what is happening, when, and "
+            "who is involved"
+        )
+    voice = Voice.of(scenario.starter, mentor)
+    coach = " ".join((mentor or "").split()) or "your mentor"
+    _, days = _event_days(situation, today)
+    event = _event_phrase(situation)
+    phrases = _key_phrases(situation)
+    people = [p for p in phrases if _PEOPLE.search(p.split()[-1])]
+    things = [p for p in phrases if p not in people] or phrases
+    # The most specific thing (most words, then earliest) is what the plan is about.
+    main = max(things, key=lambda p: (len(p.split()), -things.index(p))) if things else event
+
+    units = steps(scenario.response, 4)
+    principles = scenario.principles or [scenario.title]
+    up_vec = embed([situation])[0]
+    p_sims = embed(principles) @ up_vec
+    missing_text = " ".join(d for d in comparison.differences if "leaves out" in d)
+    gap_bonus = np.array([0.1 if term_set(p) & term_set(missing_text) else 0.0 for p in principles])
+    ranked = sorted(
+        range(len(principles)), key=lambda k: (-round(float(p_sims[k] + gap_bonus[k]), 6), k)
+    )
+    p1 = principles[ranked[0]].rstrip(".")
+    p2 = principles[ranked[1]].rstrip(".") if len(ranked) > 1 else ""
+    # The mentor's move is quoted in their own words (their "I" stays theirs).
+    unit = units[int(np.argmax(sims([principles[ranked[0]]], units)[0]))] if units else ""
+    example = f' {voice.as_did}: "{quote(unit, 22)}"' if unit and quote(unit, 22) else ""
+    if scenario.principles:
+        first = f'Write a short plan for what\'s coming up ({event}) that applies "{p1}",{example}'
+    else:
+        first = f"Write a short plan for what's coming up ({event}), starting{example}"
+        first = first if example else f'{first} from "{p1}"'
+
+    plan: list[PlanStep] = []
+    before = max(1, days - 1) if days else None
+    plan.append(PlanStep(action=_end(first), owner=owner, due_days=before or 3))
+    if p2:
+        others = [t for t in things if t != main and len(t.split()) > 1]
+        target = others[0] if others else main
+        plan.append(
+            PlanStep(
+                action=_end(
+                    f'Decide one concrete way to apply "{p2}" to {_the(target)}, and write it '
+                    "where you'll see it on the day"
+                ),
+                owner=owner,
+                due_days=before,
+            )
+        )
+    if people:
+        plan.append(
+            PlanStep(
+                action=_end(
+                    f"Rehearse the first few minutes with {coach} playing {_role(people[0])}, "
+                    "using the plan from the first step"
+                ),
+                owner=owner,
+                due_days=before,
+            )
+        )
+    plan.append(
+        PlanStep(
+            action=_end(
+                f"Bring notes on how it went with {_the(main)} to your next session, and "
+                f'compare them with how {voice.who} handled "{scenario.title}"'
+            ),
+            owner=owner,
+            due_days=days + 2 if days else None,
+        )
+    )
+    return [step.model_copy(update={"action": _clean_action(step.action)}) for step in plan[:4]]
+
+
+def _end(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", '."', "...", '..."')) else f"{text}."
+
+
+def _role(phrase: str) -> str:
+    """How a mentor can play the person or group in a rehearsal."""
+    parts = phrase.split()
+    last = parts[-1].lower().removesuffix("'s").removesuffix("’s") if parts else ""
+    if re.fullmatch(
+        r"teams?|groups?|guilds?|boards?|committees?|engineers|developers|sales"
+        r"|stakeholders|customers|clients|colleagues|reviewers",
+        last,
+    ):
+        return f"someone from {_the(phrase)}"
+    return _the(re.sub(r"['’]s$", "", phrase))
+
+
+def _the(phrase: str) -> str:
+    low = phrase.lower()
+    parts = phrase.split()
+    proper = phrase[:1].isupper() and (len(parts) == 1 or parts[-1][:1].isupper())
+    if re.match(r"^(?:the|a|an|your|my|our|their|his|her)\b", low) or proper:
+        return first_person_to_you(phrase)
+    return f"the {phrase}"
+
+
+def _clean_action(action: str) -> str:
+    action = re.sub(r"\s+([,.;:])", r"\1", " ".join(action.split()))
+    action = re.sub(r"(?<!\.)\.\.(?!\.)", ".", action)
+    return action if safe(action) else quote(action, 80)
+
+
+def plan_failures(steps: Sequence[PlanStep], upcoming: str, mentee: str) -> list[str]:
+    """Guardrail for either engine's plan: 2-4 verb-led steps, the mentee's, about the upcoming."""
+    failures: list[str] = []
+    if not 2 <= len(steps) <= 4:
+        failures.append(f"the plan has {len(steps)} steps; it needs 2 to 4")
+    owner = " ".join(mentee.split()).casefold()
+    specifics = term_set(upcoming) - {stem(w) for w in GENERIC}
+    mentioned = False
+    for number, step in enumerate(steps, start=1):
+        first = (words(step.action) or [""])[0]
+        if first not in VERBS:
+            failures.append(f"step {number} does not start with a verb: {first!r}")
+        if step.owner.casefold() != owner:
+            failures.append(f"step {number} is owned by {step.owner!r}, not the mentee")
+        if step.due_days is not None and step.due_days < 0:
+            failures.append(f"step {number} is due in the past")
+        mentioned = mentioned or bool(term_set(step.action) & specifics)
+        for marker in detect_markers(step.action):
+            failures.append(f"step {number} has judgemental phrasing: {marker!r}")
+        for problem in text_failures(step.action):
+            if not problem.startswith("judgemental"):
+                failures.append(f"step {number}: {problem}")
+    if steps and specifics and not mentioned:
+        failures.append("no step mentions the specifics of the upcoming situation")
+    return failures

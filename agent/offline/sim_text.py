@@ -1,0 +1,355 @@
+"""Text helpers shared by the simulation modules: sentences, steps, terms, quoting, voice.
+
+Steps are what the comparison aligns: the mentee's answer and the mentor's response are both
+cut into sentences, then at ``;``, ``then`` and ``and <verb>`` (a new proposal). Quotes keep
+whole clauses (never a cut mid-phrase) and leave out a clause that blames. Every text the
+simulation produces is checked by :func:`text_failures` (judgement and grammar) before use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from agent.offline.judgement import detect_markers
+from agent.offline.questions import KNOWN_VERBS, capitalise, is_verb_form, to_base
+from knowledge.minilm import embed_texts
+
+__all__ = [
+    "VERBS",
+    "Voice",
+    "capitalise",
+    "is_verb_form",
+    "split_sentences",
+    "to_base",
+]
+
+Vectors = np.ndarray[Any, np.dtype[np.float32]]
+
+STOP = frozenset(
+    """
+    a an the and or but if of to in on at for with by from as into onto over under about after
+    before than then so that this these those there here it its it's is are was were be been
+    being am do does did doing done have has had having i i'm i'd i'll i've me my mine myself
+    you you're you'd you'll you've your yours yourself we we're we'd we'll we've us our ours
+    they they're they'd they'll them their he she him her his hers what which who whom whose
+    when where why how all any both each few more most other some such no nor not only own same
+    too very can can't cannot could couldn't would wouldn't should shouldn't will won't just
+    don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't also still yet even
+    up down out off again once one's let's let via per etc rather instead though although while
+    because until unless whether either neither every much many lot lots really actually
+    probably maybe perhaps quite bit get got gets going go goes went make made makes take took
+    taken thing things way something anything nothing everything someone anyone everyone
+    between across through without within against during among toward towards upon beside
+    almost nobody somebody due
+    """.split()
+)
+# Words too common in outlines and questions to count as a trace of the mentor's response.
+GENERIC = frozenset(
+    """
+    what would you do first time day days week weeks team work people know need want think
+    approach step steps handle handled involve decide respond answer question situation
+    new good well like right now next last minute minutes hour hours say said tell told
+    start started start try tried use used see look looked find found mentor mentee
+    """.split()
+)
+_EXTRA_VERBS = frozenset(
+    """
+    rehearse collect gather adapt roll wake page escalate alert ask apologise apologize
+    prioritise prioritize estimate explain revert sort triage pause reply read dig
+    investigate monitor call message prepare bring propose push offer book block
+    """.split()
+)
+VERBS: frozenset[str] = KNOWN_VERBS | _EXTRA_VERBS
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def stem(word: str) -> str:
+    """A light stem: "rolled" and "rolling" -> "roll", "replies" -> "reply"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 2 or w.isdigit():
+        return w
+    w = to_base(w) if "'" not in w else w
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    else:
+        for suffix in ("ing", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+                w = w[: -len(suffix)]
+                break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    return w
+
+
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (apostrophes normalised)."""
+    return _WORD.findall(text.lower().translate(_APOS))
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms of ``text``, in order (hyphenated words also split)."""
+    out: list[str] = []
+    for word in words(text):
+        for part in [word, *word.split("-")] if "-" in word else [word]:
+            if part in STOP or len(part) < 2:
+                continue
+            out.append(stem(part))
+    return out
+
+
+def term_set(text: str) -> set[str]:
+    """The set of :func:`terms`."""
+    return set(terms(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; each line and bullet starts a new one."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            piece = line[start : match.start()].strip() + line[match.start() : match.end()].strip()
+            if piece:
+                out.append(piece)
+            start = match.end()
+        if line[start:].strip():
+            out.append(line[start:].strip())
+    return out
+
+
+_SUBJECT = r"(?:i|i'd|i'll|i'm|we|we'd|we'll)"
+_STEP_BREAK = re.compile(
+    rf";\s+|,?\s+(?:and\s+)?then\s+|,\s+(?=(?:and\s+)?{_SUBJECT}\s)|\s+(?:and|but)\s+(?={_SUBJECT}\s)",
+    re.IGNORECASE,
+)
+_FRONTED = re.compile(
+    r"^(?:if|when|once|for|after|before|since|as soon as|while|although|unless|until)\b"
+    rf"(?!.*\b{_SUBJECT}\b)",
+    re.IGNORECASE,
+)
+_AND_VERB = re.compile(r"\s+and\s+(?=([a-z]+)\b)", re.IGNORECASE)
+
+
+def _split_and(clause: str) -> list[str]:
+    """Split "roll back and tell my lead" at an ``and`` that starts a new verb phrase."""
+    parts: list[str] = []
+    start = 0
+    for match in _AND_VERB.finditer(clause):
+        if match.group(1).lower() in VERBS:
+            parts.append(clause[start : match.start()])
+            start = match.end()
+    parts.append(clause[start:])
+    return parts
+
+
+_HAS_SUBJECT = re.compile(rf"\b{_SUBJECT}\b|\b(?:you|you'd|it|she|he|they)\b", re.IGNORECASE)
+
+
+def _leads(piece: str) -> bool:
+    """Whether a piece can stand as a step: it has a subject or starts with a verb."""
+    first = (words(piece) or [""])[0]
+    return bool(_HAS_SUBJECT.search(piece)) or first in VERBS or to_base(first) in VERBS
+
+
+def steps(text: str, min_words: int = 3) -> list[str]:
+    """The steps of an answer or a response, in order.
+
+    Sentences are split at ``;``, ``then``, ``, I ...`` and ``and <verb>``; a piece shorter
+    than ``min_words``, or following a fronted "if/when ..." clause, joins the one before; a
+    piece with neither a subject nor a leading verb ("A week before the review") joins the
+    one after.
+    """
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        pieces: list[str] = []
+        for chunk in _STEP_BREAK.split(sentence):
+            pieces.extend(_split_and(chunk))
+        merged: list[str] = []
+        carry = ""
+        for piece in (p.strip(" ,;:-") for p in pieces):
+            if not piece:
+                continue
+            piece = f"{carry}, {piece}" if carry else piece
+            carry = ""
+            if merged and (len(piece.split()) < min_words or _FRONTED.match(merged[-1])):
+                merged[-1] = f"{merged[-1]}, {piece}"
+            elif not _leads(piece):
+                carry = piece
+            else:
+                merged.append(piece)
+        if carry:
+            if merged:
+                merged[-1] = f"{merged[-1]}, {carry}"
+            else:
+                merged.append(carry)
+        if len(merged) > 1 and len(merged[0].split()) < min_words:
+            merged[1] = f"{merged[0]}, {merged[1]}"
+            merged = merged[1:]
+        out.extend(re.sub(r"^(?:and|so|then)\s+", "", m, flags=re.IGNORECASE) for m in merged)
+    return out
+
+
+def safe(text: str) -> bool:
+    """Whether ``text`` is free of judgemental wording."""
+    return not detect_markers(text)
+
+
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so)\s)")
+
+
+def _clauses(text: str) -> list[str]:
+    return [p.strip(" ,;:") for p in _CLAUSE.split(text) if p.strip(" ,;:")]
+
+
+def quote(text: str, max_words: int = 32) -> str:
+    """``text`` for quoting: whole clauses only (never cut mid-phrase), blame left out.
+
+    A text longer than ``max_words`` keeps its leading clauses up to that length (at least
+    the first clause, however long); a clause that blames is dropped.
+    """
+    clean = " ".join(text.split()).strip().rstrip(".")
+    kept: list[str] = []
+    count = 0
+    for clause in _clauses(clean):
+        n = len(clause.split())
+        if kept and count + n > max_words:
+            break
+        if safe(clause):
+            kept.append(clause)
+            count += n
+    if not kept:
+        return ""
+    if len(kept) == len(_clauses(clean)) and safe(clean):
+        return clean
+    joined = ", ".join(kept)
+    return joined if safe(joined) else kept[0]
+
+
+def quotable(text: str) -> bool:
+    """Whether :func:`quote` keeps at least one clause of ``text``."""
+    return bool(quote(text))
+
+
+def embed(texts: Sequence[str]) -> Vectors:
+    """Unit MiniLM vectors (local, no network)."""
+    return embed_texts(list(texts))
+
+
+def sims(left: Sequence[str], right: Sequence[str]) -> Vectors:
+    """Cosine similarities, ``len(left)`` x ``len(right)``."""
+    if not left or not right:
+        return np.zeros((len(left), len(right)), dtype=np.float32)
+    return np.asarray(embed(left) @ embed(right).T, dtype=np.float32)
+
+
+_YOU = {
+    "i": "you",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "i'm": "you're",
+    "i've": "you've",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "we're": "you're",
+    "we'll": "you'll",
+    "we'd": "you'd",
+    "our": "your",
+    "us": "you",
+}
+
+
+def first_person_to_you(text: str) -> str:
+    """The mentee's own words ("I have to ...") addressed back to them ("you have to ...")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return _YOU.get(word.lower().replace("’", "'"), word)
+
+    return re.sub(r"\b[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who the scenario's story belongs to, as the texts name them.
+
+    A pair's own scenario is the mentor's story ("Dana", "Dana's"); a starter scenario is an
+    example from the guide, so the texts never present it as the mentor's own experience.
+    """
+
+    who: str  # subject: "Dana" / "the engineer in this starter scenario"
+    whose: str  # possessive: "Dana's" / "the starter scenario's"
+    starter: bool
+
+    @property
+    def as_did(self) -> str:
+        """Introduces a quoted move: "as Dana did" / "as in the starter scenario"."""
+        return "as in the starter scenario" if self.starter else f"as {self.who} did"
+
+    @classmethod
+    def of(cls, starter: bool, mentor: str | None) -> Voice:
+        """The voice for a scenario (``starter``) run by ``mentor``."""
+        if starter:
+            return cls("the engineer in this starter scenario", "the starter scenario's", True)
+        name = " ".join((mentor or "").split()) or "your mentor"
+        return cls(name, f"{name}'" if name.endswith("s") else f"{name}'s", False)
+
+
+_DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+_POSSESSIVE_NUMBER = re.compile(
+    r"\b(?!(?:it|that|there|here|what|who)['’]s\b)\w+['’]s\s+\d+\b", re.I
+)
+_LOWER_START = re.compile(r"(?:^|[.!?]\s+)([a-z])")
+_ABBREVIATION = re.compile(r"\b(?:a\.m|p\.m|e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
+_DOUBLED_OK = frozenset({"that", "had", "very", "bye"})
+
+
+def text_failures(text: str) -> list[str]:
+    """Judgement and grammar problems in a text the simulation is about to show.
+
+    Checks: judgemental wording; a doubled word ("the the"); a possessive before a bare
+    number ("Dana's 1"); a repeated opening phrase ("Round 1 of 3-5: Round 1 of 3-5");
+    a sentence starting lower-case; unbalanced or empty quotes; stray spaces before
+    punctuation.
+    """
+    failures = [f"judgemental wording: {m!r}" for m in detect_markers(text)]
+    unquoted = _ABBREVIATION.sub("x", re.sub(r'"[^"]*"', '""', text))
+    for match in _DOUBLED.finditer(unquoted):
+        if match.group(1).lower() not in _DOUBLED_OK and not match.group(1).isdigit():
+            failures.append(f"doubled word: {match.group(0)!r}")
+    possessive = _POSSESSIVE_NUMBER.search(unquoted)
+    if possessive:
+        failures.append(f"a possessive before a number: {possessive.group(0)!r}")
+    tokens = re.findall(r"[\w'-]+", text.lower())
+    head = tokens[:4]
+    if len(head) == 4 and any(tokens[i : i + 4] == head for i in range(1, len(tokens) - 3)):
+        failures.append(f"repeated phrase: {' '.join(head)!r}")
+    if _LOWER_START.search(unquoted.strip()):
+        failures.append("a sentence starts in lower case")
+    if text.count('"') % 2 or '""' in text.replace('"" ', "").replace(' ""', ""):
+        failures.append("unbalanced or empty quotes")
+    if re.search(r"\s[,.;:](?:\s|$)", unquoted):
+        failures.append("a space before punctuation")
+    return failures
