@@ -830,6 +830,22 @@ class Coach:
 
         return ScenarioStore(self.store)
 
+    def show_scenario(self, pair_id: str, scenario_id: str, *, reveal: bool = False) -> Any:
+        """One scenario; its response, outcome and principles only with ``reveal=True``.
+
+        Only the mentor should see them before the exercise; the caller cannot be
+        authenticated, so they stay hidden unless asked for.
+        """
+        from agent.scenarios import ScenarioView
+
+        return ScenarioView.of(self.scenarios.get(pair_id, scenario_id), reveal=reveal)
+
+    def list_scenarios(self, pair_id: str) -> list[Any]:
+        """The pair's scenarios, then the starters, each with the mentor's side hidden."""
+        from agent.scenarios import ScenarioView
+
+        return [ScenarioView.of(s) for s in self.scenarios.list(pair_id)]
+
     def add_scenario(self, pair_id: str, **fields: Any) -> Any:
         """Record one of the mentor's key experiences."""
         from agent.offline.simulation import leak_failures, present_situation

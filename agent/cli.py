@@ -615,10 +615,10 @@ def scenario_list(
     pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """The pair's scenarios, then the starters."""
+    """The pair's scenarios, then the starters (what the mentor did stays hidden)."""
     coach = _coach()
     coach.get_pair(pair)
-    found = coach.scenarios.list(pair)
+    found = coach.list_scenarios(pair)
     listing = ScenarioList(scenarios=[s.model_dump(mode="json") for s in found])
     emit(listing, as_json, lambda console: render.scenario_list(console, found))
 
@@ -627,12 +627,18 @@ def scenario_list(
 def scenario_show(
     scenario_id: Annotated[str, typer.Argument(metavar="ID")],
     pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
+    reveal: Annotated[
+        bool,
+        typer.Option(
+            "--reveal", help="Also show the response, outcome and principles (the mentor's side)."
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """One scenario in full."""
+    """One scenario; what the mentor did stays hidden unless --reveal."""
     coach = _coach()
     coach.get_pair(pair)
-    scenario = coach.scenarios.get(pair, scenario_id)
+    scenario = coach.show_scenario(pair, scenario_id, reveal=reveal)
     emit(scenario, as_json, lambda console: render.scenario_detail(console, scenario))
 
 

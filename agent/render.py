@@ -275,8 +275,16 @@ def scenario_detail(console: Console, scenario: Any) -> None:
     console.print(escape(scenario.situation))
     for constraint in scenario.constraints:
         console.print(f"  constraint: {escape(constraint)}")
-    console.print(f"\n[bold]Response[/]\n{escape(scenario.response)}")
-    console.print(f"\n[bold]Outcome[/]\n{escape(scenario.outcome)}")
+    if scenario.starter:
+        console.print("[dim](a starter scenario from the guide)[/]")
+    if not scenario.revealed:
+        console.print(
+            "\n[dim]Response, outcome and principles hidden: they are for the mentor, and "
+            "seeing them first spoils the exercise. Add --reveal to show them.[/]"
+        )
+        return
+    console.print(f"\n[bold]Response[/]\n{escape(scenario.response or '')}")
+    console.print(f"\n[bold]Outcome[/]\n{escape(scenario.outcome or '')}")
     for principle in scenario.principles:
         console.print(f"  principle: {escape(principle)}")
 

@@ -29,6 +29,7 @@ __all__ = [
     "Scenario",
     "ScenarioInput",
     "ScenarioStore",
+    "ScenarioView",
     "get_starter",
     "parse_scenario_input",
     "starter_scenarios",
@@ -150,6 +151,41 @@ class Scenario(ScenarioInput):
         if not _SLUG.match(value) or len(value) > ID_MAX:
             raise ValueError(f"scenario id {value!r} must be a lowercase slug (a-z, 0-9, -)")
         return value
+
+
+class ScenarioView(BaseModel):
+    """A scenario as shown: the response, outcome and principles only when revealed.
+
+    Hidden by default, because a mentee who reads them first loses the exercise; nothing can
+    authenticate who runs the CLI, so revealing is an explicit choice (``--reveal``).
+    """
+
+    id: str
+    title: str
+    situation: str
+    constraints: list[str]
+    tags: list[str]
+    starter: bool
+    created_at: datetime
+    revealed: bool
+    response: str | None = None
+    outcome: str | None = None
+    principles: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, scenario: Scenario, *, reveal: bool = False) -> ScenarioView:
+        """The view of ``scenario``; the mentor's side only with ``reveal``."""
+        shown = scenario.model_dump(include={"id", "title", "situation", "constraints", "tags"})
+        secret = (
+            scenario.model_dump(include={"response", "outcome", "principles"}) if reveal else {}
+        )
+        return cls(
+            **shown,
+            **secret,
+            starter=scenario.starter,
+            created_at=scenario.created_at,
+            revealed=reveal,
+        )
 
 
 def parse_scenario_input(**values: Any) -> ScenarioInput:

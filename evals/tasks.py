@@ -262,11 +262,15 @@ def _solve_simulation(coach: Coach, sample: Sample) -> dict[str, Any]:
             break
         turn = coach.answer_simulation(turn.thread, spec["answers"][key])
         steps.append(turn.step)
+        if key == "approach" and turn.step == "approach":
+            # Not an attempt yet: asked again at the same step, nothing revealed.
+            revealed_early = revealed_early or scenario.response in turn.prompt
+            break
     view = coach.show_simulation(turn.thread)
     new_items = [i for i in coach.items(pair.id) if i.id not in before]
     return {
         "steps": steps,
-        "leaks": leaks + (["response shown before reveal"] if revealed_early else []),
+        "leaks": leaks + (["response shown before an attempt"] if revealed_early else []),
         "comparison": view.comparison,
         "plan": view.plan,
         "new_items": len(new_items),
@@ -277,6 +281,13 @@ def _solve_simulation(coach: Coach, sample: Sample) -> dict[str, Any]:
 
 def _score_simulation(sample: Sample, output: dict[str, Any]) -> list[Score]:
     target = dict(sample.target or {})
+    if target.get("reask"):
+        # A non-attempt ("Roll back.", off-topic): the same step again, and no reveal.
+        steps = output["steps"]
+        return [
+            check("step_order", [] if steps == ["approach", "approach"] else [f"steps {steps}"]),
+            check("no_leak", output["leaks"]),
+        ]
     comparison_text = json.dumps(output.get("comparison") or {}, ensure_ascii=False)
     plan_text = json.dumps(output.get("plan") or [], ensure_ascii=False)
     expected_steps = ["approach", "upcoming", "done"]
@@ -302,6 +313,39 @@ def _score_simulation(sample: Sample, output: dict[str, Any]) -> list[Score]:
             else [f"{output['new_items']} items for {len(output['plan'])} steps"],
         ),
     ]
+
+
+def _solve_attempt(coach: Coach, sample: Sample) -> dict[str, Any]:
+    """The simulation's gate on one answer (the same for both engines)."""
+    from agent.offline.sim_attempt import assess_answer
+
+    verdict = assess_answer(str(sample.input["answer"]), str(sample.input["situation"]))
+    return {"attempt": verdict.attempt, "reason": verdict.reason}
+
+
+def _score_attempt(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    expected = bool(sample.target["attempt"])
+    scores = [verdict_like("accuracy", expected, output["attempt"])]
+    if not expected:
+        # Accepting a non-attempt would reveal the mentor's story before a real attempt.
+        leak = [f"accepted as an attempt: {sample.id}"] if output["attempt"] else []
+        scores.append(check("no_reveal_before_attempt", leak))
+    else:
+        scores.append(verdict_like("attempts_accepted", True, output["attempt"]))
+    return scores
+
+
+def _solve_same_step(coach: Coach, sample: Sample) -> dict[str, Any]:
+    from agent.offline.sim_match import SAME_AT, same_probabilities
+
+    p = float(
+        same_probabilities([sample.input["mentee_step"]], [sample.input["mentor_step"]])[0, 0]
+    )
+    return {"same": p >= SAME_AT, "p_same": round(p, 4)}
+
+
+def _score_same_step(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    return [verdict_like("accuracy", bool(sample.target["same"]), output["same"])]
 
 
 def _solve_email(coach: Coach, sample: Sample) -> dict[str, Any]:
@@ -418,6 +462,27 @@ TASKS: dict[str, Task] = {
         criteria=AGENDA_CRITERIA,
     ),
     "simulations": Task("simulations", "simulations", _solve_simulation, _score_simulation),
+    # The simulation's learned parts: dev sets written with the engine, blind sets without.
+    "sim_attempts": Task(
+        "sim_attempts", "sim_attempts", _solve_attempt, _score_attempt, engines=("offline",)
+    ),
+    "sim_attempts_blind": Task(
+        "sim_attempts_blind",
+        "blind/sim_attempts_blind",
+        _solve_attempt,
+        _score_attempt,
+        engines=("offline",),
+    ),
+    "sim_steps": Task(
+        "sim_steps", "sim_steps", _solve_same_step, _score_same_step, engines=("offline",)
+    ),
+    "sim_steps_blind": Task(
+        "sim_steps_blind",
+        "blind/sim_steps_blind",
+        _solve_same_step,
+        _score_same_step,
+        engines=("offline",),
+    ),
     "emails": Task("emails", "emails", _solve_email, _score_email),
     "reframe": Task(
         "reframe",

@@ -218,3 +218,34 @@ def test_only_the_pairs_own_scenarios_are_the_mentors_story(tmp_path: Path) -> N
         assert "a starter scenario from the guide" in starter.prompt
         assert "Dana will share" not in starter.prompt
         assert ScenarioStore(coach.store).get(pair.id, INCIDENT.id).starter
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    from agent.cli import run
+
+    code = run(list(args))
+    out, _ = capsys.readouterr()
+    return int(code), json.loads(out) if "--json" in args else out
+
+
+def test_scenario_show_hides_the_mentors_side_unless_revealed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _cli(capsys, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor")
+    assert code == 0
+    code, data = _cli(capsys, "scenario", "show", INCIDENT.id, "--pair", "ana-ben", "--json")
+    assert code == 0
+    assert data["response"] is None and data["outcome"] is None and data["principles"] == []
+    assert data["situation"] == INCIDENT.situation and data["revealed"] is False
+    _, human = _cli(capsys, "scenario", "show", INCIDENT.id, "--pair", "ana-ben")
+    assert INCIDENT.response[:30] not in human and "--reveal" in human
+    _, revealed = _cli(
+        capsys, "scenario", "show", INCIDENT.id, "--pair", "ana-ben", "--reveal", "--json"
+    )
+    assert revealed["response"] == INCIDENT.response
+    _, listing = _cli(capsys, "scenario", "list", "--pair", "ana-ben", "--json")
+    assert all(s["response"] is None for s in listing["scenarios"])
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        assert coach.show_scenario("ana-ben", INCIDENT.id).response is None
+        shown = coach.show_scenario("ana-ben", INCIDENT.id, reveal=True)
+        assert shown.outcome == INCIDENT.outcome
