@@ -495,9 +495,61 @@ def _line(value: object) -> str:
     r"""One line of body text: whitespace collapsed, control and bidi-override chars dropped.
 
     Collapsing keeps a model's "\\n\\nFrom: ..." from posing as a new section of the email.
+    Links to sites off the allowlist are defanged (see :func:`defang`).
     """
     # One regex pass, not a per-character unicodedata lookup: this runs ~100 times a message.
-    return _BODY_STRIP.sub("", " ".join(str(value).split()))
+    return defang(_BODY_STRIP.sub("", " ".join(str(value).split())))
+
+
+# A URL with a scheme, a www. host, or a bare host name on a TLD that mail clients turn into
+# a link ("evil.com/login"). File names such as README.md or setup.py are left alone.
+_LINKISH = re.compile(
+    r"\b(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?P<rest>[^\s<>\"']+)"
+    r"|\b(?P<host>(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|net|org|info|biz|io|dev|app|co|me|ai|xyz|top|online|site|link|click|zip|mov"
+    r"|ru|cn|tk|ml|ga|cf|gq|su|uk|us|de|fr|eu|nl|test|example|invalid|local|localhost))"
+    r"(?P<path>[/?#][^\s<>\"']*)?\b",
+    re.IGNORECASE,
+)
+_DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp"}
+_BARE_DOT = re.compile(r"(?<!\[)\.(?!\])")
+
+
+def _host_of(match: re.Match[str]) -> str:
+    if match.group("host"):
+        return match.group("host")
+    rest = match.group("rest")
+    return re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2].partition(":")[0]
+
+
+def defang(text: str, hosts: Iterable[str] = LINK_HOSTS) -> str:
+    """``text`` with every link-like span off the allowlist made unclickable.
+
+    Notes, goals, items and model output are untrusted: "https://evil.example/login" becomes
+    "hxxps://evil[.]example/login" and "evil.com/x" becomes "evil[.]com/x", so no client
+    turns them into links, in the text part or the HTML part. Hosts on the allowlist (the
+    guide sources the product cites) are kept as they are.
+    """
+    if "." not in text and ":" not in text:
+        return text
+    allowed = {h.casefold() for h in hosts}
+
+    def neutralise(match: re.Match[str]) -> str:
+        span = match.group(0)
+        host = _host_of(match)
+        if host.casefold().rstrip(".") in allowed:
+            return span
+        scheme = match.group("scheme")
+        if scheme is None:
+            return _BARE_DOT.sub("[.]", host) + (match.group("path") or "")
+        # Idempotent: text defanged once (body text passes here more than once) stays as is.
+        rest = match.group("rest").replace(host, _BARE_DOT.sub("[.]", host), 1)
+        if scheme.casefold() in _DEFANGED_SCHEMES.values():
+            return f"{scheme}://{rest}"
+        fixed = _DEFANGED_SCHEMES.get(scheme.casefold())
+        return f"{fixed}://{rest}" if fixed else f"{scheme}[:]//{rest}"
+
+    return _LINKISH.sub(neutralise, text)
 
 
 def _first(name: str) -> str:

@@ -281,7 +281,7 @@ def test_recipients_only_from_the_pair_record() -> None:
         # The injected "headers" are body text on one line, not new header lines.
         text = body(parsed, "plain")
         assert "\nBcc:" not in text and "\nCc:" not in text
-        assert "Cc: boss@evil.example Bcc: all@evil.example" in flat(text)
+        assert "Cc: boss@evil[.]example Bcc: all@evil[.]example" in flat(text)
 
 
 # -- content ----------------------------------------------------------------------------------
@@ -434,8 +434,10 @@ def test_model_text_reaches_bodies_only_and_escaped() -> None:
         assert "hacked" not in parsed["Subject"]
         assert "evil.example" not in " ".join(str(v) for v in parsed.values())
         text = body(parsed, "plain")
-        assert "=?UTF-8?Q?=0A?=Bcc: x@evil.example Subject: hacked" in flat(text)
-        assert "\nSubject: hacked" not in text
+        # The injected newline is gone: the whole value is one run of body text (where the
+        # wrapping then breaks it is layout; a body line is never read as a header).
+        assert "=?UTF-8?Q?=0A?=Bcc: x@evil[.]example Subject: hacked" in flat(text)
+        assert [k for k in parsed if k.casefold() == "subject"] == ["Subject"]
 
 
 # -- HTML safety -------------------------------------------------------------------------------
