@@ -26,7 +26,6 @@ from agent.offline.sim_text import (
     capitalise,
     quotable,
     quote,
-    safe,
     sims,
     split_sentences,
     steps,
@@ -101,7 +100,10 @@ def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
     mine: list[str] = []
     injected: list[str] = []
     for step in steps(answer):
-        (injected if _INJECTION.search(step) else mine).append(step)
+        if _INJECTION.search(step):
+            injected.append(step)
+        elif quotable(step):  # a step that is only blame ("lazy comments!") is no proposal
+            mine.append(step)
     theirs = steps(scenario.response, 4)
     if off_topic:
         return _Alignment(mine, theirs, {}, {}, injected)
@@ -159,7 +161,7 @@ def compare_approach(
         for j in missing[:MAX_EACH]
     ]
     # A step that is only blame ("you should have explained why!") is not a proposal.
-    extra = [i for i in range(len(al.mine)) if i not in used and quotable(al.mine[i])]
+    extra = [i for i in range(len(al.mine)) if i not in used]
     for i in extra[: MAX_EACH + 2]:
         if quality == "off-topic":
             differences.insert(
@@ -183,8 +185,17 @@ def compare_approach(
         similarities=[x for x in similarities if not text_failures(x)],
         differences=[x for x in differences if not text_failures(x)],
         principles=[x for x in principles if not text_failures(x)],
-        summary=summary if safe(summary) else quote(summary, 200),
+        summary=summary if not text_failures(summary) else _plain_summary(al, voice),
         quality=quality,
+    )
+
+
+def _plain_summary(al: _Alignment, voice: Voice) -> str:
+    """A summary without quotes, for when a quoted one fails the text checks."""
+    n = len(al.theirs)
+    return (
+        f"You overlapped with {voice.who} on {len(al.matched)} of {n} steps; the differences "
+        "below are the ones to discuss."
     )
 
 

@@ -249,3 +249,32 @@ def test_scenario_show_hides_the_mentors_side_unless_revealed(
         assert coach.show_scenario("ana-ben", INCIDENT.id).response is None
         shown = coach.show_scenario("ana-ben", INCIDENT.id, reveal=True)
         assert shown.outcome == INCIDENT.outcome
+
+
+def test_every_text_the_offline_simulation_produces_passes_the_checks() -> None:
+    from agent.offline.simulation import clarify, ffwd_observe, ffwd_summary, present_situation
+    from evals.dataset import load_dataset
+
+    texts: list[str] = []
+    for sample in load_dataset("simulations"):
+        scenario = get_starter(sample.input["scenario_id"])
+        answers = sample.input["answers"]
+        comparison = compare_approach(answers["approach"], scenario, mentor="Dana")
+        plan = application_plan(answers["upcoming"], comparison, scenario, "Ben", mentor="Dana")
+        texts += [*comparison.similarities, *comparison.differences, *comparison.principles]
+        texts += [comparison.summary, *(step.action for step in plan)]
+        texts.append(clarify("Who else is involved?", scenario, mentor="Dana"))
+        outline = present_situation(scenario, mentor="Dana")
+        texts.append(outline.split("\n")[-1])  # the engine's own sentence under the situation
+    rounds: list[Any] = []
+    for report in (
+        "I was nervous and ran out of time, nobody asked questions.",
+        "Better: I opened with the main point and people asked good questions.",
+        "Calm this time, finished on time, and we agreed next steps.",
+    ):
+        record = ffwd_observe("presenting at sprint demos", report, rounds)
+        rounds.append(record)
+        texts += [record.guidance, *record.observations, *record.patterns, record.adjustment]
+    texts.append(ffwd_summary(rounds))
+    problems = {t: text_failures(t) for t in texts if text_failures(t)}
+    assert problems == {}
