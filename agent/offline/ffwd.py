@@ -7,14 +7,18 @@ module returns passes the judgemental-language detector.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from agent.errors import UserInputError
+from agent.offline.learned import data_dir
 from agent.offline.sim_text import (
     GENERIC,
     embed,
@@ -60,20 +64,15 @@ class RoundRecord(BaseModel):
 @dataclass(frozen=True)
 class _Focus:
     tip: str
-    signals: tuple[str, ...]
+    signals: tuple[str, ...]  # phrases that show the focus in a report
 
 
 @dataclass(frozen=True)
 class _Family:
     name: str
-    keywords: re.Pattern[str]
     description: str
+    examples: tuple[str, ...]  # skills as people name them; matched by meaning
     focus: tuple[_Focus, ...]
-
-
-def _f(tip: str, signals: str) -> _Focus:
-    """A focus point; ``signals`` are "|"-separated phrases that show it in a report."""
-    return _Focus(tip, tuple(signals.split("|")))
 
 
 def _short(tip: str) -> str:
@@ -81,208 +80,16 @@ def _short(tip: str) -> str:
     return re.split(r"[:,(]", tip, maxsplit=1)[0].strip()
 
 
-_FAMILIES: tuple[_Family, ...] = (
-    _Family(
-        "code-review",
-        re.compile(r"\b(?:code ?reviews?|reviewing|pull requests?|prs?|review comments?)\b", re.I),
-        "writing code review comments on pull requests",
-        (
-            _f(
-                "start each comment with what you noticed and why it matters, before any "
-                "suggested change",
-                "because|why|matter|impact|noticed",
-            ),
-            _f(
-                "label every comment's weight (blocking, suggestion or question) so the author "
-                "knows what has to change",
-                "blocking|nit|suggestion|optional|label",
-            ),
-            _f(
-                'turn at least two comments into genuine questions, such as "what happens if '
-                'this list is empty?"',
-                "question|asked|what happens|?",
-            ),
-            _f(
-                "name one specific thing the code does well, so the author knows what to keep",
-                "well|liked|praise|good|nice|keep",
-            ),
-            _f(
-                "offer a short call for any thread that goes past two replies",
-                "call|pair|talk|thread|replies",
-            ),
-        ),
-    ),
-    _Family(
-        "incident-updates",
-        re.compile(r"\b(?:incident|outage|status updates?|post-?mortem|on-?call)\b", re.I),
-        "writing incident updates for non-technical stakeholders",
-        (
-            _f(
-                "lead with the user impact in one sentence, before any technical cause",
-                "impact|users|customers|affected|led with",
-            ),
-            _f(
-                "say when the next update will come, and keep that promise",
-                "next update|every|minutes|on time|schedule",
-            ),
-            _f(
-                'replace jargon with what users see: "checkout fails" rather than "502s from '
-                'the gateway"',
-                "jargon|plain|simple|technical|understood|easy to follow",
-            ),
-            _f(
-                "separate what you know from what you are still checking",
-                "know|checking|confirmed|unknown|investigating",
-            ),
-            _f(
-                "close the incident with three lines: what happened, the impact, and what changes",
-                "summary|closed|what changes|follow-up|wrap",
-            ),
-        ),
-    ),
-    _Family(
-        "presenting",
-        re.compile(
-            r"\b(?:present\w*|demos?|talks?|slides|pitch\w*|explain\w* (?:a |the )?designs?"
-            r"|public speaking|speaking)\b",
-            re.I,
-        ),
-        "presenting at a demo or explaining a design in a meeting",
-        (
-            _f(
-                "open with the one sentence you want people to remember, then the detail",
-                "opened|started with|headline|first sentence|summary|main point",
-            ),
-            _f(
-                "plan for two thirds of your slot and leave the rest for questions",
-                "time|minutes|questions|finished|over",
-            ),
-            _f(
-                "show one concrete example (a screen, a request, a number) before the general rule",
-                "example|showed|screen|demo|number",
-            ),
-            _f(
-                "pause after each section and ask what is unclear",
-                "pause|paused|unclear|asked|questions",
-            ),
-            _f(
-                "end with what you need from the room: a decision, feedback, or nothing",
-                "decision|feedback|ask|next step|needed",
-            ),
-        ),
-    ),
-    _Family(
-        "facilitation",
-        re.compile(
-            r"\b(?:standups?|stand-ups?|retros?|retrospectives?|facilitat\w*|meetings?"
-            r"|workshops?|planning sessions?)\b",
-            re.I,
-        ),
-        "facilitating a standup, retro or meeting",
-        (
-            _f(
-                "state the meeting's purpose and end time in the first minute",
-                "purpose|goal|end time|agenda|started",
-            ),
-            _f(
-                "invite the quietest person in by name, with an easy open question",
-                "quiet|invited|asked|by name|spoke",
-            ),
-            _f(
-                "park side discussions in a visible list and come back to them at the end",
-                "parked|parking|side|tangent|list",
-            ),
-            _f(
-                "close by reading back who does what by when",
-                "who|owner|actions|next steps|read back",
-            ),
-            _f(
-                "ask the group for one thing to change about the meeting itself",
-                "change|feedback|format|improve",
-            ),
-        ),
-    ),
-    _Family(
-        "estimation",
-        re.compile(r"\b(?:estimat\w*|sizing|story points|forecast\w*)\b", re.I),
-        "estimating work and communicating estimates",
-        (
-            _f(
-                "give a range, not a single number, and name the assumption that moves it most",
-                "range|assumption|between|depends",
-            ),
-            _f(
-                "break the work into pieces of two days or less before estimating",
-                "broke|pieces|tasks|split|smaller",
-            ),
-            _f(
-                "write the estimate down before you start, then compare it with the actual",
-                "actual|took|compared|wrote down|longer|shorter",
-            ),
-            _f(
-                "name the biggest unknown and how you will shrink it",
-                "unknown|spike|risk|unsure",
-            ),
-            _f(
-                "say out loud when an estimate changes, on the day it changes",
-                "changed|updated|told|slipped|late",
-            ),
-        ),
-    ),
-    _Family(
-        "feedback",
-        re.compile(
-            r"\b(?:giving feedback|feedback|difficult conversations?|one-to-ones?|1:1s?)\b",
-            re.I,
-        ),
-        "giving feedback and holding difficult conversations",
-        (
-            _f(
-                "describe one specific moment and its effect, not a trait",
-                "specific|moment|effect|example|when",
-            ),
-            _f(
-                "ask for their view before offering yours",
-                "asked|their view|listened|perspective",
-            ),
-            _f(
-                "agree one next step together and write it down",
-                "agreed|next step|plan|wrote",
-            ),
-            _f(
-                "check in a few days later on how the change is going",
-                "check in|followed up|later|again",
-            ),
-        ),
-    ),
-)
-_GENERAL = _Family(
-    "general",
-    re.compile(r"$^"),
-    "a general professional skill",
-    (
-        _f(
-            "pick one small, observable behaviour to try, and decide how you will know it happened",
-            "tried|noticed|did|managed",
-        ),
-        _f(
-            "prepare your first two minutes in detail and improvise the rest",
-            "prepared|start|opening|first",
-        ),
-        _f(
-            "ask one person for a one-line reaction straight after",
-            "asked|feedback|said|reaction",
-        ),
-        _f(
-            "change one thing from last round and keep everything else the same",
-            "changed|different|same|compared",
-        ),
-        _f(
-            "explain the skill to someone else in two minutes",
-            "explained|taught|showed",
-        ),
-    ),
-)
+def _family_of(raw: dict[str, Any]) -> _Family:
+    focus = tuple(_Focus(f["tip"], tuple(f["signals"])) for f in raw["focus"])
+    return _Family(raw["name"], raw["description"], tuple(raw["examples"]), focus)
+
+
+@cache
+def _skills() -> tuple[tuple[_Family, ...], _Family]:
+    """The skill families and their focus points (agent/data/ffwd_skills.json)."""
+    raw = json.loads((data_dir() / "ffwd_skills.json").read_text(encoding="utf-8"))
+    return tuple(_family_of(f) for f in raw["families"]), _family_of(raw["general"])
 
 
 @dataclass(frozen=True)
@@ -381,14 +188,17 @@ _THEMES: tuple[_Theme, ...] = (
 _THEME_BY_KEY = {t.key: t for t in _THEMES}
 
 
+FAMILY_AT = 0.5
+
+
 def _family(skill: str) -> _Family:
-    for family in _FAMILIES:
-        if family.keywords.search(skill):
-            return family
-    vectors = embed([skill, *[f.description for f in _FAMILIES]])
-    sims = vectors[1:] @ vectors[0]
-    best = int(np.argmax(sims))
-    return _FAMILIES[best] if float(sims[best]) >= 0.4 else _GENERAL
+    """The family whose description or example skills are closest in meaning to ``skill``."""
+    families, general = _skills()
+    texts = [t for f in families for t in (f.description, *f.examples)]
+    owners = [f for f in families for _ in (f.description, *f.examples)]
+    closeness = embed(texts) @ embed([skill])[0]
+    best = int(np.argmax(closeness))
+    return owners[best] if float(closeness[best]) >= FAMILY_AT else general
 
 
 def _check_skill(skill: str) -> str:

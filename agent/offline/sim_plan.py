@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from agent.errors import UserInputError
-from agent.offline.dates import NUMBER_WORDS
+from agent.offline.dates import NUMBER_WORDS, find_all_due, find_due
 from agent.offline.judgement import detect_markers
 from agent.offline.sim_compare import ApproachComparison
 from agent.offline.sim_text import (
@@ -50,48 +50,20 @@ class PlanStep(BaseModel):
     due_days: int | None = None
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBERS = NUMBER_WORDS
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_WHEN = re.compile(
-    rf"\b(?:today|tonight|tomorrow|this (?:week|weekend|month|sprint|quarter|afternoon|evening)"
-    rf"|next (?:week|month|sprint|quarter|{_DAY})(?:'s|’s)?|(?:on |this |by )?{_DAY}(?:'s|’s)?"
-    rf"|in {_NUM} (?:days?|weeks?|months?)|(?:at |by )?the end of (?:the|this|next) "
-    rf"(?:week|month|sprint|quarter)|(?:on |by )?the \d{{1,2}}(?:st|nd|rd|th))\b",
-    re.IGNORECASE,
-)
 
 
-def _event_days(upcoming: str, today: date | None) -> tuple[str, int | None]:
-    match = _WHEN.search(upcoming)
-    if not match:
-        return "", None
-    phrase = match.group(0)
-    low = phrase.lower()
-    days: int | None = None
-    if low in {"today", "tonight", "this afternoon", "this evening", "tomorrow"}:
-        days = 1
-    elif low in {"this week", "this sprint"} or low.endswith("end of the week"):
-        days = 4
-    elif low in {"next week", "this weekend"}:
-        days = 7
-    elif low in {"next sprint"}:
-        days = 14
-    elif "month" in low or "quarter" in low:
-        days = 30 if "quarter" not in low else 60
-    elif low.startswith("in "):
-        count_word, unit = low.split()[1:3]
-        count = int(count_word) if count_word.isdigit() else _NUMBERS.get(count_word, 1)
-        days = count * (1 if unit.startswith("day") else 7 if unit.startswith("week") else 30)
-    else:
-        day = re.search(_DAY, low)
-        if day and today is not None:
-            target = _WEEKDAYS.index(day.group(0))
-            days = (target - today.weekday()) % 7 or 7
-            if low.startswith("next "):
-                days += 7 if days < 7 else 0
-    return phrase, days
+def _event_days(upcoming: str, today: date) -> int | None:
+    """Days from ``today`` to the date the upcoming situation names (the notes' date parser)."""
+    due, _ = find_due(upcoming, today)
+    return max(1, (due - today).days) if due else None
+
+
+def _without_dates(text: str, today: date) -> str:
+    """``text`` with its date phrases replaced by a break, so they never become topics."""
+    for match in reversed(find_all_due(text, today)):
+        text = f"{text[: match.start]} | {text[match.end :]}"
+    return text
 
 
 _BOUNDARY = STOP | frozenset(
@@ -133,9 +105,9 @@ _NOUNISH = frozenset(
 )
 
 
-def _key_phrases(upcoming: str) -> list[str]:
+def _key_phrases(upcoming: str, today: date) -> list[str]:
     """Runs of content words from the upcoming situation, as written (names, systems, events)."""
-    text = _WHEN.sub(" | ", upcoming)
+    text = _without_dates(upcoming, today)
     tokens = re.findall(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]|[^\w\s]", text)
     runs: list[list[str]] = [[]]
     after_subject = False
@@ -199,8 +171,9 @@ def application_plan(
     The principles are ranked by closeness to the upcoming situation, favouring those behind
     steps the mentee's approach left out. Steps quote the upcoming situation and name its
     specifics (people, systems, events); each starts with a verb and is owned by the mentee.
-    ``due_days`` come from a time phrase in ``upcoming`` ("tomorrow", "next week", "in 3
-    days"; weekdays only when ``today`` is given), else only the first step gets a default.
+    ``due_days`` count from ``today`` (default: the real date) to the date a phrase in
+    ``upcoming`` names, read by the same parser as session notes ("tomorrow", "on Friday",
+    "next week" = its Friday, "in 3 days"); without one only the first step gets a default.
     """
     owner = " ".join(mentee.split())
     if not owner:
@@ -213,9 +186,10 @@ def application_plan(
         )
     voice = Voice.of(scenario.starter, mentor)
     coach = " ".join((mentor or "").split()) or "your mentor"
-    _, days = _event_days(situation, today)
+    base = today or date.today()
+    days = _event_days(situation, base)
     event = _event_phrase(situation)
-    phrases = _key_phrases(situation)
+    phrases = _key_phrases(situation, base)
     people = [p for p in phrases if _PEOPLE.search(p.split()[-1])]
     things = [p for p in phrases if p not in people] or phrases
     # The most specific thing (most words, then earliest) is what the plan is about.

@@ -368,9 +368,13 @@ def test_plan_due_days_follow_the_upcoming_date() -> None:
     )
     assert tomorrow[0].due_days == 1 and tomorrow[-1].due_days == 3
     next_week = application_plan(
-        "Next week I estimate the billing migration.", comparison, scenario, "Ben"
+        "Next week I estimate the billing migration.",
+        comparison,
+        scenario,
+        "Ben",
+        today=date(2025, 3, 3),  # a Monday: "next week" is its Friday, 11 days on
     )
-    assert next_week[0].due_days == 6 and next_week[-1].due_days == 9
+    assert next_week[0].due_days == 10 and next_week[-1].due_days == 13
     friday = application_plan(
         "On Friday I estimate the billing migration.",
         comparison,
