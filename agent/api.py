@@ -593,9 +593,23 @@ class Coach:
             from agent.mail import load_smtp_settings
 
             smtp = load_smtp_settings()  # checked before anything is built or written
-        messages = build_prep_messages(
-            content, smtp.from_address if smtp else resolve_from_address()
-        )
+        from_address = smtp.from_address if smtp else resolve_from_address()
+        # The calendar side is keyed on the meeting (pair + start), as last sent: the same
+        # meeting is never sent twice, a new time is an update, a removed one a cancellation.
+        from agent.maillog import SentLog, plan_invitation
+
+        with SentLog.at_home(self.settings.home) as log:
+            meetings = log.meetings(pair_id)
+        invitation = plan_invitation(meetings, pair, content.session_start, from_address)
+        cancelled = invitation is not None and invitation.method == "CANCEL"
+        if invitation is not None and invitation.method == "CANCEL":
+            from agent.mail import build_cancel_messages
+
+            messages = build_cancel_messages(
+                pair, invitation, from_address, session_number=context.session_number
+            )
+        else:
+            messages = build_prep_messages(content, from_address, invitation=invitation)
         result = EmailResult(
             pair_id=pair_id,
             session=context.session_number,
@@ -610,6 +624,13 @@ class Coach:
         for note in [*agenda.notes, *suggestions.notes]:
             if note not in result.notes:
                 result.notes.append(note)
+        if invitation is not None and cancelled:
+            result.notes.append(
+                f"the session on {invitation.start:%Y-%m-%d %H:%M} UTC was removed: "
+                "these messages cancel its invitation"
+            )
+        elif invitation is not None and invitation.sequence > 0:
+            result.notes.append("the session has a new time: the invitation is updated")
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
         if writer is not None and smtp is None:
             return result, writer.submit(write_drafts, messages, folder)
@@ -617,10 +638,14 @@ class Coach:
         remember_drafts(self.store, pair_id, written)  # so `pair forget` can remove them
         result.drafts = [str(p) for p in written]
         if smtp is not None:
-            from agent.maillog import SentLog, send_prepared
+            from agent.maillog import send_prepared
 
             with SentLog.at_home(self.settings.home) as log:
                 report = send_prepared(messages, smtp, log)
+                if invitation is not None and any(
+                    o.status in ("sent", "resent", "already-sent") for o in report.outcomes
+                ):
+                    log.record_meeting(pair_id, invitation)
             result.sent = [o.model_dump(mode="json") for o in report.outcomes]
             result.notes += [
                 f"{o.recipient}: {o.status}" + (f" ({o.error})" if o.error else "")

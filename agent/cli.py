@@ -260,7 +260,8 @@ def pair_add(
 def pair_set(
     pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
     next_session: Annotated[
-        str | None, typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM".')
+        str | None,
+        typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM" ("" removes it).'),
     ] = None,
     mentor_email: Annotated[
         str | None, typer.Option(help='Mentor\'s email ("" removes it).')
@@ -280,7 +281,7 @@ def pair_set(
 ) -> None:
     """Change a pair's schedule, emails or goals (only the options given change)."""
     given = {
-        "next_session": _parse_datetime(next_session, "--next"),
+        "next_session": _parse_datetime((next_session or "").strip() or None, "--next"),
         "mentor_email": mentor_email,
         "mentee_email": mentee_email,
         "goals": goal,
@@ -289,7 +290,9 @@ def pair_set(
         "minutes": minutes,
         "cadence": cadence,
     }
-    changes = {key: value for key, value in given.items() if value is not None}
+    changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if next_session is not None and not next_session.strip():
+        changes["next_session"] = None  # removed: `coach email --send` then cancels it
     if not changes:
         raise UserInputError(
             "nothing to change: give --next, --mentor-email, --mentee-email, --goal, --weeks, "

@@ -70,18 +70,22 @@ __all__ = [
     "LINK_HOSTS",
     "ROLES",
     "STAGE_PRACTICES",
+    "Invitation",
     "PrepContent",
     "PreparedMessage",
     "Role",
     "SmtpSettings",
     "UnsafeHeaderError",
     "UnsafeHtmlError",
+    "build_cancel_messages",
     "build_prep_messages",
     "check_address",
     "check_display_name",
     "check_header",
     "check_html",
+    "defang",
     "draft_filename",
+    "first_invitation",
     "html_problems",
     "idempotency_key",
     "load_smtp_settings",
@@ -482,8 +486,45 @@ def _name_of(pair: Pair, role: Role) -> str:
 
 
 def idempotency_key(pair_id: str, session_number: int, role: Role) -> str:
-    """The sent-log key of one session's email to one role: ``{pair_id}/{session}/{role}``."""
+    """The sent-log key of a prep email with no meeting time: ``{pair_id}/{session}/{role}``.
+
+    An email that carries an invitation is keyed on the meeting instead (see
+    :meth:`Invitation.key`), so renumbering the session never sends it twice.
+    """
     return f"{pair_id}/{session_number}/{role}"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The calendar event a message carries: one meeting's UID, its SEQUENCE and METHOD.
+
+    ``tag`` names the meeting in sent-log keys (its first start time, in UTC); ``start`` is
+    the event's start now (for a CANCEL, the start being cancelled). A meeting keeps its UID
+    and tag when it moves; each change raises the SEQUENCE, as RFC 5546 asks.
+    """
+
+    uid: str
+    tag: str
+    start: datetime
+    sequence: int = 0
+    method: Literal["REQUEST", "CANCEL"] = "REQUEST"
+
+    def key(self, pair_id: str, role: Role) -> str:
+        """The sent-log key: ``{pair}/{tag}/{sequence}/{role}`` (``cancel{n}`` for a CANCEL)."""
+        step = f"cancel{self.sequence}" if self.method == "CANCEL" else str(self.sequence)
+        return f"{pair_id}/{self.tag}/{step}/{role}"
+
+
+def meeting_tag(start: datetime) -> str:
+    """A meeting's start as a sent-log key part (naive means local; written in UTC)."""
+    return start.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
+def first_invitation(pair: Pair, start: datetime, from_address: str) -> Invitation:
+    """The invitation for a meeting never sent before: its UID derives from pair and start."""
+    tag = meeting_tag(start)
+    uid = f"{_pair_tag(pair)}-{tag}@{_domain(from_address)}"
+    return Invitation(uid=uid, tag=tag, start=start)
 
 
 # ============================================================================================
@@ -947,36 +988,33 @@ def _domain(from_address: str) -> str:
     return from_address.rpartition("@")[2]
 
 
-def _uid(pair: Pair, session_number: int, from_address: str) -> str:
-    return f"{_pair_tag(pair)}-s{session_number}@{_domain(from_address)}"
-
-
 def _calendar(
-    content: PrepContent,
-    session_start: datetime,
+    pair: Pair,
+    invitation: Invitation,
+    minutes: int,
+    summary: str,
+    description: str,
     organizer: Address,
     attendees: list[Address],
     now: datetime,
-    from_address: str,
 ) -> bytes:
     # Naive means local: astimezone() attaches the system zone; UTC on the wire is unambiguous
     # for two people who may be in different zones.
-    start = session_start.astimezone(UTC)
-    pair = content.pair
+    start = invitation.start.astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", "-//session-coach//prep email//EN")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", invitation.method)
     event = Event()
-    event.add("uid", _uid(pair, content.session_number, from_address))
+    event.add("uid", invitation.uid)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=content.duration))
-    event.add("sequence", 0)
-    summary = f"Mentoring session {content.session_number}: {pair.mentor} & {pair.mentee}"
+    event.add("dtend", start + timedelta(minutes=minutes))
+    event.add("sequence", invitation.sequence)
+    if invitation.method == "CANCEL":
+        event.add("status", "CANCELLED")
     event.add("summary", summary)
-    blocks = "\n".join(f"- {_line(b.name)} ({b.minutes} min)" for b in content.agenda.blocks)
-    event.add("description", f"Agenda ({content.agenda.minutes} minutes):\n{blocks}")
+    event.add("description", description)
     org = vCalAddress(f"mailto:{organizer.addr_spec}")
     org.params["cn"] = organizer.display_name
     event.add("organizer", org)
@@ -1040,7 +1078,7 @@ def _message_id(key: str, pair: Pair, from_address: str) -> str:
     return f"<{digest}@{_domain(from_address)}>"
 
 
-def _subject(content: PrepContent, role: Role) -> str:
+def _subject(content: PrepContent, role: Role, *, moved: bool = False) -> str:
     pair = content.pair
     n = content.session_number
     when = f", {_when(content.session_start, short=True)}" if content.session_start else ""
@@ -1048,6 +1086,8 @@ def _subject(content: PrepContent, role: Role) -> str:
         text = f"Prep for session {n} with {pair.mentor}{when}"
     else:
         text = f"Session {n} with {pair.mentee}: agenda and prep{when}"
+    if moved:
+        text = f"New time: {text}"
     return check_header("subject", text, max_length=SUBJECT_MAX)
 
 
@@ -1072,12 +1112,18 @@ def build_prep_messages(
     from_name: str = DEFAULT_FROM_NAME,
     now: datetime | None = None,
     link_hosts: Iterable[str] = LINK_HOSTS,
+    invitation: Invitation | None = None,
 ) -> list[PreparedMessage]:
     """The session's prep emails: the mentee's then the mentor's, for those with an address.
 
     Recipients come only from ``content.pair``; a role without an email gets no message (see
     :func:`missing_roles`). ``now`` (default: the current time) sets the Date header and the
     invitation's DTSTAMP; with it fixed, the output is byte-for-byte deterministic.
+
+    With a session time the messages carry a calendar invitation: ``invitation`` (the
+    meeting as the sent-log knows it, e.g. moved: same UID, higher SEQUENCE), else a first
+    invitation for this pair and start. The sent-log key is the meeting's, not the session
+    number's.
 
     Every header value is checked first (:func:`check_header`): an unsafe name or address
     raises :class:`UnsafeHeaderError` and nothing is built, for either role.
@@ -1094,22 +1140,33 @@ def build_prep_messages(
         name = check_display_name(f"{role} name", _name_of(pair, role))
         if address:
             people[role] = _mailbox(f"{role} name", name, f"{role} email", address)
-    subjects = {role: _subject(content, role) for role in people}
+    if content.session_start is None:
+        invitation = None
+    elif invitation is None:
+        invitation = first_invitation(pair, content.session_start, sender.addr_spec)
+    moved = invitation is not None and invitation.sequence > 0
+    subjects = {role: _subject(content, role, moved=moved) for role in people}
     ics: bytes | None = None
-    if content.session_start is not None and people:
-        organizer = people.get("mentor") or sender
+    if invitation is not None and people:
+        blocks = "\n".join(f"- {_line(b.name)} ({b.minutes} min)" for b in content.agenda.blocks)
         ics = _calendar(
-            content,
-            content.session_start,
-            organizer,
+            pair,
+            invitation,
+            content.duration,
+            f"Mentoring session {content.session_number}: {pair.mentor} & {pair.mentee}",
+            f"Agenda ({content.agenda.minutes} minutes):\n{blocks}",
+            people.get("mentor") or sender,
             list(people.values()),
             now,
-            sender.addr_spec,
         )
 
     messages: list[PreparedMessage] = []
     for role, to in people.items():
-        key = idempotency_key(pair.id, content.session_number, role)
+        key = (
+            invitation.key(pair.id, role)
+            if invitation is not None
+            else idempotency_key(pair.id, content.session_number, role)
+        )
         doc = _mentee_doc(content, hosts) if role == "mentee" else _mentor_doc(content, hosts)
         msg = EmailMessage(policy=_POLICY)
         msg["From"] = sender
@@ -1150,6 +1207,90 @@ def build_prep_messages(
     return messages
 
 
+def build_cancel_messages(
+    pair: Pair,
+    invitation: Invitation,
+    from_address: str,
+    *,
+    session_number: int,
+    from_name: str = DEFAULT_FROM_NAME,
+    now: datetime | None = None,
+) -> list[PreparedMessage]:
+    """The cancellation of a meeting that was sent: METHOD:CANCEL, STATUS:CANCELLED, same UID.
+
+    ``invitation`` is the meeting as last sent, with the SEQUENCE of this cancellation. Like
+    :func:`build_prep_messages`, recipients come only from the pair record.
+    """
+    assert invitation.method == "CANCEL"
+    now = now or datetime.now(UTC)
+    sender = _mailbox("from name", from_name, "from address", from_address)
+    people: dict[Role, Address] = {}
+    for role in ROLES:
+        address = _email_of(pair, role)
+        name = check_display_name(f"{role} name", _name_of(pair, role))
+        if address:
+            people[role] = _mailbox(f"{role} name", name, f"{role} email", address)
+    if not people:
+        return []
+    when = _when(invitation.start)
+    ics = _calendar(
+        pair,
+        invitation,
+        pair.minutes,
+        f"Mentoring session {session_number}: {pair.mentor} & {pair.mentee}",
+        "Cancelled.",
+        people.get("mentor") or sender,
+        list(people.values()),
+        now,
+    )
+    messages: list[PreparedMessage] = []
+    for role, to in people.items():
+        other = pair.mentor if role == "mentee" else pair.mentee
+        key = invitation.key(pair.id, role)
+        subject = check_header(
+            "subject",
+            f"Cancelled: mentoring session with {other}, {_when(invitation.start, short=True)}",
+            max_length=SUBJECT_MAX,
+        )
+        doc = _Doc()
+        doc.p(f"Hi {_first(_name_of(pair, role))},")
+        doc.p(f"The mentoring session with {other} on {when} is cancelled.")
+        doc.p("A new invitation will follow when the next session is planned.")
+        doc.p(f"Sent by session-coach for {pair.mentor} and {pair.mentee}.")
+        msg = EmailMessage(policy=_POLICY)
+        msg["From"] = sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Date"] = check_header("date", format_datetime(now.astimezone(UTC)))
+        msg["Message-ID"] = check_header("message id", _message_id(key, pair, sender.addr_spec))
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(doc.text(), charset="utf-8", cte="quoted-printable")
+        msg.add_alternative(
+            check_html(doc.html(subject)), subtype="html", charset="utf-8", cte="quoted-printable"
+        )
+        msg.add_alternative(
+            ics.decode("utf-8"),
+            subtype="calendar",
+            charset="utf-8",
+            cte="quoted-printable",
+            params={"method": "CANCEL"},
+        )
+        msg.add_attachment(ics, maintype="application", subtype="ics", filename="cancel.ics")
+        _finish(msg, hashlib.sha256(key.encode()).hexdigest())
+        msg.policy = _WIRE
+        messages.append(
+            PreparedMessage(
+                role=role,
+                recipient=to.addr_spec,
+                key=key,
+                pair_id=pair.id,
+                session_number=session_number,
+                message=msg,
+            )
+        )
+    return messages
+
+
 # ============================================================================================
 # Drafts
 # ============================================================================================
@@ -1158,9 +1299,10 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def draft_filename(message: PreparedMessage) -> str:
-    """``{pair}-s{n}-{role}.eml``; the pair id is reduced to filename-safe characters."""
+    """``{pair}-s{n}-{role}.eml`` (``-cancel`` before the suffix for a cancellation)."""
     pair = _UNSAFE_FILENAME.sub("-", message.pair_id).strip(".-") or "pair"
-    return f"{pair}-s{message.session_number}-{message.role}.eml"
+    cancel = "-cancel" if "/cancel" in message.key else ""
+    return f"{pair}-s{message.session_number}-{message.role}{cancel}.eml"
 
 
 def write_drafts(messages: Iterable[PreparedMessage], out_dir: str | Path) -> list[Path]:

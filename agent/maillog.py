@@ -1,8 +1,13 @@
 """The durable sent-log and SMTP sending: each session's email to each role goes out once.
 
 **The log** is a SQLite file under ``COACH_HOME`` (WAL, ``synchronous=FULL``), one row per
-idempotency key ``{pair_id}/{session}/{role}`` with its status, recipient, Message-ID,
-attempt count and timestamps. Statuses:
+idempotency key with its status, recipient, Message-ID, attempt count and timestamps. An
+email with a calendar invitation is keyed on the meeting, ``{pair_id}/{first start}/{sequence}/
+{role}`` (``cancel{n}`` for a cancellation), so renumbering the session never resends it;
+one without a meeting time on ``{pair_id}/{session}/{role}``. The ``meetings`` table keeps
+each meeting's UID, start and SEQUENCE as last sent, from which :func:`plan_invitation`
+decides between the same invitation, an update (new time: same UID, SEQUENCE + 1) and a
+cancellation (session removed: METHOD:CANCEL). Statuses:
 
 - ``sending``: an attempt was made and its outcome is not confirmed;
 - ``sent``: the server accepted the message (``250`` after DATA);
@@ -43,7 +48,7 @@ import sqlite3
 import ssl
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,17 +59,20 @@ from pydantic import BaseModel, Field
 
 from agent.errors import CoachError
 from agent.files import make_private_file
-from agent.mail import PreparedMessage, Role, SmtpSettings
+from agent.mail import Invitation, PreparedMessage, Role, SmtpSettings, first_invitation
+from agent.memory import Pair
 
 __all__ = [
     "LOG_FILENAME",
     "Claim",
     "LogEntry",
+    "Meeting",
     "SendError",
     "SendOutcome",
     "SendReport",
     "SentLog",
     "connect",
+    "plan_invitation",
     "send_prepared",
 ]
 
@@ -89,6 +97,16 @@ CREATE TABLE IF NOT EXISTS sent_mail (
     last_error       TEXT
 );
 CREATE INDEX IF NOT EXISTS sent_mail_pair ON sent_mail (pair_id);
+CREATE TABLE IF NOT EXISTS meetings (
+    uid        TEXT PRIMARY KEY,
+    pair_id    TEXT NOT NULL,
+    tag        TEXT NOT NULL,
+    start      TEXT NOT NULL,
+    sequence   INTEGER NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id);
 """
 
 
@@ -324,7 +342,102 @@ class SentLog:
     def forget_pair(self, pair_id: str) -> int:
         """Remove a pair's rows (its people's addresses), e.g. on ``coach pair forget``."""
         with self._transaction() as db:
+            db.execute("DELETE FROM meetings WHERE pair_id = ?", (pair_id,))
             return db.execute("DELETE FROM sent_mail WHERE pair_id = ?", (pair_id,)).rowcount
+
+    # -- meetings --------------------------------------------------------------------------------
+    def meetings(self, pair_id: str) -> list[Meeting]:
+        """The meetings whose invitation (or cancellation) reached a server, latest first."""
+        with self._lock, self._errors():
+            rows = self._db.execute(
+                "SELECT uid, tag, start, sequence, status, updated_at FROM meetings "
+                "WHERE pair_id = ? ORDER BY updated_at DESC",
+                (pair_id,),
+            ).fetchall()
+        return [
+            Meeting(
+                uid=str(uid),
+                tag=str(tag),
+                start=datetime.fromisoformat(str(start)),
+                sequence=int(str(sequence)),
+                cancelled=status == "cancelled",
+                updated_at=datetime.fromisoformat(str(updated)),
+            )
+            for uid, tag, start, sequence, status, updated in rows
+        ]
+
+    def record_meeting(self, pair_id: str, invitation: Invitation) -> None:
+        """Remember what the pair's people were last sent for this meeting."""
+        status = "cancelled" if invitation.method == "CANCEL" else "scheduled"
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE "
+                "SET start = excluded.start, sequence = excluded.sequence, "
+                "status = excluded.status, updated_at = excluded.updated_at",
+                (
+                    invitation.uid,
+                    pair_id,
+                    invitation.tag,
+                    invitation.start.astimezone(UTC).isoformat(),
+                    invitation.sequence,
+                    status,
+                    _now().isoformat(),
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting as last sent: its UID, key tag, start, SEQUENCE and whether it was cancelled."""
+
+    uid: str
+    tag: str
+    start: datetime
+    sequence: int
+    cancelled: bool
+    updated_at: datetime
+
+
+def plan_invitation(
+    meetings: Sequence[Meeting],
+    pair: Pair,
+    start: datetime | None,
+    from_address: str,
+    now: datetime | None = None,
+) -> Invitation | None:
+    """What the pair's next emails must say about the calendar, given what was sent.
+
+    The pair's *current* meeting is the latest one sent that is neither cancelled nor over.
+    With a ``start``: the same time as the current meeting is the same invitation (same key:
+    already sent, whatever the session is numbered now); another time moves it (same UID,
+    SEQUENCE + 1); no current meeting means a first invitation. Without a ``start`` (the
+    next session was removed), a current meeting is cancelled (SEQUENCE + 1), and a
+    cancellation already sent for an upcoming meeting is that same cancellation; else None.
+    """
+    now = now or datetime.now(UTC)
+    upcoming = [m for m in meetings if not m.cancelled and m.start > now]
+    current = max(upcoming, key=lambda m: m.updated_at, default=None)
+    if start is None:
+        if current is not None:
+            return Invitation(
+                current.uid, current.tag, current.start, current.sequence + 1, "CANCEL"
+            )
+        latest = max(meetings, key=lambda m: m.updated_at, default=None)
+        if latest is not None and latest.cancelled and latest.start > now:
+            # The cancellation itself, again: same key, so it is reported already sent.
+            return Invitation(latest.uid, latest.tag, latest.start, latest.sequence, "CANCEL")
+        return None
+    if current is not None:
+        if current.start == start.astimezone(UTC):
+            return Invitation(current.uid, current.tag, start, current.sequence)
+        return Invitation(current.uid, current.tag, start, current.sequence + 1)
+    first = first_invitation(pair, start, from_address)
+    earlier = next((m for m in meetings if m.uid == first.uid), None)
+    if earlier is None:
+        return first
+    if earlier.cancelled:  # invited at this time before, then cancelled: invite again
+        return Invitation(earlier.uid, earlier.tag, start, earlier.sequence + 1)
+    return Invitation(earlier.uid, earlier.tag, start, earlier.sequence)  # already invited
 
 
 # ============================================================================================

@@ -173,7 +173,13 @@ def everything(message: PreparedMessage) -> str:
 def test_two_messages_with_keys_recipients_and_headers() -> None:
     mentee, mentor = build()
     assert (mentee.role, mentor.role) == ("mentee", "mentor")
-    assert (mentee.key, mentor.key) == ("ada-grace/3/mentee", "ada-grace/3/mentor")
+    # Keyed on the meeting (pair + start, as first invited), not on the session number.
+    assert (mentee.key, mentor.key) == (
+        "ada-grace/20250603T1400Z/0/mentee",
+        "ada-grace/20250603T1400Z/0/mentor",
+    )
+    undated = build(make_content(session_start=None))
+    assert [m.key for m in undated] == ["ada-grace/3/mentee", "ada-grace/3/mentor"]
     assert (mentee.recipient, mentor.recipient) == ("grace@example.com", "ada@example.org")
     parsed = parse(mentee)
     assert parsed["To"].addresses[0].addr_spec == "grace@example.com"
@@ -226,10 +232,14 @@ def test_ics_uid_times_and_attendees() -> None:
     assert str(event["ORGANIZER"]) == "mailto:ada@example.org"
     assert event["ORGANIZER"].params["CN"] == "Ada Lovelace"
     assert "Ada Lovelace & Grace Hopper" in str(event["SUMMARY"])
-    # Stable per pair and session: the same on a rebuild, different for the next session.
+    # Stable per pair and meeting: the same on a rebuild and when the session is renumbered,
+    # different for a meeting at another time.
     again = calendar_of(parse(build(now=NOW + timedelta(days=1))[0])).walk("VEVENT")[0]
     assert again["UID"] == event["UID"]
-    other = calendar_of(parse(build(make_content(session_number=4))[0])).walk("VEVENT")[0]
+    renumbered = calendar_of(parse(build(make_content(session_number=4))[0])).walk("VEVENT")[0]
+    assert renumbered["UID"] == event["UID"]
+    later = make_content(session_start=START + timedelta(days=7))
+    other = calendar_of(parse(build(later)[0])).walk("VEVENT")[0]
     assert other["UID"] != event["UID"]
 
 
@@ -325,7 +335,9 @@ def test_message_ids_are_stable_and_distinct() -> None:
     ids = {m.key: m.message_id for m in build()}
     assert ids == {m.key: m.message_id for m in build(now=NOW + timedelta(hours=3))}
     assert len(set(ids.values())) == 2
-    next_session = {m.message_id for m in build(make_content(session_number=4))}
+    renumbered = {m.key: m.message_id for m in build(make_content(session_number=4))}
+    assert renumbered == ids  # the same meeting: the same messages
+    next_session = {m.message_id for m in build(make_content(session_start=START + timedelta(7)))}
     assert not next_session & set(ids.values())
     # A pair forgotten and re-created under the same id is a different pair.
     recreated = make_pair(created_at=datetime(2025, 3, 1, tzinfo=UTC))
