@@ -1084,11 +1084,10 @@ class Coach:
         self._store = self._saver = None
         self._graphs.clear()
         self._sims.clear()
-        if self.settings.home.is_dir():
-            from agent.files import secure_tree
+        from agent.files import secure_home
 
-            # Files a library created with the user's umask (Chroma segments) are tightened.
-            secure_tree(self.settings.home)
+        # Files a library created with the user's umask (Chroma segments) are tightened.
+        secure_home(self.settings.home)
 
     def __enter__(self) -> Coach:
         return self

@@ -61,6 +61,24 @@ def secure_tree(root: Path) -> None:
             _chmod(Path(folder) / name, FILE_MODE)
 
 
+# What the coach itself keeps in COACH_HOME: only these are tightened, so a COACH_HOME that
+# is shared with other files (say, the user's home folder) keeps those files as they are.
+HOME_FILES = ("coach.sqlite", "sent-mail.sqlite", "chat_history", "chroma.lock")
+HOME_DIRS = ("chroma", "locks")
+
+
+def secure_home(home: Path) -> None:
+    """Tighten COACH_HOME (0700) and the coach's own files and folders in it."""
+    if not home.is_dir() or home.is_symlink():
+        return
+    _chmod(home, DIR_MODE)
+    for name in HOME_FILES:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _chmod(home / f"{name}{suffix}", FILE_MODE)
+    for name in HOME_DIRS:
+        secure_tree(home / name)
+
+
 def _chmod(path: Path, mode: int) -> None:
     try:
         info = path.lstat()

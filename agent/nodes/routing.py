@@ -10,15 +10,18 @@ from langgraph.types import Command
 from agent.context import Context
 from agent.offline.intent import classify_intent
 from agent.state import NEEDS_PAYLOAD, NOT_YET, State
+from agent.text import clean_text
 
 
 def route_request(
     state: State, runtime: Runtime[Context]
 ) -> Command[Literal["retrieve_guides", "respond"]]:
     """Record the user's turn, decide the intent and reset this turn's working fields."""
-    text = (state.get("text") or "").strip()
+    # Callers of the graph itself (LangGraph Server) skip the Coach API: normalise here too.
+    text = clean_text(state.get("text") or "").strip()
     intent = state.get("task") or classify_intent(text)
     update = {
+        "text": text,
         "intent": intent,
         "history": [{"role": "user", "content": text}],
         "passages": [],

@@ -128,6 +128,19 @@ def test_existing_loose_permissions_are_tightened(tmp_path: Path, umask_022: Non
     assert stat.S_IMODE((home / "coach.sqlite").stat().st_mode) == 0o600
 
 
+def test_only_the_coachs_own_files_are_tightened(tmp_path: Path, umask_022: None) -> None:
+    home = tmp_path / "shared"  # a COACH_HOME that also holds the user's own files
+    (home / "bin").mkdir(parents=True)
+    script = home / "bin" / "deploy.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    with Coach(Settings(home=home)) as coach:
+        coach.add_pair(mentor="Ana", mentee="Ben")
+    assert stat.S_IMODE(script.stat().st_mode) == 0o755
+    assert stat.S_IMODE((home / "bin").stat().st_mode) == 0o755
+    assert stat.S_IMODE((home / "coach.sqlite").stat().st_mode) == 0o600
+
+
 # -- 17. first use from two processes at once ------------------------------------------------
 FIRST_USE = """
 import sys, time
