@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from agent.api import Coach
 from agent.errors import LLMError
-from evals.dataset import Sample, load_dataset
+from evals.dataset import Sample, datasets_dir, load_dataset
 from evals.judge import judge
 from evals.report import (
     SampleResult,
@@ -86,7 +86,12 @@ def select_tasks(names: list[str] | None, engine: str) -> list[Task]:
         if unknown:
             raise ValueError(f"unknown task {unknown[0]!r}; known: {', '.join(TASKS)}")
         return [TASKS[n] for n in names]
-    return [task for task in TASKS.values() if engine in task.engines]
+    # A set that is not in this checkout (a blind set still being written) is skipped.
+    return [
+        task
+        for task in TASKS.values()
+        if engine in task.engines and (datasets_dir() / f"{task.dataset}.jsonl").exists()
+    ]
 
 
 def _solve_all(
@@ -252,4 +257,3 @@ def compare_runs(old_dir: Path, new_dir: Path) -> Comparison:
         metrics=deltas,
         changed=changed,
     )
-

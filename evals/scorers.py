@@ -254,3 +254,93 @@ def unsafe_html(html: str) -> list[str]:
 
     Finder().feed(html)
     return found
+
+
+def _stem(word: str) -> str:
+    from agent.guardrails import topic_stems
+
+    stems = topic_stems(word)
+    return next(iter(stems)) if stems else word.lower()
+
+
+def on_topic(questions: Sequence[str], keywords: Sequence[str], source: str) -> Score:
+    """Some question keeps the topic: a keyword's stem among its words, else close in meaning.
+
+    Word match first (each keyword word, lightly stemmed, is found in one question, so
+    "migrations" matches "migration"); only when no keyword matches, a MiniLM cosine of at
+    least 0.55 between the input and some question counts (reported as "by meaning").
+    """
+    from agent.guardrails import topic_stems
+    from knowledge.minilm import embed_texts
+
+    if not questions:
+        return Score(name="on_topic", value=0.0, passed=False, explanation="no questions")
+    for keyword in keywords:
+        wanted = {_stem(w) for w in keyword.lower().split()}
+        for question in questions:
+            found = topic_stems(question) | {w.lower() for w in question.split()}
+            if wanted <= found or keyword.lower() in question.lower():
+                return Score(
+                    name="on_topic", value=1.0, passed=True, explanation=f"names {keyword!r}"
+                )
+    vectors = embed_texts([source, *questions])
+    best = max(float(vectors[0] @ v) for v in vectors[1:])
+    ok = best >= 0.55
+    return Score(
+        name="on_topic",
+        value=1.0 if ok else 0.0,
+        passed=ok,
+        explanation=f"no keyword of {list(keywords)[:4]}; closest by meaning {best:.2f}",
+    )
+
+
+def grammatical(questions: Sequence[str]) -> Score:
+    """Every question passes the grammar heuristics (capital, '?', no doubled words...)."""
+    from agent.offline.questions import grammar_problems
+
+    bad = [f"{q!r}: {grammar_problems(q)[0]}" for q in questions if grammar_problems(q)]
+    return Score(
+        name="grammatical",
+        value=0.0 if bad or not questions else 1.0,
+        passed=bool(questions) and not bad,
+        explanation="; ".join(bad)[:400] if bad else f"{len(questions)} questions read well",
+    )
+
+
+def not_judgemental(questions: Sequence[str]) -> Score:
+    """No question is judgemental by the detector's verdict (markers or classifier)."""
+    from agent.offline.judgement import detect_markers, is_judgemental
+
+    bad = [q for q in questions if detect_markers(q) or is_judgemental(q)]
+    return Score(
+        name="not_judgemental",
+        value=0.0 if bad or not questions else 1.0,
+        passed=bool(questions) and not bad,
+        explanation=f"judgemental: {bad}"[:400] if bad else "none judgemental",
+    )
+
+
+def forbidden_absent(questions: Sequence[str], forbidden: Sequence[str]) -> Score:
+    """None of the input's judgement words survives into a question (whole words)."""
+    import re
+
+    text = " ".join(questions).lower()
+    found = [f for f in forbidden if re.search(rf"\b{re.escape(f.lower())}\b", text)]
+    return Score(
+        name="no_forbidden",
+        value=0.0 if found else 1.0,
+        passed=not found,
+        explanation=f"kept {found}" if found else "no judgement word kept",
+    )
+
+
+def combined(name: str, scores: Sequence[Score]) -> Score:
+    """Passes when every one of ``scores`` passes (e.g. on topic *and* grammatical)."""
+    ok = all(s.passed for s in scores)
+    return Score(
+        name=name,
+        value=1.0 if ok else 0.0,
+        passed=ok,
+        explanation="; ".join(f"{s.name}: {s.explanation}" for s in scores if not s.passed)[:400]
+        or "all hold",
+    )

@@ -13,13 +13,18 @@ from evals.scorers import (
     Score,
     check,
     citations_valid,
+    combined,
     enough_questions,
     evidence_verbatim,
+    forbidden_absent,
+    grammatical,
     handled,
     item_precision_recall,
     mentions,
     no_blame,
+    not_judgemental,
     nothing_forbidden,
+    on_topic,
     owners_attended,
     recall_at_k,
     reciprocal_rank,
@@ -108,7 +113,28 @@ def _score_reframe(sample: Sample, output: dict[str, Any]) -> list[Score]:
         scores.append(topic_kept(questions, target.get("topic_keywords", []), str(sample.input)))
         if judgemental:
             scores.append(varied_openings(questions))
+            scores += _rewrite_scores(questions, target.get("topic_keywords", []), sample)
     return scores
+
+
+def _rewrite_scores(questions: list[str], keywords: list[str], sample: Sample) -> list[Score]:
+    topic = on_topic(questions, keywords, str(sample.input))
+    grammar = grammatical(questions)
+    return [topic, grammar, combined("on_topic_grammatical", [topic, grammar])]
+
+
+def _score_rewrite(sample: Sample, output: dict[str, Any]) -> list[Score]:
+    """A judgemental input's rewrite: on topic, grammatical, no judgement word kept, curious."""
+    target = dict(sample.target or {})
+    if output.get("refused"):
+        return [check("answered", [f"refused: {output.get('error')}"])]
+    questions = [q["question"] for q in (output.get("result") or {}).get("questions", [])]
+    return [
+        *_rewrite_scores(questions, list(target.get("topic_keywords", [])), sample),
+        forbidden_absent(questions, list(target.get("forbidden", []))),
+        not_judgemental(questions),
+        enough_questions(questions, 2),
+    ]
 
 
 def _solve_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
@@ -484,6 +510,9 @@ TASKS: dict[str, Task] = {
         engines=("offline",),
     ),
     "emails": Task("emails", "emails", _solve_email, _score_email),
+    # Judgemental inputs written blind to the rewrite engine (evals/datasets/blind/README.md):
+    # never tuned on; reported beside the dev figures.
+    "rewrite_blind": Task("rewrite_blind", "blind/rewrite_blind", _solve_reframe, _score_rewrite),
     "reframe": Task(
         "reframe",
         "reframe",

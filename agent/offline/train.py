@@ -61,6 +61,7 @@ class TrainingSpec:
 SPECS: dict[str, str] = {
     "sim_attempt": "agent.offline.sim_attempt:ATTEMPT_SPEC",
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
+    "situations": "agent.offline.situation_model:SITUATION_SPEC",
 }
 
 
@@ -101,4 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the package's copy of this module: specs registered by modules that
+    # ``agent.offline`` imports were built with its TrainingSpec, not this __main__ one.
+    from agent.offline import train as _package
+
+    raise SystemExit(_package.main())

@@ -131,7 +131,7 @@ def test_reframe_json_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["judgemental"] is True and data["engine"] == "offline"
     assert {"judgemental", "markers", "questions", "citations"} <= set(data)
     assert len(data["questions"]) >= 3
-    assert sum("chapter" in q["question"].lower() for q in data["questions"]) >= 3
+    assert sum("chapter" in q["question"].lower() for q in data["questions"]) >= 2
 
 
 def test_reframe_goes_through_the_llm_when_configured(
