@@ -936,6 +936,10 @@ class Coach:
         else:
             pair_id = self.chat_thread_pair(thread, pair_id)
         with self.threads.writing(thread, wait=CHAT_LOCK_WAIT):
+            if "turns" not in (self.threads.record(thread) or {}):
+                # A thread from before history moved to the store: bring its history along
+                # before pruning drops the checkpoints that hold it.
+                self.threads.append(thread, self.history(thread))
             out = self._run(text, task, pair_id, thread=thread)
             reply = str(out.get("reply", ""))
             self.threads.append(

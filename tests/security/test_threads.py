@@ -67,6 +67,17 @@ def test_a_long_chat_resumes_with_its_recent_history(
     assert history[-1]["role"] == "coach" and history[-1]["content"]
 
 
+def test_a_chat_from_before_keeps_its_history(coach: Coach) -> None:
+    thread = coach.chat("hello there").thread
+    old = coach.history(thread)
+    # As an older version left it: the history only in the checkpoint, no line count.
+    coach.store.put(THREADS, thread, {"pair_id": None, "kind": "chat", "updated_at": ""})
+    coach.threads.clear_history(thread)
+    assert coach.history(thread) == old  # read from the checkpoint
+    coach.chat("thanks, that helps", thread=thread)
+    assert coach.history(thread)[:2] == old and len(coach.history(thread)) == 4
+
+
 # -- 4. forget removes drafts and every thread ------------------------------------------------
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> int:
