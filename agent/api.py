@@ -221,7 +221,10 @@ class Coach:
                 return dict(self.graph(durable=False).invoke(payload, context=self.context()))
             config = {"configurable": {"thread_id": thread}}
             return dict(
-                self.graph().invoke(payload, config, context=self.context(), durability="sync")
+                # One checkpoint when the turn is done: the chat graph has no interrupt to
+                # resume at, and a write (and fsync) per step cost more than the LLM's latency
+                # budget allows; a killed turn is simply asked again.
+                self.graph().invoke(payload, config, context=self.context(), durability="exit")
             )
         except KnowledgeError as exc:
             raise CoachError(str(exc)) from exc

@@ -125,6 +125,7 @@ class CallRecord(BaseModel):
 
     task: str
     model: str
+    prompt_chars: int = 0  # characters of the messages sent: comparable across endpoints
     prompt_tokens: int
     completion_tokens: int
     latency_s: float
@@ -138,6 +139,7 @@ class TaskUsage(BaseModel):
     calls: int = 0
     failed: int = 0
     attempts: int = 0
+    prompt_chars: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_s: float = 0.0
@@ -418,7 +420,7 @@ class ChatClient:
         )
         answer = _Answer.from_body(raw.http_response.json())
         ok = bool(answer.content and answer.content.strip())
-        self._record(task, answer, latency, attempts, ok=ok)
+        self._record(task, answer, latency, attempts, ok=ok, prompt_chars=_chars(messages))
         if not ok or answer.content is None:
             reason = f"refused: {_one_line(answer.refusal)}" if answer.refusal else "empty answer"
             raise LLMOutputError(f"the LLM gave no text for task {task!r} ({reason})")
@@ -432,6 +434,7 @@ class ChatClient:
             usage.calls += 1
             usage.failed += 0 if record.ok else 1
             usage.attempts += record.attempts
+            usage.prompt_chars += record.prompt_chars
             usage.prompt_tokens += record.prompt_tokens
             usage.completion_tokens += record.completion_tokens
             usage.latency_s += record.latency_s
@@ -472,7 +475,9 @@ class ChatClient:
                 value, problem = _validate(schema, answer)
             if value is not None:
                 value, problem = _cleaned(schema, value)
-            self._record(task, answer, latency, attempts, ok=value is not None)
+            self._record(
+                task, answer, latency, attempts, ok=value is not None, prompt_chars=_chars(messages)
+            )
             return answer, value, problem
 
     def _post_structured(
@@ -598,12 +603,20 @@ class ChatClient:
         return float(self._backoff(state))
 
     def _record(
-        self, task: str, answer: _Answer | None, latency: float, attempts: int, *, ok: bool
+        self,
+        task: str,
+        answer: _Answer | None,
+        latency: float,
+        attempts: int,
+        *,
+        ok: bool,
+        prompt_chars: int = 0,
     ) -> None:
         self.records.append(
             CallRecord(
                 task=task,
                 model=self.model,
+                prompt_chars=prompt_chars,
                 prompt_tokens=answer.prompt_tokens if answer else 0,
                 completion_tokens=answer.completion_tokens if answer else 0,
                 latency_s=latency,
@@ -682,6 +695,10 @@ class _FormatRejected(Exception):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _chars(messages: Sequence[dict[str, str]]) -> int:
+    return sum(len(str(m.get("content", ""))) for m in messages)
 
 
 def _sdk_messages(messages: Sequence[dict[str, str]]) -> list[ChatCompletionMessageParam]:

@@ -138,6 +138,12 @@ def summarise(
     )
 
 
+def prompt_size(task: TaskSummary) -> str:
+    """Mean characters the task itself sent per LLM call (not the judge's), or n/a."""
+    calls, chars = task.tokens.get("own_calls", 0), task.tokens.get("prompt_chars", 0)
+    return f"{chars / calls:,.0f}" if calls else "n/a"
+
+
 def to_markdown(summary: Summary) -> str:
     """A readable report."""
     lines = [
@@ -159,11 +165,18 @@ def to_markdown(summary: Summary) -> str:
                 f"{'' if metric.threshold is None else metric.threshold} | "
                 f"{'yes' if metric.ok else '**no**'} |"
             )
-    lines += ["", "| task | samples | errors | p50 latency (s) | tokens |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| task | samples | errors | p50 latency (s) | prompt chars per call | tokens |",
+        "|---|---|---|---|---|---|",
+    ]
     for task in summary.tasks:
-        tokens = ", ".join(f"{k}={v}" for k, v in task.tokens.items()) or "0"
+        tokens = ", ".join(
+            f"{k}={v}" for k, v in task.tokens.items() if k not in ("prompt_chars", "own_calls")
+        )
         lines.append(
-            f"| {task.task} | {task.samples} | {task.errors} | {task.latency_p50_s} | {tokens} |"
+            f"| {task.task} | {task.samples} | {task.errors} | {task.latency_p50_s} | "
+            f"{prompt_size(task)} | {tokens or '0'} |"
         )
     judged = [t for t in summary.tasks if t.judge]
     if judged:

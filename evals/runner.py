@@ -141,8 +141,13 @@ def _tokens(coach: Coach) -> dict[str, int]:
     chat = coach.chat_client if coach.engine == "llm" else None
     if chat is None:
         return {}
-    usage = chat.usage_summary().values()
+    summary = chat.usage_summary()
+    usage = summary.values()
+    # The prompt size is the task's own: the judge's calls grade it and are not part of it.
+    own = [u for task, u in summary.items() if task != "judge"]
     return {
+        "prompt_chars": sum(u.prompt_chars for u in own),
+        "own_calls": sum(u.calls for u in own),
         "prompt": sum(u.prompt_tokens for u in usage),
         "completion": sum(u.completion_tokens for u in usage),
         "calls": sum(u.calls for u in usage),

@@ -63,6 +63,7 @@ def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
     )
 
 
+LLM_PASSAGES = 5
 _PAIR_FIELDS = {"mentor", "mentee", "goals", "prep", "recent_notes", "session_number"}
 
 
@@ -74,17 +75,20 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     scaffold = [
         {"name": b.name, "minutes": b.minutes, "fixed_items": b.items} for b in build_scaffold(ctx)
     ]
+    # The LLM sees the best LLM_PASSAGES passages, the budget one retrieval would give a
+    # plain agent; the offline engine still draws on every retrieved passage.
+    shown = sorted(passages, key=lambda p: -p.score)[:LLM_PASSAGES]
     fill = llm_draft(
         state,
         runtime,
         "draft_agenda",
         AgendaFill,
         notes,
-        passages=format_passages(passages),
+        passages=format_passages(shown),
         stage=detect_stage(ctx),
-        scaffold=json.dumps(scaffold, ensure_ascii=False, indent=1),
+        scaffold=json.dumps(scaffold, ensure_ascii=False, separators=(",", ":")),
         context=prompts.delimit("pair", ctx.model_dump_json(include=_PAIR_FIELDS)),
     )
     if fill is not None:
-        return llm_update(fill, _merge(ctx, fill.value, passages))
+        return llm_update(fill, _merge(ctx, fill.value, shown))
     return offline_draft(draft_agenda_offline(ctx, passages), notes)

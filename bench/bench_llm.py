@@ -1,0 +1,210 @@
+"""Benchmark: the llm engine's own overhead per task, against a 1 s endpoint over real HTTP.
+
+Run from the repo root: python -m bench.bench_llm [--runs 5] [--delay 1.0]
+(figures go into docs/BENCHMARKS.md)
+
+A tiny OpenAI-compatible server on 127.0.0.1 answers every chat completion after ``--delay``
+seconds with a valid answer for the schema asked for. Each task runs ``--runs`` times through
+Coach (engine llm, real openai client, real loopback HTTP); the overhead is the wall time
+not spent waiting for the server, as a share of the task's wall time. The prompt size is the
+characters of the messages the coach sent per call, beside an estimate for a plain ReAct agent
+with one retrieval tool (its system prompt and tool schema, the request, and one tool result
+holding the top 5 passages as JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+PASSAGE = "passage "
+
+# A typical ReAct system prompt and one retrieval tool, as a ReAct agent would send them.
+REACT_SYSTEM = (
+    "You are a helpful coaching assistant for tech mentoring pairs. Answer the user's request. "
+    "You can call tools to look things up. Think step by step: decide whether you need a tool, "
+    "call it, read the result, then answer. Cite the passages you used by id. Reply in JSON "
+    "matching the requested schema."
+)
+REACT_TOOL = json.dumps(
+    {
+        "type": "function",
+        "function": {
+            "name": "search_guides",
+            "description": "Search the mentoring guide corpus for passages relevant to a query.",
+            "parameters": {
+                "type": "object",
+                "properties": {"query": {"type": "string"}, "k": {"type": "integer"}},
+                "required": ["query"],
+            },
+        },
+    }
+)
+
+
+def _answer(body: dict[str, Any]) -> dict[str, Any]:
+    fmt = body.get("response_format") or {}
+    name = (fmt.get("json_schema") or {}).get("name")
+    text = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+    ids = []
+    for part in text.split(f'<data name="{PASSAGE}')[1:]:
+        ids.append(part.split('"', 1)[0])
+    if name == "ReframeDraft":
+        return {
+            "judgemental": True,
+            "markers": ["why didn't you"],
+            "topic": "finishing the chapter",
+            "questions": [
+                {"question": "What got in the way of the chapter this week?", "rationale": "Open."},
+                {"question": "How did the chapter feel as a week's task?", "rationale": "Size."},
+                {"question": "What would help you finish it before we meet?", "rationale": "Next."},
+            ],
+            "cited_ids": ids[:2],
+        }
+    if name == "QuestionsDraft":
+        return {
+            "questions": [
+                {"question": "What felt like progress on your goals this week?", "rationale": "."},
+                {"question": "Where did you get stuck, and what did you try?", "rationale": "."},
+                {"question": "What would make next week's plan easier to keep?", "rationale": "."},
+            ],
+            "cited_ids": ids[:1],
+        }
+    if name == "AnswerDraft":
+        return {
+            "answer": "Start with what they noticed themselves, then agree one small next step.",
+            "cited_ids": ids[:1],
+        }
+    if name == "AgendaFill":
+        return {"blocks": [], "prep_checklist": ["Progress on each open item."]}
+    if name == "ActionsDraft":
+        return {"items": [], "cited_ids": []}
+    return {}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    delay = 1.0
+    prompts: ClassVar[list[tuple[str, int]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        chars = sum(len(str(m.get("content", ""))) for m in body.get("messages", []))
+        fmt = (body.get("response_format") or {}).get("json_schema") or {}
+        type(self).prompts.append((str(fmt.get("name")), chars))
+        time.sleep(self.delay)
+        content = json.dumps(_answer(body))
+        payload = json.dumps(
+            {
+                "id": "chatcmpl-bench",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": "bench-model",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": chars // 4, "completion_tokens": 60},
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+NOTES = (
+    "Ana and Ben, 3 March. Ben will draft the RFC intro by Friday. Ana will send two example "
+    "RFCs tomorrow. We agreed to review the flaky test together next session."
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--delay", type=float, default=1.0)
+    args = parser.parse_args()
+    from agent.api import Coach
+    from agent.config import Settings
+
+    _Handler.delay = args.delay
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            home=Path(tmp),
+            engine="llm",
+            openai_api_key="sk-bench-not-real",
+            openai_base_url=base_url,
+        )
+        with Coach(settings) as coach:
+            pair = coach.add_pair(
+                mentor="Ana Silva",
+                mentee="Ben Okafor",
+                goals=["Lead a design review"],
+                next_session=datetime.now() + timedelta(days=3),
+            )
+            question = "Why didn't you finish the chapter again?"
+            asked = "How do I help a mentee who nods along but nothing sticks?"
+            tasks = {
+                "reframe": (lambda: coach.reframe(question), question),
+                "ask": (lambda: coach.ask(asked), asked),
+                "chat": (lambda: coach.chat(asked), asked),
+                "suggest_questions": (
+                    lambda: coach.suggest_questions(pair.id),
+                    "questions for our next session Lead a design review",
+                ),
+                # A plain agent would be handed the pair's context to plan from.
+                "agenda": (
+                    lambda: coach.draft_agenda(pair_id=pair.id),
+                    coach.agenda_context(pair.id).model_dump_json(),
+                ),
+                "actions": (
+                    lambda: coach.extract_actions(NOTES, pair_id=pair.id),
+                    NOTES,
+                ),
+            }
+            coach.reframe(question)  # open stores, load the model, first connection
+            print(
+                "| task | calls | wall p50 | overhead p50 | prompt chars/call | ReAct est. |\n"
+                "|---|---|---|---|---|---|"
+            )
+            for name, (run, text) in tasks.items():
+                walls, overheads, calls = [], [], 0
+                for _ in range(args.runs):
+                    before = len(coach.chat_client.records)
+                    _Handler.prompts.clear()
+                    started = time.perf_counter()
+                    run()
+                    wall = time.perf_counter() - started
+                    calls = len(coach.chat_client.records) - before
+                    walls.append(wall)
+                    overheads.append((wall - calls * args.delay) / wall)
+                chars = statistics.mean(c for _, c in _Handler.prompts) if _Handler.prompts else 0
+                found = coach.search(text[:2000], k=5).results
+                tool = json.dumps([p.model_dump(mode="json") for p in found])
+                react = len(REACT_SYSTEM) + len(REACT_TOOL) + len(text) + len(tool)
+                print(
+                    f"| {name} | {calls} | {statistics.median(walls):.3f} s | "
+                    f"{statistics.median(overheads) * 100:.1f} % | {chars:.0f} | {react} |"
+                )
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
