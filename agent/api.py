@@ -122,7 +122,7 @@ class Coach:
         self._stack = ExitStack()
         self._saver: Any = None
         self._store: Any = None
-        self._graphs: dict[bool, Any] = {}
+        self._graphs: dict[tuple[bool, bool], Any] = {}
         self._sims: dict[str, Any] = {}
 
     # -- resources ---------------------------------------------------------------------
@@ -197,9 +197,14 @@ class Coach:
         """The run-time context handed to every node."""
         return Context(knowledge=self.knowledge, engine=self.engine, chat=self.chat_client)  # type: ignore[arg-type]
 
-    def graph(self, durable: bool = True) -> Any:
-        """The compiled graph; ``durable`` ones keep threads in the checkpointer."""
-        if durable not in self._graphs:
+    def graph(self, durable: bool = True, *, with_store: bool = True) -> Any:
+        """The compiled graph; ``durable`` ones keep threads in the checkpointer.
+
+        Runs about no pair need no store (``with_store=False``): ``coach reframe`` then never
+        opens SQLite.
+        """
+        key = (durable, with_store or durable)
+        if key not in self._graphs:
             if not self._graphs and self._knowledge is None and self.settings.embeddings == "local":
                 # Every graph run retrieves: load the model while langgraph is imported.
                 from knowledge.minilm import warm_up
@@ -207,10 +212,10 @@ class Coach:
                 warm_up()
             from agent.graph import compile_graph
 
-            self._graphs[durable] = compile_graph(
-                self.checkpointer if durable else None, self.store
+            self._graphs[key] = compile_graph(
+                self.checkpointer if durable else None, self.store if key[1] else None
             )
-        return self._graphs[durable]
+        return self._graphs[key]
 
     def _run(
         self, text: str, task: Intent | None, pair_id: str | None, thread: str | None = None
@@ -218,7 +223,8 @@ class Coach:
         payload = {"text": text, "task": task, "pair_id": pair_id}
         try:
             if thread is None:
-                return dict(self.graph(durable=False).invoke(payload, context=self.context()))
+                graph = self.graph(durable=False, with_store=pair_id is not None)
+                return dict(graph.invoke(payload, context=self.context()))
             config = {"configurable": {"thread_id": thread}}
             return dict(
                 # One checkpoint when the turn is done: the chat graph has no interrupt to
@@ -526,7 +532,7 @@ class Coach:
         """One graph run of a task with structured input: the full output (for evals/tools)."""
         try:
             return dict(
-                self.graph(durable=False).invoke(
+                self.graph(durable=False, with_store=pair_id is not None).invoke(
                     {"text": task, "task": task, "pair_id": pair_id, "payload": payload},
                     context=self.context(),
                 )

@@ -150,3 +150,15 @@ def test_nothing_the_cli_builds_on_imports_the_cli_back() -> None:
 
 def test_no_module_level_import_cycles() -> None:
     assert _cycle(_import_graph()) is None
+
+
+def test_reframing_without_a_pair_opens_no_pair_store(tmp_path: Path) -> None:
+    from agent.api import Coach
+    from agent.config import Settings
+
+    with Coach(Settings(home=tmp_path, engine="offline")) as coach:
+        result = coach.reframe("Why didn't you finish the chapter again?")
+        assert result.questions and coach._store is None
+        assert not (tmp_path / "coach.sqlite").exists()
+        coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor", goals=["Lead a design review"])
+        assert coach.suggest_questions("ana-ben").questions  # pair runs still get the store
