@@ -139,13 +139,21 @@ def test_full_simulation_with_interrupts_and_resumes(server: tuple[str, Path]) -
     url, home = server
     client = _client(url)
     thread = client.threads.create()["thread_id"]
-    client.runs.wait(thread, "simulation", input={"pair_id": "ana-ben", "exercise": "experience"})
+    # APPROACH answers the checkout incident; for another scenario it is off topic (asked again).
+    start = {"pair_id": "ana-ben", "exercise": "experience", "scenario_id": "checkout-incident-2am"}
+    client.runs.wait(thread, "simulation", input=start)
     state = client.threads.get_state(thread)
     (gate,) = state["interrupts"]
     assert gate["value"]["step"] == "approach"
     assert "answer" in gate["value"]["can"] and gate["value"]["prompt"].strip()
     scenario = state["values"]["scenario"]
     assert scenario["response"] not in gate["value"]["prompt"]  # the mentor's answer is hidden
+
+    # Not an attempt: asked again at the same step, nothing revealed.
+    client.runs.wait(thread, "simulation", command={"resume": {"kind": "answer", "text": "idk"}})
+    state = client.threads.get_state(thread)
+    assert [i["value"]["step"] for i in state["interrupts"]] == ["approach"]
+    assert scenario["response"] not in state["interrupts"][0]["value"]["prompt"]
 
     client.runs.wait(thread, "simulation", command={"resume": {"kind": "answer", "text": APPROACH}})
     state = client.threads.get_state(thread)
