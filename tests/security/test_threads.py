@@ -43,9 +43,11 @@ def test_chat_storage_grows_by_a_constant_amount_per_turn(coach: Coach) -> None:
     assert late <= 1.5 * early + 65_536, (early, late)
     assert late / 40 < 16_384  # bytes per turn: 1,000 turns stay far under 50 MB
     # (bench/bench_chat_growth.py runs 1,000 turns; the figure is in docs/BENCHMARKS.md)
-    checkpoints = sqlite3.connect(db).execute(
-        "SELECT count(*) FROM checkpoints WHERE thread_id = ?", (reply.thread,)
-    ).fetchone()[0]
+    checkpoints = (
+        sqlite3.connect(db)
+        .execute("SELECT count(*) FROM checkpoints WHERE thread_id = ?", (reply.thread,))
+        .fetchone()[0]
+    )
     assert checkpoints == 1
 
 
@@ -115,19 +117,20 @@ def test_latest_thread_is_found_past_any_page_size(coach: Coach, small_pages: in
     # A store written before the latest-thread pointer existed is scanned page by page.
     coach.store.delete(("latest_thread",), f"chat:{pair.id}")
     assert coach.latest_thread(pair.id) == mine
-    assert not any(
-        "limit=1000" in line for line in Path("agent/api.py").read_text().splitlines()
-    )
+    assert not any("limit=1000" in line for line in Path("agent/api.py").read_text().splitlines())
 
 
-def test_forget_removes_the_pairs_drafts_wherever_written(
-    coach: Coach, tmp_path: Path
-) -> None:
+def test_forget_removes_the_pairs_drafts_wherever_written(coach: Coach, tmp_path: Path) -> None:
     from datetime import datetime, timedelta
 
     soon = datetime.now() + timedelta(days=1)
-    pair = coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor", next_session=soon,
-                          mentor_email="ana@example.org", mentee_email="ben@example.org")
+    pair = coach.add_pair(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        next_session=soon,
+        mentor_email="ana@example.org",
+        mentee_email="ben@example.org",
+    )
     other = coach.add_pair(mentor="Cy Park", mentee="Di Ng", mentor_email="cy@example.org")
     first = coach.prep_email(pair.id, out_dir=tmp_path / "outbox")
     second = coach.prep_email(pair.id, out_dir=tmp_path / "elsewhere")
@@ -173,7 +176,9 @@ def test_api_refuses_threads_of_another_pair_or_kind(
 
 
 def test_cli_refuses_threads_of_another_pair_or_kind(
-    tmp_path: Path, shipped_kb: KnowledgeBase, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    shipped_kb: KnowledgeBase,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with Coach(Settings(home=tmp_path / "home", engine="offline"), knowledge=shipped_kb) as coach:
@@ -205,10 +210,17 @@ def test_two_answers_at_once_one_wins_and_the_other_is_told(
     # Another process is answering right now (the lock is per open file, so this holder
     # stands in for one):
     with threads.writing(thread), pytest.raises(ThreadBusyError, match="another coach"):
-        coach.answer_simulation(thread, "I would roll back first.")
+        coach.answer_simulation(
+            thread, "I would roll back the deploy first and tell the on-call channel."
+        )
     assert coach.show_simulation(thread).approach is None  # nothing half-written
-    coach.answer_simulation(thread, "I would roll back first.")
-    assert coach.show_simulation(thread).approach == "I would roll back first."
+    coach.answer_simulation(
+        thread, "I would roll back the deploy first and tell the on-call channel."
+    )
+    assert (
+        coach.show_simulation(thread).approach
+        == "I would roll back the deploy first and tell the on-call channel."
+    )
 
 
 ANSWER = """
@@ -239,8 +251,12 @@ def test_two_processes_answering_one_simulation(tmp_path: Path) -> None:
     start = str(time.time() + 6.0)
     answers = ["I would roll back the deploy first.", "I would page the on-call lead."]
     procs = [
-        subprocess.Popen([sys.executable, "-c", ANSWER, str(home), thread, start, text],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", ANSWER, str(home), thread, start, text],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for text in answers
     ]
     outs = [p.communicate(timeout=240)[0].strip() for p in procs]

@@ -122,6 +122,6 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Checkout failing at 2 a.m." in out  # the outline
-    assert "What actually happened" in out  # revealed only after the approach
+    assert "How it was handled in this starter scenario" in out  # revealed after the approach
     assert "Your plan (saved as action items)" in out
     assert out.count("Ben Okafor:") >= 2  # /items lists the plan's steps
