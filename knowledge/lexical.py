@@ -7,12 +7,18 @@ retrieval eval sets (docs/BENCHMARKS.md).
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -42,13 +48,13 @@ def terms(text: str) -> list[str]:
 class BM25Index:
     """An Okapi BM25 inverted index over passages (k1=1.2, b=0.75).
 
-    Built once per corpus version; a query touches only the postings of its own terms, so
-    its cost follows how many passages share those terms, not the size of the corpus.
+    Built once per corpus version. Each term's postings hold its passages and their whole
+    BM25 contribution (idf included), as numpy arrays: a query adds a few arrays into one
+    score vector, and a filter is a boolean mask over it.
     """
 
     ids: list[str]
-    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    norms: list[float] = field(default_factory=list)
+    postings: dict[str, tuple[IntArray, FloatArray]] = field(default_factory=dict)
     k1: float = 1.2
     b: float = 0.75
 
@@ -56,40 +62,55 @@ class BM25Index:
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> BM25Index:
         """Index ``texts`` under ``ids``."""
         index = cls(ids=list(ids))
-        postings: dict[str, list[tuple[int, int]]] = {}
+        raw: dict[str, tuple[list[int], list[int]]] = {}
         lengths: list[int] = []
         for position, text in enumerate(texts):
             counts = Counter(terms(text))
             lengths.append(sum(counts.values()))
             for term, tf in counts.items():
-                postings.setdefault(term, []).append((position, tf))
-        average = sum(lengths) / len(lengths) if lengths else 1.0
-        average = average or 1.0
-        index.postings = postings
-        # The length part of BM25's denominator, per passage, computed once.
-        index.norms = [index.k1 * (1 - index.b + index.b * n / average) for n in lengths]
+                where, freqs = raw.setdefault(term, ([], []))
+                where.append(position)
+                freqs.append(tf)
+        n = len(lengths)
+        average = (sum(lengths) / n if n else 1.0) or 1.0
+        norms = index.k1 * (1 - index.b + index.b * np.asarray(lengths, dtype=np.float64) / average)
+        for term, (where, freqs) in raw.items():
+            at = np.asarray(where, dtype=np.int64)
+            counts_at = np.asarray(freqs, dtype=np.float64)
+            idf = math.log(1 + (n - len(where) + 0.5) / (len(where) + 0.5))
+            index.postings[term] = (
+                at,
+                idf * counts_at * (index.k1 + 1) / (counts_at + norms[at]),
+            )
         return index
 
-    def rank(self, query: str, allowed: set[str] | None = None, limit: int = 20) -> list[str]:
-        """Ids of the best-matching passages (only those in ``allowed`` when given)."""
-        n = len(self.ids)
-        scores: dict[int, float] = {}
+    def mask(self, allowed: Iterable[str]) -> BoolArray:
+        """A boolean mask over the passages for the ids in ``allowed``."""
+        keep = set(allowed)
+        return np.fromiter((pid in keep for pid in self.ids), dtype=bool, count=len(self.ids))
+
+    def rank(
+        self,
+        query: str,
+        allowed: set[str] | BoolArray | None = None,
+        limit: int = 20,
+    ) -> list[str]:
+        """Ids of the best-matching passages (only those ``allowed``: ids or a mask)."""
+        scores = np.zeros(len(self.ids), dtype=np.float64)
         for term in set(terms(query)):
-            postings = self.postings.get(term)
-            if not postings:
-                continue
-            df = len(postings)
-            weight = math.log(1 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1)
-            norms = self.norms
-            for position, tf in postings:
-                scores[position] = scores.get(position, 0.0) + weight * tf / (tf + norms[position])
-        ids = self.ids
-        candidates = (
-            (-score, ids[position])
-            for position, score in scores.items()
-            if score > 0 and (allowed is None or ids[position] in allowed)
-        )
-        return [pid for _, pid in heapq.nsmallest(limit, candidates)]
+            found = self.postings.get(term)
+            if found is not None:
+                scores[found[0]] += found[1]
+        if allowed is not None:
+            keep = allowed if isinstance(allowed, np.ndarray) else self.mask(allowed)
+            scores[~keep] = 0.0
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > limit:
+            # Everything tied with the limit-th best stays in, so ties break by id below.
+            kth = np.partition(scores[hits], len(hits) - limit)[len(hits) - limit]
+            hits = hits[scores[hits] >= kth]
+        ranked = sorted((-float(scores[i]), self.ids[i]) for i in hits)
+        return [pid for _, pid in ranked[:limit]]
 
 
 def fuse(rankings: Sequence[Sequence[str]]) -> list[tuple[str, float]]:

@@ -270,3 +270,21 @@ def test_repeated_searches_see_a_new_ingest(small_kb: KnowledgeBase, tmp_path: P
     path.write_text("# Zebra crossings\n\n## Rule\nZebras cross first.\n")
     small_kb.ingest([path])
     assert small_kb.search("zebras crossing", k=3)[0].title == "Zebra crossings"
+
+
+def test_filtered_semantic_ranking_matches_chromas_own_filter(shipped_kb: KnowledgeBase) -> None:
+    query = "how should we split an hour"
+    vector = shipped_kb.embedding_function([query])[0]
+    index, rows = shipped_kb._lexical_index()
+    for topic, stage, where in (
+        (None, "regular", {"$or": [{"stage:regular": True}, {"stage:any": True}]}),
+        ("goals", None, {"topic:goals": True}),
+    ):
+        mask = shipped_kb._allowed_mask(index, rows, topic, stage)
+        ours, similarity = shipped_kb._semantic(vector, 10, index, mask)
+        chroma = shipped_kb.collection.query(
+            query_embeddings=[vector], n_results=10, where=where, include=["distances"]
+        )
+        assert ours == chroma["ids"][0]
+        for cid, distance in zip(chroma["ids"][0], chroma["distances"][0], strict=True):
+            assert abs(similarity[cid] - (1 - distance)) < 1e-4
