@@ -41,8 +41,13 @@ def make_private_dir(path: Path) -> Path:
 
 
 def make_private_file(path: Path) -> Path:
-    """``path`` created empty if missing, and 0600 either way (before anything writes to it)."""
-    make_private_dir(path.parent)
+    """``path`` created empty if missing, and 0600 either way (before anything writes to it).
+
+    Missing parent folders are created 0700; an existing parent is left as it is, since it may
+    be a shared folder (``/tmp``, the user's home) that is not the coach's to tighten.
+    """
+    if not path.parent.exists():
+        make_private_dir(path.parent)
     with private_umask():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
     _chmod(path, FILE_MODE)

@@ -96,10 +96,11 @@ def make_chroma_client(chroma_path: Path, chroma_url: str | None) -> Any:
             )
         except Exception as exc:
             raise KnowledgeError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
-    from agent.files import make_private_dir, private_umask, secure_tree
+    from agent.files import make_private_dir, private_umask, process_lock, secure_tree
 
     make_private_dir(chroma_path)
-    with private_umask():
+    # Chroma creates its tables on first open: two processes on a fresh home must not race.
+    with process_lock(chroma_path.with_name(chroma_path.name + ".lock")), private_umask():
         client = chromadb.PersistentClient(path=str(chroma_path), settings=chroma_settings)
     secure_tree(chroma_path)
     return client

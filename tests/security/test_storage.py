@@ -141,6 +141,22 @@ def test_only_the_coachs_own_files_are_tightened(tmp_path: Path, umask_022: None
     assert stat.S_IMODE((home / "coach.sqlite").stat().st_mode) == 0o600
 
 
+def test_a_store_file_never_tightens_the_folder_it_is_put_in(
+    tmp_path: Path, umask_022: None
+) -> None:
+    """A database or sent-mail log placed in a shared folder (``/tmp``) leaves that folder be."""
+    from agent.files import make_private_file
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o1777)
+    shared.chmod(0o1777)
+    log = make_private_file(shared / "sent-mail.sqlite")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    fresh = make_private_file(tmp_path / "new" / "coach.sqlite")
+    assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
+
+
 # -- 17. first use from two processes at once ------------------------------------------------
 FIRST_USE = """
 import sys, time
