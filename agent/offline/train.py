@@ -21,6 +21,7 @@ from agent.offline.learned import (
     Featuriser,
     LabelledText,
     LinearModel,
+    Matrix,
     data_dir,
     embed,
     fit,
@@ -49,11 +50,15 @@ class TrainingSpec:
             rows = [LabelledText(r.text, self.label_map(r.label), r.id) for r in rows]
         return rows
 
+    def extra_meta(self, rows: list[LabelledText], features: Matrix) -> dict[str, Any]:
+        """What a model ships besides its weights (a threshold, CV figures); none by default."""
+        return {}
+
     def train(self) -> LinearModel:
-        """Fit on every row."""
+        """Fit on every row, with :meth:`extra_meta` worked out on the same rows."""
         rows = self.rows()
         features = self.featurise([r.text for r in rows])
-        meta = {"rows": len(rows), "files": list(self.files)}
+        meta = {"rows": len(rows), "files": list(self.files), **self.extra_meta(rows, features)}
         return fit(self.name, features, [r.label for r in rows], meta=meta, **self.fit_args)
 
 
