@@ -1091,6 +1091,18 @@ def _subject(content: PrepContent, role: Role, *, moved: bool = False) -> str:
     return check_header("subject", text, max_length=SUBJECT_MAX)
 
 
+def _add_calendar(msg: EmailMessage, ics: bytes, method: str, filename: str) -> None:
+    """The event as a text/calendar alternative (for inline RSVP) and as an .ics attachment."""
+    msg.add_alternative(
+        ics.decode("utf-8"),
+        subtype="calendar",
+        charset="utf-8",
+        cte="quoted-printable",
+        params={"method": method},
+    )
+    msg.add_attachment(ics, maintype="application", subtype="ics", filename=filename)
+
+
 def _finish(msg: EmailMessage, seed: str) -> None:
     """Deterministic MIME boundaries and no repeated MIME-Version in sub-parts.
 
@@ -1184,14 +1196,7 @@ def build_prep_messages(
             cte="quoted-printable",
         )
         if ics is not None:
-            msg.add_alternative(
-                ics.decode("utf-8"),
-                subtype="calendar",
-                charset="utf-8",
-                cte="quoted-printable",
-                params={"method": "REQUEST"},
-            )
-            msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+            _add_calendar(msg, ics, "REQUEST", "invite.ics")
         _finish(msg, hashlib.sha256(key.encode()).hexdigest())
         msg.policy = _WIRE  # smtplib.send_message generates with the message's own policy
         messages.append(
@@ -1268,14 +1273,7 @@ def build_cancel_messages(
         msg.add_alternative(
             check_html(doc.html(subject)), subtype="html", charset="utf-8", cte="quoted-printable"
         )
-        msg.add_alternative(
-            ics.decode("utf-8"),
-            subtype="calendar",
-            charset="utf-8",
-            cte="quoted-printable",
-            params={"method": "CANCEL"},
-        )
-        msg.add_attachment(ics, maintype="application", subtype="ics", filename="cancel.ics")
+        _add_calendar(msg, ics, "CANCEL", "cancel.ics")
         _finish(msg, hashlib.sha256(key.encode()).hexdigest())
         msg.policy = _WIRE
         messages.append(
