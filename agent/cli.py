@@ -397,6 +397,7 @@ def actions(
         mentee=mentee,
         author=author,
         session_date=_parse_date(on, "--date"),
+        others=attendee,
         save=save,
     )
     emit(result, as_json, lambda console: render.action_extraction(console, result, save))

@@ -249,7 +249,8 @@ def action_failures(items: Sequence[ActionItem], notes: str, attendees: Sequence
     for index, item in enumerate(items, start=1):
         if not item.evidence.strip() or _fold(item.evidence) not in folded_notes:
             failures.append(f"item {index}: evidence is not a verbatim quote from the notes")
-        if item.owner is not None and item.owner.casefold() not in people:
+        if item.owner is not None and item.owner.casefold() not in people and item.owner_known:
+            # Anyone named may own an item, but an owner who did not attend must be flagged.
             failures.append(f"item {index}: owner {item.owner!r} is not an attendee")
         action = item.action.strip()
         if not action or len(action) > 240:

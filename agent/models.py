@@ -123,6 +123,8 @@ class ActionItem(BaseModel):
     action: str
     due: date | None = None
     evidence: str
+    # False when the owner is someone named in the notes who is not an attendee: kept, flagged.
+    owner_known: bool = True
 
 
 class WisdomRatio(BaseModel):

@@ -32,10 +32,12 @@ def _canonical_owners(items: list[ActionItem], attendees: list[str]) -> list[Act
     by_name = {a.casefold(): a for a in attendees}
     for attendee in attendees:
         by_name.setdefault(attendee.split()[0].casefold(), attendee)
-    return [
-        item.model_copy(update={"owner": by_name.get((item.owner or "").casefold(), item.owner)})
-        for item in items
-    ]
+    out = []
+    for item in items:
+        owner = by_name.get((item.owner or "").casefold(), item.owner)
+        known = owner is None or owner in attendees
+        out.append(item.model_copy(update={"owner": owner, "owner_known": known}))
+    return out
 
 
 def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

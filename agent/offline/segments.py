@@ -1,0 +1,359 @@
+"""Split session notes into candidate sentences, whatever the format, keeping exact spans.
+
+This is the part of action extraction that rules do well: the *layout* of notes. Chat exports
+(Slack "Name  9:41 AM" headers and "[10:02 AM] Name:", WhatsApp "18/11/2026, 18:02 - Name:",
+Zoom "10:02:15 From Name to Everyone:"), transcripts ("Speaker 1 (Name):", WebVTT cues and
+``<v Name>`` voices), minutes ("Name: task", "AI Name:", "ACTION:"), bullets and checklists,
+markdown tables with Action / Owner / Due / Status columns, "Owner:" / "Due:" sub-lines, owner
+groups, quoted email replies and headings that say what a list is ("Next steps", "Done",
+"Parked", "For you:"). Noise (timestamps, cue numbers, voice tags, "(edited)", quote marks,
+HTML comments) is blanked in a copy of the notes of the same length, so every span still points
+at the notes and evidence stays a verbatim quote. Whether a sentence is a commitment is not
+decided here: that is the classifier's job (:mod:`agent.offline.actions`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Segment", "Sentence", "split_notes"]
+
+_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
+_TIME = r"\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+_PREFIXES = [
+    re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+" + _TIME + r"[ \t]+-[ \t]+(?P<n>[^:\n]{1,40}):"),
+    re.compile(r"^\d\d:\d\d:\d\d[ \t]+From[ \t]+(?P<n>.{1,40}?)[ \t]+to[ \t]+[^:\n]{1,40}:"),
+    re.compile(r"^Speaker[ \t]*\d+[ \t]*\((?P<n>[^)\n]{1,40})\)[ \t]*:?"),
+    re.compile(r"^<v[ \t]+(?P<n>[^>\n]{1,40})>"),
+    re.compile(r"^SPEAKER_?\d+[ \t]*:"),
+    re.compile(
+        r"^[\[(]?" + _TIME + r"[\])]?[ \t]*(?:-[ \t]*)?(?:\*\*)?(?P<n>[\w.'’ -]{1,40}?)(?:\*\*)?:"
+    ),
+]
+_HEADER = re.compile(
+    r"^(?:\*\*)?(?:[\[(]?" + _TIME + r"[\])]?[ \t]+)?(?P<n>" + _NAME
+    + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\))(?:\*\*)?(?:[ \t]+[\[(]?" + _TIME
+    + r"[\])]?)?[ \t]*$"
+)
+_LABEL = re.compile(
+    r"^(?:\*\*)?@?(?P<n>[\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2})(?:\*\*)?(?:[ \t]*\([^)\n]{1,30}\))?"
+    r"[ \t]*:[ \t]+"
+)
+# Lines that describe the meeting rather than say anything to act on.
+_SKIP_LABEL = re.compile(
+    r"^\W*(?:date|attendees|participants|present|subject|re|to|from|cc|time|location|duration"
+    r"|agenda|title|context|background|main\s+topic|topics?|summary|feeling|mood|rating|links?"
+    r"|resources|observations?|reflection|pattern|insights?|takeaways?|lessons?\s+learned|fyi"
+    r"|risks?|wins?|blockers?|open\s+questions|q|a|minutes\s+taken\s+by)\s*:",
+    re.I,
+)
+META_LABEL = re.compile(
+    r"^(?:date|attendees|participants|present|subject|re|to|from|cc|time|location|duration|agenda"
+    r"|title|session|meeting|pair|status|priority|owner|due|note|notes|context|background|goal"
+    r"|goals|summary|decision|decisions|topics?|q|a|tip|takeaway|insight|risk|risks|update"
+    r"|progress|link|resources|recommended|feeling|mood|rating|wins?|blockers?|ideas?|wishlist"
+    r"|reflection|observation|pattern|lesson learned|discussed|agreed|ps|p\.s|fyi|system"
+    r"|assistant|user|ai|bot|action|actions|todo|to-do|next steps?|follow-ups?|homework|me|you"
+    r"|for you|mentor|mentee|parked|deferred|dropped|done|completed|open questions)$",
+    re.I,
+)
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|\d{1,2}[.)]|[a-z][)])[ \t]+)?"
+    r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓])[ \t]*)?"
+)
+_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$")
+_SECTION_WORDS = [
+    ("other", r"^(?:notes|overview|discussion|summary|outline|context|background|agenda|topics"
+     r"|what we (?:talked about|discussed)|discussed|highlights|transcript|key points)\b"),
+    ("dropped", r"park|defer|on hold|maybe later|ideas|wishlist|dropped|backlog|not doing|later"),
+    ("done", r"\bdone\b|completed|finished|since last|last time|previous|wins|progress|status"),
+    (
+        "actions",
+        r"action|next step|to-?dos?|follow|homework|agreed|decisions?|tasks|for you|my side"
+        r"|i'm going to do|i will do|plan|commitments|owners?",
+    ),
+]
+_NOISE = [
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"</v>|</?c(?:\.[\w.]+)?>"),
+    re.compile(r"[ \t]*\((?:edited)\)"),
+    re.compile(r"\*\*|__"),
+]
+_VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\b.*)$")
+# A line that stops mid-phrase ("... by Friday and") goes on on the next line.
+_WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
+_TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)")
+_FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$", re.I)
+_QUOTE_HEAD = re.compile(r"^On .{4,80}?,[ \t]*(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?)[ \t]*<[^>\n]*>[ \t]*wrote:")
+
+
+@dataclass
+class Segment:
+    """One bullet, table row, turn or paragraph line (continuation lines joined)."""
+
+    start: int
+    end: int
+    speaker: str | None = None  # label, header or voice: who wrote or said it
+    label_in_span: bool = False  # "Ben: draft the RFC" keeps its owner marker as evidence
+    section: str | None = None  # "actions" | "done" | "dropped" | "discussion" | None
+    section_owner: str | None = None  # "for you" / "me" / "mine" as written in the heading
+    group_owner: str | None = None  # a name line heading a group of items
+    bullet: bool = False
+    checked: bool | None = None
+    struck: bool = False
+    fields: dict[str, str] = field(default_factory=dict)  # table cells or "Owner:" sub-lines
+    turn: int = 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate: its span in the notes, its cleaned text and the segment it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    segment: Segment
+
+
+def _blank(clean: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if clean[i] != "\n":
+            clean[i] = " "
+
+
+def _heading(line: str, bullet: bool) -> str | None:
+    match = _HEADING.match(line)
+    if match:
+        return match.group("h") or match.group("b") or match.group("u")
+    text = line.strip()
+    words = text.rstrip(":").split()
+    if not bullet and text.endswith(":") and 0 < len(words) <= 7 and not _LABEL.match(text + " "):
+        return text
+    if (
+        not bullet
+        and 0 < len(words) <= 9
+        and not _TERMINAL.search(text)
+        and re.search(r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session)\b", text, re.I)
+        and not re.search(r"\b(?:will|to|'ll)\b", text)
+    ):
+        return text
+    if not bullet and 0 < len(words) <= 4 and not _TERMINAL.search(text) and any(
+        re.search(p, text, re.I) for _, p in _SECTION_WORDS
+    ):
+        return text
+    return None
+
+
+def _section(heading: str) -> str | None:
+    for name, pattern in _SECTION_WORDS:
+        if re.search(pattern, heading.strip(" #*_:"), re.I):
+            return "discussion" if name == "other" else name
+    return None
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentence]]:
+    """The notes with noise blanked (same length) and their candidate sentences in order.
+
+    ``is_person`` (a callable taking a label) says whether a lowercase label such as "ben" is a
+    person; capitalised labels that are not headings or field names are taken as names.
+    """
+    clean = list(notes)
+    for pattern in _NOISE:
+        for m in pattern.finditer(notes):
+            _blank(clean, m.start(), m.end())
+    person = is_person if callable(is_person) else (lambda _label: False)
+    segments: list[Segment] = []
+    speaker: str | None = None
+    section: str | None = None
+    section_owner: str | None = None
+    group_owner: str | None = None
+    table: list[str] | None = None
+    quoted: str | None = None
+    last: Segment | None = None
+    turn = 0
+    vtt = notes.lstrip().startswith("WEBVTT")
+    for m in re.finditer(r"^.*$", notes, re.M):
+        ls, raw = m.start(), "".join(clean[m.start() : m.end()])
+        text = raw.strip()
+        if not text:
+            if not vtt:  # a blank line ends a paragraph (WebVTT separates cues with them)
+                last = None
+            continue
+        if _VTT.match(text):
+            _blank(clean, ls, m.end())
+            continue
+        head = _QUOTE_HEAD.match(text)
+        if head:
+            quoted = head.group("n")
+            _blank(clean, ls, m.end())
+            continue
+        line_speaker: str | None = None
+        if raw.lstrip().startswith(">"):
+            at = ls + raw.index(">")
+            _blank(clean, at, at + 1)
+            raw = "".join(clean[ls : m.end()])
+            text = raw.strip()
+            line_speaker = quoted
+            if not text:
+                continue
+        if text.startswith("|") and text.endswith("|"):
+            cells = _cells(text)
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            lowered = [c.lower() for c in cells]
+            if table is None and any(re.search(r"action|task|item|what", c) for c in lowered):
+                table = lowered
+                continue
+            if table is not None:
+                row = dict(zip(table, cells, strict=False))
+                action_key = next(k for k in table if re.search(r"action|task|item|what", k))
+                seg = Segment(ls + raw.index("|"), ls + len(raw.rstrip()), section=section)
+                seg.struck = "~~" in row.get(action_key, "")
+                for key, value in row.items():
+                    for name in ("owner", "due", "status"):
+                        if re.search({"owner": r"owner|who|assignee", "due": r"due|when|by|date",
+                                      "status": r"status|state|done"}[name], key):
+                            seg.fields[name] = value
+                seg.fields["action"] = row.get(action_key, "").replace("~~", "")
+                segments.append(seg)
+                last = None
+                continue
+        else:
+            table = None
+        header = _HEADER.match(text)
+        if header and not META_LABEL.match(header.group("n").strip()) and (
+            re.search(r"\d:\d\d|\(|\.", text) or person(header.group("n"))
+        ) and not text.endswith(":"):
+            name = header.group("n")
+            inner = re.search(r"\(([^)]+)\)", name)
+            speaker = (inner.group(1) if inner else name).strip()
+            if section == "actions" and person(speaker) and not re.search(r"\d:\d\d", text):
+                group_owner, speaker = speaker, None  # an owner group heading
+            else:
+                turn += 1
+            _blank(clean, ls, m.end())
+            last = None
+            continue
+        body_at = ls + len(raw) - len(raw.lstrip())
+        label_in_span = False
+        for prefix in _PREFIXES:
+            found = prefix.match(raw.lstrip())
+            if found:
+                name = found.groupdict().get("n")
+                line_speaker = name.strip() if name else "Speaker"
+                _blank(clean, body_at, body_at + found.end())
+                turn += 1
+                break
+        fld = _FIELD.match(raw)
+        if fld and last is not None and last.bullet:
+            last.fields[fld.group("k").lower()[:5].replace("who", "owner").replace("assig", "owner")
+                        .replace("when", "due").replace("deadl", "due")] = fld.group("v").strip()
+            _blank(clean, ls, m.end())
+            continue
+        raw = "".join(clean[ls : m.end()])
+        if _SKIP_LABEL.match(raw):
+            _blank(clean, ls, m.end())
+            last = None
+            continue
+        bullet = _BULLET.match(raw)
+        assert bullet is not None
+        is_bullet = bullet.end() > len(bullet.group("indent"))
+        rest = raw[bullet.end() :]
+        heading = _heading(rest if is_bullet else raw, is_bullet)
+        if heading is not None and not (is_bullet and not heading.endswith(":")):
+            section = _section(heading)
+            low = heading.lower()
+            section_owner = (
+                "you" if re.search(r"\bfor you\b|\byour\b|\bmentee\b", low)
+                else "me" if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low)
+                else None
+            )
+            if re.search(r"going to do|what i'll do|i will do|my side", low):
+                section = "actions"
+            group_owner = None
+            _blank(clean, ls, m.end())
+            last = None
+            continue
+        if not rest.strip():
+            continue
+        label = _LABEL.match(rest)
+        if label and not line_speaker and not META_LABEL.match(label.group("n")):
+            name = label.group("n")
+            if name[:1].isupper() or person(name):
+                line_speaker = name
+                body = rest[label.end() :]
+                # Minutes ("Ben: draft the RFC"): the label is the owner marker, part of the quote.
+                label_in_span = body[:1].islower() or is_bullet
+                if not label_in_span:
+                    at = ls + bullet.end()
+                    _blank(clean, at, at + label.end())
+                turn += 1
+        start = ls + bullet.end() + (len(rest) - len(rest.lstrip()))
+        end = ls + len(raw.rstrip())
+        indented = bool(re.match(r"[ \t]+\S", notes[ls : m.end()]))
+        previous = "".join(clean[last.start : last.end]) if last is not None else ""
+        continues = (
+            last is not None
+            and not is_bullet
+            and (line_speaker is None or line_speaker == last.speaker)
+            and not _TERMINAL.search(previous)
+            and rest.lstrip()[:1].islower()
+            and (
+                vtt  # one utterance cut over several cues
+                or indented
+                or bool(_WRAPPED.search(previous))
+                or len(previous.split("\n")[-1]) >= 60
+            )
+        )
+        if continues and last is not None:
+            last.end = end
+            continue
+        if line_speaker is None and not is_bullet and speaker is not None:
+            line_speaker = speaker
+        box = bullet.group("box")
+        glyph = bullet.group("glyph")
+        checked = (box.strip() != "") if box is not None else (glyph in "☑✅✔✓" if glyph else None)
+        seg = Segment(
+            start,
+            end,
+            speaker=line_speaker or (speaker if is_bullet and section is None else None),
+            label_in_span=label_in_span,
+            section=section,
+            section_owner=section_owner,
+            group_owner=group_owner,
+            bullet=is_bullet or box is not None,
+            checked=checked,
+            struck=bool(re.fullmatch(r"\s*~~.*~~.*", notes[start:end])),
+            turn=turn,
+        )
+        segments.append(seg)
+        last = seg
+    cleaned = "".join(clean)
+    return cleaned, [s for seg in segments for s in _sentences(cleaned, seg)]
+
+
+def _sentences(clean: str, seg: Segment) -> list[Sentence]:
+    if "action" in seg.fields:
+        return [Sentence(seg.start, seg.end, seg.fields["action"], seg)]
+    out: list[Sentence] = []
+    start = seg.start
+    for m in _SENTENCE_END.finditer(clean, seg.start, seg.end):
+        out.extend(_sentence(clean, start, m.start(), seg))
+        start = m.end()
+    out.extend(_sentence(clean, start, seg.end, seg))
+    return out
+
+
+def _sentence(clean: str, start: int, end: int, seg: Segment) -> list[Sentence]:
+    while start < end and clean[start].isspace():
+        start += 1
+    while end > start and clean[end - 1].isspace():
+        end -= 1
+    text = " ".join(clean[start:end].replace("~~", "").split())
+    return [Sentence(start, end, text, seg)] if re.search(r"\w", text) else []
