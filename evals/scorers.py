@@ -193,8 +193,12 @@ def evidence_verbatim(items: Sequence[dict[str, Any]], notes: str) -> Score:
 
 
 def owners_attended(items: Sequence[dict[str, Any]], attendees: Sequence[str]) -> Score:
-    """Every owner is an attendee (or nobody)."""
-    bad = [i.get("owner") for i in items if i.get("owner") not in (None, *attendees)]
+    """Every owner is an attendee, nobody, or someone else named and flagged as not attending."""
+    bad = [
+        i.get("owner")
+        for i in items
+        if i.get("owner") not in (None, *attendees) and i.get("owner_known", True)
+    ]
     return Score(
         name="owner_attendee",
         value=0.0 if bad else 1.0,
