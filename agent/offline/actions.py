@@ -81,7 +81,10 @@ def line_features(texts: Sequence[str]) -> Matrix:
 
 
 ACTION_LINES = TrainingSpec(
-    "action_lines", ("action_lines.jsonl",), featurise=line_features, fit_args={"l2": 3e-4, "steps": 600}
+    "action_lines",
+    ("action_lines.jsonl",),
+    featurise=line_features,
+    fit_args={"l2": 3e-4, "steps": 600},
 )
 
 
@@ -101,7 +104,8 @@ _NOT_NAMES = frozenset(
     """i we you he she they it the a an this that my our your his her their so and but or if when
     then also ok okay yes yeah no thanks great good sure agreed right cool nice next action todo
     someone everyone nobody somebody ai me mentor mentee follow up decision note owner due status
-    monday tuesday wednesday thursday friday saturday sunday today tomorrow please let let's""".split()
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow please let
+    let's""".split()
 )
 
 
@@ -255,8 +259,9 @@ _ARTIFACT_NOUNS = (
     r"|runbook|ticket|branch|repo|migration|module|dashboard|post|article|course|exam|cv|resume"
     r"|book|chapter|review|report|template|abstract"
 )
-_THE = re.compile(rf"\b(?P<d>the|that|this)\s+(?P<n>{_ARTIFACT_NOUNS})\b(?!\s+(?:for|on|of|about))",
-                  re.I)
+_THE = re.compile(
+    rf"\b(?P<d>the|that|this)\s+(?P<n>{_ARTIFACT_NOUNS})\b(?!\s+(?:for|on|of|about))", re.I
+)
 _INJECTION = re.compile(
     r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier)\s+"
     r"(?:instructions?|prompts?|rules|messages?)|\bdisregard\s+(?:all\s+|the\s+)?(?:previous|prior)"
@@ -273,7 +278,8 @@ _DROP_STATUS = re.compile(r"\b(?:dropped|cancel+ed|on\s+hold|parked|deferred|won
 _STOPWORDS = frozenset(
     """the a an to of in on at by for from with about and or but so it its this that these those
     is are was were be will would should can could i me my we our you your he him his she her
-    they them their up out off over into not no just also then there here all any some more""".split()
+    they them their up out off over into not no just also then there here all any some
+    more""".split()
 )
 
 
@@ -337,7 +343,12 @@ class _Extractor:
             and seg.section != "discussion"
             and p["commitment"] >= 0.3
         )
-        if (listed or labelled) and p["done"] < 0.7 and p["dropped"] < 0.7 and p["commitment"] >= 0.15:
+        if (
+            (listed or labelled)
+            and p["done"] < 0.7
+            and p["dropped"] < 0.7
+            and p["commitment"] >= 0.15
+        ):
             return "commitment"
         if s.text.rstrip().endswith("?"):
             return "question"
@@ -347,9 +358,14 @@ class _Extractor:
     def run(self) -> list[ActionItem]:
         kinds = self.kinds()
         for index, s in enumerate(self.sentences):
-            if kinds[index] != "commitment" and _ACCEPT.match(s.text) and s.segment.speaker:
-                if self._request(index, s.segment.speaker, strict=True) is not None:
-                    kinds[index] = "commitment"  # "Yep, on it." after "Can you ...?"
+            speaker = s.segment.speaker
+            if (
+                kinds[index] != "commitment"
+                and _ACCEPT.match(s.text)
+                and speaker
+                and self._request(index, speaker, strict=True) is not None
+            ):
+                kinds[index] = "commitment"  # "Yep, on it." after "Can you ...?"
         for index, (s, kind) in enumerate(zip(self.sentences, kinds, strict=True)):
             if kind == "dropped":
                 self._retract(s)
@@ -407,16 +423,18 @@ class _Extractor:
         action = self._predicate(body, marked)
         if re.search(r"\b(?:scratch\s+that|instead|change\s+of\s+plan)\b", text, re.I):
             stems = _stems(action)
-            self.items = [
-                i for i in self.items if i.owner != owner or len(i.stems() & stems) < 2
-            ]
+            self.items = [i for i in self.items if i.owner != owner or len(i.stems() & stems) < 2]
         due_text = seg.fields.get("due", "") if "due" in seg.fields else text
         if "due" in seg.fields and due_text and not self.dues(due_text):
             due_text = f"by {due_text}"
         dues = self.dues(due_text)
         ev_start, ev_end = s.start, s.end
-        bare = re.sub(r",?\s*\b(?:once|when|after|as\s+soon\s+as|if)\b.*$", "", self._strip_dates(action))
-        ready = re.match(r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I)
+        bare = re.sub(
+            r",?\s*\b(?:once|when|after|as\s+soon\s+as|if)\b.*$", "", self._strip_dates(action)
+        )
+        ready = re.match(
+            r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I
+        )
         if ready:
             earlier = [i for i in self.items if _stems(ready.group("o")) & i.stems()]
             if earlier:
@@ -444,7 +462,9 @@ class _Extractor:
                 and kinds[index + 1] != "commitment"
                 and later
                 and later[0].due
-                and re.search(r"\b(?:target|deadline|aim\w*|by|due|until|latest)\b", after.text, re.I)
+                and re.search(
+                    r"\b(?:target|deadline|aim\w*|by|due|until|latest)\b", after.text, re.I
+                )
             ):
                 dues, ev_end = later, after.end
         parts = self._split(action)
@@ -457,7 +477,7 @@ class _Extractor:
                 self.items.append(_Item(owner, known, final, due, ev_start, ev_end))
 
     def _lend_due(self, owner: str | None, dues: list[DueMatch]) -> None:
-        """"I'll do it by Friday" after an item: the date belongs to that item."""
+        """A date said after an item ("I'll do it by Friday") belongs to that item."""
         due = next((d.due for d in dues if d.due), None)
         mine = [i for i in self.items if i.owner == owner]
         if due and mine and mine[-1].due is None:
@@ -475,8 +495,10 @@ class _Extractor:
         if tag and tag.end() > 0:
             named, body = tag.group("t"), body[tag.end() :]
         lead = _LEAD.match(body)
-        marked = bool(lead and (lead.group("sep") or lead.group("at") or not re.match(
-            r"to\b", body[lead.end() :])))
+        marked = bool(
+            lead
+            and (lead.group("sep") or lead.group("at") or not re.match(r"to\b", body[lead.end() :]))
+        )
         if lead and self._is_name(lead.group("o"), marked):
             named, body = lead.group("o"), body[lead.end() :]
         if named is None:
@@ -533,9 +555,11 @@ class _Extractor:
             if head in _NOT_NAMES or head in _STOPWORDS or owner is None:
                 return False
             if not known and (
-                len(words) > 1 and not marked
+                (len(words) > 1
+                and not marked)
                 or _META_WORD.match(part)
-                or not marked and not self._named_elsewhere(words[0])
+                or (not marked
+                and not self._named_elsewhere(words[0]))
             ):
                 return False
         return True
@@ -554,9 +578,23 @@ class _Extractor:
             if marked and before:
                 break  # "Ben: ask whether Omar can join": the task is the whole line
             if len(before.split()) <= 12 and (
-                _SUBJECT_BEFORE.search(before) or match.group(0).lower().lstrip().startswith(
-                    ("homework", "plan", "goal", "target", "task", "next", "action", "for me",
-                     "to-do", "todo")
+                _SUBJECT_BEFORE.search(before)
+                or match.group(0)
+                .lower()
+                .lstrip()
+                .startswith(
+                    (
+                        "homework",
+                        "plan",
+                        "goal",
+                        "target",
+                        "task",
+                        "next",
+                        "action",
+                        "for me",
+                        "to-do",
+                        "todo",
+                    )
                 )
             ):
                 return text[match.end() :].strip()
@@ -577,8 +615,9 @@ class _Extractor:
             imperative = not strict and first not in _STOPWORDS | _NOT_NAMES and body[:1].islower()
             if _REQUEST.match(body) or prev.text.endswith("?") or imperative:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
-                if re.match(r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b",
-                            action, re.I):
+                if re.match(
+                    r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I
+                ):
                     return None
                 return prev, action
             return None
@@ -587,7 +626,7 @@ class _Extractor:
     def _suggestion(
         self, index: int, speaker: str | None, bare: str
     ) -> tuple[Sentence, str] | None:
-        """"Sure, I'll ping her tomorrow" after "You should ping Dana about the guild"."""
+        """An acceptance ("Sure, I'll ping her") of a request ("You should ping Dana")."""
         found = self._request(index, speaker) if speaker else None
         if found is None:
             return None
@@ -684,8 +723,8 @@ class _Extractor:
                 if (
                     head in _STOPWORDS
                     or head in _NOT_NAMES
-                    or not modifier[:1].isupper()
-                    and not modifier[:1].isdigit()
+                    or (not modifier[:1].isupper()
+                    and not modifier[:1].isdigit())
                     or modifier.endswith(("'s", "’s"))
                     or self.people.is_person(modifier.split()[0])
                 ):
@@ -867,4 +906,3 @@ def wisdom_ratio(notes: str) -> WisdomRatio:
         relationship=relationship,
         verdict=ratio_verdict(insight, action, relationship),
     )
-

@@ -53,8 +53,10 @@ _MON = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)(?:uary|ruary|ch|il|e|y|ust|ember"
     r"|tember|ober)?"
 )
-_NUM = r"(?:\d{1,3}|a couple of|couple of|a couple|an|a|one|two|three|four|five|six|seven|eight" \
+_NUM = (
+    r"(?:\d{1,3}|a couple of|couple of|a couple|an|a|one|two|three|four|five|six|seven|eight"
     r"|nine|ten|eleven|twelve)"
+)
 _ORD = r"(?:st|nd|rd|th)?"
 _PRE = (
     r"(?:(?:by|b4|on|before|until|till|til|no later than|latest|at the latest by|due|for|around"
@@ -71,7 +73,10 @@ _B, _E = r"(?<![\w-])", r"(?![\w-])"
 # (pattern, kind); the first kinds are conventions, "parse" goes to dateparser.
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(_B + _SESSION + _E, re.I), "session"),
-    (re.compile(_B + _PRE + r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)" + _E, re.I), "nextweek"),
+    (
+        re.compile(_B + _PRE + r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)" + _E, re.I),
+        "nextweek",
+    ),
     (
         re.compile(
             _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|this\s+week"
@@ -84,8 +89,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+next\s+month" + _E, re.I), "eonm"),
     (
         re.compile(
-            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)"
-            + _E,
+            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)" + _E,
             re.I,
         ),
         "eom",
@@ -101,14 +105,19 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(_B + _PRE + r"the\s+day\s+after\s+tomorrow" + _E, re.I), "parse"),
     (
         re.compile(
-            _B + r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>" + _NUM + r")\s+(?P<unit>days?|weeks?|months?|fortnight)"
+            _B
+            + r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
+            + _NUM
+            + r")\s+(?P<unit>days?|weeks?|months?|fortnight)"
             + _E,
             re.I,
         ),
         "in",
     ),
-    (re.compile(_B + _PRE + r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)" + _E, re.I),
-     "weekon"),
+    (
+        re.compile(_B + _PRE + r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)" + _E, re.I),
+        "weekon",
+    ),
     (re.compile(_B + _PRE + r"the\s+" + _WD + r"\s+after\s+next" + _E, re.I), "afternext"),
     (
         re.compile(
@@ -120,20 +129,37 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             _B + _PRE + r"(?:" + _WD + r",?\s+)?(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
-            r"|\d{1,2}" + _ORD + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+\d{4})?|" + _MON
-            + r"\s+\d{1,2}" + _ORD + r"(?:,?\s+\d{4})?|\d{1,2}[/.]\d{1,2}(?![/.\d]))" + _E,
+            r"|\d{1,2}"
+            + _ORD
+            + r"\s+(?:of\s+)?"
+            + _MON
+            + r"(?:,?\s+\d{4})?|"
+            + _MON
+            + r"\s+\d{1,2}"
+            + _ORD
+            + r"(?:,?\s+\d{4})?|\d{1,2}[/.]\d{1,2}(?![/.\d]))"
+            + _E,
             re.I,
         ),
         "parse",
     ),
     (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")" + _E, re.I), "eomn"),
-    (re.compile(_B + _PRE + r"the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])" + _E, re.I), "nth"),
-    (re.compile(_B + _PRE + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)" + _E, re.I), "parse"),
+    (
+        re.compile(_B + _PRE + r"the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])" + _E, re.I),
+        "nth",
+    ),
+    (
+        re.compile(_B + _PRE + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)" + _E, re.I),
+        "parse",
+    ),
     (re.compile(_B + r"\(\s*" + _WD + r"\s*\)" + _E, re.I), "weekday"),
     (
         re.compile(
-            _B + r"(?:(?:by|on|before|until|till|this|coming|due)\s+" + _WD
-            + r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?!'s|s\b)" + _E,
+            _B
+            + r"(?:(?:by|on|before|until|till|this|coming|due)\s+"
+            + _WD
+            + r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?!'s|s\b)"
+            + _E,
             re.I,
         ),
         "weekday",
@@ -166,7 +192,7 @@ def _parse(text: str, base: date) -> date | None:
         "DATE_ORDER": "DMY",
         "REQUIRE_PARTS": ["day"],
     }
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
 
 
@@ -220,9 +246,10 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         coming = _coming(s, _weekday(words))
         monday_next = s - timedelta(days=s.weekday()) + timedelta(days=7)
         next_day = monday_next + timedelta(days=_weekday(words))
-        return {"weekon": coming + timedelta(days=7), "afternext": next_day + timedelta(days=7)}.get(
-            kind, next_day
-        )
+        return {
+            "weekon": coming + timedelta(days=7),
+            "afternext": next_day + timedelta(days=7),
+        }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
     if kind == "eomn":
@@ -241,8 +268,12 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
             probe = _month_end(probe.year, probe.month) + timedelta(days=1)
         return None
     words = re.sub(r"\btmrw?\b|\btmr\b", "tomorrow", words)
-    phrase = re.sub(r"^(?:(?:by|b4|on|before|until|till|til|no|later|than|latest|at|the|due|for"
-                    r"|around|in|time|within|ahead|of)\s+)+", "", words)
+    phrase = re.sub(
+        r"^(?:(?:by|b4|on|before|until|till|til|no|later|than|latest|at|the|due|for"
+        r"|around|in|time|within|ahead|of)\s+)+",
+        "",
+        words,
+    )
     parsed = _parse(phrase.strip(), s)
     if parsed is not None and parsed < s and not re.search(r"\d{4}", phrase):
         parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
@@ -272,7 +303,7 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
 def find_due(
     sentence: str, session_date: date, next_session: date | None = None
 ) -> tuple[date | None, str | None]:
-    """The first date a sentence gives and its phrase (``(None, phrase)`` for an unknown session)."""
+    """The first date a sentence gives and its phrase (``(None, phrase)``: unknown session)."""
     matches = find_all_due(sentence, session_date, next_session)
     for match in matches:
         if match.due is not None:

@@ -32,8 +32,12 @@ _PREFIXES = [
     ),
 ]
 _HEADER = re.compile(
-    r"^(?:\*\*)?(?:[\[(]?" + _TIME + r"[\])]?[ \t]+)?(?P<n>" + _NAME
-    + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\))(?:\*\*)?(?:[ \t]+[\[(]?" + _TIME
+    r"^(?:\*\*)?(?:[\[(]?"
+    + _TIME
+    + r"[\])]?[ \t]+)?(?P<n>"
+    + _NAME
+    + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\))(?:\*\*)?(?:[ \t]+[\[(]?"
+    + _TIME
     + r"[\])]?)?[ \t]*$"
 )
 _LABEL = re.compile(
@@ -62,10 +66,15 @@ _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|\d{1,2}[.)]|[a-z][)])[ \t]+)?"
     r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓])[ \t]*)?"
 )
-_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$")
+_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$"
+)
 _SECTION_WORDS = [
-    ("other", r"^(?:notes|overview|discussion|summary|outline|context|background|agenda|topics"
-     r"|what we (?:talked about|discussed)|discussed|highlights|transcript|key points)\b"),
+    (
+        "other",
+        r"^(?:notes|overview|discussion|summary|outline|context|background|agenda|topics"
+        r"|what we (?:talked about|discussed)|discussed|highlights|transcript|key points)\b",
+    ),
     ("dropped", r"park|defer|on hold|maybe later|ideas|wishlist|dropped|backlog|not doing|later"),
     ("done", r"\bdone\b|completed|finished|since last|last time|previous|wins|progress|status"),
     (
@@ -85,8 +94,13 @@ _VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)")
-_FIELD = re.compile(r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$", re.I)
-_QUOTE_HEAD = re.compile(r"^On .{4,80}?,[ \t]*(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?)[ \t]*<[^>\n]*>[ \t]*wrote:")
+_FIELD = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$",
+    re.I,
+)
+_QUOTE_HEAD = re.compile(
+    r"^On .{4,80}?,[ \t]*(?P<n>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?)[ \t]*<[^>\n]*>[ \t]*wrote:"
+)
 
 
 @dataclass
@@ -135,12 +149,17 @@ def _heading(line: str, bullet: bool) -> str | None:
         not bullet
         and 0 < len(words) <= 9
         and not _TERMINAL.search(text)
-        and re.search(r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session)\b", text, re.I)
+        and re.search(
+            r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session)\b", text, re.I
+        )
         and not re.search(r"\b(?:will|to|'ll)\b", text)
     ):
         return text
-    if not bullet and 0 < len(words) <= 4 and not _TERMINAL.search(text) and any(
-        re.search(p, text, re.I) for _, p in _SECTION_WORDS
+    if (
+        not bullet
+        and 0 < len(words) <= 4
+        and not _TERMINAL.search(text)
+        and any(re.search(p, text, re.I) for _, p in _SECTION_WORDS)
     ):
         return text
     return None
@@ -217,8 +236,14 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 seg.struck = "~~" in row.get(action_key, "")
                 for key, value in row.items():
                     for name in ("owner", "due", "status"):
-                        if re.search({"owner": r"owner|who|assignee", "due": r"due|when|by|date",
-                                      "status": r"status|state|done"}[name], key):
+                        if re.search(
+                            {
+                                "owner": r"owner|who|assignee",
+                                "due": r"due|when|by|date",
+                                "status": r"status|state|done",
+                            }[name],
+                            key,
+                        ):
                             seg.fields[name] = value
                 seg.fields["action"] = row.get(action_key, "").replace("~~", "")
                 segments.append(seg)
@@ -227,9 +252,12 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         else:
             table = None
         header = _HEADER.match(text)
-        if header and not META_LABEL.match(header.group("n").strip()) and (
-            re.search(r"\d:\d\d|\(|\.", text) or person(header.group("n"))
-        ) and not text.endswith(":"):
+        if (
+            header
+            and not META_LABEL.match(header.group("n").strip())
+            and (re.search(r"\d:\d\d|\(|\.", text) or person(header.group("n")))
+            and not text.endswith(":")
+        ):
             name = header.group("n")
             inner = re.search(r"\(([^)]+)\)", name)
             speaker = (inner.group(1) if inner else name).strip()
@@ -245,15 +273,21 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         for prefix in _PREFIXES:
             found = prefix.match(raw.lstrip())
             if found:
-                name = found.groupdict().get("n")
-                line_speaker = name.strip() if name else "Speaker"
+                who: str | None = found.groupdict().get("n")
+                line_speaker = who.strip() if who else "Speaker"
                 _blank(clean, body_at, body_at + found.end())
                 turn += 1
                 break
         fld = _FIELD.match(raw)
         if fld and last is not None and last.bullet:
-            last.fields[fld.group("k").lower()[:5].replace("who", "owner").replace("assig", "owner")
-                        .replace("when", "due").replace("deadl", "due")] = fld.group("v").strip()
+            last.fields[
+                fld.group("k")
+                .lower()[:5]
+                .replace("who", "owner")
+                .replace("assig", "owner")
+                .replace("when", "due")
+                .replace("deadl", "due")
+            ] = fld.group("v").strip()
             _blank(clean, ls, m.end())
             continue
         raw = "".join(clean[ls : m.end()])
@@ -270,8 +304,10 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             section = _section(heading)
             low = heading.lower()
             section_owner = (
-                "you" if re.search(r"\bfor you\b|\byour\b|\bmentee\b", low)
-                else "me" if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low)
+                "you"
+                if re.search(r"\bfor you\b|\byour\b|\bmentee\b", low)
+                else "me"
+                if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low)
                 else None
             )
             if re.search(r"going to do|what i'll do|i will do|my side", low):

@@ -1,5 +1,7 @@
-"""Issue 10's action-item examples: minutes forms, initials, third people, first-person prose,
-objects kept; and the learned line classifier behind them."""
+"""Issue 10's action-item examples and the learned line classifier behind them.
+
+Minutes forms, initials, third people, first-person prose, objects kept.
+"""
 
 from __future__ import annotations
 
@@ -157,8 +159,17 @@ def test_cli_attendee_option_keeps_a_third_persons_item(
         "- Dana: send Amir the load-test results\n",
         encoding="utf-8",
     )
-    base = ["actions", str(notes), "--mentor", "Rosa Alvarez", "--mentee", "Amir Sadeghi",
-            "--date", "2026-11-18", "--json"]
+    base = [
+        "actions",
+        str(notes),
+        "--mentor",
+        "Rosa Alvarez",
+        "--mentee",
+        "Amir Sadeghi",
+        "--date",
+        "2026-11-18",
+        "--json",
+    ]
     assert run([*base, "--attendee", "Dana Reyes"]) == 0
     data = json.loads(capsys.readouterr().out)
     dana = next(i for i in data["items"] if "load-test" in i["action"])
