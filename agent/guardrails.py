@@ -240,6 +240,15 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def _named_in(name: str, text: str) -> bool:
+    """Whether any word of ``name`` appears as a word in ``text`` (case-insensitive)."""
+    return any(
+        re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.I)
+        for part in name.split()
+        if len(part) > 1
+    )
+
+
 def action_failures(items: Sequence[ActionItem], notes: str, attendees: Sequence[str]) -> list[str]:
     """Evidence not verbatim in the notes, owners who did not attend, empty or duplicate items."""
     failures: list[str] = []
@@ -249,9 +258,15 @@ def action_failures(items: Sequence[ActionItem], notes: str, attendees: Sequence
     for index, item in enumerate(items, start=1):
         if not item.evidence.strip() or _fold(item.evidence) not in folded_notes:
             failures.append(f"item {index}: evidence is not a verbatim quote from the notes")
-        if item.owner is not None and item.owner.casefold() not in people and item.owner_known:
-            # Anyone named may own an item, but an owner who did not attend must be flagged.
-            failures.append(f"item {index}: owner {item.owner!r} is not an attendee")
+        if item.owner is not None and item.owner.casefold() not in people:
+            # Anyone named in the notes may own an item (flagged as not attending); an owner
+            # the notes never name was invented.
+            if not _named_in(item.owner, folded_notes):
+                failures.append(
+                    f"item {index}: owner {item.owner!r} is not an attendee nor named in the notes"
+                )
+            elif item.owner_known:
+                failures.append(f"item {index}: owner {item.owner!r} is not an attendee")
         action = item.action.strip()
         if not action or len(action) > 240:
             failures.append(f"item {index}: the action is empty or longer than 240 characters")

@@ -206,6 +206,29 @@ def to_markdown(summary: Summary) -> str:
                 ours = graph.metrics[name].mean if graph and name in graph.metrics else None
                 shown = "n/a" if ours is None else f"{ours:.3f}"
                 lines.append(f"| {base.baseline_of} | {name} | {shown} | {metric.mean:.3f} |")
+    lines += _side_by_side(summary, ("actions", "actions_holdout", "actions_blind"))
     if summary.failures:
         lines += ["", "## Under threshold", *[f"- {f}" for f in summary.failures]]
     return "\n".join(lines) + "\n"
+
+
+def _side_by_side(summary: Summary, names: tuple[str, ...]) -> list[str]:
+    """Action extraction's dev, holdout and blind precision/recall/F1 in one table."""
+    by_name = {t.task: t for t in summary.tasks if not t.baseline_of}
+    shown = [by_name[n] for n in names if n in by_name]
+    if len(shown) < 2:
+        return []
+    lines = [
+        "",
+        "## Action items: dev, holdout and blind side by side (means per note)",
+        "",
+        "| set | notes | precision | recall | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for task in shown:
+        cells = [
+            f"{task.metrics[m].mean:.3f}" if m in task.metrics else "n/a"
+            for m in ("precision", "recall", "f1")
+        ]
+        lines.append(f"| {task.task} | {task.samples} | {' | '.join(cells)} |")
+    return lines

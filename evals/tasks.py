@@ -197,8 +197,16 @@ def _score_actions(sample: Sample, output: dict[str, Any]) -> list[Score]:
         # Only inputs with nothing to extract (an empty file) may be refused.
         return [handled("refusal" if not sample.target else "safe", True, output["error"])]
     items = output["items"]
+    precision, recall = item_precision_recall(items, list(sample.target or []))
+    f1 = (
+        2 * precision.value * recall.value / (precision.value + recall.value)
+        if precision.value + recall.value
+        else 0.0
+    )
     return [
-        *item_precision_recall(items, list(sample.target or [])),
+        precision,
+        recall,
+        Score(name="f1", value=f1, passed=f1 == 1.0, explanation="this note's F1"),
         evidence_verbatim(items, output["notes"]),
         owners_attended(items, output["attendees"]),
     ]
@@ -479,6 +487,9 @@ TASKS: dict[str, Task] = {
     ),
     # Notes written blind to the engine, in formats it was not tuned on.
     "actions_holdout": Task("actions_holdout", "actions_holdout", _solve_actions, _score_actions),
+    # Notes written blind to the action engine by someone else (evals/datasets/blind/README.md):
+    # never opened or tuned on; run once when the engine was final (docs/EVALS.md).
+    "actions_blind": Task("actions_blind", "blind/actions_blind", _solve_actions, _score_actions),
     "agendas": Task(
         "agendas",
         "agendas",
