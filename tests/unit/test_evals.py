@@ -116,3 +116,44 @@ def test_item_and_html_scorers() -> None:
     assert [s.value for s in item_precision_recall([], [])] == [1.0, 1.0]
     assert unsafe_html("<p>&lt;img src=x&gt;</p>") == []
     assert unsafe_html('<p><img src="x"></p>') == ["<img>", "img[src]"]
+
+
+def test_action_sets_are_reported_side_by_side_with_f1() -> None:
+    from evals.dataset import Sample
+    from evals.report import SampleResult, Summary, summarise, to_markdown
+    from evals.tasks import TASKS
+
+    sample = Sample(
+        id="s",
+        input={},
+        target=[{"owner": "Ben", "action_keywords": ["rfc"], "due": None}],
+    )
+    notes = "Ben will draft the RFC. Ana will book a room."
+    output = {
+        "refused": False,
+        "notes": notes,
+        "attendees": ["Ana", "Ben"],
+        "items": [
+            {"owner": "Ben", "action": "Draft the RFC", "due": None,
+             "evidence": "Ben will draft the RFC."},
+            {"owner": "Ana", "action": "Book a room", "due": None,
+             "evidence": "Ana will book a room."},
+        ],
+    }
+    scores = {s.name: s.value for s in TASKS["actions"].score(sample, output)}
+    assert scores["precision"] == 0.5 and scores["recall"] == 1.0
+    assert scores["f1"] == pytest.approx(2 / 3)
+
+    def task(name: str) -> object:
+        result = SampleResult(
+            task=name, sample_id="s", output=output,
+            scores=TASKS["actions"].score(sample, output), latency_s=0.1,
+        )
+        return summarise(name, "offline", [result], {})
+
+    tasks = [task("actions"), task("actions_blind")]
+    summary = Summary(engine="offline", model=None, git_revision=None, prompt_hashes={},
+                      tasks=tasks, failures=[])  # type: ignore[arg-type]
+    text = to_markdown(summary)
+    assert "dev, holdout and blind side by side" in text
+    assert "| actions_blind | 1 | 0.500 | 1.000 | 0.667 |" in text
