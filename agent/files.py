@@ -89,6 +89,8 @@ def _chmod(path: Path, mode: int) -> None:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == mode:
             return
+        if stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX:
+            return  # a sticky folder (/tmp) is shared by design: never the coach's to close
         if info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
             path.chmod(mode)
     except OSError:

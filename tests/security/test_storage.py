@@ -157,6 +157,17 @@ def test_a_store_file_never_tightens_the_folder_it_is_put_in(
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
 
 
+def test_a_shared_sticky_folder_is_never_tightened(tmp_path: Path, umask_022: None) -> None:
+    """COACH_HOME pointed at a /tmp-like folder leaves that folder open to its other users."""
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with Coach(Settings(home=shared)) as coach:
+        coach.list_pairs()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "coach.sqlite").stat().st_mode) == 0o600
+
+
 # -- 17. first use from two processes at once ------------------------------------------------
 FIRST_USE = """
 import sys, time
