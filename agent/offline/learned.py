@@ -210,6 +210,53 @@ def load_model(name: str) -> LinearModel:
     return LinearModel.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _texts_key(texts: Sequence[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
+
+
+def vectors_path(name: str) -> Path:
+    """Where the precomputed vectors of the shipped texts ``name`` live."""
+    return data_dir() / "models" / f"{name}.vectors.npz"
+
+
+def shipped_vectors(name: str, texts: Sequence[str]) -> Matrix:
+    """Unit MiniLM vectors of shipped ``texts`` (a question bank), precomputed when they match.
+
+    Embedding hundreds of texts costs seconds in every new process, so the vectors ship with
+    the weights; when the texts were edited without a rebuild they are embedded now instead
+    (correct, only slower) and ``python -m agent.offline.train --check`` reports them stale.
+    """
+    path = vectors_path(name)
+    if path.exists():
+        with np.load(path) as data:
+            if str(data["key"]) == _texts_key(texts):
+                return np.asarray(data["vectors"], dtype=np.float64)
+    return embed(texts)
+
+
+def save_vectors(name: str, texts: Sequence[str]) -> Path:
+    """Embed ``texts`` and write them, keyed by the texts, for :func:`shipped_vectors`."""
+    path = vectors_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vectors = embed(texts).astype(np.float32)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, key=np.array(_texts_key(texts)), vectors=vectors)
+    return path
+
+
+def vectors_match(name: str, texts: Sequence[str]) -> bool:
+    """Whether the shipped vectors are those of ``texts`` (same texts, same embeddings)."""
+    path = vectors_path(name)
+    if not path.exists():
+        return False
+    with np.load(path) as data:
+        if str(data["key"]) != _texts_key(texts):
+            return False
+        return bool(np.allclose(data["vectors"], embed(texts), atol=1e-4))
+
+
 def save_model(model: LinearModel, path: Path | None = None) -> Path:
     """Write ``model`` as compact JSON (one weight row per line, for readable diffs)."""
     target = path or model_path(model.name)

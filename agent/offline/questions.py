@@ -111,13 +111,18 @@ class _Index:
     vectors: Vector  # one unit row per question (slot read as "this")
 
 
+def bank_texts() -> list[str]:
+    """The rewrite questions as they are embedded (a slot read as "this")."""
+    return [q.question.replace("{topic}", "this") for q in reframe_rows()]
+
+
 @cache
 def _index() -> _Index:
-    """Bank vectors, embedded once per process on first use."""
-    from knowledge.minilm import embed_texts
+    """Bank vectors: shipped precomputed (``python -m agent.offline.train question_bank``)."""
+    from agent.offline.learned import shipped_vectors
 
-    rows = reframe_rows()
-    return _Index(rows, embed_texts([q.question.replace("{topic}", "this") for q in rows]))
+    vectors = shipped_vectors("question_bank", bank_texts()).astype(np.float32)
+    return _Index(reframe_rows(), vectors)
 
 
 def _embed(text: str) -> Vector:

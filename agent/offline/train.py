@@ -4,7 +4,8 @@
 one; ``--check`` rebuilds in memory and exits 1 if any shipped file differs (CI runs it, so the
 weights in the repo are always the ones the data produces).
 
-Each model is a :class:`TrainingSpec` registered in :data:`SPECS` by the module that uses it.
+Each model is a :class:`TrainingSpec` registered in :data:`SPECS` by the module that uses it;
+shipped texts whose vectors ship precomputed (the question bank) are listed in :data:`VECTORS`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from agent.offline.learned import (
     model_path,
     read_labelled,
     save_model,
+    save_vectors,
+    vectors_match,
 )
 
 
@@ -71,6 +74,17 @@ SPECS: dict[str, str] = {
 }
 
 
+# name -> "module:function" returning shipped texts whose vectors ship precomputed.
+VECTORS: dict[str, str] = {
+    "question_bank": "agent.offline.questions:bank_texts",
+}
+
+
+def _shipped_texts(name: str) -> list[str]:
+    module, attribute = VECTORS[name].split(":")
+    return list(getattr(importlib.import_module(module), attribute)())
+
+
 def spec(name: str) -> TrainingSpec:
     """The registered spec ``name``."""
     module, attribute = SPECS[name].split(":")
@@ -83,15 +97,25 @@ def spec(name: str) -> TrainingSpec:
 def main(argv: Sequence[str] | None = None) -> int:
     """Rebuild (or ``--check``) the named models, or all of them."""
     parser = argparse.ArgumentParser(prog="python -m agent.offline.train", description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"models to rebuild (default: {sorted(SPECS)})")
+    parser.add_argument("names", nargs="*", help="models to rebuild (default: all)")
     parser.add_argument("--check", action="store_true", help="compare with the shipped files")
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in SPECS]
+    known = sorted([*SPECS, *VECTORS])
+    unknown = [n for n in args.names if n not in known]
     if unknown:
-        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(sorted(SPECS))}")
+        print(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(known)}")
         return 2
     stale = []
-    for name in args.names or sorted(SPECS):
+    for name in args.names or known:
+        if name in VECTORS:
+            texts = _shipped_texts(name)
+            if args.check:
+                fresh = vectors_match(name, texts)
+                stale += [] if fresh else [name]
+                print(f"{name}: {'matches the shipped vectors' if fresh else 'stale'}")
+            else:
+                print(f"{name}: {len(texts)} texts -> {save_vectors(name, texts)}")
+            continue
         model = spec(name).train()
         if args.check:
             path = model_path(name)

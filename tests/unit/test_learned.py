@@ -77,3 +77,28 @@ def test_shipped_weights_match_their_training_data(capsys: pytest.CaptureFixture
 def test_unknown_model_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert train.main(["no-such-model"]) == 2
     assert "unknown model" in capsys.readouterr().out
+
+
+def test_shipped_vectors_are_used_only_for_the_texts_they_were_built_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.offline import learned
+
+    monkeypatch.setattr(learned, "data_dir", lambda: tmp_path)
+    calls: list[list[str]] = []
+
+    def fake_embed(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.array([[float(len(t)), 1.0] for t in texts])
+
+    monkeypatch.setattr(learned, "embed", fake_embed)
+    texts = ["What helped?", "What got in the way?"]
+    learned.save_vectors("bank", texts)
+    calls.clear()
+    assert np.allclose(learned.shipped_vectors("bank", texts), [[12.0, 1.0], [20.0, 1.0]])
+    assert calls == []  # read from the file, nothing embedded
+    edited = [*texts, "What would you try next?"]
+    assert learned.shipped_vectors("bank", edited).shape == (3, 2)
+    assert calls == [edited]  # stale file: embedded now, not mixed with old vectors
+    assert not learned.vectors_match("bank", edited)
+    assert learned.vectors_match("bank", texts)
