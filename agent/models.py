@@ -61,6 +61,8 @@ class ReframeResult(BaseModel):
     citations: list[Citation]
     engine: EngineName
     notes: list[str] = Field(default_factory=list)
+    # "non-English" when the offline engine declined the input (it works in English only).
+    language: Literal["English", "non-English"] = "English"
 
 
 class QuestionsDraft(BaseModel):

@@ -95,8 +95,15 @@ def _questions(console: Console, questions: list[Any]) -> None:
 
 def reframe_result(console: Console, result: ReframeResult) -> None:
     """The verdict, the curious alternatives with rationales, and citations."""
-    if result.judgemental:
+    if result.language != "English":
+        for note in result.notes:
+            console.print(escape(note))
+        console.print(f"[dim]engine: {result.engine}[/]")
+        return
+    if result.judgemental and result.markers:
         console.print(f"[yellow]Judgemental[/] ({escape(', '.join(result.markers))}). Try instead:")
+    elif result.judgemental:
+        console.print("[yellow]Judgemental[/] in its tone. Try instead:")
     else:
         console.print("[green]Already curious.[/] Optional refinements:")
     _questions(console, list(result.questions))

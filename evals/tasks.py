@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import UserInputError
+from evals import judgement
 from evals.dataset import Sample
 from evals.scorers import (
     Score,
@@ -103,6 +104,14 @@ def _score_reframe(sample: Sample, output: dict[str, Any]) -> list[Score]:
         return scores
     if target.get("must_not_contain"):
         scores.append(nothing_forbidden(" ".join(questions), target["must_not_contain"]))
+    if target.get("language") == "non-English" and result.get("engine") == "offline":
+        # The offline engine works in English only: it must say so instead of guessing.
+        declined = result.get("language") == "non-English" and not questions
+        said = f"language={result.get('language')}, {len(questions)} questions"
+        return [
+            *scores,
+            Score(name="english_only", value=float(declined), passed=declined, explanation=said),
+        ]
     scores.append(no_blame(questions))
     cited = [c["id"] for c in result.get("citations", [])]
     scores.append(citations_valid(cited, output.get("retrieved", [])))
@@ -524,6 +533,18 @@ TASKS: dict[str, Task] = {
     # Judgemental inputs written blind to the rewrite engine (evals/datasets/blind/README.md):
     # never tuned on; reported beside the dev figures.
     "rewrite_blind": Task("rewrite_blind", "blind/rewrite_blind", _solve_reframe, _score_rewrite),
+    # Judgement detection: a held-out fold of the training data, then the blind set.
+    "judgement": Task(
+        "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
+    ),
+    # Written blind to the detector (evals/datasets/blind/): never tuned on.
+    "judgement_blind": Task(
+        "judgement_blind",
+        "blind/judgement_blind",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+    ),
     "reframe": Task(
         "reframe",
         "reframe",

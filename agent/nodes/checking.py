@@ -47,6 +47,11 @@ def _content_failures(state: State, draft: dict[str, Any]) -> list[str]:
     passages = passages_of(state)
     intent = state.get("intent")
     if intent == "reframe":
+        from agent.offline.language import is_english
+
+        text = state.get("text") or ""
+        if not data.get("questions") and not is_english(text):
+            return []  # declined plainly as not English: nothing to check
         return reframe_failures(
             ReframeDraft.model_validate(data), state.get("text") or "", passages
         )

@@ -11,6 +11,7 @@ from agent.context import Context
 from agent.memory import PairStore
 from agent.models import QuestionsDraft, ReframeDraft
 from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
+from agent.offline.language import ENGLISH_ONLY, is_english
 from agent.offline.reframe import reframe_offline, suggest_questions_offline
 from agent.state import State
 
@@ -31,6 +32,10 @@ def reframe_question(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     )
     if draft is not None:
         return llm_update(draft)
+    if not is_english(text):
+        # Say so plainly rather than guess at a language the detector was not trained on.
+        empty = ReframeDraft(judgemental=False, markers=[], topic="", questions=[])
+        return offline_draft(empty, [*notes, ENGLISH_ONLY])
     return offline_draft(reframe_offline(text, passages), notes)
 
 

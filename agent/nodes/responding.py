@@ -18,6 +18,8 @@ from agent.models import (
 )
 from agent.nodes.common import passages_of
 from agent.offline.judgement import detect_markers
+from agent.offline.judgement_model import is_judgemental_utterance
+from agent.offline.language import ENGLISH_ONLY, is_english
 from agent.state import NEEDS_PAYLOAD, NOT_YET, State
 from knowledge.models import Passage
 
@@ -50,6 +52,11 @@ def _questions_reply(lead: str, questions: list[Any]) -> str:
     return "\n".join(lines)
 
 
+def _explained(markers: list[str]) -> str:
+    """The phrases behind a verdict, or the tone when no listed phrase explains it."""
+    return f" ({', '.join(markers)})" if markers else " in its tone"
+
+
 def respond(state: State) -> dict[str, Any]:
     """Build the result model for this turn's intent and the text shown in chat."""
     intent = state.get("intent", "other")
@@ -73,28 +80,37 @@ def respond(state: State) -> dict[str, Any]:
         result, reply = None, HELP
     elif intent == "reframe":
         data = ReframeDraft.model_validate(draft["data"])
+        english = bool(data.questions) or is_english(text)
+        # One verdict for both engines: the learned detector's; phrases only explain it.
+        judgemental = english and is_judgemental_utterance(text)
         lowered = text.lower().replace("’", "'")
-        markers = list(
-            dict.fromkeys(
-                detect_markers(text)
-                + [m.lower() for m in data.markers if m.lower().replace("’", "'") in lowered]
+        markers = (
+            list(
+                dict.fromkeys(
+                    detect_markers(text)
+                    + [m.lower() for m in data.markers if m.lower().replace("’", "'") in lowered]
+                )
             )
+            if judgemental
+            else []
         )
         result = ReframeResult(
             input=text,
-            judgemental=bool(markers) or data.judgemental,
+            judgemental=judgemental,
             markers=markers,
             topic=data.topic,
             questions=data.questions,
             citations=_citations(passages, data.cited_ids),
             engine=engine,
             notes=notes,
+            language="English" if english else "non-English",
         )
-        lead = (
-            f"That reads as judgemental ({', '.join(markers)}). Curious ways to ask it:"
-            if result.judgemental
-            else "That question is already curious. Optional refinements:"
-        )
+        if not english:
+            lead = ENGLISH_ONLY
+        elif result.judgemental:
+            lead = f"That reads as judgemental{_explained(markers)}. Curious ways to ask it:"
+        else:
+            lead = "That question is already curious. Optional refinements:"
         reply = _questions_reply(lead, result.questions)
     elif intent == "suggest_questions":
         qdata = QuestionsDraft.model_validate(draft["data"])

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.models import CuriousQuestion, ReframeDraft
-from agent.offline.judgement import detect_markers, is_judgemental
+from agent.offline.judgement import detect_markers
+from agent.offline.judgement_model import is_judgemental_utterance
 from agent.offline.questions import (
     BankQuestion,
     Pick,
@@ -102,8 +103,9 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
     """
     if not text or not text.strip():
         raise ValueError("nothing to reframe: the text is empty")
-    markers = detect_markers(text)
-    judgemental = bool(markers) or is_judgemental(text)
+    # The verdict is learned; the listed phrases only explain it.
+    judgemental = is_judgemental_utterance(text)
+    markers = detect_markers(text) if judgemental else []
     topic = extract_topic(text)
     count = 3 if judgemental else 2
     picks = choose(

@@ -71,6 +71,7 @@ SPECS: dict[str, str] = {
     "sim_attempt": "agent.offline.sim_attempt:ATTEMPT_SPEC",
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
     "situations": "agent.offline.situation_model:SITUATION_SPEC",
+    "judgement": "agent.offline.judgement_spec:SPEC",
 }
 
 

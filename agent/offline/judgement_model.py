@@ -1,0 +1,125 @@
+"""The learned judgement verdict: features, training spec and the cross-validated threshold.
+
+Features per text: the MiniLM vector of the text; the MiniLM vector of its *skeleton* (content
+words replaced by "something", so "Who told you it was okay to X the Y?" looks alike whatever X
+and Y are: the tone without the topic); seven 0/1 surface cues (second person, intensifiers,
+absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); and one
+0/1 per kind of blame phrase listed in :mod:`agent.offline.judgement` (the list explains; the
+classifier decides how much each kind weighs). A softmax classifier is fitted on the rows of
+``agent/data/training/judgement.jsonl``; the threshold is the highest one whose 5-fold
+cross-validated recall on those rows is at least :data:`TARGET_RECALL`, stored in the model's
+meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
+:mod:`agent.offline.judgement_spec`, so the engine never imports the trainer).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, get_args
+
+import numpy as np
+
+from agent.offline.learned import (
+    Matrix,
+    embed,
+    load_model,
+)
+
+NAME = "judgement"
+JUDGEMENTAL = "judgemental"
+TARGET_RECALL = 0.9
+CURVE = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+FIT_ARGS: dict[str, Any] = {"l2": 1e-3, "steps": 1000}
+
+# Words the skeleton keeps: function words plus the few that carry tone whatever the topic.
+_KEEP = frozenset(
+    """a an the i you u ya your ur yourself you're youre we us our me my he she they them it its
+    this that these those is are was were be been being am do does did done have has had can
+    could will would shall should may might must not no never always ever again even really just
+    only still already yet so too very actually honestly seriously clearly obviously obvious
+    surely what why how who whom whose which where when whether if or and but because since until
+    while for to of in on at by with without about there here any some every all each more most
+    much many another other same such own isn't aren't wasn't weren't don't doesn't didn't
+    haven't hasn't hadn't can't couldn't won't wouldn't shouldn't okay ok fine good great nice
+    idea right wrong think thought know knew supposed going gonna try trying bother please let's
+    thanks thank sorry excuse excuses point fault wow lol come on time once""".split()
+)
+_TOKEN = re.compile(r"[\w']+|[?!.,]")
+_CUES = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:you|u|ya|your|ur|yourself|you're|youre)\b",
+        r"\b(?:even|really|seriously|actually|honestly|clearly|obviously|surely)\b",
+        r"\b(?:always|never|ever|again|agian|every time|for once)\b",
+        r"\?\?|!",
+        r"^(?:isn't|aren't|don't|didn't|wasn't|shouldn't|wouldn't|haven't|can't)\b",
+        r"\b(?:what|how|which|where|when|who)\b",
+        r"\b(?:we|us|our|let's|together|help)\b",
+    )
+)
+
+
+def skeleton(text: str) -> str:
+    """``text`` lowercased with content words replaced by "something" (the tone, not the topic)."""
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    return " ".join(t if t in _KEEP or not t[0].isalpha() else "something" for t in tokens)
+
+
+def cues(texts: Sequence[str]) -> Matrix:
+    """The seven 0/1 surface cues, then one 0/1 per kind of listed blame phrase, per text."""
+    from agent.offline.judgement import MarkerKind, marker_kinds, normalise
+
+    kinds = get_args(MarkerKind)
+    rows = []
+    for text in texts:
+        low = normalise(text)
+        found = set(marker_kinds(text))
+        surface = [float(bool(c.search(low))) for c in _CUES]
+        rows.append(surface + [float(k in found) for k in kinds])
+    return np.array(rows).reshape(len(texts), len(_CUES) + len(kinds))
+
+
+def featurise(texts: Sequence[str]) -> Matrix:
+    """Text vector, skeleton vector and cues, side by side."""
+    vectors = embed(list(texts) + [skeleton(t) for t in texts])
+    half = len(texts)
+    return np.hstack([vectors[:half], vectors[half:], cues(texts)])
+
+
+def probabilities(texts: Sequence[str]) -> list[float]:
+    """The shipped model's judgemental probability per text."""
+    if not texts:
+        return []
+    model = load_model(NAME)
+    column = model.labels.index(JUDGEMENTAL)
+    return [float(p) for p in model.scores(featurise(texts))[:, column]]
+
+
+def decision_threshold() -> float:
+    """The cross-validated threshold stored with the shipped weights."""
+    return float(load_model(NAME).meta["threshold"])
+
+
+_SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (the verdict is per sentence: one reproach flags the whole)."""
+    found = [m.group().strip() for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
+    return found or [text.strip()]
+
+
+def utterance_score(text: str) -> float:
+    """The judgemental probability of the most judgemental sentence of ``text``."""
+    return max(probabilities(sentences(text)), default=0.0)
+
+
+def is_judgemental_utterance(text: str) -> bool:
+    """The learned verdict on something a person says (the text a user asks to reframe).
+
+    Listed phrases are features the classifier weighs, and the explanation shown to the user,
+    but not the verdict. Engine-written text (rationales, agenda lines) is not an utterance and
+    stays with the phrase detector, which the classifier was not fitted to.
+    """
+    return bool(text.strip()) and utterance_score(text) >= decision_threshold()

@@ -1,0 +1,129 @@
+"""The learned judgement verdict on what people say, English-only handling, and the weights."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agent.offline import train
+from agent.offline.judgement_model import (
+    is_judgemental_utterance,
+    sentences,
+    skeleton,
+    utterance_score,
+)
+from agent.offline.language import ENGLISH_ONLY, is_english
+from agent.offline.learned import data_dir, load_model
+from agent.offline.reframe import reframe_offline
+
+# Quoted in issue 10 as everyday judgement the old rules missed; not in the training data.
+ISSUE_EXAMPLES = [
+    "You're not really trying, are you?",
+    "Isn't it obvious that a schema migration needs a second reviewer?",
+    "so u skipped the mock interview agian?? whats even the point",
+    "Who told you it was okay to contradict the VP?",
+    "Are you really going to spend another month tuning the churn model?",
+    "Pick up the pace.",
+]
+
+CURIOUS = [
+    "Why did you choose Redis?",
+    "Can you walk me through it again?",
+    "What should I have asked earlier?",
+    "What got in the way of finishing the chapter this week?",
+    "How did the week go?",
+    "What would help you feel ready for the system design interview?",
+    "How are you feeling about the on-call rotation?",
+    "What part of the design review felt hardest?",
+]
+
+
+def _training_texts() -> set[str]:
+    path = data_dir() / "training" / "judgement.jsonl"
+    return {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()}
+
+
+def test_issue_examples_are_not_training_rows() -> None:
+    assert not set(ISSUE_EXAMPLES) & _training_texts()
+
+
+@pytest.mark.parametrize("text", ISSUE_EXAMPLES)
+def test_issue_examples_are_judgemental(text: str) -> None:
+    assert is_judgemental_utterance(text)
+    draft = reframe_offline(text, [])
+    assert draft.judgemental and len(draft.questions) == 3
+    lowered = text.lower().replace("’", "'")
+    assert all(m in lowered for m in draft.markers), draft.markers  # phrases only explain
+
+
+@pytest.mark.parametrize("text", CURIOUS)
+def test_curious_questions_are_not_flagged(text: str) -> None:
+    assert not is_judgemental_utterance(text)
+    draft = reframe_offline(text, [])
+    assert not draft.judgemental and draft.markers == []
+
+
+def test_one_judgemental_sentence_flags_a_longer_text() -> None:
+    calm = "Thanks for the update on the migration."
+    assert sentences(f"{calm} Honestly, your planning is a joke.") == [
+        calm,
+        "Honestly, your planning is a joke.",
+    ]
+    assert is_judgemental_utterance(f"{calm} Honestly, your planning is a joke.")
+    assert utterance_score(calm) < utterance_score(f"{calm} Honestly, your planning is a joke.")
+
+
+def test_skeleton_keeps_the_tone_and_drops_the_topic() -> None:
+    assert skeleton("Who told you it was okay to contradict the VP?") == (
+        "who something you it was okay to something the something ?"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Por qué no terminaste el capítulo otra vez?",
+        "Por qué no terminaste el capítulo otra vez",
+        "Pourquoi tu n'as pas fini le chapitre encore une fois ?",
+        "Warum hast du das Kapitel nicht fertig gemacht?",
+        "Почему ты не закончил главу?",
+    ],
+)
+def test_non_english_is_recognised(text: str) -> None:
+    assert not is_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why did you choose Redis?",
+        "so u skipped the mock interview agian??",
+        "Update your résumé before the café meetup.",
+        "Pick up the pace.",
+        "Kafka?",
+    ],
+)
+def test_english_is_recognised(text: str) -> None:
+    assert is_english(text)
+
+
+def test_shipped_weights_match_the_training_data() -> None:
+    """`python -m agent.offline.train judgement --check` passes: the weights are reproducible."""
+    assert train.main(["judgement", "--check"]) == 0
+    meta = load_model("judgement").meta
+    assert meta["cv"]["recall"] >= 0.9
+    assert 0.0 < meta["threshold"] < 1.0
+
+
+def test_cli_reframe_says_english_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from agent.cli import run
+
+    text = "¿Por qué no terminaste el capítulo otra vez?"
+    assert run(["reframe", text, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["language"] == "non-English"
+    assert data["questions"] == [] and data["markers"] == [] and data["judgemental"] is False
+    assert ENGLISH_ONLY in data["notes"]
+    assert run(["reframe", text]) == 0
+    assert "English only" in capsys.readouterr().out
