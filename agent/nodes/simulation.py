@@ -209,10 +209,9 @@ def ask_approach(
     verdict = offline.assess_answer(text, scenario.situation)
     if not verdict.attempt:
         again = offline.reask_prompt(verdict, text, scenario, mentor=mentor)
-        return Command(
-            update={"reask": again, "notes": [f"asked again: {verdict.reason.replace('_', ' ')}"]},
-            goto="ask_approach",
-        )
+        # No entry in ``notes``: they accumulate over the thread, so "asked again" would still be
+        # printed under every later step; the re-ask prompt itself tells the mentee.
+        return Command(update={"reask": again}, goto="ask_approach")
     return Command(update={"approach": text, "reask": ""}, goto="reveal_response")
 
 

@@ -131,6 +131,8 @@ def test_the_cli_api_returns_the_same_step_with_the_reask(tmp_path: Path) -> Non
         assert "Not knowing is fine" in again.prompt and INCIDENT.response not in again.prompt
         skipped = coach.answer_simulation(turn.thread, kind="skip")
         assert skipped.step == "upcoming" and INCIDENT.response in skipped.prompt
+        # The re-ask was said once, in its prompt; it is not carried as a note under later steps.
+        assert not any("asked again" in note for note in again.notes + skipped.notes)
 
 
 def test_matching_steps_are_similarities_not_differences() -> None:
