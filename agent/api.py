@@ -9,7 +9,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from agent.config import Settings, load_settings
 from agent.context import Context
@@ -18,10 +18,10 @@ from agent.memory import (
     ForgetReport,
     Pair,
     PairStore,
+    SessionRecord,
     StoredItem,
     forget_drafts,
     parse_pair_input,
-    remember_drafts,
 )
 from agent.models import (
     ActionExtraction,
@@ -44,6 +44,7 @@ from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
 if TYPE_CHECKING:
     from agent.agenda import AgendaContext
+    from agent.maillog import SentLog
 
 T = TypeVar("T")
 MAX_TEXT = 4000
@@ -51,6 +52,14 @@ MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
+
+
+class _AgendaInputs(NamedTuple):
+    """A pair's agenda context with the session records and open items it came from."""
+
+    context: AgendaContext
+    sessions: list[SessionRecord]
+    items: list[StoredItem]
 
 
 def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
@@ -296,6 +305,9 @@ class Coach:
         """Curious questions for a pair's next session from its goals and open items."""
         if pair_id is not None:
             self.pairs.get(pair_id)
+        return self._suggest(pair_id)
+
+    def _suggest(self, pair_id: str | None) -> QuestionSuggestions:
         out = self._run("questions for our next session", "suggest_questions", pair_id)
         return QuestionSuggestions.model_validate(out["result"])
 
@@ -459,12 +471,24 @@ class Coach:
         prep: str | None = None,
     ) -> AgendaContext:
         """The agenda context for a stored pair's next session."""
+        pair = self.pairs.get(pair_id)
+        return self._agenda_inputs(pair, minutes=minutes, session=session, prep=prep).context
+
+    def _agenda_inputs(
+        self,
+        pair: Pair,
+        *,
+        minutes: int | None = None,
+        session: int | None = None,
+        prep: str | None = None,
+    ) -> _AgendaInputs:
+        """The agenda context with the records it was built from (read once, reused)."""
         from agent.memory import sessions_of
 
-        pair = self.pairs.get(pair_id)
         if session is not None and session < 1:
             raise UserInputError(f"--session must be 1 or more, got {session}")
-        records = [r for r in sessions_of(self.store, pair.id) if r.notes]
+        sessions = sessions_of(self.store, pair.id)
+        records = [r for r in sessions if r.notes]
         items = self.pairs.items(pair.id, status="open")
         values = {
             "mentor": pair.mentor,
@@ -482,7 +506,7 @@ class Coach:
                 pair.next_session.date() if pair.next_session else datetime.now(UTC).date()
             ),
         }
-        return parse_agenda_context(values)
+        return _AgendaInputs(parse_agenda_context(values), sessions, items)
 
     def draft_agenda(
         self,
@@ -505,26 +529,38 @@ class Coach:
         return self._draft_agenda(pair_id, context)
 
     def _draft_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
-        out = self.run_payload("agenda", {"context": context.model_dump(mode="json")}, pair_id)
-        agenda = Agenda.model_validate(out["result"])
+        agenda = self._run_agenda(pair_id, context)
         if pair_id is not None:
-            self._save_planned_agenda(pair_id, context.session_number, agenda)
+            from agent.memory import sessions_of
+
+            pair = self.pairs.get(pair_id)
+            op = self._planned_agenda_op(
+                pair, context.session_number, agenda, sessions_of(self.store, pair_id)
+            )
+            if op is not None:
+                self.store.batch([op])
         return agenda
 
-    def _save_planned_agenda(self, pair_id: str, number: int, agenda: Agenda) -> None:
-        from agent.memory import SessionRecord, save_session, sessions_of
+    def _run_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
+        out = self.run_payload("agenda", {"context": context.model_dump(mode="json")}, pair_id)
+        return Agenda.model_validate(out["result"])
 
-        pair = self.pairs.get(pair_id)
-        existing = {r.number: r for r in sessions_of(self.store, pair_id)}
+    @staticmethod
+    def _planned_agenda_op(
+        pair: Pair, number: int, agenda: Agenda, sessions: Sequence[SessionRecord]
+    ) -> Any:
+        """The write keeping ``agenda`` on session ``number``'s record, or None (held already)."""
+        from agent.memory import SessionRecord, session_op
+
+        existing = {r.number: r for r in sessions}
         record = existing.get(number) or SessionRecord(
             number=number, held_on=pair.next_session.date() if pair.next_session else None
         )
-        if record.notes is None:  # never overwrite a session that already happened
-            save_session(
-                self.store,
-                pair_id,
-                record.model_copy(update={"agenda": agenda.model_dump(mode="json")}),
-            )
+        if record.notes is not None:  # never overwrite a session that already happened
+            return None
+        return session_op(
+            pair.id, record.model_copy(update={"agenda": agenda.model_dump(mode="json")})
+        )
 
     def run_payload(
         self, task: Intent, payload: dict[str, Any], pair_id: str | None = None
@@ -554,46 +590,57 @@ class Coach:
         Recipients come only from the pair record; every header value is checked before
         anything is written or sent.
         """
-        result, pending = self._prep_email(pair_id, session_start, out_dir, send, None)
+        from agent.maillog import SentLog
+
+        with SentLog.at_home(self.settings.home) as log:
+            result, pending = self._prep_email(
+                self.pairs.get(pair_id), session_start, out_dir, send, None, log
+            )
         assert pending is None
         return result
 
     def _prep_email(
         self,
-        pair_id: str,
+        pair: Pair,
         session_start: datetime | None,
         out_dir: str | Path | None,
         send: bool,
         writer: Executor | None,
+        log: SentLog,
     ) -> tuple[EmailResult, Future[list[Path]] | None]:
         """Prepare a pair's emails; with a ``writer`` (and no sending) drafts are written on it.
 
         The drafts of a batch are fsynced one by one; on the writer thread that waiting
-        overlaps the next pair's preparation.
+        overlaps the next pair's preparation. The pair's store writes (the planned agenda and
+        where its drafts go, so `pair forget` finds them even if writing is interrupted) are
+        one transaction, made before any draft is written.
         """
         from agent.mail import (
             PrepContent,
             build_prep_messages,
+            draft_filename,
             missing_roles,
             resolve_from_address,
             write_drafts,
         )
+        from agent.memory import draft_record_ops
 
-        pair = self.pairs.get(pair_id)
+        pair_id = pair.id
         if not (pair.mentor_email or pair.mentee_email):
             raise UserInputError(
                 f"pair {pair_id!r} has no email addresses; add them with `coach pair add`"
             )
-        context = self.agenda_context(pair_id)
-        agenda = self._draft_agenda(pair_id, context)  # one context serves agenda and email
-        suggestions = self.suggest_questions(pair_id)
+        inputs = self._agenda_inputs(pair)  # one context serves agenda and email
+        context = inputs.context
+        agenda = self._run_agenda(pair_id, context)
+        suggestions = self._suggest(pair_id)
         questions = suggestions.questions
         content = PrepContent(
             pair=pair,
             session_number=context.session_number,
             session_start=session_start or pair.next_session,
             agenda=agenda,
-            open_items=self.items(pair_id),
+            open_items=inputs.items,
             questions=questions,
             citations=agenda.citations,
         )
@@ -605,11 +652,11 @@ class Coach:
         from_address = smtp.from_address if smtp else resolve_from_address()
         # The calendar side is keyed on the meeting (pair + start), as last sent: the same
         # meeting is never sent twice, a new time is an update, a removed one a cancellation.
-        from agent.maillog import SentLog, plan_invitation
+        from agent.maillog import plan_invitation
 
-        with SentLog.at_home(self.settings.home) as log:
-            meetings = log.meetings(pair_id)
-        invitation = plan_invitation(meetings, pair, content.session_start, from_address)
+        invitation = plan_invitation(
+            log.meetings(pair_id), pair, content.session_start, from_address
+        )
         cancelled = invitation is not None and invitation.method == "CANCEL"
         if invitation is not None and invitation.method == "CANCEL":
             from agent.mail import build_cancel_messages
@@ -641,20 +688,23 @@ class Coach:
         elif invitation is not None and invitation.sequence > 0:
             result.notes.append("the session has a new time: the invitation is updated")
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
+        planned = self._planned_agenda_op(pair, context.session_number, agenda, inputs.sessions)
+        # Recorded before writing: a draft on disk is always one `pair forget` knows about
+        # (a record whose file never got written is skipped by forget).
+        ops = draft_record_ops(pair_id, [folder / draft_filename(m) for m in messages])
+        self.store.batch([op for op in (planned, *ops) if op is not None])
         if writer is not None and smtp is None:
             return result, writer.submit(write_drafts, messages, folder)
         written = write_drafts(messages, folder)
-        remember_drafts(self.store, pair_id, written)  # so `pair forget` can remove them
         result.drafts = [str(p) for p in written]
         if smtp is not None:
             from agent.maillog import send_prepared
 
-            with SentLog.at_home(self.settings.home) as log:
-                report = send_prepared(messages, smtp, log)
-                if invitation is not None and any(
-                    o.status in ("sent", "resent", "already-sent") for o in report.outcomes
-                ):
-                    log.record_meeting(pair_id, invitation)
+            report = send_prepared(messages, smtp, log)
+            if invitation is not None and any(
+                o.status in ("sent", "resent", "already-sent") for o in report.outcomes
+            ):
+                log.record_meeting(pair_id, invitation)
             result.sent = [o.model_dump(mode="json") for o in report.outcomes]
             result.notes += [
                 f"{o.recipient}: {o.status}" + (f" ({o.error})" if o.error else "")
@@ -672,6 +722,8 @@ class Coach:
         progress: Callable[[str], None] | None = None,
     ) -> EmailBatch:
         """Prep emails for every pair with a session in the next ``within``; failures reported."""
+        from agent.maillog import SentLog
+
         now = datetime.now()
         due = [
             p
@@ -685,9 +737,7 @@ class Coach:
         def settle(pair_id: str, result: EmailResult, pending: Future[list[Path]] | None) -> None:
             try:
                 if pending is not None:
-                    written = pending.result()
-                    remember_drafts(self.store, pair_id, written)  # for `pair forget`
-                    result.drafts = [str(p) for p in written]
+                    result.drafts = [str(p) for p in pending.result()]
             except CoachError as exc:
                 batch.failed.append({"pair": pair_id, "error": str(exc)})
                 return
@@ -698,12 +748,15 @@ class Coach:
             batch.prepared += 1
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafts") as writer:
+        with (
+            SentLog.at_home(self.settings.home) as log,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafts") as writer,
+        ):
             # At most one pair's drafts in flight: memory stays flat and order is kept.
             waiting: tuple[str, EmailResult, Future[list[Path]] | None] | None = None
             for pair in due:
                 try:
-                    result, pending = self._prep_email(pair.id, None, out_dir, send, writer)
+                    result, pending = self._prep_email(pair, None, out_dir, send, writer, log)
                 except CoachError as exc:
                     if waiting:
                         settle(*waiting)

@@ -28,6 +28,7 @@ Sending and the durable sent-log live in :mod:`agent.maillog`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import ipaddress
@@ -37,16 +38,17 @@ import ssl
 import tempfile
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vCalAddress
@@ -152,8 +154,48 @@ HEADER_MAX = 200
 
 _WRAP = 76
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+# One pair's build cleans and wraps the same lines again and again (the agenda is in both
+# messages, and every part is cleaned for the text and again for the HTML). The memo lives
+# for one build call only: nothing a pair wrote outlives its messages or reaches another's.
+_MEMO: ContextVar[dict[tuple[str, ...], Any] | None] = ContextVar("mail_memo", default=None)
+
+
+def _memoised(build: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run ``build`` with a fresh line memo, dropped when it returns."""
+
+    @functools.wraps(build)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        token = _MEMO.set({})
+        try:
+            return build(*args, **kwargs)
+        finally:
+            _MEMO.reset(token)
+
+    return run
+
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    memo = _MEMO.get()
+    if memo is None:
+        return _wrap_lines(text, first, rest)
+    key = ("wrap", text, first, rest)
+    if key not in memo:
+        memo[key] = _wrap_lines(text, first, rest)
+    return list(memo[key])
+
+
+def _wrap_lines(text: str, first: str, rest: str) -> list[str]:
+    if (
+        text
+        and len(first) + len(text) <= _WRAP
+        and text.isprintable()
+        and text == text.strip()
+        and first == first.lstrip()
+    ):
+        return [first + text]  # what textwrap returns for a short single line, much faster
     # URLs and long words stay whole: a URL broken across lines is a broken link.
     return textwrap.wrap(
         text,
@@ -539,7 +581,15 @@ def _line(value: object) -> str:
     Links to sites off the allowlist are defanged (see :func:`defang`).
     """
     # One regex pass, not a per-character unicodedata lookup: this runs ~100 times a message.
-    return defang(_BODY_STRIP.sub("", " ".join(str(value).split())))
+    text = value if isinstance(value, str) else str(value)
+    memo = _MEMO.get()
+    if memo is None:
+        return defang(_BODY_STRIP.sub("", " ".join(text.split())))
+    key = ("line", text)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = defang(_BODY_STRIP.sub("", " ".join(text.split())))
+    return str(found)
 
 
 # A URL with a scheme, a www. host, or a bare host name on a TLD that mail clients turn into
@@ -552,6 +602,7 @@ _LINKISH = re.compile(
     r"(?P<path>[/?#][^\s<>\"']*)?\b",
     re.IGNORECASE,
 )
+_LINK_HOSTS_FOLDED = frozenset(h.casefold() for h in LINK_HOSTS)
 _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp"}
 _BARE_DOT = re.compile(r"(?<!\[)\.(?!\])")
 
@@ -573,7 +624,7 @@ def defang(text: str, hosts: Iterable[str] = LINK_HOSTS) -> str:
     """
     if "." not in text and ":" not in text:
         return text
-    allowed = {h.casefold() for h in hosts}
+    allowed = _LINK_HOSTS_FOLDED if hosts is LINK_HOSTS else {h.casefold() for h in hosts}
 
     def neutralise(match: re.Match[str]) -> str:
         span = match.group(0)
@@ -1039,8 +1090,28 @@ def _calendar(
 # moves a short ASCII header value wholesale onto a continuation line ("Subject:\r\n Prep..."),
 # which parsers read back with a leading space. Every header is bounded by check_header, far
 # below RFC 5322's hard limit of 998.
-_POLICY = policy.SMTP.clone(max_line_length=78)
-_WIRE = policy.SMTP.clone(max_line_length=998)
+class _HeaderClasses(HeaderRegistry):
+    """Header classes made once per header name, not once per header.
+
+    The stdlib registry calls ``type()`` for every header it parses or sets, a good part of
+    the time it takes to build a message.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+_HEADERS = _HeaderClasses()
+_POLICY = policy.SMTP.clone(max_line_length=78, header_factory=_HEADERS)
+_WIRE = policy.SMTP.clone(max_line_length=998, header_factory=_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -1117,6 +1188,7 @@ def _finish(msg: EmailMessage, seed: str) -> None:
             del part["MIME-Version"]
 
 
+@_memoised
 def build_prep_messages(
     content: PrepContent,
     from_address: str,
@@ -1212,6 +1284,7 @@ def build_prep_messages(
     return messages
 
 
+@_memoised
 def build_cancel_messages(
     pair: Pair,
     invitation: Invitation,

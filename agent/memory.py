@@ -17,7 +17,7 @@ from agent.errors import NotFoundError, UserInputError, user_input_error
 from agent.text import clean_value, is_printable_name
 
 if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
-    from langgraph.store.base import BaseStore
+    from langgraph.store.base import BaseStore, PutOp
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 _EMAIL = re.compile(r"^[^@\s<>,;\"'\r\n]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -378,6 +378,17 @@ def sessions_of(store: BaseStore, pair_id: str) -> list[SessionRecord]:
     )
 
 
+def session_op(pair_id: str, record: SessionRecord) -> PutOp:
+    """The store write that creates or replaces a session record (for batched writes)."""
+    from langgraph.store.base import PutOp
+
+    return PutOp(
+        PairStore._ns(pair_id, "sessions"),
+        _session_key(record.number),
+        record.model_dump(mode="json"),
+    )
+
+
 def save_session(store: BaseStore, pair_id: str, record: SessionRecord) -> SessionRecord:
     """Create or replace a session record."""
     store.put(
@@ -392,12 +403,19 @@ def _drafts_ns(pair_id: str) -> tuple[str, ...]:
     return ("pair", pair_id, "drafts")
 
 
-def remember_drafts(store: BaseStore, pair_id: str, paths: Iterable[Path]) -> None:
-    """Record where the pair's .eml drafts were written (any folder), for ``forget``."""
+def draft_record_ops(pair_id: str, paths: Iterable[Path]) -> list[PutOp]:
+    """The store writes recording where the pair's .eml drafts go (any folder), for ``forget``.
+
+    Callers batch them with the pair's other writes: one transaction (and one fsync) per pair.
+    """
+    from langgraph.store.base import PutOp
+
+    ops = []
     for path in paths:
         where = str(Path(path).resolve())
         key = hashlib.sha256(where.encode()).hexdigest()[:20]
-        store.put(_drafts_ns(pair_id), key, {"path": where})
+        ops.append(PutOp(_drafts_ns(pair_id), key, {"path": where}))
+    return ops
 
 
 def forget_drafts(store: BaseStore, pair_id: str) -> int:

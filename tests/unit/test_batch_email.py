@@ -5,15 +5,21 @@ Drafts are written in pair order, failures reported, and progress told about eve
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from agent import mail
 from agent.api import Coach
 from agent.config import Settings
+from agent.memory import SessionRecord, save_session, sessions_of
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +44,13 @@ def test_one_agenda_context_per_email(
     coach: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    original = Coach.agenda_context
+    original = Coach._agenda_inputs
 
-    def counting(self: Coach, pair_id: str, **kwargs: Any) -> Any:
-        calls.append(pair_id)
-        return original(self, pair_id, **kwargs)
+    def counting(self: Coach, pair: Any, **kwargs: Any) -> Any:
+        calls.append(pair.id)
+        return original(self, pair, **kwargs)
 
-    monkeypatch.setattr(Coach, "agenda_context", counting)
+    monkeypatch.setattr(Coach, "_agenda_inputs", counting)
     result = coach.prep_email("ana-ana", out_dir=tmp_path)
     assert calls == ["ana-ana"] and len(result.drafts) == 2
 
@@ -93,3 +99,104 @@ def test_batch_writes_drafts_in_pair_order_and_reports_failures(
         assert len(result.drafts) == 2
         assert all(Path(d).is_file() and Path(d).stat().st_size > 0 for d in result.drafts)
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def _text_part(path: Path) -> str:
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def _message_id(path: Path) -> str:
+    return str(BytesParser(policy=policy.default).parsebytes(path.read_bytes())["Message-ID"])
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> Iterator[Coach]:
+    """Two pairs at the same stage with the same goals; their items and notes differ."""
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        soon = datetime.now() + timedelta(hours=20)
+        for name, item in (
+            ("Zora", "Port the quokka parser"),
+            ("Yuri", "Benchmark the zebu cache"),
+        ):
+            pair = c.add_pair(
+                mentor=f"{name} Mentor",
+                mentee=f"{name} Mentee",
+                mentor_email=f"{name.lower()}.mentor@example.org",
+                mentee_email=f"{name.lower()}.mentee@example.org",
+                goals=["Lead a design review"],
+                next_session=soon,
+            )
+            c.pairs.add_items(pair.id, [{"owner": f"{name} Mentee", "action": item}])
+            save_session(
+                c.store,
+                pair.id,
+                SessionRecord(
+                    number=1,
+                    held_on=date.today() - timedelta(days=7),
+                    notes=f"{name} Mentee walked through the {item.split()[-2]} work.",
+                ),
+            )
+        yield c
+
+
+def test_pairs_at_the_same_stage_each_get_their_own_agenda_and_email(
+    twins: Coach, tmp_path: Path
+) -> None:
+    batch = twins.prep_emails_due(timedelta(days=2), out_dir=tmp_path / "out")
+    assert batch.prepared == 2 and not batch.failed
+    own = {"zora-zora": "quokka parser", "yuri-yuri": "zebu cache"}
+    for result in batch.results:
+        other = next(p for p in own if p != result.pair_id)
+        other_name = other.split("-")[0].capitalize()
+        assert result.session == 2
+        for draft in result.drafts:
+            text = _text_part(Path(draft))
+            assert own[result.pair_id] in text
+            assert own[other] not in text and other_name not in text
+        planned = [r for r in sessions_of(twins.store, result.pair_id) if r.number == 2]
+        assert planned and planned[0].agenda is not None
+        agenda = json.dumps(planned[0].agenda)
+        assert own[other] not in agenda and other_name not in agenda
+    # Building a message leaves no memo behind for the next pair's build.
+    assert mail._MEMO.get() is None
+
+
+def test_an_interrupted_batch_leaves_only_whole_drafts_that_forget_removes(
+    twins: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    real_replace = os.replace
+    renames: list[str] = []
+
+    def crash_on_third(src: Any, dst: Any) -> None:
+        renames.append(str(dst))
+        if len(renames) == 3:  # the second pair's first draft: the process dies here
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        twins.prep_emails_due(timedelta(days=2), out_dir=out)
+    monkeypatch.setattr(os, "replace", real_replace)
+    drafts = sorted(out.glob("*.eml"))
+    assert [d.name for d in drafts] == ["zora-zora-s2-mentee.eml", "zora-zora-s2-mentor.eml"]
+    assert not list(out.glob(".*.tmp"))  # no half-written draft under any name
+    ids = {d.name: _message_id(d) for d in drafts}
+    for draft in drafts:
+        assert (
+            _text_part(draft)
+            .rstrip()
+            .endswith("Prepared by session-coach for Zora Mentor and Zora Mentee.")
+        )
+    # A rerun prepares every pair; the same meeting keeps the same Message-ID.
+    again = twins.prep_emails_due(timedelta(days=2), out_dir=out)
+    assert [r.pair_id for r in again.results] == ["zora-zora", "yuri-yuri"]
+    assert {name: _message_id(out / name) for name in ids} == ids
+    assert len(list(out.glob("*.eml"))) == 4
+    # Every draft on disk is one `pair forget` knows about.
+    assert twins.forget_pair("zora-zora").drafts == 2
+    assert twins.forget_pair("yuri-yuri").drafts == 2
+    assert not list(out.iterdir())
