@@ -687,10 +687,14 @@ def allocate_minutes(total: int, blocks: Sequence[BlockShape]) -> list[int]:
 
 
 def format_open_item(item: OpenItem, on: date | None = None) -> str:
-    """``"Ben Okafor: Draft the RFC (due 2026-11-20)"``, or "overdue since" before ``on``."""
+    """``"Ben Okafor: Draft the RFC (due 2026-11-20)"``, or "overdue since" before ``on``.
+
+    An item is called overdue only once its date has passed today too: an agenda or prep email
+    read days before the session must not say "overdue since" a date still to come.
+    """
     owner = item.owner or "No owner yet"
     due = ""
-    if item.due and on and item.due < on:
+    if item.due and on and item.due < min(on, date.today()):
         due = f" (overdue since {item.due.isoformat()})"
     elif item.due:
         due = f" (due {item.due.isoformat()})"

@@ -725,3 +725,27 @@ def test_overdue_items_come_first_and_are_flagged() -> None:
         "Ben Okafor: Draft the RFC (due 2026-11-30)",
         "Ben Okafor: Write the runbook",
     ]
+
+
+def test_an_item_due_before_a_future_session_is_not_yet_overdue() -> None:
+    from datetime import date, timedelta
+
+    from agent.agenda import AgendaContext, build_scaffold
+
+    today = date.today()
+    ctx = AgendaContext(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        session_number=4,
+        session_date=today + timedelta(days=5),
+        open_items=[
+            {"owner": "Ben Okafor", "action": "Draft the RFC", "due": str(today + timedelta(2))},
+            {"owner": "Ana Silva", "action": "Send the list", "due": str(today - timedelta(1))},
+        ],
+    )
+    review = next(b for b in build_scaffold(ctx) if b.name == "Progress review")
+    listed = [line for line in review.items if line.startswith(("Ben Okafor:", "Ana Silva:"))]
+    assert listed == [  # both fall before the session; only the one already past is overdue
+        f"Ana Silva: Send the list (overdue since {today - timedelta(1)})",
+        f"Ben Okafor: Draft the RFC (due {today + timedelta(2)})",
+    ]
