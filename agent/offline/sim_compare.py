@@ -251,7 +251,7 @@ def _summary(
             "comparison uses only what you proposed."
         )
     if quality == "off-topic":
-        answer = quote(" ".join(al.mine), 16) if al.mine else ""
+        answer = quote("; ".join(al.mine), 16) if al.mine else ""
         lead = f'Your answer ("{answer}")' if answer else "Your answer"
         opening = first_missing or f'"{quote(al.theirs[0], 16)}"'
         parts.append(
@@ -262,7 +262,7 @@ def _summary(
         return " ".join(parts)
     if quality == "short":
         parts.append(
-            f'Your answer is short ("{quote(" ".join(al.mine), 12)}"), so the comparison is '
+            f'Your answer is short ("{quote("; ".join(al.mine), 12)}"), so the comparison is '
             "thin. Missing: who you would involve, what you would tell them, and how you would "
             "know it worked."
         )

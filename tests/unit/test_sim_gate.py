@@ -280,3 +280,16 @@ def test_every_text_the_offline_simulation_produces_passes_the_checks() -> None:
     texts.append(ffwd_summary(rounds))
     problems = {t: text_failures(t) for t in texts if text_failures(t)}
     assert problems == {}
+
+
+def test_an_off_topic_answer_is_quoted_without_joining_its_steps_into_one_garbled_clause() -> None:
+    review = get_starter("first-performance-review")
+    answer = (
+        "I would first ask the tech lead for a private chat to understand what worries them, "
+        "then propose a smaller first step after the release."
+    )
+    summary = compare_approach(answer, review).summary
+    assert "doesn't yet say what you would do" in summary
+    quoted = summary.split('("', 1)[1].split('")', 1)[0]
+    assert quoted and "what worries them propose" not in quoted
+    assert all(part in answer for part in quoted.split("; "))  # whole clauses, as written
