@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -52,6 +53,7 @@ MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
+DRAFT_WRITERS = 4  # threads writing a batch's drafts; each waits on its files' fsyncs
 
 
 class _AgendaInputs(NamedTuple):
@@ -750,26 +752,26 @@ class Coach:
 
         with (
             SentLog.at_home(self.settings.home) as log,
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafts") as writer,
+            ThreadPoolExecutor(max_workers=DRAFT_WRITERS, thread_name_prefix="drafts") as writer,
         ):
-            # At most one pair's drafts in flight: memory stays flat and order is kept.
-            waiting: tuple[str, EmailResult, Future[list[Path]] | None] | None = None
+            # A few pairs' drafts in flight (each file is fsynced, and fsyncs of different
+            # files overlap): memory stays flat, and results come out in pair order.
+            waiting: deque[tuple[str, EmailResult, Future[list[Path]] | None]] = deque()
             for pair in due:
                 try:
                     result, pending = self._prep_email(pair, None, out_dir, send, writer, log)
                 except CoachError as exc:
-                    if waiting:
-                        settle(*waiting)
-                        waiting = None
+                    while waiting:
+                        settle(*waiting.popleft())
                     batch.failed.append({"pair": pair.id, "error": str(exc)})
                     if progress:
                         progress(pair.id)
                     continue
-                if waiting:
-                    settle(*waiting)
-                waiting = (pair.id, result, pending)
-            if waiting:
-                settle(*waiting)
+                waiting.append((pair.id, result, pending))
+                if len(waiting) > DRAFT_WRITERS:
+                    settle(*waiting.popleft())
+            while waiting:
+                settle(*waiting.popleft())
         return batch
 
     # -- simulations -------------------------------------------------------------------
