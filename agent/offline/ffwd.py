@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -41,6 +40,7 @@ __all__ = [
 
 MIN_ROUNDS = 3
 MAX_ROUNDS = 5
+FAMILY_AT = 0.5
 
 
 class RoundRecord(BaseModel):
@@ -69,7 +69,6 @@ class _Focus:
 
 @dataclass(frozen=True)
 class _Family:
-    name: str
     description: str
     examples: tuple[str, ...]  # skills as people name them; matched by meaning
     focus: tuple[_Focus, ...]
@@ -80,71 +79,66 @@ def _short(tip: str) -> str:
     return re.split(r"[:,(]", tip, maxsplit=1)[0].strip()
 
 
-def _family_of(raw: dict[str, Any]) -> _Family:
-    focus = tuple(_Focus(f["tip"], tuple(f["signals"])) for f in raw["focus"])
-    return _Family(raw["name"], raw["description"], tuple(raw["examples"]), focus)
-
-
 @cache
 def _skills() -> tuple[tuple[_Family, ...], _Family]:
     """The skill families and their focus points (agent/data/ffwd_skills.json)."""
     raw = json.loads((data_dir() / "ffwd_skills.json").read_text(encoding="utf-8"))
-    return tuple(_family_of(f) for f in raw["families"]), _family_of(raw["general"])
+    families = [
+        _Family(
+            f["description"],
+            tuple(f["examples"]),
+            tuple(_Focus(x["tip"], tuple(x["signals"])) for x in f["focus"]),
+        )
+        for f in [*raw["families"], raw["general"]]
+    ]
+    return tuple(families[:-1]), families[-1]
+
+
+def _family(skill: str) -> _Family:
+    """The family whose description or example skills are closest in meaning to ``skill``."""
+    families, general = _skills()
+    owners = [(f, text) for f in families for text in (f.description, *f.examples)]
+    closeness = embed([text for _, text in owners]) @ embed([skill])[0]
+    best = int(np.argmax(closeness))
+    return owners[best][0] if float(closeness[best]) >= FAMILY_AT else general
 
 
 @dataclass(frozen=True)
 class _Theme:
-    key: str
-    label: str  # what it's called when it is hard ("nerves")
-    good: str  # ... and when it goes well ("staying calm")
-    struggle: re.Pattern[str]
-    positive: re.Pattern[str]
+    label: str  # what it's called when it is hard ("nerves") and when it goes well
+    struggle: str  # a pattern (case-insensitive) of a report sentence that shows it is hard
+    positive: str  # ... that shows it went well
     adjustment: str
+    good: str = ""  # its name when it goes well, if not the label ("staying calm")
 
 
-def _theme(
-    key: str, labels: tuple[str, str], struggle: str, positive: str, adjustment: str
-) -> _Theme:
-    return _Theme(
-        key,
-        labels[0],
-        labels[1],
-        re.compile(struggle, re.I),
-        re.compile(positive, re.I),
-        adjustment,
-    )
-
-
-_THEMES: tuple[_Theme, ...] = (
-    _theme(
-        "time",
-        ("timing", "timing"),
+_THEMES: dict[str, _Theme] = {
+    "time": _Theme(
+        "timing",
         r"\bran (?:out of time|over|long)\b|\btoo long\b|\boverran\b|\brushed\b|\bout of time\b"
         r"|\bno time (?:for|left)\b|\bover time\b|\btook (?:too|far) long\b",
         r"\bon time\b|\bfinished early\b|\btime for questions\b|\bkept it short\b|\bwithin\b",
         "Set a time limit before you start (a timer helps) and cut whatever doesn't fit, so "
         "you finish with a little time to spare.",
     ),
-    _theme(
+    "nerves": _Theme(
         "nerves",
-        ("nerves", "staying calm"),
         r"\bnervous\b|\banxious\b|\bfroze\b|\bwent blank\b|\bshaky\b|\bpanick\w*|\bstressed\b"
         r"|\bheart (?:was )?racing\b|\bmind went blank\b",
         r"\bconfident\b|\bcalm\b|\brelaxed\b|\bcomfortable\b|\bat ease\b",
         "Script and rehearse only your first three sentences, so the start runs on autopilot "
         "while the nerves settle.",
+        "staying calm",
     ),
-    _theme(
+    "clarity": _Theme(
         "clarity",
-        ("clarity", "clarity"),
         r"\bconfus\w*|\bunclear\b|\blost (?:them|people|the room|my place)\b|\bdidn't (?:get|"
         r"understand|follow)\b|\btoo technical\b|\bjargon\b|\brambl\w*|\bwent off on\b",
         r"\bclear\b|\bunderstood\b|\bmade sense\b|\bgot it\b|\beasy to (?:follow|read)\b",
         "Write your main point as one sentence a newcomer would understand, and say it first.",
     ),
-    _theme(
-        "engagement",
-        ("getting people involved", "getting people involved"),
+    "engagement": _Theme(
+        "getting people involved",
         r"\bno ?(?:one|body) (?:asked|said|spoke|answered|replied|reacted)\b|\bsilence\b"
         r"|\bsilent\b|\bno questions\b|\btalked over\b|\bdominated\b|\bdidn't (?:respond|reply)\b",
         r"\basked (?:good |lots of |a few |some )?questions\b|\bjoined in\b|\bdiscussion\b"
@@ -152,53 +146,40 @@ _THEMES: tuple[_Theme, ...] = (
         "Prepare one open question for the group and decide who you'll ask by name if nobody "
         "answers.",
     ),
-    _theme(
+    "tone": _Theme(
         "tone",
-        ("tone", "tone"),
         r"\bharsh\b|\bdefensive\b|\bblunt\b|\bupset\b|\bpush(?:ed)? ?back\b|\bargu\w*"
         r"|\bannoyed\b|\btense\b|\bcurt\b",
         r"\bkind\b|\bthanked\b|\bappreciated\b|\bfriendly\b|\bpositive\b|\bwarm\b",
         "Before sending or saying it, reread it as the other person and soften one sentence "
         "without losing the point.",
     ),
-    _theme(
+    "preparation": _Theme(
         "preparation",
-        ("preparation", "preparation"),
         r"\bforgot\b|\bunprepared\b|\blast[- ]minute\b|\bdidn't prepare\b|\bno time to prepare"
         r"\b|\bwinged it\b|\bmissed\b",
         r"\bprepared\b|\brehearsed\b|\bpractised\b|\bpracticed\b|\bnotes ready\b|\bplanned\b",
         "Block twenty minutes the day before to prepare, with a three-item checklist.",
     ),
-    _theme(
-        "specificity",
-        ("being specific", "being specific"),
+    "specificity": _Theme(
+        "being specific",
         r"\bvague\b|\bgeneric\b|\btoo general\b|\babstract\b|\bhand-?wav\w*",
         r"\bexample\b|\bspecific\b|\bconcrete\b|\bshowed\b",
         "Bring one concrete example (a line of code, a screen, a number) for each point.",
     ),
-    _theme(
+    "follow-through": _Theme(
         "follow-through",
-        ("follow-through", "follow-through"),
         r"\bno (?:decision|owner|next steps?)\b|\bnothing (?:was )?decided\b"
         r"|\bdidn't follow up\b|\bforgot to follow\b|\bno one owned\b",
         r"\bagreed\b|\bdecided\b|\bnext steps\b|\bowner\b|\bfollowed up\b",
         "End by reading back who does what by when, and send it in writing the same day.",
     ),
-)
-_THEME_BY_KEY = {t.key: t for t in _THEMES}
+}
 
 
-FAMILY_AT = 0.5
-
-
-def _family(skill: str) -> _Family:
-    """The family whose description or example skills are closest in meaning to ``skill``."""
-    families, general = _skills()
-    texts = [t for f in families for t in (f.description, *f.examples)]
-    owners = [f for f in families for _ in (f.description, *f.examples)]
-    closeness = embed(texts) @ embed([skill])[0]
-    best = int(np.argmax(closeness))
-    return owners[best] if float(closeness[best]) >= FAMILY_AT else general
+def _label(key: str, good: bool = False) -> str:
+    theme = _THEMES[key]
+    return (theme.good or theme.label) if good else theme.label
 
 
 def _check_skill(skill: str) -> str:
@@ -273,9 +254,9 @@ _NEGATION_BEFORE = re.compile(
 )
 
 
-def _negated(pattern: re.Pattern[str], sentence: str) -> bool | None:
+def _negated(pattern: str, sentence: str) -> bool | None:
     """None if ``pattern`` doesn't occur; True if every occurrence is negated ("no jargon")."""
-    matches = list(pattern.finditer(sentence))
+    matches = list(re.finditer(pattern, sentence, re.IGNORECASE))
     if not matches:
         return None
     return all(_NEGATION_BEFORE.search(sentence[: m.start()]) for m in matches)
@@ -285,20 +266,14 @@ def _classify(sentence: str) -> tuple[list[str], list[str]]:
     """Theme keys a report sentence shows as hard and as going well."""
     struggles: list[str] = []
     positives: list[str] = []
-    for theme in _THEMES:
-        hard = _negated(theme.struggle, sentence)
-        if hard is False:
-            struggles.append(theme.key)
-        elif hard is True:
-            positives.append(theme.key)  # "no jargon", "wasn't nervous"
-    for theme in _THEMES:
-        if theme.key in struggles or theme.key in positives:
-            continue
-        good = _negated(theme.positive, sentence)
-        if good is False:
-            positives.append(theme.key)
-        elif good is True:
-            struggles.append(theme.key)  # "wasn't clear", "didn't finish on time"
+    for key, theme in _THEMES.items():
+        hard = _negated(theme.struggle, sentence)  # "no jargon", "wasn't nervous" went well
+        if hard is not None:
+            (positives if hard else struggles).append(key)
+    for key, theme in _THEMES.items():
+        good = None if key in struggles or key in positives else _negated(theme.positive, sentence)
+        if good is not None:  # "wasn't clear", "didn't finish on time" were hard
+            (struggles if good else positives).append(key)
     if not struggles and re.search(
         r"\b(?:went well|worked|liked|better|smooth\w*|happy with|great)\b", sentence, re.I
     ):
@@ -325,51 +300,40 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
     family = _family(skill)
     index = _round_focus(family, previous)
     focus = family.focus[index]
-    guidance = ffwd_guidance(skill, round_no, previous)
     text = " ".join(report.split())
     sentences = split_sentences(report) if text else []
 
     went_well: list[str] = []
     struggles: list[str] = []
-    good_quotes: list[str] = []
-    hard_quotes: list[tuple[str, str]] = []
+    observations: list[str] = []
+    hard_quotes: list[str] = []
     for sentence in sentences:
         bad, good = _classify(sentence)
-        for key in bad:
-            if key not in struggles:
-                struggles.append(key)
-        for key in good:
-            if key not in went_well:
-                went_well.append(key)
-        if good and not bad:
-            good_quotes.append(sentence)
-        if bad:
-            hard_quotes.append((sentence, bad[0]))
-
-    low = text.lower()
-    focus_words = [s for s in focus.signals if s.lower() in low]
-    focus_terms = term_set(focus.tip) - {stem(w) for w in GENERIC}
-    focus_tried = bool(focus_words) or len(term_set(text) & focus_terms) >= 2
-
-    observations: list[str] = []
+        struggles += [key for key in bad if key not in struggles]
+        went_well += [key for key in good if key not in went_well]
+        if good and not bad and len(observations) < 2:
+            observations.append(f'Went well: "{quote(sentence, 24)}".')
+        if bad and len(hard_quotes) < 2:
+            label = "general" if bad[0] == "general" else _label(bad[0])
+            hard_quotes.append(f'Harder ({label}): "{quote(sentence, 24)}".')
+    observations += hard_quotes
     if len(words(text)) < 8:
-        observations.append(
+        observations.insert(
+            0,
             "Your report is short; next round, note one moment that went as planned, one "
-            "that didn't, and how people reacted."
+            "that didn't, and how people reacted.",
         )
-    for said in good_quotes[:2]:
-        observations.append(f'Went well: "{quote(said, 24)}".')
-    for hard, key in hard_quotes[:2]:
-        label = "general" if key == "general" else _label(key)
-        observations.append(f'Harder ({label}): "{quote(hard, 24)}".')
-    if focus_tried:
-        evidence = max(
-            sentences or [""],
-            key=lambda s: (
-                sum(w.lower() in s.lower() for w in focus.signals) + len(term_set(s) & focus_terms),
-                -sentences.index(s) if s in sentences else 0,
-            ),
-        )
+
+    focus_terms = term_set(focus.tip) - {stem(w) for w in GENERIC}
+
+    def shows_focus(sentence: str) -> int:
+        signals = sum(w.lower() in sentence.lower() for w in focus.signals)
+        return signals + len(term_set(sentence) & focus_terms)
+
+    tried = any(s.lower() in text.lower() for s in focus.signals)
+    tried = tried or len(term_set(text) & focus_terms) >= 2
+    if tried:
+        evidence = max(sentences or [""], key=shows_focus)  # the first of the best
         observations.append(
             f'You tried this round\'s focus ({_short(focus.tip)}): "{quote(evidence, 20)}".'
         )
@@ -379,47 +343,42 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
             "note that next time, even if it slipped."
         )
 
-    patterns = _patterns(round_no, previous, went_well, struggles)
-
     recurring = _recurring(previous, "struggles")
     main_struggle = next(
         (k for k in sorted(struggles, key=lambda k: -len(recurring.get(k, []))) if k != "general"),
         None,
     )
     # The focus moves on once the mentee has tried it; a struggle shapes the adjustment.
-    next_index = min(index + 1, len(family.focus) - 1) if focus_tried else index
+    next_index = min(index + 1, len(family.focus) - 1) if tried else index
     if main_struggle is not None:
-        adjustment = _THEME_BY_KEY[main_struggle].adjustment
-    elif focus_tried:
-        if next_index == index:
-            adjustment = (
-                "Keep the same focus and raise the stakes: use it in a bigger meeting or a "
-                "harder conversation."
-            )
-        else:
-            adjustment = f"Keep what worked and add the next focus: {family.focus[next_index].tip}."
-    else:
+        adjustment = _THEMES[main_struggle].adjustment
+    elif not tried:
         adjustment = (
             f"Decide in advance the exact moment you'll {_short(focus.tip)}, and write "
             "it on a sticky note or at the top of your notes."
         )
-
-    record = RoundRecord(
+    elif next_index == index:
+        adjustment = (
+            "Keep the same focus and raise the stakes: use it in a bigger meeting or a "
+            "harder conversation."
+        )
+    else:
+        adjustment = f"Keep what worked and add the next focus: {family.focus[next_index].tip}."
+    return RoundRecord(
         round_no=round_no,
         skill=skill,
         focus=focus.tip,
         focus_index=index,
-        guidance=guidance,
+        guidance=ffwd_guidance(skill, round_no, previous),
         report=text,
         observations=[o for o in observations if safe(o)],
-        patterns=[p for p in patterns if safe(p)],
+        patterns=[p for p in _patterns(round_no, previous, went_well, struggles) if safe(p)],
         adjustment=adjustment,
         went_well=[k for k in went_well if k != "general"],
         struggles=[k for k in struggles if k != "general"],
-        focus_tried=focus_tried,
+        focus_tried=tried,
         next_focus_index=next_index,
     )
-    return record
 
 
 def _patterns(
@@ -456,11 +415,6 @@ def _patterns(
             "different ground.",
         )
     return patterns
-
-
-def _label(key: str, good: bool = False) -> str:
-    theme = _THEME_BY_KEY[key]
-    return theme.good if good else theme.label
 
 
 def ffwd_summary(rounds: Sequence[RoundRecord]) -> str:

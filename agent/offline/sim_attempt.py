@@ -1,18 +1,12 @@
 """Is the mentee's answer a real attempt? The gate before the mentor's story is revealed.
 
-Two trivial rules (an empty answer, a slash command such as ``/help``) and a small learned
-classifier over the local MiniLM vectors decide. The classifier sees the answer and the
-situation it answers (features: the answer's vector, its element-wise product with the
-situation's vector, their cosine and the answer's length), so "I like pizza" is off topic for
-a 2 a.m. incident while "Roll back my deploy" is not. It was fitted on
-``agent/data/training/sim_attempts.jsonl`` (attempts across many situations, and non-attempts:
-"idk", questions back, commands, filler, vague intentions, off-topic text); rebuild with
-``python -m agent.offline.train sim_attempt``. The acceptance threshold is chosen on the
-cross-validated predictions so that no non-attempt of that data is accepted, and ships in
-the model's metadata.
-
-An answer is not an attempt when it has fewer than :data:`MIN_WORDS` words, whatever the
-model says: the reveal is the expensive mistake, so a terse answer is asked to say more.
+Two trivial rules (an empty answer, a slash command such as ``/help``, a lone question back)
+and a small learned classifier decide. The classifier sees the answer next to the situation
+it answers (:func:`attempt_features`), so "I like pizza" is off topic for a 2 a.m. incident
+while "Roll back my deploy" is not. Fitted on ``agent/data/training/sim_attempts.jsonl``
+(rebuild: ``python -m agent.offline.train sim_attempt``); the threshold, in the model's
+metadata, is the lowest that accepts no cross-validated non-attempt. Under :data:`MIN_WORDS`
+words an answer is never an attempt: the reveal is the expensive mistake.
 """
 
 from __future__ import annotations
@@ -23,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -200,19 +194,10 @@ def assess_answer(answer: str, situation: str, model: LinearModel | None = None)
     if _accepts(p_attempt, text, float(model.meta.get("threshold", 0.5))):
         return Assessment(True, "attempt", p_attempt)
     ranked = sorted(zip(probs, model.labels, strict=True), key=lambda x: -float(x[0]))
-    best = _REASONS.get(next(str(label) for _, label in ranked if label != "attempt"), "vague")
+    label = next(str(label) for _, label in ranked if label != "attempt")
+    best: Reason = label if label in get_args(Reason) else "vague"  # type: ignore[assignment]
     if not _long_enough(text):
         # A terse answer: say "say more" unless it is plainly "idk", a question or a command.
         keep = best in ("dont_know", "question", "command", "filler") and p_attempt < 0.5
         return Assessment(False, best if keep else "too_short", p_attempt)
     return Assessment(False, "vague" if p_attempt >= 0.5 else best, p_attempt)
-
-
-_REASONS: dict[str, Reason] = {
-    "dont_know": "dont_know",
-    "question": "question",
-    "off_topic": "off_topic",
-    "filler": "filler",
-    "vague": "vague",
-    "command": "command",
-}
