@@ -69,6 +69,10 @@ _CUES = [
         r"\b(?:by|before|until|due|on)\s+(?:mon|tue|wed|thu|fri|sat|sun|tomorrow|next|the end"
         r"|eow|eod|\d)",
         r"^\W*[a-z]+\b",
+        r"(?:[-–—→>]|->)\s*@?(?:[A-Z][a-z]+|[A-Z]{2,3})\W*$|[(\[]@?(?:[A-Z][a-z]+|[A-Z]{2,3})\b[^)\]]*[)\]]",
+        r"^\W*(?:homework|tasks?|todo|to-?do|actions?|ai|follow-?ups?|next\s+steps?|on\s+me|mine"
+        r"|yours|for\s+(?:you|me)|target|decision|agreed)\b[^:]{0,24}[:\-–—]",
+        r"\b(?:needs?|have|has)\s+to\b|\bmust\b|\bwill\s+(?:be|happen|move|go)\b",
     )
 ]
 _NAME_CUE = re.compile(r"^\W*(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)\s*(?::|-|–|—|to\b)")
@@ -82,7 +86,7 @@ def line_features(texts: Sequence[str]) -> Matrix:
 
 ACTION_LINES = TrainingSpec(
     "action_lines",
-    ("action_lines.jsonl",),
+    ("action_lines.jsonl", "action_lines_formats.jsonl"),
     featurise=line_features,
     fit_args={"l2": 3e-4, "steps": 600},
 )
@@ -216,7 +220,8 @@ _SUBJECT_BEFORE = re.compile(
 )
 _SUBJECT = re.compile(
     r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks"
-    r"|noted|fine|good|now|instead)\b[,!.:]?\s+)*(?P<s>I|I'm|I've|I'd|me|my|we|we're|let's"
+    r"|noted|fine|good|now|instead|(?:on|from)\s+(?:my|your|our)\s+side|for\s+my\s+part"
+    r"|as\s+for\s+me|in\s+(?:the\s+)?(?:meantime|next\s+\w+|\w+\s+weeks?))\b[,!.:]?\s+)*(?P<s>I|I'm|I've|I'd|me|my|we|we're|let's"
     r"|let\s+me|you|your|you're|he|she|he's|she's|they|someone|somebody|nobody|both\s+of\s+us)\b",
     re.I,
 )
@@ -261,6 +266,21 @@ _ARTIFACT_NOUNS = (
 )
 _THE = re.compile(
     rf"\b(?P<d>the|that|this)\s+(?P<n>{_ARTIFACT_NOUNS})\b(?!\s+(?:for|on|of|about))", re.I
+)
+_PHRASE = re.compile(
+    r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bfrom )(?<!\bat )(?<!\bin )(?<!\bon )(?<!\bof )"
+    r"\b(?:the|a|an|my|your|his|her|our|their|two|three|four|five|\d+)\s+(?:(?!(?:to|for|with|by"
+    r"|on|in|at|of|and|or|but|so|if|when|before|after|from|about|is|are|was|were|will|be|it|that"
+    r"|this|you|me|him|her|them|i|we|yesterday|today|tomorrow|tonight|last|next)\b)"
+    r"[A-Za-z][\w'-]*\s+){0,3}(?P<head>(?!(?:to|for|with|by|on"
+    r"|in|at|of|and|or|is|are|was|were|will|be|it|that|this|you|me|him|her|them|i|we|yesterday"
+    r"|today|tomorrow|tonight|last|next)\b)"
+    r"[A-Za-z][\w'-]*[a-z0-9])(?!['’]s)"
+)
+_NOT_OBJECTS = frozenset(
+    """week weeks day days time times moment minute minutes hour hours session sessions call
+    meeting one thing things way bit lot end morning afternoon evening weekend month year
+    point idea question questions problem""".split()
 )
 _INJECTION = re.compile(
     r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier)\s+"
@@ -337,17 +357,24 @@ class _Extractor:
             return "commitment"  # a row of an action table: its status column decides
         # Layout that says "task": an action section, an open box, a minutes label.
         listed = seg.section == "actions" or seg.checked is False
-        labelled = (
-            seg.label_in_span
-            and s.start == seg.start
-            and seg.section != "discussion"
-            and p["commitment"] >= 0.3
+        body = _TAG.sub("", s.text, count=1)
+        lead = _LEAD.match(body)
+        # Minutes owner markers: "PC to check with finance", "AI Kofi: ...", "Kofi -> ...".
+        to_verb = bool(lead and re.match(r"to\s+[a-z]", body[lead.end() :]))
+        marker = bool(
+            lead
+            and (lead.group("sep") or to_verb or body != s.text)
+            and self._is_name(lead.group("o"), True)
         )
+        minutes = marker and (body != s.text or to_verb)
+        labelled = (
+            (seg.label_in_span and s.start == seg.start and seg.section != "discussion") or minutes
+        ) and p["commitment"] >= 0.3
         if (
             (listed or labelled)
             and p["done"] < 0.7
             and p["dropped"] < 0.7
-            and p["commitment"] >= 0.15
+            and (p["commitment"] >= 0.15 or (listed and marker))
         ):
             return "commitment"
         if s.text.rstrip().endswith("?"):
@@ -396,9 +423,8 @@ class _Extractor:
 
     def _retract(self, s: Sentence) -> None:
         words = _stems(s.text)
-        self.items = [
-            i for i in self.items if len(i.stems() & words) < max(1, min(2, len(i.stems()) - 1))
-        ]
+        # Only a sentence that names most of an item retracts it ("forget the blog post").
+        self.items = [i for i in self.items if 2 * len(i.stems() & words) < len(i.stems())]
 
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
@@ -452,8 +478,10 @@ class _Extractor:
                 action, ev_start = request[1], request[0].start
                 dues = dues or self.dues(request[0].text)
                 owner, known = speaker, True
+                writer = self.people.resolve(request[0].segment.speaker)[0]  # the asker's "me"
         elif request := self._suggestion(index, seg.speaker, bare):
             action, ev_start = request[1], request[0].start
+            writer = self.people.resolve(request[0].segment.speaker)[0]
         if not dues and index + 1 < len(self.sentences):
             after = self.sentences[index + 1]
             later = self.dues(after.text)
@@ -555,11 +583,9 @@ class _Extractor:
             if head in _NOT_NAMES or head in _STOPWORDS or owner is None:
                 return False
             if not known and (
-                (len(words) > 1
-                and not marked)
+                (len(words) > 1 and not marked)
                 or _META_WORD.match(part)
-                or (not marked
-                and not self._named_elsewhere(words[0]))
+                or (not marked and not self._named_elsewhere(words[0]))
             ):
                 return False
         return True
@@ -664,6 +690,7 @@ class _Extractor:
         text = re.sub(r"^(?:to|will|'ll)\s+", "", text).strip(" ,.;:!-–—*_")
         text = self._pronouns(text, owner, writer)
         text = self._object(text, at)
+        text = self._antecedent(text, at)
         text = re.sub(rf"\b(?:{_INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
         text = re.sub(
             r"\b[a-z]{3,}\b",
@@ -674,6 +701,22 @@ class _Extractor:
         if len(text.split()) < 2 or not re.match(r"[A-Za-z0-9]", text):
             return None
         return text[0].upper() + text[1:]
+
+    def _antecedent(self, text: str, at: int) -> str:
+        """A short action on "it"/"them" names what was said before ("Book the mock interviews")."""
+        vague = re.match(r"^([A-Za-z]+(?:\s+(?:up|out|over))?)\s+(?:it|them|that|this)\b", text)
+        if not vague or len(text.split()) > 6:
+            return text
+        for prev in [p for p in self.sentences if p.end <= at][-3:][::-1]:
+            phrases = [
+                m.group(0)
+                for m in _PHRASE.finditer(self.clean, prev.start, prev.end)
+                if m.group("head").lower() not in _NOT_OBJECTS
+                and not self.people.is_person(m.group("head"))
+            ]
+            if phrases:
+                return f"{vague.group(1)} {phrases[-1]}{text[vague.end() :]}"
+        return text
 
     def _initial(self, token: str) -> str:
         owner, known = self.people.resolve(token)
@@ -723,8 +766,7 @@ class _Extractor:
                 if (
                     head in _STOPWORDS
                     or head in _NOT_NAMES
-                    or (not modifier[:1].isupper()
-                    and not modifier[:1].isdigit())
+                    or (not modifier[:1].isupper() and not modifier[:1].isdigit())
                     or modifier.endswith(("'s", "’s"))
                     or self.people.is_person(modifier.split()[0])
                 ):

@@ -96,6 +96,18 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            _B + _PRE + r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?" + _WD + _E, re.I
+        ),
+        "weekday",
+    ),
+    (
+        re.compile(
+            _B + _PRE + r"(?:early|beginning\s+of|start\s+of)\s+next\s+(?:week|wk)" + _E, re.I
+        ),
+        "earlynext",
+    ),
+    (
+        re.compile(
             _B + _PRE + r"(?:today|tonight|eod|cob|end\s+of\s+(?:the\s+)?day|after\s+lunch"
             r"|this\s+(?:morning|afternoon|evening))" + _E,
             re.I,
@@ -108,7 +120,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             _B
             + r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
             + _NUM
-            + r")\s+(?P<unit>days?|weeks?|months?|fortnight)"
+            + r")\s+(?P<unit>days?|weeks?|wks?|months?|fortnight)"
             + _E,
             re.I,
         ),
@@ -137,7 +149,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             + _MON
             + r"\s+\d{1,2}"
             + _ORD
-            + r"(?:,?\s+\d{4})?|\d{1,2}[/.]\d{1,2}(?![/.\d]))"
+            + r"(?:,?\s+\d{4})?|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)|\d{1,2}\.\d{1,2}\.(?!\d)"
+            r"|(?:(?<=\bby\s)|(?<=\bon\s)|(?<=\bdue\s)|(?<=\buntil\s))\d{1,2}\.\d{1,2}(?![/.\d]))"
             + _E,
             re.I,
         ),
@@ -224,6 +237,8 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
     words = m.group(0).lower()
     if kind == "session":
         return next_session
+    if kind == "earlynext":
+        return s - timedelta(days=s.weekday()) + timedelta(days=7)
     if kind == "nextweek":
         return s - timedelta(days=s.weekday()) + timedelta(days=11)
     if kind == "eow":
@@ -241,7 +256,9 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         unit = m.group("unit").lower()
         if unit.startswith("month"):
             return _add_months(s, n)
-        return s + timedelta(days=n * (14 if unit == "fortnight" else 7 if "week" in unit else 1))
+        return s + timedelta(
+            days=n * (14 if unit == "fortnight" else 7 if unit.startswith("w") else 1)
+        )
     if kind in {"weekon", "afternext", "nextday"}:
         coming = _coming(s, _weekday(words))
         monday_next = s - timedelta(days=s.weekday()) + timedelta(days=7)
@@ -274,7 +291,14 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         "",
         words,
     )
-    parsed = _parse(phrase.strip(), s)
+    short = re.fullmatch(r"(\d{1,2})[./](\d{1,2})\.?", phrase.strip())
+    if short:  # day first; dateparser reads some ("15.12") as a time of day
+        try:
+            parsed: date | None = date(s.year, int(short.group(2)), int(short.group(1)))
+        except ValueError:
+            return None
+    else:
+        parsed = _parse(phrase.strip(" ."), s)
     if parsed is not None and parsed < s and not re.search(r"\d{4}", phrase):
         parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
     return parsed

@@ -93,7 +93,10 @@ _VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\
 # A line that stops mid-phrase ("... by Friday and") goes on on the next line.
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
+    r"|(?<=[a-z]{3}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
+)
 _FIELD = re.compile(
     r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$",
     re.I,
@@ -148,7 +151,7 @@ def _heading(line: str, bullet: bool) -> str | None:
     if (
         not bullet
         and 0 < len(words) <= 9
-        and not _TERMINAL.search(text)
+        and not _TERMINAL.search(re.sub(r"\d[\d./-]*\.\s*$", "", text))  # "Notes, 18.11."
         and re.search(
             r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session)\b", text, re.I
         )
@@ -344,7 +347,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 vtt  # one utterance cut over several cues
                 or indented
                 or bool(_WRAPPED.search(previous))
-                or len(previous.split("\n")[-1]) >= 60
+                or (len(previous.split("\n")[-1]) >= 60 and speaker is None)
             )
         )
         if continues and last is not None:

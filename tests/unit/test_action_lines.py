@@ -179,3 +179,55 @@ def test_cli_attendee_option_keeps_a_third_persons_item(
     data = json.loads(capsys.readouterr().out)
     dana = next(i for i in data["items"] if "load-test" in i["action"])
     assert (dana["owner"], dana["owner_known"]) == ("Dana", False)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("by 15.12.", date(2026, 12, 15)),
+        ("by 12/12.", date(2026, 12, 12)),
+        ("by 15.12", date(2026, 12, 15)),
+        ("by 3/1", date(2027, 1, 3)),  # day first, rolled into next year
+        ("on Wednesday", date(2026, 11, 25)),  # said on a Wednesday: the next one
+        ("by end of next week", date(2026, 11, 27)),
+        ("in two weeks", date(2026, 12, 2)),
+        ("in 2 wks", date(2026, 12, 2)),
+        ("early next week", date(2026, 11, 23)),
+        ("by end of day Friday", date(2026, 11, 20)),
+    ],
+)
+def test_due_phrases_in_many_forms(phrase: str, due: date) -> None:
+    notes = f"Actions\n- Amir: send Rosa the capacity numbers {phrase}\n"
+    item = _only(extract_actions_offline(notes, PAIR, WED, NEXT))
+    assert (item.action, item.due) == ("Send Rosa the capacity numbers", due)
+
+
+def test_version_numbers_are_not_dates() -> None:
+    notes = "Actions\n- Amir: upgrade the client to version 2.5 and rerun the suite\n"
+    assert _only(extract_actions_offline(notes, PAIR, WED, NEXT)).due is None
+
+
+def test_lowercase_chat_with_a_request_and_a_pronoun() -> None:
+    notes = (
+        "[00:01:40] Rosa: nice. so for the onsite I'd do two mock interviews\n"
+        "[00:01:48] Amir: uh, yes, I can do that. I'll book them with Chen for next week\n"
+        "[00:02:30] Rosa: and could you send me the job description?\n"
+        "[00:02:33] Amir: sure, I'll send it today\n"
+        "[00:03:00] Rosa: great. on my side I'll write up five design questions by Thursday\n"
+    )
+    items = extract_actions_offline(notes, PAIR, WED, NEXT)
+    assert [(i.owner, i.action, i.due) for i in items] == [
+        ("Amir Sadeghi", "Book two mock interviews with Chen", date(2026, 11, 27)),
+        ("Amir Sadeghi", "Send Rosa the job description", WED),
+        ("Rosa Alvarez", "Write up five design questions", date(2026, 11, 19)),
+    ]
+
+
+def test_a_titled_note_with_a_date_is_not_an_item() -> None:
+    notes = (
+        "Notes 1:1 Rosa / Amir, 18.11.\n\nNext steps:\nAmir -> read the last three postmortems\n"
+    )
+    items = extract_actions_offline(notes, PAIR, WED, NEXT)
+    assert [(i.owner, i.action) for i in items] == [
+        ("Amir Sadeghi", "Read the last three postmortems")
+    ]
