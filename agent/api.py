@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -45,6 +45,7 @@ from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
 
 if TYPE_CHECKING:
     from agent.agenda import AgendaContext
+    from agent.mail import Invitation, PreparedMessage, SmtpSettings
     from agent.maillog import SentLog
 
 T = TypeVar("T")
@@ -54,6 +55,7 @@ MAX_NOTES = 200_000
 MAX_QUESTION = 1000
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
 DRAFT_WRITERS = 4  # threads writing a batch's drafts; each waits on its files' fsyncs
+EMAIL_GROUP = 8  # pairs whose store writes share one transaction in a batch
 
 
 class _AgendaInputs(NamedTuple):
@@ -62,6 +64,17 @@ class _AgendaInputs(NamedTuple):
     context: AgendaContext
     sessions: list[SessionRecord]
     items: list[StoredItem]
+
+
+class _PreparedEmail(NamedTuple):
+    """A pair's messages, built and checked, with the store writes to make before writing."""
+
+    result: EmailResult
+    ops: list[Any]
+    messages: list[PreparedMessage]
+    folder: Path
+    smtp: SmtpSettings | None
+    invitation: Invitation | None
 
 
 def parse_agenda_context(values: dict[str, Any]) -> AgendaContext:
@@ -595,27 +608,22 @@ class Coach:
         from agent.maillog import SentLog
 
         with SentLog.at_home(self.settings.home) as log:
-            result, pending = self._prep_email(
-                self.pairs.get(pair_id), session_start, out_dir, send, None, log
-            )
-        assert pending is None
-        return result
+            draft = self._prepare_email(self.pairs.get(pair_id), session_start, out_dir, send, log)
+            self.store.batch(draft.ops)
+            return self._deliver_email(draft, log)
 
-    def _prep_email(
+    def _prepare_email(
         self,
         pair: Pair,
         session_start: datetime | None,
         out_dir: str | Path | None,
         send: bool,
-        writer: Executor | None,
         log: SentLog,
-    ) -> tuple[EmailResult, Future[list[Path]] | None]:
-        """Prepare a pair's emails; with a ``writer`` (and no sending) drafts are written on it.
+    ) -> _PreparedEmail:
+        """A pair's messages and the store writes that must precede them; nothing written yet.
 
-        The drafts of a batch are fsynced one by one; on the writer thread that waiting
-        overlaps the next pair's preparation. The pair's store writes (the planned agenda and
-        where its drafts go, so `pair forget` finds them even if writing is interrupted) are
-        one transaction, made before any draft is written.
+        The writes are the planned agenda and where the drafts go: recorded before any draft
+        is written, so `pair forget` finds every draft even if writing is interrupted.
         """
         from agent.mail import (
             PrepContent,
@@ -623,7 +631,6 @@ class Coach:
             draft_filename,
             missing_roles,
             resolve_from_address,
-            write_drafts,
         )
         from agent.memory import draft_record_ops
 
@@ -694,11 +701,17 @@ class Coach:
         # Recorded before writing: a draft on disk is always one `pair forget` knows about
         # (a record whose file never got written is skipped by forget).
         ops = draft_record_ops(pair_id, [folder / draft_filename(m) for m in messages])
-        self.store.batch([op for op in (planned, *ops) if op is not None])
-        if writer is not None and smtp is None:
-            return result, writer.submit(write_drafts, messages, folder)
-        written = write_drafts(messages, folder)
-        result.drafts = [str(p) for p in written]
+        writes = [op for op in (planned, *ops) if op is not None]
+        return _PreparedEmail(result, writes, messages, folder, smtp, invitation)
+
+    def _deliver_email(self, draft: _PreparedEmail, log: SentLog) -> EmailResult:
+        """Write a prepared pair's drafts (its store writes are made already) and send them."""
+        from agent.mail import write_drafts
+
+        result, messages = draft.result, draft.messages
+        smtp, invitation = draft.smtp, draft.invitation
+        pair_id = result.pair_id
+        result.drafts = [str(p) for p in write_drafts(messages, draft.folder)]
         if smtp is not None:
             from agent.maillog import send_prepared
 
@@ -713,7 +726,7 @@ class Coach:
                 for o in report.outcomes
                 if o.status not in ("sent", "already-sent")
             ]
-        return result, None
+        return result
 
     def prep_emails_due(
         self,
@@ -736,10 +749,10 @@ class Coach:
         if isinstance(progress, BatchProgress):
             progress.start(len(due))
 
-        def settle(pair_id: str, result: EmailResult, pending: Future[list[Path]] | None) -> None:
+        def settle(pair_id: str, result: EmailResult, pending: Future[EmailResult] | None) -> None:
             try:
                 if pending is not None:
-                    result.drafts = [str(p) for p in pending.result()]
+                    pending.result()  # the drafts are on the result once written
             except CoachError as exc:
                 batch.failed.append({"pair": pair_id, "error": str(exc)})
                 return
@@ -754,22 +767,44 @@ class Coach:
             SentLog.at_home(self.settings.home) as log,
             ThreadPoolExecutor(max_workers=DRAFT_WRITERS, thread_name_prefix="drafts") as writer,
         ):
-            # A few pairs' drafts in flight (each file is fsynced, and fsyncs of different
-            # files overlap): memory stays flat, and results come out in pair order.
-            waiting: deque[tuple[str, EmailResult, Future[list[Path]] | None]] = deque()
+            # Pairs are prepared in groups: one store transaction (one fsync) records a group's
+            # planned agendas and draft paths, then its drafts are written on a few threads
+            # (each file is fsynced, and fsyncs of different files overlap). An interrupted
+            # group has written nothing; memory stays flat; results come in pair order.
+            group: list[_PreparedEmail] = []
+            waiting: deque[tuple[str, EmailResult, Future[EmailResult] | None]] = deque()
+
+            def flush() -> None:
+                if group:
+                    self.store.batch([op for draft in group for op in draft.ops])
+                for draft in group:
+                    pending = writer.submit(self._deliver_email, draft, log)
+                    waiting.append((draft.result.pair_id, draft.result, pending))
+                    if len(waiting) > DRAFT_WRITERS:
+                        settle(*waiting.popleft())
+                group.clear()
+
             for pair in due:
                 try:
-                    result, pending = self._prep_email(pair, None, out_dir, send, writer, log)
+                    draft = self._prepare_email(pair, None, out_dir, send, log)
+                    if draft.smtp is not None:  # sending: one pair at a time, as prepared
+                        self.store.batch(draft.ops)
+                        self._deliver_email(draft, log)
                 except CoachError as exc:
+                    flush()
                     while waiting:
                         settle(*waiting.popleft())
                     batch.failed.append({"pair": pair.id, "error": str(exc)})
                     if progress:
                         progress(pair.id)
                     continue
-                waiting.append((pair.id, result, pending))
-                if len(waiting) > DRAFT_WRITERS:
-                    settle(*waiting.popleft())
+                if draft.smtp is not None:
+                    waiting.append((pair.id, draft.result, None))
+                    continue
+                group.append(draft)
+                if len(group) >= EMAIL_GROUP:
+                    flush()
+            flush()
             while waiting:
                 settle(*waiting.popleft())
         return batch

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from agent import mail
+from agent import api, mail
 from agent.api import Coach
 from agent.config import Settings
 from agent.memory import SessionRecord, save_session, sessions_of
@@ -87,9 +87,11 @@ class Ticks:
         self.pairs.append(pair_id)
 
 
+@pytest.mark.parametrize("group", [1, 2, 8])
 def test_batch_writes_drafts_in_pair_order_and_reports_failures(
-    coach: Coach, tmp_path: Path
+    coach: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int
 ) -> None:
+    monkeypatch.setattr(api, "EMAIL_GROUP", group)  # pairs sharing one store transaction
     ticks = Ticks()
     batch = coach.prep_emails_due(timedelta(days=2), out_dir=tmp_path / "out", progress=ticks)
     assert ticks.total == 4 and sorted(ticks.pairs) == ["ana-ana", "cy-cy", "dee-dee", "eve-eve"]
