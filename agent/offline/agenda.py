@@ -1,21 +1,11 @@
 """The offline agenda: the scaffold filled with language specific to the pair, no model needed.
 
 The scaffold (:mod:`agent.agenda`) fixes the stage, the blocks, their minutes, the open items
-and each framework's steps. This engine adds what makes the agenda the pair's own:
-
-- the deep dive is built around the mentee's prep: the sentence that carries the challenge
-  (a question, "stuck", "how do I"...) is quoted as the topic, linked to the goal it shares the
-  most words with, and walked through Problem -> Solution -> Action; with no prep, the goal to
-  work on comes from the notes or open items, or rotates through the goals session by session;
-- the progress review quotes the last session's notes and asks what helped and what got in
-  the way; the stage blocks name the pair's goals (the Unstuck diagnosis, the graduation
-  questions goal by goal, the first goals to choose);
-- each block cites the retrieved passages of the guide it follows (the meeting template for
-  the structure, Let's Get Clear for a first session, Unstuck for a stalled one...).
-
-Every quoted sentence is checked by the judgemental-language detector first: the mentee's
-"the deploy failed again" stays out of the agenda, so the agenda itself never reads as a
-reproach. Output is deterministic: the same context and passages give the same agenda.
+and each framework's steps. This engine builds the deep dive around the prep sentence that
+carries the challenge (linked to the goal it shares most words with; with no prep, a goal
+from the notes or open items, or the goals in turn), quotes the last notes in the progress
+review, names the goals in the stage blocks, and cites the guide each block follows. Nothing
+the judgemental-language detector flags, and no self-blame, is quoted. Deterministic.
 """
 
 from __future__ import annotations
@@ -52,10 +42,6 @@ from agent.offline.judgement import detect_markers, normalise
 from knowledge.models import Passage
 
 __all__ = ["draft_agenda_offline", "focus_goal", "main_topic"]
-
-# --------------------------------------------------------------------------------------------
-# Text helpers
-# --------------------------------------------------------------------------------------------
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|\s+[-*•]\s+")
 _WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.'-][a-z0-9+#]+)*")
@@ -222,11 +208,6 @@ def _q(text: str) -> str:
     return f"“{text}”"
 
 
-# --------------------------------------------------------------------------------------------
-# Enrichment, stage by stage
-# --------------------------------------------------------------------------------------------
-
-
 class _Draft:
     """The blocks being filled, addressable by name."""
 
@@ -237,25 +218,12 @@ class _Draft:
     def minutes(self, name: str) -> int:
         return self.by_name[name].minutes if name in self.by_name else 0
 
-    def items(self, name: str) -> list[str]:
-        return self.by_name[name].items
-
-    def prepend(self, name: str, *items: str) -> None:
-        self.insert(name, 0, *items)
-
     def append(self, name: str, *items: str) -> None:
         self.insert(name, len(self.by_name[name].items), *items)
 
     def insert(self, name: str, index: int, *items: str) -> None:
         block = self.by_name[name]
         block.items[index:index] = [i for i in items if i and i not in block.items]
-
-
-def _newest_note(ctx: AgendaContext) -> str | None:
-    if not ctx.recent_notes:
-        return None
-    quotable = [q for q in (_quotable(s) for s in _sentences(ctx.recent_notes[-1])) if q]
-    return _clip(" ".join(quotable[:2])) if quotable else None
 
 
 def _progress_items(
@@ -265,9 +233,10 @@ def _progress_items(
     mentee = short_names(ctx)[1]
     if quotes:
         draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
-    else:
-        note = _newest_note(ctx)
-        if note:
+    elif ctx.recent_notes:
+        newest = [q for q in (_quotable(s) for s in _sentences(ctx.recent_notes[-1])) if q]
+        if newest:
+            note = _clip(" ".join(newest[:2]))
             draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")
     draft.append(PROGRESS_REVIEW, *(f"Update from {mentee}'s prep: {_q(u)}" for u in updates[:2]))
 
@@ -331,10 +300,10 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
             f"No prep or goals yet: {mentee} picks the one challenge that matters most this week."
         )
         notes.append(f"No prep or goals for {mentee}: the deep dive starts by choosing a topic.")
-    draft.prepend(DEEP_DIVE, *lead)
+    draft.insert(DEEP_DIVE, 0, *lead)
 
     target = f"towards {_q(goal)}" if goal and (matched or not topic) else "on today's topic"
-    draft.items(ACTION_PLANNING)[0] = (
+    draft.by_name[ACTION_PLANNING].items[0] = (
         f"Next steps {target}: who does what by when, and how you'll know it worked."
     )
     if ctx.open_items:
@@ -365,7 +334,7 @@ def _enrich_stalled(ctx: AgendaContext, draft: _Draft, reason: str) -> None:
         lead.append(f"The goal in question: {_q(goal)}.")
     if topic:
         lead.append(f"{mentee}'s prep: {_q(topic)}")
-    draft.prepend(UNSTUCK_DIAGNOSIS, *lead)
+    draft.insert(UNSTUCK_DIAGNOSIS, 0, *lead)
     draft.append(
         UNSTUCK_DIAGNOSIS,
         "Pick the cause that fits best, together: what looks like procrastinating is often "
@@ -397,7 +366,7 @@ def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
             + "; ".join(_q(g) for g in goals)
             + ". Make each one measurable.",
         )
-        draft.items(ACTION_PLANNING)[0] = (
+        draft.by_name[ACTION_PLANNING].items[0] = (
             "Choose the first goal to work on ("
             + "; ".join(_q(g) for g in goals)
             + ") and what success would look like."
@@ -445,7 +414,7 @@ def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
     _progress_items(ctx, draft, updates)
     per_goal = [f"Goal {_q(g)}: met, partly met, or still open?" for g in ctx.goals[:5]]
     draft.insert(GRADUATION_ASSESSMENT, 1, *per_goal)
-    chapter = draft.items(NEXT_CHAPTER)
+    chapter = draft.by_name[NEXT_CHAPTER].items
     celebrate = next(i for i, item in enumerate(chapter) if item.startswith("Celebrate"))
     draft.insert(
         NEXT_CHAPTER,
@@ -457,24 +426,18 @@ def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
         draft.append(where, f"From {mentee}'s prep: {_q(topic)}")
 
 
-# --------------------------------------------------------------------------------------------
-# Citations
-# --------------------------------------------------------------------------------------------
-
 _Pref = tuple[str, str | None]  # (doc_id, a phrase its section must contain, or None)
 
 _SOURCES: dict[str, tuple[_Pref, ...]] = {
+    CHECK_IN: (("meeting-template", "during the meeting"),),
     PROGRESS_REVIEW: (("meeting-template", "during the meeting"),),
     DEEP_DIVE: (
         ("problem-solution-action", "problem → solution → action model"),
         ("meeting-template", "during the meeting"),
-        ("problem-solution-action", None),
     ),
     ACTION_PLANNING: (
         ("wisdom-to-action-ratio", "leave with nothing"),
         ("problem-solution-action", "common mistakes"),
-        ("wisdom-to-action-ratio", None),
-        ("problem-solution-action", None),
     ),
     WRAP_UP: (
         ("meeting-template", "after the meeting"),
@@ -497,18 +460,19 @@ _SOURCES: dict[str, tuple[_Pref, ...]] = {
     GRADUATION_ASSESSMENT: (("graduation-assessment", None),),
     NEXT_CHAPTER: (("next-chapter-protocol", None),),
 }
-_CHECK_IN_SOURCES: dict[Stage, tuple[_Pref, ...]] = {
-    "first-session": (
+_STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
+    ("first-session", CHECK_IN): (
         ("first-session-questions", "icebreaker"),
         ("first-session-questions", None),
     ),
-    "stale-patch": (
+    ("stale-patch", CHECK_IN): (
         ("stale-patch-reset", "relationship, not the goals"),
         ("stale-patch-reset", None),
     ),
-    "stalled": (("unstuck-intervention", "five possible causes"), ("meeting-template", "during")),
-}
-_STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
+    ("stalled", CHECK_IN): (
+        ("unstuck-intervention", "five possible causes"),
+        ("meeting-template", "during"),
+    ),
     ("first-session", ACTION_PLANNING): (
         ("lets-get-clear-conversation", "purpose"),
         ("meeting-template", "before the meeting"),
@@ -516,7 +480,6 @@ _STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
     ("stalled", ACTION_PLANNING): (
         ("unstuck-intervention", "confidence"),
         ("unstuck-intervention", "five possible causes"),
-        ("problem-solution-action", None),
     ),
     ("graduation", PROGRESS_REVIEW): (
         ("graduation-assessment", "goals met"),
@@ -526,38 +489,29 @@ _STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
 PER_BLOCK = 2
 
 
-def _sources(stage: Stage, name: str) -> tuple[_Pref, ...]:
-    if name == CHECK_IN:
-        return _CHECK_IN_SOURCES.get(stage, (("meeting-template", "during the meeting"),))
-    return _STAGE_OVERRIDES.get((stage, name), _SOURCES.get(name, ()))
-
-
 def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation]:
+    """Up to two passages of the guides the block follows, best retrieved first.
+
+    First the passages whose section matches; failing those, any passage of a preferred guide.
+    """
     ranked = sorted(passages, key=lambda p: (-p.score, p.id))
-    chosen: list[Passage] = []
-    prefs = _sources(stage, name)
-    # First the passages whose section matches; failing those, any passage of a preferred guide.
+    prefs = _STAGE_OVERRIDES.get((stage, name), _SOURCES.get(name, ()))
     for strict in (True, False):
-        if chosen:
-            break
+        chosen: list[Passage] = []
         for doc_id, section in prefs:
-            if strict and section is None:
-                continue
-            for passage in ranked:
-                if len(chosen) >= PER_BLOCK:
-                    break
-                if passage.doc_id != doc_id or any(c.id == passage.id for c in chosen):
-                    continue
-                if strict and section and section not in passage.section.casefold():
-                    continue
-                chosen.append(passage)
-                break
-    return [Citation.of(p) for p in chosen]
-
-
-# --------------------------------------------------------------------------------------------
-# The engine
-# --------------------------------------------------------------------------------------------
+            found = (
+                p
+                for p in ranked
+                if p.doc_id == doc_id
+                and p.id not in {c.id for c in chosen}
+                and (not strict or (section or "\0") in p.section.casefold())
+            )
+            match = next(found, None)
+            if match is not None and len(chosen) < PER_BLOCK:
+                chosen.append(match)
+        if chosen:
+            return [Citation.of(p) for p in chosen]
+    return []
 
 
 def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Agenda:

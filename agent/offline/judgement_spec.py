@@ -82,8 +82,4 @@ class JudgementSpec(TrainingSpec):
         return LinearModel.from_json(model.to_json())
 
 
-
-
-SPEC = JudgementSpec(
-    name=NAME, files=("judgement.jsonl",), featurise=featurise, fit_args=FIT_ARGS
-)
+SPEC = JudgementSpec(name=NAME, files=("judgement.jsonl",), featurise=featurise, fit_args=FIT_ARGS)

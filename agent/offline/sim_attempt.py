@@ -110,29 +110,14 @@ def attempt_features(texts: Sequence[str]) -> Matrix:
     return np.hstack([answers, np.array([closest, whole, length]).T])
 
 
-def _read_rows() -> list[LabelledText]:
-    path = data_dir() / "training" / DATA
-    rows: list[LabelledText] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            text = _pack(row["situation"], row["answer"])
-            rows.append(LabelledText(text, row["label"], row["id"]))
-    return rows
-
-
-def choose_threshold(probabilities: Sequence[float], attempts: Sequence[bool]) -> float:
-    """The lowest P(attempt) cut that accepts no non-attempt, with a small margin."""
-    worst = max((p for p, a in zip(probabilities, attempts, strict=True) if not a), default=0.0)
-    return round(min(0.95, max(0.5, worst + 0.02)), 4)
-
-
 class AttemptSpec(TrainingSpec):
     """The attempt classifier: rows carry the situation, and the threshold is fitted too."""
 
     def rows(self) -> list[LabelledText]:
         """Packed (situation, answer) rows."""
-        return _read_rows()
+        lines = (data_dir() / "training" / DATA).read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        return [LabelledText(_pack(r["situation"], r["answer"]), r["label"], r["id"]) for r in rows]
 
     def extra_meta(self, rows: list[LabelledText], features: Matrix) -> dict[str, Any]:
         """The threshold and CV figures, from 5-fold out-of-fold predictions."""
@@ -150,21 +135,21 @@ def dev_figures(
     truth = [r.label == "attempt" for r in rows]
     # Rows a rule settles never reach the model, so they don't set its threshold.
     modelled = [_rule(" ".join(_unpack(r.text)[1].split())) is None for r in rows]
-    threshold = choose_threshold(
-        [p for p, m in zip(p_attempt, modelled, strict=True) if m],
-        [t for t, m in zip(truth, modelled, strict=True) if m],
+    # The lowest cut that accepts no non-attempt the model decides on, with a small margin.
+    worst = max(
+        (p for p, t, m in zip(p_attempt, truth, modelled, strict=True) if m and not t),
+        default=0.0,
     )
-    # The shipped threshold must hold for rows each fold never saw; report it at a 0.5 cut too.
+    threshold = round(min(0.95, max(0.5, worst + 0.02)), 4)
+    # The shipped threshold must hold for rows each fold never saw.
     said = [
         _accepts(p, _unpack(r.text)[1], threshold) for p, r in zip(p_attempt, rows, strict=True)
     ]
-    leaks = sum(1 for s, t in zip(said, truth, strict=True) if s and not t)
-    accepted = sum(1 for s, t in zip(said, truth, strict=True) if s and t)
-    correct = sum(1 for s, t in zip(said, truth, strict=True) if s == t)
+    both = list(zip(said, truth, strict=True))
     return threshold, {
-        "leaks": float(leaks),
-        "attempt_recall": round(accepted / max(1, sum(truth)), 4),
-        "accuracy": round(correct / len(rows), 4),
+        "leaks": float(sum(s and not t for s, t in both)),
+        "attempt_recall": round(sum(s and t for s, t in both) / max(1, sum(truth)), 4),
+        "accuracy": round(sum(s == t for s, t in both) / len(rows), 4),
     }
 
 

@@ -16,21 +16,14 @@ from typing import Any
 import numpy as np
 
 from agent.offline.judgement import detect_markers
-from agent.offline.questions import KNOWN_VERBS, capitalise, is_verb_form, to_base
+from agent.offline.words import KNOWN_VERBS, capitalise, is_verb_form, pairs, to_base, word_set
 from knowledge.minilm import embed_texts
 
-__all__ = [
-    "VERBS",
-    "Voice",
-    "capitalise",
-    "is_verb_form",
-    "split_sentences",
-    "to_base",
-]
+__all__ = ["VERBS", "Voice", "capitalise", "is_verb_form", "split_sentences", "to_base"]
 
 Vectors = np.ndarray[Any, np.dtype[np.float32]]
 
-STOP = frozenset(
+STOP = word_set(
     """
     a an the and or but if of to in on at for with by from as into onto over under about after
     before than then so that this these those there here it its it's is are was were be been
@@ -46,23 +39,23 @@ STOP = frozenset(
     taken thing things way something anything nothing everything someone anyone everyone
     between across through without within against during among toward towards upon beside
     almost nobody somebody due
-    """.split()
+    """
 )
 # Words too common in outlines and questions to count as a trace of the mentor's response.
-GENERIC = frozenset(
+GENERIC = word_set(
     """
     what would you do first time day days week weeks team work people know need want think
     approach step steps handle handled involve decide respond answer question situation
     new good well like right now next last minute minutes hour hours say said tell told
     start started start try tried use used see look looked find found mentor mentee
-    """.split()
+    """
 )
-_EXTRA_VERBS = frozenset(
+_EXTRA_VERBS = word_set(
     """
     rehearse collect gather adapt roll wake page escalate alert ask apologise apologize
     prioritise prioritize estimate explain revert sort triage pause reply read dig
     investigate monitor call message prepare bring propose push offer book block
-    """.split()
+    """
 )
 VERBS: frozenset[str] = KNOWN_VERBS | _EXTRA_VERBS
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
@@ -262,23 +255,12 @@ def sims(left: Sequence[str], right: Sequence[str]) -> Vectors:
     return np.asarray(embed(left) @ embed(right).T, dtype=np.float32)
 
 
-_YOU = {
-    "i": "you",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "i'm": "you're",
-    "i've": "you've",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "we": "you",
-    "we're": "you're",
-    "we'll": "you'll",
-    "we'd": "you'd",
-    "our": "your",
-    "us": "you",
-}
+_YOU = pairs(
+    """
+    i:you i'd:you'd i'll:you'll i'm:you're i've:you've me:you my:your mine:yours
+    myself:yourself we:you we're:you're we'll:you'll we'd:you'd our:your us:you
+    """
+)
 
 
 def first_person_to_you(text: str) -> str:

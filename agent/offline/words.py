@@ -16,17 +16,12 @@ def stable_int(*parts: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-# --------------------------------------------------------------------------------------------
-# Verb morphology (enough English for mentoring and software work; rules for the rest)
-# --------------------------------------------------------------------------------------------
-
-
 def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of ``text`` (word lists kept compact in the source)."""
     return frozenset(text.split())
 
 
-def _pairs(text: str) -> dict[str, str]:
+def pairs(text: str) -> dict[str, str]:
     """``"a:b c:d"`` -> ``{"a": "b", "c": "d"}``."""
     return dict(pair.split(":", 1) for pair in text.split())
 
@@ -56,7 +51,7 @@ KNOWN_VERBS: frozenset[str] = word_set(
     """
 )
 
-_IRREGULAR_PAST: dict[str, str] = _pairs(
+_IRREGULAR: dict[str, str] = pairs(
     """
     was:be were:be been:be had:have did:do done:do made:make went:go gone:go got:get
     gotten:get took:take taken:take gave:give given:give began:begin begun:begin broke:break
@@ -72,12 +67,8 @@ _IRREGULAR_PAST: dict[str, str] = _pairs(
     lent:lend wore:wear worn:wear tore:tear torn:tear shook:shake froze:freeze frozen:freeze
     overcame:overcome undertook:undertake mistook:mistake forgave:forgive withdrew:withdraw
     ate:eat eaten:eat rode:ride rose:rise risen:rise sang:sing sung:sing hung:hang
-    swore:swear struck:strike flew:fly flown:fly
-    """
-)
-_IRREGULAR_PRESENT: dict[str, str] = _pairs(
-    """
-    has:have does:do goes:go is:be are:be am:be 're:be
+    swore:swear struck:strike flew:fly flown:fly has:have does:do goes:go is:be are:be am:be
+    're:be
     """
 )
 _SAME_FORMS = word_set(
@@ -127,12 +118,6 @@ def _with_e(stem: str) -> str:
     return stem + "e" if _E_ENDINGS.search(stem) else stem
 
 
-def _strip_doubled(stem: str) -> str | None:
-    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
-        return stem[:-1]
-    return None
-
-
 # British spelling doubles a final "l" after one unstressed vowel: cancel -> cancelling,
 # travel -> travelled, label -> labelling (but feel -> feeling, install -> installing).
 _DOUBLED_L_STEM = re.compile(r"[aeiou][^aeiou]+[eiou]ll$")
@@ -144,10 +129,8 @@ def to_base(word: str) -> str:
     w = word.lower()
     if w in KNOWN_VERBS or w in _SAME_FORMS:
         return w
-    if w in _IRREGULAR_PAST:
-        return _IRREGULAR_PAST[w]
-    if w in _IRREGULAR_PRESENT:
-        return _IRREGULAR_PRESENT[w]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     if w.endswith("ied") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith("ying") and len(w) > 5:
@@ -161,11 +144,8 @@ def to_base(word: str) -> str:
                 return stem + "e"
             if _DOUBLED_L_STEM.search(stem):
                 return stem[:-1]  # cancelling -> cancel, travelled -> travel
-            undoubled = _strip_doubled(stem)
-            if undoubled is not None and (undoubled in KNOWN_VERBS or undoubled in _DOUBLING):
-                return undoubled
-            if undoubled is not None and stem[-1] not in "lsfz":
-                return undoubled
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
+                return stem[:-1]  # stopped -> stop, committed -> commit
             return _with_e(stem)
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
@@ -182,8 +162,7 @@ def is_verb_form(word: str) -> bool:
     return (
         w in KNOWN_VERBS
         or w in _SAME_FORMS
-        or w in _IRREGULAR_PAST
-        or w in _IRREGULAR_PRESENT
+        or w in _IRREGULAR
         or to_base(w) in KNOWN_VERBS
         or (w.endswith("ed") and len(w) > 4)
     )

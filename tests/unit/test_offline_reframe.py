@@ -11,18 +11,16 @@ import sys
 import pytest
 
 from agent.guardrails import question_failures, reframe_failures
-from agent.offline import (
+from agent.offline.judgement import (
     MARKER_KINDS,
     all_markers,
     detect,
     detect_markers,
-    extract_topic,
     is_judgemental,
     marker_kinds,
-    reframe_offline,
-    suggest_questions_offline,
 )
 from agent.offline.questions import grammar_problems
+from agent.offline.reframe import extract_topic, reframe_offline, suggest_questions_offline
 from agent.offline.words import gerund, to_base
 from knowledge.models import Passage
 
@@ -343,7 +341,7 @@ def test_reframe_is_deterministic() -> None:
 def test_reframe_is_deterministic_across_processes() -> None:
     """No dependence on the per-process hash seed (set iteration, hash())."""
     code = (
-        "import json; from agent.offline import reframe_offline; "
+        "import json; from agent.offline.reframe import reframe_offline; "
         "print(json.dumps([reframe_offline(t, []).model_dump() for t in "
         "['Late again?', 'You never update the ticket, why?', 'How did the week go?']]))"
     )
