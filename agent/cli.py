@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.console import Console
 
-from agent import progress, render
-from agent.config import Settings
+from agent import render
 from agent.errors import CoachError, UserInputError
-from agent.memory import Pair, StoredItem
-from agent.models import SimulationTurn
 
-if TYPE_CHECKING:  # the API opens stores and engines; `coach --help` must not import it
+if TYPE_CHECKING:  # `coach --help` imports none of these: only the command that runs does
+    from pydantic import BaseModel
+    from rich.console import Console
+
     from agent.api import Coach
+    from agent.models import SimulationTurn
 
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer._click import exceptions as click_exceptions
@@ -70,33 +69,16 @@ def _log_to_stderr() -> None:
         logger.addHandler(handler)
 
 
-class PairList(BaseModel):
-    """The answer to ``coach pair list``."""
-
-    pairs: list[Pair]
-
-
-class ItemList(BaseModel):
-    """The answer to ``coach actions list``."""
-
-    items: list[StoredItem]
-
-
-class PairDetail(BaseModel):
-    """The answer to ``coach pair show``."""
-
-    pair: Pair
-    open_items: list[StoredItem]
-    overdue: list[str] = []  # ids of open items past their due date
-
-
 class _State:
     coach: Coach | None = None
 
 
 def _coach() -> Coach:
     if _State.coach is None:
+        from pydantic import ValidationError
+
         from agent.api import Coach
+        from agent.config import Settings
 
         try:
             _State.coach = Coach(Settings())
@@ -115,6 +97,8 @@ def emit(model: BaseModel, as_json: bool, human: Callable[[Console], None]) -> N
     if as_json:
         sys.stdout.write(model.model_dump_json(indent=2) + "\n")
     else:
+        from rich.console import Console
+
         human(Console(highlight=False))
 
 
@@ -145,10 +129,12 @@ def ingest(
     as_json: JsonFlag = False,
 ) -> None:
     """Add guide files to the knowledge base; re-running changes only what changed."""
+    from agent.progress import ingest_progress
+
     coach = _coach()
     if not paths and not reindex:
         raise UserInputError("give at least one file or folder to ingest (or --reindex)")
-    with _progress(progress.ingest_progress, as_json) as hook:
+    with _progress(ingest_progress, as_json) as hook:
         if reindex:
             report = coach.reindex(paths or [], progress=hook)
         else:
@@ -307,6 +293,8 @@ def pair_set(
 @pair_app.command("list")
 def pair_list(as_json: JsonFlag = False) -> None:
     """List the stored pairs."""
+    from agent.listings import PairList
+
     pairs = PairList(pairs=_coach().list_pairs())
     emit(pairs, as_json, lambda console: render.pair_list(console, pairs.pairs))
 
@@ -317,6 +305,8 @@ def pair_show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show a pair with its open action items."""
+    from agent.listings import PairDetail
+
     coach = _coach()
     pair = coach.get_pair(pair_id)
     items = coach.open_items(pair_id)
@@ -384,6 +374,8 @@ def actions(
             done = coach.complete_item(pair, item)
             emit(done, as_json, lambda console: console.print(f"Done: {done.action}"))
             return
+        from agent.listings import ItemList
+
         listed = ItemList(items=coach.items(pair, None if show_all else "open"))
         emit(listed, as_json, lambda console: render.item_list(console, listed.items))
         return
@@ -476,8 +468,10 @@ def email(
     if all_pairs == (pair is not None):
         raise UserInputError("give either --pair ID or --all")
     if all_pairs:
+        from agent.progress import pair_progress
+
         window = _parse_within(within)
-        with _progress(progress.pair_progress, as_json) as ticker:
+        with _progress(pair_progress, as_json) as ticker:
             batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=ticker)
         for failure in batch.failed:
             sys.stderr.write(f"coach: {failure['pair']} failed: {failure['error']}\n")
@@ -499,6 +493,8 @@ app.add_typer(sim_app, name="simulate")
 
 def _interactive(coach: Coach, turn: SimulationTurn) -> SimulationTurn:
     """Drive a simulation from the terminal until it finishes or the user leaves."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     while not turn.done:
         render.simulation_turn(console, turn)
@@ -582,12 +578,6 @@ scenario_app = typer.Typer(
 app.add_typer(scenario_app, name="scenario")
 
 
-class ScenarioList(BaseModel):
-    """The answer to ``coach scenario list``."""
-
-    scenarios: list[dict[str, object]]
-
-
 @scenario_app.command("add")
 def scenario_add(
     pair: Annotated[str, typer.Option("--pair", help="Pair id.")],
@@ -620,6 +610,8 @@ def scenario_list(
     as_json: JsonFlag = False,
 ) -> None:
     """The pair's scenarios, then the starters (what the mentor did stays hidden)."""
+    from agent.listings import ScenarioList
+
     coach = _coach()
     coach.get_pair(pair)
     found = coach.list_scenarios(pair)

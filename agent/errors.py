@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports these errors before it needs pydantic
+    from pydantic import ValidationError
 
 
 class CoachError(Exception):

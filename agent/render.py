@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
 
-from agent.memory import Pair, StoredItem
-from agent.models import (
-    ActionExtraction,
-    Agenda,
-    EmailBatch,
-    EmailResult,
-    QuestionSuggestions,
-    ReframeResult,
-    SimulationTurn,
-    SimulationView,
-)
-from knowledge.models import IngestReport, SearchResults, subsection
+if TYPE_CHECKING:  # annotations only: `coach --help` must not build the pydantic models
+    from rich.console import Console
 
-if TYPE_CHECKING:  # the eval modules pull in the whole engine; only `coach eval` needs them
-    from evals.report import Summary
+    from agent.memory import Pair, StoredItem
+    from agent.models import (
+        ActionExtraction,
+        Agenda,
+        EmailBatch,
+        EmailResult,
+        QuestionSuggestions,
+        ReframeResult,
+        SimulationTurn,
+        SimulationView,
+    )
+    from evals.report import Summary  # the eval modules pull in the whole engine
     from evals.runner import Comparison
+    from knowledge.models import IngestReport, SearchResults
 
 STAGES = ("first-session", "regular", "stale-patch", "stalled", "graduation")
 COUNT_FIELDS = (
@@ -77,6 +77,8 @@ def eval_summary(console: Console, summary: Summary, out: object) -> None:
 
 def _heading(title: str, section: str) -> str:
     """The guide title once, then its innermost section (escaped for rich markup)."""
+    from knowledge.models import subsection
+
     inner = subsection(title, section).split(" > ")[-1]
     return escape(f"{title} › {inner}" if inner else title)
 

@@ -42,6 +42,43 @@ def test_help_imports_no_heavy_package(tmp_path: Path) -> None:
     assert _loaded_after(code) == []
 
 
+def _modules_after_cli(home: Path, *argvs: list[str]) -> list[str]:
+    """The pydantic and project modules loaded after running these CLI argument lists."""
+    runs = "".join(f"    assert run({argv!r}) == 0\n" for argv in argvs)
+    code = (
+        "import contextlib, io, json, os, sys\n"
+        f"os.environ['COACH_HOME'] = {str(home)!r}\n"
+        "from agent.cli import run\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n{runs}"
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.startswith(('pydantic', 'agent.', 'knowledge', 'evals')))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_help_builds_no_pydantic_model(tmp_path: Path) -> None:
+    # Settings, pair records and results are pydantic models: building them was most of
+    # `coach --help`'s start-up, and no help text needs them.
+    loaded = _modules_after_cli(tmp_path, ["--help"])
+    assert set(loaded) <= {"agent.cli", "agent.errors", "agent.render"}, loaded
+
+
+def test_command_help_loads_no_project_model(tmp_path: Path) -> None:
+    # Typer itself uses pydantic to coerce a command's options; the project's models,
+    # settings and stores still wait until the command runs.
+    loaded = _modules_after_cli(
+        tmp_path, ["reframe", "--help"], ["pair", "--help"], ["pair", "add", "--help"]
+    )
+    assert {m for m in loaded if not m.startswith("pydantic")} <= {
+        "agent.cli",
+        "agent.errors",
+        "agent.render",
+    }, loaded
+
+
 def test_pair_commands_do_not_import_the_vector_store(tmp_path: Path) -> None:
     code = (
         "import contextlib, io, os\n"
