@@ -186,7 +186,7 @@ def application_plan(
     days = _event_days(situation, base)
     event = _event_phrase(situation)
     phrases = _key_phrases(situation, base)
-    people = [p for p in phrases if _PEOPLE.search(p.split()[-1])]
+    people = [p for p in phrases if _PEOPLE.search(p.split()[-1]) or _named(p)]
     things = [p for p in phrases if p not in people] or phrases
     # The most specific thing (most words, then earliest) is what the plan is about.
     main = max(things, key=lambda p: (len(p.split()), -things.index(p))) if things else event
@@ -257,10 +257,16 @@ def _role(phrase: str) -> str:
     return _the(re.sub(r"['’]s$", "", phrase))
 
 
+def _named(phrase: str) -> bool:
+    """A role and a name ("lead Priya", "manager Tomás"): the name is who it is."""
+    parts = phrase.split()
+    return len(parts) > 1 and parts[-1].istitle() and not parts[0][:1].isupper()
+
+
 def _the(phrase: str) -> str:
     """``phrase`` as an object: "the search indexer", "your doc", "Priya" (not "the lead Priya")."""
     parts = phrase.split()
-    if len(parts) > 1 and parts[-1].istitle() and not parts[0][:1].isupper():
+    if _named(phrase):
         return parts[-1]
     proper = phrase[:1].isupper() and (len(parts) == 1 or parts[-1][:1].isupper())
     if re.match(r"^(?:the|a|an|your|my|our|their|his|her)\b", phrase.lower()) or proper:

@@ -269,8 +269,7 @@ def reask_prompt(
     else:
         lead = _REASK.get(
             reason,
-            "What would that look like in practice? Name your first concrete move and who you "
-            "would involve.",
+            "What would that look like in practice? Name your first concrete move.",
         )
     text = (
         f"{lead} A way in: what would you do in the first few minutes, who would you tell or "

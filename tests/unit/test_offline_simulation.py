@@ -24,6 +24,7 @@ from agent.offline.simulation import (
     PlanStep,
     RoundRecord,
     application_plan,
+    assess_answer,
     choose_scenario,
     clarify,
     compare_approach,
@@ -34,6 +35,7 @@ from agent.offline.simulation import (
     leak_failures,
     plan_failures,
     present_situation,
+    reask_prompt,
     split_sentences,
 )
 from agent.scenarios import Scenario, get_starter, parse_scenario_input, starter_scenarios
@@ -669,3 +671,31 @@ def test_a_scenario_without_principles_still_gets_a_plan_and_prompts() -> None:
     assert "you asked" not in plan[0].action
     assert plan[0].action.count('"') == 2  # no quotes nested inside the principle
     assert "Friday you run the retro" in plan[0].action
+
+
+def test_plan_names_people_and_dated_events_cleanly() -> None:
+    scenario = get_starter("harsh-code-review")
+    comparison = compare_approach("I'd sleep on it and reply to the comments tomorrow.", scenario)
+    upcoming = (
+        "Next Thursday I present my caching design to the platform team and their lead Priya, "
+        "who pushed back on it in Slack."
+    )
+    plan = application_plan(upcoming, comparison, scenario, "Sam", today=date(2026, 12, 5))
+    text = " ".join(step.action for step in plan)
+    assert "the lead Priya" not in text and "to the caching design" in text
+    assert plan[0].due_days == 4 and plan_failures(plan, upcoming, "Sam") == []
+    upcoming = "My team is choosing between two queue libraries in next Tuesday's review meeting."
+    plan = application_plan(upcoming, comparison, scenario, "Sam", today=date(2026, 12, 5))
+    text = " ".join(step.action for step in plan)
+    assert "s review meeting" not in text.replace("Tuesday's review meeting", "")
+    assert "the review meeting" in text or "the queue libraries" in text
+
+
+def test_a_vague_answer_is_asked_for_a_first_move_without_revealing() -> None:
+    scenario = get_starter("checkout-incident-2am")
+    answer = "I'd just fix it somehow and be careful."
+    verdict = assess_answer(answer, scenario.situation)
+    assert not verdict.attempt
+    hint = reask_prompt(verdict, answer, scenario, mentor="Dana")
+    assert "first" in hint and scenario.response[:30] not in hint
+    assert leak_failures(hint, scenario) == [] and hint.count("who you would") <= 1
