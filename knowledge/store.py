@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -23,6 +24,7 @@ from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_doc
 from knowledge.lexical import BM25Index, BoolArray, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
 from knowledge.progress import IngestProgress, as_progress
+from knowledge.snapshot import Snapshot, chroma_stamp, read_snapshot, write_snapshot
 
 if TYPE_CHECKING:
     from chromadb.api.types import Documents, EmbeddingFunction
@@ -202,7 +204,8 @@ class KnowledgeBase:
         embedding_client: Any = None,
         guides_dir: Path | None = None,
     ) -> None:
-        self.client = client
+        self._client = client
+        self._connect: Callable[[], Any] | None = None
         self.guides_dir = guides_dir or shipped_guides_dir()
         self.embeddings = embeddings
         self.collection_name = collection
@@ -220,6 +223,16 @@ class KnowledgeBase:
         self._checked = 0.0
         self._corpus_checked = -STAMP_TTL
         self._results: OrderedDict[tuple[Any, ...], list[Passage]] = OrderedDict()
+        self.snapshot_path: Path | None = None
+        self._snapshot: Snapshot | None = None  # what the current keyword index came from
+        self._snapshot_off = False
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client (opened, and chromadb imported, on first use)."""
+        if self._client is None and self._connect is not None:
+            self._client = self._connect()
+        return self._client
 
     @property
     def embedding_function(self) -> EmbeddingFunction[Documents]:
@@ -239,8 +252,12 @@ class KnowledgeBase:
     @classmethod
     def open(cls, chroma_path: Path, chroma_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
         """Open the embedded or server-backed knowledge base."""
-        kb = cls(make_chroma_client(chroma_path, chroma_url), **kwargs)
+        kb = cls(None, **kwargs)
+        kb._connect = lambda: make_chroma_client(chroma_path, chroma_url)
         kb.local_path = None if chroma_url else chroma_path
+        if kb.local_path is not None and kb.embeddings == "local":
+            # Searches read this instead of Chroma while nothing has changed (no chromadb import).
+            kb.snapshot_path = chroma_path.with_name(chroma_path.name + ".snapshot.npz")
         # Processes sharing this home build the shipped index one at a time.
         kb.lock_path = chroma_path.with_name(chroma_path.name + ".lock")
         return kb
@@ -265,6 +282,7 @@ class KnowledgeBase:
             return
         from agent.files import process_lock
 
+        self.client  # noqa: B018  opening Chroma takes this lock itself: open it first
         with process_lock(self.lock_path):
             yield
 
@@ -311,6 +329,9 @@ class KnowledgeBase:
         """Index the shipped guides if this collection has not seen this version of them."""
         guides = shipped_guides(self.guides_dir)
         fingerprint = corpus_fingerprint(guides)
+        snapshot = self._fresh_snapshot()
+        if snapshot is not None and snapshot.corpus_fingerprint == fingerprint:
+            return None
         if (self.collection.metadata or {}).get("corpus_fingerprint") == fingerprint:
             return None
         with self._first_use_lock(), self._writing():
@@ -542,8 +563,25 @@ class KnowledgeBase:
         # Counting asks Chroma (milliseconds): other processes' ingests are noticed within
         # STAMP_TTL; this process's own ingests drop the index at once.
         self._checked = now
+        snapshot = self._fresh_snapshot()
+        if snapshot is not None:
+            if self._lexical is None or self._lexical[0] != ("snapshot", snapshot.stamp):
+                rows = {
+                    cid: (text, meta)
+                    for cid, text, meta in zip(
+                        snapshot.ids, snapshot.documents, snapshot.metadatas, strict=True
+                    )
+                }
+                self._replace_lexical(("snapshot", snapshot.stamp), rows)
+                self._snapshot = snapshot
+            assert self._lexical is not None
+            return self._lexical[1], self._lexical[2]
+        self._snapshot = None
         stamp = (self.collection.count(), (self.collection.metadata or {}).get("revision"))
         if self._lexical is None or self._lexical[0] != stamp:
+            before = (
+                chroma_stamp(self.local_path) if self.local_path and self.snapshot_path else None
+            )
             everything = self.collection.get(include=["documents", "metadatas"])
             rows = {
                 cid: (text, meta or {})
@@ -554,14 +592,50 @@ class KnowledgeBase:
                     strict=True,
                 )
             }
-            index = BM25Index.build(
-                list(rows),
-                [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in rows.values()],
-            )
-            self._lexical = (stamp, index, rows)
-            self._filtered.clear()
-            self._results.clear()
+            self._replace_lexical(stamp, rows)
+            if before is not None:
+                self._save_snapshot(before)
+        assert self._lexical is not None
         return self._lexical[1], self._lexical[2]
+
+    def _replace_lexical(
+        self, stamp: tuple[Any, ...], rows: dict[str, tuple[str, dict[str, Any]]]
+    ) -> None:
+        index = BM25Index.build(
+            list(rows),
+            [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in rows.values()],
+        )
+        self._lexical = (stamp, index, rows)
+        self._filtered.clear()
+        self._results.clear()
+
+    def _fresh_snapshot(self) -> Snapshot | None:
+        """The snapshot, while Chroma is unopened here and unchanged by anyone; else None."""
+        if self.snapshot_path is None or self._snapshot_off or self._collection is not None:
+            return None
+        assert self.local_path is not None
+        if self._snapshot is not None and chroma_stamp(self.local_path) == self._snapshot.stamp:
+            return self._snapshot
+        from knowledge.minilm import LOCAL_MODEL
+
+        found = read_snapshot(self.snapshot_path, self.local_path, LOCAL_MODEL)
+        if found is None:
+            self._snapshot_off = True  # from now on this process reads Chroma
+        return found
+
+    def _save_snapshot(self, before: tuple[Any, ...]) -> None:
+        """Write what was just read from Chroma, unless Chroma changed while it was read."""
+        assert self._lexical is not None and self.snapshot_path and self.local_path
+        _, index, rows = self._lexical
+        vectors = self._vectors(index)
+        stamp = chroma_stamp(self.local_path)
+        if stamp is None or stamp != before:
+            return
+        with contextlib.suppress(OSError):  # a read-only home still searches, through Chroma
+            write_snapshot(
+                self.snapshot_path,
+                Snapshot.of(index.ids, rows, vectors, self.collection.metadata or {}, stamp),
+            )
 
     def _allowed_mask(
         self,
@@ -588,6 +662,9 @@ class KnowledgeBase:
         over the allowed rows here takes about one.
         """
         if self._matrix is None or self._matrix[0] is not index:
+            if self._snapshot is not None:
+                self._matrix = (index, self._snapshot.vectors)  # unit rows, in index order
+                return self._matrix[1]
             found = self.collection.get(include=["embeddings"])
             position = {cid: i for i, cid in enumerate(index.ids)}
             matrix = np.zeros((len(index.ids), len(found["embeddings"][0]) if found["ids"] else 1))
@@ -602,6 +679,8 @@ class KnowledgeBase:
         self, query_vector: Any, depth: int, index: BM25Index, mask: BoolArray | None
     ) -> tuple[list[str], dict[str, float]]:
         """The ``depth`` nearest passages (among those ``mask`` allows) and their similarity."""
+        if mask is None and self._snapshot is not None:
+            mask = np.ones(len(index.ids), dtype=np.bool_)  # exact search over the snapshot
         if mask is None:
             found = self.collection.query(
                 query_embeddings=[query_vector], n_results=depth, include=["distances"]
@@ -674,14 +753,24 @@ class KnowledgeBase:
         rows: dict[str, tuple[str, dict[str, Any]]],
     ) -> list[Passage]:
         depth = max(20, k)
-        query_vector = self.embedding_function([query])[0]
+        if self._snapshot is not None and self._embedding_function is None:
+            from knowledge.minilm import embed_texts  # what LocalMiniLMEmbedding calls
+
+            query_vector: Any = embed_texts([query])[0]
+        else:
+            query_vector = self.embedding_function([query])[0]
         mask = self._allowed_mask(index, rows, topic, stage)
         semantic, similarity = self._semantic(query_vector, depth, index, mask)
         keyword = index.rank(query, allowed=mask, limit=depth)
         ranked = [(cid, score) for cid, score in fuse([semantic, keyword]) if cid in rows]
         ranked = ranked[:k]
         missing = [cid for cid, _ in ranked if cid not in similarity]
-        if missing:
+        if missing and self._snapshot is not None:
+            position = {cid: i for i, cid in enumerate(index.ids)}
+            query_unit = np.asarray(query_vector, dtype=np.float32)
+            for cid in missing:
+                similarity[cid] = float(self._vectors(index)[position[cid]] @ query_unit)
+        elif missing:
             extra = self.collection.get(ids=missing, include=["embeddings"])
             query_array = np.asarray(query_vector, dtype=np.float32)
             for cid, vector in zip(extra["ids"], extra["embeddings"], strict=True):
