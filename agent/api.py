@@ -538,22 +538,16 @@ class Coach:
         """
         if (pair_id is None) == (context is None):
             raise UserInputError("give either --pair ID or --context FILE")
-        if context is None:
-            assert pair_id is not None
-            context = self.agenda_context(pair_id, minutes=minutes, session=session, prep=prep)
-        return self._draft_agenda(pair_id, context)
-
-    def _draft_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
-        agenda = self._run_agenda(pair_id, context)
-        if pair_id is not None:
-            from agent.memory import sessions_of
-
-            pair = self.pairs.get(pair_id)
-            op = self._planned_agenda_op(
-                pair, context.session_number, agenda, sessions_of(self.store, pair_id)
-            )
-            if op is not None:
-                self.store.batch([op])
+        if context is not None:
+            return self._run_agenda(None, context)
+        assert pair_id is not None
+        # The pair and its sessions are read once: for the context and for keeping the agenda.
+        pair = self.pairs.get(pair_id)
+        inputs = self._agenda_inputs(pair, minutes=minutes, session=session, prep=prep)
+        agenda = self._run_agenda(pair_id, inputs.context)
+        op = self._planned_agenda_op(pair, inputs.context.session_number, agenda, inputs.sessions)
+        if op is not None:
+            self.store.batch([op])
         return agenda
 
     def _run_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
