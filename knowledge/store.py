@@ -20,7 +20,6 @@ from urllib.parse import urlparse
 import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
-from knowledge.documents import SUPPORTED_SUFFIXES, Document, SkipFile, load_document
 from knowledge.lexical import BM25Index, BoolArray, fuse
 from knowledge.models import IngestReport, Passage, SkippedFile
 from knowledge.progress import IngestProgress, as_progress
@@ -28,6 +27,9 @@ from knowledge.snapshot import Snapshot, chroma_stamp, read_snapshot, write_snap
 
 if TYPE_CHECKING:
     from chromadb.api.types import Documents, EmbeddingFunction
+
+    # Reading files (ftfy, yaml) is for ingestion only; searches never need it.
+    from knowledge.documents import Document
 
 BUILTIN_PREFIX = "builtin:"
 SCHEMA_VERSION = 2  # 2: passages carry the article "url"
@@ -162,6 +164,8 @@ def iter_files(path: Path, skipped: list[SkippedFile] | None = None) -> Iterator
     each is added to ``skipped`` with the reason. Links to folders inside it are not walked
     either (their files are reached by their own path).
     """
+    from knowledge.documents import SUPPORTED_SUFFIXES
+
     root = path.resolve()
     for folder, dirs, files in os.walk(root):
         for name in sorted(dirs):
@@ -368,6 +372,8 @@ class KnowledgeBase:
         return report
 
     def _plan(self, path: Path, key: str) -> _Planned:
+        from knowledge.documents import SkipFile, load_document
+
         document = load_document(path, key)
         chunks = chunk_markdown(document.body, document.title, key)
         if not chunks:
@@ -382,6 +388,8 @@ class KnowledgeBase:
         progress: ProgressHook | None = None,
     ) -> IngestReport:
         report = IngestReport()
+        from knowledge.documents import SkipFile
+
         hook = as_progress(progress)
         seen_keys: set[str] = set()
         planned: list[_Planned] = []

@@ -12,7 +12,6 @@ import prompts
 from agent.context import Context
 from agent.models import ActionItem
 from agent.nodes.common import llm_draft, llm_update, offline_draft, passages_of
-from agent.offline.actions import extract_actions_offline
 from agent.state import State
 
 
@@ -63,6 +62,9 @@ def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if draft is not None:
         items = _canonical_owners(draft.value.items, attendees)
         return llm_update(draft, ActionsDraft(items=items))
+    # Imported here: the notes parser (dates, segments, learned cues) only serves this node.
+    from agent.offline.actions import extract_actions_offline
+
     items = extract_actions_offline(
         notes_text, attendees, session_date, next_session, author=data.get("author")
     )

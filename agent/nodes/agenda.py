@@ -13,7 +13,6 @@ from agent.agenda import AgendaContext, build_scaffold, detect_stage
 from agent.context import Context
 from agent.models import Agenda, AgendaBlock, Citation
 from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
-from agent.offline.agenda import draft_agenda_offline
 from agent.state import State
 
 
@@ -91,4 +90,6 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     )
     if fill is not None:
         return llm_update(fill, _merge(ctx, fill.value, shown))
+    from agent.offline.agenda import draft_agenda_offline  # only this node drafts agendas
+
     return offline_draft(draft_agenda_offline(ctx, passages), notes)
