@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,14 +51,22 @@ def warm_reframe(home: Path, rounds: int = 10) -> None:
           f"p95 {pct(times, 0.95):.1f} ms over {len(times)} calls")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed_runs(
     command: list[str], env: dict[str, str], cwd: Path | None, runs: int
 ) -> list[float]:
+    """Wall times; each run's CPU time (user + system) goes into ``_CPU`` by command."""
     times = []
     for _ in range(runs):
+        cpu = _children_cpu()
         started = time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd)
         times.append(time.perf_counter() - started)
+        _CPU.setdefault(tuple(command), []).append(_children_cpu() - cpu)
     return times
 
 
@@ -73,9 +82,14 @@ def cold_start(home: Path, runs: int = 5, baseline: Path | None = None) -> None:
     trees: dict[str, Path | None] = {"now": None}
     if baseline is not None:
         trees["baseline"] = baseline
-    for tree in trees.values():  # first use indexes (each tree its own home)
+    for tree in trees.values():  # first use indexes (each tree its own home), then a warm-up
         tree_env = {**env, "COACH_HOME": str(home / ("base" if tree else "now"))}
-        subprocess.run(commands["reframe"], env=tree_env, check=True, capture_output=True, cwd=tree)
+        tree_env["PYTHONPATH"] = str(tree or Path.cwd())
+        for _ in range(2):
+            subprocess.run(
+                commands["reframe"], env=tree_env, check=True, capture_output=True, cwd=tree
+            )
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     for name, command in commands.items():
         for _ in range(runs):  # interleaved, one run each, so both trees see the same load
             for label, tree in trees.items():
@@ -86,20 +100,29 @@ def cold_start(home: Path, runs: int = 5, baseline: Path | None = None) -> None:
                 }
                 took = _timed_runs(command, tree_env, tree, 1)[0]
                 _TIMES.setdefault((name, label), []).append(took)
+                cpu = _CPU[tuple(command)].pop()
+                _TIMES.setdefault((name, label + " cpu"), []).append(cpu)
         line = ", ".join(
             f"{label} median {statistics.median(_TIMES[(name, label)]):.2f} s "
             f"(max {max(_TIMES[(name, label)]):.2f})"
             for label in trees
         )
+        line += "; CPU " + ", ".join(
+            f"{label} median {statistics.median(_TIMES[(name, label + ' cpu')]):.2f} s"
+            for label in trees
+        )
         if baseline is not None:
-            ratio = statistics.median(_TIMES[(name, "now")]) / statistics.median(
-                _TIMES[(name, "baseline")]
-            )
-            line += f"; now/baseline {ratio:.2f}x"
+            for kind, suffix in (("wall", ""), ("CPU", " cpu")):
+                ratio = statistics.median(_TIMES[(name, "now" + suffix)]) / statistics.median(
+                    _TIMES[(name, "baseline" + suffix)]
+                )
+                line += f"; now/baseline {kind} {ratio:.2f}x"
         print(f"`coach {name}` cold start over {runs} runs: {line}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 _TIMES: dict[tuple[str, str], list[float]] = {}
+_CPU: dict[tuple[str, ...], list[float]] = {}
 
 
 def graph_overhead(home: Path, delay: float = 0.2, rounds: int = 20) -> None:
