@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from agent.models import ActionItem, CuriousQuestion, ReframeDraft
 from agent.offline.judgement import detect_markers
@@ -319,12 +320,25 @@ def _links(text: str) -> list[str]:
 def input_terms(*texts: str) -> list[str]:
     """What an answer may repeat from its input: the links and blame phrases it contains.
 
-    Small enough to keep in the graph state instead of the whole prompt.
+    Small enough to keep in the graph state instead of the whole prompt. Each delimited
+    data block is read on its own (a phrase never spans two blocks), and a block seen
+    before (the same guide passage retrieved again) is not read twice.
     """
-    joined = "\n".join(texts)
-    terms = {link.casefold() for link in _links(joined)}
-    terms |= {marker.casefold() for marker in detect_markers(joined)}
+    terms: set[str] = set()
+    for text in texts:
+        for block in _DATA_BLOCK.split(text):
+            terms |= _block_terms(block)
     return sorted(terms)
+
+
+_DATA_BLOCK = re.compile(r"\n(?=<data name=)")
+
+
+@lru_cache(maxsize=1024)
+def _block_terms(block: str) -> frozenset[str]:
+    terms = {link.casefold() for link in _links(block)}
+    terms |= {marker.casefold() for marker in detect_markers(block)}
+    return frozenset(terms)
 
 
 def _strings(value: object, path: str) -> Iterable[tuple[str, str, str]]:

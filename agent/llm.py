@@ -42,12 +42,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
 from urllib.parse import urlsplit
 
 import openai
+from openai.lib._parsing import type_to_response_format_param
 from pydantic import BaseModel, ConfigDict, ValidationError
 from tenacity import (
     RetryCallState,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     import httpx2
     from openai._legacy_response import LegacyAPIResponse
     from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.shared_params import ResponseFormatJSONSchema
 
     from agent.config import Settings
 
@@ -417,6 +419,7 @@ class ChatClient:
                 temperature=temperature,
                 timeout=timeout,
             ),
+            _chars(messages),
         )
         answer = _Answer.from_body(raw.http_response.json())
         ok = bool(answer.content and answer.content.strip())
@@ -452,9 +455,10 @@ class ChatClient:
         """One answer (after any format fallback): (answer, value or None, problem)."""
         while True:
             mode = self.structured_mode
+            sent = _chars(_sent_messages(mode, messages, schema))
             try:
                 raw, attempts, latency = self._send(
-                    task, partial(self._post_structured, mode, messages, schema, temperature)
+                    task, partial(self._post_structured, mode, messages, schema, temperature), sent
                 )
             except _FormatRejected as rejected:
                 next_mode = self._step_down(mode)
@@ -467,16 +471,16 @@ class ChatClient:
                 )
                 continue
             answer = _Answer.from_body(raw.http_response.json())
-            value: T | None = None
-            problem = ""
-            if mode == "json_schema":
-                value = _sdk_parsed(raw, schema)
-            if value is None:
-                value, problem = _validate(schema, answer)
+            value, problem = _validate(schema, answer)
             if value is not None:
                 value, problem = _cleaned(schema, value)
             self._record(
-                task, answer, latency, attempts, ok=value is not None, prompt_chars=_chars(messages)
+                task,
+                answer,
+                latency,
+                attempts,
+                ok=value is not None,
+                prompt_chars=sent,
             )
             return answer, value, problem
 
@@ -490,14 +494,17 @@ class ChatClient:
     ) -> LegacyAPIResponse[Any]:
         try:
             if mode == "json_schema":
-                return self._client.chat.completions.with_raw_response.parse(
+                # The strict schema is built once per model class (see _response_format) and
+                # the answer validated by _validate, as in the other modes: the SDK's parse()
+                # would rebuild the schema and validate the answer a second time per call.
+                return self._client.chat.completions.with_raw_response.create(
                     model=self.model,
                     messages=_sdk_messages(messages),
-                    response_format=schema,
+                    response_format=_response_format(schema),
                     temperature=temperature,
                     timeout=timeout,
                 )
-            with_schema = _sdk_messages(_with_schema_instruction(messages, schema))
+            with_schema = _sdk_messages(_sent_messages(mode, messages, schema))
             if mode == "json_object":
                 return self._client.chat.completions.with_raw_response.create(
                     model=self.model,
@@ -519,10 +526,12 @@ class ChatClient:
 
     # ----------------------------------------------------------------- transport
 
-    def _send(self, task: str, request: Callable[[float], _R]) -> tuple[_R, int, float]:
+    def _send(
+        self, task: str, request: Callable[[float], _R], prompt_chars: int = 0
+    ) -> tuple[_R, int, float]:
         """Run ``request(timeout)`` with retries within the deadline: (result, attempts, seconds).
 
-        Failures are recorded.
+        Failures are recorded (with the ``prompt_chars`` that were sent all the same).
         """
         attempts = 0
         ends = time.monotonic() + self.deadline
@@ -566,15 +575,36 @@ class ChatClient:
         try:
             result = retrying(attempt)
         except _FormatRejected:
-            self._record(task, None, time.perf_counter() - started, attempts, ok=False)
+            self._record(
+                task,
+                None,
+                time.perf_counter() - started,
+                attempts,
+                ok=False,
+                prompt_chars=prompt_chars,
+            )
             raise
         except _DeadlinePassed:
-            self._record(task, None, time.perf_counter() - started, attempts, ok=False)
+            self._record(
+                task,
+                None,
+                time.perf_counter() - started,
+                attempts,
+                ok=False,
+                prompt_chars=prompt_chars,
+            )
             message = self._late(attempts)
             log.error("LLM task %s failed: %s", task, message)
             raise LLMError(message) from None
         except openai.OpenAIError as err:
-            self._record(task, None, time.perf_counter() - started, attempts, ok=False)
+            self._record(
+                task,
+                None,
+                time.perf_counter() - started,
+                attempts,
+                ok=False,
+                prompt_chars=prompt_chars,
+            )
             if isinstance(err, openai.APITimeoutError) and time.monotonic() >= ends - 0.05:
                 message = self._late(attempts)
             else:
@@ -706,19 +736,17 @@ def _sdk_messages(messages: Sequence[dict[str, str]]) -> list[ChatCompletionMess
     return cast("list[ChatCompletionMessageParam]", list(messages))
 
 
-def _sdk_parsed(raw: LegacyAPIResponse[Any], schema: type[T]) -> T | None:
-    """Return the SDK's parse of a json_schema answer, or None when it could not parse it."""
-    try:
-        completion = raw.parse()
-    except (ValidationError, openai.OpenAIError, ValueError):
-        # Invalid JSON, failed validation, truncation or a content filter: _validate
-        # explains it in words the repair request can use.
-        return None
-    choices = getattr(completion, "choices", None)
-    if not choices:
-        return None
-    parsed = getattr(choices[0].message, "parsed", None)
-    return parsed if isinstance(parsed, schema) else None
+@cache
+def _response_format(schema: type[BaseModel]) -> ResponseFormatJSONSchema:
+    """The strict ``json_schema`` response format for ``schema``, built once per class."""
+    return cast("ResponseFormatJSONSchema", type_to_response_format_param(schema))
+
+
+def _sent_messages(
+    mode: StructuredMode, messages: Sequence[dict[str, str]], schema: type[BaseModel]
+) -> Sequence[dict[str, str]]:
+    """The messages as sent in ``mode``: with the schema spelled out below json_schema."""
+    return messages if mode == "json_schema" else _with_schema_instruction(messages, schema)
 
 
 def _cleaned(schema: type[T], value: T) -> tuple[T | None, str]:
@@ -782,14 +810,20 @@ def _repair_request(problem: str) -> str:
     )
 
 
+@cache
+def _schema_instruction(schema: type[BaseModel]) -> str:
+    """The schema spelled out for a prompt, built once per model class."""
+    return (
+        "Reply with a single JSON object, and nothing else, that validates against this "
+        f"JSON Schema:\n{json.dumps(schema.model_json_schema(), separators=(',', ':'))}"
+    )
+
+
 def _with_schema_instruction(
     messages: Sequence[dict[str, str]], schema: type[BaseModel]
 ) -> list[dict[str, str]]:
     """Spell the JSON Schema out in the system message for servers without json_schema."""
-    instruction = (
-        "Reply with a single JSON object, and nothing else, that validates against this "
-        f"JSON Schema:\n{json.dumps(schema.model_json_schema(), separators=(',', ':'))}"
-    )
+    instruction = _schema_instruction(schema)
     # Merged into a leading system message rather than added as a second one, because
     # several local chat templates reject more than one system message.
     if messages and messages[0].get("role") == "system":

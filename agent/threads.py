@@ -64,12 +64,16 @@ class Threads:
 
     def register(self, thread: str, pair_id: str | None, kind: str) -> None:
         """Record a new thread as ``kind`` of ``pair_id`` (None: no pair)."""
-        self.store.put(
-            THREADS,
-            thread,
-            {"pair_id": pair_id, "kind": kind, "updated_at": _now(), "turns": 0},
+        from langgraph.store.base import PutOp
+
+        record = {"pair_id": pair_id, "kind": kind, "updated_at": _now(), "turns": 0}
+        # One batch is one transaction (one commit and sync) instead of one per row.
+        self.store.batch(
+            [
+                PutOp(THREADS, thread, record),
+                PutOp(LATEST, _latest_key(pair_id, kind), {"thread": thread}),
+            ]
         )
-        self.store.put(LATEST, _latest_key(pair_id, kind), {"thread": thread})
 
     def touch(self, thread: str, **changes: Any) -> None:
         """Mark the thread as the most recently used of its pair and kind."""
@@ -135,11 +139,20 @@ class Threads:
     # -- chat history --------------------------------------------------------------------
     def append(self, thread: str, turns: list[Turn]) -> None:
         """Add lines to the thread's history (one store row each) and count them."""
-        record = self.record(thread) or {}
-        start = int(record.get("turns") or 0)
-        for number, turn in enumerate(turns, start):
-            self.store.put(_history_ns(thread), f"{number:09d}", dict(turn))
-        self.touch(thread, turns=start + len(turns))
+        from langgraph.store.base import PutOp
+
+        record = self.record(thread)
+        start = int((record or {}).get("turns") or 0)
+        ops = [
+            PutOp(_history_ns(thread), f"{number:09d}", dict(turn))
+            for number, turn in enumerate(turns, start)
+        ]
+        if record is not None:
+            record.update(turns=start + len(turns), updated_at=_now())
+            latest = _latest_key(record.get("pair_id"), str(record.get("kind")))
+            ops += [PutOp(THREADS, thread, record), PutOp(LATEST, latest, {"thread": thread})]
+        # The lines and the count land together, in one transaction (one commit and sync).
+        self.store.batch(ops)
 
     def history(self, thread: str) -> list[Turn]:
         """Every line of the thread's history, oldest first."""

@@ -6,10 +6,12 @@ Run from the repo root: python -m bench.bench_llm [--runs 5] [--delay 1.0]
 A tiny OpenAI-compatible server on 127.0.0.1 answers every chat completion after ``--delay``
 seconds with a valid answer for the schema asked for. Each task runs ``--runs`` times through
 Coach (engine llm, real openai client, real loopback HTTP); the overhead is the wall time
-not spent waiting for the server, as a share of the task's wall time. The prompt size is the
-characters of the messages the coach sent per call, beside an estimate for a plain ReAct agent
-with one retrieval tool (its system prompt and tool schema, the request, and one tool result
-holding the top 5 passages as JSON).
+not spent waiting for the server, as a share of the task's wall time, and the CPU time the
+process spent per task (the server's thread included). The prompt size is the characters of
+the messages the server received, per call and per task, beside a plain ReAct agent with one
+retrieval tool given the same request (evals.react: two calls, each with its system prompt
+and tool definition, the second with the top 5 passages as the tool's JSON result); its
+final call alone is shown too.
 """
 
 from __future__ import annotations
@@ -26,28 +28,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 PASSAGE = "passage "
-
-# A typical ReAct system prompt and one retrieval tool, as a ReAct agent would send them.
-REACT_SYSTEM = (
-    "You are a helpful coaching assistant for tech mentoring pairs. Answer the user's request. "
-    "You can call tools to look things up. Think step by step: decide whether you need a tool, "
-    "call it, read the result, then answer. Cite the passages you used by id. Reply in JSON "
-    "matching the requested schema."
-)
-REACT_TOOL = json.dumps(
-    {
-        "type": "function",
-        "function": {
-            "name": "search_guides",
-            "description": "Search the mentoring guide corpus for passages relevant to a query.",
-            "parameters": {
-                "type": "object",
-                "properties": {"query": {"type": "string"}, "k": {"type": "integer"}},
-                "required": ["query"],
-            },
-        },
-    }
-)
 
 
 def _answer(body: dict[str, Any]) -> dict[str, Any]:
@@ -140,6 +120,7 @@ def main() -> None:
     args = parser.parse_args()
     from agent.api import Coach
     from agent.config import Settings
+    from evals.react import QUERY_LIMIT, TOP_K, call_chars, react_calls
 
     _Handler.delay = args.delay
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -181,27 +162,33 @@ def main() -> None:
             }
             coach.reframe(question)  # open stores, load the model, first connection
             print(
-                "| task | calls | wall p50 | overhead p50 | prompt chars/call | ReAct est. |\n"
-                "|---|---|---|---|---|---|"
+                "| task | calls | wall p50 | overhead p50 | overhead max | CPU/task | "
+                "prompt chars/call | ReAct final call | prompt chars/task | ReAct/task | "
+                "vs ReAct |\n|---|---|---|---|---|---|---|---|---|---|---|"
             )
             for name, (run, text) in tasks.items():
-                walls, overheads, calls = [], [], 0
+                walls, overheads, cpus, calls = [], [], [], 0
+                _Handler.prompts.clear()
                 for _ in range(args.runs):
                     before = len(coach.chat_client.records)
-                    _Handler.prompts.clear()
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     run()
                     wall = time.perf_counter() - started
+                    cpus.append(time.process_time() - cpu)
                     calls = len(coach.chat_client.records) - before
                     walls.append(wall)
                     overheads.append((wall - calls * args.delay) / wall)
-                chars = statistics.mean(c for _, c in _Handler.prompts) if _Handler.prompts else 0
-                found = coach.search(text[:2000], k=5).results
-                tool = json.dumps([p.model_dump(mode="json") for p in found])
-                react = len(REACT_SYSTEM) + len(REACT_TOOL) + len(text) + len(tool)
+                sent = [c for _, c in _Handler.prompts]
+                per_call = statistics.mean(sent) if sent else 0
+                per_task = sum(sent) / args.runs
+                found = coach.knowledge.search(text[:QUERY_LIMIT], k=TOP_K)
+                first, final = (call_chars(call) for call in react_calls(text, found))
                 print(
                     f"| {name} | {calls} | {statistics.median(walls):.3f} s | "
-                    f"{statistics.median(overheads) * 100:.1f} % | {chars:.0f} | {react} |"
+                    f"{statistics.median(overheads) * 100:.1f} % | "
+                    f"{max(overheads) * 100:.1f} % | {statistics.median(cpus) * 1000:.0f} ms | "
+                    f"{per_call:,.0f} | {final:,} | {per_task:,.0f} | {first + final:,} | "
+                    f"{per_task / (first + final):.2f}x |"
                 )
     server.shutdown()
 

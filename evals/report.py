@@ -48,6 +48,9 @@ class TaskSummary(BaseModel):
     tokens: dict[str, int] = Field(default_factory=dict)
     judge: dict[str, Metric] = Field(default_factory=dict)
     baseline_of: str | None = None
+    # What a plain ReAct agent with one retrieval tool would send for the same samples
+    # (evals.react), all calls together; None when the task has no such comparison.
+    react_prompt_chars: int | None = None
 
 
 class Summary(BaseModel):
@@ -116,6 +119,7 @@ def summarise(
     *,
     baseline_of: str | None = None,
     tokens: dict[str, int] | None = None,
+    react_prompt_chars: int | None = None,
 ) -> TaskSummary:
     """Aggregate one task's results and check them against its thresholds."""
     metrics = _metrics(results, thresholds)
@@ -135,6 +139,7 @@ def summarise(
         tokens=tokens or {},
         judge=_metrics(results, {}, judge=True),
         baseline_of=baseline_of,
+        react_prompt_chars=react_prompt_chars,
     )
 
 
@@ -142,6 +147,22 @@ def prompt_size(task: TaskSummary) -> str:
     """Mean characters the task itself sent per LLM call (not the judge's), or n/a."""
     calls, chars = task.tokens.get("own_calls", 0), task.tokens.get("prompt_chars", 0)
     return f"{chars / calls:,.0f}" if calls else "n/a"
+
+
+def task_prompt_size(task: TaskSummary) -> str:
+    """Mean characters the task sent per sample (all its calls), or n/a without calls."""
+    calls, chars = task.tokens.get("own_calls", 0), task.tokens.get("prompt_chars", 0)
+    return f"{chars / task.samples:,.0f}" if calls and task.samples else "n/a"
+
+
+def react_size(task: TaskSummary) -> str:
+    """Mean characters a plain ReAct agent would send per sample, and our share of it."""
+    if task.react_prompt_chars is None or not task.samples:
+        return "n/a | n/a"
+    react = task.react_prompt_chars / task.samples
+    chars = task.tokens.get("prompt_chars", 0) / task.samples
+    ratio = f"{chars / react:.2f}x" if react and task.tokens.get("own_calls") else "n/a"
+    return f"{react:,.0f} | {ratio}"
 
 
 def to_markdown(summary: Summary) -> str:
@@ -167,8 +188,9 @@ def to_markdown(summary: Summary) -> str:
             )
     lines += [
         "",
-        "| task | samples | errors | p50 latency (s) | prompt chars per call | tokens |",
-        "|---|---|---|---|---|---|",
+        "| task | samples | errors | p50 latency (s) | prompt chars per call | "
+        "prompt chars per task | ReAct chars per task | vs ReAct | tokens |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for task in summary.tasks:
         tokens = ", ".join(
@@ -176,7 +198,8 @@ def to_markdown(summary: Summary) -> str:
         )
         lines.append(
             f"| {task.task} | {task.samples} | {task.errors} | {task.latency_p50_s} | "
-            f"{prompt_size(task)} | {tokens or '0'} |"
+            f"{prompt_size(task)} | {task_prompt_size(task)} | {react_size(task)} | "
+            f"{tokens or '0'} |"
         )
     judged = [t for t in summary.tasks if t.judge]
     if judged:

@@ -154,6 +154,21 @@ def _tokens(coach: Coach) -> dict[str, int]:
     }
 
 
+def _react_chars(coach: Coach, task: Task, results: list[SampleResult]) -> int | None:
+    """Prompt characters a plain ReAct agent would send for these samples (evals.react)."""
+    if task.react_request is None:
+        return None
+    from evals.react import QUERY_LIMIT, TOP_K, react_chars
+
+    samples = {s.id: s for s in load_dataset(task.dataset)}
+    total = 0
+    for result in results:
+        request = task.react_request(samples[result.sample_id])
+        found = coach.knowledge.search(request[:QUERY_LIMIT], k=TOP_K)
+        total += react_chars(request, found)
+    return total
+
+
 def _delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {key: value - before.get(key, 0) for key, value in after.items()}
 
@@ -193,6 +208,7 @@ def run_eval(
                 for result in results:
                     handle.write(result.model_dump_json() + "\n")
                 gate = {} if baseline_of else thresholds.get(task.name, {})
+                react = _react_chars(coach, task, results) if llm and not baseline_of else None
                 summary = summarise(
                     label,
                     engine,
@@ -200,6 +216,7 @@ def run_eval(
                     gate,
                     baseline_of=baseline_of,
                     tokens=_delta(_tokens(coach), before),
+                    react_prompt_chars=react,
                 )
                 summaries.append(summary)
                 if baseline_of:

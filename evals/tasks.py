@@ -56,6 +56,12 @@ class Task:
     engines: tuple[str, ...] = ("offline", "llm")
     baseline: Callable[[Coach, Sample], Any] | None = None
     criteria: tuple[str, ...] = ()
+    react_request: Callable[[Sample], str] | None = None
+
+
+def _request_text(messages: list[dict[str, str]]) -> str:
+    """A plain prompt's messages as one request, as a ReAct agent's user turn would carry it."""
+    return "\n\n".join(m["content"] for m in messages)
 
 
 def _solve_retrieval(coach: Coach, sample: Sample) -> list[str]:
@@ -75,15 +81,24 @@ def _solve_reframe(coach: Coach, sample: Sample) -> dict[str, Any]:
     return {"refused": False, "result": out["result"], "retrieved": out.get("retrieved", [])}
 
 
-def _baseline_reframe(coach: Coach, sample: Sample) -> dict[str, Any]:
+def _baseline_reframe_messages(sample: Sample) -> list[dict[str, str]]:
     import prompts
+
+    return prompts.render_messages("baseline_reframe", question=str(sample.input).strip())
+
+
+def _react_reframe(sample: Sample) -> str:
+    return _request_text(_baseline_reframe_messages(sample))
+
+
+def _baseline_reframe(coach: Coach, sample: Sample) -> dict[str, Any]:
     from agent.models import ReframeDraft
 
     text = str(sample.input).strip()
     if not text:
         return {"refused": True, "error": "empty input"}
     draft = coach.chat_client.structured(
-        prompts.render_messages("baseline_reframe", question=text),
+        _baseline_reframe_messages(sample),
         ReframeDraft,
         task="baseline_reframe",
     )
@@ -176,20 +191,31 @@ def _solve_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
     }
 
 
-def _baseline_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
+def _baseline_actions_messages(sample: Sample) -> list[dict[str, str]]:
     import prompts
+    from evals.dataset import datasets_dir
+
+    spec = dict(sample.input)
+    return prompts.render_messages(
+        "baseline_actions",
+        notes=(datasets_dir() / spec["notes_file"]).read_text(encoding="utf-8"),
+        attendees=", ".join(spec["attendees"]),
+        session_date=spec["session_date"],
+    )
+
+
+def _react_actions(sample: Sample) -> str:
+    return _request_text(_baseline_actions_messages(sample))
+
+
+def _baseline_actions(coach: Coach, sample: Sample) -> dict[str, Any]:
     from agent.nodes.actions import ActionsDraft
     from evals.dataset import datasets_dir
 
     spec = dict(sample.input)
     notes = (datasets_dir() / spec["notes_file"]).read_text(encoding="utf-8")
     draft = coach.chat_client.structured(
-        prompts.render_messages(
-            "baseline_actions",
-            notes=notes,
-            attendees=", ".join(spec["attendees"]),
-            session_date=spec["session_date"],
-        ),
+        _baseline_actions_messages(sample),
         ActionsDraft,
         task="baseline_actions",
     )
@@ -233,23 +259,34 @@ def _solve_agenda(coach: Coach, sample: Sample) -> dict[str, Any]:
     }
 
 
-def _baseline_agenda(coach: Coach, sample: Sample) -> dict[str, Any]:
+def _baseline_agenda_messages(sample: Sample) -> list[dict[str, str]]:
     import prompts
+    from agent.api import parse_agenda_context
+
+    context = parse_agenda_context(dict(sample.input))
+    return prompts.render_messages(
+        "baseline_agenda",
+        minutes=str(context.minutes),
+        mentor=context.mentor,
+        mentee=context.mentee,
+        session=str(context.session_number),
+        goals="; ".join(context.goals) or "none",
+        items="; ".join(i.action for i in context.open_items) or "none",
+        prep=context.prep or "none",
+    )
+
+
+def _react_agenda(sample: Sample) -> str:
+    return _request_text(_baseline_agenda_messages(sample))
+
+
+def _baseline_agenda(coach: Coach, sample: Sample) -> dict[str, Any]:
     from agent.api import parse_agenda_context
     from agent.models import Agenda
 
     context = parse_agenda_context(dict(sample.input))
     agenda = coach.chat_client.structured(
-        prompts.render_messages(
-            "baseline_agenda",
-            minutes=str(context.minutes),
-            mentor=context.mentor,
-            mentee=context.mentee,
-            session=str(context.session_number),
-            goals="; ".join(context.goals) or "none",
-            items="; ".join(i.action for i in context.open_items) or "none",
-            prep=context.prep or "none",
-        ),
+        _baseline_agenda_messages(sample),
         Agenda,
         task="baseline_agenda",
     )
@@ -493,12 +530,25 @@ TASKS: dict[str, Task] = {
         _score_actions,
         baseline=_baseline_actions,
         criteria=ACTIONS_CRITERIA,
+        react_request=_react_actions,
     ),
     # Notes written blind to the engine, in formats it was not tuned on.
-    "actions_holdout": Task("actions_holdout", "actions_holdout", _solve_actions, _score_actions),
+    "actions_holdout": Task(
+        "actions_holdout",
+        "actions_holdout",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+    ),
     # Notes written blind to the action engine by someone else (evals/datasets/blind/README.md):
     # never opened or tuned on; run once when the engine was final (docs/EVALS.md).
-    "actions_blind": Task("actions_blind", "blind/actions_blind", _solve_actions, _score_actions),
+    "actions_blind": Task(
+        "actions_blind",
+        "blind/actions_blind",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -506,6 +556,7 @@ TASKS: dict[str, Task] = {
         _score_agenda,
         baseline=_baseline_agenda,
         criteria=AGENDA_CRITERIA,
+        react_request=_react_agenda,
     ),
     "simulations": Task("simulations", "simulations", _solve_simulation, _score_simulation),
     # The simulation's learned parts: dev sets written with the engine, blind sets without.
@@ -532,7 +583,13 @@ TASKS: dict[str, Task] = {
     "emails": Task("emails", "emails", _solve_email, _score_email),
     # Judgemental inputs written blind to the rewrite engine (evals/datasets/blind/README.md):
     # never tuned on; reported beside the dev figures.
-    "rewrite_blind": Task("rewrite_blind", "blind/rewrite_blind", _solve_reframe, _score_rewrite),
+    "rewrite_blind": Task(
+        "rewrite_blind",
+        "blind/rewrite_blind",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -552,5 +609,6 @@ TASKS: dict[str, Task] = {
         _score_reframe,
         baseline=_baseline_reframe,
         criteria=REFRAME_CRITERIA,
+        react_request=_react_reframe,
     ),
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -71,9 +70,12 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = context_of(state)
     passages = passages_of(state)
     notes = list(state.get("notes") or [])
-    scaffold = [
-        {"name": b.name, "minutes": b.minutes, "fixed_items": b.items} for b in build_scaffold(ctx)
-    ]
+    # Plain lines rather than JSON: the same content in fewer characters. The fixed items
+    # carry the pair's names, so the scaffold is delimited as data like the rest.
+    scaffold = "\n".join(
+        f'"{b.name}", {b.minutes} min, fixed items:\n' + "\n".join(f"- {i}" for i in b.items)
+        for b in build_scaffold(ctx)
+    )
     # The LLM sees the best LLM_PASSAGES passages, the budget one retrieval would give a
     # plain agent; the offline engine still draws on every retrieved passage.
     shown = sorted(passages, key=lambda p: -p.score)[:LLM_PASSAGES]
@@ -85,7 +87,7 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         notes,
         passages=format_passages(shown),
         stage=detect_stage(ctx),
-        scaffold=json.dumps(scaffold, ensure_ascii=False, separators=(",", ":")),
+        scaffold=prompts.delimit("scaffold", scaffold),
         context=prompts.delimit("pair", ctx.model_dump_json(include=_PAIR_FIELDS)),
     )
     if fill is not None:

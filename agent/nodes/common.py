@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -68,10 +69,17 @@ def passages_of(state: State) -> list[Passage]:
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
-    """Passages as delimited data blocks carrying their ids."""
+    """Passages as delimited data blocks carrying their ids, headed by title and section."""
     return "\n".join(
-        prompts.delimit(f"passage {p.id}", f"[{p.title} › {p.section}]\n{p.text}") for p in passages
+        prompts.delimit(f"passage {p.id}", f"[{_heading(p)}]\n{p.text}") for p in passages
     )
+
+
+def _heading(passage: Passage) -> str:
+    # Sections are usually stored as a path that starts with the title: say it once.
+    if passage.section.startswith(passage.title):
+        return passage.section
+    return f"{passage.title} › {passage.section}"
 
 
 def feedback_text(state: State) -> str:
@@ -130,24 +138,28 @@ def llm_draft(
     """
     if not use_llm(state, runtime):
         return None
-    spent = state.get("repairs") or 0
-    try:
-        value, repaired = ask_llm(
-            runtime,
-            template,
-            schema,
-            template,
-            max_repairs=repairs_left(state),
-            feedback=feedback_text(state),
-            **values,
-        )
-    except LLMError as exc:
-        notices.append(unavailable_note(exc, what_of(template)))
-        return None
     from agent.guardrails import input_terms, text_failures
 
-    allowed = input_terms(*values.values(), feedback_text(state))
-    return Drafted(value, spent + repaired, text_failures(value, allowed))
+    spent = state.get("repairs") or 0
+    feedback = feedback_text(state)
+    # What the answer may repeat depends on the input only: read it while the request is
+    # in flight (the wait releases the GIL) instead of after the answer arrives.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        allowed = pool.submit(input_terms, *values.values(), feedback)
+        try:
+            value, repaired = ask_llm(
+                runtime,
+                template,
+                schema,
+                template,
+                max_repairs=repairs_left(state),
+                feedback=feedback,
+                **values,
+            )
+        except LLMError as exc:
+            notices.append(unavailable_note(exc, what_of(template)))
+            return None
+        return Drafted(value, spent + repaired, text_failures(value, allowed.result()))
 
 
 def offline_draft(model: BaseModel, notes: list[str]) -> dict[str, Any]:
