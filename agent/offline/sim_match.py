@@ -1,10 +1,13 @@
 """Do a mentee's step and a mentor's step mean the same move? A small learned matcher.
 
 Features of a pair: the MiniLM cosine of the two steps, the share of the mentee's content
-words (light stems) the mentor's step also uses, and their number. A logistic model fitted on
-``agent/data/training/sim_steps.jsonl`` (pairs written for the starter stories and other
-situations: paraphrases as "same"; other steps of the same story and same-topic-different-move
-pairs as "different") turns them into P(same); rebuild with
+words (light stems) the mentor's step also uses, and their number; the cosine of what each step
+says that the other does not (its leftover words: "roll back" against "push a fix forward"
+once the shared topic is removed). A logistic model fitted on
+``agent/data/training/sim_steps.jsonl`` (pairs written for the starter stories and 77 other
+moves: paraphrases as "same"; other steps of the same story and the opposite move on the same
+topic as "different") turns them into P(same);
+rebuild with
 ``python -m agent.offline.train sim_steps``. P(same) >= 0.5 is a similarity; a pair between
 :data:`PARTIAL_AT` and 0.5 is "the same point, handled differently".
 """
@@ -25,7 +28,7 @@ from agent.offline.learned import (
     data_dir,
     load_model,
 )
-from agent.offline.sim_text import GENERIC_STEMS, term_set
+from agent.offline.sim_text import GENERIC_STEMS, term_set, words
 from agent.offline.train import TrainingSpec
 from knowledge.minilm import embed_texts
 
@@ -45,20 +48,38 @@ def _overlap(mentor: str, mentee: str) -> tuple[float, float]:
     return (len(shared) / len(mine) if mine else 0.0), min(len(shared), 4) / 4.0
 
 
+_WIDTH = 4
+
+
+def _leftover(step: str, other: str) -> str:
+    """The words of ``step`` whose stems ``other`` lacks (its own part of the move)."""
+    theirs = term_set(other) | GENERIC_STEMS
+    return " ".join(w for w in words(step) if term_set(w) - theirs)
+
+
 def _features(cosines: Matrix, lefts: Sequence[str], rights: Sequence[str]) -> Matrix:
+    if not lefts:
+        return np.zeros((0, _WIDTH))
+    own = [_leftover(a, b) for a, b in zip(lefts, rights, strict=True)]
+    own += [_leftover(b, a) for a, b in zip(lefts, rights, strict=True)]
+    vectors = np.asarray(embed_texts([o or "-" for o in own]), dtype=np.float64)
+    leftover_cosines = (vectors[: len(lefts)] * vectors[len(lefts) :]).sum(axis=1)
+    # A step that adds nothing of its own to the other says the same thing, only shorter.
+    empty = np.array([not own[i] or not own[i + len(lefts)] for i in range(len(lefts))])
+    leftover_cosines = np.where(empty, 1.0, leftover_cosines)
     rows = []
-    for cosine, a, b in zip(cosines, lefts, rights, strict=True):
+    for cosine, rest, a, b in zip(cosines, leftover_cosines, lefts, rights, strict=True):
         contained, shared = _overlap(a, b)
-        rows.append([float(cosine), contained, shared])
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), 3)
+        rows.append([float(cosine), contained, shared, float(rest)])
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), _WIDTH)
 
 
 def pair_features(texts: Sequence[str]) -> Matrix:
-    """Features of packed "mentor <SEP> mentee" texts: [cosine, containment, shared / 4]."""
+    """Features of packed "mentor <SEP> mentee" texts (see the module docstring)."""
     pairs = [t.partition(_SEP) for t in texts]
     mentors, mentees = [p[0] for p in pairs], [p[2] for p in pairs]
     if not pairs:
-        return np.zeros((0, 3))
+        return np.zeros((0, _WIDTH))
     a = np.asarray(embed_texts(mentors), dtype=np.float64)
     b = np.asarray(embed_texts(mentees), dtype=np.float64)
     return _features((a * b).sum(axis=1), mentors, mentees)
@@ -92,9 +113,13 @@ def _read_rows() -> list[LabelledText]:
 
 
 def dev_accuracy(rows: Sequence[LabelledText], features: Matrix, fit_args: dict[str, Any]) -> float:
-    """Accuracy of 5-fold out-of-fold predictions at P(same) >= 0.5."""
+    """Accuracy of 5-fold out-of-fold predictions at P(same) >= 0.5.
+
+    Folds are drawn by mentor step, so no step is matched by a model that saw it.
+    """
     classes = tuple(sorted({r.label for r in rows}))
-    out_of_fold = cross_validated_predictions(rows, features, folds=5, **fit_args)
+    grouped = [LabelledText(r.text, r.label, r.text.partition(_SEP)[0]) for r in rows]
+    out_of_fold = cross_validated_predictions(grouped, features, folds=5, **fit_args)
     said = [float(p[classes.index("same")]) >= SAME_AT for p in out_of_fold]
     return round(
         sum(s == (r.label == "same") for s, r in zip(said, rows, strict=True)) / len(rows), 4

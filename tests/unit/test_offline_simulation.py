@@ -250,7 +250,9 @@ def test_a_matching_answer_gets_quoted_similarities() -> None:
     joined = " ".join(comparison.similarities)
     assert "roll back my deploy" in joined and "rolled back the application code" in joined
     assert "on-call channel" in joined
-    assert any("support agent" in d for d in comparison.differences)
+    # The matcher (trained to be wary of same-topic moves) may pair the support note with the
+    # call to the team lead; either way the mentee's support note is named.
+    assert "support agent" in _text(comparison)
     assert any("leaves out" in d and "migration" in d for d in comparison.differences)
 
 
@@ -281,7 +283,9 @@ def test_a_very_short_answer_says_what_is_missing() -> None:
     assert comparison.quality == "short"
     assert comparison.summary.startswith('Your answer is short ("Roll back")')
     assert "Missing: who you would involve" in comparison.summary
-    assert any("Roll back" in s for s in comparison.similarities)
+    # "Roll back" against a long rollback step: a similarity or the same point, never left out.
+    assert any("Roll back" in s for s in [*comparison.similarities, *comparison.differences])
+    assert not any("leaves out" in d and "rolled back" in d for d in comparison.differences)
     assert sum("leaves out" in d for d in comparison.differences) >= 3
 
 

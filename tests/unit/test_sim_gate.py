@@ -83,7 +83,8 @@ def test_shipped_models_and_their_dev_figures() -> None:
     meta = json.loads(model_path("sim_attempt").read_text())["meta"]
     assert meta["rows"] >= 300 and meta["cv"]["leaks"] == 0.0
     assert 0.5 <= meta["threshold"] < 0.95
-    assert json.loads(model_path("sim_steps").read_text())["meta"]["cv_accuracy"] >= 0.8
+    # Folds by mentor step, with 124 opposite-move pairs: the honest CV figure is ~0.74.
+    assert json.loads(model_path("sim_steps").read_text())["meta"]["cv_accuracy"] >= 0.7
     assert sim_attempt.ATTEMPT_SPEC.name == "sim_attempt"
     assert sim_match.STEPS_SPEC.name == "sim_steps"
 
