@@ -131,7 +131,7 @@ def respond(state: State) -> dict[str, Any]:
         )
     elif intent == "actions":
         from agent.nodes.actions import ActionsDraft, notes_input
-        from agent.offline.actions import wisdom_ratio
+        from agent.offline.ratio import wisdom_ratio
 
         found = ActionsDraft.model_validate(draft["data"])
         payload = notes_input(state)

@@ -1,4 +1,4 @@
-"""The offline action-item extractor and the Wisdom-to-Action ratio, with no network.
+"""The offline action-item extractor, with no network (the ratio is in :mod:`.ratio`).
 
 Three parts, each doing what it does best:
 
@@ -35,7 +35,7 @@ from datetime import date
 
 import numpy as np
 
-from agent.models import ActionItem, WisdomRatio
+from agent.models import ActionItem
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.learned import Matrix, embed, load_model
 from agent.offline.segments import META_LABEL as _META_WORD
@@ -48,8 +48,7 @@ __all__ = [
     "extract_actions_offline",
     "is_probably_english",
     "line_features",
-    "ratio_verdict",
-    "wisdom_ratio",
+    "sentence_kinds",
 ]
 
 # -- the learned part ----------------------------------------------------------------------------
@@ -843,108 +842,7 @@ def extract_actions_offline(
     return extractor.run()
 
 
-# -- Wisdom-to-Action ratio ----------------------------------------------------------------------
-_RELATIONSHIP = re.compile(
-    r"\b(?:thanks|thank\s+you|thank|grateful|appreciat\w*|congrat\w*|glad|good\s+to\s+(?:see|hear)"
-    r"|great\s+to\s+(?:see|hear)|nice\s+to\s+(?:see|meet)|how\s+are\s+you|how\s+was\s+your|how's"
-    r"|weekend|holidays?|vacation|trip|family|kids?|baby|partner|wife|husband|cat|dog|birthday"
-    r"|wedding|apartment|flat|moved\s+house|feel|feels|feeling|felt|nervous|anxious|stressed"
-    r"|excited|proud|tired|exhausted|rested|relieved|relief|laugh\w*|fun|coffee|sleep|cuddle"
-    r"|lighter|warm|means\s+a\s+lot|hope\s+you|take\s+care|talk\s+soon|looking\s+forward|personal"
-    r"|welcome|hi|hey|hello|morning|merry|christmas|love\s+that|spirits|grandparents|running"
-    r"|marathon|well\s+done|earned|dreading|frustrated|panicky|oof|ha|happy|sorry|enjoy\w*"
-    r"|to\s+know\s+each\s+other|get\s+to\s+know)\b",
-    re.I,
-)
-_ACK = re.compile(
-    r"^(?:ok|okay|agreed|yes|yep|yeah|got\s+it|fair|sure|great|perfect|exactly(?:\s+that)?|relief"
-    r"|good|right|cool|nice|makes\s+sense)[.!?]*$",
-    re.I,
-)
-
-
-def ratio_verdict(insight: float, action: float, relationship: float) -> str:
-    """One line comparing a session's split with the guide's 60/30/10."""
-    i, a, r = (round(x * 100) for x in (insight, action, relationship))
-    if a < 20:
-        return (
-            f"Action-light: {a}% action vs the 30% the guide suggests — end with concrete next "
-            "steps."
-        )
-    if a > 45:
-        return (
-            f"Action-heavy: {a}% action vs the 30% the guide suggests — keep room for the why "
-            "behind each task, or sessions turn into box-ticking."
-        )
-    if r < 5:
-        return (
-            f"Relationship-light: {r}% on the relationship vs the 10% the guide suggests — leave "
-            "a few minutes to connect as people."
-        )
-    if r > 25:
-        return (
-            f"Relationship-heavy: {r}% on the relationship vs the 10% the guide suggests — keep "
-            "the check-in short and protect time for insight and next steps."
-        )
-    if i < 45:
-        return (
-            f"Insight-light: {i}% insight vs the 60% the guide suggests — bring in experience "
-            "and the reasoning behind the actions."
-        )
-    return f"Balanced: {i}/{a}/{r} is close to the guide's 60/30/10."
-
-
-def _hundredths(weights: Sequence[float]) -> list[int]:
-    """Integer percentages summing to exactly 100 (largest remainder)."""
-    total = sum(weights)
-    raw = [w * 100 / total for w in weights]
-    floors = [int(x) for x in raw]
-    order = sorted(range(len(raw)), key=lambda k: (raw[k] - floors[k], -k), reverse=True)
-    for k in order[: 100 - sum(floors)]:
-        floors[k] += 1
-    return floors
-
-
-def wisdom_ratio(notes: str) -> WisdomRatio:
-    """Share of the notes spent on insight, concrete action and the relationship.
-
-    Each sentence is classified (action: the classifier's commitments and open items;
-    relationship: check-ins, feelings, thanks, personal news; insight: everything else) and
-    weighted by its number of words, a proxy for the time it took. The shares are hundredths
-    that add up to exactly 100. Empty or non-English notes give 0/0/0 and say so.
-    """
-    if not notes.strip() or not is_probably_english(notes):
-        reason = "No notes to assess" if not notes.strip() else "Notes not in English"
-        return WisdomRatio(
-            insight=0.0,
-            action=0.0,
-            relationship=0.0,
-            verdict=f"{reason}: nothing to compare with the guide's 60/30/10.",
-        )
+def sentence_kinds(notes: str) -> list[tuple[str, str]]:
+    """Each candidate sentence of the notes with its kind (commitment, done, dropped, ...)."""
     extractor = _Extractor(notes, _People([], None), date(2000, 1, 3), None)
-    weights = {"insight": 0.0, "action": 0.0, "relationship": 0.0}
-    for sentence, kind in zip(extractor.sentences, extractor.kinds(), strict=True):
-        words = len(re.findall(r"[^\W_][\w'’-]*", sentence.text))
-        if kind == "ignore" or words == 0 or _ACK.match(sentence.text.strip(" *_")):
-            continue
-        if kind == "commitment":
-            weights["action"] += words
-        elif kind != "done" and _RELATIONSHIP.search(sentence.text):
-            weights["relationship"] += words
-        else:
-            weights["insight"] += words
-    if sum(weights.values()) == 0:
-        return WisdomRatio(
-            insight=0.0,
-            action=0.0,
-            relationship=0.0,
-            verdict="No notes to assess: nothing to compare with the guide's 60/30/10.",
-        )
-    parts = _hundredths([weights["insight"], weights["action"], weights["relationship"]])
-    insight, action, relationship = (p / 100 for p in parts)
-    return WisdomRatio(
-        insight=insight,
-        action=action,
-        relationship=relationship,
-        verdict=ratio_verdict(insight, action, relationship),
-    )
+    return [(s.text, k) for s, k in zip(extractor.sentences, extractor.kinds(), strict=True)]

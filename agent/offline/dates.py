@@ -28,25 +28,17 @@ from functools import cache
 
 __all__ = ["NUMBER_WORDS", "DueMatch", "find_all_due", "find_due", "resolve_due"]
 
+# Shared with the simulation engine.
 NUMBER_WORDS: dict[str, int] = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a couple of": 2,
-    "couple of": 2,
-    "a couple": 2,
-}  # shared with the simulation engine
+    **dict.fromkeys(("a", "an", "one"), 1),
+    **dict.fromkeys(("a couple of", "couple of", "a couple"), 2),
+    **{
+        w: n
+        for n, w in enumerate(
+            "two three four five six seven eight nine ten eleven twelve".split(), 2
+        )
+    },
+}
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WD = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)(?:day|nesday|urday|r?sday)?"
 _MON = (

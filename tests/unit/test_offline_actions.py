@@ -17,10 +17,9 @@ from agent.models import ActionItem
 from agent.offline.actions import (
     extract_actions_offline,
     is_probably_english,
-    ratio_verdict,
-    wisdom_ratio,
 )
 from agent.offline.dates import find_all_due, find_due, resolve_due
+from agent.offline.ratio import ratio_verdict, wisdom_ratio
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT / "evals" / "datasets"

@@ -1,0 +1,121 @@
+"""The Wisdom-to-Action ratio: how a session's notes split into insight, action and relationship.
+
+Each sentence of the notes is classified by the action-line classifier
+(:mod:`agent.offline.actions`): commitments and open items are action; check-ins, feelings,
+thanks and personal news are relationship; everything else is insight. Sentences are weighted
+by their number of words, a proxy for the time they took, and compared with the guide's
+60/30/10.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agent.models import WisdomRatio
+from agent.offline.actions import is_probably_english, sentence_kinds
+
+__all__ = ["ratio_verdict", "wisdom_ratio"]
+_RELATIONSHIP = re.compile(
+    r"\b(?:thanks|thank\s+you|thank|grateful|appreciat\w*|congrat\w*|glad|good\s+to\s+(?:see|hear)"
+    r"|great\s+to\s+(?:see|hear)|nice\s+to\s+(?:see|meet)|how\s+are\s+you|how\s+was\s+your|how's"
+    r"|weekend|holidays?|vacation|trip|family|kids?|baby|partner|wife|husband|cat|dog|birthday"
+    r"|wedding|apartment|flat|moved\s+house|feel|feels|feeling|felt|nervous|anxious|stressed"
+    r"|excited|proud|tired|exhausted|rested|relieved|relief|laugh\w*|fun|coffee|sleep|cuddle"
+    r"|lighter|warm|means\s+a\s+lot|hope\s+you|take\s+care|talk\s+soon|looking\s+forward|personal"
+    r"|welcome|hi|hey|hello|morning|merry|christmas|love\s+that|spirits|grandparents|running"
+    r"|marathon|well\s+done|earned|dreading|frustrated|panicky|oof|ha|happy|sorry|enjoy\w*"
+    r"|to\s+know\s+each\s+other|get\s+to\s+know)\b",
+    re.I,
+)
+_ACK = re.compile(
+    r"^(?:ok|okay|agreed|yes|yep|yeah|got\s+it|fair|sure|great|perfect|exactly(?:\s+that)?|relief"
+    r"|good|right|cool|nice|makes\s+sense)[.!?]*$",
+    re.I,
+)
+
+
+def ratio_verdict(insight: float, action: float, relationship: float) -> str:
+    """One line comparing a session's split with the guide's 60/30/10."""
+    i, a, r = (round(x * 100) for x in (insight, action, relationship))
+    if a < 20:
+        return (
+            f"Action-light: {a}% action vs the 30% the guide suggests — end with concrete next "
+            "steps."
+        )
+    if a > 45:
+        return (
+            f"Action-heavy: {a}% action vs the 30% the guide suggests — keep room for the why "
+            "behind each task, or sessions turn into box-ticking."
+        )
+    if r < 5:
+        return (
+            f"Relationship-light: {r}% on the relationship vs the 10% the guide suggests — leave "
+            "a few minutes to connect as people."
+        )
+    if r > 25:
+        return (
+            f"Relationship-heavy: {r}% on the relationship vs the 10% the guide suggests — keep "
+            "the check-in short and protect time for insight and next steps."
+        )
+    if i < 45:
+        return (
+            f"Insight-light: {i}% insight vs the 60% the guide suggests — bring in experience "
+            "and the reasoning behind the actions."
+        )
+    return f"Balanced: {i}/{a}/{r} is close to the guide's 60/30/10."
+
+
+def _hundredths(weights: Sequence[float]) -> list[int]:
+    """Integer percentages summing to exactly 100 (largest remainder)."""
+    total = sum(weights)
+    raw = [w * 100 / total for w in weights]
+    floors = [int(x) for x in raw]
+    order = sorted(range(len(raw)), key=lambda k: (raw[k] - floors[k], -k), reverse=True)
+    for k in order[: 100 - sum(floors)]:
+        floors[k] += 1
+    return floors
+
+
+def wisdom_ratio(notes: str) -> WisdomRatio:
+    """Share of the notes spent on insight, concrete action and the relationship.
+
+    Each sentence is classified (action: the classifier's commitments and open items;
+    relationship: check-ins, feelings, thanks, personal news; insight: everything else) and
+    weighted by its number of words, a proxy for the time it took. The shares are hundredths
+    that add up to exactly 100. Empty or non-English notes give 0/0/0 and say so.
+    """
+    if not notes.strip() or not is_probably_english(notes):
+        reason = "No notes to assess" if not notes.strip() else "Notes not in English"
+        return WisdomRatio(
+            insight=0.0,
+            action=0.0,
+            relationship=0.0,
+            verdict=f"{reason}: nothing to compare with the guide's 60/30/10.",
+        )
+    weights = {"insight": 0.0, "action": 0.0, "relationship": 0.0}
+    for text, kind in sentence_kinds(notes):
+        words = len(re.findall(r"[^\W_][\w'’-]*", text))
+        if kind == "ignore" or words == 0 or _ACK.match(text.strip(" *_")):
+            continue
+        if kind == "commitment":
+            weights["action"] += words
+        elif kind != "done" and _RELATIONSHIP.search(text):
+            weights["relationship"] += words
+        else:
+            weights["insight"] += words
+    if sum(weights.values()) == 0:
+        return WisdomRatio(
+            insight=0.0,
+            action=0.0,
+            relationship=0.0,
+            verdict="No notes to assess: nothing to compare with the guide's 60/30/10.",
+        )
+    parts = _hundredths([weights["insight"], weights["action"], weights["relationship"]])
+    insight, action, relationship = (p / 100 for p in parts)
+    return WisdomRatio(
+        insight=insight,
+        action=action,
+        relationship=relationship,
+        verdict=ratio_verdict(insight, action, relationship),
+    )
