@@ -108,7 +108,7 @@ _NOT_NAMES = frozenset(
     then also ok okay yes yeah no thanks great good sure agreed right cool nice next action todo
     someone everyone nobody somebody ai me mentor mentee follow up decision note owner due status
     monday tuesday wednesday thursday friday saturday sunday today tomorrow please let
-    let's""".split()
+    let's instead later afterwards meanwhile finally first second plus actually until""".split()
 )
 
 
@@ -235,7 +235,7 @@ _STUTTER = re.compile(r"\b([\w']+(?:\s+[\w']+)?),?\s+\1\b", re.I)
 _TAIL = re.compile(
     r"\s*(?:(?:[,;]\s*|\s+)(?:if\s+that(?:'s|\s+is)\s+ok\w*|if\s+possible|as\s+well|too|then"
     r"|thanks|cheers|please|latest|at\s+the\s+latest|probably|hopefully|and(?:\s+then)?|or|so"
-    r"|instead|either|anyway)"
+    r"|instead|either|anyway|of|by|on|at|until|before|for)"
     r"|\s*[-–—:,;]\s*|\s*\((?:[^)]*)\)|[.!?]+)\s*$",
     re.I,
 )
@@ -245,7 +245,7 @@ _ACCEPT = re.compile(
     r"|will\s+do\W*)?$",
     re.I,
 )
-_LATER_CLAUSE = r",?\s*\b(?:once|as\s+soon\s+as|when)\b[^,;]*$"
+_LATER_CLAUSE = r"(?:,\s*(?:once|as\s+soon\s+as|when)|\s+(?:once|as\s+soon\s+as))\b[^,;]*$"
 _VAGUE = re.compile(
     r"^(?:(?:do|did)\s+(?:that|it|this|so)|that|it|this|so|do|on\s+it|will\s+do|try|sure|yes"
     r"|yep|ok|okay|deal)?\s*$",
@@ -428,7 +428,8 @@ class _Extractor:
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
         clauses = re.split(
-            rf",?\s+and\s+(?=(?:{_NAME})\s+(?:will|'ll|is\s+going\s+to|to)\b)", _unfill(s.text)
+            rf",?\s+and\s+(?=(?:{_NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)",
+            _unfill(s.text),
         )
         for clause in clauses:
             self._clause(index, s, kinds, clause)
@@ -499,7 +500,8 @@ class _Extractor:
             due = next((d.due for d in self.dues(part) if d.due), None)
             if due is None and len(parts) == 1:
                 due = next((d.due for d in dues if d.due), None)
-            final = self._finish(part, owner, writer, s.start)
+            at = self.clean.find(text[:24], s.start, s.end)  # a later clause looks back to it
+            final = self._finish(part, owner, writer, at if at > s.start else s.start)
             if final is not None:
                 self.items.append(_Item(owner, known, final, due, ev_start, ev_end))
 
@@ -549,7 +551,9 @@ class _Extractor:
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
             return (*people.resolve(seg.speaker), body)
-        subject = _SUBJECT.match(body)
+        # A date said first ("Until end of November I will ...") does not hide the subject.
+        lead_date = next((d for d in self.dues(body) if body[: d.start].strip(" ,") == ""), None)
+        subject = _SUBJECT.match(body[lead_date.end :].lstrip(" ,") if lead_date else body)
         who = subject.group("s").casefold() if subject else ""
         if who in {"i", "i'm", "i've", "i'd", "me", "my", "let me"}:
             return writer, True, body
@@ -561,6 +565,8 @@ class _Extractor:
             return None, True, body
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
+        if re.match(r"(?:will|gonna|going\s+to|i'll|need\s+to|have\s+to)\b", body, re.I):
+            return writer, True, body  # a subjectless "gonna finish the course" is the writer's
         if seg.section_owner == "you":
             return people.other(people.author), True, body
         if seg.section_owner == "me" or (seg.section == "actions" and seg.speaker is None):
@@ -697,25 +703,28 @@ class _Extractor:
             text,
         )
         text = " ".join(text.split())
-        if len(text.split()) < 2 or not re.match(r"[A-Za-z0-9]", text):
-            return None
+        if (
+            len(text.split()) < 2
+            or not re.match(r"[A-Za-z0-9]", text)
+            or re.match(r"(?:no|not|nothing|of|is|are|was|were|and|or|but|if)\b", text, re.I)
+        ):
+            return None  # not a task: "No rush", "Of us are looking forward ..."
         return text[0].upper() + text[1:]
 
     def _antecedent(self, text: str, at: int) -> str:
         """A short action on "it"/"them" names what was said before ("Book the mock interviews")."""
         vague = re.match(r"^([A-Za-z]+(?:\s+(?:up|out|over))?)\s+(?:it|them|that|this)\b", text)
-        if not vague or len(text.split()) > 6:
+        before = [p for p in self.sentences if p.start < at][-3:]
+        if not vague or len(text.split()) > 6 or not before:
             return text
-        for prev in [p for p in self.sentences if p.end <= at][-3:][::-1]:
-            phrases = [
-                m.group(0)
-                for m in _PHRASE.finditer(self.clean, prev.start, prev.end)
-                if m.group("head").lower() not in _NOT_OBJECTS
-                and not self.people.is_person(m.group("head"))
-            ]
-            if phrases:
-                return f"{vague.group(1)} {phrases[-1]}{text[vague.end() :]}"
-        return text
+        phrases = [
+            m.group(0)
+            for p in before
+            for m in _PHRASE.finditer(self.clean, p.start, min(p.end, at))
+            if m.group("head").lower() not in _NOT_OBJECTS
+            and not self.people.is_person(m.group("head"))
+        ]
+        return f"{vague.group(1)} {phrases[-1]}{text[vague.end() :]}" if phrases else text
 
     def _initial(self, token: str) -> str:
         owner, known = self.people.resolve(token)
@@ -779,6 +788,7 @@ class _Extractor:
 def _unfill(text: str) -> str:
     """The text without fillers ("uh", "um", ", like,"), keeping a comma where one was needed."""
     text = _FILLER.sub(lambda m: "," if m.group(0).count(",") == 2 else "", text)
+    text = re.sub(r"\bu(?=\s|'d|'ll|$)", "you", re.sub(r"\bur\b", "your", text))  # chat spelling
     return re.sub(r",\s*,", ",", text).strip(" ,")
 
 
@@ -786,7 +796,11 @@ def _similar(a: _Item, b: _Item) -> bool:
     if a.owner != b.owner:
         return False
     x, y = a.stems(), b.stems()
-    return bool(x and y) and len(x & y) / len(x | y) >= 0.5
+    # The same words, or a short restatement inside a longer item ("send Tom the template").
+    return bool(x and y) and (
+        len(x & y) / len(x | y) >= 0.5
+        or (len(x & y) >= 3 and len(x & y) >= 0.75 * min(len(x), len(y)))
+    )
 
 
 # -- public API ----------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(_B + _PRE + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)" + _E, re.I),
         "parse",
     ),
-    (re.compile(_B + r"\(\s*" + _WD + r"\s*\)" + _E, re.I), "weekday"),
+    (re.compile(_B + r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)" + _E, re.I), "weekday"),
     (
         re.compile(
             _B

@@ -153,7 +153,10 @@ def _heading(line: str, bullet: bool) -> str | None:
         and 0 < len(words) <= 9
         and not _TERMINAL.search(re.sub(r"\d[\d./-]*\.\s*$", "", text))  # "Notes, 18.11."
         and re.search(
-            r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session)\b", text, re.I
+            r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session|meeting|call|chat"
+            r"|catch-?up|mentoring|write-?up)\b",
+            text,
+            re.I,
         )
         and not re.search(r"\b(?:will|to|'ll)\b", text)
     ):
