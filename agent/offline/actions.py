@@ -38,6 +38,7 @@ import numpy as np
 from agent.models import ActionItem
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.learned import Matrix, embed, load_model
+from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence, split_notes
 from agent.offline.train import TrainingSpec
@@ -100,74 +101,8 @@ def classify_lines(texts: Sequence[str]) -> list[dict[str, float]]:
     return [dict(zip(model.labels, map(float, row), strict=True)) for row in probs]
 
 
-# -- people --------------------------------------------------------------------------------------
-_NAME = r"[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?"
-_INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)?|[A-Z]{2,3}(?![a-z])"
-_NOT_NAMES = frozenset(
-    """i we you he she they it the a an this that my our your his her their so and but or if when
-    then also ok okay yes yeah no thanks great good sure agreed right cool nice next action todo
-    someone everyone nobody somebody ai me mentor mentee follow up decision note owner due status
-    monday tuesday wednesday thursday friday saturday sunday today tomorrow please let
-    let's instead later afterwards meanwhile finally first second plus actually until""".split()
-)
-
-
-class _People:
-    """Attendees, their first names and initials, the author; anyone else named is kept as is."""
-
-    def __init__(self, attendees: Sequence[str], author: str | None) -> None:
-        self.attendees = [" ".join(a.split()) for a in attendees if a.strip()]
-        self.author = self.resolve(author)[0] if author else None
-        firsts: dict[str, list[str]] = {}
-        initials: dict[str, list[str]] = {}
-        for a in self.attendees:
-            parts = a.split()
-            firsts.setdefault(parts[0].casefold(), []).append(a)
-            initials.setdefault(parts[0][0].upper(), []).append(a)
-            initials.setdefault("".join(p[0].upper() for p in parts), []).append(a)
-        self.firsts = {k: v[0] for k, v in firsts.items() if len(v) == 1}
-        self.initials = {k: v[0] for k, v in initials.items() if len(v) == 1}
-
-    def resolve(self, name: str | None) -> tuple[str | None, bool]:
-        """(owner, known): an attendee's full name, or the name as written and ``False``."""
-        if not name:
-            return None, True
-        raw = name.strip().strip("@[]()*").strip()
-        key = " ".join(raw.replace(".", " ").replace("_", " ").split()).casefold()
-        for a in getattr(self, "attendees", []):
-            if key == a.casefold():
-                return a, True
-        first = getattr(self, "firsts", {}).get(key.split()[0] if key else "")
-        if first and (len(key.split()) == 1 or first.casefold().startswith(key)):
-            return first, True
-        letters = raw.replace(".", "").replace(" ", "")
-        if letters.islower() and 2 <= len(letters) <= 3 and letters not in _STOPWORDS | _NOT_NAMES:
-            found = getattr(self, "initials", {}).get(letters.upper())
-            if found:
-                return found, True
-        if letters.isupper() and 1 <= len(letters) <= 3:
-            found = getattr(self, "initials", {}).get(letters)
-            return (found, True) if found else (None, True)
-        if raw.casefold() in {"mentor", "mentee"} and len(self.attendees) >= 2:
-            return self.attendees[0 if raw.casefold() == "mentor" else 1], True
-        if key in _NOT_NAMES or not raw[:1].isupper():
-            return None, True
-        return raw, False
-
-    def is_person(self, label: str) -> bool:
-        owner, known = self.resolve(label)
-        return owner is not None and known
-
-    def other(self, person: str | None) -> str | None:
-        rest = [a for a in self.attendees[:2] if a != person]
-        return rest[0] if person in self.attendees[:2] and len(rest) == 1 else None
-
-    def first(self, person: str) -> str:
-        return person.split()[0]
-
-
 # -- owner markers and the predicate -------------------------------------------------------------
-_WHO = rf"(?:{_NAME}|{_INITIALS}|[a-z]{{2,12}})"
+_WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}})"
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
     r"|Owner)\b[ \t]*(?:\((?P<t>[^)]+)\))?[ \t]*[:\-–—]?[ \t]*"
@@ -182,17 +117,17 @@ _LEAD = re.compile(
     rf"|[ \t]+(?:\w+ly[ \t]+)?(?={_PROMISE})|(?(at)[ \t]+|(?!)))"
 )
 _INNER = re.compile(
-    rf"(?:^|[,;:]\s*|\b(?i:so|and|but|instead|then|also|that)\s+)(?P<o>{_NAME})\s+(?:\w+ly\s+)?"
+    rf"(?:^|[,;:]\s*|\b(?i:so|and|but|instead|then|also|that)\s+)(?P<o>{NAME})\s+(?:\w+ly\s+)?"
     r"(?=(?:will|'ll|is\s+going\s+to|agreed\s+to|offered\s+to|promised\s+to|volunteered\s+to"
     r"|said\s+(?:he|she|they)(?:'d|\s+would)|to\s+[a-z]+)\b)"
 )
 _TRAIL = re.compile(
     rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|and)[ \t]*{_WHO})*)[\)\]]"
-    rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{_NAME}|{_INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
+    rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(
-    rf"\b(?:agreed|decided)\s+that\s+(?P<a>{_NAME}|{_INITIALS})\s+(?:would|will|should)\b"
-    rf"|\basked\s+(?P<b>{_NAME}|{_INITIALS})\s+to\b"
+    rf"\b(?:agreed|decided)\s+that\s+(?P<a>{NAME}|{INITIALS})\s+(?:would|will|should)\b"
+    rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
 )
 _NOT_A_PROMISE = re.compile(
     r"\b(?:was|were)\s+(?:going\s+to|gonna)\b|\b(?:'d|would)\s+(?:rather|sooner|prefer)\b"
@@ -294,12 +229,6 @@ _INJECTION = re.compile(
 )
 _DONE_STATUS = re.compile(r"\b(?:done|closed|complete|completed|finished|shipped)\b|✅|✔|✓", re.I)
 _DROP_STATUS = re.compile(r"\b(?:dropped|cancel+ed|on\s+hold|parked|deferred|won't)\b", re.I)
-_STOPWORDS = frozenset(
-    """the a an to of in on at by for from with about and or but so it its this that these those
-    is are was were be will would should can could i me my we our you your he him his she her
-    they them their up out off over into not no just also then there here all any some
-    more""".split()
-)
 
 
 @dataclass
@@ -317,12 +246,12 @@ class _Item:
 
 def _stems(text: str) -> set[str]:
     words = re.findall(r"[a-z][a-z0-9'-]+", text.lower())
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in _STOPWORDS}
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS}
 
 
 class _Extractor:
     def __init__(
-        self, notes: str, people: _People, session: date, next_session: date | None
+        self, notes: str, people: People, session: date, next_session: date | None
     ) -> None:
         self.notes, self.people = notes, people
         self.session, self.next_session = session, next_session
@@ -428,7 +357,7 @@ class _Extractor:
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
         clauses = re.split(
-            rf",?\s+and\s+(?=(?:{_NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)",
+            rf",?\s+and\s+(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)",
             _unfill(s.text),
         )
         for clause in clauses:
@@ -585,7 +514,7 @@ class _Extractor:
                 return False
             head = re.split(r"['’]", words[0])[0].casefold()
             owner, known = self.people.resolve(part)
-            if head in _NOT_NAMES or head in _STOPWORDS or owner is None:
+            if head in NOT_NAMES or head in STOPWORDS or owner is None:
                 return False
             if not known and (
                 (len(words) > 1 and not marked)
@@ -640,10 +569,10 @@ class _Extractor:
             if prev.segment.speaker in (None, speaker):
                 continue
             body = _LEADING_CHATTER.sub("", prev.text)
-            vocative = re.match(rf"^(?:{_NAME}),\s*", body)
+            vocative = re.match(rf"^(?:{NAME}),\s*", body)
             body = body[vocative.end() :] if vocative else body
             first = body.split()[0].casefold() if body.split() else ""
-            imperative = not strict and first not in _STOPWORDS | _NOT_NAMES and body[:1].islower()
+            imperative = not strict and first not in STOPWORDS | NOT_NAMES and body[:1].islower()
             if _REQUEST.match(body) or prev.text.endswith("?") or imperative:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
@@ -696,7 +625,7 @@ class _Extractor:
         text = self._pronouns(text, owner, writer)
         text = self._object(text, at)
         text = self._antecedent(text, at)
-        text = re.sub(rf"\b(?:{_INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
+        text = re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
         text = re.sub(
             r"\b[a-z]{3,}\b",
             lambda m: m.group(0).capitalize() if m.group(0) in self.people.firsts else m.group(0),
@@ -772,8 +701,8 @@ class _Extractor:
                 modifier = found.group(1).strip()
                 head = modifier.split()[0].casefold()
                 if (
-                    head in _STOPWORDS
-                    or head in _NOT_NAMES
+                    head in STOPWORDS
+                    or head in NOT_NAMES
                     or (not modifier[:1].isupper() and not modifier[:1].isdigit())
                     or modifier.endswith(("'s", "’s"))
                     or self.people.is_person(modifier.split()[0])
@@ -852,11 +781,11 @@ def extract_actions_offline(
     """
     if not notes.strip() or not is_probably_english(notes):
         return []
-    extractor = _Extractor(notes, _People(attendees, author), session_date, next_session)
+    extractor = _Extractor(notes, People(attendees, author), session_date, next_session)
     return extractor.run()
 
 
 def sentence_kinds(notes: str) -> list[tuple[str, str]]:
     """Each candidate sentence of the notes with its kind (commitment, done, dropped, ...)."""
-    extractor = _Extractor(notes, _People([], None), date(2000, 1, 3), None)
+    extractor = _Extractor(notes, People([], None), date(2000, 1, 3), None)
     return [(s.text, k) for s, k in zip(extractor.sentences, extractor.kinds(), strict=True)]

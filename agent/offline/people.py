@@ -1,0 +1,83 @@
+"""Who is who in session notes: attendees, their first names and initials, and the author.
+
+Owners are resolved here for the action-item extractor (:mod:`agent.offline.actions`): an
+attendee's full name from a first name or initials ("A." or "AS"), "mentor"/"mentee" from the
+attendee order, and anyone else named kept as written and flagged as not attending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["INITIALS", "NAME", "NOT_NAMES", "STOPWORDS", "People"]
+
+STOPWORDS = frozenset(
+    """the a an to of in on at by for from with about and or but so it its this that these those
+    is are was were be will would should can could i me my we our you your he him his she her
+    they them their up out off over into not no just also then there here all any some
+    more""".split()
+)
+# A name as written in notes, and initials ("A.", "A. S.", "AS").
+
+NAME = r"[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?"
+INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)?|[A-Z]{2,3}(?![a-z])"
+NOT_NAMES = frozenset(
+    """i we you he she they it the a an this that my our your his her their so and but or if when
+    then also ok okay yes yeah no thanks great good sure agreed right cool nice next action todo
+    someone everyone nobody somebody ai me mentor mentee follow up decision note owner due status
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow please let
+    let's instead later afterwards meanwhile finally first second plus actually until""".split()
+)
+
+
+class People:
+    """Attendees, their first names and initials, the author; anyone else named is kept as is."""
+
+    def __init__(self, attendees: Sequence[str], author: str | None) -> None:
+        self.attendees = [" ".join(a.split()) for a in attendees if a.strip()]
+        self.author = self.resolve(author)[0] if author else None
+        firsts: dict[str, list[str]] = {}
+        initials: dict[str, list[str]] = {}
+        for a in self.attendees:
+            parts = a.split()
+            firsts.setdefault(parts[0].casefold(), []).append(a)
+            initials.setdefault(parts[0][0].upper(), []).append(a)
+            initials.setdefault("".join(p[0].upper() for p in parts), []).append(a)
+        self.firsts = {k: v[0] for k, v in firsts.items() if len(v) == 1}
+        self.initials = {k: v[0] for k, v in initials.items() if len(v) == 1}
+
+    def resolve(self, name: str | None) -> tuple[str | None, bool]:
+        """(owner, known): an attendee's full name, or the name as written and ``False``."""
+        if not name:
+            return None, True
+        raw = name.strip().strip("@[]()*").strip()
+        key = " ".join(raw.replace(".", " ").replace("_", " ").split()).casefold()
+        for a in getattr(self, "attendees", []):
+            if key == a.casefold():
+                return a, True
+        first = getattr(self, "firsts", {}).get(key.split()[0] if key else "")
+        if first and (len(key.split()) == 1 or first.casefold().startswith(key)):
+            return first, True
+        letters = raw.replace(".", "").replace(" ", "")
+        if letters.islower() and 2 <= len(letters) <= 3 and letters not in STOPWORDS | NOT_NAMES:
+            found = getattr(self, "initials", {}).get(letters.upper())
+            if found:
+                return found, True
+        if letters.isupper() and 1 <= len(letters) <= 3:
+            found = getattr(self, "initials", {}).get(letters)
+            return (found, True) if found else (None, True)
+        if raw.casefold() in {"mentor", "mentee"} and len(self.attendees) >= 2:
+            return self.attendees[0 if raw.casefold() == "mentor" else 1], True
+        if key in NOT_NAMES or not raw[:1].isupper():
+            return None, True
+        return raw, False
+
+    def is_person(self, label: str) -> bool:
+        """Whether ``label`` resolves to an attendee."""
+        owner, known = self.resolve(label)
+        return owner is not None and known
+
+    def other(self, person: str | None) -> str | None:
+        """The other one of a mentor and mentee pair (``None`` when it is not a pair)."""
+        rest = [a for a in self.attendees[:2] if a != person]
+        return rest[0] if person in self.attendees[:2] and len(rest) == 1 else None
