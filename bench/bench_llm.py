@@ -19,9 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
+import urllib.request
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -103,8 +105,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def do_GET(self) -> None:
+        # The prompt sizes received since the last GET (the server runs in its own process).
+        payload = json.dumps(type(self).prompts).encode()
+        type(self).prompts.clear()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def _serve(delay: float) -> None:
+    """Run the fake endpoint in this process; print its port, serve until killed."""
+    _Handler.delay = delay
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+def _received(base_url: str) -> list[int]:
+    """Characters of each prompt the server received since the last call."""
+    with urllib.request.urlopen(f"{base_url}/prompts") as answer:  # loopback only
+        return [int(chars) for _, chars in json.loads(answer.read())]
 
 
 NOTES = (
@@ -117,15 +143,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--delay", type=float, default=1.0)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        _serve(args.delay)
+        return
+    # The endpoint is its own process, so the CPU time measured here is the coach's alone.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_llm", "--serve", "--delay", str(args.delay)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}/v1"
+    try:
+        _measure(args.runs, args.delay, base_url)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _measure(runs: int, delay: float, base_url: str) -> None:
+    """Run every task ``runs`` times against the endpoint and print one table row per task."""
     from agent.api import Coach
     from agent.config import Settings
     from evals.react import QUERY_LIMIT, TOP_K, call_chars, react_calls
 
-    _Handler.delay = args.delay
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             home=Path(tmp),
@@ -160,7 +203,8 @@ def main() -> None:
                     NOTES,
                 ),
             }
-            coach.reframe(question)  # open stores, load the model, first connection
+            for run, _ in tasks.values():  # open stores, load the model, first connection
+                run()
             print(
                 "| task | calls | wall p50 | overhead p50 | overhead max | CPU/task | "
                 "prompt chars/call | ReAct final call | prompt chars/task | ReAct/task | "
@@ -168,8 +212,8 @@ def main() -> None:
             )
             for name, (run, text) in tasks.items():
                 walls, overheads, cpus, calls = [], [], [], 0
-                _Handler.prompts.clear()
-                for _ in range(args.runs):
+                _received(base_url)
+                for _ in range(runs):
                     before = len(coach.chat_client.records)
                     started, cpu = time.perf_counter(), time.process_time()
                     run()
@@ -177,10 +221,10 @@ def main() -> None:
                     cpus.append(time.process_time() - cpu)
                     calls = len(coach.chat_client.records) - before
                     walls.append(wall)
-                    overheads.append((wall - calls * args.delay) / wall)
-                sent = [c for _, c in _Handler.prompts]
+                    overheads.append((wall - calls * delay) / wall)
+                sent = _received(base_url)
                 per_call = statistics.mean(sent) if sent else 0
-                per_task = sum(sent) / args.runs
+                per_task = sum(sent) / runs
                 found = coach.knowledge.search(text[:QUERY_LIMIT], k=TOP_K)
                 first, final = (call_chars(call) for call in react_calls(text, found))
                 print(
@@ -190,7 +234,6 @@ def main() -> None:
                     f"{per_call:,.0f} | {final:,} | {per_task:,.0f} | {first + final:,} | "
                     f"{per_task / (first + final):.2f}x |"
                 )
-    server.shutdown()
 
 
 if __name__ == "__main__":
