@@ -19,12 +19,11 @@ from pydantic import BaseModel, Field
 from agent.errors import UserInputError
 from agent.offline.learned import data_dir
 from agent.offline.sim_text import (
-    GENERIC,
+    GENERIC_STEMS,
     embed,
     quote,
     safe,
     split_sentences,
-    stem,
     term_set,
     words,
 )
@@ -324,7 +323,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
             "that didn't, and how people reacted.",
         )
 
-    focus_terms = term_set(focus.tip) - {stem(w) for w in GENERIC}
+    focus_terms = term_set(focus.tip) - GENERIC_STEMS
 
     def shows_focus(sentence: str) -> int:
         signals = sum(w.lower() in sentence.lower() for w in focus.signals)

@@ -96,13 +96,8 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms of ``text``, in order (hyphenated words also split)."""
-    out: list[str] = []
-    for word in words(text):
-        for part in [word, *word.split("-")] if "-" in word else [word]:
-            if part in STOP or len(part) < 2:
-                continue
-            out.append(stem(part))
-    return out
+    parts = (p for w in words(text) for p in ([w, *w.split("-")] if "-" in w else [w]))
+    return [stem(p) for p in parts if p not in STOP and len(p) >= 2]
 
 
 def term_set(text: str) -> set[str]:
