@@ -229,7 +229,9 @@ def to_markdown(summary: Summary) -> str:
                 ours = graph.metrics[name].mean if graph and name in graph.metrics else None
                 shown = "n/a" if ours is None else f"{ours:.3f}"
                 lines.append(f"| {base.baseline_of} | {name} | {shown} | {metric.mean:.3f} |")
-    lines += _side_by_side(summary, ("actions", "actions_holdout", "actions_blind"))
+    lines += _side_by_side(
+        summary, ("actions", "actions_holdout", "actions_blind", "actions_blind2")
+    )
     if summary.failures:
         lines += ["", "## Under threshold", *[f"- {f}" for f in summary.failures]]
     return "\n".join(lines) + "\n"

@@ -549,6 +549,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # A second blind set by another author (evals/datasets/blind2/), after the engine was
+    # generalised again; never opened or tuned on, skipped when absent.
+    "actions_blind2": Task(
+        "actions_blind2",
+        "blind2/actions_blind2",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",

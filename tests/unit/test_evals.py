@@ -151,9 +151,10 @@ def test_action_sets_are_reported_side_by_side_with_f1() -> None:
         )
         return summarise(name, "offline", [result], {})
 
-    tasks = [task("actions"), task("actions_blind")]
+    tasks = [task("actions"), task("actions_blind"), task("actions_blind2")]
     summary = Summary(engine="offline", model=None, git_revision=None, prompt_hashes={},
                       tasks=tasks, failures=[])  # type: ignore[arg-type]
     text = to_markdown(summary)
     assert "dev, holdout and blind side by side" in text
     assert "| actions_blind | 1 | 0.500 | 1.000 | 0.667 |" in text
+    assert "| actions_blind2 | 1 | 0.500 | 1.000 | 0.667 |" in text
