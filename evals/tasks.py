@@ -611,13 +611,6 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    "judgement_blind2": Task(
-        "judgement_blind2",
-        "blind2/judgement_blind2",
-        judgement.solve_blind,
-        judgement.score,
-        engines=("offline",),
-    ),
     "reframe": Task(
         "reframe",
         "reframe",
