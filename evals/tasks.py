@@ -589,7 +589,27 @@ TASKS: dict[str, Task] = {
         _score_same_step,
         engines=("offline",),
     ),
+    # A second blind set (evals/datasets/blind2/), written by another helper before the run.
+    "sim_steps_blind2": Task(
+        "sim_steps_blind2",
+        "blind2/sim_steps_blind2",
+        _solve_same_step,
+        _score_same_step,
+        engines=("offline",),
+    ),
     "emails": Task("emails", "emails", _solve_email, _score_email),
+    # 121 judgemental inputs written with the rewrite engine (informal, non-native, sarcastic,
+    # blame, commands, counsellor-style): the dev figure beside the blind ones.
+    "rewrite_dev": Task(
+        "rewrite_dev", "rewrite_dev", _solve_reframe, _score_rewrite, react_request=_react_reframe
+    ),
+    "rewrite_blind2": Task(
+        "rewrite_blind2",
+        "blind2/rewrite_blind2",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     # Judgemental inputs written blind to the rewrite engine (evals/datasets/blind/README.md):
     # never tuned on; reported beside the dev figures.
     "rewrite_blind": Task(

@@ -73,6 +73,7 @@ SPECS: dict[str, str] = {
     "situations": "agent.offline.situation_model:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
     "language": "agent.offline.judgement_spec:LANGUAGE_SPEC",
+    "blame_words": "agent.offline.questions:BLAME_SPEC",
 }
 
 
