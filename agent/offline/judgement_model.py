@@ -3,22 +3,20 @@
 Features per text: the MiniLM vector of the text; the MiniLM vector of its *skeleton* (content
 words replaced by "something", so "Who told you it was okay to X the Y?" looks alike whatever X
 and Y are: the tone without the topic); seven 0/1 surface cues (second person, intensifiers,
-absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); and
-hashed word 1-3-grams of the text and of its skeleton, whose weights are learned from the data
-(so "what were you thinking" and "you never gave up" weigh what the rows say, not a list). A
-softmax classifier is fitted on the rows of ``agent/data/training/judgement.jsonl``; the
-threshold is the highest one whose 5-fold cross-validated recall on those rows is at least
-:data:`TARGET_RECALL`, stored in the model's meta. Rebuild with ``python -m agent.offline.train
-judgement`` (the spec lives in :mod:`agent.offline.judgement_spec`, so the engine never imports
-the trainer).
+absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); and one
+0/1 per kind of blame phrase listed in :mod:`agent.offline.judgement` (the list explains; the
+classifier decides how much each kind weighs). A softmax classifier is fitted on the rows of
+``agent/data/training/judgement.jsonl``; the threshold is the highest one whose 5-fold
+cross-validated recall on those rows is at least :data:`TARGET_RECALL`, stored in the model's
+meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
+:mod:`agent.offline.judgement_spec`, so the engine never imports the trainer).
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
@@ -64,48 +62,29 @@ _CUES = tuple(
 
 def skeleton(text: str) -> str:
     """``text`` lowercased with content words replaced by "something" (the tone, not the topic)."""
-    tokens = _TOKEN.findall(_lower(text))
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
     return " ".join(t if t in _KEEP or not t[0].isalpha() else "something" for t in tokens)
 
 
-def _lower(text: str) -> str:
-    return text.lower().replace("’", "'")
-
-
-def hashed_ngrams(
-    texts: Sequence[str], dimensions: int = 2048, sizes: Sequence[int] = (1, 2, 3)
-) -> Matrix:
-    """Word n-grams of each text hashed into ``dimensions`` 0/1 columns, rows of unit length."""
-    out = np.zeros((len(texts), dimensions))
-    for row, text in enumerate(texts):
-        tokens = ["<s>", *_TOKEN.findall(_lower(text)), "</s>"]
-        for n in sizes:
-            for i in range(len(tokens) - n + 1):
-                out[row, zlib.crc32(" ".join(tokens[i : i + n]).encode()) % dimensions] = 1.0
-        out[row] /= max(float(np.linalg.norm(out[row])), 1.0)
-    return out
-
-
 def cues(texts: Sequence[str]) -> Matrix:
-    """The seven 0/1 surface cues per text."""
-    rows = [[float(bool(c.search(_lower(t)))) for c in _CUES] for t in texts]
-    return np.array(rows).reshape(len(texts), len(_CUES))
+    """The seven 0/1 surface cues, then one 0/1 per kind of listed blame phrase, per text."""
+    from agent.offline.judgement import MarkerKind, marker_kinds, normalise
+
+    kinds = get_args(MarkerKind)
+    rows = []
+    for text in texts:
+        low = normalise(text)
+        found = set(marker_kinds(text))
+        surface = [float(bool(c.search(low))) for c in _CUES]
+        rows.append(surface + [float(k in found) for k in kinds])
+    return np.array(rows).reshape(len(texts), len(_CUES) + len(kinds))
 
 
 def featurise(texts: Sequence[str]) -> Matrix:
-    """Text vector, skeleton vector, cues, and hashed n-grams of text and skeleton."""
-    skeletons = [skeleton(t) for t in texts]
-    vectors = embed(list(texts) + skeletons)
+    """Text vector, skeleton vector and cues, side by side."""
+    vectors = embed(list(texts) + [skeleton(t) for t in texts])
     half = len(texts)
-    return np.hstack(
-        [
-            vectors[:half],
-            vectors[half:],
-            cues(texts),
-            hashed_ngrams(texts),
-            hashed_ngrams(skeletons),
-        ]
-    )
+    return np.hstack([vectors[:half], vectors[half:], cues(texts)])
 
 
 def probabilities(texts: Sequence[str]) -> list[float]:

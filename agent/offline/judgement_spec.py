@@ -1,4 +1,4 @@
-"""Training specs of the judgement verdict (with its CV threshold) and of the language check.
+"""Training spec of the judgement verdict: the fit and its cross-validated threshold.
 
 Kept out of :mod:`agent.offline.judgement_model` so the engine does not import the trainer.
 Rebuild with ``python -m agent.offline.train judgement``.
@@ -19,8 +19,6 @@ from agent.offline.judgement_model import (
     TARGET_RECALL,
     featurise,
 )
-from agent.offline.language import FIT_ARGS as LANGUAGE_FIT_ARGS
-from agent.offline.language import char_ngrams
 from agent.offline.learned import (
     LabelledText,
     LinearModel,
@@ -85,12 +83,3 @@ class JudgementSpec(TrainingSpec):
 
 
 SPEC = JudgementSpec(name=NAME, files=("judgement.jsonl",), featurise=featurise, fit_args=FIT_ARGS)
-
-# English rows: judgement.jsonl (all English) and the informal English of language.jsonl.
-LANGUAGE_SPEC = TrainingSpec(
-    name="language",
-    files=("language.jsonl", "judgement.jsonl"),
-    featurise=char_ngrams,
-    label_map=lambda label: "other" if label == "other" else "english",
-    fit_args=LANGUAGE_FIT_ARGS,
-)

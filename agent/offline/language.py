@@ -1,32 +1,19 @@
 """Whether a text is English: the offline engine understands English only and says so.
 
-A small learned model over hashed character 1-4-grams (``agent/data/models/language.json``),
-fitted on ``agent/data/training/language.jsonl`` (short, informal Spanish, German, French,
-Portuguese, Dutch and Italian written without accents, plus informal English) and the English
-rows of ``judgement.jsonl``; rebuilt by ``python -m agent.offline.train language``. Inverted
-Spanish punctuation, mostly non-Latin letters, or more common foreign than English function
-words decide on their own; the model only when confident. The engine declines
-plainly instead of guessing.
+A cheap check over common function words (and Spanish punctuation, non-Latin scripts) rather
+than a language model: it only has to tell English from the languages mentees write in most,
+so the engine can decline plainly instead of guessing.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
-from collections.abc import Sequence
 
-import numpy as np
-
-from agent.offline.learned import Matrix, load_model
-
-NAME = "language"
-ENGLISH = "english"
 ENGLISH_ONLY = (
     "The offline engine works in English only; please write the question in English "
     "(or configure an LLM endpoint)."
 )
-DIMENSIONS = 4096
-FIT_ARGS = {"l2": 1e-3, "steps": 1500}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _ENGLISH = frozenset(
     """the a an and or but if of to in on at for with from by about as is are was were be been
     am do does did have has had will would can could should must not no yes you your i me my we
@@ -36,48 +23,29 @@ _ENGLISH = frozenset(
 )
 _FOREIGN = (
     frozenset(
-        """el la los las un una unos que por porque para con sin pero como esta estas es son fue
-    otra otro vez ya muy tambien tu usted le les del al lo se su sus y ni des du une est et ou
-    mais avec sans pour pas ne je vous nous il elle qui quoi der die das und ist nicht ein eine
-    mit fur auf warum du sie wir ich es den dem nao voce uma com sem mas ela eles perche non che
-    della sono ancora het een niet wat waarom je jij ik wij zijn hoe heb hebt""".split()
+        """el la los las un una unos que qué por porque para con sin pero como cómo está estás es
+    son fue otra otro vez ya muy también tu tú usted le les del al lo se su sus y o ni
+    le les des du une est et ou mais avec sans pour pas ne je tu vous nous il elle qui quoi
+    der die das und ist nicht ein eine mit für auf warum du sie wir ich es den dem
+    não você por que uma com sem mas também ela eles perché non che della sono ancora""".split()
     )
     - _ENGLISH
 )
-_WORD = re.compile(r"[^\W\d_]+")
 _NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00C0-\u024F]")
 
 
-def char_ngrams(texts: Sequence[str]) -> Matrix:
-    """Character 1-4-grams of each word-padded, lowercased text, hashed; rows of unit length."""
-    out = np.zeros((len(texts), DIMENSIONS))
-    for row, text in enumerate(texts):
-        padded = " " + " ".join(_WORD.findall(text.lower())) + " "
-        for n in (1, 2, 3, 4):
-            for i in range(len(padded) - n + 1):
-                out[row, zlib.crc32(padded[i : i + n].encode()) % DIMENSIONS] += 1.0
-        out[row] /= max(float(np.linalg.norm(out[row])), 1.0)
-    return out
-
-
-def english_probability(text: str) -> float:
-    """The learned model's probability that ``text`` is English."""
-    model = load_model(NAME)
-    return float(model.scores(char_ngrams([text]))[0, model.labels.index(ENGLISH)])
-
-
 def is_english(text: str) -> bool:
-    """Whether ``text`` reads as English (the only language the offline engine understands)."""
+    """Whether ``text`` reads as English (the only language the offline engine understands).
+
+    Inverted Spanish punctuation, mostly non-Latin letters, or more common words of Spanish,
+    French, German, Portuguese or Italian than of English say it is not.
+    """
     if "¿" in text or "¡" in text:
         return False
     letters = [c for c in text if c.isalpha()]
     if letters and sum(bool(_NON_LATIN.match(c)) for c in letters) > len(letters) / 2:
         return False
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = re.findall(r"[^\W\d_]+", text.lower().translate(_APOSTROPHES))
     english = sum(w in _ENGLISH for w in words)
     foreign = sum(w in _FOREIGN or not w.isascii() for w in words)
-    if foreign >= 2 and foreign > english:
-        return False
-    # The learned model decides alone only when confident and the text has a few words: short
-    # English ("Move faster.", "Kafka?") is too little evidence to decline.
-    return len(words) < 3 or english_probability(text) >= 0.2
+    return not (foreign >= 2 and foreign > english)

@@ -72,7 +72,6 @@ SPECS: dict[str, str] = {
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
     "situations": "agent.offline.situation_model:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
-    "language": "agent.offline.judgement_spec:LANGUAGE_SPEC",
     "blame_words": "agent.offline.questions:BLAME_SPEC",
 }
 
