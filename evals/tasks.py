@@ -631,6 +631,14 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
+    # The second blind set (evals/datasets/blind2/), written before this session's changes.
+    "judgement_blind2": Task(
+        "judgement_blind2",
+        "blind2/judgement_blind2",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+    ),
     "reframe": Task(
         "reframe",
         "reframe",
