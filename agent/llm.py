@@ -572,39 +572,23 @@ class ChatClient:
             reraise=True,
         )
         started = time.perf_counter()
+
+        def failed() -> None:
+            latency = time.perf_counter() - started
+            self._record(task, None, latency, attempts, ok=False, prompt_chars=prompt_chars)
+
         try:
             result = retrying(attempt)
         except _FormatRejected:
-            self._record(
-                task,
-                None,
-                time.perf_counter() - started,
-                attempts,
-                ok=False,
-                prompt_chars=prompt_chars,
-            )
+            failed()
             raise
         except _DeadlinePassed:
-            self._record(
-                task,
-                None,
-                time.perf_counter() - started,
-                attempts,
-                ok=False,
-                prompt_chars=prompt_chars,
-            )
+            failed()
             message = self._late(attempts)
             log.error("LLM task %s failed: %s", task, message)
             raise LLMError(message) from None
         except openai.OpenAIError as err:
-            self._record(
-                task,
-                None,
-                time.perf_counter() - started,
-                attempts,
-                ok=False,
-                prompt_chars=prompt_chars,
-            )
+            failed()
             if isinstance(err, openai.APITimeoutError) and time.monotonic() >= ends - 0.05:
                 message = self._late(attempts)
             else:
