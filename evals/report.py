@@ -230,7 +230,7 @@ def to_markdown(summary: Summary) -> str:
                 shown = "n/a" if ours is None else f"{ours:.3f}"
                 lines.append(f"| {base.baseline_of} | {name} | {shown} | {metric.mean:.3f} |")
     lines += _side_by_side(
-        summary, ("actions", "actions_holdout", "actions_blind", "actions_blind2")
+        summary, ("actions", "actions_holdout", "actions_blind", "actions_blind2", "actions_blind3")
     )
     if summary.failures:
         lines += ["", "## Under threshold", *[f"- {f}" for f in summary.failures]]

@@ -86,11 +86,14 @@ def select_tasks(names: list[str] | None, engine: str) -> list[Task]:
         if unknown:
             raise ValueError(f"unknown task {unknown[0]!r}; known: {', '.join(TASKS)}")
         return [TASKS[n] for n in names]
-    # A set that is not in this checkout (a blind set still being written) is skipped.
+    # A set that is not in this checkout (a blind set still being written) is skipped, and
+    # so is a sealed one.
     return [
         task
         for task in TASKS.values()
-        if engine in task.engines and (datasets_dir() / f"{task.dataset}.jsonl").exists()
+        if engine in task.engines
+        and not task.sealed
+        and (datasets_dir() / f"{task.dataset}.jsonl").exists()
     ]
 
 

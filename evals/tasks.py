@@ -57,6 +57,9 @@ class Task:
     baseline: Callable[[Coach, Sample], Any] | None = None
     criteria: tuple[str, ...] = ()
     react_request: Callable[[Sample], str] | None = None
+    # A sealed task runs only when named (``-t``): a blind set stays unseen by the default
+    # run while the engines it judges are being changed, and is unsealed once it is scored.
+    sealed: bool = False
 
 
 def _request_text(messages: list[dict[str, str]]) -> str:
@@ -558,6 +561,16 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The third blind set (evals/datasets/blind3/README.md), written at the start of the
+    # 2026-12-06 session before any engine change; sealed until the engines are final.
+    "actions_blind3": Task(
+        "actions_blind3",
+        "blind3/actions_blind3",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -610,6 +623,14 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    "rewrite_blind3": Task(
+        "rewrite_blind3",
+        "blind3/rewrite_blind3",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgemental inputs written blind to the rewrite engine (evals/datasets/blind/README.md):
     # never tuned on; reported beside the dev figures.
     "rewrite_blind": Task(
@@ -638,6 +659,14 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    "judgement_blind3": Task(
+        "judgement_blind3",
+        "blind3/judgement_blind3",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",

@@ -158,3 +158,20 @@ def test_action_sets_are_reported_side_by_side_with_f1() -> None:
     assert "dev, holdout and blind side by side" in text
     assert "| actions_blind | 1 | 0.500 | 1.000 | 0.667 |" in text
     assert "| actions_blind2 | 1 | 0.500 | 1.000 | 0.667 |" in text
+
+
+
+def test_a_sealed_blind_set_runs_only_when_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from evals import runner
+    from evals.tasks import TASKS
+
+    open_task = TASKS["actions_blind"]
+    sealed = dataclasses.replace(open_task, name="actions_sealed", sealed=True)
+    monkeypatch.setitem(runner.TASKS, "actions_sealed", sealed)
+    default = {task.name for task in runner.select_tasks(None, "offline")}
+    assert open_task.name in default and "actions_sealed" not in default
+    assert [t.name for t in runner.select_tasks(["actions_sealed"], "offline")] == [
+        "actions_sealed"
+    ]
