@@ -373,8 +373,9 @@ def ask_report(
     state: SimState,
 ) -> Command[Literal["observe_round", "summarise_rounds", "ask_report"]]:
     """Human gate: the mentee's report on trying the skill for real."""
-    # The guidance already opens with "Round N of 3-5"; it is not repeated here.
-    prompt = f"{state['guidance']}\n\nTry it in a real situation, then tell me how it went."
+    # The guidance already opens with "Round N of 3-5" and asks for a real attempt; neither
+    # is repeated here.
+    prompt = f"{state['guidance']}\n\nWhen you have tried it, tell me how it went."
     reply = _gate("report", prompt, ["answer", "stop"])
     text = reply.get("text", "").strip()
     if reply["kind"] == "stop":

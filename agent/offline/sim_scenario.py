@@ -44,12 +44,15 @@ def choose_scenario(
 ) -> Scenario:
     """The scenario closest to the pair's goals and the mentee's upcoming situation.
 
+    The mentor's own experiences come first: starters are chosen from only when every own
+    scenario is excluded (or there is none), since the exercise is about the mentor's story.
     Score: cosine similarity of each scenario (title, situation, tags) to the upcoming
     situation (weight 0.6) and to the closest goal (0.4), plus 0.03 per tag named in them.
-    Ties, and the no-goals case, fall back to list order (the pair's own scenarios first).
+    Ties, and the no-goals case, fall back to list order.
     ``exclude`` skips scenario ids already run, unless that would leave nothing.
     """
-    pool = [s for s in scenarios if s.id not in exclude] or list(scenarios)
+    own = [s for s in scenarios if not s.starter and s.id not in exclude]
+    pool = own or [s for s in scenarios if s.id not in exclude] or list(scenarios)
     if not pool:
         raise UserInputError("there are no scenarios to choose from: add one first")
     goal_texts = [g.strip() for g in goals if g.strip()]

@@ -206,19 +206,22 @@ _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so)\s)")
 
 
 def _clauses(text: str) -> list[str]:
-    return [p.strip(" ,;:") for p in _CLAUSE.split(text) if p.strip(" ,;:")]
+    """Clauses of ``text`` with their own punctuation (joined by spaces they give it back)."""
+    return [p for p in _CLAUSE.split(text) if p.strip(" ,;:")]
 
 
 def quote(text: str, max_words: int = 32) -> str:
     """``text`` for quoting: whole clauses only (never cut mid-phrase), blame left out.
 
     A text longer than ``max_words`` keeps its leading clauses up to that length (at least
-    the first clause, however long); a clause that blames is dropped.
+    the first clause, however long); a clause that blames is dropped. Clauses are joined as
+    they were written, never with new punctuation.
     """
     clean = " ".join(text.split()).strip().rstrip(".")
+    clauses = _clauses(clean)
     kept: list[str] = []
     count = 0
-    for clause in _clauses(clean):
+    for clause in clauses:
         n = len(clause.split())
         if kept and count + n > max_words:
             break
@@ -227,10 +230,11 @@ def quote(text: str, max_words: int = 32) -> str:
             count += n
     if not kept:
         return ""
-    if len(kept) == len(_clauses(clean)) and safe(clean):
+    if len(kept) == len(clauses) and safe(clean):
         return clean
-    joined = ", ".join(kept)
-    return joined if safe(joined) else kept[0]
+    joined = " ".join(kept) if safe(" ".join(kept)) else kept[0]
+    # A quote that starts where a dropped clause ended must not open on its conjunction.
+    return re.sub(r"^(?:and|but|so)\s+(?:then\s+)?", "", joined.strip(" ,;:"), flags=re.I)
 
 
 def quotable(text: str) -> bool:

@@ -16,6 +16,7 @@ import pytest
 
 from agent.errors import UserInputError
 from agent.offline.judgement import detect_markers
+from agent.offline.sim_text import quote
 from agent.offline.simulation import (
     MAX_ROUNDS,
     MIN_ROUNDS,
@@ -492,6 +493,18 @@ def test_choose_scenario_is_deterministic_and_respects_exclude() -> None:
         choose_scenario([], ["x"], None)
 
 
+def test_the_mentors_own_experience_is_chosen_before_a_closer_starter() -> None:
+    design = next(s for s in STARTERS if "design" in s.title.lower())
+    own = design.model_copy(
+        update={"id": "my-launch-date", "starter": False, "title": "Pushing back on a launch date"}
+    )
+    # The starter about design fits the goal better, but the mentor has a story of their own.
+    assert choose_scenario([*STARTERS, own], ["Lead a design review"], None).id == own.id
+    # Once the mentor's stories have all been run, the starters fill in.
+    pick = choose_scenario([*STARTERS, own], ["Lead a design review"], None, exclude={own.id})
+    assert pick.starter and pick.id != own.id
+
+
 def test_a_pairs_own_scenario_works_end_to_end() -> None:
     data = parse_scenario_input(
         title="Pushing back on a launch date",
@@ -703,3 +716,13 @@ def test_a_vague_answer_is_asked_for_a_first_move_without_revealing() -> None:
     hint = reask_prompt(verdict, answer, scenario, mentor="Dana")
     assert "first" in hint and scenario.response[:30] not in hint
     assert leak_failures(hint, scenario) == [] and hint.count("who you would") <= 1
+
+
+def test_a_quote_keeps_the_wording_it_was_written_with() -> None:
+    text = (
+        "I rebuilt the list from memory: merged pull requests, the incident tickets I had "
+        "handled, the design docs I had reviewed and the talks I gave at the guild meetings"
+    )
+    # Cut at the word limit on a clause boundary, with the colon still a colon.
+    assert quote(text, 12) == "I rebuilt the list from memory: merged pull requests"
+    assert quote("I told him he was lazy, and then proposed a plan") == "proposed a plan"
