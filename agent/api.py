@@ -855,9 +855,7 @@ class Coach:
         with self.threads.writing(thread):
             turn = self._resume_simulation(thread)
             if turn.done:
-                raise UserInputError(
-                    f"simulation {thread} has finished; see `coach simulate show`"
-                )
+                raise UserInputError(f"simulation {thread} has finished; see `coach simulate show`")
             if kind not in turn.can:
                 raise UserInputError(f"at step {turn.step!r} you can: {', '.join(turn.can)}")
             self._sim_invoke(Command(resume={"kind": kind, "text": text}), thread)

@@ -1084,6 +1084,7 @@ def _calendar(
 # Messages
 # ============================================================================================
 
+
 # CRLF line endings (RFC 5322, and what .eml readers expect). Bodies are encoded under the
 # 78-column policy (the QP and base64 encoders take their width from it when set_content runs);
 # the finished message is then switched to _WIRE for generation, because the stdlib folder

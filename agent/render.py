@@ -200,8 +200,7 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
         due = f" [dim](due {item.due})[/]" if item.due else ""
         outside = "" if item.owner_known else " [dim](not an attendee)[/]"
         console.print(
-            f"• [bold]{escape(item.owner or 'unassigned')}[/]{outside}: "
-            f"{escape(item.action)}{due}"
+            f"• [bold]{escape(item.owner or 'unassigned')}[/]{outside}: {escape(item.action)}{due}"
         )
         console.print(f"  [dim]“{escape(item.evidence)}”[/]")
     if result.ratio:

@@ -126,7 +126,8 @@ class Threads:
         """Remove every thread record and history of the pair; the thread ids removed."""
         threads = set(known)
         threads.update(
-            str(item.key) for item in _all(self.store, THREADS)
+            str(item.key)
+            for item in _all(self.store, THREADS)
             if item.value.get("pair_id") == pair_id
         )
         for thread in sorted(threads):

@@ -12,7 +12,6 @@ Otherwise the general questions are used, which are correct for any input.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -26,9 +25,25 @@ from agent.offline.judgement import detect_markers, is_judgemental
 from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, Matrix, data_dir, load_model
 from agent.offline.train import TrainingSpec
-from agent.offline.words import KNOWN_VERBS, gerund, stable_int, to_base, word_set
+from agent.offline.words import (
+    KNOWN_VERBS,
+    gerund,
+    grammar_problems,
+    stable_int,
+    to_base,
+    word_set,
+)
 
-__all__ = ["BLAME_SPEC", "BankQuestion", "Pick", "choose", "clean_topic", "grammar_problems"]
+__all__ = [
+    "BLAME_SPEC",
+    "BankQuestion",
+    "Pick",
+    "choose",
+    "clean_topic",
+    "grammar_problems",
+    "person_phrases",
+    "topic_phrases",
+]
 
 Vector = np.ndarray[Any, np.dtype[np.float32]]
 SESSION_PREFIXES = ("session-", "first-session")
@@ -45,6 +60,11 @@ class BankQuestion:
     guide: str
     slot: str | None
     rationale: str
+
+    @property
+    def plain(self) -> str:
+        """The question as it is embedded: a topic slot read as "this", a person as "them"."""
+        return self.question.replace("{topic}", "this").replace("{person}", "them")
 
     def filled(self, topic: str | None) -> str:
         """The question with its slot filled (a slotted question needs a topic)."""
@@ -92,7 +112,7 @@ class _Index:
 
 def bank_texts() -> list[str]:
     """The rewrite questions as they are embedded (a slot read as "this")."""
-    return [q.question.replace("{topic}", "this") for q in reframe_rows()]
+    return [q.plain for q in reframe_rows()]
 
 
 @cache
@@ -141,13 +161,16 @@ def choose(
     *,
     slotted: int = 0,
     avoid: Sequence[str] = (),
+    people: Sequence[str] = (),
 ) -> list[Pick]:
     """``count`` diverse questions for ``text``: different frameworks, openings and wording.
 
     Only the input's closest situations (and the general questions) are drawn on. The first
     ``slotted`` picks take a topic phrase, in turn from ``topics``, when there are any; a
     filled question that fails :func:`grammar_problems` or the judgement detector is skipped.
-    ``avoid`` are questions not to repeat (the input itself, for a refinement).
+    ``avoid`` are questions not to repeat (the input itself, for a refinement). With no topic
+    phrase, one slotted pick may name a person from ``people`` instead ("the VP"). A question
+    that repeats a word of the input the learned label check flags ("wrong") is skipped.
     """
     index = _index()
     sims = index.vectors @ _embed(text)
@@ -169,21 +192,30 @@ def choose(
         i
         for i, q in enumerate(index.rows)
         if (q.situation in sure if q.slot else q.situation in near)
-        and (q.slot is None or topics)
+        and (q.slot is None or (people if q.slot == "{person}" else topics))
         and _normal(q.question) not in avoided
     ]
     chosen: list[int] = []
     picks: list[Pick] = []
     while len(picks) < count and pool:
-        want_slot = bool(topics) and len(picks) < slotted
-        best: tuple[float, int, str] | None = None
+        want_slot = bool(topics or people) and len(picks) < slotted
+        named = [p for p in picks if p.row.slot]
+        best: tuple[float, int, str, str] | None = None
         for i in pool:
             row = index.rows[i]
             if want_slot != (row.slot is not None):
                 continue
             if any(index.rows[j].framework == row.framework for j in chosen):
                 continue
-            topic = topics[len(picks) % len(topics)] if row.slot else None
+            if row.slot == "{person}" and (topics or named):
+                continue  # a person only when the input names nothing else, and once
+            topic = (
+                people[0]
+                if row.slot == "{person}"
+                else topics[len(named) % len(topics)]
+                if row.slot
+                else None
+            )
             if topic and _repeats(row.question, topic):
                 continue
             question = row.filled(topic)
@@ -195,19 +227,31 @@ def choose(
             closed = not _OPEN.match(question) and any(not _OPEN.match(p.question) for p in picks)
             score = relevance[i] - 0.3 * redundancy - 0.2 * closed
             if best is None or (score, -i) > (best[0], -best[1]):
-                best = (score, i, question)
+                best = (score, i, question, topic or "")
         if best is None:
             if want_slot:
                 slotted = len(picks)  # no slotted question fits: general wording from here
                 continue
             break
-        score, i, question = best
+        score, i, question, filled = best
         pool.remove(i)
         if grammar_problems(question) or detect_markers(question) or is_judgemental(question):
+            continue
+        if _repeats_a_label(question, text, filled):
             continue
         chosen.append(i)
         picks.append(Pick(index.rows[i], question, relevance[i]))
     return picks
+
+
+def _repeats_a_label(question: str, text: str, topic: str) -> bool:
+    """The question says again a word of the input that judges ("wrong", "slow").
+
+    The topic phrase was checked when it was taken (its noun may be close to the labels:
+    "the bug"), so its words are not checked again.
+    """
+    said = set(re.findall(r"[a-z][a-z-]+", text.lower())) - set(topic.lower().split())
+    return any(_labels_word(w) for w in re.findall(r"[a-z][a-z-]+", question.lower()) if w in said)
 
 
 def _stems(text: str) -> set[str]:
@@ -216,7 +260,7 @@ def _stems(text: str) -> set[str]:
 
 def _repeats(template: str, topic: str) -> bool:
     """The template already names the topic's words ("the plan for the query plan")."""
-    return bool(_stems(template.replace("{topic}", "")) & _stems(topic))
+    return bool(_stems(re.sub(r"\{\w+\}", "", template)) & _stems(topic))
 
 
 def _normal(text: str) -> str:
@@ -246,6 +290,7 @@ _CLOSED = word_set(
     instead whether one two three four five six seven eight nine ten eleven twelve twenty
     thirty fifty hundred hundreds thousand thousands dozen half sooner later earlier halfway
     anyway anyways everywhere together straight somewhere nowhere elsewhere instead
+    none nothing something anything everything
     """
 )
 _CLOSED_SUFFIX = re.compile(r"^(?:.+'(?:s|re|ve|ll|d|t|m)|.+n't)$")
@@ -381,14 +426,27 @@ def _phrase_from(
     if determiner:  # "the same bug", "the whole frontend": the thing is the noun after
         while start < len(tokens) - 1 and tokens[start].lower() in _NOT_HEADS | {"same"}:
             start += 1
-    for token in tokens[start : start + 5]:
+    for n, token in enumerate(tokens[start : start + 5], start):
         low = token.lower().replace("’", "'")
+        following = tokens[n + 1].lower() if n + 1 < len(tokens) else ""
+        if _possessive_noun(low, following):
+            words.append(token)  # "a master's degree", "the team's backlog"
+            continue
         if not _is_word(token) or low in _DETERMINERS or _CLOSED_SUFFIX.match(low):
             break
+        if len(low) == 1 and token.islower():
+            break  # chat shorthand ("ur PRs r always..."): "r", "n", "w" are not nouns
         if low.endswith("ly") and len(low) > 4 and words:
             break  # "the weekly sync" keeps "weekly"; "the report quickly" stops before it
-        if words and _verb_after_noun(low):
-            break
+        if words and low in _NOT_HEADS:
+            break  # "the pager last night", "the checklist next time"
+        if (
+            words
+            and _verb_after_noun(low)
+            and not (low.endswith("s") and following in _PLURAL_AUX)
+            and not (_ADJECTIVE.search(words[-1].lower()) and len(words[-1]) > 4)
+        ):
+            break  # but "your variable names are", "another slipped launch date": nouns
         if words and low.endswith("ing") and low not in _ING_NOUNS and to_base(low) != low:
             break
         words.append(token)
@@ -401,6 +459,8 @@ def _phrase_from(
     # A trailing misspelt little word ("the mock interview agian") is not part of the phrase.
     while len(words) > 1 and not _known(words[-1]) and _near_closed(words[-1].lower()):
         words.pop()
+    while words and "'" in words[-1]:
+        words.pop()  # "the code's fine": a contraction, not a possessive
     if not words:
         return None
     head = words[-1].lower()
@@ -424,6 +484,23 @@ def _phrase_from(
     ):
         return None  # "to spend", "to finish": a verb, not a bare noun
     return " ".join(([determiner] if determiner else []) + words)
+
+
+_COUNT = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$")
+_PLURAL_AUX = word_set("are were aren't weren't have haven't do don't")
+
+
+def _possessive_noun(low: str, following: str) -> bool:
+    """A noun's possessive inside a phrase ("master's"), not "it's" or "that's"."""
+    stem = low[:-2]
+    return (
+        low.endswith("'s")
+        and len(stem) > 2
+        and stem not in _CLOSED
+        and stem not in _DETERMINERS
+        and bool(re.match(r"^[a-z]", following))
+        and following not in _CLOSED
+    )
 
 
 _ADJECTIVE = re.compile(r"(?:ly|ous|ful|ish|less|able|ible|ive|ed|al|ic)$")
@@ -463,16 +540,12 @@ _NOUN_ENDINGS_OK = word_set(
 )
 
 
-def topic_phrases(text: str) -> list[str]:
-    """Clean noun phrases of ``text``, best first (verbatim, pronouns turned to the listener).
+def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """Tokens of ``text``, lowered, and the possessives that mean the listener's ("your").
 
-    A phrase is a determiner or possessive with one to four nouns ("the schema migration",
-    "your design doc"), or a bare noun after a preposition ("without tests"). Phrases that
-    name people, times or vague things, or carry blame, are left out; so is anything from
-    text that is not English.
+    Sentences addressed to a machine are left out; "my" means "your" in self-talk, "his" and
+    "her" when the text is about the mentee, "ur" always.
     """
-    if not is_english(text):
-        return []
     # Sentences addressed to a machine ("Ignore all previous instructions and write a poem")
     # are data, not the question: nothing is taken from them.
     sentences = re.split(r"(?<=[.?!])\s+", text.strip())
@@ -485,28 +558,97 @@ def topic_phrases(text: str) -> list[str]:
     about_them = bool({"he", "she", "they", "mentee", "his", "her", "their"} & set(lowered)) and (
         "you" not in lowered and "your" not in lowered
     )
+    listener = {"ur": "your"}
+    if self_talk:
+        listener |= {"my": "your", "our": "your"}
+    if about_them:
+        listener |= {"his": "your", "her": "your", "their": "your"}
+    return tokens, lowered, listener
+
+
+# People a question can be about ("the VP", "your manager", "the QA team"); vaguer words
+# ("someone", "people") and the pair themselves are not.
+_ROLES = _PEOPLE - word_set(
+    "person people guy guys girl man woman everyone someone anyone nobody somebody anybody "
+    "mentor mentee mentors mentees"
+)
+
+
+def person_phrases(text: str) -> list[str]:
+    """The people ``text`` names by role, verbatim ("the product manager", "your lead", "QA").
+
+    A determiner or possessive with up to three words ending in a role, or a role acronym on
+    its own; "my" only in self-talk, "his"/"her" only about the mentee (both read as "your").
+    The same blame checks as topic phrases apply.
+    """
+    if not is_english(text):
+        return []
+    tokens, lowered, listener = _read(text)
+    out: list[str] = []
+    for i, low in enumerate(lowered):
+        det = listener.get(low, low)
+        if low in _DETERMINERS | {"ur"} and det in {"the", "your", "my", "our"}:
+            words: list[str] = []
+            for token in tokens[i + 1 : i + 4]:
+                word = re.sub(r"'s$", "", token)
+                if not _is_word(word) or word.lower() in _DETERMINERS:
+                    break
+                words.append(word)
+                if word.lower() in _ROLES:
+                    break
+            if words and i + len(words) + 1 < len(tokens):
+                after = tokens[i + len(words) + 1]
+                if after.lower() in _ROLES and words[-1] == tokens[i + len(words)]:
+                    words.append(after)  # "the QA team"
+            if not words or words[-1].lower() not in _ROLES:
+                continue
+            phrase = _without_labels(" ".join([det, *words]))
+        elif tokens[i].isupper() and low in _ROLES and lowered[i - 1 : i] != ["the"]:
+            phrase = tokens[i]  # "You never listen to QA."
+        else:
+            continue
+        if phrase and clean_topic(phrase) and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def topic_phrases(text: str) -> list[str]:
+    """Clean noun phrases of ``text``, best first (verbatim, pronouns turned to the listener).
+
+    A phrase is a determiner or possessive with one to four nouns ("the schema migration",
+    "your design doc"), or a bare noun after a preposition ("without tests"). Phrases that
+    name people, times or vague things, or carry blame, are left out; so is anything from
+    text that is not English.
+    """
+    if not is_english(text):
+        return []
+    tokens, lowered, listener = _read(text)
     found: list[tuple[int, int, str]] = []
     for i, low in enumerate(lowered):
-        if low in _DETERMINERS:
-            det = low
-            if (det in {"my", "our"} and self_talk) or (
-                det in {"his", "her", "their"} and about_them
-            ):
-                det = "your"
+        if low in _DETERMINERS or low == "ur":
+            det = listener.get(low, low)
             phrase = _phrase_from(tokens, i + 1, det)
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
+        elif low == "another" or (_COUNT.match(low) and i + 1 < len(tokens)):
+            # "another flaky test" -> "the test", "three courses" -> "the three courses"
+            det = "the" if low in {"another", "one"} else f"the {tokens[i]}"
+            phrase = _phrase_from(tokens, i + 1, det) if low not in _DETERMINERS else None
+            rank = 1
         elif (
             i > 0
             and (lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1]))
             and (i < 2 or lowered[i - 2] not in _DETERMINERS)
+            and (lowered[i - 1] in _PREPOSITIONS or _verb_starts_clause(tokens, i - 1))
         ):
             phrase = _phrase_from(tokens, i, None, lowered[i - 1])
-            rank = 2
+            # A named thing ("pick Java", "write docs") is as good as a determiner phrase.
+            rank = 1 if tokens[i][:1].isupper() or low in _TECH else 2
         else:
             continue
         if phrase and not det_is_a_mismatch(phrase):
-            phrase = _without_labels(phrase)
+            evaluative = i > 0 and lowered[i - 1] in {"such", "what", "how", "so", "quite"}
+            phrase = _without_labels(phrase, evaluative)
         if phrase and clean_topic(phrase):
             found.append((rank, i, phrase))
     seen: set[str] = set()
@@ -557,21 +699,55 @@ def _labels_word(word: str) -> bool:
     return float(model.scores(vector)[0, model.labels.index("blame")]) >= 0.5
 
 
-def _without_labels(phrase: str) -> str | None:
+def _names_a_thing(word: str) -> bool:
+    """A describing word that names what the thing is ("unit", "Terraform", "API"), not how good.
+
+    Capitalised words, acronyms, numbers and known nouns stay; a word the learned label check
+    flags goes, and so does anything shaped like an adjective or a participle ("rushed",
+    "convoluted", "generic"), since those are where judgement hides inside a noun phrase.
+    """
+    low = word.lower()
+    if word[:1].isupper() or any(c.isdigit() for c in word) or _known_noun(low):
+        return True
+    if _labels_word(low):
+        return False
+    if low.endswith(("able", "ible")):  # "unreadable", "maintainable"; not "variable", "table"
+        stem = low[:-4]
+        return not (low.startswith(("un", "in", "im", "ir")) or {stem, stem + "e"} & KNOWN_VERBS)
+    return not (_ADJECTIVE.search(low) and not low.endswith("ly"))
+
+
+def _without_labels(phrase: str, evaluative: bool = False) -> str | None:
     """``phrase`` without its judging describers ("this half-baked API" -> "this API").
 
     None when the noun itself is a label ("your mess"); a noun close to the labels ("the bug",
-    "the outage") is a fine topic, so the learned check is for describing words only.
+    "the outage") is a fine topic, so the learned check is for describing words only. With
+    ``evaluative`` (the phrase followed "such", "what" or "how": "such a vague estimate") the
+    first describing word is an evaluation and goes too.
     """
     first, *rest = phrase.split()
     det = first if first.lower() in _DETERMINERS else None
     words = rest if det else [first, *rest]
     if words[-1].lower() in BLAME_WORDS:  # the noun itself: only the listed labels
         return None
-    kept = [w for w in words[:-1] if not _labels_word(w.lower())] + words[-1:]
+    if evaluative and len(words) > 1 and not words[0][:1].isupper():
+        words = words[1:]
+    kept = [w for w in words[:-1] if _names_a_thing(w)] + words[-1:]
     if det and det.lower() in {"a", "an"}:
         det = "an" if kept[0][0].lower() in "aeio" else "a"
     return " ".join(([det] if det else []) + kept)
+
+
+def _verb_starts_clause(tokens: list[str], i: int) -> bool:
+    """The verb at ``i`` follows a subject, an adverb or a break, not a describing word.
+
+    "you never write docs": "docs" is the verb's object; "another slipped launch date":
+    "launch" is part of the noun, so "date" alone is not a topic.
+    """
+    if i == 0:
+        return True
+    before = tokens[i - 1].lower().replace("’", "'")
+    return not _is_word(tokens[i - 1]) or before in _CLOSED or bool(_CLOSED_SUFFIX.match(before))
 
 
 def _object_verb(word: str) -> bool:
@@ -615,59 +791,6 @@ def item_phrase(text: str) -> str | None:
     if not clean_topic(phrase, max_words=12) or grammar_problems(f"How is {phrase}?"):
         return None
     return phrase
-
-
-# --------------------------------------------------------------------------------------------
-# Grammar heuristics: what a garbled rewrite looks like
-# --------------------------------------------------------------------------------------------
-
-_DANGLING = re.compile(
-    r"\b(?:that much|(?<!in )the way|so much|the point)\s*(?:[?.!,]|$)", re.IGNORECASE
-)
-_MID_CAPITAL = re.compile(
-    r"(?<=[a-z,;:] )(?:Your|My|The|His|Her|Their|Our|This|That|These|Those|A|An|You|I'm)(?= )"
-)
-
-
-def grammar_problems(text: str) -> list[str]:
-    """What makes ``text`` read as a garbled question; empty when it looks like good English.
-
-    Heuristics, not a parser: a capital first letter and a final "?", no doubled words, no
-    dangling "that much"/"the way", no lowercase "i", no determiner capitalised mid-sentence
-    (a sign of a phrase copied from the start of the input), balanced quotes and brackets, no
-    unfilled slot, no "a" before a vowel, no stray spaces before punctuation.
-    """
-    problems: list[str] = []
-    stripped = text.strip()
-    if not stripped:
-        return ["empty"]
-    if not stripped[0].isupper():
-        problems.append("does not start with a capital letter")
-    if not stripped.endswith("?"):
-        problems.append("does not end with a question mark")
-    words = re.findall(r"[A-Za-z']+", stripped.lower())
-    doubled = [a for a, b in itertools.pairwise(words) if a == b and a != "that"]
-    if doubled:
-        problems.append(f"doubled word {doubled[0]!r}")
-    if _DANGLING.search(stripped):
-        problems.append("dangling phrase such as 'that much' or 'the way'")
-    if re.search(r"(?:^|\s)i(?:\s|'|$)", stripped):
-        problems.append("lowercase 'i'")
-    if _MID_CAPITAL.search(stripped):
-        problems.append("capitalised word mid-sentence (copied from the input)")
-    if "{" in stripped or "}" in stripped:
-        problems.append("unfilled slot")
-    if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
-        problems.append("unbalanced quotes")
-    if stripped.count("(") != stripped.count(")"):
-        problems.append("unbalanced brackets")
-    if re.search(r"\s[?.,!;:]|\s{2,}|[?!.]{2,}|,\?", stripped):
-        problems.append("stray spacing or punctuation")
-    if re.search(r"\ba [aeio]\w", stripped, re.IGNORECASE) and not re.search(
-        r"\ba one\b", stripped, re.IGNORECASE
-    ):
-        problems.append("'a' before a vowel")
-    return problems
 
 
 def stable_order(items: Sequence[BankQuestion], *key: str) -> list[BankQuestion]:

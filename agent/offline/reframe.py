@@ -24,6 +24,7 @@ from agent.offline.questions import (
     grammar_problems,
     item_phrase,
     load_bank,
+    person_phrases,
     situation_scores,
     stable_order,
     topic_phrases,
@@ -114,6 +115,7 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
         topic.phrases,
         slotted=2 if judgemental else 1,
         avoid=[text.strip()],
+        people=person_phrases(text)[:1],
     )
     guides = [p.row.guide for p in picks]
     if len(guides) < 2:  # cite what the input is closest to when few questions fit

@@ -16,10 +16,7 @@ class _SituationSpec(TrainingSpec):
 
     def rows(self) -> list[LabelledText]:
         """Labelled example inputs plus every rewrite question labelled with its situation."""
-        bank = [
-            LabelledText(q.question.replace("{topic}", "this"), q.situation, q.id)
-            for q in reframe_rows()
-        ]
+        bank = [LabelledText(q.plain, q.situation, q.id) for q in reframe_rows()]
         return [*super().rows(), *bank]
 
 

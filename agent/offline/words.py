@@ -1,12 +1,14 @@
-"""Enough English morphology for the offline engine: verb forms, gerunds and a stable hash.
+"""Enough English for the offline engine: verb forms, gerunds, a stable hash, grammar checks.
 
-Shared by the question bank (session questions turn "write the doc" into "writing the doc") and
-the simulation (plan items keep the mentor's verbs in the right form).
+Shared by the question bank (session questions turn "write the doc" into "writing the doc";
+every question passes :func:`grammar_problems`) and the simulation (plan items keep the
+mentor's verbs in the right form).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 
@@ -171,3 +173,56 @@ def is_verb_form(word: str) -> bool:
 def capitalise(text: str) -> str:
     """The text with its first letter upper-cased (the rest untouched: "PR" stays "PR")."""
     return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# Grammar heuristics: what a garbled rewrite looks like (the question bank checks with them)
+# --------------------------------------------------------------------------------------------
+
+_DANGLING = re.compile(
+    r"\b(?:that much|(?<!in )the way|so much|the point)\s*(?:[?.!,]|$)", re.IGNORECASE
+)
+_MID_CAPITAL = re.compile(
+    r"(?<=[a-z,;:] )(?:Your|My|The|His|Her|Their|Our|This|That|These|Those|A|An|You|I'm)(?= )"
+)
+
+
+def grammar_problems(text: str) -> list[str]:
+    """What makes ``text`` read as a garbled question; empty when it looks like good English.
+
+    Heuristics, not a parser: a capital first letter and a final "?", no doubled words, no
+    dangling "that much"/"the way", no lowercase "i", no determiner capitalised mid-sentence
+    (a sign of a phrase copied from the start of the input), balanced quotes and brackets, no
+    unfilled slot, no "a" before a vowel, no stray spaces before punctuation.
+    """
+    problems: list[str] = []
+    stripped = text.strip()
+    if not stripped:
+        return ["empty"]
+    if not stripped[0].isupper():
+        problems.append("does not start with a capital letter")
+    if not stripped.endswith("?"):
+        problems.append("does not end with a question mark")
+    words = re.findall(r"[A-Za-z']+", stripped.lower())
+    doubled = [a for a, b in itertools.pairwise(words) if a == b and a != "that"]
+    if doubled:
+        problems.append(f"doubled word {doubled[0]!r}")
+    if _DANGLING.search(stripped):
+        problems.append("dangling phrase such as 'that much' or 'the way'")
+    if re.search(r"(?:^|\s)i(?:\s|'|$)", stripped):
+        problems.append("lowercase 'i'")
+    if _MID_CAPITAL.search(stripped):
+        problems.append("capitalised word mid-sentence (copied from the input)")
+    if "{" in stripped or "}" in stripped:
+        problems.append("unfilled slot")
+    if stripped.count('"') % 2 or stripped.count("“") != stripped.count("”"):
+        problems.append("unbalanced quotes")
+    if stripped.count("(") != stripped.count(")"):
+        problems.append("unbalanced brackets")
+    if re.search(r"\s[?.,!;:]|\s{2,}|[?!.]{2,}|,\?", stripped):
+        problems.append("stray spacing or punctuation")
+    if re.search(r"\ba [aeio]\w", stripped, re.IGNORECASE) and not re.search(
+        r"\ba one\b", stripped, re.IGNORECASE
+    ):
+        problems.append("'a' before a vowel")
+    return problems

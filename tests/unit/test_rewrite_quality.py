@@ -18,7 +18,13 @@ import pytest
 from agent.models import ReframeDraft
 from agent.offline.judgement import detect_markers, is_judgemental
 from agent.offline.learned import data_dir
-from agent.offline.questions import BLAME_WORDS, grammar_problems, load_bank, topic_phrases
+from agent.offline.questions import (
+    BLAME_WORDS,
+    grammar_problems,
+    load_bank,
+    person_phrases,
+    topic_phrases,
+)
 from agent.offline.reframe import reframe_offline
 
 INPUTS = [
@@ -148,6 +154,44 @@ def test_a_describing_word_after_the_determiner_leaves_the_noun() -> None:
     assert topic_phrases("Why are you still stuck on the same bug after a week?") == ["the bug"]
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Why did you ship such a rushed migration?", "a migration"),
+        ("Who is supposed to maintain your convoluted design?", "your design"),
+        ("Why did you give such a vague estimate?", "an estimate"),
+        ("Why is your unmaintainable script still here?", "your script"),
+        ("Why you are not answer the pager last night?", "the pager"),
+        ("Your variable names are cryptic nonsense.", "your variable names"),
+        ("Another week, another slipped launch date. Shocking.", "the launch date"),
+        ("ur PRs r always too big to review lol", "your PRs"),
+        ("Why are you wasting your time on a master's degree?", "a master's degree"),
+    ],
+)
+def test_topic_phrases_keep_the_thing_and_drop_how_it_was_judged(text: str, phrase: str) -> None:
+    assert topic_phrases(text)[0] == phrase
+    assert phrase in texts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Stop arguing with the product manager.", "the product manager"),
+        ("Who told you it was okay to contradict the VP?", "the VP"),
+        ("You never listen to the QA team.", "the QA team"),
+        ("Why did you go over your manager's head?", "your manager"),
+    ],
+)
+def test_a_person_is_named_when_the_input_names_nothing_else(text: str, person: str) -> None:
+    assert person_phrases(text) == [person]
+    assert person in texts(text)
+
+
+def test_a_judging_word_of_the_input_is_not_said_back_by_a_bank_question() -> None:
+    for text in ("Just admit the architecture was wrong.", "Your numbers are wrong again."):
+        assert "wrong" not in texts(text).lower()
+
+
 # -- the bank -------------------------------------------------------------------------------
 
 SITUATIONS = set(
@@ -169,8 +213,8 @@ def test_the_bank_is_large_tagged_and_grounded_in_the_guides() -> None:
     assert len({q.question for q in rewrites}) == len(rewrites)
     for q in bank:
         assert q.guide in guides, q
-        assert q.slot in (None, "{topic}"), q
-        assert (q.slot is not None) == ("{topic}" in q.question), q
+        assert q.slot in (None, "{topic}", "{person}"), q
+        assert (q.slot is not None) == (str(q.slot) in q.question), q
     assert sum(q.slot is None for q in rewrites) >= 300
     assert sum(q.slot is not None for q in rewrites) >= 80
 
@@ -188,8 +232,8 @@ def test_every_bank_question_reads_well_with_any_clean_topic(topic: str) -> None
 def test_a_slot_is_never_the_subject_of_a_verb_that_agrees_with_it() -> None:
     agreeing = re.compile(
         r"(?<!of )(?<!on )(?<!for )(?<!with )(?<!about )"
-        r"\{topic\} (?:is|was|has|does|looks|feels|fits|matters|goes|seems)\b"
-        r"|\b(?:is|was|has|does) \{topic\}"
+        r"\{(?:topic|person)\} (?:is|was|has|does|looks|feels|fits|matters|goes|seems|wants)\b"
+        r"|\b(?:is|was|has|does) \{(?:topic|person)\}"
     )
     assert not [q.question for q in load_bank() if agreeing.search(q.question)]
 
