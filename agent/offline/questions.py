@@ -5,9 +5,10 @@ project, each tagged with a situation (a missed commitment, a career move, an in
 framework it applies and the guide it draws on. An input is matched to the bank by MiniLM
 similarity (to each question and to each situation as a whole); three questions from different
 frameworks are picked MMR-style. A question with a ``{topic}`` slot is used only when a topic
-phrase passes :func:`clean_topic`: a short noun phrase taken verbatim from the input, in plain
-English, naming a thing (not a person, a time or a vague "the way"), with no blame in it.
-Otherwise the general questions are used, which are correct for any input.
+phrase passes :func:`agent.offline.phrases.clean_topic` (a short noun phrase taken verbatim from
+the input, naming a thing, with no blame in it), one with a ``{person}`` slot only with a role
+the input names ("the VP"). Otherwise the general questions are used, which are correct for
+any input. The phrase rules live in :mod:`agent.offline.phrases` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,25 +23,27 @@ from typing import Any
 import numpy as np
 
 from agent.offline.judgement import detect_markers, is_judgemental
-from agent.offline.language import is_english
-from agent.offline.learned import LabelledText, Matrix, data_dir, load_model
-from agent.offline.train import TrainingSpec
-from agent.offline.words import (
-    KNOWN_VERBS,
-    gerund,
-    grammar_problems,
-    stable_int,
-    to_base,
-    word_set,
+from agent.offline.learned import data_dir, load_model
+from agent.offline.phrases import (
+    BLAME_SPEC,
+    BLAME_WORDS,
+    clean_topic,
+    item_phrase,
+    labels_word,
+    person_phrases,
+    topic_phrases,
 )
+from agent.offline.words import grammar_problems, stable_int
 
 __all__ = [
     "BLAME_SPEC",
+    "BLAME_WORDS",
     "BankQuestion",
     "Pick",
     "choose",
     "clean_topic",
     "grammar_problems",
+    "item_phrase",
     "person_phrases",
     "topic_phrases",
 ]
@@ -183,8 +186,12 @@ def choose(
     # An unsure classifier (a flat spread, as for the bottom quarter of the test inputs)
     # leaves the topic to the general questions, which read well about anything.
     sure = {ranked[0][0], "general"} if top >= 0.16 else {"general"}
+    said = _stems(text)
     relevance = [
-        float(sims[i]) + 1.0 * probability.get(q.situation, 0.0) - 0.05 * (q.situation == "general")
+        float(sims[i])
+        + 1.0 * probability.get(q.situation, 0.0)
+        - 0.05 * (q.situation == "general")
+        + 0.1 * bool(said & _stems(q.plain))  # names something the input names ("deadline")
         for i, q in enumerate(index.rows)
     ]
     avoided = {_normal(a) for a in avoid}
@@ -251,7 +258,7 @@ def _repeats_a_label(question: str, text: str, topic: str) -> bool:
     "the bug"), so its words are not checked again.
     """
     said = set(re.findall(r"[a-z][a-z-]+", text.lower())) - set(topic.lower().split())
-    return any(_labels_word(w) for w in re.findall(r"[a-z][a-z-]+", question.lower()) if w in said)
+    return any(labels_word(w) for w in re.findall(r"[a-z][a-z-]+", question.lower()) if w in said)
 
 
 def _stems(text: str) -> set[str]:
@@ -265,532 +272,6 @@ def _repeats(template: str, topic: str) -> bool:
 
 def _normal(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
-
-
-# --------------------------------------------------------------------------------------------
-# Topic phrases: a clean noun phrase from the input, or nothing
-# --------------------------------------------------------------------------------------------
-
-_DETERMINERS = word_set("the a an this that these those your my our his her their")
-_PREPOSITIONS = word_set("without with on in to about for of from into at during after before")
-_CLOSED = word_set(
-    """
-    i me you u ya he she it we they him us them myself yourself mine yours ours theirs
-    and or but nor so yet if then than because as while though although since until unless
-    am is are was were be been being do does did doing done have has had having get gets got
-    will would shall should can could may might must ought wont cant dont didnt isnt
-    not no never always ever even still just only also too very really actually seriously
-    literally clearly obviously honestly basically simply totally quite rather pretty again
-    once twice already almost enough much many more most less least few lot lots some any
-    all every each both either neither other another such same what which who whom whose
-    where when why how there here now today tonight tomorrow yesterday up down out off over
-    under away back around like ok okay yes yeah please thanks thank sorry well oh hey lol
-    without with on in to about for of from into at during after before by via across
-    against between through within per towards toward onto upon among behind beyond near
-    instead whether one two three four five six seven eight nine ten eleven twelve twenty
-    thirty fifty hundred hundreds thousand thousands dozen half sooner later earlier halfway
-    anyway anyways everywhere together straight somewhere nowhere elsewhere instead
-    none nothing something anything everything
-    """
-)
-_CLOSED_SUFFIX = re.compile(r"^(?:.+'(?:s|re|ve|ll|d|t|m)|.+n't)$")
-# Heads that say nothing on their own or only with what follows ("the way you...").
-_VAGUE = word_set(
-    """
-    way ways thing things stuff bit point points reason reasons kind sort sorts fact facts time
-    times one ones rest part parts end matter matters deal case cases idea ideas place world
-    earth hell heck minute minutes second seconds hour hours day days week weeks month months
-    year years morning afternoon evening night moment moments pace speed effort attitude
-    behaviour behavior tone level levels standard standards clue middle beginning
-    age scratch life head mind face act problem problems front row word words fight
-    evenings weekends nights weekend purpose
-    """
-)
-_PEOPLE = word_set(
-    """
-    person people guy guys girl man woman mentor mentee mentors mentees manager managers boss
-    lead leads vp cto ceo pm pms po team teams colleague colleagues teammate teammates everyone
-    someone anyone nobody somebody anybody reviewer reviewers user users customer customers
-    client clients engineer engineers developer developers dev devs junior juniors senior
-    seniors intern interns stakeholder stakeholders director directors recruiter interviewer
-    interviewers designer designers architect architects analyst analysts tester testers qa
-    """
-)
-# Words that label a person or their work: never repeated in a rewrite.
-BLAME_WORDS = word_set(
-    """
-    arrogant sloppy lazy careless messy useless pointless pathetic stupid dumb idiotic
-    incompetent clueless hopeless lousy awful terrible horrible garbage rubbish trash crap
-    crappy junk mess disaster joke shambles nightmare trainwreck embarrassing ridiculous
-    unacceptable unprofessional immature rude selfish disrespectful arrogance laziness
-    sloppiness carelessness excuse excuses whining whiny defensive stubborn naive reckless
-    irresponsible unreliable disorganised disorganized half-hearted half-assed lame weak poor
-    bad worse worst wrong failure failures fail failed mistake mistakes blunder screwup
-    screw-up mediocre amateur amateurish hacky spaghetti lacklustre lackluster shoddy
-    slow slacking sluggish negligent dismissive condescending bossy pushy sarcastic
-    """
-)
-# Describing words that cannot head a noun phrase ("that hard", "the same").
-_NOT_HEADS = word_set(
-    """
-    hard difficult easy late early good better best big small long short quick slow ready sure
-    fine right clear obvious simple basic important possible impossible new old first last next
-    previous whole entire full real true other different similar certain necessary
-    single simple huge tiny own
-    """
-)
-# Nouns the tokenizer's vocabulary lacks but a mentoring pair in tech uses every day.
-_TECH = word_set(
-    """
-    standup standups retro retros repo repos onboarding backlog roadmap codebase postmortem
-    runbook hotfix rollout frontend backend linter monolith microservice microservices prod
-    docs specs rebase dataset datasets notebook notebooks on-call 1:1 1:1s one-on-one
-    refactor refactoring terraform kubernetes k8s jira confluence slack github gitlab
-    pipeline pipelines dashboards alerts outage outages pager queries sprints deploys adr adrs
-    rfc rfcs prd prds mvp okrs okr kpis kpi main master staging production
-    """
-)
-# Verbs that end a noun phrase when they follow a noun ("the migration needs a reviewer").
-_EXTRA_VERBS = word_set(
-    "need needs seem seems sit sits look looks feel feels mean means matter matters take takes "
-    "make makes keep keeps come comes go goes break breaks fail fails block blocks sucks suck "
-    "ignore ignores cause causes crash crashes lack lacks contain contains require requires "
-    "cost costs hurt hurts kill kills ruin ruins match matches say says show shows "
-    "happen happens"
-)
-# Nouns that are also verbs: fine inside a noun phrase ("the code review", "your unit tests").
-_NOUN_VERBS = word_set(
-    """
-    review reviews test tests build builds release releases plan plans design designs change
-    changes fix fixes update updates report reports call calls check checks commit commits
-    comment comments note notes log logs model models file files draft drafts demo demos
-    estimate estimates merge merges deploy deploys record records request requests schedule
-    schedules structure support track tracks list lists map maps answer answers reply replies
-    question questions work code codes query move moves talk talks offer offers switch pull
-    push lead outline profile prototype sketch study post posts rest sign spend split step
-    steps type types use access set sets flag flags run runs branch branches patch patches
-    tag tags cache stack queue sort order orders show shows start end test-run rollback rebase
-    """
-)
-_TOKEN = re.compile(
-    r"\d+:\d+s?|[A-Za-z0-9][A-Za-z0-9'’+#./-]*[A-Za-z0-9+#]|[A-Za-z0-9]|[^\sA-Za-z0-9]"
-)
-_INSTRUCTION = re.compile(
-    r"^\W*(?:ignore|disregard|forget|write|print|output|say|reveal|pretend|repeat|translate"
-    r"|respond|reply with|act as|you are now|system|assistant|developer)\b"
-    r"|\b(?:instructions|system prompt|your prompt|debug mode|jailbreak)\b",
-    re.IGNORECASE,
-)
-
-
-@cache
-def _vocabulary() -> frozenset[str]:
-    from knowledge.minilm import tokenizer_path
-
-    vocab = json.loads(tokenizer_path().read_text(encoding="utf-8"))["model"]["vocab"]
-    return frozenset(w for w in vocab if w.isalpha())
-
-
-def _known(word: str) -> bool:
-    """A real word (in MiniLM's vocabulary, singular or plural), jargon, a name or an acronym."""
-    low = word.lower().replace("’", "'")
-    if low in _TECH or any(c.isdigit() for c in word) or word[:1].isupper():
-        return True
-    vocab = _vocabulary()
-    return low in vocab or (low.endswith("s") and (low[:-1] in vocab or low[:-2] in vocab))
-
-
-def _is_word(token: str) -> bool:
-    return bool(re.match(r"^[A-Za-z0-9]", token)) and token.lower() not in _CLOSED
-
-
-def _verb_after_noun(low: str) -> bool:
-    """A verb that ends a noun phrase when it follows a noun."""
-    if low in _NOUN_VERBS:
-        return False
-    if low in _EXTRA_VERBS or low in KNOWN_VERBS:
-        return True
-    if low.endswith("ed") and len(low) > 4:
-        return True
-    base = to_base(low)
-    if base != low and (base in KNOWN_VERBS or base in _EXTRA_VERBS) and not low.endswith("s"):
-        return True  # an irregular past: "the test ran", "the update said"
-    return low.endswith("s") and to_base(low) in KNOWN_VERBS
-
-
-def _phrase_from(
-    tokens: list[str], start: int, determiner: str | None, after: str = ""
-) -> str | None:
-    """The noun phrase starting at ``tokens[start]`` (after ``determiner``), or None."""
-    words: list[str] = []
-    if determiner:  # "the same bug", "the whole frontend": the thing is the noun after
-        while start < len(tokens) - 1 and tokens[start].lower() in _NOT_HEADS | {"same"}:
-            start += 1
-    for n, token in enumerate(tokens[start : start + 5], start):
-        low = token.lower().replace("’", "'")
-        following = tokens[n + 1].lower() if n + 1 < len(tokens) else ""
-        if _possessive_noun(low, following):
-            words.append(token)  # "a master's degree", "the team's backlog"
-            continue
-        if not _is_word(token) or low in _DETERMINERS or _CLOSED_SUFFIX.match(low):
-            break
-        if len(low) == 1 and token.islower():
-            break  # chat shorthand ("ur PRs r always..."): "r", "n", "w" are not nouns
-        if low.endswith("ly") and len(low) > 4 and words:
-            break  # "the weekly sync" keeps "weekly"; "the report quickly" stops before it
-        if words and low in _NOT_HEADS:
-            break  # "the pager last night", "the checklist next time"
-        if (
-            words
-            and _verb_after_noun(low)
-            and not (low.endswith("s") and following in _PLURAL_AUX)
-            and not (_ADJECTIVE.search(words[-1].lower()) and len(words[-1]) > 4)
-        ):
-            break  # but "your variable names are", "another slipped launch date": nouns
-        if words and low.endswith("ing") and low not in _ING_NOUNS and to_base(low) != low:
-            break
-        words.append(token)
-    # Describing words after the noun are not part of it ("the CI pipeline red").
-    while len(words) > 1 and (
-        words[-1].lower() in _NOT_HEADS
-        or (_ADJECTIVE.search(words[-1].lower()) and not _known_noun(words[-1].lower()))
-    ):
-        words.pop()
-    # A trailing misspelt little word ("the mock interview agian") is not part of the phrase.
-    while len(words) > 1 and not _known(words[-1]) and _near_closed(words[-1].lower()):
-        words.pop()
-    while words and "'" in words[-1]:
-        words.pop()  # "the code's fine": a contraction, not a possessive
-    if not words:
-        return None
-    head = words[-1].lower()
-    if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
-        return None
-    if _ADJECTIVE.search(head) and not _known_noun(head):
-        return None
-    if determiner in {"this", "that"} and head.endswith("s") and not head.endswith("ss"):
-        return None  # "so careless that bugs get through": a conjunction, not a determiner
-    if determiner is None and (
-        not all(_known(w) for w in words)
-        or (after == "to" and not (words[0] in _TECH or words[0][:1].isupper()))
-        or words[0].lower().endswith("ing")
-        or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
-        or (any(c.isdigit() for c in head) and head not in _TECH)
-    ):
-        return None
-    if determiner is None and (
-        words[0].lower() in _NOT_HEADS
-        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in _NOUN_VERBS)
-    ):
-        return None  # "to spend", "to finish": a verb, not a bare noun
-    return " ".join(([determiner] if determiner else []) + words)
-
-
-_COUNT = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$")
-_PLURAL_AUX = word_set("are were aren't weren't have haven't do don't")
-
-
-def _possessive_noun(low: str, following: str) -> bool:
-    """A noun's possessive inside a phrase ("master's"), not "it's" or "that's"."""
-    stem = low[:-2]
-    return (
-        low.endswith("'s")
-        and len(stem) > 2
-        and stem not in _CLOSED
-        and stem not in _DETERMINERS
-        and bool(re.match(r"^[a-z]", following))
-        and following not in _CLOSED
-    )
-
-
-_ADJECTIVE = re.compile(r"(?:ly|ous|ful|ish|less|able|ible|ive|ed|al|ic)$")
-_ING_NOUNS = word_set(
-    "meeting meetings building setting settings training onboarding testing pairing planning "
-    "hiring logging monitoring offering wording timing thing things string strings spring "
-    "morning evening ceiling"
-)
-
-
-def _near_closed(word: str) -> bool:
-    """One typing slip (a letter changed, added, dropped or two swapped) from a function word."""
-    for closed in _CLOSED:
-        if abs(len(closed) - len(word)) > 1 or len(closed) < 3:
-            continue
-        if len(closed) == len(word):
-            diff = [i for i, (a, b) in enumerate(zip(closed, word, strict=True)) if a != b]
-            swapped = len(diff) == 2 and diff[1] == diff[0] + 1
-            if len(diff) == 1 or (swapped and closed[diff[0]] == word[diff[1]]):
-                return True
-        else:
-            short, long = sorted((closed, word), key=len)
-            if any(long[:i] + long[i + 1 :] == short for i in range(len(long))):
-                return True
-    return False
-
-
-def _known_noun(word: str) -> bool:
-    """Nouns with adjective-looking endings that are common topics ("proposal", "technical")."""
-    return word in _TECH or word in _NOUN_VERBS or word in _NOUN_ENDINGS_OK
-
-
-_NOUN_ENDINGS_OK = word_set(
-    "proposal approval removal arrival rival manual journal portal signal tutorial material "
-    "referral renewal trial schedule objective initiative narrative alternative detective "
-    "deadline feed need seed speed objective perspective incentive archive directive"
-)
-
-
-def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
-    """Tokens of ``text``, lowered, and the possessives that mean the listener's ("your").
-
-    Sentences addressed to a machine are left out; "my" means "your" in self-talk, "his" and
-    "her" when the text is about the mentee, "ur" always.
-    """
-    # Sentences addressed to a machine ("Ignore all previous instructions and write a poem")
-    # are data, not the question: nothing is taken from them.
-    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
-    text = " ".join(s for s in sentences if not _INSTRUCTION.search(s)) or text
-    tokens = _TOKEN.findall(text.replace("’", "'"))
-    lowered = [t.lower() for t in tokens]
-    self_talk = bool({"i", "i'm", "i've", "me", "myself"} & set(lowered)) and not (
-        {"you", "your", "u", "you're", "yours"} & set(lowered)
-    )
-    about_them = bool({"he", "she", "they", "mentee", "his", "her", "their"} & set(lowered)) and (
-        "you" not in lowered and "your" not in lowered
-    )
-    listener = {"ur": "your"}
-    if self_talk:
-        listener |= {"my": "your", "our": "your"}
-    if about_them:
-        listener |= {"his": "your", "her": "your", "their": "your"}
-    return tokens, lowered, listener
-
-
-# People a question can be about ("the VP", "your manager", "the QA team"); vaguer words
-# ("someone", "people") and the pair themselves are not.
-_ROLES = _PEOPLE - word_set(
-    "person people guy guys girl man woman everyone someone anyone nobody somebody anybody "
-    "mentor mentee mentors mentees"
-)
-
-
-def person_phrases(text: str) -> list[str]:
-    """The people ``text`` names by role, verbatim ("the product manager", "your lead", "QA").
-
-    A determiner or possessive with up to three words ending in a role, or a role acronym on
-    its own; "my" only in self-talk, "his"/"her" only about the mentee (both read as "your").
-    The same blame checks as topic phrases apply.
-    """
-    if not is_english(text):
-        return []
-    tokens, lowered, listener = _read(text)
-    out: list[str] = []
-    for i, low in enumerate(lowered):
-        det = listener.get(low, low)
-        if low in _DETERMINERS | {"ur"} and det in {"the", "your", "my", "our"}:
-            words: list[str] = []
-            for token in tokens[i + 1 : i + 4]:
-                word = re.sub(r"'s$", "", token)
-                if not _is_word(word) or word.lower() in _DETERMINERS:
-                    break
-                words.append(word)
-                if word.lower() in _ROLES:
-                    break
-            if words and i + len(words) + 1 < len(tokens):
-                after = tokens[i + len(words) + 1]
-                if after.lower() in _ROLES and words[-1] == tokens[i + len(words)]:
-                    words.append(after)  # "the QA team"
-            if not words or words[-1].lower() not in _ROLES:
-                continue
-            phrase = _without_labels(" ".join([det, *words]))
-        elif tokens[i].isupper() and low in _ROLES and lowered[i - 1 : i] != ["the"]:
-            phrase = tokens[i]  # "You never listen to QA."
-        else:
-            continue
-        if phrase and clean_topic(phrase) and phrase not in out:
-            out.append(phrase)
-    return out
-
-
-def topic_phrases(text: str) -> list[str]:
-    """Clean noun phrases of ``text``, best first (verbatim, pronouns turned to the listener).
-
-    A phrase is a determiner or possessive with one to four nouns ("the schema migration",
-    "your design doc"), or a bare noun after a preposition ("without tests"). Phrases that
-    name people, times or vague things, or carry blame, are left out; so is anything from
-    text that is not English.
-    """
-    if not is_english(text):
-        return []
-    tokens, lowered, listener = _read(text)
-    found: list[tuple[int, int, str]] = []
-    for i, low in enumerate(lowered):
-        if low in _DETERMINERS or low == "ur":
-            det = listener.get(low, low)
-            phrase = _phrase_from(tokens, i + 1, det)
-            # The listener's own things first ("your design doc" before "my comments").
-            rank = 1 if det in {"a", "an", "my", "our"} else 0
-        elif low == "another" or (_COUNT.match(low) and i + 1 < len(tokens)):
-            # "another flaky test" -> "the test", "three courses" -> "the three courses"
-            det = "the" if low in {"another", "one"} else f"the {tokens[i]}"
-            phrase = _phrase_from(tokens, i + 1, det) if low not in _DETERMINERS else None
-            rank = 1
-        elif (
-            i > 0
-            and (lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1]))
-            and (i < 2 or lowered[i - 2] not in _DETERMINERS)
-            and (lowered[i - 1] in _PREPOSITIONS or _verb_starts_clause(tokens, i - 1))
-        ):
-            phrase = _phrase_from(tokens, i, None, lowered[i - 1])
-            # A named thing ("pick Java", "write docs") is as good as a determiner phrase.
-            rank = 1 if tokens[i][:1].isupper() or low in _TECH else 2
-        else:
-            continue
-        if phrase and not det_is_a_mismatch(phrase):
-            evaluative = i > 0 and lowered[i - 1] in {"such", "what", "how", "so", "quite"}
-            phrase = _without_labels(phrase, evaluative)
-        if phrase and clean_topic(phrase):
-            found.append((rank, i, phrase))
-    seen: set[str] = set()
-    out: list[str] = []
-    if any(rank < 2 for rank, _, _ in found):  # a bare noun only when nothing better exists
-        found = [f for f in found if f[0] < 2]
-    for _, _, phrase in sorted(found):
-        key = phrase.lower().split(" ", 1)[-1]
-        if key not in seen and not any(key in s or s in key for s in seen):
-            seen.add(key)
-            out.append(phrase)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Labels: which words of a phrase judge (learned from the listed labels against the bank's words)
-# --------------------------------------------------------------------------------------------
-
-BLAME_MODEL = "blame_words"
-
-
-def _bank_words() -> list[str]:
-    words = {w for q in load_bank() for w in re.findall(r"[a-z][a-z-]+", q.question.lower())}
-    words |= _TECH | _NOUN_VERBS
-    return sorted(w for w in words if len(w) > 2 and w not in BLAME_WORDS and w not in _CLOSED)
-
-
-class _BlameSpec(TrainingSpec):
-    """Labels (:data:`BLAME_WORDS`) against the words of the curious bank, by word vector."""
-
-    def rows(self) -> list[LabelledText]:
-        """One row per word: the listed labels are "blame", the bank's own words "neutral"."""
-        return [LabelledText(w, "blame", w) for w in sorted(BLAME_WORDS)] + [
-            LabelledText(w, "neutral", w) for w in _bank_words()
-        ]
-
-
-BLAME_SPEC = _BlameSpec(BLAME_MODEL, (), fit_args={"l2": 1e-3})
-
-
-@cache
-def _labels_word(word: str) -> bool:
-    """The word judges: listed, or close to the listed labels ("half-baked", "clumsy")."""
-    if word in BLAME_WORDS:
-        return True
-    model = load_model(BLAME_MODEL)
-    vector: Matrix = _embed(word)[None, :].astype(np.float64)
-    return float(model.scores(vector)[0, model.labels.index("blame")]) >= 0.5
-
-
-def _names_a_thing(word: str) -> bool:
-    """A describing word that names what the thing is ("unit", "Terraform", "API"), not how good.
-
-    Capitalised words, acronyms, numbers and known nouns stay; a word the learned label check
-    flags goes, and so does anything shaped like an adjective or a participle ("rushed",
-    "convoluted", "generic"), since those are where judgement hides inside a noun phrase.
-    """
-    low = word.lower()
-    if word[:1].isupper() or any(c.isdigit() for c in word) or _known_noun(low):
-        return True
-    if _labels_word(low):
-        return False
-    if low.endswith(("able", "ible")):  # "unreadable", "maintainable"; not "variable", "table"
-        stem = low[:-4]
-        return not (low.startswith(("un", "in", "im", "ir")) or {stem, stem + "e"} & KNOWN_VERBS)
-    return not (_ADJECTIVE.search(low) and not low.endswith("ly"))
-
-
-def _without_labels(phrase: str, evaluative: bool = False) -> str | None:
-    """``phrase`` without its judging describers ("this half-baked API" -> "this API").
-
-    None when the noun itself is a label ("your mess"); a noun close to the labels ("the bug",
-    "the outage") is a fine topic, so the learned check is for describing words only. With
-    ``evaluative`` (the phrase followed "such", "what" or "how": "such a vague estimate") the
-    first describing word is an evaluation and goes too.
-    """
-    first, *rest = phrase.split()
-    det = first if first.lower() in _DETERMINERS else None
-    words = rest if det else [first, *rest]
-    if words[-1].lower() in BLAME_WORDS:  # the noun itself: only the listed labels
-        return None
-    if evaluative and len(words) > 1 and not words[0][:1].isupper():
-        words = words[1:]
-    kept = [w for w in words[:-1] if _names_a_thing(w)] + words[-1:]
-    if det and det.lower() in {"a", "an"}:
-        det = "an" if kept[0][0].lower() in "aeio" else "a"
-    return " ".join(([det] if det else []) + kept)
-
-
-def _verb_starts_clause(tokens: list[str], i: int) -> bool:
-    """The verb at ``i`` follows a subject, an adverb or a break, not a describing word.
-
-    "you never write docs": "docs" is the verb's object; "another slipped launch date":
-    "launch" is part of the noun, so "date" alone is not a topic.
-    """
-    if i == 0:
-        return True
-    before = tokens[i - 1].lower().replace("’", "'")
-    return not _is_word(tokens[i - 1]) or before in _CLOSED or bool(_CLOSED_SUFFIX.match(before))
-
-
-def _object_verb(word: str) -> bool:
-    """A verb whose bare object can be a topic ("write tests", "explain Git rebase")."""
-    return word not in _CLOSED and (word in KNOWN_VERBS or to_base(word) in KNOWN_VERBS)
-
-
-def det_is_a_mismatch(phrase: str) -> bool:
-    """An "a" before a vowel sound or "an" before a consonant: the input was ungrammatical."""
-    first, _, rest = phrase.partition(" ")
-    if not rest or first.lower() not in {"a", "an"}:
-        return False
-    vowel = rest[0].lower() in "aeio" or rest.lower().startswith(("hour", "honest"))
-    return (first.lower() == "a") == vowel and not rest.lower().startswith(("u", "one"))
-
-
-def clean_topic(phrase: str, max_words: int = 6) -> bool:
-    """A phrase may be put in a question: short, no blame word, nothing the detector flags."""
-    words = phrase.lower().replace("’", "'").split()
-    if not words or len(words) > max_words or "{" in phrase or "}" in phrase:
-        return False
-    if any(w.strip(".,!?") in BLAME_WORDS for w in words):
-        return False
-    return not detect_markers(phrase) and not is_judgemental(phrase)
-
-
-def item_phrase(text: str) -> str | None:
-    """An action item or goal as a phrase for a slot: "Write the doc" -> "writing the doc"."""
-    words = text.split()
-    if not words or len(words) > 12:
-        return None
-    first = words[0]
-    if first.lower() in KNOWN_VERBS and not first.isupper():
-        phrase = " ".join([gerund(first.lower()), *words[1:]])
-    else:
-        phrases = topic_phrases(text)
-        if not phrases:
-            return None
-        phrase = phrases[0]
-    phrase = re.sub(r"\b[Mm]y\b", "your", phrase)
-    if not clean_topic(phrase, max_words=12) or grammar_problems(f"How is {phrase}?"):
-        return None
-    return phrase
 
 
 def stable_order(items: Sequence[BankQuestion], *key: str) -> list[BankQuestion]:

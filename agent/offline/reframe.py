@@ -16,19 +16,16 @@ from dataclasses import dataclass
 from agent.models import CuriousQuestion, ReframeDraft
 from agent.offline.judgement import detect_markers
 from agent.offline.judgement_model import is_judgemental_utterance
+from agent.offline.phrases import clean_topic, item_phrase, person_phrases, topic_phrases
 from agent.offline.questions import (
     BankQuestion,
     Pick,
     choose,
-    clean_topic,
-    grammar_problems,
-    item_phrase,
     load_bank,
-    person_phrases,
     situation_scores,
     stable_order,
-    topic_phrases,
 )
+from agent.offline.words import grammar_problems
 from knowledge.models import Passage
 
 __all__ = ["Topic", "extract_topic", "reframe_offline", "suggest_questions_offline"]
@@ -96,7 +93,7 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
     Deterministic: the same text and passages always give the same draft. A judgemental input
     gets three questions from different frameworks, two of them naming the input's topic when a
     clean phrase exists; a curious input gets two refinements. Every question passes the
-    judgement detector and :func:`agent.offline.questions.grammar_problems`; ``cited_ids`` are
+    judgement detector and :func:`agent.offline.words.grammar_problems`; ``cited_ids`` are
     ids from ``passages`` only.
 
     Raises:
