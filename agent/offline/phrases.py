@@ -182,7 +182,7 @@ def _is_word(token: str) -> bool:
 
 def _verb_after_noun(low: str) -> bool:
     """A verb that ends a noun phrase when it follows a noun."""
-    if low in _NOUN_VERBS:
+    if low in _NOUN_VERBS or low in _TECH:
         return False
     if low in _EXTRA_VERBS or low in KNOWN_VERBS:
         return True
@@ -388,7 +388,7 @@ def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
     # are data, not the question: nothing is taken from them.
     sentences = re.split(r"(?<=[.?!])\s+", text.strip())
     text = " ".join(s for s in sentences if not _INSTRUCTION.search(s)) or text
-    tokens = _TOKEN.findall(text.replace("’", "'"))
+    tokens = _TOKEN.findall(text.replace("’", "'").replace("`", ""))
     lowered = [t.lower() for t in tokens]
     self_talk = bool({"i", "i'm", "i've", "me", "myself"} & set(lowered)) and not (
         {"you", "your", "u", "you're", "yours"} & set(lowered)
@@ -410,6 +410,17 @@ _ROLES = _PEOPLE - word_set(
     "person people guy guys girl man woman everyone someone anyone nobody somebody anybody "
     "mentor mentee mentors mentees"
 )
+
+
+def _bare_group(lowered: list[str], i: int) -> int:
+    """Where a plural role with no determiner starts after a preposition or verb, else 0."""
+    start = i
+    while start > 0 and i - start < 2 and lowered[start - 1] not in _CLOSED | _DETERMINERS:
+        if not re.match(r"^[a-z]", lowered[start - 1]) or _object_verb(lowered[start - 1]):
+            break
+        start -= 1
+    before = lowered[start - 1] if start > 0 else ""
+    return start if before in _PREPOSITIONS or _object_verb(before) else 0
 
 
 def person_phrases(text: str) -> list[str]:
@@ -443,6 +454,10 @@ def person_phrases(text: str) -> list[str]:
             phrase = _without_labels(" ".join([det, *words]))
         elif tokens[i].isupper() and low in _ROLES and lowered[i - 1 : i] != ["the"]:
             phrase = tokens[i]  # "You never listen to QA."
+        elif low in _ROLES and low.endswith("s") and _bare_group(lowered, i):
+            # "arguing with principal engineers": the group, as said
+            start = _bare_group(lowered, i)
+            phrase = _without_labels(" ".join(tokens[start : i + 1]))
         else:
             continue
         if phrase and clean_topic(phrase) and phrase not in out:
