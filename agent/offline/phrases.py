@@ -242,6 +242,9 @@ def _phrase_from(
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
+    base = to_base(head)
+    if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
+        return None  # a verb in the past, not a noun ("how long this took")
     if _ADJECTIVE.search(head) and not _known_noun(head):
         return None
     if determiner in {"this", "that"} and head.endswith("s") and not head.endswith("ss"):
@@ -324,6 +327,8 @@ def _gerund_topic(word: str, after: str) -> bool:
     return after in {"at", "about", "on", "without", "with", "in"} and bool(verb)
 
 
+# A bare noun after a preposition or a quantifier ("without tests", "no motivation").
+_BEFORE_BARE = _PREPOSITIONS | word_set("no any more enough zero")
 _COPULAS = word_set("is was are were be been being 's 're it's that's")
 _PLURAL_AUX = word_set("are were aren't weren't have haven't do don't")
 
@@ -501,9 +506,9 @@ def topic_phrases(text: str) -> list[str]:
             rank = 1
         elif (
             i > 0
-            and (lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1]))
+            and (lowered[i - 1] in _BEFORE_BARE or _object_verb(lowered[i - 1]))
             and (i < 2 or lowered[i - 2] not in _DETERMINERS)
-            and (lowered[i - 1] in _PREPOSITIONS or _verb_starts_clause(tokens, i - 1))
+            and (lowered[i - 1] in _BEFORE_BARE or _verb_starts_clause(tokens, i - 1))
         ):
             phrase = _phrase_from(tokens, i, None, lowered[i - 1])
             # A named thing ("pick Java", "write docs") is as good as a determiner phrase.
@@ -511,7 +516,8 @@ def topic_phrases(text: str) -> list[str]:
         else:
             continue
         if phrase and not det_is_a_mismatch(phrase):
-            evaluative = i > 0 and lowered[i - 1] in {"such", "what", "how", "so", "quite"}
+            before = lowered[i - 1] if i else ""
+            evaluative = low in {"a", "an"} and before in {"such", "what", "quite"}
             phrase = _without_labels(phrase, evaluative)
         if phrase and clean_topic(phrase):
             found.append((rank, i, phrase))
@@ -609,8 +615,8 @@ def _without_labels(phrase: str, evaluative: bool = False) -> str | None:
 
     None when the noun itself judges ("your mess", "your ego"), unless a naming word makes it
     an ordinary thing ("the linter warnings"); a noun close to the labels ("the bug", "the
-    outage") is a fine topic. With ``evaluative`` (the phrase followed "such", "what" or
-    "how": "such a vague estimate") the first describing word is an evaluation and goes too.
+    outage") is a fine topic. With ``evaluative`` ("a" after "such", "what" or
+    "quite": "such a vague estimate") the first describing word is an evaluation and goes too.
     """
     first, *rest = phrase.split()
     det = first if first.lower() in _DETERMINERS else None

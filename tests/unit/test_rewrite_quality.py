@@ -171,6 +171,8 @@ def test_a_describing_word_after_the_determiner_leaves_the_noun() -> None:
         ("Stop dumping your half-done work on the juniors.", "your work"),
         ("Why do you keep ignoring the linter warnings?", "the linter warnings"),
         ("ok so the `UserService` refactor broke login AGAIN. nice.", "the UserService refactor"),
+        ("Explain to me how the cron job ran twice.", "the cron job"),
+        ("You seem to have no motivation at all lately.", "motivation"),
     ],
 )
 def test_topic_phrases_keep_the_thing_and_drop_how_it_was_judged(text: str, phrase: str) -> None:
@@ -206,6 +208,10 @@ def test_a_noun_that_is_the_judgement_is_not_a_topic(text: str) -> None:
     joined = texts(text).lower()
     for word in ("ego", "farce", "circus", "snarky"):
         assert word not in joined
+
+
+def test_a_verb_after_a_determiner_is_not_a_topic() -> None:
+    assert topic_phrases("Do you have any idea how long this took?") == []
 
 
 def test_a_judging_word_of_the_input_is_not_said_back_by_a_bank_question() -> None:
