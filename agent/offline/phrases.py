@@ -266,7 +266,6 @@ def _phrase_from(
     return " ".join(([determiner] if determiner else []) + words)
 
 
-_COUNT = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten)$")
 
 
 def _subject_start(tokens: list[str], i: int) -> bool:
@@ -499,10 +498,10 @@ def topic_phrases(text: str) -> list[str]:
             ):
                 phrase = None
             rank = 1
-        elif low == "another" or (_COUNT.match(low) and i + 1 < len(tokens)):
-            # "another flaky test" -> "the test", "three courses" -> "the three courses"
-            det = "the" if low in {"another", "one"} else f"the {tokens[i]}"
-            phrase = _phrase_from(tokens, i + 1, det) if low not in _DETERMINERS else None
+        elif low in {"another", "one"} and i + 1 < len(tokens):
+            # "another flaky test", "write one unit test" -> "the test", "the unit test"; other
+            # counts are quantities ("two lines", "three weeks"), not things
+            phrase = _phrase_from(tokens, i + 1, "the")
             rank = 1
         elif (
             i > 0
