@@ -251,7 +251,10 @@ def _phrase_from(
         return None  # "so careless that bugs get through": a conjunction, not a determiner
     if determiner is None and (
         not all(_known(w) or _gerund_topic(w, after) for w in words)
-        or (after == "to" and not (words[0] in _TECH or words[0][:1].isupper()))
+        or (
+            after == "to"
+            and not (words[0] in _TECH or words[0][:1].isupper() or _NOUN_SUFFIX.search(head))
+        )
         or (words[0].lower().endswith("ing") and not _gerund_topic(words[0], after))
         or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
         or (len(words) == 1 and not _bare_alone(words[0], after))
@@ -264,8 +267,6 @@ def _phrase_from(
     ):
         return None  # "to spend", "to finish": a verb, not a bare noun
     return " ".join(([determiner] if determiner else []) + words)
-
-
 
 
 def _subject_start(tokens: list[str], i: int) -> bool:
@@ -326,6 +327,8 @@ def _gerund_topic(word: str, after: str) -> bool:
     return after in {"at", "about", "on", "without", "with", "in"} and bool(verb)
 
 
+# Endings only nouns have ("management", "documentation", "ownership").
+_NOUN_SUFFIX = re.compile(r"(?:ment|tion|sion|ity|ness|ship|ance|ence|ism)$")
 # A bare noun after a preposition or a quantifier ("without tests", "no motivation").
 _BEFORE_BARE = _PREPOSITIONS | word_set("no any more enough zero")
 _COPULAS = word_set("is was are were be been being 's 're it's that's")
@@ -498,9 +501,9 @@ def topic_phrases(text: str) -> list[str]:
             ):
                 phrase = None
             rank = 1
-        elif low in {"another", "one"} and i + 1 < len(tokens):
-            # "another flaky test", "write one unit test" -> "the test", "the unit test"; other
-            # counts are quantities ("two lines", "three weeks"), not things
+        elif low in {"another", "one", "every", "each"} and i + 1 < len(tokens):
+            # "another flaky test", "write one unit test", "every review" -> "the test", "the
+            # unit test", "the review"; other counts are quantities ("two lines"), not things
             phrase = _phrase_from(tokens, i + 1, "the")
             rank = 1
         elif (

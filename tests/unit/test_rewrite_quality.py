@@ -173,6 +173,7 @@ def test_a_describing_word_after_the_determiner_leaves_the_noun() -> None:
         ("ok so the `UserService` refactor broke login AGAIN. nice.", "the UserService refactor"),
         ("Explain to me how the cron job ran twice.", "the cron job"),
         ("You seem to have no motivation at all lately.", "motivation"),
+        ("Why would you move to management when you love coding?", "management"),
     ],
 )
 def test_topic_phrases_keep_the_thing_and_drop_how_it_was_judged(text: str, phrase: str) -> None:
