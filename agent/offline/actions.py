@@ -29,19 +29,20 @@ followed. Notes that do not read as English give no items (the engine is English
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
 from agent.models import ActionItem
+from agent.offline.action_lines import (
+    ACTION_LINES,
+    classify_lines,
+    imperative_first,
+    line_features,
+)
 from agent.offline.dates import DueMatch, find_all_due
-from agent.offline.learned import Matrix, embed, load_model
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence, split_notes
-from agent.offline.train import TrainingSpec
 
 __all__ = [
     "ACTION_LINES",
@@ -51,55 +52,6 @@ __all__ = [
     "line_features",
     "sentence_kinds",
 ]
-
-# -- the learned part ----------------------------------------------------------------------------
-# Grammatical cues the sentence vectors blur (MiniLM encodes topic better than tense or negation).
-_CUES = [
-    re.compile(p, re.I)
-    for p in (
-        r"\b(?:i'll|i will|we'll|will|'ll|gonna|going to|to (?!be\b)[a-z]+)\b",
-        r"\b(?:already|yesterday|last (?:week|time|night|month)|this morning|just now|done"
-        r"|completed|finished|closed)\b|✅|✔|✓|\[x\]",
-        r"\b[a-z]+ed\b",
-        r"~~|\b(?:not|won't|no longer|never|cancel\w*|park\w*|drop\w*|defer\w*|postpone\w*"
-        r"|shelve\w*|forget|scrap|skip|hold off|on hold|after all)\b",
-        r"\?\s*$",
-        r":\s*$",
-        r"\b(?:maybe|might|perhaps|someday|some point|possibly|probably|could|would|should)\b",
-        r"\b(?:by|before|until|due|on)\s+(?:mon|tue|wed|thu|fri|sat|sun|tomorrow|next|the end"
-        r"|eow|eod|\d)",
-        r"^\W*[a-z]+\b",
-        r"(?:[-–—→>]|->)\s*@?(?:[A-Z][a-z]+|[A-Z]{2,3})\W*$|[(\[]@?(?:[A-Z][a-z]+|[A-Z]{2,3})\b[^)\]]*[)\]]",
-        r"^\W*(?:homework|tasks?|todo|to-?do|actions?|ai|follow-?ups?|next\s+steps?|on\s+me|mine"
-        r"|yours|for\s+(?:you|me)|target|decision|agreed)\b[^:]{0,24}[:\-–—]",
-        r"\b(?:needs?|have|has)\s+to\b|\bmust\b|\bwill\s+(?:be|happen|move|go)\b",
-    )
-]
-_NAME_CUE = re.compile(r"^\W*(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)\s*(?::|-|–|—|to\b)")
-
-
-def line_features(texts: Sequence[str]) -> Matrix:
-    """MiniLM vectors with the grammatical cue flags appended (the classifier's input)."""
-    cues = [[*(bool(c.search(t)) for c in _CUES), bool(_NAME_CUE.search(t))] for t in texts]
-    return np.hstack([embed(texts), 0.5 * np.asarray(cues, dtype=np.float64)])
-
-
-ACTION_LINES = TrainingSpec(
-    "action_lines",
-    ("action_lines.jsonl", "action_lines_formats.jsonl"),
-    featurise=line_features,
-    fit_args={"l2": 3e-4, "steps": 600},
-)
-
-
-def classify_lines(texts: Sequence[str]) -> list[dict[str, float]]:
-    """Probabilities of commitment / done / dropped / discussion per line of notes."""
-    if not texts:
-        return []
-    model = load_model("action_lines")
-    probs = model.probabilities(list(texts), line_features)
-    return [dict(zip(model.labels, map(float, row), strict=True)) for row in probs]
-
 
 # -- owner markers and the predicate -------------------------------------------------------------
 _WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}})"
@@ -126,8 +78,14 @@ _TRAIL = re.compile(
     rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(
-    rf"\b(?:agreed|decided)\s+that\s+(?P<a>{NAME}|{INITIALS})\s+(?:would|will|should)\b"
+    rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
+)
+_SAID = re.compile(
+    rf"^\W*(?P<n>{NAME})\s+(?:says|said|thinks|mentioned)\s+(?:that\s+)?(?=(?:I|he|she|you)\b)"
+)
+_SPEECH_TAG = re.compile(
+    rf",\s+(?:(?:says|said)\s+(?P<a>{NAME})|(?P<b>{NAME})\s+(?:says|said))\W*$"
 )
 _NOT_A_PROMISE = re.compile(
     r"\b(?:was|were)\s+(?:going\s+to|gonna)\b|\b(?:'d|would)\s+(?:rather|sooner|prefer)\b"
@@ -141,8 +99,8 @@ _MODAL = re.compile(
     r"|plan\s+to|planning\s+to|aim(?:ing)?\s+to|intend\s+to|want\s+to|wants\s+to|agreed\s+to"
     r"|offered\s+to|promised\s+to|volunteered\s+to|said\s+(?:he|she|they|I)(?:'d|\s+would))"
     r"|'ll|'d)(?:\s+(?:also|then|just|definitely|probably|still|first))?(?:\s+try\s+to)?\b"
-    r"|\b(?:homework|plan|goal|target|task|next\s+step|action)(?:\s+for\s+(?:me|you|next\s+\w+))?"
-    r"\s+(?:is|was)\s+to\b"
+    r"|\b(?:homework|plan|goal|target|task|next\s+step|action)s?(?:\s+for\s+(?:me|you|next\s+\w+))?"
+    r"\s+(?:is|are|was|were)(?:\s+to\b|\s*:)"
     r"|^\s*(?:(?:so\s+)?(?:the\s+)?next\s+steps?|homework|action\s+for\s+me|for\s+me|to-?do)"
     r"\s*[:\-–—]"
     r"|^\s*(?:to|will)\b",
@@ -150,7 +108,7 @@ _MODAL = re.compile(
 )
 _SUBJECT_BEFORE = re.compile(
     r"(?:^|\b)(?:I|we|you|he|she|they|it's\s+on\s+me|[A-Z][a-z]+|both\s+of\s+us|we\s+both"
-    r"|I\s+think)\s*$|^\s*$",
+    r"|I\s+think)(?:\s+(?:also|then|just|really|still|definitely|probably|already))?\s*$|^\s*$",
 )
 _SUBJECT = re.compile(
     r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks"
@@ -297,7 +255,7 @@ class _Extractor:
         minutes = marker and (body != s.text or to_verb)
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion") or minutes
-        ) and p["commitment"] >= 0.3
+        ) and p["commitment"] >= 0.35
         if (
             (listed or labelled)
             and p["done"] < 0.7
@@ -351,8 +309,16 @@ class _Extractor:
 
     def _retract(self, s: Sentence) -> None:
         words = _stems(s.text)
-        # Only a sentence that names most of an item retracts it ("forget the blog post").
-        self.items = [i for i in self.items if 2 * len(i.stems() & words) < len(i.stems())]
+        # Only a sentence that names most of an item retracts it ("forget the blog post"), or
+        # names its task ("Shadow the on-call" / "the shadowing won't happen").
+        self.items = [
+            i
+            for i in self.items
+            if 2 * len(i.stems() & words) < len(i.stems())
+            and not re.search(
+                rf"\bthe\s+{re.escape(i.action.split()[0].lower())}ing\b", s.text, re.I
+            )
+        ]
 
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
@@ -360,6 +326,11 @@ class _Extractor:
             rf",?\s+and\s+(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)",
             _unfill(s.text),
         )
+        # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
+        marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
+        parts = [p for c in clauses for p in re.split(rf"\s*(?:;|→|->|=>)\s*(?={marked})", c)]
+        if len(parts) > len(clauses):
+            clauses = [p for p in parts if re.match(marked, p) or _MODAL.search(p)]
         for clause in clauses:
             self._clause(index, s, kinds, clause)
 
@@ -367,6 +338,9 @@ class _Extractor:
         seg = s.segment
         speaker, speaker_known = self.people.resolve(seg.speaker) if seg.speaker else (None, True)
         writer = speaker if speaker and not seg.label_in_span else self.people.author
+        tag = _SPEECH_TAG.search(text)  # "I'll book the room, says Lea": Lea's "I"
+        if tag and self._is_name(tag.group("a") or tag.group("b"), True):
+            writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
         owner, known, body = self._owner(text, s, writer)
         if owner is not None and owner == speaker:
             known = speaker_known
@@ -374,7 +348,8 @@ class _Extractor:
             return  # a bare instruction in a conversation is a request, not yet anyone's item
         if owner == "?imperative":
             owner = None
-        marked = body != text or bool(seg.fields) or seg.group_owner is not None
+        marked = body != text and not _SAID.match(text)
+        marked = marked or bool(seg.fields) or seg.group_owner is not None
         action = self._predicate(body, marked)
         if re.search(r"\b(?:scratch\s+that|instead|change\s+of\s+plan)\b", text, re.I):
             stems = _stems(action)
@@ -387,6 +362,8 @@ class _Extractor:
         bare = re.sub(
             r",?\s*\b(?:once|when|after|as\s+soon\s+as|if)\b.*$", "", self._strip_dates(action)
         )
+        for _ in range(2):
+            bare = _TAIL.sub("", bare)  # "do, at the latest" is "do"
         ready = re.match(
             r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I
         )
@@ -404,6 +381,16 @@ class _Extractor:
                     self._lend_due(owner, dues)
                     return
             else:
+                mine = [i for i in self.items if i.owner == speaker]
+                obj = re.match(
+                    r"\s*\w+\s+(?:(?:me|us|him|her|them)\s+)?(?P<o>.+?)(?=\s+(?:of|for|to|by|on|in|at"
+                    r"|with|whenever|when|so|and)\b|[,.;!?]|$)",
+                    request[1],
+                )
+                said = _stems(obj.group("o")) if obj else set()
+                if _VAGUE.match(bare) and mine and said and said <= mine[-1].stems():
+                    self._lend_due(speaker, dues)  # "Send me the rubric" / "Will do, by Monday"
+                    return
                 action, ev_start = request[1], request[0].start
                 dues = dues or self.dues(request[0].text)
                 owner, known = speaker, True
@@ -445,10 +432,17 @@ class _Extractor:
         seg, people = s.segment, self.people
         if seg.fields.get("owner", "").strip():
             cell = seg.fields["owner"]
-            if re.search(r"&|\band\b|,|/", cell):
+            if re.search(r"&|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
                 return None, True, text
             return (*people.resolve(cell), text)
         body, named = text, None
+        # Reported speech: "Tomasz says I should ..." (the writer's "I"); "Ana said she'll ...".
+        said = _SAID.match(body)
+        if said and self._is_name(said.group("n"), False):
+            body = body[said.end() :]
+            pronoun = re.match(r"(?:he|she)\b\s*", body)
+            if pronoun:
+                named, body = said.group("n"), body[pronoun.end() :]
         tag = _TAG.match(body)
         if tag and tag.end() > 0:
             named, body = tag.group("t"), body[tag.end() :]
@@ -461,8 +455,9 @@ class _Extractor:
             named, body = lead.group("o"), body[lead.end() :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
-            if inner and self._is_name(inner.group(inner.lastgroup or "o") or "", False):
-                named = inner.group(inner.lastgroup or "o")
+            who = inner.group(inner.lastgroup or "o") or "" if inner else ""
+            if inner and (who in {"he", "she"} or self._is_name(who, False)):
+                named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
         trail = _TRAIL.search(self._strip_dates(body, keep_case=True))
@@ -470,13 +465,16 @@ class _Extractor:
             marker = trail.group("a") or trail.group("b")
             if people.resolve(marker)[0] is not None or marker.upper() == "TBD":
                 body = body.replace(trail.group(0).strip(), "", 1)
-                if named is None and marker.upper() != "TBD":
+                arrow = re.search(r"→|->", trail.group(0))  # "TW: cut it → LB": LB's
+                if (named is None or arrow) and marker.upper() != "TBD":
                     named = marker
         if named is not None:
             if re.search(r"&|\band\b|,|/", named):
                 return None, True, body
             if named.casefold() in {"me", "i"}:
                 return writer, True, body
+            if named in {"he", "she"}:
+                return people.other(writer) if writer else None, True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
             return (*people.resolve(seg.speaker), body)
@@ -571,9 +569,9 @@ class _Extractor:
             body = _LEADING_CHATTER.sub("", prev.text)
             vocative = re.match(rf"^(?:{NAME}),\s*", body)
             body = body[vocative.end() :] if vocative else body
-            first = body.split()[0].casefold() if body.split() else ""
-            imperative = not strict and first not in STOPWORDS | NOT_NAMES and body[:1].islower()
-            if _REQUEST.match(body) or prev.text.endswith("?") or imperative:
+            imperative = not strict and imperative_first(body)
+            recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I)  # "you wanted to ...?"
+            if _REQUEST.match(body) or (prev.text.endswith("?") and not recall) or imperative:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
                     r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I
@@ -613,8 +611,10 @@ class _Extractor:
     def _finish(self, text: str, owner: str | None, writer: str | None, at: int) -> str | None:
         text = self._strip_dates(text)
         text = re.sub(
-            r"\s+(?:[-–—→]\s+.*|\((?:[^)]*)\)|,\s+(?:so|because|since|as|which|once|if)\b.*"
-            r"|\s*[;:]\s+.*|\s+(?:so\s+that|because|since)\b.*)$",
+            r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
+            r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
+            r"|\s+(?:says|said)\s+(?:[A-Z]\w+|he|she|they)\W*|\s*[;:]\s+.*"
+            r"|\s+(?:so\s+that|because|since)\b.*)$",
             "",
             text,
         )
@@ -668,7 +668,8 @@ class _Extractor:
             word, low = m.group(0), m.group(0).casefold()
             after = text[m.end() :].lstrip()
             possessive = bool(re.match(r"[A-Za-z0-9]", after)) and not re.match(
-                r"(?:to|and|about|with|on|for|a|an|the|if|how|what|when|that|this|some|up|out)\b",
+                r"(?:to|and|about|with|on|for|a|an|the|if|how|what|when|that|this|some|up|out|whether"
+                r"|why|who|where|which|again|back|in|at|by|before|after|first|directly)\b",
                 after,
             )
             if low in {"my", "mine"}:

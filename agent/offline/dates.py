@@ -52,7 +52,7 @@ _NUM = (
 _ORD = r"(?:st|nd|rd|th)?"
 _PRE = (
     r"(?:(?:by|b4|on|before|until|till|til|no later than|latest|at the latest by|due|for|around"
-    r"|in time for|within|ahead of)\s+)?"
+    r"|in time for|within|ahead of|over|during)\s+)?"
 )
 _SESSION = (
     r"(?:(?:before|b4|by|for|until|till|ahead of|at|in)\s+(?:(?:our|the|my|your)\s+)?)"
@@ -150,7 +150,20 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")" + _E, re.I), "eomn"),
     (
-        re.compile(_B + _PRE + r"the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])" + _E, re.I),
+        re.compile(
+            _B
+            + _PRE
+            + r"(?:"
+            + _WD
+            + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])"
+            + _E,
+            re.I,
+        ),
+        "nth",
+    ),
+    # "Wed 9th", "Friday 11": the day number decides, the weekday only confirms it.
+    (
+        re.compile(_B + _PRE + _WD + r",?\s+(?P<nth>\d{1,2})" + _ORD + r"(?![\d/.:])" + _E, re.I),
         "nth",
     ),
     (
@@ -164,16 +177,24 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             + r"(?:(?:by|on|before|until|till|this|coming|due)\s+"
             + _WD
             + r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?!'s|s\b)"
+            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
             + _E,
             re.I,
         ),
         "weekday",
     ),
+    # A bare capitalised abbreviation ("→ LB, Mon"); not "Sat"/"Sun", which are words too.
+    (re.compile(_B + r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\.?" + _E), "weekday"),
 ]
 _NOT_DUE_BEFORE = re.compile(
     r"\b(?:last|since|every|each|from)\s*$"
     r"|\b(?:mov|push|shift|postpon|reschedul|delay|bump)\w*\b[^.\n]*\bto\s*$",
     re.I,
+)
+
+
+_LATEST = re.compile(
+    r",?\s+(?:at\s+the\s+(?:very\s+)?latest|latest|or\s+(?:earlier|sooner))\b", re.I
 )
 
 
@@ -307,7 +328,9 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
                 due = _resolve(kind, match, session_date, next_session)
                 if due is None and kind != "session":
                     continue
-                found.append(DueMatch(match.start(), match.end(), match.group(0), due))
+                tail = _LATEST.match(text, match.end(), line.end())
+                end = tail.end() if tail else match.end()  # "Monday at the latest" is one phrase
+                found.append(DueMatch(match.start(), end, text[match.start() : end], due))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DueMatch] = []
     for candidate in found:

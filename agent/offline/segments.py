@@ -345,12 +345,16 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             and not is_bullet
             and (line_speaker is None or line_speaker == last.speaker)
             and not _TERMINAL.search(previous)
-            and rest.lstrip()[:1].islower()
             and (
-                vtt  # one utterance cut over several cues
-                or indented
-                or bool(_WRAPPED.search(previous))
-                or (len(previous.split("\n")[-1]) >= 60 and speaker is None)
+                bool(_WRAPPED.search(previous))  # "... by" / "Jan 8."
+                or (
+                    (rest.lstrip()[:1].islower() or rest.lstrip()[:1].isdigit())
+                    and (
+                        vtt  # one utterance cut over several cues
+                        or indented
+                        or (len(previous.split("\n")[-1]) >= 60 and speaker is None)
+                    )
+                )
             )
         )
         if continues and last is not None:

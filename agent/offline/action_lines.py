@@ -1,0 +1,124 @@
+"""The learned part of action extraction: what kind of line of notes a sentence is.
+
+A softmax over the local MiniLM sentence vector, the vector of the task's first word when it
+may be an imperative (is it a verb a task starts with?) and a few grammatical cues the
+vectors blur (tense, modality, negation, a question, a due phrase, a minutes owner marker, an
+imperative verb first) labels a line *commitment*, *done*, *dropped* or *discussion*. Fitted on
+``agent/data/training/action_lines*.jsonl``; ``python -m agent.offline.train action_lines``
+rebuilds ``agent/data/models/action_lines.json`` exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from agent.offline.learned import Matrix, embed, load_model
+from agent.offline.people import NOT_NAMES, STOPWORDS
+from agent.offline.train import TrainingSpec
+
+__all__ = ["ACTION_LINES", "classify_lines", "first_word", "imperative_first", "line_features"]
+
+# Grammatical cues the sentence vectors blur (MiniLM encodes topic better than tense or negation).
+_CUES = [
+    re.compile(p, re.I)
+    for p in (
+        r"\b(?:i'll|i will|we'll|will|'ll|gonna|going to|to (?!be\b)[a-z]+)\b",
+        r"\b(?:already|yesterday|last (?:week|time|night|month)|this morning|just now|done"
+        r"|completed|finished|closed)\b|✅|✔|✓|\[x\]",
+        r"\b[a-z]+ed\b",
+        r"~~|\b(?:not|won't|no longer|never|cancel\w*|park\w*|drop\w*|defer\w*|postpone\w*"
+        r"|shelve\w*|forget|scrap|skip|hold off|on hold|after all)\b",
+        r"\?\s*$",
+        r":\s*$",
+        r"\b(?:maybe|might|perhaps|someday|some point|possibly|probably|could|would|should)\b",
+        r"\b(?:by|before|until|due|on)\s+(?:mon|tue|wed|thu|fri|sat|sun|tomorrow|next|the end"
+        r"|eow|eod|\d)",
+        r"^\W*[a-z]+\b",
+        r"(?:[-–—→>]|->)\s*@?(?:[A-Z][a-z]+|[A-Z]{2,3})\W*$|[(\[]@?(?:[A-Z][a-z]+|[A-Z]{2,3})\b[^)\]]*[)\]]",
+        r"^\W*(?:homework|tasks?|todo|to-?do|actions?|ai|follow-?ups?|next\s+steps?|on\s+me|mine"
+        r"|yours|for\s+(?:you|me)|target|decision|agreed)\b[^:]{0,24}[:\-–—]",
+        r"\b(?:needs?|have|has)\s+to\b|\bmust\b|\bwill\s+(?:be|happen|move|go)\b",
+        r"\b(?:agreed|decided|promised|offered|volunteered|committed)\s+(?:that\s+)?(?:\w+\s+)?"
+        r"(?:would|will|'d|'ll|should|to)\b",
+    )
+]
+_NAME_CUE = re.compile(r"^\W*(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)\s*(?::|-|–|—|to\b)")
+# What a minutes line says before its task: a label ("AI:", "TODO (Ben):"), an owner marker
+# ("Ben:", "KW -", "Ben & Ana:", "Ben to"), a bare "to".
+_MARKER = re.compile(
+    r"^\W*(?:(?:AI|A/I|ACTION|TODO|Action(?:\s+items?)?|To-?do|Follow-?up)\b[^:\-–—]{0,20}[:\-–—]\s*)?"
+    r"(?:@?(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)(?:\s*(?:&|and|/)\s*@?(?:[A-Z][a-z]+|[A-Z]{1,3}\.?))*"
+    r"\s*(?::|-|–|—|->|→)\s*|@?(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)\s+(?=to\s))?(?:to\s+)?"
+)
+# Closed-class words (pronouns, determiners, auxiliaries, conjunctions): never an imperative verb.
+_FUNCTION = (
+    STOPWORDS
+    | NOT_NAMES
+    | frozenset(
+        """am been being does did has had have having i'm i'll i've i'd we're we'll you're
+    you'll he's she's they're it's there's that's what why how who where which whether yet
+    still maybe might must shall may very really quite too much many few lot lots bit though
+    although because since as while until unless once than like""".split()
+    )
+)
+
+
+def first_word(text: str) -> str:
+    """The first word of the task part of a line, after any owner marker ("Ben: send" -> send)."""
+    found = re.match(r"\W*([A-Za-z][a-z'’]*)\b", _MARKER.sub("", text, count=1))
+    return found.group(1).casefold() if found else ""
+
+
+def imperative_first(text: str) -> bool:
+    """Whether the task part of a line starts like an imperative ("send", "book", "ask").
+
+    The first word after any owner marker is not a function word and has no verb or adverb
+    ending (-ed, -ing, -s, -ly; short words such as "ping" or "need" excepted).
+    """
+    word = first_word(text)
+    inflected = (
+        (re.search(r"(?:ed|ly)$", word) and len(word) > 4)
+        or (word.endswith("ing") and len(word) > 5)
+        or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
+    )
+    return bool(word) and word not in _FUNCTION and not inflected
+
+
+def line_features(texts: Sequence[str]) -> Matrix:
+    """The classifier's input: the line's MiniLM vector, its first word's vector, cue flags.
+
+    The first word's vector lets the model learn what a task verb looks like ("present",
+    "schedule", "chase") from the rows, beyond the words it has seen; the sentence vector
+    carries the topic.
+    """
+    cues = [
+        [*(bool(c.search(t)) for c in _CUES), bool(_NAME_CUE.search(t)), imperative_first(t)]
+        for t in texts
+    ]
+    words = [first_word(t) if imperative_first(t) else "" for t in texts]
+    sentences = embed(texts)
+    unique = sorted({w for w in words if w})
+    vectors = dict(zip(unique, embed(unique), strict=True)) if unique else {}
+    blank = np.zeros(sentences.shape[1])
+    heads = np.vstack([vectors.get(w, blank) for w in words])
+    return np.hstack([sentences, heads, 0.5 * np.asarray(cues, dtype=np.float64)])
+
+
+ACTION_LINES = TrainingSpec(
+    "action_lines",
+    ("action_lines.jsonl", "action_lines_formats.jsonl", "action_lines_more.jsonl"),
+    featurise=line_features,
+    fit_args={"l2": 3e-4, "steps": 600},
+)
+
+
+def classify_lines(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Probabilities of commitment / done / dropped / discussion per line of notes."""
+    if not texts:
+        return []
+    model = load_model("action_lines")
+    probs = model.probabilities(list(texts), line_features)
+    return [dict(zip(model.labels, map(float, row), strict=True)) for row in probs]
