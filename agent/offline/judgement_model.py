@@ -3,9 +3,13 @@
 Features per text: the MiniLM vector of the text; the MiniLM vector of its *skeleton* (content
 words replaced by "something", so "Who told you it was okay to X the Y?" looks alike whatever X
 and Y are: the tone without the topic); seven 0/1 surface cues (second person, intensifiers,
-absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); and one
+absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); one
 0/1 per kind of blame phrase listed in :mod:`agent.offline.judgement` (the list explains; the
-classifier decides how much each kind weighs). A softmax classifier is fitted on the rows of
+classifier decides how much each kind weighs); and hashed word 1-3-grams of the text and of its
+skeleton, whose weights are learned from the rows (so "what were you thinking" and "you never
+gave up" weigh what the data says, not what a list says). Both families together: the sentence
+vectors and phrase kinds alone flag too many curious questions, the n-grams alone miss lapses
+("Why did you push straight to main?"). A softmax classifier is fitted on the rows of
 ``agent/data/training/judgement.jsonl``; the threshold is the highest one whose 5-fold
 cross-validated recall on those rows is at least :data:`TARGET_RECALL`, stored in the model's
 meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
@@ -15,6 +19,7 @@ meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives i
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 from typing import Any, get_args
 
@@ -30,6 +35,7 @@ NAME = "judgement"
 JUDGEMENTAL = "judgemental"
 TARGET_RECALL = 0.9
 CURVE = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+NGRAM_DIMENSIONS = 2048
 FIT_ARGS: dict[str, Any] = {"l2": 1e-3, "steps": 1000}
 
 # Words the skeleton keeps: function words plus the few that carry tone whatever the topic.
@@ -60,9 +66,13 @@ _CUES = tuple(
 )
 
 
+def _lower(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
 def skeleton(text: str) -> str:
     """``text`` lowercased with content words replaced by "something" (the tone, not the topic)."""
-    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    tokens = _TOKEN.findall(_lower(text))
     return " ".join(t if t in _KEEP or not t[0].isalpha() else "something" for t in tokens)
 
 
@@ -80,11 +90,32 @@ def cues(texts: Sequence[str]) -> Matrix:
     return np.array(rows).reshape(len(texts), len(_CUES) + len(kinds))
 
 
+def hashed_ngrams(texts: Sequence[str], dimensions: int = NGRAM_DIMENSIONS) -> Matrix:
+    """Word 1-3-grams of each text (with start and end marks) hashed into 0/1 columns; unit rows."""
+    out = np.zeros((len(texts), dimensions))
+    for row, text in enumerate(texts):
+        tokens = ["<s>", *_TOKEN.findall(_lower(text)), "</s>"]
+        for n in (1, 2, 3):
+            for i in range(len(tokens) - n + 1):
+                out[row, zlib.crc32(" ".join(tokens[i : i + n]).encode()) % dimensions] = 1.0
+        out[row] /= max(float(np.linalg.norm(out[row])), 1.0)
+    return out
+
+
 def featurise(texts: Sequence[str]) -> Matrix:
-    """Text vector, skeleton vector and cues, side by side."""
-    vectors = embed(list(texts) + [skeleton(t) for t in texts])
+    """Text vector, skeleton vector, cues and phrase kinds, hashed n-grams of text and skeleton."""
+    skeletons = [skeleton(t) for t in texts]
+    vectors = embed(list(texts) + skeletons)
     half = len(texts)
-    return np.hstack([vectors[:half], vectors[half:], cues(texts)])
+    return np.hstack(
+        [
+            vectors[:half],
+            vectors[half:],
+            cues(texts),
+            hashed_ngrams(texts),
+            hashed_ngrams(skeletons),
+        ]
+    )
 
 
 def probabilities(texts: Sequence[str]) -> list[float]:

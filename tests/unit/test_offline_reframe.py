@@ -394,10 +394,7 @@ def normalised(text: str) -> str:
         "What got in the way of finishing the chapter?",
         "How did the week go?",
         "What have you tried so far?",
-        pytest.param(
-            "Is there anything I could do differently?",
-            marks=pytest.mark.xfail(strict=True, reason="a known false alarm"),
-        ),
+        "Is there anything I could do differently?",
         "Did you finish the design doc?",
         "Why did you choose Redis for the cache?",
         "What would make it easier to keep to our plan?",
@@ -543,7 +540,7 @@ BRIEF_INPUTS = [
 
 
 # Judgement the learned verdict misses (docs/EVALS.md reports its recall); tracked, not hidden.
-KNOWN_MISSES = {"What were you thinking with this database migration?"}
+KNOWN_MISSES: set[str] = set()
 
 
 @pytest.mark.parametrize(
