@@ -43,6 +43,7 @@ from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence, split_notes
+from agent.offline.words import gerund
 
 __all__ = [
     "ACTION_LINES",
@@ -315,9 +316,7 @@ class _Extractor:
             i
             for i in self.items
             if 2 * len(i.stems() & words) < len(i.stems())
-            and not re.search(
-                rf"\bthe\s+{re.escape(i.action.split()[0].lower())}ing\b", s.text, re.I
-            )
+            and not re.search(rf"\bthe\s+{re.escape(gerund(i.action.split()[0]))}\b", s.text, re.I)
         ]
 
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:

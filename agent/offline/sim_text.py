@@ -232,7 +232,8 @@ def quote(text: str, max_words: int = 32) -> str:
         return ""
     if len(kept) == len(clauses) and safe(clean):
         return clean
-    joined = " ".join(kept) if safe(" ".join(kept)) else kept[0]
+    joined = " ".join(kept)
+    joined = joined if safe(joined) else kept[0]
     # A quote that starts where a dropped clause ended must not open on its conjunction.
     return re.sub(r"^(?:and|but|so)\s+(?:then\s+)?", "", joined.strip(" ,;:"), flags=re.I)
 

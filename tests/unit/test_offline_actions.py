@@ -518,6 +518,13 @@ def test_plans_cancelled_later_or_in_the_same_breath() -> None:
     assert len(extract_actions_offline(notes, PAIR, WED, NEXT)) == 2  # "drop it in" is a task
     _, _, items = _by_id("act-107")
     assert not any("shadow" in i.action.lower() for i in items)
+    # The task's own -ing form names it, whatever the verb's spelling ("write" -> "writing").
+    notes = (
+        "Ben will write the runbook by Friday. Ana will send the deck.\n"
+        "The writing won't happen after all."
+    )
+    items = extract_actions_offline(notes, PAIR, WED, NEXT)
+    assert [(i.owner, i.action) for i in items] == [("Ana Silva", "Send the deck")]
 
 
 def test_shorthand_and_other_languages() -> None:
