@@ -571,6 +571,16 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The fourth blind set (evals/datasets/blind4/README.md), written blind at the start of the
+    # 2026-12-06 session's last stretch; sealed: runs only when named (-t) until scored once.
+    "actions_blind4": Task(
+        "actions_blind4",
+        "blind4/actions_blind4",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -665,6 +675,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The fourth blind set (evals/datasets/blind4/), sealed until scored once.
+    "judgement_blind4": Task(
+        "judgement_blind4",
+        "blind4/judgement_blind4",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
