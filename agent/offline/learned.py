@@ -9,6 +9,7 @@ live as small JSON files under ``agent/data/models/``; labelled data under
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -76,15 +77,6 @@ class LinearModel:
             return np.zeros((0, len(self.labels)))
         return self.scores(featurise(texts))
 
-    def probability(self, text: str, label: str, featurise: Featuriser = embed) -> float:
-        """The probability that ``text`` belongs to ``label``."""
-        return float(self.probabilities([text], featurise)[0, self.labels.index(label)])
-
-    def predict(self, texts: Sequence[str], featurise: Featuriser = embed) -> list[str]:
-        """The most probable label per text."""
-        probs = self.probabilities(texts, featurise)
-        return [self.labels[int(i)] for i in probs.argmax(axis=1)]
-
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; floats rounded so a rebuild compares exactly."""
         return {
@@ -123,14 +115,13 @@ def fit(
     l2: float = 1e-3,
     steps: int = 3000,
     learning_rate: float = 2.0,
-    balanced: bool = True,
     meta: dict[str, Any] | None = None,
 ) -> LinearModel:
     """Fit a softmax classifier by full-batch gradient descent with momentum, from zeros.
 
     Deterministic: no sampling and no random start, so the same rows give the same weights.
-    ``balanced`` weights each class by the inverse of its frequency, so a small class (say,
-    dropped action items) is not drowned by a large one.
+    Each class is weighted by the inverse of its frequency, so a small class (say, dropped
+    action items) is not drowned by a large one.
     """
     order = tuple(classes) if classes else tuple(sorted(set(labels)))
     index = {label: i for i, label in enumerate(order)}
@@ -138,10 +129,7 @@ def fit(
     for row, label in enumerate(labels):
         y[row, index[label]] = 1.0
     counts = y.sum(axis=0)
-    if balanced:
-        class_weight = np.where(counts > 0, len(labels) / (len(order) * np.maximum(counts, 1)), 0)
-    else:
-        class_weight = np.ones(len(order))
+    class_weight = np.where(counts > 0, len(labels) / (len(order) * np.maximum(counts, 1)), 0)
     sample_weight = (y * class_weight).sum(axis=1) / len(labels)
     x = np.asarray(features, dtype=np.float64)
     w = np.zeros((x.shape[1], len(order)))
@@ -165,8 +153,6 @@ def fit(
 
 def fold_of(key: str, folds: int) -> int:
     """A stable fold number for a row id (for cross-validation that does not depend on order)."""
-    import hashlib
-
     return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % folds
 
 
@@ -211,8 +197,6 @@ def load_model(name: str) -> LinearModel:
 
 
 def _texts_key(texts: Sequence[str]) -> str:
-    import hashlib
-
     return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
 
 

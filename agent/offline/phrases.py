@@ -13,13 +13,10 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any
 
-import numpy as np
-
-from agent.offline.judgement import detect_markers, is_judgemental
+from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
-from agent.offline.learned import LabelledText, Matrix, load_model
+from agent.offline.learned import LabelledText, embed, load_model
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, gerund, grammar_problems, to_base, word_set
 
@@ -33,23 +30,13 @@ __all__ = [
     "topic_phrases",
 ]
 
-Vector = np.ndarray[Any, np.dtype[np.float32]]
-
-
-def _embed(text: str) -> Vector:
-    from knowledge.minilm import embed_texts
-
-    vector: Vector = embed_texts([text])[0]
-    return vector
-
-
 # --------------------------------------------------------------------------------------------
 # Topic phrases: a clean noun phrase from the input, or nothing
 # --------------------------------------------------------------------------------------------
 
 _DETERMINERS = word_set("the a an this that these those your my our his her their")
 _PREPOSITIONS = word_set("without with on in to about for of from into at during after before")
-_CLOSED = word_set(
+_CLOSED = _PREPOSITIONS | word_set(
     """
     i me you u ya he she it we they him us them myself yourself mine yours ours theirs
     and or but nor so yet if then than because as while though although since until unless
@@ -61,12 +48,11 @@ _CLOSED = word_set(
     all every each both either neither other another such same what which who whom whose
     where when why how there here now today tonight tomorrow yesterday up down out off over
     under away back around like ok okay yes yeah please thanks thank sorry well oh hey lol
-    without with on in to about for of from into at during after before by via across
-    against between through within per towards toward onto upon among behind beyond near
-    instead whether one two three four five six seven eight nine ten eleven twelve twenty
-    thirty fifty hundred hundreds thousand thousands dozen half sooner later earlier halfway
-    anyway anyways everywhere together straight somewhere nowhere elsewhere instead
-    none nothing something anything everything
+    by via across against between through within per towards toward onto upon among behind
+    beyond near instead whether one two three four five six seven eight nine ten eleven twelve
+    twenty thirty fifty hundred hundreds thousand thousands dozen half sooner later earlier
+    halfway anyway anyways everywhere together straight somewhere nowhere elsewhere none
+    nothing something anything everything
     """
 )
 _CLOSED_SUFFIX = re.compile(r"^(?:.+'(?:s|re|ve|ll|d|t|m)|.+n't)$")
@@ -569,8 +555,7 @@ def _label_score(word: str) -> float:
     if word in BLAME_WORDS:
         return 1.0
     model = load_model(BLAME_MODEL)
-    vector: Matrix = _embed(word)[None, :].astype(np.float64)
-    return float(model.scores(vector)[0, model.labels.index("blame")])
+    return float(model.scores(embed([word]))[0, model.labels.index("blame")])
 
 
 def labels_word(word: str) -> bool:
@@ -667,7 +652,7 @@ def clean_topic(phrase: str, max_words: int = 6) -> bool:
         return False
     if any(w.strip(".,!?") in BLAME_WORDS for w in words):
         return False
-    return not detect_markers(phrase) and not is_judgemental(phrase)
+    return not is_judgemental(phrase)
 
 
 def item_phrase(text: str) -> str | None:

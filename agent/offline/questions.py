@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from agent.offline.judgement import detect_markers, is_judgemental
-from agent.offline.learned import data_dir, load_model
+from agent.offline.judgement import is_judgemental
+from agent.offline.learned import LabelledText, data_dir, embed, load_model
 from agent.offline.phrases import (
     BLAME_SPEC,
     BLAME_WORDS,
@@ -33,6 +33,7 @@ from agent.offline.phrases import (
     person_phrases,
     topic_phrases,
 )
+from agent.offline.train import TrainingSpec
 from agent.offline.words import grammar_problems, stable_int
 
 __all__ = [
@@ -102,6 +103,21 @@ def reframe_rows() -> tuple[BankQuestion, ...]:
     return tuple(q for q in load_bank() if not q.situation.startswith(SESSION_PREFIXES))
 
 
+class _SituationSpec(TrainingSpec):
+    """The situation classifier learns from example inputs and from the bank's own questions."""
+
+    def rows(self) -> list[LabelledText]:
+        """Labelled example inputs plus every rewrite question labelled with its situation."""
+        bank = [LabelledText(q.plain, q.situation, q.id) for q in reframe_rows()]
+        return [*super().rows(), *bank]
+
+
+# Example inputs (agent/data/training/situations.jsonl) plus the bank's questions; fewer
+# steps than the default, as the classes are many and the rows few. Rebuild with
+# ``python -m agent.offline.train situations``.
+SITUATION_SPEC = _SituationSpec("situations", ("situations.jsonl",), fit_args={"steps": 1500})
+
+
 # --------------------------------------------------------------------------------------------
 # Retrieval: similarity to each question and to each situation's centroid, then MMR
 # --------------------------------------------------------------------------------------------
@@ -127,17 +143,10 @@ def _index() -> _Index:
     return _Index(reframe_rows(), vectors)
 
 
-def _embed(text: str) -> Vector:
-    from knowledge.minilm import embed_texts
-
-    vector: Vector = embed_texts([text])[0]
-    return vector
-
-
 def situation_scores(text: str) -> list[tuple[str, float]]:
     """Situations by the classifier's probability for the input, most likely first."""
     model = load_model("situations")
-    probs = model.scores(_embed(text)[None, :].astype(np.float64))[0]
+    probs = model.scores(embed([text]))[0]
     return sorted(zip(model.labels, map(float, probs), strict=True), key=lambda p: -p[1])
 
 
@@ -176,7 +185,7 @@ def choose(
     that repeats a word of the input the learned label check flags ("wrong") is skipped.
     """
     index = _index()
-    sims = index.vectors @ _embed(text)
+    sims = index.vectors @ embed([text])[0].astype(np.float32)
     ranked = situation_scores(text)
     probability = dict(ranked)
     top = ranked[0][1]
@@ -242,7 +251,7 @@ def choose(
             break
         score, i, question, filled = best
         pool.remove(i)
-        if grammar_problems(question) or detect_markers(question) or is_judgemental(question):
+        if grammar_problems(question) or is_judgemental(question):
             continue
         if _repeats_a_label(question, text, filled):
             continue

@@ -77,6 +77,12 @@ def _hundredths(weights: Sequence[float]) -> list[int]:
     return floors
 
 
+def _nothing(reason: str) -> WisdomRatio:
+    """0/0/0 with the reason there is nothing to compare."""
+    verdict = f"{reason}: nothing to compare with the guide's 60/30/10."
+    return WisdomRatio(insight=0.0, action=0.0, relationship=0.0, verdict=verdict)
+
+
 def wisdom_ratio(notes: str) -> WisdomRatio:
     """Share of the notes spent on insight, concrete action and the relationship.
 
@@ -86,13 +92,7 @@ def wisdom_ratio(notes: str) -> WisdomRatio:
     that add up to exactly 100. Empty or non-English notes give 0/0/0 and say so.
     """
     if not notes.strip() or not is_probably_english(notes):
-        reason = "No notes to assess" if not notes.strip() else "Notes not in English"
-        return WisdomRatio(
-            insight=0.0,
-            action=0.0,
-            relationship=0.0,
-            verdict=f"{reason}: nothing to compare with the guide's 60/30/10.",
-        )
+        return _nothing("No notes to assess" if not notes.strip() else "Notes not in English")
     weights = {"insight": 0.0, "action": 0.0, "relationship": 0.0}
     for text, kind in sentence_kinds(notes):
         words = len(re.findall(r"[^\W_][\w'’-]*", text))
@@ -105,12 +105,7 @@ def wisdom_ratio(notes: str) -> WisdomRatio:
         else:
             weights["insight"] += words
     if sum(weights.values()) == 0:
-        return WisdomRatio(
-            insight=0.0,
-            action=0.0,
-            relationship=0.0,
-            verdict="No notes to assess: nothing to compare with the guide's 60/30/10.",
-        )
+        return _nothing("No notes to assess")
     parts = _hundredths([weights["insight"], weights["action"], weights["relationship"]])
     insight, action, relationship = (p / 100 for p in parts)
     return WisdomRatio(

@@ -19,7 +19,6 @@ from agent.offline.judgement_model import is_judgemental_utterance
 from agent.offline.phrases import clean_topic, item_phrase, person_phrases, topic_phrases
 from agent.offline.questions import (
     BankQuestion,
-    Pick,
     choose,
     load_bank,
     situation_scores,
@@ -70,10 +69,6 @@ def extract_topic(text: str) -> Topic:
     return Topic(tuple(topic_phrases(text)[:2]), situation)
 
 
-def _question(pick: Pick) -> CuriousQuestion:
-    return CuriousQuestion(question=pick.question, rationale=pick.row.rationale)
-
-
 def _cite(passages: Sequence[Passage], guides: Sequence[str], limit: int = 3) -> list[str]:
     """Retrieved passages from the chosen questions' guides, else the best-scored one."""
     wanted = list(dict.fromkeys(guides))
@@ -121,7 +116,7 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
         judgemental=judgemental,
         markers=markers,
         topic=topic.label,
-        questions=[_question(p) for p in picks],
+        questions=[CuriousQuestion(question=p.question, rationale=p.row.rationale) for p in picks],
         cited_ids=_cite(passages, guides),
     )
 

@@ -24,7 +24,6 @@ from agent.offline.sim_text import (
     GENERIC_STEMS,
     Voice,
     capitalise,
-    quotable,
     quote,
     sims,
     split_sentences,
@@ -102,7 +101,7 @@ def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
     for step in steps(answer):
         if _INJECTION.search(step):
             injected.append(step)
-        elif quotable(step):  # a step that is only blame ("lazy comments!") is no proposal
+        elif quote(step):  # a step that is only blame ("lazy comments!") is no proposal
             mine.append(step)
     theirs = steps(scenario.response, 4)
     if off_topic:

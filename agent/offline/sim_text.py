@@ -205,11 +205,6 @@ def safe(text: str) -> bool:
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so)\s)")
 
 
-def _clauses(text: str) -> list[str]:
-    """Clauses of ``text`` with their own punctuation (joined by spaces they give it back)."""
-    return [p for p in _CLAUSE.split(text) if p.strip(" ,;:")]
-
-
 def quote(text: str, max_words: int = 32) -> str:
     """``text`` for quoting: whole clauses only (never cut mid-phrase), blame left out.
 
@@ -218,7 +213,8 @@ def quote(text: str, max_words: int = 32) -> str:
     they were written, never with new punctuation.
     """
     clean = " ".join(text.split()).strip().rstrip(".")
-    clauses = _clauses(clean)
+    # Clauses with their own punctuation (joined by spaces they give the text back).
+    clauses = [p for p in _CLAUSE.split(clean) if p.strip(" ,;:")]
     kept: list[str] = []
     count = 0
     for clause in clauses:
@@ -236,11 +232,6 @@ def quote(text: str, max_words: int = 32) -> str:
     joined = joined if safe(joined) else kept[0]
     # A quote that starts where a dropped clause ended must not open on its conjunction.
     return re.sub(r"^(?:and|but|so)\s+(?:then\s+)?", "", joined.strip(" ,;:"), flags=re.I)
-
-
-def quotable(text: str) -> bool:
-    """Whether :func:`quote` keeps at least one clause of ``text``."""
-    return bool(quote(text))
 
 
 def embed(texts: Sequence[str]) -> Vectors:

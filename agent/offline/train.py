@@ -14,7 +14,7 @@ import argparse
 import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,17 +41,11 @@ class TrainingSpec:
     name: str
     files: tuple[str, ...]
     featurise: Featuriser = embed
-    label_map: Callable[[str], str] | None = None
     fit_args: dict[str, Any] = field(default_factory=dict)
 
     def rows(self) -> list[LabelledText]:
-        """The training rows, labels mapped."""
-        rows: list[LabelledText] = []
-        for name in self.files:
-            rows.extend(read_labelled(data_dir() / "training" / name))
-        if self.label_map is not None:
-            rows = [LabelledText(r.text, self.label_map(r.label), r.id) for r in rows]
-        return rows
+        """The labelled rows of :attr:`files`."""
+        return [row for name in self.files for row in read_labelled(data_dir() / "training" / name)]
 
     def extra_meta(self, rows: list[LabelledText], features: Matrix) -> dict[str, Any]:
         """What a model ships besides its weights (a threshold, CV figures); none by default."""
@@ -70,7 +64,7 @@ SPECS: dict[str, str] = {
     "action_lines": "agent.offline.actions:ACTION_LINES",
     "sim_attempt": "agent.offline.sim_attempt:ATTEMPT_SPEC",
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
-    "situations": "agent.offline.situation_model:SITUATION_SPEC",
+    "situations": "agent.offline.questions:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
     "blame_words": "agent.offline.questions:BLAME_SPEC",
 }

@@ -112,14 +112,6 @@ def gerund(base: str) -> str:
     return base + "ing"
 
 
-def _with_e(stem: str) -> str:
-    if stem + "e" in KNOWN_VERBS:
-        return stem + "e"
-    if stem in KNOWN_VERBS:
-        return stem
-    return stem + "e" if _E_ENDINGS.search(stem) else stem
-
-
 # British spelling doubles a final "l" after one unstressed vowel: cancel -> cancelling,
 # travel -> travelled, label -> labelling (but feel -> feeling, install -> installing).
 _DOUBLED_L_STEM = re.compile(r"[aeiou][^aeiou]+[eiou]ll$")
@@ -148,7 +140,7 @@ def to_base(word: str) -> str:
                 return stem[:-1]  # cancelling -> cancel, travelled -> travel
             if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
                 return stem[:-1]  # stopped -> stop, committed -> commit
-            return _with_e(stem)
+            return stem + "e" if _E_ENDINGS.search(stem) else stem
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("ches", "shes", "sses", "xes", "zes")) and len(w) > 4:
