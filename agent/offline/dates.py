@@ -132,14 +132,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            _B + _PRE + r"(?:" + _WD + r",?\s+)?(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+            _B + _PRE + r"(?:" + _WD + r"\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+            r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4}"
             r"|\d{1,2}"
             + _ORD
             + r"\s+(?:of\s+)?"
             + _MON
-            + r"(?:,?\s+\d{4})?|"
+            + r"\.?(?:,?\s+\d{4})?|"
             + _MON
-            + r"\s+\d{1,2}"
+            + r"\.?\s+\d{1,2}"
             + _ORD
             + r"(?:,?\s+\d{4})?|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)|\d{1,2}\.\d{1,2}\.(?!\d)"
             r"|(?:(?<=\bby\s)|(?<=\bon\s)|(?<=\bdue\s)|(?<=\buntil\s))\d{1,2}\.\d{1,2}(?![/.\d]))"
@@ -156,6 +157,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             + r"(?:"
             + _WD
             + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])"
+            + _E,
+            re.I,
+        ),
+        "nth",
+    ),
+    # "by 7th": an ordinal after a due word is a day of the month even without "the".
+    (
+        re.compile(
+            _B
+            + r"(?:by|before|until|till|due|on)\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])"
             + _E,
             re.I,
         ),
@@ -186,6 +197,46 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # A bare capitalised abbreviation ("→ LB, Mon"); not "Sat"/"Sun", which are words too.
     (re.compile(_B + r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\.?" + _E), "weekday"),
 ]
+# Month names in other languages come from dateparser's locale data (loaded on first use, not at
+# import); abbreviations that are also English words next to a number ("3 out of 5") are left out.
+_FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl".split()
+_ENGLISH_LOOKALIKES = frozenset(
+    "out set mar may lip led pro gen ago bal mag mart des ara sat".split()
+)
+_MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
+
+
+@cache
+def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
+    from dateparser.languages import default_loader
+
+    month_of: dict[str, set[int]] = {}
+    for language in _FOREIGN_LANGUAGES:
+        info = default_loader.get_locale(language).info
+        for number, month in enumerate(_MONTHS, 1):
+            for name in info.get(month, []):
+                if len(name) >= 3 and name.isalpha():
+                    month_of.setdefault(name.lower(), set()).add(number)
+    names = {
+        n: next(iter(m))
+        for n, m in month_of.items()
+        if len(m) == 1 and n not in _ENGLISH_LOOKALIKES and not re.fullmatch(_MON, n, re.I)
+    }
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    pattern = re.compile(
+        _B
+        + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot)\s+)?"
+        + r"(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
+        + alternatives
+        + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
+        + _E,
+        re.I,
+    )
+    return pattern, names
+
+
 _NOT_DUE_BEFORE = re.compile(
     r"\b(?:last|since|every|each|from)\s*$"
     r"|\b(?:mov|push|shift|postpon|reschedul|delay|bump)\w*\b[^.\n]*\bto\s*$",
@@ -246,6 +297,39 @@ def _add_months(s: date, months: int) -> date:
     return end.replace(day=min(s.day, end.day))
 
 
+def _numeric(first: str, second: str, third: str | None, s: date) -> date | None:
+    """A date written in digits: year first, else day first unless only month first is near.
+
+    ``12/9`` said on 2 December is 9 December (an American note), not 12 September next year: a
+    due date lies ahead of the session, so of the two readings the one within half a year wins,
+    and day first wins when both (or neither) are.
+    """
+    readings: list[tuple[int | None, int, int]]
+    if len(first) == 4:
+        readings = [(int(first), int(second), int(third or 0))]
+    else:
+        year = int(third) if third else None
+        if year is not None and year < 100:
+            year += 2000
+        readings = [(year, int(second), int(first)), (year, int(first), int(second))]
+    return _nearest(readings, s)
+
+
+def _nearest(readings: list[tuple[int | None, int, int]], s: date) -> date | None:
+    """The first (year, month, day) reading due within half a year of ``s``, else the first."""
+    found: list[date] = []
+    for year, month, day in readings:
+        try:
+            candidate = date(year or s.year, month, day)
+            if year is None and candidate < s - timedelta(days=7):
+                candidate = date(s.year + 1, month, day)  # "8/1" said in December
+        except ValueError:
+            continue
+        found.append(candidate)
+    near = [d for d in found if s - timedelta(days=7) <= d <= s + timedelta(days=183)]
+    return (near or found)[0] if found else None
+
+
 def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) -> date | None:
     words = m.group(0).lower()
     if kind == "session":
@@ -282,6 +366,11 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
+    if kind == "foreign":
+        year = int(m.group("year")) if m.group("year") else None
+        return _nearest(
+            [(year, _foreign_months()[1][m.group("month").lower()], int(m.group("day")))], s
+        )
     if kind == "eomn":
         month = _parse(f"1 {m.group('month')}", s)
         if month is None:
@@ -304,14 +393,12 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         "",
         words,
     )
-    short = re.fullmatch(r"(\d{1,2})[./](\d{1,2})\.?", phrase.strip())
-    if short:  # day first; dateparser reads some ("15.12") as a time of day
-        try:
-            parsed: date | None = date(s.year, int(short.group(2)), int(short.group(1)))
-        except ValueError:
-            return None
-    else:
-        parsed = _parse(phrase.strip(" ."), s)
+    phrase = re.sub(r"^" + _WD + r"\.?,?\s+(?=\d)", "", phrase.strip())  # the date decides
+    numeric = re.fullmatch(r"(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\.?", phrase)
+    if numeric:  # dateparser reads some ("15.12") as a time of day and never weighs the order
+        first, second, third = numeric.groups()
+        return _numeric(first, second, third, s)
+    parsed = _parse(phrase.strip(" ."), s)
     if parsed is not None and parsed < s and not re.search(r"\d{4}", phrase):
         parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
     return parsed
@@ -321,7 +408,7 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
     """Every due phrase in ``text``, in order (the longest where two overlap)."""
     found: list[DueMatch] = []
     for line in re.finditer(r"[^\n]+", text):  # a date never runs across a line break
-        for pattern, kind in _RULES:
+        for pattern, kind in (*_RULES, (_foreign_months()[0], "foreign")):
             for match in pattern.finditer(text, line.start(), line.end()):
                 if _NOT_DUE_BEFORE.search(text, line.start(), match.start()):
                     continue

@@ -122,6 +122,26 @@ DATE_TABLE = [
     ("until 15.12.2026", WED, None, date(2026, 12, 15)),
     ("My target is 15 December", WED, None, date(2026, 12, 15)),
     ("end of next week", WED, None, date(2026, 11, 27)),
+    # Month first only when day first would not be due within half a year (an American note).
+    ("by 12/9", date(2026, 12, 2), None, date(2026, 12, 9)),
+    ("by 12/9/2026", date(2026, 12, 2), None, date(2026, 12, 9)),
+    ("by 9/12", date(2026, 12, 2), None, date(2026, 12, 9)),
+    ("by 12.9.", date(2026, 12, 2), None, date(2026, 12, 9)),
+    ("by 2026.12.09", WED, None, date(2026, 12, 9)),
+    ("2026/12/09", WED, None, date(2026, 12, 9)),
+    ("due: 10-12-2026", WED, None, date(2026, 12, 10)),
+    ("on Thurs 10/12", WED, None, date(2026, 12, 10)),  # the date decides, not the weekday
+    ("by Dec. 10", WED, None, date(2026, 12, 10)),
+    ("by 7th", WED, None, date(2026, 12, 7)),
+    # Month names of other languages, from dateparser's locale data.
+    ("bis zum 3. Dezember", WED, None, date(2026, 12, 3)),
+    ("le 4 décembre", WED, None, date(2026, 12, 4)),
+    ("hasta el 10 de diciembre", WED, None, date(2026, 12, 10)),
+    ("by 12-dic", WED, None, date(2026, 12, 12)),
+    ("entro il 9 dicembre 2026", WED, None, date(2026, 12, 9)),
+    ("do 3 grudnia", WED, None, date(2026, 12, 3)),
+    ("by 11 déc.", WED, None, date(2026, 12, 11)),
+    ("8 januari", date(2026, 12, 21), None, date(2027, 1, 8)),  # year rollover
 ]
 
 
@@ -150,6 +170,8 @@ def test_resolve_due_table(
         "ask whether the review can be moved to Friday",  # where it goes, not when it is due
         "push the retro to next week",
         "a slot at the guild in December\n18 people came",  # no date across a line break
+        "3 out of 5 tests failed",  # "out" abbreviates outubro, but not next to English words
+        "set 2 alarms",
     ],
 )
 def test_no_due_date(text: str) -> None:
