@@ -43,7 +43,7 @@ from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence, split_notes
-from agent.offline.words import gerund
+from agent.offline.words import gerund, to_base
 
 __all__ = [
     "ACTION_LINES",
@@ -58,11 +58,14 @@ __all__ = [
 _WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}})"
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
-    r"|Owner)\b[ \t]*(?:\((?P<t>[^)]+)\))?[ \t]*[:\-–—]?[ \t]*"
+    r"|Owner|(?i:(?:(?:ok|okay|so)[ \t,]+)?(?:recap|next[ \t]+steps?|homework)(?=[ \t]*:)))\b"
+    r"[ \t]*(?:\((?P<t>[^)]+)\))?[ \t]*[:\-–—]?[ \t]*"
 )
+# A name before a present-tense verb owns the task too: recaps say "Aiko writes up the timeline".
 _PROMISE = (
     r"(?:to|will|'ll|shall|is|are|'s|agreed|offered|promised|volunteered|said|needs?|has|have"
-    r"|should|must|can|asked|takes?|owns?)\b"
+    r"|should|must|can|asked|takes?|owns?|(?P<vs>[a-z]{2,}[^s\W]s(?:\s+(?:up|out|over|in|on|off))?"
+    r"(?=\s+(?:the|a|an|her|his|their|our|\w+\s+\w+))))\b"
 )
 _LEAD = re.compile(
     rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|and|,|/)[ \t]*@?{_WHO})*)\]?[ \t]*(?:\([^)]*\))?"
@@ -450,8 +453,13 @@ class _Extractor:
             lead
             and (lead.group("sep") or lead.group("at") or not re.match(r"to\b", body[lead.end() :]))
         )
+        if lead and lead.group("vs") and people.resolve(lead.group("o"))[0] not in people.attendees:
+            lead = None  # "Finish modules 4 and 5" is a task, not Finish's
         if lead and self._is_name(lead.group("o"), marked):
             named, body = lead.group("o"), body[lead.end() :]
+            if lead.group("vs"):  # "writes up the timeline" -> "write up the timeline"
+                verb = lead.group("vs").split()[0]
+                body = to_base(verb) + body[len(verb) :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
             who = inner.group(inner.lastgroup or "o") or "" if inner else ""
@@ -781,7 +789,7 @@ def extract_actions_offline(
     """
     if not notes.strip() or not is_probably_english(notes):
         return []
-    extractor = _Extractor(notes, People(attendees, author), session_date, next_session)
+    extractor = _Extractor(notes, People(attendees, author, notes), session_date, next_session)
     return extractor.run()
 
 

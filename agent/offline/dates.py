@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-__all__ = ["NUMBER_WORDS", "DueMatch", "find_all_due", "find_due", "resolve_due"]
+__all__ = ["NUMBER_WORDS", "DueMatch", "find_all_due", "find_due", "month_name_at", "resolve_due"]
 
 # Shared with the simulation engine.
 NUMBER_WORDS: dict[str, int] = {
@@ -60,6 +60,7 @@ _SESSION = (
     r"|next\s+week's\s+(?:session|meeting|call|1:1|catch-?up))"
     r"|(?:(?:before|by|until|till)\s+)?(?:next\s+time\s+we\s+(?:meet|talk|speak)"
     r"|(?:when\s+)?we\s+(?:next\s+meet|meet\s+again))"
+    r"|next\s+time(?=\s*(?:[.!,;)]|$))"  # "I'll bring the book next time."
 )
 _B, _E = r"(?<![\w-])", r"(?![\w-])"
 # (pattern, kind); the first kinds are conventions, "parse" goes to dateparser.
@@ -235,6 +236,16 @@ def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
         re.I,
     )
     return pattern, names
+
+
+def month_name_at(text: str, pos: int) -> bool:
+    """Whether a month's name (English or another language's) starts at ``text[pos]``."""
+    word = re.match(r"[^\W\d_]+", text[pos : pos + 20])
+    if word is None:
+        return False
+    return bool(re.fullmatch(_MON, word.group(0), re.I)) or (
+        word.group(0).lower() in _foreign_months()[1]
+    )
 
 
 _NOT_DUE_BEFORE = re.compile(

@@ -7,6 +7,7 @@ attendee order, and anyone else named kept as written and flagged as not attendi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["INITIALS", "NAME", "NOT_NAMES", "STOPWORDS", "People"]
@@ -19,7 +20,11 @@ STOPWORDS = frozenset(
 )
 # A name as written in notes, and initials ("A.", "A. S.", "AS").
 
-NAME = r"[A-Z][a-z'’-]+(?:[ \t]+[A-Z][a-z'’-]+)?"
+# Latin letters with diacritics too ("Amélie", "Björn", "Nguyễn"): the ranges hold Latin-1,
+# Latin Extended-A and Latin Extended Additional.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſḀ-ỿ"
+_LOWER = "a-zß-öø-ÿĀ-ſḀ-ỿ"
+NAME = rf"[{_UPPER}][{_LOWER}'’-]+(?:[ \t]+[{_UPPER}][{_LOWER}'’-]+)?"
 INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)?|[A-Z]{2,3}(?![a-z])"
 NOT_NAMES = frozenset(
     """i we you he she they it the a an this that my our your his her their so and but or if when
@@ -33,18 +38,32 @@ NOT_NAMES = frozenset(
 class People:
     """Attendees, their first names and initials, the author; anyone else named is kept as is."""
 
-    def __init__(self, attendees: Sequence[str], author: str | None) -> None:
+    def __init__(self, attendees: Sequence[str], author: str | None, notes: str = "") -> None:
         self.attendees = [" ".join(a.split()) for a in attendees if a.strip()]
         self.author = self.resolve(author)[0] if author else None
         firsts: dict[str, list[str]] = {}
+        others: dict[str, list[str]] = {}
         initials: dict[str, list[str]] = {}
         for a in self.attendees:
             parts = a.split()
             firsts.setdefault(parts[0].casefold(), []).append(a)
+            for part in parts[1:]:  # "Lan" of "Nguyễn Thị Lan", "Ji-woo" of "Park Ji-woo"
+                others.setdefault(part.casefold(), []).append(a)
             initials.setdefault(parts[0][0].upper(), []).append(a)
             initials.setdefault("".join(p[0].upper() for p in parts), []).append(a)
         self.firsts = {k: v[0] for k, v in firsts.items() if len(v) == 1}
+        for key, names in others.items():
+            if len(names) == 1 and key not in firsts and len(key) > 2:
+                self.firsts[key] = names[0]
         self.initials = {k: v[0] for k, v in initials.items() if len(v) == 1}
+        # Someone who did not attend but is named in full somewhere ("cc: Chiara Russo") is
+        # that full name when called by a first name elsewhere.
+        full: dict[str, set[str]] = {}
+        for m in re.finditer(rf"(?<![\w@.])({NAME})(?![\w@])", notes):
+            words = m.group(1).split()
+            if len(words) == 2 and words[0].casefold() not in NOT_NAMES | STOPWORDS:
+                full.setdefault(words[0].casefold(), set()).add(m.group(1))
+        self.full_names = {k: next(iter(v)) for k, v in full.items() if len(v) == 1}
 
     def resolve(self, name: str | None) -> tuple[str | None, bool]:
         """(owner, known): an attendee's full name, or the name as written and ``False``."""
@@ -70,7 +89,7 @@ class People:
             return self.attendees[0 if raw.casefold() == "mentor" else 1], True
         if key in NOT_NAMES or not raw[:1].isupper():
             return None, True
-        return raw, False
+        return getattr(self, "full_names", {}).get(key, raw), False
 
     def is_person(self, label: str) -> bool:
         """Whether ``label`` resolves to an attendee."""

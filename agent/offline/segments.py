@@ -17,12 +17,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.offline.dates import month_name_at
+
 __all__ = ["Segment", "Sentence", "split_notes"]
 
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
 _TIME = r"\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
 _PREFIXES = [
     re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+" + _TIME + r"[ \t]+-[ \t]+(?P<n>[^:\n]{1,40}):"),
+    # WhatsApp on iOS: "[02/12/2026, 18:03:11] Name:"
+    re.compile(
+        r"^\[\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+" + _TIME + r"\][ \t]*(?P<n>[^:\n]{1,40}):"
+    ),
     re.compile(r"^\d\d:\d\d:\d\d[ \t]+From[ \t]+(?P<n>.{1,40}?)[ \t]+to[ \t]+[^:\n]{1,40}:"),
     re.compile(r"^Speaker[ \t]*\d+[ \t]*\((?P<n>[^)\n]{1,40})\)[ \t]*:?"),
     re.compile(r"^<v[ \t]+(?P<n>[^>\n]{1,40})>"),
@@ -38,7 +44,11 @@ _HEADER = re.compile(
     + _NAME
     + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\))(?:\*\*)?(?:[ \t]+[\[(]?"
     + _TIME
-    + r"[\])]?)?[ \t]*$"
+    + r"[\])]?"
+    # Discord: "Name — Today at 6:03 PM", "Name — 02/12/2026 18:03"
+    + r"|[ \t]+[—–-][ \t]+(?:(?:Today|Yesterday)[ \t]+at|\d{1,2}/\d{1,2}/\d{2,4},?)[ \t]+"
+    + _TIME
+    + r")?[ \t]*$"
 )
 _LABEL = re.compile(
     r"^(?:\*\*)?@?(?P<n>[\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]*){0,2})(?:\*\*)?(?:[ \t]*\([^)\n]{1,30}\))?"
@@ -95,7 +105,7 @@ _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
-    r"|(?<=[a-z]{3}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
+    r"|(?<=[a-z]{2}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
 )
 _FIELD = re.compile(
     r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$",
@@ -390,6 +400,10 @@ def _sentences(clean: str, seg: Segment) -> list[Sentence]:
     out: list[Sentence] = []
     start = seg.start
     for m in _SENTENCE_END.finditer(clean, seg.start, seg.end):
+        if re.search(r"(?<![\w.])\d{1,2}\.$", clean[start : m.start()]) and month_name_at(
+            clean, m.end()
+        ):
+            continue  # "bis 3. Dezember": a day-first date, not the end of a sentence
         out.extend(_sentence(clean, start, m.start(), seg))
         start = m.end()
     out.extend(_sentence(clean, start, seg.end, seg))
