@@ -85,6 +85,10 @@ _ALSO = re.compile(
     rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
 )
+_LATE_SUBJECT = re.compile(
+    r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+)(?P<p>I|i|you|he|she)(?:'ll|\s+will"
+    r"|\s+(?:am|are|is)\s+going\s+to|'m\s+going\s+to|\s+gonna)\b"
+)
 _SAID = re.compile(
     rf"^\W*(?P<n>{NAME})\s+(?:says|said|thinks|mentioned)\s+(?:that\s+)?(?=(?:I|he|she|you)\b)"
 )
@@ -497,6 +501,15 @@ class _Extractor:
             return people.other(writer) if writer else None, True, body
         if who:
             return None, True, body
+        # "👍 and for the GSoC thing, I'll leave comments": the subject comes after a lead-in.
+        late = _LATE_SUBJECT.search(body)
+        if late:
+            pronoun, body = late.group("p").casefold(), body[late.start("p") :]
+            if pronoun == "i":
+                return writer, True, body
+            if pronoun == "you":
+                return people.other(writer), True, body
+            return (people.other(writer) if writer else None), True, body
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
         if re.match(r"(?:will|gonna|going\s+to|i'll|need\s+to|have\s+to)\b", body, re.I):
@@ -726,6 +739,8 @@ def _unfill(text: str) -> str:
     """The text without fillers ("uh", "um", ", like,"), keeping a comma where one was needed."""
     text = _FILLER.sub(lambda m: "," if m.group(0).count(",") == 2 else "", text)
     text = re.sub(r"\bu(?=\s|'d|'ll|$)", "you", re.sub(r"\bur\b", "your", text))  # chat spelling
+    text = re.sub(r"\bi(?=\s|'[a-z]{1,2}\b)", "I", text)
+    text = re.sub(r"\b(?:ill|Ill)(?=\s+[a-z]+\s)", "I'll", re.sub(r"\bim\b", "I'm", text))
     return re.sub(r",\s*,", ",", text).strip(" ,")
 
 

@@ -82,6 +82,14 @@ class People:
             found = getattr(self, "initials", {}).get(letters.upper())
             if found:
                 return found, True
+        if re.fullmatch(r"[a-z][a-z0-9_.]{3,}", raw):  # a handle: "nadiak", "tevita_f"
+            handle = [
+                a
+                for k, a in getattr(self, "firsts", {}).items()
+                if len(k) > 2 and raw.startswith(k)
+            ]
+            if len(set(handle)) == 1:
+                return handle[0], True
         if letters.isupper() and 1 <= len(letters) <= 3:
             found = getattr(self, "initials", {}).get(letters)
             return (found, True) if found else (None, True)

@@ -42,7 +42,9 @@ _HEADER = re.compile(
     + _TIME
     + r"[\])]?[ \t]+)?(?P<n>"
     + _NAME
-    + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\))(?:\*\*)?(?:[ \t]+[\[(]?"
+    + r"|[a-z]+\.[a-z]+|Speaker[ \t]*\d+[ \t]*\([^)\n]+\)"
+    + r"|[a-z][\w.]{2,30}(?=[ \t]+[—–-][ \t]+(?:Today|Yesterday|\d)))"  # a Discord handle
+    + r"(?:\*\*)?(?:[ \t]+[\[(]?"
     + _TIME
     + r"[\])]?"
     # Discord: "Name — Today at 6:03 PM", "Name — 02/12/2026 18:03"
@@ -106,6 +108,7 @@ _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
     r"|(?<=[a-z]{2}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
+    r"|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?\s+(?=\S)"  # chat ends a thought on an emoji
 )
 _FIELD = re.compile(
     r"^[ \t]*(?:[-*•][ \t]+)?(?P<k>owner|who|assignee|due|when|deadline|status):[ \t]*(?P<v>.+)$",
@@ -150,10 +153,12 @@ def _blank(clean: list[str], start: int, end: int) -> None:
             clean[i] = " "
 
 
-def _heading(line: str, bullet: bool) -> str | None:
+def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
     match = _HEADING.match(line)
     if match:
         return match.group("h") or match.group("b") or match.group("u")
+    if in_turn:  # the first line of a chat turn is what was said, never a title
+        return None
     text = line.strip()
     words = text.rstrip(":").split()
     if not bullet and text.endswith(":") and 0 < len(words) <= 7 and not _LABEL.match(text + " "):
@@ -212,6 +217,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
     quoted: str | None = None
     last: Segment | None = None
     turn = 0
+    after_header = False
     vtt = notes.lstrip().startswith("WEBVTT")
     for m in re.finditer(r"^.*$", notes, re.M):
         ls, raw = m.start(), "".join(clean[m.start() : m.end()])
@@ -283,6 +289,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 turn += 1
             _blank(clean, ls, m.end())
             last = None
+            after_header = True
             continue
         body_at = ls + len(raw) - len(raw.lstrip())
         label_in_span = False
@@ -315,7 +322,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         assert bullet is not None
         is_bullet = bullet.end() > len(bullet.group("indent"))
         rest = raw[bullet.end() :]
-        heading = _heading(rest if is_bullet else raw, is_bullet)
+        heading = _heading(rest if is_bullet else raw, is_bullet, after_header)
+        after_header = False
         if heading is not None and not (is_bullet and not heading.endswith(":")):
             section = _section(heading)
             low = heading.lower()
