@@ -85,6 +85,14 @@ _ALSO = re.compile(
     rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
 )
+_DATE_FILLER = re.compile(
+    r"(?i)\b(?:probably|maybe|hopefully|ideally|likely|latest|at\s+the\s+latest|then|ok(?:ay)?"
+    r"|so|yeah|yes|yep|sure|i\s+think|i\s+guess|i\s+hope|or\s+so|at\s+the\s+earliest"
+    r"|um+|uh+|er+m?|mm+|hm+|and)\b"
+)
+_PRONOUN_ONLY = re.compile(
+    r"(?i:I|we|you|he|she|they)(?:\s+(?:also|then|just|really|still|definitely|probably))?"
+)
 _LATE_SUBJECT = re.compile(
     r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+)(?P<p>I|i|you|he|she)(?:'ll|\s+will"
     r"|\s+(?:am|are|is)\s+going\s+to|'m\s+going\s+to|\s+gonna)\b"
@@ -292,6 +300,8 @@ class _Extractor:
                 self._retract(s)
             elif kind == "commitment":
                 self._commitment(index, s, kinds)
+            else:
+                self._date_only(s)
         merged: list[_Item] = []
         for item in self.items:
             same = next((m for m in merged if _similar(m, item)), None)
@@ -427,6 +437,22 @@ class _Extractor:
             if final is not None:
                 self.items.append(_Item(owner, known, final, due, ev_start, ev_end))
 
+    def _date_only(self, s: Sentence) -> None:
+        """A date said alone ("Probably Monday.") just after an item dates the last item."""
+        if not s.segment.speaker:
+            return  # in minutes a lone date ("Next: Tue 8 Dec") is the next meeting's
+        dues = [d for d in self.dues(s.text) if d.due]
+        rest = s.text
+        for d in dues:
+            rest = rest.replace(d.phrase, " ")
+        if not dues or re.sub(_DATE_FILLER, "", rest).strip(" ,.!?-–—()"):
+            return
+        speaker = self.people.resolve(s.segment.speaker)[0]
+        near = [i for i in self.items if 0 <= s.start - i.end <= 300]
+        mine = [i for i in near if i.owner == speaker]
+        if mine and mine[-1].due is None:
+            mine[-1].due = dues[0].due
+
     def _lend_due(self, owner: str | None, dues: list[DueMatch]) -> None:
         """A date said after an item ("I'll do it by Friday") belongs to that item."""
         due = next((d.due for d in dues if d.due), None)
@@ -553,7 +579,7 @@ class _Extractor:
         text = _REQUEST.sub("", _LEADING_CHATTER.sub("", text))
         for match in _MODAL.finditer(text[:160]):
             before = _LEADING_CHATTER.sub("", text[: match.start()]).strip(" ,")
-            if marked and before:
+            if marked and before and not _PRONOUN_ONLY.fullmatch(before):
                 break  # "Ben: ask whether Omar can join": the task is the whole line
             if len(before.split()) <= 12 and (
                 _SUBJECT_BEFORE.search(before)
@@ -587,8 +613,14 @@ class _Extractor:
             if prev.segment.speaker in (None, speaker):
                 continue
             body = _LEADING_CHATTER.sub("", prev.text)
+            label = re.match(rf"^(?:{NAME})\s*:\s*", body) if prev.segment.label_in_span else None
+            body = _LEADING_CHATTER.sub("", body[label.end() :]) if label else body
             vocative = re.match(rf"^(?:{NAME}),\s*", body)
             body = body[vocative.end() :] if vocative else body
+            # "before we meet again please write up ...": the date is kept from the sentence.
+            said_first = next((d for d in self.dues(body) if not body[: d.start].strip(" ,")), None)
+            if said_first:
+                body = _LEADING_CHATTER.sub("", body[said_first.end :].lstrip(" ,"))
             imperative = not strict and imperative_first(body)
             recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I)  # "you wanted to ...?"
             if _REQUEST.match(body) or (prev.text.endswith("?") and not recall) or imperative:

@@ -24,7 +24,8 @@ STOPWORDS = frozenset(
 # Latin Extended-A and Latin Extended Additional.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſḀ-ỿ"
 _LOWER = "a-zß-öø-ÿĀ-ſḀ-ỿ"
-NAME = rf"[{_UPPER}][{_LOWER}'’-]+(?:[ \t]+[{_UPPER}][{_LOWER}'’-]+)?"
+_PART = rf"[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*"  # "Mei-Ling", "O'Neil"
+NAME = rf"{_PART}(?:[ \t]+{_PART})?"
 INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)?|[A-Z]{2,3}(?![a-z])"
 NOT_NAMES = frozenset(
     """i we you he she they it the a an this that my our your his her their so and but or if when
