@@ -218,6 +218,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
     last: Segment | None = None
     turn = 0
     after_header = False
+    colon_list = seen_blank = listed = False
     vtt = notes.lstrip().startswith("WEBVTT")
     for m in re.finditer(r"^.*$", notes, re.M):
         ls, raw = m.start(), "".join(clean[m.start() : m.end()])
@@ -225,6 +226,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         if not text:
             if not vtt:  # a blank line ends a paragraph (WebVTT separates cues with them)
                 last = None
+            seen_blank = True
             continue
         if _VTT.match(text):
             _blank(clean, ls, m.end())
@@ -337,11 +339,17 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             if re.search(r"going to do|what i'll do|i will do|my side", low):
                 section = "actions"
             group_owner = None
+            colon_list = _HEADING.match(rest if is_bullet else raw) is None
+            seen_blank = False
             _blank(clean, ls, m.end())
             last = None
             continue
         if not rest.strip():
             continue
+        if colon_list and seen_blank and listed and not is_bullet:
+            # "What I'm going to do:" heads its list; the prose after a blank line is not in it.
+            section, section_owner, colon_list = None, None, False
+        listed, seen_blank = is_bullet, False
         label = _LABEL.match(rest)
         if label and not line_speaker and not META_LABEL.match(label.group("n")):
             name = label.group("n")
