@@ -90,6 +90,12 @@ _DATE_FILLER = re.compile(
     r"|so|yeah|yes|yep|sure|i\s+think|i\s+guess|i\s+hope|or\s+so|at\s+the\s+earliest"
     r"|um+|uh+|er+m?|mm+|hm+|and)\b"
 )
+_TOPIC_SUBJECT = re.compile(
+    r"^\W*(?:the|my|our|your)?\s*(?P<np>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:is|are|was|were"
+    r"|has\s+been|looks?)\b[^,;]*[,;]\s*(?:I\s*'ll|I\s+will|will|gonna)\b",
+    re.I,
+)
+_LATE_WILL = re.compile(r"(?:[,;]\s*|\b(?i:so|and|then|but)\s+)(?=(?:will|gonna)\s+[a-z])")
 _PRONOUN_ONLY = re.compile(
     r"(?i:I|we|you|he|she|they)(?:\s+(?:also|then|just|really|still|definitely|probably))?"
 )
@@ -529,6 +535,9 @@ class _Extractor:
             return None, True, body
         # "👍 and for the GSoC thing, I'll leave comments": the subject comes after a lead-in.
         late = _LATE_SUBJECT.search(body)
+        bare_will = _LATE_WILL.search(body)
+        if bare_will and not late:  # "the template is on my old laptop, will post it Monday"
+            return writer, True, body[bare_will.end() :]
         if late:
             pronoun, body = late.group("p").casefold(), body[late.start("p") :]
             if pronoun == "i":
@@ -696,7 +705,16 @@ class _Extractor:
         """A short action on "it"/"them" names what was said before ("Book the mock interviews")."""
         vague = re.match(r"^([A-Za-z]+(?:\s+(?:up|out|over))?)\s+(?:it|them|that|this)\b", text)
         before = [p for p in self.sentences if p.start < at][-3:]
-        if not vague or len(text.split()) > 6 or not before:
+        if not vague or len(text.split()) > 6:
+            return text
+        # "the deck is nearly done, will send it tonight": the sentence's own subject first.
+        current = next((p for p in self.sentences if p.start <= at < p.end), None)
+        if current is not None:
+            own = _TOPIC_SUBJECT.match(current.text)
+            head = own.group("np").split()[-1].lower() if own else ""
+            if own and head not in _NOT_OBJECTS and not self.people.is_person(head):
+                return f"{vague.group(1)} the {own.group('np')}{text[vague.end() :]}"
+        if not before:
             return text
         phrases = [
             m.group(0)

@@ -97,6 +97,7 @@ _SECTION_WORDS = [
 ]
 _NOISE = [
     re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z_+][a-z0-9_+-]*:(?![\w:])"),  # Slack ":+1:", ":tada:"
     re.compile(r"</v>|</?c(?:\.[\w.]+)?>"),
     re.compile(r"[ \t]*\((?:edited)\)"),
     re.compile(r"\*\*|__"),
