@@ -95,6 +95,16 @@ _TOPIC_SUBJECT = re.compile(
     r"|has\s+been|looks?)\b[^,;]*[,;]\s*(?:I\s*'ll|I\s+will|will|gonna)\b",
     re.I,
 )
+# "Review of last actions", "Discussion of the move": a heading's noun, not a task.
+_NOMINAL = re.compile(
+    r"(?i:[a-z]+(?:ion|ment|ence|ance|ity|sis)|review|recap|overview|summary|status|list)\s+of\b"
+)
+_PROMISED = re.compile(
+    rf"(?:^\W*|[,;:]\s*|\b(?i:so|and|then|also)\s+)(?:I|we|you|he|she|{NAME})\s*"
+    r"(?:'ll|\s+will|\s+(?:am|is|are)\s+going\s+to|'m\s+going\s+to|\s+gonna)\s+"
+    r"(?!not\b|be\b|have\b|probably\b|maybe\b|see\b|think\b|try\b)[a-z]+"
+)
+_HEDGED = re.compile(r"(?i)\b(?:if|unless|maybe|might|perhaps|once|whether|when)\b")
 _LATE_WILL = re.compile(r"(?:[,;]\s*|\b(?i:so|and|then|but)\s+)(?=(?:will|gonna)\s+[a-z])")
 _PRONOUN_ONLY = re.compile(
     r"(?i:I|we|you|he|she|they)(?:\s+(?:also|then|just|really|still|definitely|probably))?"
@@ -119,6 +129,7 @@ _MODAL = re.compile(
     r"(?:\b(?:will|'ll|shall|is|am|are|'m|'s|'re)\s*)?\b(?:going\s+to|gonna)\b"
     r"|(?:\b(?:will|shall|would|can|need\s+to|needs\s+to|have\s+to|has\s+to|must|should"
     r"|plan\s+to|planning\s+to|aim(?:ing)?\s+to|intend\s+to|want\s+to|wants\s+to|agreed\s+to"
+    r"|(?:'d|would)\s+like\s+to"
     r"|offered\s+to|promised\s+to|volunteered\s+to|said\s+(?:he|she|they|I)(?:'d|\s+would))"
     r"|'ll|'d)(?:\s+(?:also|then|just|definitely|probably|still|first))?(?:\s+try\s+to)?\b"
     r"|\b(?:homework|plan|goal|target|task|next\s+step|action)s?(?:\s+for\s+(?:me|you|next\s+\w+))?"
@@ -287,6 +298,15 @@ class _Extractor:
             return "commitment"
         if s.text.rstrip().endswith("?"):
             return "question"
+        # The vectors blur a plain promise ("Amélie will ask Corentin ...", "for the talk, I'll
+        # leave comments"); its grammar is unambiguous, so a weaker score is enough.
+        if (
+            best == "discussion"
+            and p["commitment"] >= 0.2
+            and _PROMISED.search(_unfill(s.text))
+            and not _HEDGED.search(s.text)
+        ):
+            return "commitment"
         return best
 
     # -- the run ---------------------------------------------------------------------------------
@@ -311,6 +331,8 @@ class _Extractor:
         merged: list[_Item] = []
         for item in self.items:
             same = next((m for m in merged if _similar(m, item)), None)
+            if same is None and item.due is not None:
+                same = next((m for m in merged if m.due is None and _dated_again(m, item)), None)
             restated = [
                 m for m in merged if len(m.stems() & item.stems()) >= 2 and m.start != item.start
             ]
@@ -360,6 +382,8 @@ class _Extractor:
         seg = s.segment
         speaker, speaker_known = self.people.resolve(seg.speaker) if seg.speaker else (None, True)
         writer = speaker if speaker and not seg.label_in_span else self.people.author
+        if seg.label_in_span and speaker and re.search(r"\b(?:I|i|I'll|I'm|me|my)\b", text):
+            writer = speaker  # "Rohan Mehta: and i will send you ...": the label is the speaker
         tag = _SPEECH_TAG.search(text)  # "I'll book the room, says Lea": Lea's "I"
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
             writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
@@ -448,7 +472,7 @@ class _Extractor:
         if not s.segment.speaker:
             return  # in minutes a lone date ("Next: Tue 8 Dec") is the next meeting's
         dues = [d for d in self.dues(s.text) if d.due]
-        rest = s.text
+        rest = re.sub(rf"^\s*(?:{NAME})\s*:", "", s.text) if s.segment.label_in_span else s.text
         for d in dues:
             rest = rest.replace(d.phrase, " ")
         if not dues or re.sub(_DATE_FILLER, "", rest).strip(" ,.!?-–—()"):
@@ -586,7 +610,10 @@ class _Extractor:
         for _ in range(2):
             text = _STUTTER.sub(r"\1", text)
         text = _REQUEST.sub("", _LEADING_CHATTER.sub("", text))
+        quoted = [q.span() for q in re.finditer(r"\"[^\"]*\"|“[^”]*”", text)]
         for match in _MODAL.finditer(text[:160]):
+            if any(a < match.start() < b for a, b in quoted):
+                continue  # 'a one-page "what I want to own" note': a title, not the speaker's plan
             before = _LEADING_CHATTER.sub("", text[: match.start()]).strip(" ,")
             if marked and before and not _PRONOUN_ONLY.fullmatch(before):
                 break  # "Ben: ask whether Omar can join": the task is the whole line
@@ -697,6 +724,7 @@ class _Extractor:
             len(text.split()) < 2
             or not re.match(r"[A-Za-z0-9]", text)
             or re.match(r"(?:no|not|nothing|of|is|are|was|were|and|or|but|if)\b", text, re.I)
+            or _NOMINAL.match(text)
         ):
             return None  # not a task: "No rush", "Of us are looking forward ..."
         return text[0].upper() + text[1:]
@@ -802,6 +830,16 @@ def _similar(a: _Item, b: _Item) -> bool:
     return bool(x and y) and (
         len(x & y) / len(x | y) >= 0.5
         or (len(x & y) >= 3 and len(x & y) >= 0.75 * min(len(x), len(y)))
+    )
+
+
+def _dated_again(earlier: _Item, later: _Item) -> bool:
+    """A later line giving a date to the same owner's task: same verb, a shared object word."""
+    a, b = earlier.action.split(), later.action.split()
+    return (
+        earlier.owner == later.owner
+        and a[0].casefold() == b[0].casefold()
+        and bool(_stems(" ".join(a[1:])) & _stems(" ".join(b[1:])))
     )
 
 
