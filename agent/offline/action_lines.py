@@ -109,12 +109,7 @@ def line_features(texts: Sequence[str]) -> Matrix:
 
 ACTION_LINES = TrainingSpec(
     "action_lines",
-    (
-        "action_lines.jsonl",
-        "action_lines_formats.jsonl",
-        "action_lines_more.jsonl",
-        "action_lines_chat.jsonl",
-    ),
+    ("action_lines.jsonl", "action_lines_formats.jsonl", "action_lines_more.jsonl"),
     featurise=line_features,
     fit_args={"l2": 3e-4, "steps": 600},
 )
