@@ -487,6 +487,8 @@ class _Extractor:
         """A date said after an item ("I'll do it by Friday") belongs to that item."""
         due = next((d.due for d in dues if d.due), None)
         mine = [i for i in self.items if i.owner == owner]
+        if owner is None and not mine and self.items:
+            mine = self.items[-1:]  # "I'll send him the postings. Do this tomorrow."
         if due and mine and mine[-1].due is None:
             mine[-1].due = due
 
@@ -541,7 +543,7 @@ class _Extractor:
             if named.casefold() in {"me", "i"}:
                 return writer, True, body
             if named in {"he", "she"}:
-                return people.other(writer) if writer else None, True, body
+                return people.other(writer) or self._recent_person(s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
             return (*people.resolve(seg.speaker), body)
@@ -554,7 +556,7 @@ class _Extractor:
         if who in {"you", "your", "you're"}:
             return people.other(writer), True, body
         if who in {"he", "she", "he's", "she's"}:
-            return people.other(writer) if writer else None, True, body
+            return people.other(writer) or self._recent_person(s), True, body
         if who:
             return None, True, body
         # "👍 and for the GSoC thing, I'll leave comments": the subject comes after a lead-in.
@@ -563,10 +565,10 @@ class _Extractor:
         if bare_will and not late:  # "the template is on my old laptop, will post it Monday"
             return writer, True, body[bare_will.end() :]
         if late:
-            pronoun, body = late.group("p").casefold(), body[late.start("p") :]
-            if pronoun == "i":
+            late_who, body = late.group("p").casefold(), body[late.start("p") :]
+            if late_who == "i":
                 return writer, True, body
-            if pronoun == "you":
+            if late_who == "you":
                 return people.other(writer), True, body
             return (people.other(writer) if writer else None), True, body
         if seg.group_owner:
@@ -580,6 +582,20 @@ class _Extractor:
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _recent_person(self, s: Sentence) -> str | None:
+        """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
+        earlier = [p for p in self.sentences if p.end <= s.start][-2:]
+        for p in reversed(earlier):
+            named = [
+                owner
+                for m in re.finditer(NAME, p.text)
+                for owner, known in [self.people.resolve(m.group(0).split()[0])]
+                if owner in self.people.attendees and known
+            ]
+            if named:
+                return named[-1]
+        return None
 
     def _is_name(self, candidate: str | None, marked: bool) -> bool:
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
@@ -732,11 +748,22 @@ class _Extractor:
     def _antecedent(self, text: str, at: int) -> str:
         """A short action on "it"/"them" names what was said before ("Book the mock interviews")."""
         vague = re.match(r"^([A-Za-z]+(?:\s+(?:up|out|over))?)\s+(?:it|them|that|this)\b", text)
+        split = re.match(r"^([A-Za-z]+)\s+(?:it|them|that|this)\s+(up|out|over|together)\b", text)
+        if split:  # "set that up" -> "set up" + what "that" is
+            text = f"{split.group(1)} {split.group(2)} it{text[split.end() :]}"
+            vague = re.match(r"^([A-Za-z]+\s+\w+)\s+it\b", text)
         before = [p for p in self.sentences if p.start < at][-3:]
         if not vague or len(text.split()) > 6:
             return text
         # "the deck is nearly done, will send it tonight": the sentence's own subject first.
         current = next((p for p in self.sentences if p.start <= at < p.end), None)
+        topic = (
+            re.match(r"^\W*(?P<t>[A-Z][\w' -]{3,60}?)\s*:\s+\S", current.text) if current else None
+        )
+        if topic and not self.people.is_person(topic.group("t").split()[0]):
+            # "Pairing with Bongani on the feature store: he'll set that up next week."
+            named = topic.group("t")[0].lower() + topic.group("t")[1:]
+            return f"{vague.group(1)} {named}{text[vague.end() :]}"
         if current is not None:
             own = _TOPIC_SUBJECT.match(current.text)
             head = own.group("np").split()[-1].lower() if own else ""

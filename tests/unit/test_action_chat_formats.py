@@ -175,4 +175,22 @@ def test_dev2_notes_score_at_their_floor() -> None:
         total = precision.value + recall.value
         f1s.append(2 * precision.value * recall.value / total if total else 0.0)
     assert len(rows) == 24
-    assert sum(f1s) / len(f1s) >= 0.74, f1s
+    assert sum(f1s) / len(f1s) >= 0.77, f1s
+
+
+def test_he_in_third_person_notes_is_the_attendee_named_just_before() -> None:
+    notes = "- Aiko wants to try a focus day. He'll block Fridays on the calendar.\n"
+    found = [(o, a) for o, a, _ in _items(notes, ["Rohan Mehta", "Aiko Tanaka"])]
+    assert ("Aiko Tanaka", "Block Fridays on the calendar") in found
+
+
+def test_that_names_the_topic_before_a_colon() -> None:
+    notes = "- Pairing with Bongani on the feature store: she'll set that up next week.\n"
+    action = _items(notes, author="Rohan Mehta")[0][1]
+    assert action == "Set up pairing with Bongani on the feature store"
+
+
+def test_a_subjectless_do_this_dates_the_item_just_before() -> None:
+    notes = "- I'll send her the two postings I saw. Do this tomorrow.\n"
+    [(owner, action, due)] = _items(notes, author="Rohan Mehta")
+    assert (owner, due) == ("Rohan Mehta", date(2026, 12, 3)) and "postings" in action
