@@ -100,17 +100,20 @@ _NOMINAL = re.compile(
     r"(?i:[a-z]+(?:ion|ment|ence|ance|ity|sis)|review|recap|overview|summary|status|list)\s+of\b"
 )
 _PROMISED = re.compile(
-    rf"(?:^\W*|[,;:]\s*|\b(?i:so|and|then|also)\s+)(?:I|we|you|he|she|{NAME})\s*"
+    rf"(?:^\W*(?:[A-Za-z]+\s+){{0,3}}?|[,;:]\s*|\b(?i:so|and|then|also)\s+)(?:I|we|you|he|she|{NAME})\s*"
     r"(?:'ll|\s+will|\s+(?:am|is|are)\s+going\s+to|'m\s+going\s+to|\s+gonna)\s+"
     r"(?!not\b|be\b|have\b|probably\b|maybe\b|see\b|think\b|try\b)[a-z]+"
 )
-_HEDGED = re.compile(r"(?i)\b(?:if|unless|maybe|might|perhaps|once|whether|when)\b")
+_HEDGED = re.compile(
+    r"(?i)\b(?:if|unless|maybe|might|perhaps|once|whether|when|not\s+sure|doubt\w*|hope)\b"
+)
 _LATE_WILL = re.compile(r"(?:[,;]\s*|\b(?i:so|and|then|but)\s+)(?=(?:will|gonna)\s+[a-z])")
 _PRONOUN_ONLY = re.compile(
     r"(?i:I|we|you|he|she|they)(?:\s+(?:also|then|just|really|still|definitely|probably))?"
 )
 _LATE_SUBJECT = re.compile(
-    r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+)(?P<p>I|i|you|he|she)(?:'ll|\s+will"
+    r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+|^\W*(?:[A-Za-z]+\s+){1,3}?)"
+    r"(?P<p>I|i|you|he|she)(?:'ll|\s+will"
     r"|\s+(?:am|are|is)\s+going\s+to|'m\s+going\s+to|\s+gonna)\b"
 )
 _SAID = re.compile(
@@ -366,10 +369,10 @@ class _Extractor:
 
     def _commitment(self, index: int, s: Sentence, kinds: list[str]) -> None:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
-        clauses = re.split(
-            rf",?\s+and\s+(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)",
-            _unfill(s.text),
-        )
+        promise = rf"(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)"
+        # "She wants to present better: she'll join Toastmasters": the topic is context.
+        text = re.split(rf":\s+{promise}", _unfill(s.text), maxsplit=1)[-1]
+        clauses = re.split(rf",?\s+and\s+{promise}", text)
         # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
         marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
         parts = [p for c in clauses for p in re.split(rf"\s*(?:;|→|->|=>)\s*(?={marked})", c)]
@@ -464,6 +467,8 @@ class _Extractor:
                 due = next((d.due for d in dues if d.due), None)
             at = self.clean.find(text[:24], s.start, s.end)  # a later clause looks back to it
             final = self._finish(part, owner, writer, at if at > s.start else s.start)
+            if final is not None and due is None and re.match(r"(?i)bring\b", final):
+                due = self.next_session  # what a mentee brings, they bring to the next session
             if final is not None:
                 self.items.append(_Item(owner, known, final, due, ev_start, ev_end))
 

@@ -202,8 +202,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 # import); abbreviations that are also English words next to a number ("3 out of 5") are left out.
 _FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl".split()
 _ENGLISH_LOOKALIKES = frozenset(
-    "out set mar may lip led pro gen ago bal mag mart des ara sat".split()
+    "out set mar may lip led pro gen ago bal mag mart des ara sat danes sutra huom".split()
 )
+_FOREIGN_DAYS: dict[str, int] = {}  # "demain": 1, "heute": 0; filled with the month names
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
@@ -225,13 +226,29 @@ def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
         for n, m in month_of.items()
         if len(m) == 1 and n not in _ENGLISH_LOOKALIKES and not re.fullmatch(_MON, n, re.I)
     }
+    days: dict[str, int] = {}
+    for language in _FOREIGN_LANGUAGES:
+        relative = default_loader.get_locale(language).info.get("relative-type", {})
+        for key, offset in (("0 day ago", 0), ("in 1 day", 1), ("in 2 day", 2)):
+            for word in relative.get(key, []):
+                if (
+                    word.isalpha()
+                    and len(word) >= 4
+                    and not re.fullmatch(r"to(?:day|morrow)", word)
+                ):
+                    days.setdefault(word.lower(), offset)
+    _FOREIGN_DAYS.update(days)
     alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    days_alternatives = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
     pattern = re.compile(
         _B
         + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot)\s+)?"
         + r"(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
         + alternatives
         + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
+        + r"|(?P<rel>"
+        + days_alternatives
+        + r")"
         + _E,
         re.I,
     )
@@ -377,6 +394,8 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
+    if kind == "foreign" and m.group("rel"):
+        return s + timedelta(days=_FOREIGN_DAYS[m.group("rel").lower()])
     if kind == "foreign":
         year = int(m.group("year")) if m.group("year") else None
         return _nearest(
@@ -423,6 +442,8 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
             for match in pattern.finditer(text, line.start(), line.end()):
                 if _NOT_DUE_BEFORE.search(text, line.start(), match.start()):
                     continue
+                if re.match(r"['’]s\b", text[match.end() : match.end() + 3]):
+                    continue  # "next week's circle" names the circle, not a due date
                 due = _resolve(kind, match, session_date, next_session)
                 if due is None and kind != "session":
                     continue

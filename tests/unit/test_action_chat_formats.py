@@ -194,3 +194,30 @@ def test_a_subjectless_do_this_dates_the_item_just_before() -> None:
     notes = "- I'll send her the two postings I saw. Do this tomorrow.\n"
     [(owner, action, due)] = _items(notes, author="Rohan Mehta")
     assert (owner, due) == ("Rohan Mehta", date(2026, 12, 3)) and "postings" in action
+
+
+def test_today_and_tomorrow_in_other_languages() -> None:
+    assert _items("Rohan Mehta: I'll ask Corentin for the database, demain.")[0][2] == date(
+        2026, 12, 3
+    )
+
+
+def test_a_possessive_week_is_not_a_due_date() -> None:
+    [(_, action, due)] = _items("Aiko: prepare a demo of the tracing setup for next week's guild.")
+    assert (action, due) == ("Prepare a demo of the tracing setup for next week's guild", None)
+
+
+def test_a_promise_after_a_colon_and_after_a_short_lead_in() -> None:
+    notes = (
+        "She wants to get better at presenting: she'll sign up for the Toastmasters club.\n"
+        "Either way she'll ask Liam for a handover session.\n"
+    )
+    found = _items(notes, author="Rohan Mehta")
+    assert [(o, a) for o, a, _ in found] == [
+        ("Aiko Tanaka", "Sign up for the Toastmasters club"),
+        ("Aiko Tanaka", "Ask Liam for a handover session"),
+    ]
+
+
+def test_what_is_brought_is_due_at_the_next_session() -> None:
+    assert _items("Aiko will bring the draft of her goals.")[0][2] == NEXT
