@@ -112,7 +112,7 @@ _PRONOUN_ONLY = re.compile(
     r"(?i:I|we|you|he|she|they)(?:\s+(?:also|then|just|really|still|definitely|probably))?"
 )
 _LATE_SUBJECT = re.compile(
-    r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+|^\W*(?:[A-Za-z]+\s+){1,3}?)"
+    r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+|^\W*(?:[\w)]+\s+){1,4}?)"
     r"(?P<p>I|i|you|he|she)(?:'ll|\s+will"
     r"|\s+(?:am|are|is)\s+going\s+to|'m\s+going\s+to|\s+gonna)\b"
 )
@@ -659,7 +659,13 @@ class _Extractor:
                 )
             ):
                 return text[match.end() :].strip()
-        return text.strip()
+        # A summary in the present tense: "you apply to 3 roles", "I intro you to Tomás".
+        bare = re.match(
+            r"(?:I|you|we)\s+(?!(?:am|are|was|were|have|had|do|did|think|thought|feel|felt|know"
+            r"|knew|guess|hope|said|agreed|also)\b)(?=[a-z]+\b)",
+            text.strip(),
+        )
+        return text.strip()[bare.end() :] if bare and not marked else text.strip()
 
     def _request(
         self, index: int, speaker: str | None, strict: bool = False
@@ -723,7 +729,7 @@ class _Extractor:
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
             r"|\s+(?:says|said)\s+(?:[A-Z]\w+|he|she|they)\W*|\s*[;:]\s+.*"
-            r"|\s+(?:so\s+that|because|since)\b.*)$",
+            r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*)$",
             "",
             text,
         )

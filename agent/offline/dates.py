@@ -179,7 +179,14 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         "nth",
     ),
     (
-        re.compile(_B + _PRE + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)" + _E, re.I),
+        re.compile(
+            _B
+            + _PRE
+            + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)"
+            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
+            + _E,
+            re.I,
+        ),
         "parse",
     ),
     (re.compile(_B + r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)" + _E, re.I), "weekday"),

@@ -221,3 +221,16 @@ def test_a_promise_after_a_colon_and_after_a_short_lead_in() -> None:
 
 def test_what_is_brought_is_due_at_the_next_session() -> None:
     assert _items("Aiko will bring the draft of her goals.")[0][2] == NEXT
+
+
+def test_a_present_tense_summary_and_a_lead_in_with_a_list_number() -> None:
+    notes = (
+        "02/12/2026, 18:07 - Rohan Mehta: 2) I intro you to Tomás (will do tonight)\n"
+        "02/12/2026, 18:16 - Aiko Tanaka: For 1) I think I'll also add the blog post\n"
+        "02/12/2026, 18:22 - Aiko Tanaka: I'll send you my CV tomorrow morning so you have it\n"
+    )
+    assert _items(notes) == [
+        ("Rohan Mehta", "Intro Aiko to Tomás", WED),
+        ("Aiko Tanaka", "Add the blog post", None),
+        ("Aiko Tanaka", "Send Rohan your CV", date(2026, 12, 3)),
+    ]
