@@ -572,14 +572,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_actions,
     ),
     # The fourth blind set (evals/datasets/blind4/README.md), written blind at the start of the
-    # 2026-12-06 session's last stretch; sealed: runs only when named (-t) until scored once.
+    # 2026-12-06 session's last stretch; sealed while the action engine changed, scored once when
+    # it was final, then unsealed and gated (docs/EVALS.md, "The fourth round").
     "actions_blind4": Task(
         "actions_blind4",
         "blind4/actions_blind4",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
