@@ -49,3 +49,37 @@ def is_english(text: str) -> bool:
     english = sum(w in _ENGLISH for w in words)
     foreign = sum(w in _FOREIGN or not w.isascii() for w in words)
     return not (foreign >= 2 and foreign > english)
+
+
+# Notes: common English function words against very common words of other languages.
+_NOTES_ENGLISH = frozenset(
+    "the and to of a in is it you that i for on with we he she be this will at have are was my "
+    "your our by about from as so but not can what all do if me his her they an or up".split()
+)
+# Very common words of other languages the notes might be in (none of them English words).
+_NOTES_FOREIGN = frozenset(
+    """de la en un una el los las que y por con para es del lo se su como más pero sus ya este sí
+    porque esta entre cuando muy sin sobre también hasta hay donde desde todo nos durante uno les
+    ni otros eso ellos esto antes algunos qué unos yo otro él tanto esa estos mucho nada muchos
+    ella estar estas algo nosotros le des du et une est qui dans pour pas sur au avec ce il elle
+    vous ils sont mais je tu der die das und ist nicht ein eine zu den mit von sich auf für im dem
+    auch es werden aus er hat dass sie nach wird bei einer um sind noch wie einem über einen zum
+    war haben nur oder aber vor zur bis mehr durch sehr os da em um uma não mais dos mas ao ele
+    das seu sua ou quando muito já eu só pelo pela até isso depois sem mesmo você essa nem meu
+    minha il di che è per una sono gli della con non si lo ha le ma anche het een van ik dat niet
+    zijn op voor met als maar om aan er ook nog bij uit wel naar kan dan jij wij hij zij ze mijn
+    je deze dit wordt worden zal heeft hebben och att det som på är av för med till har inte ett
+    han men var jag sig från vi så ska hon nu jeg og ikke af til er hun""".split()
+)
+
+
+def is_probably_english(text: str) -> bool:
+    """Whether ``text`` reads as English: enough very common English words (short texts pass)."""
+    words = re.findall(r"[a-záéíóúñüàèìòùäöëïçãõâêô']+", text.lower())
+    if len(words) < 8:
+        return True
+    english = sum(1 for w in words if w in _NOTES_ENGLISH) / len(words)
+    foreign = sum(1 for w in words if w in _NOTES_FOREIGN) / len(words)
+    if foreign == 0 and len(words) < 40:
+        return True  # a short terse list ("draft RFC -> Ben (fri)")
+    return english >= 0.12 or (english >= 0.06 and foreign < english / 3)
