@@ -112,7 +112,7 @@ _SUBJECT = re.compile(
 )
 _LEADING_CHATTER = re.compile(
     r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks!?"
-    r"|noted|fine|good|just|first|definitely|probably|please|maybe|actually|basically|next|both"
+    r"|noted|fine|good|just|first|definitely|probably|please|pls|plz|maybe|actually|basically|next|both"
     r"|quickly|try\s+to|will\s+do|on\s+it|sounds\s+good|good\s+call|deal)\b[,!.:—-]*\s+)+",
     re.I,
 )
@@ -139,7 +139,7 @@ _VAGUE = re.compile(
 )
 _REQUEST = re.compile(
     r"^(?:\W*(?:\w+,\s*)?)(?:(?:can|could|would|will)\s+you\s+(?:also\s+|please\s+)?"
-    r"|you\s+(?:should|could|might\s+want\s+to|need\s+to)\s+(?:also\s+)?|please\s+|maybe\s+"
+    r"|you\s+(?:should|could|might\s+want\s+to|need\s+to)\s+(?:also\s+)?|(?:please|pls|plz)\s+|maybe\s+"
     r"|(?:it(?:'s|\s+is|\s+might\s+be)\s+)?worth\s+|for\s+next\s+(?:week|time),?\s+"
     r"|how\s+about\s+|why\s+don't\s+you\s+)",
     re.I,

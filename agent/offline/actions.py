@@ -277,6 +277,7 @@ class _Extractor:
         bare = re.sub(
             r",?\s*\b(?:once|when|after|as\s+soon\s+as|if)\b.*$", "", self._strip_dates(action)
         )
+        bare = re.sub(r"[^\w\s'.,;:!?()-]+", "", bare).strip()  # "will do 👍" is "will do"
         for _ in range(2):
             bare = _TAIL.sub("", bare)  # "do, at the latest" is "do"
         ready = re.match(

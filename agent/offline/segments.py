@@ -295,10 +295,11 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             after_header = True
             continue
         body_at = ls + len(raw) - len(raw.lstrip())
-        label_in_span = False
+        label_in_span = prefixed = False
         for prefix in _PREFIXES:
             found = prefix.match(raw.lstrip())
             if found:
+                prefixed = True  # a chat line is a turn of its own, never a wrapped line
                 who: str | None = found.groupdict().get("n")
                 line_speaker = who.strip() if who else "Speaker"
                 _blank(clean, body_at, body_at + found.end())
@@ -370,6 +371,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         continues = (
             last is not None
             and not is_bullet
+            and not (prefixed and not vtt)  # WebVTT cuts one utterance over several cues
             and (line_speaker is None or line_speaker == last.speaker)
             and not _TERMINAL.search(previous)
             and (

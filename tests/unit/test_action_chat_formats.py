@@ -210,3 +210,17 @@ def test_a_present_tense_summary_and_a_lead_in_with_a_list_number() -> None:
         ("Aiko Tanaka", "Add the blog post", None),
         ("Aiko Tanaka", "Send Rohan your CV", date(2026, 12, 3)),
     ]
+
+
+def test_each_chat_line_is_its_own_turn_and_an_emoji_acceptance_counts() -> None:
+    notes = (
+        "[02/12/2026, 18:05:02] Rohan Mehta: great. I'll intro you to Sofia from the data team\n"
+        "[02/12/2026, 18:05:30] Rohan Mehta: and pls book 30 min with your manager\n"
+        "[02/12/2026, 18:06:01] Aiko Tanaka: will do 👍\n"
+    )
+    found = extract_actions_offline(notes, PAIR, WED, NEXT, None)
+    assert [(i.owner, i.action) for i in found] == [
+        ("Rohan Mehta", "Intro Aiko to Sofia from the data team"),
+        ("Aiko Tanaka", "Book 30 min with your manager"),
+    ]
+    assert "\n" not in found[0].evidence
