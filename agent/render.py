@@ -57,7 +57,7 @@ def search_results(console: Console, results: SearchResults) -> None:
     for rank, passage in enumerate(results.results, start=1):
         console.print(
             f"[bold]{rank}. {_heading(passage.title, passage.section)}[/] "
-            f"[dim](similarity {passage.similarity:.2f})[/]"
+            f"[dim](relevance {passage.score:.2f}, similarity {passage.similarity:.2f})[/]"
         )
         console.print(passage.text.strip(), markup=False)
         console.print(f"[dim]source: {escape(passage.url or passage.source)}[/]\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ def test_search_human_output_and_k(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "search", "how long should the check-in take", "-k", "2")
     assert code == 0
     assert out.count("source:") == 2
+    # Results are ranked by the fused relevance, so that is the figure printed first, falling.
+    shown = [float(x) for x in re.findall(r"relevance (\d\.\d\d)", out)]
+    assert len(shown) == 2 and shown == sorted(shown, reverse=True)
 
 
 @pytest.mark.parametrize(
