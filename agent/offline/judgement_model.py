@@ -36,7 +36,7 @@ JUDGEMENTAL = "judgemental"
 TARGET_RECALL = 0.9
 CURVE = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 NGRAM_DIMENSIONS = 2048
-FIT_ARGS: dict[str, Any] = {"l2": 1e-3, "steps": 1000}
+FIT_ARGS: dict[str, Any] = {"l2": 3e-4, "steps": 1000}
 
 # Words the skeleton keeps: function words plus the few that carry tone whatever the topic.
 _KEEP = frozenset(

@@ -108,6 +108,7 @@ def test_english_is_recognised(text: str) -> None:
     assert is_english(text)
 
 
+@pytest.mark.timeout(900)  # embeds ~5,000 texts and fits six models (5-fold CV, then all rows)
 def test_shipped_weights_match_the_training_data() -> None:
     """`python -m agent.offline.train judgement --check` passes: the weights are reproducible."""
     assert train.main(["judgement", "--check"]) == 0
