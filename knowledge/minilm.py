@@ -88,6 +88,12 @@ def warm_up() -> threading.Thread:
     return thread
 
 
+@cache
+def whole_words() -> frozenset[str]:
+    """The model's whole-word vocabulary entries (uncased English words, no "##" pieces)."""
+    return frozenset(w for w in _minilm().tokenizer.get_vocab() if w.isalpha())
+
+
 _CACHE: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
 _CACHE_LIMIT = 20_000
 

@@ -37,8 +37,9 @@ _NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00C0-\u024F]")
 def is_english(text: str) -> bool:
     """Whether ``text`` reads as English (the only language the offline engine understands).
 
-    Inverted Spanish punctuation, mostly non-Latin letters, or more common words of Spanish,
-    French, German, Portuguese or Italian than of English say it is not.
+    Inverted Spanish punctuation, mostly non-Latin letters, more common words of Spanish,
+    French, German, Portuguese or Italian than of English, or (four words or more) fewer than
+    a third of the words in the local model's English vocabulary say it is not.
     """
     if "¿" in text or "¡" in text:
         return False
@@ -48,7 +49,18 @@ def is_english(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower().translate(_APOSTROPHES))
     english = sum(w in _ENGLISH for w in words)
     foreign = sum(w in _FOREIGN or not w.isascii() for w in words)
-    return not (foreign >= 2 and foreign > english)
+    if foreign >= 2 and foreign > english:
+        return False
+    # Languages the word lists do not know (Czech, Finnish, Swahili, romaji ...): most of their
+    # words are not whole words of the model's English vocabulary, which ships with it.
+    # Informal English stays above a third ("fyi standup moved to 10 tmrw": 2 of 5).
+    longer = [w for w in words if len(w) > 1]
+    if len(longer) < 4:
+        return True
+    from knowledge.minilm import whole_words
+
+    known = whole_words()
+    return sum(w in known for w in longer) * 3 >= len(longer)
 
 
 # Notes: common English function words against very common words of other languages.
