@@ -676,14 +676,14 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The fourth blind set (evals/datasets/blind4/), sealed until scored once.
+    # The fourth blind set (evals/datasets/blind4/): sealed until the fourth round's model was
+    # final and scored once, then unsealed and gated (docs/EVALS.md, "The fourth round").
     "judgement_blind4": Task(
         "judgement_blind4",
         "blind4/judgement_blind4",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
