@@ -25,7 +25,9 @@ from agent.offline.learned import (
     LabelledText,
     LinearModel,
     Matrix,
+    balanced_targets,
     fold_of,
+    softmax,
 )
 from agent.offline.train import TrainingSpec
 
@@ -53,13 +55,6 @@ def rates(
     return {"recall": round(recall, 4), "false_alarms": round(false_alarms, 4)}
 
 
-def _softmax(z: Matrix) -> Matrix:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    out: Matrix = e / e.sum(axis=1, keepdims=True)
-    return out
-
-
 def fit_sparse(
     name: str,
     features: Matrix,
@@ -85,14 +80,8 @@ def fit_sparse(
     rows_at, cols_at = np.nonzero(x[:, split:])
     values = x[:, split:][rows_at, cols_at]
     sparse_width = width - split
-    index = {label: i for i, label in enumerate(classes)}
     k = len(classes)
-    y = np.zeros((n, k))
-    for row, label in enumerate(labels):
-        y[row, index[label]] = 1.0
-    counts = y.sum(axis=0)
-    class_weight = np.where(counts > 0, n / (k * np.maximum(counts, 1)), 0)
-    sample_weight = (y * class_weight).sum(axis=1) / n
+    y, sample_weight = balanced_targets(labels, classes)
     wd = np.zeros((split, k))
     ws = np.zeros((sparse_width, k))
     b = np.zeros(k)
@@ -103,7 +92,7 @@ def fit_sparse(
         z = dense @ wd + b
         for c in range(k):
             z[:, c] += np.bincount(rows_at, weights=gathered[:, c], minlength=n)
-        grad = (_softmax(z) - y) * sample_weight[:, None]
+        grad = (softmax(z) - y) * sample_weight[:, None]
         gd = dense.T @ grad + l2 * wd
         spread = values[:, None] * grad[rows_at]
         gs: Matrix = np.stack(

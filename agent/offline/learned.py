@@ -69,7 +69,7 @@ class LinearModel:
 
     def scores(self, features: Matrix) -> Matrix:
         """Class probabilities for rows of features."""
-        return _softmax(features @ self.weights + self.bias)
+        return softmax(features @ self.weights + self.bias)
 
     def probabilities(self, texts: Sequence[str], featurise: Featuriser = embed) -> Matrix:
         """Class probabilities for ``texts`` (rows follow ``self.labels``)."""
@@ -99,11 +99,24 @@ class LinearModel:
         )
 
 
-def _softmax(z: Matrix) -> Matrix:
+def softmax(z: Matrix) -> Matrix:
+    """Row-wise softmax, shifted by each row's maximum so it never overflows."""
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     out: Matrix = e / e.sum(axis=1, keepdims=True)
     return out
+
+
+def balanced_targets(labels: Sequence[str], classes: Sequence[str]) -> tuple[Matrix, Matrix]:
+    """One-hot targets and per-row weights: each class weighted by its inverse frequency."""
+    index = {label: i for i, label in enumerate(classes)}
+    y = np.zeros((len(labels), len(classes)))
+    for row, label in enumerate(labels):
+        y[row, index[label]] = 1.0
+    counts = y.sum(axis=0)
+    class_weight = np.where(counts > 0, len(labels) / (len(classes) * np.maximum(counts, 1)), 0)
+    sample_weight: Matrix = (y * class_weight).sum(axis=1) / len(labels)
+    return y, sample_weight
 
 
 def fit(
@@ -124,13 +137,7 @@ def fit(
     action items) is not drowned by a large one.
     """
     order = tuple(classes) if classes else tuple(sorted(set(labels)))
-    index = {label: i for i, label in enumerate(order)}
-    y = np.zeros((len(labels), len(order)))
-    for row, label in enumerate(labels):
-        y[row, index[label]] = 1.0
-    counts = y.sum(axis=0)
-    class_weight = np.where(counts > 0, len(labels) / (len(order) * np.maximum(counts, 1)), 0)
-    sample_weight = (y * class_weight).sum(axis=1) / len(labels)
+    y, sample_weight = balanced_targets(labels, order)
     x = np.asarray(features, dtype=np.float64)
     w = np.zeros((x.shape[1], len(order)))
     b = np.zeros(len(order))
@@ -138,7 +145,7 @@ def fit(
     vb = np.zeros_like(b)
     momentum = 0.9
     for _ in range(steps):
-        p = _softmax(x @ w + b)
+        p = softmax(x @ w + b)
         grad = (p - y) * sample_weight[:, None]
         gw = x.T @ grad + l2 * w
         gb = grad.sum(axis=0)
