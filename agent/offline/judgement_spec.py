@@ -26,7 +26,7 @@ from agent.offline.learned import (
     LinearModel,
     Matrix,
     balanced_targets,
-    fold_of,
+    cross_validated_predictions,
     softmax,
 )
 from agent.offline.train import TrainingSpec
@@ -115,18 +115,8 @@ def cross_validated(
 ) -> list[float]:
     """Out-of-fold judgemental probability per row (each row scored by a model not fitted on it)."""
     column = list(classes).index(JUDGEMENTAL)
-    out = [0.0] * len(rows)
-    assignment = [fold_of(row.id or row.text, folds) for row in rows]
-    for fold in range(folds):
-        train = [i for i, f in enumerate(assignment) if f != fold]
-        test = [i for i, f in enumerate(assignment) if f == fold]
-        if not test:
-            continue
-        labels = [rows[i].label for i in train]
-        model = fit_sparse("cv", features[train], labels, classes, **FIT_ARGS)
-        for i, p in zip(test, model.scores(features[test]), strict=True):
-            out[i] = float(p[column])
-    return out
+    out_of_fold = cross_validated_predictions(rows, features, folds, fitter=fit_sparse, **FIT_ARGS)
+    return [float(p[column]) for p in out_of_fold]
 
 
 def fit_judgement(rows: Sequence[LabelledText], features: Matrix) -> LinearModel:

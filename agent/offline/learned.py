@@ -167,9 +167,14 @@ def cross_validated_predictions(
     rows: Sequence[LabelledText],
     features: Matrix,
     folds: int = 5,
+    fitter: Callable[..., LinearModel] | None = None,
     **fit_args: Any,
 ) -> list[Matrix]:
-    """Out-of-fold class probabilities per row (each row predicted by a model not fitted on it)."""
+    """Out-of-fold class probabilities per row (each row predicted by a model not fitted on it).
+
+    ``fitter`` is :func:`fit` unless a model fits its features another way (the judgement
+    model's sparse n-gram fit); it is called as ``fitter(name, x, labels, classes=..., **args)``.
+    """
     classes = tuple(sorted({row.label for row in rows}))
     out: list[Matrix] = [np.zeros(len(classes)) for _ in rows]
     assignment = [fold_of(row.id or row.text, folds) for row in rows]
@@ -178,7 +183,7 @@ def cross_validated_predictions(
         test = [i for i, f in enumerate(assignment) if f == fold]
         if not test:
             continue
-        model = fit(
+        model = (fitter or fit)(
             "cv", features[train], [rows[i].label for i in train], classes=classes, **fit_args
         )
         probs = model.scores(features[test])
