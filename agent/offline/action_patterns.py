@@ -56,10 +56,11 @@ _TOPIC_SUBJECT = re.compile(
 _NOMINAL = re.compile(
     r"(?i:[a-z]+(?:ion|ment|ence|ance|ity|sis)|review|recap|overview|summary|status|list)\s+of\b"
 )
+# A subject's future: "I'll", "she will", "we are going to", "I'm gonna".
+_FUTURE = r"(?:'ll|\s+will|\s+(?:am|is|are)\s+going\s+to|'m\s+going\s+to|\s+gonna)"
 _PROMISED = re.compile(
     rf"(?:^\W*(?:[A-Za-z]+\s+){{0,3}}?|[,;:]\s*|\b(?i:so|and|then|also)\s+)(?:I|we|you|he|she|{NAME})\s*"
-    r"(?:'ll|\s+will|\s+(?:am|is|are)\s+going\s+to|'m\s+going\s+to|\s+gonna)\s+"
-    r"(?!not\b|be\b|have\b|probably\b|maybe\b|see\b|think\b|try\b)[a-z]+"
+    rf"{_FUTURE}\s+(?!not\b|be\b|have\b|probably\b|maybe\b|see\b|think\b|try\b)[a-z]+"
 )
 _HEDGED = re.compile(
     r"(?i)\b(?:if|unless|maybe|might|perhaps|once|whether|when|not\s+sure|doubt\w*|hope)\b"
@@ -70,8 +71,7 @@ _PRONOUN_ONLY = re.compile(
 )
 _LATE_SUBJECT = re.compile(
     r"(?:[,;:]\s*|\b(?i:so|and|but|then|also|btw)\s+|^\W*(?:[\w)]+\s+){1,4}?)"
-    r"(?P<p>I|i|you|he|she)(?:'ll|\s+will"
-    r"|\s+(?:am|are|is)\s+going\s+to|'m\s+going\s+to|\s+gonna)\b"
+    rf"(?P<p>I|i|you|he|she){_FUTURE}\b"
 )
 _SAID = re.compile(
     rf"^\W*(?P<n>{NAME})\s+(?:says|said|thinks|mentioned)\s+(?:that\s+)?(?=(?:I|he|she|you)\b)"

@@ -412,10 +412,8 @@ class _Extractor:
         if named is not None:
             if re.search(r"&|\band\b|,|/", named):
                 return None, True, body
-            if named.casefold() in {"me", "i"}:
-                return writer, True, body
-            if named in {"he", "she"}:
-                return people.other(writer) or self._recent_person(s), True, body
+            if named.casefold() in {"me", "i", "he", "she"}:
+                return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
             return (*people.resolve(seg.speaker), body)
@@ -423,12 +421,8 @@ class _Extractor:
         lead_date = next((d for d in self.dues(body) if body[: d.start].strip(" ,") == ""), None)
         subject = _SUBJECT.match(body[lead_date.end :].lstrip(" ,") if lead_date else body)
         who = subject.group("s").casefold() if subject else ""
-        if who in {"i", "i'm", "i've", "i'd", "me", "my", "let me"}:
-            return writer, True, body
-        if who in {"you", "your", "you're"}:
-            return people.other(writer), True, body
-        if who in {"he", "she", "he's", "she's"}:
-            return people.other(writer) or self._recent_person(s), True, body
+        if who in _PRONOUN_SUBJECTS:
+            return self._pronoun_owner(who, writer, s), True, body
         if who:
             return None, True, body
         # "👍 and for the GSoC thing, I'll leave comments": the subject comes after a lead-in.
@@ -437,12 +431,7 @@ class _Extractor:
         if bare_will and not late:  # "the template is on my old laptop, will post it Monday"
             return writer, True, body[bare_will.end() :]
         if late:
-            late_who, body = late.group("p").casefold(), body[late.start("p") :]
-            if late_who == "i":
-                return writer, True, body
-            if late_who == "you":
-                return people.other(writer), True, body
-            return (people.other(writer) if writer else None), True, body
+            return self._pronoun_owner(late.group("p"), writer, s), True, body[late.start("p") :]
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
         if re.match(r"(?:will|gonna|going\s+to|i'll|need\s+to|have\s+to)\b", body, re.I):
@@ -454,6 +443,19 @@ class _Extractor:
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _pronoun_owner(self, pronoun: str, writer: str | None, s: Sentence) -> str | None:
+        """Whose task a subject pronoun names.
+
+        "I" is the writer's, "you" the other person's, "he"/"she" the other person's or, when
+        nobody wrote in the first person, the attendee named just before.
+        """
+        word = pronoun.casefold()
+        if word.startswith(("i", "me", "my", "let")):
+            return writer
+        if word.startswith("you"):
+            return self.people.other(writer)
+        return self.people.other(writer) or self._recent_person(s)
 
     def _recent_person(self, s: Sentence) -> str | None:
         """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
@@ -746,6 +748,11 @@ def _dated_again(earlier: _Item, later: _Item) -> bool:
         and a[0].casefold() == b[0].casefold()
         and bool(_stems(" ".join(a[1:])) & _stems(" ".join(b[1:])))
     )
+
+
+_PRONOUN_SUBJECTS = frozenset(
+    [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]
+)
 
 
 # -- public API ----------------------------------------------------------------------------------
