@@ -81,8 +81,11 @@ def postgres_url() -> Iterator[str]:
             account = pwd.getpwnam("postgres")
         except KeyError:
             pytest.skip("running as root and there is no postgres user")
+        runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+        if runuser is None:
+            pytest.skip("running as root and there is no runuser to start the cluster as postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
+        as_user = [runuser, "-u", "postgres", "--"]
     data, port = folder / "data", free_port()
     subprocess.run(
         [*as_user, initdb, "-D", str(data), "-U", "coach", "--auth=trust", "-E", "UTF8"],
