@@ -67,6 +67,7 @@ def test_read_labelled_skips_blank_lines(tmp_path: Path) -> None:
     assert rows[1].id == "b"
 
 
+@pytest.mark.timeout(1200)  # rebuilds every model: minutes on two busy cores
 def test_shipped_weights_match_their_training_data(capsys: pytest.CaptureFixture[str]) -> None:
     """Every registered model rebuilds exactly from the labelled data in the repo."""
     if not train.SPECS:
@@ -102,3 +103,12 @@ def test_shipped_vectors_are_used_only_for_the_texts_they_were_built_from(
     assert calls == [edited]  # stale file: embedded now, not mixed with old vectors
     assert not learned.vectors_match("bank", edited)
     assert learned.vectors_match("bank", texts)
+
+
+def test_a_rebuild_matches_within_cpu_noise_but_not_after_a_real_change() -> None:
+    shipped = {"labels": ["a", "b"], "meta": {"rows": 3, "cv": 0.91}, "weights": [[0.123456]]}
+    noisy = {"labels": ["a", "b"], "meta": {"rows": 3, "cv": 0.91}, "weights": [[0.123457]]}
+    assert train.same_model(shipped, noisy)
+    assert not train.same_model(shipped, {**noisy, "weights": [[0.1235]]})
+    assert not train.same_model(shipped, {**noisy, "labels": ["a", "c"]})
+    assert not train.same_model(shipped, {**noisy, "meta": {"rows": 4, "cv": 0.91}})
