@@ -17,7 +17,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from agent.errors import UserInputError
-from agent.offline.learned import data_dir
+from agent.offline.learned import LabelledText, Matrix, data_dir, load_model
+from agent.offline.learned import embed as embed_rows
 from agent.offline.sim_text import (
     GENERIC_STEMS,
     embed,
@@ -27,6 +28,7 @@ from agent.offline.sim_text import (
     term_set,
     words,
 )
+from agent.offline.train import TrainingSpec
 
 __all__ = [
     "MAX_ROUNDS",
@@ -105,79 +107,19 @@ def _family(skill: str) -> _Family:
 @dataclass(frozen=True)
 class _Theme:
     label: str  # what it's called when it is hard ("nerves") and when it goes well
-    struggle: str  # a pattern (case-insensitive) of a report sentence that shows it is hard
-    positive: str  # ... that shows it went well
     adjustment: str
     good: str = ""  # its name when it goes well, if not the label ("staying calm")
 
 
-_THEMES: dict[str, _Theme] = {
-    "time": _Theme(
-        "timing",
-        r"\bran (?:out of time|over|long)\b|\btoo long\b|\boverran\b|\brushed\b|\bout of time\b"
-        r"|\bno time (?:for|left)\b|\bover time\b|\btook (?:too|far) long\b",
-        r"\bon time\b|\bfinished early\b|\btime for questions\b|\bkept it short\b|\bwithin\b",
-        "Set a time limit before you start (a timer helps) and cut whatever doesn't fit, so "
-        "you finish with a little time to spare.",
-    ),
-    "nerves": _Theme(
-        "nerves",
-        r"\bnervous\b|\banxious\b|\bfroze\b|\bwent blank\b|\bshaky\b|\bpanick\w*|\bstressed\b"
-        r"|\bheart (?:was )?racing\b|\bmind went blank\b",
-        r"\bconfident\b|\bcalm\b|\brelaxed\b|\bcomfortable\b|\bat ease\b",
-        "Script and rehearse only your first three sentences, so the start runs on autopilot "
-        "while the nerves settle.",
-        "staying calm",
-    ),
-    "clarity": _Theme(
-        "clarity",
-        r"\bconfus\w*|\bunclear\b|\blost (?:them|people|the room|my place)\b|\bdidn't (?:get|"
-        r"understand|follow)\b|\btoo technical\b|\bjargon\b|\brambl\w*|\bwent off on\b",
-        r"\bclear\b|\bunderstood\b|\bmade sense\b|\bgot it\b|\beasy to (?:follow|read)\b",
-        "Write your main point as one sentence a newcomer would understand, and say it first.",
-    ),
-    "engagement": _Theme(
-        "getting people involved",
-        r"\bno ?(?:one|body) (?:asked|said|spoke|answered|replied|reacted)\b|\bsilence\b"
-        r"|\bsilent\b|\bno questions\b|\btalked over\b|\bdominated\b|\bdidn't (?:respond|reply)\b",
-        r"\basked (?:good |lots of |a few |some )?questions\b|\bjoined in\b|\bdiscussion\b"
-        r"|\bspoke up\b|\bengaged\b|\breplied\b|\bresponded\b",
-        "Prepare one open question for the group and decide who you'll ask by name if nobody "
-        "answers.",
-    ),
-    "tone": _Theme(
-        "tone",
-        r"\bharsh\b|\bdefensive\b|\bblunt\b|\bupset\b|\bpush(?:ed)? ?back\b|\bargu\w*"
-        r"|\bannoyed\b|\btense\b|\bcurt\b",
-        r"\bkind\b|\bthanked\b|\bappreciated\b|\bfriendly\b|\bpositive\b|\bwarm\b",
-        "Before sending or saying it, reread it as the other person and soften one sentence "
-        "without losing the point.",
-    ),
-    "preparation": _Theme(
-        "preparation",
-        r"\bforgot\b|\bunprepared\b|\blast[- ]minute\b|\bdidn't prepare\b|\bno time to prepare"
-        r"\b|\bwinged it\b|\bmissed\b",
-        r"\bprepared\b|\brehearsed\b|\bpractised\b|\bpracticed\b|\bnotes ready\b|\bplanned\b",
-        "Block twenty minutes the day before to prepare, with a three-item checklist.",
-    ),
-    "specificity": _Theme(
-        "being specific",
-        r"\bvague\b|\bgeneric\b|\btoo general\b|\babstract\b|\bhand-?wav\w*",
-        r"\bexample\b|\bspecific\b|\bconcrete\b|\bshowed\b",
-        "Bring one concrete example (a line of code, a screen, a number) for each point.",
-    ),
-    "follow-through": _Theme(
-        "follow-through",
-        r"\bno (?:decision|owner|next steps?)\b|\bnothing (?:was )?decided\b"
-        r"|\bdidn't follow up\b|\bforgot to follow\b|\bno one owned\b",
-        r"\bagreed\b|\bdecided\b|\bnext steps\b|\bowner\b|\bfollowed up\b",
-        "End by reading back who does what by when, and send it in writing the same day.",
-    ),
-}
+@cache
+def _themes() -> dict[str, _Theme]:
+    """What a report can show as hard or going well, in order (agent/data/ffwd_skills.json)."""
+    raw = json.loads((data_dir() / "ffwd_skills.json").read_text(encoding="utf-8"))["themes"]
+    return {t["key"]: _Theme(t["label"], t["adjustment"], t.get("good", "")) for t in raw}
 
 
 def _label(key: str, good: bool = False) -> str:
-    theme = _THEMES[key]
+    theme = _themes()[key]
     return (theme.good or theme.label) if good else theme.label
 
 
@@ -246,45 +188,63 @@ def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) ->
     return text if safe(text) else quote(text, 200)
 
 
-_NEGATION_BEFORE = re.compile(
-    r"\b(?:no|not|never|without|wasn't|weren't|didn't|don't|isn't|barely|hardly)\s+"
-    r"(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
+@dataclass(frozen=True)
+class _ObservationSpec(TrainingSpec):
+    """Report clauses labelled "<theme>:hard", "<theme>:good" or "none" (one file, two models).
+
+    ``part`` 0 learns the theme ("nerves", or "none") from every row, 1 how it went ("hard",
+    "good") from the rows with a theme. Rebuild: ``python -m agent.offline.train ffwd_themes
+    ffwd_how``.
+    """
+
+    part: int = 0
+
+    def rows(self) -> list[LabelledText]:
+        """The shipped rows with the label's part this model learns."""
+        rows = [r for r in super().rows() if self.part == 0 or ":" in r.label]
+        return [LabelledText(r.text, r.label.split(":")[self.part], r.id) for r in rows]
 
 
-def _negated(pattern: str, sentence: str) -> bool | None:
-    """None if ``pattern`` doesn't occur; True if every occurrence is negated ("no jargon")."""
-    matches = list(re.finditer(pattern, sentence, re.IGNORECASE))
-    if not matches:
-        return None
-    return all(_NEGATION_BEFORE.search(sentence[: m.start()]) for m in matches)
+_NEGATION = re.compile(r"\b(?:no|not|never|nobody|nothing|none|without|hardly|barely|\w+n't)\b")
+
+
+def _verdict_features(texts: Sequence[str]) -> Matrix:
+    """A clause's vector, and the same again when it is negated ("no jargon" is good news)."""
+    vectors = embed_rows(texts)
+    negated = np.array(
+        [[float(bool(_NEGATION.search(t.lower().replace("’", "'"))))] for t in texts]
+    )
+    return np.hstack([vectors, vectors * negated])
+
+
+THEME_SPEC = _ObservationSpec("ffwd_themes", ("ffwd_observations.jsonl",))
+HOW_SPEC = _ObservationSpec("ffwd_how", ("ffwd_observations.jsonl",), _verdict_features, part=1)
+THEME_AT = 0.3
+_CLAUSE = re.compile(r"[,;:]\s*(?:and |but |so )?|\s+(?:and|but|so|because)\s+", re.IGNORECASE)
 
 
 def _classify(sentence: str) -> tuple[list[str], list[str]]:
-    """Theme keys a report sentence shows as hard and as going well."""
-    struggles: list[str] = []
-    positives: list[str] = []
-    for key, theme in _THEMES.items():
-        hard = _negated(theme.struggle, sentence)  # "no jargon", "wasn't nervous" went well
-        if hard is not None:
-            (positives if hard else struggles).append(key)
-    for key, theme in _THEMES.items():
-        good = None if key in struggles or key in positives else _negated(theme.positive, sentence)
-        if good is not None:  # "wasn't clear", "didn't finish on time" were hard
-            (struggles if good else positives).append(key)
-    if not struggles and re.search(
-        r"\b(?:went well|worked|liked|better|smooth\w*|happy with|great)\b", sentence, re.I
-    ):
-        positives = positives or ["general"]
-    if (
-        not positives
-        and not struggles
-        and re.search(
-            r"\b(?:hard|struggled|difficult|awkward|went badly|didn't work|worse)\b", sentence, re.I
-        )
-    ):
-        struggles = ["general"]
+    """Theme keys a report sentence shows as hard and as going well, clause by clause.
+
+    Each clause gets the learned theme ("nervous" -> nerves) when it is at least
+    :data:`THEME_AT` likely, and the learned verdict on how it went ("no jargon" -> good);
+    "general" counts only when no theme does, and hard wins when a sentence says both.
+    """
+    clauses = [c for c in _CLAUSE.split(sentence) if c.strip()] or [sentence]
+    themes, how = load_model("ffwd_themes"), load_model("ffwd_how")
+    found: dict[str, set[str]] = {"hard": set(), "good": set()}
+    verdicts = how.scores(_verdict_features(clauses))
+    for theme, verdict in zip(themes.scores(embed_rows(clauses)), verdicts, strict=True):
+        key = themes.labels[int(np.argmax(theme))]
+        if key != "none" and theme.max() >= THEME_AT:
+            found[how.labels[int(np.argmax(verdict))]].add(key)
+    order = [*_themes(), "general"]
+    struggles = [k for k in order if k in found["hard"]]
+    positives = [k for k in order if k in found["good"] - found["hard"]]
+    if len(struggles) > 1 or positives:
+        struggles = [k for k in struggles if k != "general"]
+    if len(positives) > 1 or struggles:
+        positives = [k for k in positives if k != "general"]
     return struggles, positives
 
 
@@ -350,7 +310,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
     # The focus moves on once the mentee has tried it; a struggle shapes the adjustment.
     next_index = min(index + 1, len(family.focus) - 1) if tried else index
     if main_struggle is not None:
-        adjustment = _THEMES[main_struggle].adjustment
+        adjustment = _themes()[main_struggle].adjustment
     elif not tried:
         adjustment = (
             f"Decide in advance the exact moment you'll {_short(focus.tip)}, and write "

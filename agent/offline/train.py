@@ -68,6 +68,8 @@ SPECS: dict[str, str] = {
     "situations": "agent.offline.questions:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
     "blame_words": "agent.offline.questions:BLAME_SPEC",
+    "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
+    "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
 }
 
 
