@@ -1,0 +1,27 @@
+"""Free chat text is routed by a small learned intent model (agent/data/training/intents.jsonl)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.offline.intent import classify_intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Can you email Ben the agenda for Thursday?", "email"),
+        ("What should I ask Priya in our next session?", "suggest_questions"),
+        ("I'd like to practise a tough conversation with my VP", "simulate"),
+        ("Make 'why is this late again' sound less harsh", "reframe"),
+        ("who's responsible for the follow-ups from Monday", "actions"),
+        ("plan our session on Tuesday around her promotion case", "agenda"),
+        ("How do I give feedback on sloppy code without crushing him?", "ask"),
+        ("Is it weird to ask my mentor about salary?", "ask"),
+        ("Why do you always ship without tests?", "reframe"),
+        ("thank you!", "other"),
+        ("", "other"),
+    ],
+)
+def test_chat_text_is_routed_to_the_capability_it_asks_for(text: str, intent: str) -> None:
+    assert classify_intent(text) == intent
