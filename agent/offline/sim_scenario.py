@@ -8,12 +8,12 @@ only; :func:`reask_prompt` asks again, giving nothing away, when an answer is no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
 
 from agent.errors import UserInputError
+from agent.offline.learned import load_model
 from agent.offline.sim_attempt import Assessment
 from agent.offline.sim_text import (
     GENERIC_STEMS,
@@ -30,6 +30,7 @@ from agent.offline.sim_text import (
     terms,
     words,
 )
+from agent.offline.train import TrainingSpec
 from agent.scenarios import Scenario
 
 __all__ = ["choose_scenario", "clarify", "leak_failures", "present_situation", "reask_prompt"]
@@ -168,33 +169,18 @@ def leak_failures(outline: str, scenario: Scenario) -> list[str]:
     return failures
 
 
-_ASKS_FOR_RESPONSE = re.compile(
-    r"\b(?:what|how)\s+(?:did|would|do)\s+(?:you|they|the mentor|my mentor|your mentor)\s+"
-    r"(?:do|handle|decide|choose|say|respond|end up|go with|actually)"
-    r"|\bwhat\s+(?:happened|was the outcome|was the result|did you end up)"
-    r"|\bhow\s+did\s+(?:it|that|this)\s+(?:end|go|turn out|work out)"
-    r"|\b(?:reveal|show|tell|give)\s+(?:me\s+)?(?:the|your|the mentor'?s|my mentor'?s)\s+"
-    r"(?:real\s+|actual\s+)?(?:answer|response|solution|approach)"
-    r"|\bwhat(?:'s| is)\s+the\s+(?:right|correct|best|real)\s+(?:answer|move|thing to do)"
-    r"|\bwhat\s+should\s+i\s+do\b|\bignore\s+(?:the|this|previous|all)\b"
-    r"|\bdid\s+(?:you|they|the mentor|my mentor|your mentor|(?-i:[A-Z][a-z]+))\s+(?!say\b)",
-    re.IGNORECASE,
-)
-_PROPOSES = re.compile(
-    r"^\s*(?:can|could|should|may|shall|must)\s+i\b|^\s*(?:would|is)\s+it\s+(?:be\s+)?"
-    r"(?:ok|okay|fine|allowed|a good idea)\s+(?:to|if)\b|^\s*am\s+i\s+allowed\s+to\b"
-    r"|^\s*what\s+if\s+i\b",
-    re.IGNORECASE,
-)
+# Questions labelled "response" (after what the mentor did or how it ended), "proposes" ("can
+# I ...?") or "situation"; rebuild: ``python -m agent.offline.train sim_clarify``.
+CLARIFY_SPEC = TrainingSpec("sim_clarify", ("sim_clarify.jsonl",))
 
 
 def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> str:
     """Answer a clarifying question from the situation and constraints only.
 
-    A question after the mentor's response or the outcome gets "that would give it away";
-    "can I ...?" is the mentee's call, with the situation line that bears on it; a question
-    the situation doesn't cover gets "make an assumption and say it". A reply that fails
-    :func:`leak_failures` falls back to "that would give it away".
+    The learned model reads the question: one after the mentor's response or the outcome gets
+    "that would give it away"; "can I ...?" is the mentee's call, with the situation line that
+    bears on it; a question the situation doesn't cover gets "make an assumption and say it". A
+    reply that fails :func:`leak_failures` falls back to "that would give it away".
     """
     who = Voice.of(scenario.starter, mentor).who
     text = " ".join(question.split())
@@ -207,7 +193,9 @@ def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> 
             "Ask about anything in the situation or constraints: who is involved, what is at "
             "stake, what you know so far."
         )
-    if _ASKS_FOR_RESPONSE.search(text):
+    model = load_model("sim_clarify")
+    asks = model.labels[int(np.argmax(model.probabilities([text])[0]))]
+    if asks == "response":
         return give_away
     context, secret, only = _sides(scenario)
     asked = term_set(text) - GENERIC_STEMS
@@ -220,7 +208,7 @@ def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> 
     order = sorted(range(len(context)), key=lambda k: -to_context[k])
     closest = to_context[order[0]]
     lean = float(sims([text], secret)[0].max()) - closest
-    if _PROPOSES.search(text):
+    if asks == "proposes":
         bearing = f' What the situation says that bears on it: "{quote(context[order[0]], 40)}."'
         reply = "That's yours to decide in your approach: include it if you'd do it, and say why."
         reply += bearing if closest >= 0.3 else ""
