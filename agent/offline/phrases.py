@@ -16,7 +16,7 @@ from functools import cache
 
 from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
-from agent.offline.learned import LabelledText, embed, load_model
+from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, gerund, grammar_problems, to_base, word_set
 
@@ -78,19 +78,10 @@ _PEOPLE = word_set(
     interviewers designer designers architect architects analyst analysts tester testers qa
     """
 )
-# Words that label a person or their work: never repeated in a rewrite.
-BLAME_WORDS = word_set(
-    """
-    arrogant sloppy lazy careless messy useless pointless pathetic stupid dumb idiotic
-    incompetent clueless hopeless lousy awful terrible horrible garbage rubbish trash crap
-    crappy junk mess disaster joke shambles nightmare trainwreck embarrassing ridiculous
-    unacceptable unprofessional immature rude selfish disrespectful arrogance laziness
-    sloppiness carelessness excuse excuses whining whiny defensive stubborn naive reckless
-    irresponsible unreliable disorganised disorganized half-hearted half-assed lame weak poor
-    bad worse worst wrong failure failures fail failed mistake mistakes blunder screwup
-    screw-up mediocre amateur amateurish hacky spaghetti lacklustre lackluster shoddy
-    slow slacking sluggish negligent dismissive condescending bossy pushy sarcastic
-    """
+# Words that label a person or their work: never repeated in a rewrite (the "blame" rows the
+# learned word model is fitted on).
+BLAME_WORDS = frozenset(
+    r.text for r in read_labelled(data_dir() / "training" / "blame_words.jsonl")
 )
 # Describing words that cannot head a noun phrase ("that hard", "the same").
 _NOT_HEADS = word_set(
@@ -537,16 +528,14 @@ def _bank_words() -> list[str]:
 
 
 class _BlameSpec(TrainingSpec):
-    """Labels (:data:`BLAME_WORDS`) against the words of the curious bank, by word vector."""
+    """Labels (``training/blame_words.jsonl``) against the words of the curious bank."""
 
     def rows(self) -> list[LabelledText]:
         """One row per word: the listed labels are "blame", the bank's own words "neutral"."""
-        return [LabelledText(w, "blame", w) for w in sorted(BLAME_WORDS)] + [
-            LabelledText(w, "neutral", w) for w in _bank_words()
-        ]
+        return [*super().rows(), *(LabelledText(w, "neutral", w) for w in _bank_words())]
 
 
-BLAME_SPEC = _BlameSpec(BLAME_MODEL, (), fit_args={"l2": 1e-3})
+BLAME_SPEC = _BlameSpec(BLAME_MODEL, ("blame_words.jsonl",), fit_args={"l2": 1e-3})
 
 
 @cache
