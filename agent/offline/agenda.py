@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from agent.agenda import (
     ACTION_PLANNING,
@@ -39,6 +40,8 @@ from agent.agenda import (
 )
 from agent.models import Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
+from agent.offline.learned import load_model
+from agent.offline.train import TrainingSpec
 from knowledge.models import Passage
 
 __all__ = ["draft_agenda_offline", "focus_goal", "main_topic"]
@@ -56,16 +59,9 @@ _STOP = frozenset(
     while who why will with would you your mentor mentee session sessions time today better
     good new one two work working""".split()
 )
-_CHALLENGE = re.compile(
-    r"\?|\bhow (?:do|can|should|to|would)\b|\bstruggl|\bstuck\b|\bnot sure\b|\bunsure\b"
-    r"|\bworried\b|\bchalleng|\bproblem\b|\bhard\b|\bdifficult|\bhelp\b|\badvice\b|\bwant to\b"
-    r"|\bwould like to\b|\bi'd like to\b|\bdiscuss\b|\btalk (?:about|through)\b|\bfocus\b"
-    r"|\bconfus|\bblock|\bnervous\b|\banxious\b|\bdon't know\b|\bcan't figure\b"
-)
-_SELF_BLAME = re.compile(
-    r"\bsorry\b|\bapologi[sz]|\bmy (?:bad|fault)\b|\bi (?:missed|forgot|blew|messed)\b"
-    r"|\bagain\b|\bi(?:'m| am| was) (?:late|behind)\b|\bi keep\b|\bembarrass"
-)
+# Prep sentences labelled "challenge" (what to work on), "self-blame" (never quoted) or "other";
+# rebuild: ``python -m agent.offline.train prep_sentences``.
+PREP_SPEC = TrainingSpec("prep_sentences", ("prep_sentences.jsonl",))
 _CONNECTIVE = re.compile(
     r"^(?:also|and|plus|oh,? and|finally|lastly|one more thing)\b[:,]?\s*", re.I
 )
@@ -75,6 +71,12 @@ _AFTERWARDS = re.compile(
     r"|\bintroduc|\bwhat comes (?:after|next)\b|\bnext chapter\b"
 )
 MAX_QUOTE = 180
+
+
+@cache
+def _kind(sentence: str) -> str:
+    """What a prep sentence is, by the learned model: "challenge", "self-blame" or "other"."""
+    return load_model("prep_sentences").predict([sentence])[0]
 
 
 def _sentences(text: str) -> list[str]:
@@ -92,14 +94,15 @@ def _clip(text: str, limit: int = MAX_QUOTE) -> str:
 def _quotable(sentence: str) -> str | None:
     """The sentence, clipped, if it is fit to quote in an agenda, else None.
 
-    Left out: anything the judgemental-language detector flags, and self-blame ("sorry",
-    "I missed", "again", "I keep..."): an agenda shouldn't put an apology on the table.
+    Left out: anything the judgemental-language detector flags, and what the learned model
+    reads as self-blame ("sorry, I missed it again"): an agenda shouldn't put an apology on
+    the table.
     """
     text = _clip(_CONNECTIVE.sub("", sentence.strip()))
     if not text:
         return None
     text = text[0].upper() + text[1:]
-    if detect_markers(sentence) or detect_markers(text) or _SELF_BLAME.search(normalise(text)):
+    if detect_markers(sentence) or detect_markers(text) or _kind(text) == "self-blame":
         return None
     return text
 
@@ -126,11 +129,11 @@ def main_topic(
 ) -> tuple[str | None, list[str]]:
     """The prep sentence that carries the session's challenge, and the other quotable ones.
 
-    Scores each quotable sentence: a challenge cue ("how do I", "stuck", "struggling", "want
-    to"...) counts 2, a question mark 1 more, each word shared with a goal 1 (up to 3), and a
-    ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties go to the earlier
-    sentence. When the chosen sentence leans on the one before it ("...to review it"), the
-    two are quoted together so the topic reads on its own.
+    Scores each quotable sentence: a challenge (the learned model: "how do I", "I'm stuck",
+    "I want to talk about"...) counts 2, a question mark 1 more, each word shared with a goal
+    1 (up to 3), and a ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties
+    go to the earlier sentence. When the chosen sentence leans on the one before it ("...to
+    review it"), the two are quoted together so the topic reads on its own.
     """
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
@@ -140,7 +143,7 @@ def main_topic(
     def score(index: int) -> tuple[int, int]:
         sentence = quotable[index]
         norm = normalise(sentence)
-        value = 2 if _CHALLENGE.search(norm) else 0
+        value = 2 if _kind(sentence) == "challenge" else 0
         value += 1 if sentence.endswith("?") else 0
         value += 3 if any(cue.search(norm) for cue in boost) else 0
         return (value + min(_overlap(sentence, goal_text), 3), -index)
@@ -164,7 +167,7 @@ def _split_others(ctx: AgendaContext, others: Sequence[str]) -> tuple[list[str],
     for sentence in others:
         if not sentence.endswith("?") and actions and _overlap(sentence, actions) > 0:
             updates.append(sentence)
-        elif sentence.endswith("?") or _CHALLENGE.search(normalise(sentence)):
+        elif sentence.endswith("?") or _kind(sentence) == "challenge":
             extras.append(sentence)
     return updates, extras
 

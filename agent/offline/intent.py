@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import cast
 
-import numpy as np
-
 from agent.offline.judgement import detect_markers
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
@@ -26,6 +24,5 @@ def classify_intent(text: str) -> Intent:
     """The capability free text asks for; ``other`` when it is not about mentoring."""
     if not text.strip():
         return "other"
-    model = load_model("intents")
-    intent = cast(Intent, model.labels[int(np.argmax(model.probabilities([text])[0]))])
+    intent = cast(Intent, load_model("intents").predict([text])[0])
     return "reframe" if intent == "other" and detect_markers(text) else intent

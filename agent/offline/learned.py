@@ -77,6 +77,10 @@ class LinearModel:
             return np.zeros((0, len(self.labels)))
         return self.scores(featurise(texts))
 
+    def predict(self, texts: Sequence[str], featurise: Featuriser = embed) -> list[str]:
+        """The most probable label of each text."""
+        return [self.labels[int(i)] for i in self.probabilities(texts, featurise).argmax(axis=1)]
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; floats rounded so a rebuild compares exactly."""
         return {

@@ -193,8 +193,7 @@ def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> 
             "Ask about anything in the situation or constraints: who is involved, what is at "
             "stake, what you know so far."
         )
-    model = load_model("sim_clarify")
-    asks = model.labels[int(np.argmax(model.probabilities([text])[0]))]
+    asks = load_model("sim_clarify").predict([text])[0]
     if asks == "response":
         return give_away
     context, secret, only = _sides(scenario)

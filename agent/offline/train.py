@@ -72,6 +72,7 @@ SPECS: dict[str, str] = {
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
     "sim_clarify": "agent.offline.sim_scenario:CLARIFY_SPEC",
     "intents": "agent.offline.intent:INTENT_SPEC",
+    "prep_sentences": "agent.offline.agenda:PREP_SPEC",
 }
 
 
