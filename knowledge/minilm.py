@@ -17,6 +17,12 @@ import numpy as np
 LOCAL_MODEL = "all-MiniLM-L6-v2-int8"
 MAX_TOKENS = 256
 BATCH = 32
+DIMENSIONS = 384
+# word_states reads long runs in windows: WINDOW_WORDS words (well under MAX_TOKENS sub-tokens)
+# starting every WINDOW_STRIDE words, with WINDOW_MARGIN words of left context.
+WINDOW_WORDS = 96
+WINDOW_STRIDE = 64
+WINDOW_MARGIN = 24
 
 
 def tokenizer_path() -> Path:
@@ -62,6 +68,41 @@ class _MiniLM:
         if not out:
             return np.zeros((0, 384), dtype=np.float32)
         return np.concatenate(out)
+
+    def word_states(self, words: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """Per word, the mean of its sub-tokens' ``last_hidden_state`` rows (zeros if cut off).
+
+        Long runs are read in overlapping windows of :data:`WINDOW_WORDS` words; each word takes
+        its row from the window where it has the most context on both sides.
+        """
+        states = np.zeros((len(words), DIMENSIONS), dtype=np.float32)
+        if not words:
+            return states
+        windows: list[tuple[int, int, int, int]] = []  # (from, to) read, (from, to) kept
+        for keep in range(0, len(words), WINDOW_STRIDE):
+            lo, hi = max(0, keep - WINDOW_MARGIN), min(len(words), keep + WINDOW_WORDS)
+            windows.append((lo, hi, keep, min(len(words), keep + WINDOW_STRIDE)))
+        with self.lock:
+            encoded = self.tokenizer.encode_batch(
+                [words[lo:hi] for lo, hi, _, _ in windows], is_pretokenized=True
+            )
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        (hidden,) = self.session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+        )
+        for (lo, _hi, keep_from, keep_to), enc, rows in zip(windows, encoded, hidden, strict=True):
+            sums = np.zeros((len(words), DIMENSIONS), dtype=np.float32)
+            counts = np.zeros(len(words), dtype=np.float32)
+            for token, word in enumerate(enc.word_ids):
+                if word is not None and keep_from <= lo + word < keep_to:
+                    sums[lo + word] += rows[token]
+                    counts[lo + word] += 1
+            seen = counts > 0
+            states[seen] = sums[seen] / counts[seen, None]
+        return states
 
 
 _LOAD_LOCK = threading.Lock()
@@ -113,3 +154,16 @@ def embed_texts(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([_CACHE[t] for t in texts])
+
+
+def word_states(text: str) -> tuple[list[str], np.ndarray[Any, np.dtype[np.float32]]]:
+    """The whitespace words of ``text`` and, per word, MiniLM's contextual state for it.
+
+    One forward pass of the shipped model (the session and tokenizer :func:`embed_texts` uses);
+    each row is the mean of the word's sub-token rows of ``last_hidden_state`` (384 floats), so
+    a word's vector reflects the words around it (what a clause-boundary model needs).
+    """
+    words = text.split()
+    if not words:
+        return [], np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return words, _minilm().word_states(words)

@@ -73,6 +73,7 @@ SPECS: dict[str, str] = {
     "sim_clarify": "agent.offline.sim_scenario:CLARIFY_SPEC",
     "intents": "agent.offline.intent:INTENT_SPEC",
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",
+    "clause_bounds": "agent.offline.clauses:CLAUSE_SPEC",
 }
 
 
