@@ -62,6 +62,18 @@ _PROMISED = re.compile(
     rf"(?:^\W*(?:[A-Za-z]+\s+){{0,3}}?|[,;:]\s*|\b(?i:so|and|then|also)\s+)(?:I|we|you|he|she|{NAME})\s*"
     rf"{_FUTURE}\s+(?!not\b|be\b|have\b|probably\b|maybe\b|see\b|think\b|try\b)[a-z]+"
 )
+# A speaker's hedged instruction is the listener's task: "I think you should send the deck",
+# "I'd like you to review the PR", "maybe you could ask Dana", "Marco, I suggest you ...".
+_HEDGE = re.compile(
+    r"^\W*(?:(?i:and|so|but|ok|okay|yeah|well|also|then|right|um+|uh+|one\s+more\s+thing)\b[,\s]+)*"
+    rf"(?:(?P<v>{NAME})\s*,?\s+)?"
+    r"(?i:(?:I\s+(?:really\s+|honestly\s+)?(?:think|guess|feel|reckon)\s+(?:that\s+)?you\s+"
+    r"(?:should|could|might\s+want\s+to|ought\s+to|need\s+to|can)"
+    r"|I(?:\s+would|['’]d)\s+(?:really\s+)?(?:like|love|want)\s+you\s+to|I\s+(?:want|need)\s+you\s+to"
+    r"|(?:maybe|perhaps)\s+you\s+(?:could|should|can|might\s+want\s+to)"
+    r"|I(?:\s+would|['’]d)?\s+suggest\s+(?:that\s+)?you(?:\s+should)?"
+    r"|you\s+(?:should|ought\s+to|need\s+to))(?:\s+also)?)\s+(?=[a-z])"
+)
 _HEDGED = re.compile(
     r"(?i)\b(?:if|unless|maybe|might|perhaps|once|whether|when|not\s+sure|doubt\w*|hope)\b"
 )
@@ -104,7 +116,7 @@ _SUBJECT_BEFORE = re.compile(
     r"|I\s+think)(?:\s+(?:also|then|just|really|still|definitely|probably|already))?\s*$|^\s*$",
 )
 _SUBJECT = re.compile(
-    r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks"
+    r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|but|also|alright|then|great|cool|thanks"
     r"|noted|fine|good|now|instead|(?:on|from)\s+(?:my|your|our)\s+side|for\s+my\s+part"
     r"|as\s+for\s+me|in\s+(?:the\s+)?(?:meantime|next\s+\w+|\w+\s+weeks?))\b[,!.:]?\s+)*(?P<s>I|I'm|I've|I'd|me|my|we|we're|let's"
     r"|let\s+me|you|your|you're|he|she|he's|she's|they|someone|somebody|nobody|both\s+of\s+us)\b",

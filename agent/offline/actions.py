@@ -46,6 +46,7 @@ from agent.offline.action_patterns import (
     _DONE_STATUS,
     _DROP_STATUS,
     _FILLER,
+    _HEDGE,
     _HEDGED,
     _INJECTION,
     _INNER,
@@ -78,7 +79,7 @@ from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
-from agent.offline.segments import Sentence, split_notes
+from agent.offline.segments import Segment, Sentence, split_notes
 from agent.offline.words import gerund, to_base
 
 __all__ = [
@@ -174,6 +175,17 @@ class _Extractor:
             and p["commitment"] >= 0.2
             and _PROMISED.search(_unfill(s.text))
             and not _HEDGED.search(s.text)
+        ):
+            return "commitment"
+        # "You should send Omar the deck", "maybe you could ask Dana": the listener's task. The
+        # vectors read the modal as opinion; a task verb after it and a fair score say task
+        # ("you should feel proud" scores near zero).
+        hedge = _HEDGE.match(_unfill(s.text))
+        if (
+            best == "discussion"
+            and hedge
+            and p["commitment"] >= 0.2
+            and imperative_first(_unfill(s.text)[hedge.end() :])
         ):
             return "commitment"
         return best
@@ -379,6 +391,12 @@ class _Extractor:
             pronoun = re.match(r"(?:he|she)\b\s*", body)
             if pronoun:
                 named, body = said.group("n"), body[pronoun.end() :]
+        hedge = _HEDGE.match(body) if not seg.fields else None
+        if hedge and named is None:  # "I think you should send the deck": the listener's
+            rest, vocative = body[hedge.end() :], hedge.group("v")
+            if vocative and self._is_name(vocative, True):
+                return (*people.resolve(vocative), rest)
+            return self._addressee(s, writer), True, rest
         tag = _TAG.match(body)
         if tag and tag.end() > 0:
             named, body = tag.group("t"), body[tag.end() :]
@@ -454,8 +472,32 @@ class _Extractor:
         if word.startswith(("i", "me", "my", "let")):
             return writer
         if word.startswith("you"):
-            return self.people.other(writer)
+            return self._addressee(s, writer)
         return self.people.other(writer) or self._recent_person(s)
+
+    def _addressee(self, s: Sentence, writer: str | None) -> str | None:
+        """Who "you" is: the other of the pair, else the attendee addressed on a call of three.
+
+        That is the attendee named earlier in the same turn, else whoever spoke last before it.
+        """
+        other = self.people.other(writer)
+        if other is not None or writer is None or len(self.people.attendees) < 3:
+            return other
+        seg = s.segment
+        named = [
+            owner
+            for m in re.finditer(NAME, self.clean[seg.start : s.start])
+            for owner, known in [self.people.resolve(m.group(0).split()[0])]
+            if known and owner in self.people.attendees and owner != writer
+        ]
+        if named:
+            return named[-1]
+        for p in reversed([p for p in self.sentences if p.end <= seg.start]):
+            if p.segment.speaker:
+                who, known = self.people.resolve(p.segment.speaker)
+                if who != writer and known and who in self.people.attendees:
+                    return who
+        return None
 
     def _recent_person(self, s: Sentence) -> str | None:
         """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
@@ -540,10 +582,16 @@ class _Extractor:
         self, index: int, speaker: str | None, strict: bool = False
     ) -> tuple[Sentence, str] | None:
         """The request or suggestion another speaker made just before this acceptance."""
-        for back in range(index - 1, max(-1, index - 4), -1):
+        turn: Segment | None = None
+        for back in range(index - 1, max(-1, index - 9), -1):
             prev = self.sentences[back]
             if prev.segment.speaker in (None, speaker):
+                if turn is None and back <= index - 4:
+                    return None
                 continue
+            if turn is not None and prev.segment is not turn:
+                return None
+            turn = prev.segment
             body = _LEADING_CHATTER.sub("", prev.text)
             label = re.match(rf"^(?:{NAME})\s*:\s*", body) if prev.segment.label_in_span else None
             body = _LEADING_CHATTER.sub("", body[label.end() :]) if label else body
@@ -553,7 +601,9 @@ class _Extractor:
             said_first = next((d for d in self.dues(body) if not body[: d.start].strip(" ,")), None)
             if said_first:
                 body = _LEADING_CHATTER.sub("", body[said_first.end :].lstrip(" ,"))
-            imperative = not strict and imperative_first(body)
+            hedge = _HEDGE.match(body)  # "I think you should ping Dana": a request too
+            body = body[hedge.end() :] if hedge and not hedge.group("v") else body
+            imperative = not strict and (imperative_first(body) or bool(hedge))
             recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I)  # "you wanted to ...?"
             if _REQUEST.match(body) or (prev.text.endswith("?") and not recall) or imperative:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
@@ -562,7 +612,8 @@ class _Extractor:
                 ):
                     return None
                 return prev, action
-            return None
+            if not prev.clause:
+                return None  # a caption turn cut into clauses: its request may come earlier
         return None
 
     def _suggestion(
@@ -606,7 +657,7 @@ class _Extractor:
         for _ in range(3):
             text = _TAIL.sub("", text)
         text = re.sub(r"^(?:to|will|'ll)\s+", "", text).strip(" ,.;:!-–—*_")
-        text = self._pronouns(text, owner, writer)
+        text = self._pronouns(text, owner, writer, at)
         text = self._object(text, at)
         text = self._antecedent(text, at)
         text = re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
@@ -664,10 +715,13 @@ class _Extractor:
         owner, known = self.people.resolve(token)
         return owner.split()[0] if owner and known else token
 
-    def _pronouns(self, text: str, owner: str | None, writer: str | None) -> str:
+    def _pronouns(self, text: str, owner: str | None, writer: str | None, at: int = -1) -> str:
         """Address the owner as "you"; name everyone else by first name."""
         me = writer
         you = self.people.other(me) if me else None
+        here = next((p for p in self.sentences if p.start <= at < p.end), None)
+        if you is None and me and here is not None:
+            you = self._addressee(here, me)  # a call of three: name whoever "you" was
 
         def swap(m: re.Match[str]) -> str:
             word, low = m.group(0), m.group(0).casefold()
@@ -683,7 +737,7 @@ class _Extractor:
                 return "yourself" if owner == me else word
             if low == "me":
                 return me.split()[0] if me and owner != me else word
-            if low in {"you", "your"} and you and owner == me and owner is not None:
+            if low in {"you", "your"} and you and owner != you and owner is not None:
                 return you.split()[0] if low == "you" else f"{you.split()[0]}'s"
             if low in {"his", "her"} and owner is not None and owner != me and possessive:
                 return "your"

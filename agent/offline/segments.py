@@ -103,6 +103,10 @@ _NOISE = [
     re.compile(r"\*\*|__"),
 ]
 _VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\b.*)$")
+# A caption timestamp alone on a line (YouTube's transcript panel: "0:03", then the words).
+_CAPTION_TIME = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")
+# A run this long with no sentence punctuation is a caption or dictation: split into clauses.
+UNPUNCTUATED_WORDS = 18
 # A line that stops mid-phrase ("... by Friday and") goes on on the next line.
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
@@ -146,6 +150,7 @@ class Sentence:
     end: int
     text: str
     segment: Segment
+    clause: bool = False  # one clause of an unpunctuated run (see :func:`_clauses`)
 
 
 def _blank(clean: list[str], start: int, end: int) -> None:
@@ -229,7 +234,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 last = None
             seen_blank = True
             continue
-        if _VTT.match(text):
+        if _VTT.match(text) or _CAPTION_TIME.match(text):
+            vtt = vtt or bool(_CAPTION_TIME.match(text))  # timed captions cut a phrase anywhere
             _blank(clean, ls, m.end())
             continue
         head = _QUOTE_HEAD.match(text)
@@ -359,7 +365,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 line_speaker = name
                 body = rest[label.end() :]
                 # Minutes ("Ben: draft the RFC"): the label is the owner marker, part of the quote.
-                label_in_span = body[:1].islower() or is_bullet
+                # A caption cue's label names its speaker, never an owner marker.
+                label_in_span = (body[:1].islower() or is_bullet) and not vtt
                 if not label_in_span:
                     at = ls + bullet.end()
                     _blank(clean, at, at + label.end())
@@ -435,4 +442,34 @@ def _sentence(clean: str, start: int, end: int, seg: Segment) -> list[Sentence]:
     while end > start and clean[end - 1].isspace():
         end -= 1
     text = " ".join(clean[start:end].replace("~~", "").split())
-    return [Sentence(start, end, text, seg)] if re.search(r"\w", text) else []
+    if not re.search(r"\w", text):
+        return []
+    if _unpunctuated(text):
+        return [
+            Sentence(a, b, " ".join(clean[a:b].split()), seg, clause=True)
+            for a, b in _clauses(clean, start, end)
+        ]
+    return [Sentence(start, end, text, seg)]
+
+
+def _unpunctuated(text: str) -> bool:
+    """A long run of bare words (auto captions, ASR, dictation): no punctuation at all.
+
+    Typed notes punctuate (a comma, a colon, an arrow, brackets), so they never qualify.
+    """
+    return len(text.split()) >= UNPUNCTUATED_WORDS and bool(re.fullmatch(r"[\w'’ -]+", text))
+
+
+def _clauses(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the clauses of an unpunctuated run, found by the learned boundary model."""
+    from agent.offline.clauses import clause_ends, normalise
+
+    words = [m for m in re.finditer(r"\S+", clean[start:end]) if normalise(m.group(0))]
+    if len(words) < UNPUNCTUATED_WORDS:
+        return [(start, end)]
+    spans: list[tuple[int, int]] = []
+    first = 0
+    for last in clause_ends([w.group(0) for w in words]):
+        spans.append((start + words[first].start(), start + words[last].end()))
+        first = last + 1
+    return spans

@@ -44,7 +44,11 @@ def _run(row: dict[str, object]) -> list[ActionItem]:
 
 @pytest.mark.parametrize(
     ("gold", "notes", "floor"),
-    [("actions_new_formats.jsonl", 6, 0.79), ("actions_dev2.jsonl", 24, 0.77)],
+    [
+        ("actions_new_formats.jsonl", 6, 0.79),
+        ("actions_dev2.jsonl", 24, 0.77),
+        ("actions_captions_dev.jsonl", 6, 0.69),
+    ],
 )
 def test_dev_note_sets_score_at_their_floor(gold: str, notes: int, floor: float) -> None:
     """The six new-format notes and the 24 dev2 notes (another developer's, issue 10 round 4)."""
@@ -141,3 +145,30 @@ def test_imperative_cue() -> None:
     assert imperative_first("TW to check w/ Karin")
     assert not imperative_first("Ana: reviewers stall when the why is missing")
     assert not imperative_first("Talked about the RFC")
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "action"),
+    [
+        ("Tomasz: I think you should send the deck to Priya.", "Lea Brandt", "Send the deck"),
+        ("Lea: I want you to review the Terraform PR.", "Tomasz Wójcik", "Review the"),
+        ("Tomasz: I'd like you to book the room for the demo.", "Lea Brandt", "Book the room"),
+        ("Lea: Maybe you could ask Dana about the budget.", "Tomasz Wójcik", "Ask Dana"),
+        ("Tomasz: You should send Omar the deck.", "Lea Brandt", "Send Omar the deck"),
+        ("Tomasz: I think I should send the deck to Priya.", "Tomasz Wójcik", "Send the deck"),
+    ],
+)
+def test_a_hedged_instruction_is_the_listeners_task(line: str, owner: str, action: str) -> None:
+    items = _items(line)
+    assert len(items) == 1 and items[0][0] == owner and items[0][1].startswith(action), items
+
+
+def test_on_a_call_of_three_you_names_the_person_addressed() -> None:
+    notes = (
+        "Marco Bianchi: I'm lost with the offsets.\n"
+        "Lena Fischer: I'll send you our design notes tomorrow.\n"
+    )
+    found = extract_actions_offline(
+        notes, ["Priya Nair", "Marco Bianchi", "Lena Fischer"], THU, None
+    )
+    assert [(i.owner, i.action) for i in found] == [("Lena Fischer", "Send Marco our design notes")]
