@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 MarkerKind = Literal[
     "why-not",  # why didn't you / why haven't you / how come you
@@ -502,17 +502,7 @@ MARKERS: tuple[Marker, ...] = (
     ),
 )
 
-MARKER_KINDS: tuple[MarkerKind, ...] = (
-    "why-not",
-    "should",
-    "absolute",
-    "repetition",
-    "doubt",
-    "exasperation",
-    "told",
-    "sarcasm",
-    "label",
-)
+MARKER_KINDS: tuple[MarkerKind, ...] = get_args(MarkerKind)
 
 # "again" as reproach: next to a miss ("late again", "forgot again") or closing a question that
 # contains a negative or failure word ("Why didn't you finish it again?"), or on its own.
@@ -592,12 +582,6 @@ def normalise(text: str) -> str:
     """Lowercase, straight apostrophes, single spaces: the form every pattern is written for."""
     flat, _ = _normalised(text)
     return "".join(c.lower()[:1] for c in flat)  # one char per char, so spans line up
-
-
-def normalise_cased(text: str) -> str:
-    """:func:`normalise` without the lowercasing: same length, so spans carry over."""
-    flat, _ = _normalised(text)
-    return flat
 
 
 @dataclass(frozen=True)
