@@ -208,6 +208,13 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise UserInputError(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+def _nonblank(values: list[str] | None, option: str) -> list[str] | None:
+    """A repeatable text option's values, refusing a blank one (it would store nothing)."""
+    if values is not None and any(not v.strip() for v in values):
+        raise UserInputError(f"{option} must not be empty")
+    return values
+
+
 @pair_app.command("add")
 def pair_add(
     mentor: Annotated[str, typer.Option(help="Mentor's name.")],
@@ -232,7 +239,7 @@ def pair_add(
         mentee=mentee,
         mentor_email=mentor_email,
         mentee_email=mentee_email,
-        goals=goal or [],
+        goals=_nonblank(goal, "--goal") or [],
         programme_weeks=weeks,
         start=_parse_date(start, "--start"),
         minutes=minutes,
@@ -270,7 +277,7 @@ def pair_set(
         "next_session": _parse_datetime((next_session or "").strip() or None, "--next"),
         "mentor_email": mentor_email,
         "mentee_email": mentee_email,
-        "goals": goal,
+        "goals": _nonblank(goal, "--goal"),
         "programme_weeks": weeks,
         "start": _parse_date(start, "--start"),
         "minutes": minutes,
@@ -389,7 +396,7 @@ def actions(
         mentee=mentee,
         author=author,
         session_date=_parse_date(on, "--date"),
-        others=attendee,
+        others=_nonblank(attendee, "--attendee"),
         save=save,
     )
     emit(result, as_json, lambda console: render.action_extraction(console, result, save))

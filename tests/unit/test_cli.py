@@ -161,3 +161,33 @@ def test_the_same_pair_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> N
     capsys.readouterr()
     code, _, err = cli(capsys, "pair", "add", "--mentor", "ana silva", "--mentee", "Ben Okafor")
     assert code == 2 and "already a pair (ana-ben)" in err
+
+
+def test_a_blank_goal_or_attendee_is_refused_and_keeps_the_goals(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = cli(
+        capsys, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor", "--goal", ""
+    )
+    assert code == 2 and "--goal must not be empty" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli(
+        capsys,
+        "pair",
+        "add",
+        "--mentor",
+        "Ana Silva",
+        "--mentee",
+        "Ben Okafor",
+        "--goal",
+        "Lead a design review",
+        "--json",
+    )
+    assert code == 0, err
+    code, _, err = cli(capsys, "pair", "set", "ana-ben", "--goal", " ")
+    assert code == 2 and "--goal must not be empty" in err
+    _, shown, _ = cli(capsys, "pair", "show", "ana-ben", "--json")
+    assert shown["pair"]["goals"] == ["Lead a design review"]
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben will send the deck by Friday.\n", encoding="utf-8")
+    code, _, err = cli(capsys, "actions", str(notes), "--pair", "ana-ben", "--attendee", "")
+    assert code == 2 and "--attendee must not be empty" in err
