@@ -581,14 +581,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The fifth blind set (blind5/README.md), written before any engine change of this round.
+    # The fifth blind set (blind5/README.md), written before any engine change of this round;
+    # sealed while the action engine changed, scored once when it was final, then unsealed and
+    # gated (docs/EVALS.md, "The fifth round").
     "actions_blind5": Task(
         "actions_blind5",
         "blind5/actions_blind5",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",

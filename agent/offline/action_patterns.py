@@ -192,3 +192,12 @@ _INJECTION = re.compile(
 )
 _DONE_STATUS = re.compile(r"\b(?:done|closed|complete|completed|finished|shipped)\b|✅|✔|✓", re.I)
 _DROP_STATUS = re.compile(r"\b(?:dropped|cancel+ed|on\s+hold|parked|deferred|won't)\b", re.I)
+
+
+def _unfill(text: str) -> str:
+    """The text without fillers ("uh", "um", ", like,"), keeping a comma where one was needed."""
+    text = _FILLER.sub(lambda m: "," if m.group(0).count(",") == 2 else "", text)
+    text = re.sub(r"\bu(?=\s|'d|'ll|$)", "you", re.sub(r"\bur\b", "your", text))  # chat spelling
+    text = re.sub(r"\bi(?=\s|'[a-z]{1,2}\b)", "I", text)
+    text = re.sub(r"\b(?:ill|Ill)(?=\s+[a-z]+\s)", "I'll", re.sub(r"\bim\b", "I'm", text))
+    return re.sub(r",\s*,", ",", text).strip(" ,")

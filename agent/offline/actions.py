@@ -29,10 +29,10 @@ followed. Notes that do not read as English give no items (the engine is English
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from agent.models import ActionItem
+from agent.offline.action_items import Item, dated_again, similar, stems
 from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
@@ -45,7 +45,6 @@ from agent.offline.action_patterns import (
     _DATE_FILLER,
     _DONE_STATUS,
     _DROP_STATUS,
-    _FILLER,
     _HEDGE,
     _HEDGED,
     _INJECTION,
@@ -74,6 +73,7 @@ from agent.offline.action_patterns import (
     _TOPIC_SUBJECT,
     _TRAIL,
     _VAGUE,
+    _unfill,
 )
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
@@ -92,24 +92,6 @@ __all__ = [
 ]
 
 
-@dataclass
-class _Item:
-    owner: str | None
-    known: bool
-    action: str
-    due: date | None
-    start: int
-    end: int
-
-    def stems(self) -> set[str]:
-        return _stems(self.action)
-
-
-def _stems(text: str) -> set[str]:
-    words = re.findall(r"[a-z][a-z0-9'-]+", text.lower())
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS}
-
-
 class _Extractor:
     def __init__(
         self, notes: str, people: People, session: date, next_session: date | None
@@ -117,7 +99,7 @@ class _Extractor:
         self.notes, self.people = notes, people
         self.session, self.next_session = session, next_session
         self.clean, self.sentences = split_notes(notes, people.is_person)
-        self.items: list[_Item] = []
+        self.items: list[Item] = []
 
     def dues(self, text: str) -> list[DueMatch]:
         return find_all_due(text, self.session, self.next_session)
@@ -209,11 +191,11 @@ class _Extractor:
                 self._commitment(index, s, kinds)
             else:
                 self._date_only(s)
-        merged: list[_Item] = []
+        merged: list[Item] = []
         for item in self.items:
-            same = next((m for m in merged if _similar(m, item)), None)
+            same = next((m for m in merged if similar(m, item)), None)
             if same is None and item.due is not None:
-                same = next((m for m in merged if m.due is None and _dated_again(m, item)), None)
+                same = next((m for m in merged if m.due is None and dated_again(m, item)), None)
             restated = [
                 m for m in merged if len(m.stems() & item.stems()) >= 2 and m.start != item.start
             ]
@@ -235,7 +217,7 @@ class _Extractor:
         ]
 
     def _retract(self, s: Sentence) -> None:
-        words = _stems(s.text)
+        words = stems(s.text)
         # Only a sentence that names most of an item retracts it ("forget the blog post"), or
         # names its task ("Shadow the on-call" / "the shadowing won't happen").
         self.items = [
@@ -279,8 +261,8 @@ class _Extractor:
         marked = marked or bool(seg.fields) or seg.group_owner is not None
         action = self._predicate(body, marked)
         if re.search(r"\b(?:scratch\s+that|instead|change\s+of\s+plan)\b", text, re.I):
-            stems = _stems(action)
-            self.items = [i for i in self.items if i.owner != owner or len(i.stems() & stems) < 2]
+            taken = stems(action)
+            self.items = [i for i in self.items if i.owner != owner or len(i.stems() & taken) < 2]
         due_text = seg.fields.get("due", "") if "due" in seg.fields else text
         if "due" in seg.fields and due_text and not self.dues(due_text):
             due_text = f"by {due_text}"
@@ -296,7 +278,7 @@ class _Extractor:
             r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I
         )
         if ready:
-            earlier = [i for i in self.items if _stems(ready.group("o")) & i.stems()]
+            earlier = [i for i in self.items if stems(ready.group("o")) & i.stems()]
             if earlier:
                 earlier[-1].due = earlier[-1].due or next((d.due for d in dues if d.due), None)
                 return
@@ -315,7 +297,7 @@ class _Extractor:
                     r"|with|whenever|when|so|and)\b|[,.;!?]|$)",
                     request[1],
                 )
-                said = _stems(obj.group("o")) if obj else set()
+                said = stems(obj.group("o")) if obj else set()
                 if _VAGUE.match(bare) and mine and said and said <= mine[-1].stems():
                     self._lend_due(speaker, dues)  # "Send me the rubric" / "Will do, by Monday"
                     return
@@ -349,7 +331,7 @@ class _Extractor:
             if final is not None and due is None and re.match(r"(?i)bring\b", final):
                 due = self.next_session  # what a mentee brings, they bring to the next session
             if final is not None:
-                self.items.append(_Item(owner, known, final, due, ev_start, ev_end))
+                self.items.append(Item(owner, known, final, due, ev_start, ev_end))
 
     def _date_only(self, s: Sentence) -> None:
         """A date said alone ("Probably Monday.") just after an item dates the last item."""
@@ -772,36 +754,6 @@ class _Extractor:
             return m.group(0)
 
         return _THE.sub(fill, text, count=1)
-
-
-def _unfill(text: str) -> str:
-    """The text without fillers ("uh", "um", ", like,"), keeping a comma where one was needed."""
-    text = _FILLER.sub(lambda m: "," if m.group(0).count(",") == 2 else "", text)
-    text = re.sub(r"\bu(?=\s|'d|'ll|$)", "you", re.sub(r"\bur\b", "your", text))  # chat spelling
-    text = re.sub(r"\bi(?=\s|'[a-z]{1,2}\b)", "I", text)
-    text = re.sub(r"\b(?:ill|Ill)(?=\s+[a-z]+\s)", "I'll", re.sub(r"\bim\b", "I'm", text))
-    return re.sub(r",\s*,", ",", text).strip(" ,")
-
-
-def _similar(a: _Item, b: _Item) -> bool:
-    if a.owner != b.owner:
-        return False
-    x, y = a.stems(), b.stems()
-    # The same words, or a short restatement inside a longer item ("send Tom the template").
-    return bool(x and y) and (
-        len(x & y) / len(x | y) >= 0.5
-        or (len(x & y) >= 3 and len(x & y) >= 0.75 * min(len(x), len(y)))
-    )
-
-
-def _dated_again(earlier: _Item, later: _Item) -> bool:
-    """A later line giving a date to the same owner's task: same verb, a shared object word."""
-    a, b = earlier.action.split(), later.action.split()
-    return (
-        earlier.owner == later.owner
-        and a[0].casefold() == b[0].casefold()
-        and bool(_stems(" ".join(a[1:])) & _stems(" ".join(b[1:])))
-    )
 
 
 _PRONOUN_SUBJECTS = frozenset(

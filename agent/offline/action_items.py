@@ -1,0 +1,53 @@
+"""Action items while they are being found: their fields and how two of them compare."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from agent.offline.people import STOPWORDS
+
+
+@dataclass
+class Item:
+    """One found item: owner (``known`` when an attendee), action, due date, note span."""
+
+    owner: str | None
+    known: bool
+    action: str
+    due: date | None
+    start: int
+    end: int
+
+    def stems(self) -> set[str]:
+        """The action's content-word stems."""
+        return stems(self.action)
+
+
+def stems(text: str) -> set[str]:
+    """Lowercased content words of ``text`` without -ing/-ed/-es/-s endings."""
+    words = re.findall(r"[a-z][a-z0-9'-]+", text.lower())
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS}
+
+
+def similar(a: Item, b: Item) -> bool:
+    """Whether two items of one owner say the same task."""
+    if a.owner != b.owner:
+        return False
+    x, y = a.stems(), b.stems()
+    # The same words, or a short restatement inside a longer item ("send Tom the template").
+    return bool(x and y) and (
+        len(x & y) / len(x | y) >= 0.5
+        or (len(x & y) >= 3 and len(x & y) >= 0.75 * min(len(x), len(y)))
+    )
+
+
+def dated_again(earlier: Item, later: Item) -> bool:
+    """A later line giving a date to the same owner's task: same verb, a shared object word."""
+    a, b = earlier.action.split(), later.action.split()
+    return (
+        earlier.owner == later.owner
+        and a[0].casefold() == b[0].casefold()
+        and bool(stems(" ".join(a[1:])) & stems(" ".join(b[1:])))
+    )
