@@ -48,19 +48,23 @@ class _MiniLM:
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.lock = threading.Lock()
 
+    def _hidden(self, encoded: list[Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The model's ``last_hidden_state`` for tokenised texts, and their attention mask."""
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        (hidden,) = self.session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
+        )
+        return hidden, mask
+
     def embed(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         out: list[np.ndarray[Any, np.dtype[np.float32]]] = []
         for start in range(0, len(texts), BATCH):
-            batch = texts[start : start + BATCH]
             with self.lock:
-                encoded = self.tokenizer.encode_batch(batch)
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-            (hidden,) = self.session.run(
-                ["last_hidden_state"],
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
-            )
+                encoded = self.tokenizer.encode_batch(texts[start : start + BATCH])
+            hidden, mask = self._hidden(encoded)
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -86,13 +90,7 @@ class _MiniLM:
             encoded = self.tokenizer.encode_batch(
                 [words[lo:hi] for lo, hi, _, _ in windows], is_pretokenized=True
             )
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-        (hidden,) = self.session.run(
-            ["last_hidden_state"],
-            {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
-        )
+        hidden, _ = self._hidden(encoded)
         for (lo, _hi, keep_from, keep_to), enc, rows in zip(windows, encoded, hidden, strict=True):
             sums = np.zeros((len(words), DIMENSIONS), dtype=np.float32)
             counts = np.zeros(len(words), dtype=np.float32)
