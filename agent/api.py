@@ -631,7 +631,8 @@ class Coach:
         pair_id = pair.id
         if not (pair.mentor_email or pair.mentee_email):
             raise UserInputError(
-                f"pair {pair_id!r} has no email addresses; add them with `coach pair add`"
+                f"pair {pair_id!r} has no email addresses; add them with "
+                f"`coach pair set {pair_id} --mentor-email ... --mentee-email ...`"
             )
         inputs = self._agenda_inputs(pair)  # one context serves agenda and email
         context = inputs.context

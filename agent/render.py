@@ -187,8 +187,7 @@ def item_list(console: Console, items: list[StoredItem]) -> None:
         due = f" (due {item.due})" if item.due else ""
         mark = "x" if item.status == "done" else " "
         console.print(
-            escape(f"[{mark}] {item.id}  {item.owner or 'unassigned'}: {item.action}{due}"),
-            markup=False,
+            f"[{mark}] {item.id}  {item.owner or 'unassigned'}: {item.action}{due}", markup=False
         )
 
 

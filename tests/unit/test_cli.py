@@ -191,3 +191,18 @@ def test_a_blank_goal_or_attendee_is_refused_and_keeps_the_goals(
     notes.write_text("Ben will send the deck by Friday.\n", encoding="utf-8")
     code, _, err = cli(capsys, "actions", str(notes), "--pair", "ana-ben", "--attendee", "")
     assert code == 2 and "--attendee must not be empty" in err
+
+
+def test_item_list_prints_plain_checkboxes_and_email_hint_names_pair_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben will send Ana the [draft] RFC by Friday.\n", encoding="utf-8")
+    code, _, err = cli(capsys, "actions", str(notes), "--pair", "ana-ben", "--save")
+    assert code == 0, err
+    code, out, err = cli(capsys, "actions", "list", "--pair", "ana-ben")
+    assert code == 0, err
+    assert "[ ] " in out and "[draft]" in out and "\\[" not in out
+    code, _, err = cli(capsys, "email", "--pair", "ana-ben")
+    assert code == 2 and "coach pair set ana-ben --mentor-email" in err
