@@ -388,6 +388,8 @@ def actions(
         return
     if item is not None:
         raise UserInputError(f"unexpected argument {item!r}")
+    if pair is not None and (mentor or mentee):
+        raise UserInputError("give --pair or --mentor/--mentee, not both (the pair names them)")
     notes = _read_notes(Path(target))
     result = coach.extract_actions(
         notes,
