@@ -107,6 +107,8 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     cleaned = clean_text(text).strip()
     if not cleaned:
         raise UserInputError(f"the {what} is empty")
+    if not any(ch.isalnum() for ch in cleaned):  # "?" or "..." says nothing to work on
+        raise UserInputError(f"the {what} has no words")
     if len(cleaned) > limit:
         raise UserInputError(f"the {what} is {len(cleaned)} characters; the limit is {limit}")
     return cleaned

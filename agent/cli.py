@@ -215,6 +215,41 @@ def _nonblank(values: list[str] | None, option: str) -> list[str] | None:
     return values
 
 
+# The pair record's fields as the options that set them, so errors name what the user typed.
+_PAIR_OPTIONS = {
+    "mentor": "--mentor",
+    "mentee": "--mentee",
+    "mentor_email": "--mentor-email",
+    "mentee_email": "--mentee-email",
+    "goals": "--goal",
+    "programme_weeks": "--weeks",
+    "start": "--start",
+    "minutes": "--minutes",
+    "cadence": "--cadence",
+    "next_session": "--next",
+}
+_BOUNDS = (
+    (re.compile(r"^Input should be greater than or equal to "), "must be at least "),
+    (re.compile(r"^Input should be less than or equal to "), "must be at most "),
+    (re.compile(r"^Input should be "), "must be "),
+)
+
+
+@contextmanager
+def _pair_options() -> Iterator[None]:
+    """Say a pair record's validation error in terms of the CLI's options."""
+    try:
+        yield
+    except UserInputError as exc:
+        field, sep, message = str(exc).partition(": ")
+        if not sep or field not in _PAIR_OPTIONS:
+            raise
+        message = message.removeprefix(f"{field} ")
+        for pattern, wording in _BOUNDS:
+            message = pattern.sub(wording, message, count=1)
+        raise UserInputError(f"{_PAIR_OPTIONS[field]} {message}") from exc
+
+
 @pair_app.command("add")
 def pair_add(
     mentor: Annotated[str, typer.Option(help="Mentor's name.")],
@@ -233,19 +268,21 @@ def pair_add(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a mentoring pair."""
-    pair = _coach().add_pair(
-        past=past,
-        mentor=mentor,
-        mentee=mentee,
-        mentor_email=mentor_email,
-        mentee_email=mentee_email,
-        goals=_nonblank(goal, "--goal") or [],
-        programme_weeks=weeks,
-        start=_parse_date(start, "--start"),
-        minutes=minutes,
-        cadence=cadence,
-        next_session=_parse_datetime(next_session, "--next"),
-    )
+    coach = _coach()
+    with _pair_options():
+        pair = coach.add_pair(
+            past=past,
+            mentor=mentor,
+            mentee=mentee,
+            mentor_email=mentor_email,
+            mentee_email=mentee_email,
+            goals=_nonblank(goal, "--goal") or [],
+            programme_weeks=weeks,
+            start=_parse_date(start, "--start"),
+            minutes=minutes,
+            cadence=cadence,
+            next_session=_parse_datetime(next_session, "--next"),
+        )
     emit(pair, as_json, lambda console: render.pair_detail(console, pair, []))
 
 
@@ -292,7 +329,8 @@ def pair_set(
             "--start, --minutes or --cadence"
         )
     coach = _coach()
-    pair = coach.update_pair(pair_id, past=past, **changes)
+    with _pair_options():
+        pair = coach.update_pair(pair_id, past=past, **changes)
     items, late = coach.open_items(pair.id), [i.id for i in coach.overdue_items(pair.id)]
     emit(pair, as_json, lambda console: render.pair_detail(console, pair, items, late))
 
@@ -417,6 +455,7 @@ def agenda(
 ) -> None:
     """Draft a time-boxed agenda for a pair's next session."""
     coach = _coach()
+    _nonblank(None if prep is None else [prep], "--prep")
     if (pair is None) == (context is None):
         raise UserInputError("give either --pair ID or --context FILE")
     ctx = None

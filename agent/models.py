@@ -54,7 +54,8 @@ class ReframeResult(BaseModel):
     """The answer to ``coach reframe``."""
 
     input: str
-    judgemental: bool
+    # None when the input was not judged (the offline engine declined non-English text).
+    judgemental: bool | None
     markers: list[str]
     topic: str
     questions: list[CuriousQuestion]
@@ -100,7 +101,7 @@ class GuideAnswer(BaseModel):
 
 
 class NotAvailable(BaseModel):
-    """A capability that this version does not have yet: said plainly, never faked."""
+    """A capability this chat turn cannot run by itself: says how to run it, never faked."""
 
     intent: str
     message: str

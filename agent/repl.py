@@ -25,7 +25,7 @@ HELP = """Commands:
   /items          the pair's open action items
   /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario)
                   while it runs, plain lines answer it; /clarify Q, /skip, /stop
-  /email          (coming in a later version)
+  /email          write the pair's prep email drafts (to ./outbox; `coach email --send` sends)
   /pair ID        switch to a pair (starts its own thread)
   /history        this conversation so far
   /new            start a new conversation
@@ -40,7 +40,6 @@ _TASKS: dict[str, Intent] = {
     "/agenda": "agenda",
     "/actions": "actions",
     "/simulate": "simulate",
-    "/email": "email",
 }
 
 
@@ -131,7 +130,7 @@ class Repl:
                 started = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
                 self.simulation = started.thread
                 self.say(f"sim> {started.prompt}")
-        elif command in ("/agenda", "/actions", "/items"):
+        elif command in ("/agenda", "/actions", "/items", "/email"):
             self.pair_command(command, rest)
         elif command in _TASKS:
             intent = _TASKS[command]
@@ -165,6 +164,15 @@ class Repl:
                     for i in items
                 )
                 or "No open action items."
+            )
+        elif command == "/email":
+            emailed = self.coach.prep_email(self.pair_id, out_dir="outbox")
+            self.say(
+                "\n".join(
+                    [f"Session {emailed.session} prep for {emailed.pair_id}:"]
+                    + [f"  draft: {path}" for path in emailed.drafts]
+                    + [f"  note: {note}" for note in emailed.notes]
+                )
             )
         elif command == "/agenda":
             agenda = self.coach.draft_agenda(pair_id=self.pair_id, prep=rest or None)

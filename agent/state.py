@@ -17,8 +17,9 @@ INTENTS: tuple[Intent, ...] = (
     "ask",
     "other",
 )
-# Capabilities that later issues build; routed to a clear "not available yet" answer.
-NOT_YET: frozenset[str] = frozenset({"simulate", "email"})
+# Capabilities served outside this graph (the simulation graph, the mail writer): a chat turn
+# asking for them is answered with how to start them.
+ELSEWHERE: frozenset[str] = frozenset({"simulate", "email"})
 # Capabilities that need structured input (a context or notes), not just chat text.
 NEEDS_PAYLOAD: frozenset[str] = frozenset({"agenda", "actions"})
 

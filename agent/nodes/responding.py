@@ -20,7 +20,7 @@ from agent.nodes.common import passages_of
 from agent.offline.judgement import detect_markers
 from agent.offline.judgement_model import is_judgemental_utterance
 from agent.offline.language import ENGLISH_ONLY, is_english
-from agent.state import NEEDS_PAYLOAD, NOT_YET, State
+from agent.state import ELSEWHERE, NEEDS_PAYLOAD, State
 from knowledge.models import Passage
 
 HELP = (
@@ -34,9 +34,11 @@ _HOW_TO = {
     "actions": "To pull action items out of notes I need the notes: use /actions FILE in "
     "`coach chat --pair ID`, or `coach actions FILE --pair ID`.",
 }
-_PLANNED = {
-    "simulate": "the “Years of Experience in Months” simulation",
-    "email": "pre-meeting prep emails",
+_ELSEWHERE = {
+    "simulate": "The “Years of Experience in Months” simulation runs as its own exercise: use "
+    "/simulate in `coach chat --pair ID`, or `coach simulate start --pair ID`.",
+    "email": "Prep emails are written for a stored pair: use /email in `coach chat --pair ID`, "
+    "or `coach email --pair ID` (add --send to send them).",
 }
 
 
@@ -69,12 +71,8 @@ def respond(state: State) -> dict[str, Any]:
     if intent in NEEDS_PAYLOAD and not draft:
         result = NotAvailable(intent=intent, message=_HOW_TO[intent])
         reply = result.message
-    elif intent in NOT_YET:
-        result = NotAvailable(
-            intent=intent,
-            message=f"{_PLANNED[intent].capitalize()} is not available in this version yet. "
-            "I can reframe questions, suggest questions for a session and answer from the guides.",
-        )
+    elif intent in ELSEWHERE:
+        result = NotAvailable(intent=intent, message=_ELSEWHERE[intent])
         reply = result.message
     elif intent == "other":
         result, reply = None, HELP
@@ -96,7 +94,7 @@ def respond(state: State) -> dict[str, Any]:
         )
         result = ReframeResult(
             input=text,
-            judgemental=judgemental,
+            judgemental=judgemental if english else None,
             markers=markers,
             topic=data.topic,
             questions=data.questions,

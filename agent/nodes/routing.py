@@ -9,7 +9,7 @@ from langgraph.types import Command
 
 from agent.context import Context
 from agent.offline.intent import classify_intent
-from agent.state import NEEDS_PAYLOAD, NOT_YET, State
+from agent.state import ELSEWHERE, NEEDS_PAYLOAD, State
 from agent.text import clean_text
 
 
@@ -34,7 +34,7 @@ def route_request(
         "retrieved": [],
         "engine": runtime.context.engine,
     }
-    if intent in NOT_YET or intent == "other":
+    if intent in ELSEWHERE or intent == "other":
         return Command(update=update, goto="respond")
     if intent in NEEDS_PAYLOAD and not state.get("payload"):
         # Chat text alone cannot carry notes or an agenda context: explain how to ask.

@@ -79,7 +79,16 @@ def _kind(sentence: str) -> str:
     return load_model("prep_sentences").predict([sentence])[0]
 
 
+# Markdown that must not be quoted: heading lines and bold-only lines are titles, not content.
+_TITLE_LINE = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t].*|(?:\*\*|__)\W*(?:\w+\W+){0,4}\w+[^\w?.!]*(?:\*\*|__):?)[ \t]*$",
+    re.M,
+)
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
 def _sentences(text: str) -> list[str]:
+    text = _EMPHASIS.sub("", _TITLE_LINE.sub("", text))
     parts = (" ".join(p.split()) for p in _SPLIT.split(text.strip()))
     return [p.strip(" -*•") for p in parts if p and len(p.strip(" -*•")) > 2]
 

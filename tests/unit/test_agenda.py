@@ -596,6 +596,18 @@ def test_judgemental_or_self_blaming_prep_is_never_quoted() -> None:
     assert agenda_failures(agenda, ctx, set()) == []
 
 
+def test_markdown_titles_and_emphasis_are_not_quoted() -> None:
+    ctx = make_ctx(
+        prep="## My prep\n- I want to talk about the **design interview** next week.",
+        recent_notes=["# Session 3\n\n## What we discussed\nBen is nervous about interviews."],
+    )
+    agenda = draft_agenda_offline(ctx, [])
+    progress, deep = block(agenda, PROGRESS_REVIEW).items, block(agenda, DEEP_DIVE).items
+    assert any("notes: “Ben is nervous about interviews.”" in item for item in progress)
+    assert any("“I want to talk about the design interview next week.”" in item for item in deep)
+    assert "#" not in agenda_text(agenda) and "**" not in agenda_text(agenda)
+
+
 def test_pairs_own_words_are_carried_verbatim_and_do_not_trip_the_check() -> None:
     ctx = make_ctx(
         goals=["Stop making excuses about flaky tests"],

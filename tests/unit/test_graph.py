@@ -91,10 +91,13 @@ def test_free_text_is_routed_by_intent(graph: Any, offline: Context) -> None:
 
 
 @pytest.mark.parametrize("task", ["simulate", "email"])
-def test_later_capabilities_say_not_available(graph: Any, offline: Context, task: str) -> None:
+def test_capabilities_outside_the_graph_say_how_to_run_them(
+    graph: Any, offline: Context, task: str
+) -> None:
     out = run(graph, offline, "please do it", task=task)
     assert out["result"]["intent"] == task
-    assert "not available in this version yet" in out["reply"]
+    assert f"`coach {task}" in out["reply"] and f"/{task}" in out["reply"]
+    assert "not available" not in out["reply"]
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ def test_cli_reframe_says_english_only(capsys: pytest.CaptureFixture[str]) -> No
     assert run(["reframe", text, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["language"] == "non-English"
-    assert data["questions"] == [] and data["markers"] == [] and data["judgemental"] is False
+    assert data["questions"] == [] and data["markers"] == [] and data["judgemental"] is None
     assert ENGLISH_ONLY in data["notes"]
     assert run(["reframe", text]) == 0
     assert "English only" in capsys.readouterr().out

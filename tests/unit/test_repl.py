@@ -18,6 +18,7 @@ def chat(home: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]
     env = {**os.environ, "COACH_HOME": str(home)}
     return subprocess.run(
         [*COACH, "chat", *args],
+        cwd=home.parent,  # /email writes its drafts to ./outbox
         input=stdin,
         capture_output=True,
         text=True,
@@ -40,7 +41,7 @@ def test_chat_routes_text_runs_slash_commands_and_survives_a_restart(tmp_path: P
     assert "That reads as judgemental" in out and "chapter" in out
     assert "/reframe TEXT" in out  # /help
     assert "/agenda needs a pair" in out
-    assert "not available in this version yet" in out  # /email
+    assert "/email needs a pair" in out
     assert "unknown command /frobnicate" in out
     assert "bye" in out and first.stderr == ""
 
@@ -99,6 +100,29 @@ def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None
     assert "- Ben Okafor: Draft the RFC" in out
     assert out.count("Draft the RFC") >= 3  # extracted, listed, carried into the agenda
     assert "Progress review" in out and "Agenda (regular, 60 minutes)" in out
+
+
+EMAILS = ("--mentor-email", "ana@example.org", "--mentee-email", "ben@example.org")
+
+
+def test_email_inside_chat_writes_the_pairs_drafts(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor", *EMAILS],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    result = chat(home, "/email\nplease send the prep emails\n/quit\n", "--pair", "ana-ben")
+    assert result.returncode == 0, result.stderr
+    drafts = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(drafts) == 2
+    assert "Session 1 prep for ana-ben:" in result.stdout
+    assert all(f"draft: {d}" in result.stdout or d.name in result.stdout for d in drafts)
+    assert "`coach email --pair ID`" in result.stdout  # free text says where emails are made
+    assert "later version" not in result.stdout
 
 
 def test_simulate_inside_chat(tmp_path: Path) -> None:
