@@ -591,6 +591,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The sixth blind set (blind6/README.md), written before any engine change of this round.
+    "actions_blind6": Task(
+        "actions_blind6",
+        "blind6/actions_blind6",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -703,6 +712,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The sixth blind set (evals/datasets/blind6/README.md): sealed until the detector is final.
+    "judgement_blind6": Task(
+        "judgement_blind6",
+        "blind6/judgement_blind6",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
