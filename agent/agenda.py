@@ -268,7 +268,7 @@ class AgendaContext(BaseModel):
     @model_validator(mode="after")
     def _distinct(self) -> AgendaContext:
         if self.mentor.casefold() == self.mentee.casefold():
-            raise ValueError("mentor and mentee must be different people")
+            raise ValueError("the mentor and the mentee must be different people")
         return self
 
 

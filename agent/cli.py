@@ -99,7 +99,8 @@ def emit(model: BaseModel, as_json: bool, human: Callable[[Console], None]) -> N
     else:
         from rich.console import Console
 
-        human(Console(highlight=False))
+        # Into a pipe or a file, lines are not hard-wrapped: URLs stay whole and grep finds text.
+        human(Console(highlight=False, soft_wrap=not sys.stdout.isatty()))
 
 
 @contextmanager
@@ -241,10 +242,11 @@ def _pair_options() -> Iterator[None]:
     try:
         yield
     except UserInputError as exc:
-        field, sep, message = str(exc).partition(": ")
-        if not sep or field not in _PAIR_OPTIONS:
+        text = str(exc)
+        field = next((f for f in _PAIR_OPTIONS if text.startswith((f"{f}: ", f"{f} "))), None)
+        if field is None:
             raise
-        message = message.removeprefix(f"{field} ")
+        message = text[len(field) + 1 :].lstrip()
         for pattern, wording in _BOUNDS:
             message = pattern.sub(wording, message, count=1)
         raise UserInputError(f"{_PAIR_OPTIONS[field]} {message}") from exc
@@ -377,15 +379,19 @@ def pair_forget(
     )
 
 
-def _read_notes(path: Path) -> str:
+def read_notes(path: Path) -> str:
+    """A notes file's text, or a one-line user error (the CLI's and the chat's /actions)."""
     from knowledge.documents import SkipFile, read_text
 
+    if path.is_dir():
+        raise UserInputError(f"{str(path)!r} is a folder; give one notes file")
     if not path.is_file():
         raise UserInputError(f"no such notes file: {str(path)!r}")
     try:
         return read_text(path)
     except SkipFile as exc:
-        raise UserInputError(f"cannot read notes {str(path)!r}: {exc}") from exc
+        reason = str(exc).removeprefix("cannot read: ")
+        raise UserInputError(f"cannot read notes {str(path)!r}: {reason}") from exc
 
 
 @app.command()
@@ -428,7 +434,7 @@ def actions(
         raise UserInputError(f"unexpected argument {item!r}")
     if pair is not None and (mentor or mentee):
         raise UserInputError("give --pair or --mentor/--mentee, not both (the pair names them)")
-    notes = _read_notes(Path(target))
+    notes = read_notes(Path(target))
     result = coach.extract_actions(
         notes,
         pair_id=pair,

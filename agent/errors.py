@@ -41,4 +41,6 @@ def user_input_error(exc: ValidationError) -> UserInputError:
     error = exc.errors()[0]
     field = ".".join(str(p) for p in error.get("loc", ()))
     message = " ".join(str(error.get("msg", "invalid value")).removeprefix("Value error, ").split())
-    return UserInputError(f"{field}: {message}" if field else message)
+    if not field or message.startswith(f"{field} "):  # "mentor must not be empty" says it
+        return UserInputError(message)
+    return UserInputError(f"{field}: {message}")

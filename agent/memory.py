@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.errors import NotFoundError, UserInputError, user_input_error
-from agent.text import clean_value, is_printable_name
+from agent.text import ascii_words, clean_value, is_printable_name
 
 if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
     from langgraph.store.base import BaseStore, PutOp
@@ -70,12 +70,18 @@ class PairInput(BaseModel):
         goals = [" ".join(g.split()) for g in value if g.strip()]
         if any(len(g) > 300 for g in goals):
             raise ValueError("each goal must be at most 300 characters")
-        return goals
+        firsts = {g.casefold(): g for g in reversed(goals)}  # a goal given twice is kept once
+        return list(dict.fromkeys(firsts[g.casefold()] for g in goals))
+
+    @field_validator("cadence", mode="before")
+    @classmethod
+    def _cadence(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _distinct(self) -> PairInput:
         if self.mentor.casefold() == self.mentee.casefold():
-            raise ValueError("mentor and mentee must be different people")
+            raise ValueError("the mentor and the mentee must be different people")
         return self
 
 
@@ -114,7 +120,7 @@ class ForgetReport(BaseModel):
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "pair"
+    return "-".join(ascii_words(text))[:24].strip("-")
 
 
 def _name_key(mentor: str, mentee: str) -> str:
@@ -174,7 +180,9 @@ class PairStore:
     def add(self, data: PairInput) -> Pair:
         """Store a new pair; its id is readable and unique."""
         self._ensure_name_index()
-        base = f"{_slug(data.mentor.split()[0])}-{_slug(data.mentee.split()[0])}"
+        first = [_slug(data.mentor.split()[0]), _slug(data.mentee.split()[0])]
+        # Names with no ASCII letters (Анна, 李雷) give no word: "pair" stands in for them.
+        base = "-".join(p or "pair" for p in first) if any(first) else "pair"
         counter = self.store.get(self.IDS, base)
         number = int(counter.value["next"]) if counter is not None else 1
         # The counter makes this loop one step; it still guards ids taken before it existed.

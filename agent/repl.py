@@ -188,19 +188,25 @@ class Repl:
                 return
             path, extra = words[0], words[1:]
             flag = "save" if "save" in extra else ""
-            dates = [word for word in extra if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word)]
+            dates = [word for word in extra if word != "save"]
+            if len(dates) > 1:
+                raise UserInputError("usage: /actions FILE [YYYY-MM-DD] [save]")
+            try:
+                session = date.fromisoformat(dates[0]) if dates else None
+            except ValueError:
+                raise UserInputError(
+                    f"{dates[0]!r} is not a date YYYY-MM-DD; "
+                    "usage: /actions FILE [YYYY-MM-DD] [save]"
+                ) from None
             from pathlib import Path
 
-            from knowledge.documents import SkipFile, read_text
+            from agent.cli import read_notes
 
-            try:
-                notes = read_text(Path(path).expanduser())
-            except (SkipFile, OSError) as exc:
-                raise UserInputError(f"cannot read {path}: {exc}") from exc
+            notes = read_notes(Path(path).expanduser())
             result = self.coach.extract_actions(
                 notes,
                 pair_id=self.pair_id,
-                session_date=date.fromisoformat(dates[0]) if dates else None,
+                session_date=session,
                 save=flag == "save",
             )
             self.say(
@@ -246,15 +252,19 @@ def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool
         for turn in earlier[-2:]:
             repl.say(f"  {turn['role']}> {turn['content'][:200]}")
     save_history = _enable_history(coach)
+    # Piped input is echoed after its prompt, so a transcript reads one line per turn.
+    interactive = sys.stdin.isatty()
     try:
         while True:
             try:
-                line = input("you> ").strip()
+                line = input("you> " if interactive else "").strip()
             except EOFError:
                 repl.say("")
                 break
             if not line:
                 continue
+            if not interactive:
+                repl.say(f"you> {line}")
             try:
                 if not repl.handle(line):
                     break

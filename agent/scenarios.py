@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from agent.errors import CoachError, NotFoundError, UserInputError, user_input_error
 from agent.memory import PairStore
+from agent.text import ascii_words
 
 __all__ = [
     "STARTER_CREATED_AT",
@@ -63,7 +64,7 @@ def _paragraphs(value: str) -> str:
 
 def slugify(text: str, limit: int = ID_MAX) -> str:
     """A readable id from ``text``: lowercase words joined by hyphens, cut at a word boundary."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
+    words = ascii_words(text)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word

@@ -54,3 +54,16 @@ def clean_value(value: Any) -> Any:
 def is_printable_name(text: str) -> bool:
     """Whether a (cleaned) name holds only printable characters: no controls, no invisibles."""
     return all(ch.isprintable() or ch == " " for ch in text) and not _INVISIBLE.search(text)
+
+
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d"})
+
+
+def ascii_words(text: str) -> list[str]:
+    """The lowercase ASCII words of ``text`` for ids: accents dropped ("José" -> "jose").
+
+    Letters with no ASCII form (Cyrillic, Han...) are left out; callers give a fallback.
+    """
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.findall(r"[a-z0-9]+", plain.replace("'", "").replace("’", ""))

@@ -464,7 +464,7 @@ def test_context_file_overrides(tmp_path: Path) -> None:
             "open_items[0].due must be a date as YYYY-MM-DD (got 'next week')",
         ),
         ({**DESIGN_FILE, "open_items": [{"owner": "A"}]}, "open_items[0].action"),
-        ({**DESIGN_FILE, "mentee": "ana ruiz"}, "mentor and mentee must be different people"),
+        ({**DESIGN_FILE, "mentee": "ana ruiz"}, "mentee must be different people"),
         ({**DESIGN_FILE, "mentor": "  "}, "mentor must not be empty"),
     ],
 )

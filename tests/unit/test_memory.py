@@ -28,6 +28,25 @@ def pairs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PairStore]
     conn.close()
 
 
+def test_ids_fold_accents_and_stand_in_for_names_without_ascii_letters(pairs: PairStore) -> None:
+    accented = pairs.add(parse_pair_input(mentor="José Ñúñez", mentee="Zoë O'Brien-Smith"))
+    cyrillic = pairs.add(parse_pair_input(mentor="Анна Петрова", mentee="Ben Lee"))
+    han = pairs.add(parse_pair_input(mentor="李雷", mentee="韩梅梅"))
+    assert (accented.id, cyrillic.id, han.id) == ("jose-zoe", "pair-ben", "pair")
+
+
+def test_goals_given_twice_are_kept_once_and_cadence_ignores_case(pairs: PairStore) -> None:
+    pair = pairs.add(
+        parse_pair_input(
+            mentor="Ada",
+            mentee="Grace",
+            goals=["Lead a review", "lead a  review", "Ship the RFC"],
+            cadence=" Monthly",
+        )
+    )
+    assert pair.goals == ["Lead a review", "Ship the RFC"] and pair.cadence == "monthly"
+
+
 def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
     first = pairs.add(
         parse_pair_input(
@@ -46,8 +65,8 @@ def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"mentor": "", "mentee": "B"}, "mentor: mentor must not be empty"),
-        ({"mentor": "A", "mentee": "A"}, "mentor and mentee must be different people"),
+        ({"mentor": "", "mentee": "B"}, "mentor must not be empty"),
+        ({"mentor": "A", "mentee": "A"}, "the mentor and the mentee must be different people"),
         ({"mentor": "A", "mentee": "B", "mentor_email": "not-an-email"}, "is not an email"),
         ({"mentor": "A", "mentee": "B", "mentee_email": "x@y.com\r\nBcc: z@q.com"}, "not an email"),
         ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes: Input should be greater"),

@@ -94,12 +94,19 @@ def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None
     )
     notes = tmp_path / "notes.md"
     notes.write_text("Ben: I'll draft the RFC by Friday.\nAna: I'll send the checklist tomorrow.\n")
-    result = chat(home, f"/actions {notes} save\n/items\n/agenda\n/quit\n", "--pair", "ana-ben")
+    bad = f"/actions {notes} 2026-13-45\n/actions {tmp_path}\n/actions {notes} 12/09/2026\n"
+    script = bad + f"/actions {notes} save\n/items\n/agenda\n/quit\n"
+    result = chat(home, script, "--pair", "ana-ben")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "- Ben Okafor: Draft the RFC" in out
     assert out.count("Draft the RFC") >= 3  # extracted, listed, carried into the agenda
     assert "Progress review" in out and "Agenda (regular, 60 minutes)" in out
+    # A bad date or a folder is a one-line error and the chat carries on (it crashed before).
+    assert "error: '2026-13-45' is not a date YYYY-MM-DD" in out
+    assert "error: '12/09/2026' is not a date YYYY-MM-DD" in out
+    assert "is a folder; give one notes file" in out
+    assert f"you> /actions {notes} save\n- Ben Okafor: Draft the RFC" in out
 
 
 EMAILS = ("--mentor-email", "ana@example.org", "--mentee-email", "ben@example.org")

@@ -121,12 +121,12 @@ def test_starters_are_copies_and_get_starter_finds_them() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("title", "   ", "title: title must not be empty"),
-        ("title", "x" * 121, "title: title must be at most 120 characters"),
-        ("situation", "", "situation: situation must not be empty"),
-        ("situation", "Too short.", "situation: situation must be at least 20 characters"),
-        ("response", "y" * 3001, "response: response must be at most 3000 characters"),
-        ("outcome", "  ", "outcome: outcome must not be empty"),
+        ("title", "   ", "title must not be empty"),
+        ("title", "x" * 121, "title must be at most 120 characters"),
+        ("situation", "", "situation must not be empty"),
+        ("situation", "Too short.", "situation must be at least 20 characters"),
+        ("response", "y" * 3001, "response must be at most 3000 characters"),
+        ("outcome", "  ", "outcome must not be empty"),
         ("constraints", ["c"] * 0 + [f"c{i}" for i in range(7)], "at most 6 constraints"),
         ("principles", ["p" * 301], "each of the principles must be at most 300 characters"),
     ],
