@@ -261,21 +261,48 @@ def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, 
     return {"comparison": comparison.model_dump(mode="json"), **_fell_back(notes)}
 
 
-def ask_upcoming(state: SimState) -> Command[Literal["plan_application", "finish"]]:
-    """Human gate: an upcoming situation of the mentee's to apply the lessons to."""
+# Answers that name no situation ("nothing really", "idk", "no", "/help", "what do you mean?").
+# Any topic is fine here: the situation to come need not resemble the scenario.
+_NO_SITUATION = frozenset({"empty", "command", "dont_know", "filler"})
+_REASK_UPCOMING = (
+    "Name one situation coming up for you, even a small one: a review, an interview, a "
+    "release, a hard conversation. (Or skip this step to finish without a plan.)"
+)
+
+
+_REASK_REPORT = (
+    "This round starts once you have tried it for real. Then tell me what you did, how people "
+    "reacted and what you would change. (Or stop to end the exercise.)"
+)
+
+
+def ask_upcoming(
+    state: SimState, runtime: Runtime[Context]
+) -> Command[Literal["ask_upcoming", "plan_application", "finish"]]:
+    """Human gate: an upcoming situation of the mentee's to apply the lessons to.
+
+    An answer that names no situation is asked again: the plan built from it would be saved
+    as action items ("apply it to the nothing really").
+    """
     comparison = state.get("comparison") or {}
     summary = comparison.get("summary", "")
+    reask = state.get("reask") or ""
     prompt = (
         f"{state['reveal']}\n\n{summary}".strip()
         + "\n\nWhat upcoming situation of yours could these lessons apply to?"
+        + (f"\n\n{reask}" if reask else "")
     )
     reply = _gate("upcoming", prompt, ["answer", "skip", "stop"])
     text = reply.get("text", "").strip()
-    if reply["kind"] in ("stop", "skip") or not text:
+    if reply["kind"] in ("stop", "skip"):
         return Command(
-            update={"skipped": ["upcoming"], "stopped": reply["kind"] == "stop"}, goto="finish"
+            update={"skipped": ["upcoming"], "stopped": reply["kind"] == "stop", "reask": ""},
+            goto="finish",
         )
-    return Command(update={"upcoming": text}, goto="plan_application")
+    verdict = offline.assess_answer(text, scenario_of(state).situation)
+    if verdict.reason in _NO_SITUATION or (verdict.reason == "question" and text.endswith("?")):
+        return Command(update={"reask": _REASK_UPCOMING}, goto="ask_upcoming")
+    return Command(update={"upcoming": text, "reask": ""}, goto="plan_application")
 
 
 def plan_application(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -375,14 +402,18 @@ def ask_report(
     """Human gate: the mentee's report on trying the skill for real."""
     # The guidance already opens with "Round N of 3-5" and asks for a real attempt; neither
     # is repeated here.
-    prompt = f"{state['guidance']}\n\nWhen you have tried it, tell me how it went."
+    reask = state.get("reask") or ""
+    prompt = f"{state['guidance']}\n\nWhen you have tried it, tell me how it went." + (
+        f"\n\n{reask}" if reask else ""
+    )
     reply = _gate("report", prompt, ["answer", "stop"])
     text = reply.get("text", "").strip()
     if reply["kind"] == "stop":
-        return Command(update={"stopped": True}, goto="summarise_rounds")
-    if not text:
-        return Command(goto="ask_report")
-    return Command(update={"report": text}, goto="observe_round")
+        return Command(update={"stopped": True, "reask": ""}, goto="summarise_rounds")
+    # "not yet", "idk", "ok": no round happened, so there is nothing to observe or adjust.
+    if offline.assess_answer(text, str(state.get("skill") or "")).reason in _NO_SITUATION:
+        return Command(update={"reask": _REASK_REPORT}, goto="ask_report")
+    return Command(update={"report": text, "reask": ""}, goto="observe_round")
 
 
 def observe_round(state: SimState) -> Command[Literal["give_guidance", "summarise_rounds"]]:

@@ -76,8 +76,13 @@ class _Family:
 
 
 def _short(tip: str) -> str:
-    """The first clause of a focus tip: its name in observations and adjustments."""
-    return re.split(r"[:,(]", tip, maxsplit=1)[0].strip()
+    """The first clause of a focus tip: its name in observations and adjustments.
+
+    A comma ends the clause only before a word that starts a new one ("give a range, not a
+    single number"), never between adjectives ("pick one small, observable behaviour").
+    """
+    clause = r"[:(]|,\s+(?=(?:before|so|not|then|and|with|such|rather|or)\b)"
+    return re.split(clause, tip, maxsplit=1)[0].strip(" ,")
 
 
 @cache

@@ -616,6 +616,26 @@ def test_ffwd_short_reports_and_short_loops_are_named() -> None:
     assert "fewer than 3 rounds" in summary
 
 
+@pytest.mark.parametrize(
+    ("tip", "name"),
+    [
+        (
+            "pick one small, observable behaviour to try, and decide how",
+            "pick one small, observable behaviour to try",
+        ),
+        ("give a range, not a single number", "give a range"),
+        (
+            'replace jargon with what users see: "checkout fails"',
+            "replace jargon with what users see",
+        ),
+    ],
+)
+def test_ffwd_focus_names_are_whole_clauses(tip: str, name: str) -> None:
+    from agent.offline.ffwd import _short
+
+    assert _short(tip) == name  # "pick one small" was cut between two adjectives
+
+
 def test_ffwd_quotes_reports_without_blame() -> None:
     record = ffwd_observe(
         "presenting at sprint demo",

@@ -78,9 +78,16 @@ def test_steps_in_order_without_leak_and_plan_becomes_items(
     comparison = values["comparison"]
     assert comparison["similarities"] or comparison["differences"]
 
+    # An answer that names no situation is asked again, and nothing is saved from it.
+    for non_answer in ("nothing really", "idk", "/help", "what do you mean?"):
+        graph.invoke(Command(resume={"kind": "answer", "text": non_answer}), config, context=ctx)
+        asked = gate(graph, "sim-1")
+        assert asked["step"] == "upcoming" and "Name one situation coming up" in asked["prompt"]
+        assert pairs.items(pair_id, status="open") == []
     graph.invoke(Command(resume={"kind": "answer", "text": UPCOMING}), config, context=ctx)
     final = graph.get_state(config).values
     assert final["done"] and not gate(graph, "sim-1")
+    assert not any("nothing really" in step["action"] for step in final["plan"])
     assert len(final["plan"]) >= 2
     stored = pairs.items(pair_id, status="open")
     assert {i.id for i in stored} == set(final["item_ids"])
@@ -119,6 +126,12 @@ def test_feedback_fast_forward_rounds(setup: tuple[Any, Context, PairStore, str]
         "I paired with Sam on the review live; we agreed quickly.",
         "I reviewed a senior's PR and asked about the retry logic; they thanked me.",
     ]
+    first = gate(graph, "ff")["prompt"]
+    for not_tried in ("not yet", "idk", "ok"):  # no round happened: asked again, no round kept
+        graph.invoke(Command(resume={"kind": "answer", "text": not_tried}), config, context=ctx)
+        asked = gate(graph, "ff")
+        assert asked["step"] == "report" and "tried it for real" in asked["prompt"]
+        assert asked["prompt"].startswith(first) and not graph.get_state(config).values["rounds"]
     prompts = []
     for report in reports:
         prompts.append(gate(graph, "ff")["prompt"])
