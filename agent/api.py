@@ -782,6 +782,11 @@ class Coach:
                 group.clear()
 
             for pair in due:
+                if not (pair.mentor_email or pair.mentee_email):
+                    batch.skipped.append({"pair": pair.id, "reason": "no email addresses"})
+                    if progress:
+                        progress(pair.id)
+                    continue
                 try:
                     draft = self._prepare_email(pair, None, out_dir, send, log)
                     if draft.smtp is not None:  # sending: one pair at a time, as prepared

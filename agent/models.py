@@ -234,3 +234,5 @@ class EmailBatch(BaseModel):
     sent: int
     results: list[EmailResult] = Field(default_factory=list)
     failed: list[dict[str, str]] = Field(default_factory=list)
+    # Pairs due with no email address at all: nothing to send, and nothing went wrong.
+    skipped: list[dict[str, str]] = Field(default_factory=list)

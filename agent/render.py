@@ -312,13 +312,21 @@ def email_result(console: Console, result: EmailResult) -> None:
 def email_batch(console: Console, batch: EmailBatch) -> None:
     """One line per pair and a summary."""
     for result in batch.results:
+        sent = sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
         console.print(
-            f"{escape(result.pair_id)}: {len(result.drafts)} drafts, "
-            f"{len(result.sent)} send outcomes"
+            f"{escape(result.pair_id)}: {_count(len(result.drafts), 'draft')} written"
+            + (f", {sent} sent" if result.sent else "")
         )
-    for failure in batch.failed:
-        console.print(f"[red]{escape(failure['pair'])}[/]: {escape(failure['error'])}")
-    console.print(
-        f"{batch.pairs} pairs due: {batch.prepared} prepared, {batch.sent} sent, "
-        f"{len(batch.failed)} failed"
-    )
+    for skipped in batch.skipped:  # failures go to stderr, once, from the CLI
+        console.print(
+            f"{escape(skipped['pair'])}: skipped, {escape(skipped['reason'])} "
+            f"(coach pair set {escape(skipped['pair'])} --mentor-email ... --mentee-email ...)"
+        )
+    summary = f"{_count(batch.pairs, 'pair')} due: {batch.prepared} prepared, {batch.sent} sent"
+    if batch.skipped:
+        summary += f", {len(batch.skipped)} skipped"
+    console.print(f"{summary}, {len(batch.failed)} failed")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

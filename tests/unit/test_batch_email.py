@@ -19,6 +19,7 @@ import pytest
 from agent import api, mail
 from agent.api import Coach
 from agent.config import Settings
+from agent.errors import CoachError
 from agent.memory import SessionRecord, save_session, sessions_of
 
 
@@ -92,11 +93,21 @@ def test_batch_writes_drafts_in_pair_order_and_reports_failures(
     coach: Coach, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int
 ) -> None:
     monkeypatch.setattr(api, "EMAIL_GROUP", group)  # pairs sharing one store transaction
+    prepare = coach._prepare_email
+
+    def failing_for_cy(pair: Any, *args: Any) -> Any:
+        if pair.id == "cy-cy":
+            raise CoachError("the guide index is unreadable")
+        return prepare(pair, *args)
+
+    monkeypatch.setattr(coach, "_prepare_email", failing_for_cy)
     ticks = Ticks()
     batch = coach.prep_emails_due(timedelta(days=2), out_dir=tmp_path / "out", progress=ticks)
     assert ticks.total == 4 and sorted(ticks.pairs) == ["ana-ana", "cy-cy", "dee-dee", "eve-eve"]
-    assert [r.pair_id for r in batch.results] == ["ana-ana", "cy-cy", "eve-eve"]
-    assert batch.prepared == 3 and [f["pair"] for f in batch.failed] == ["dee-dee"]
+    assert [r.pair_id for r in batch.results] == ["ana-ana", "eve-eve"]
+    assert batch.prepared == 2 and [f["pair"] for f in batch.failed] == ["cy-cy"]
+    # A pair with no address is skipped, not failed: nothing to send and nothing went wrong.
+    assert batch.skipped == [{"pair": "dee-dee", "reason": "no email addresses"}]
     for result in batch.results:
         assert len(result.drafts) == 2
         assert all(Path(d).is_file() and Path(d).stat().st_size > 0 for d in result.drafts)
