@@ -93,6 +93,28 @@ def _sentences(text: str) -> list[str]:
     return [p.strip(" -*•") for p in parts if p and len(p.strip(" -*•")) > 2]
 
 
+def _note_sentences(notes: str) -> list[str]:
+    """The sentences of session notes in any layout, without chat stamps, speakers or titles.
+
+    The action extractor's splitter knows the layouts (chat exports, transcripts, minutes);
+    a sentence under four words ("thanks!", "ok sounds good") says nothing worth quoting.
+    """
+    from agent.offline.segments import split_notes
+
+    out: list[str] = []
+    for sentence in split_notes(notes)[1]:
+        text = " ".join(sentence.text.split())
+        if len(text.split()) < 4:
+            continue
+        text = text[0].upper() + text[1:]
+        text += "" if text[-1] in ".!?…" else "."
+        speaker = sentence.segment.speaker
+        if speaker and re.search(r"\b(?:I|I'\w+|my|me)\b", text):  # "I" of a chat turn: whose?
+            text = f"{speaker.split()[0]}: {text}"
+        out.append(text)
+    return out
+
+
 def _clip(text: str, limit: int = MAX_QUOTE) -> str:
     if len(text) <= limit:
         return text
@@ -246,7 +268,7 @@ def _progress_items(
     if quotes:
         draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
     elif ctx.recent_notes:
-        newest = [q for q in (_quotable(s) for s in _sentences(ctx.recent_notes[-1])) if q]
+        newest = [q for q in (_quotable(s) for s in _note_sentences(ctx.recent_notes[-1])) if q]
         if newest:
             note = _clip(" ".join(newest[:2]))
             draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")

@@ -608,6 +608,18 @@ def test_markdown_titles_and_emphasis_are_not_quoted() -> None:
     assert "#" not in agenda_text(agenda) and "**" not in agenda_text(agenda)
 
 
+def test_chat_exports_are_quoted_without_stamps_or_speaker_labels() -> None:
+    chat = (
+        "[09/12/2026, 10:02] Ana Ruiz: hey Ben, quick recap of today\n"
+        "[09/12/2026, 10:02] Ana Ruiz: we went through your design answers, caching was strong\n"
+        "[09/12/2026, 10:03] Ben Okafor: thanks! I'll redo the rate limiter question by Friday\n"
+    )
+    agenda = draft_agenda_offline(make_ctx(recent_notes=[chat]), [])
+    quote = next(i for i in block(agenda, PROGRESS_REVIEW).items if "last session" in i)
+    assert "[09/12/2026" not in quote and "Ana Ruiz:" not in quote
+    assert "“We went through your design answers, caching was strong. Ben: I'll redo" in quote
+
+
 def test_pairs_own_words_are_carried_verbatim_and_do_not_trip_the_check() -> None:
     ctx = make_ctx(
         goals=["Stop making excuses about flaky tests"],
