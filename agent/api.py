@@ -53,6 +53,8 @@ MAX_TEXT = 4000
 MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
+# Two notes files of one session are kept as one record, joined by a rule line.
+_NOTES_JOIN = "\n\n---\n\n"
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
 DRAFT_WRITERS = 4  # threads writing a batch's drafts; each waits on its files' fsyncs
 EMAIL_GROUP = 8  # pairs whose store writes share one transaction in a batch
@@ -428,8 +430,23 @@ class Coach:
             if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
         ]
         records = sessions_of(self.store, pair.id)
-        if any(r.notes == notes and r.held_on == held_on for r in records):
+        same_day = next((r for r in records if r.notes and r.held_on == held_on), None)
+        if same_day is not None and notes in (same_day.notes or "").split(_NOTES_JOIN):
             return None  # the same notes saved again: nothing new to record
+        if same_day is not None:
+            # A second notes file of the same session (minutes, then the chat) adds to it: the
+            # pair has had one meeting, not two.
+            stored = self.pairs.add_items(
+                pair.id, [i.model_dump() | {"session": same_day.number} for i in fresh]
+            )
+            merged = same_day.model_copy(
+                update={
+                    "notes": f"{same_day.notes}{_NOTES_JOIN}{notes}",
+                    "item_ids": [*same_day.item_ids, *(i.id for i in stored)],
+                }
+            )
+            save_session(self.store, pair.id, merged)
+            return None
         target = next((r for r in records if r.notes is None), None)
         number = target.number if target else (records[-1].number + 1 if records else 1)
         previous = max((r.held_on for r in records if r.held_on and r.notes), default=None)

@@ -46,6 +46,15 @@ def test_saved_items_appear_in_the_next_agenda(coach: Coach) -> None:
         (1, date(2026, 11, 18), True)
     ]
 
+    # A second notes file of the same session (the chat after the minutes) joins that session.
+    chat = "Ben: I'll book the mock interview with Priya by Monday.\n"
+    coach.extract_actions(chat, pair_id="ana-ben", session_date=date(2026, 11, 18), save=True)
+    coach.extract_actions(chat, pair_id="ana-ben", session_date=date(2026, 11, 18), save=True)
+    records = sessions_of(coach.store, "ana-ben")
+    assert [(r.number, len(r.item_ids)) for r in records] == [(1, 3)]
+    assert NOTES.strip() in (records[0].notes or "") and "mock interview" in (records[0].notes or "")
+    assert len(coach.items("ana-ben")) == 3
+
     agenda = coach.draft_agenda(pair_id="ana-ben", minutes=45)
     assert agenda.minutes == 45 and sum(b.minutes for b in agenda.blocks) == 45
     review = next(b for b in agenda.blocks if b.name == "Progress review")
@@ -57,7 +66,7 @@ def test_saved_items_appear_in_the_next_agenda(coach: Coach) -> None:
 
     done = coach.items("ana-ben")[0]
     coach.complete_item("ana-ben", done.id)
-    assert [i.id for i in coach.items("ana-ben")] != [done.id] and len(coach.items("ana-ben")) == 1
+    assert done.id not in [i.id for i in coach.items("ana-ben")] and len(coach.items("ana-ben")) == 2
 
 
 def test_first_session_agenda_for_a_new_pair(coach: Coach) -> None:
