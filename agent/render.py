@@ -106,8 +106,10 @@ def reframe_result(console: Console, result: ReframeResult) -> None:
         console.print(f"[yellow]Judgemental[/] ({escape(', '.join(result.markers))}). Try instead:")
     elif result.judgemental:
         console.print("[yellow]Judgemental[/] in its tone. Try instead:")
-    else:
+    elif result.input.rstrip().endswith("?"):
         console.print("[green]Already curious.[/] Optional refinements:")
+    else:  # a statement ("I think you should learn Go first"): not judgemental, not a question
+        console.print("[green]Not judgemental.[/] To ask it as a curious question:")
     _questions(console, list(result.questions))
     _citations(console, list(result.citations))
     for note in result.notes:

@@ -107,8 +107,10 @@ def respond(state: State) -> dict[str, Any]:
             lead = ENGLISH_ONLY
         elif result.judgemental:
             lead = f"That reads as judgemental{_explained(markers)}. Curious ways to ask it:"
-        else:
+        elif text.rstrip().endswith("?"):
             lead = "That question is already curious. Optional refinements:"
+        else:
+            lead = "That isn't judgemental. To ask it as a curious question:"
         reply = _questions_reply(lead, result.questions)
     elif intent == "suggest_questions":
         qdata = QuestionsDraft.model_validate(draft["data"])

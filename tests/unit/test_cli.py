@@ -144,6 +144,15 @@ def test_reframe_json_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert sum("chapter" in q["question"].lower() for q in data["questions"]) >= 2
 
 
+def test_reframe_says_a_neutral_statement_is_not_a_question(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = cli(capsys, "reframe", "Thanks for sharing the deploy logs with me.")
+    assert code == 0 and out.startswith("Not judgemental. To ask it as a curious question:")
+    code, out, _ = cli(capsys, "reframe", "What did you learn from the outage?")
+    assert code == 0 and out.startswith("Already curious. Optional refinements:")
+
+
 def test_reframe_goes_through_the_llm_when_configured(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
