@@ -379,21 +379,6 @@ def pair_forget(
     )
 
 
-def read_notes(path: Path) -> str:
-    """A notes file's text, or a one-line user error (the CLI's and the chat's /actions)."""
-    from knowledge.documents import SkipFile, read_text
-
-    if path.is_dir():
-        raise UserInputError(f"{str(path)!r} is a folder; give one notes file")
-    if not path.is_file():
-        raise UserInputError(f"no such notes file: {str(path)!r}")
-    try:
-        return read_text(path)
-    except SkipFile as exc:
-        reason = str(exc).removeprefix("cannot read: ")
-        raise UserInputError(f"cannot read notes {str(path)!r}: {reason}") from exc
-
-
 @app.command()
 def actions(
     target: Annotated[
@@ -434,6 +419,8 @@ def actions(
         raise UserInputError(f"unexpected argument {item!r}")
     if pair is not None and (mentor or mentee):
         raise UserInputError("give --pair or --mentor/--mentee, not both (the pair names them)")
+    from agent.notes_file import read_notes
+
     notes = read_notes(Path(target))
     result = coach.extract_actions(
         notes,

@@ -200,7 +200,7 @@ class Repl:
                 ) from None
             from pathlib import Path
 
-            from agent.cli import read_notes
+            from agent.notes_file import read_notes
 
             notes = read_notes(Path(path).expanduser())
             result = self.coach.extract_actions(
