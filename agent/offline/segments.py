@@ -81,6 +81,32 @@ _BULLET = re.compile(
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$"
 )
+# Words that make a short unpunctuated line a title ("Mentoring call 14 Nov", "Incident write-up").
+_TITLE_WORD = re.compile(
+    r"notes|recap|summary|transcript|minutes|sync|1:1|session|meeting|call|chat|catch-?up"
+    r"|mentoring|write-?up",
+    re.I,
+)
+
+
+def _has_title_word(text: str) -> bool:
+    """Whether a title word stands alone in the text or in a channel or slug ("#mentoring-ben").
+
+    A hyphen makes a compound word of its own: "on-call" and "call-out" are not the word "call".
+    """
+    for token in text.split():
+        word = token.strip(".,;:!?()[]{}'\"“”‘’*_")
+        slug = word.startswith("#") or word.count("-") >= 2
+        parts = re.split(r"[#/-]", word) if slug else word.split("/")
+        if any(_TITLE_WORD.fullmatch(p) for p in parts):
+            return True
+    return False
+
+
+_OWNER_MARKER = re.compile(
+    r"^\W*(?:(?:AI|A/I|ACTION|TODO)[ \t]+)?(?P<n>" + _NAME + r"|[A-Z]{2,3})"
+    r"(?:[ \t]*:|[ \t]+[-–—]+|[ \t]*(?:->|→|=>))[ \t]*(?=[a-z])"
+)
 _SECTION_WORDS = [
     (
         "other",
@@ -159,6 +185,18 @@ def _blank(clean: list[str], start: int, end: int) -> None:
             clean[i] = " "
 
 
+def _owned_task(text: str) -> bool:
+    """Whether a line is a minutes task ("Ben: draft the write-up", "AI Rahul - book the call").
+
+    An owner marker (a name that is no title word, then a colon, dash or arrow) followed by a
+    lowercase task is what a title never is ("Sync: weekly call" keeps its title word).
+    """
+    found = _OWNER_MARKER.match(text)
+    return bool(
+        found and not _has_title_word(found.group("n")) and not META_LABEL.match(found.group("n"))
+    )
+
+
 def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
     match = _HEADING.match(line)
     if match:
@@ -173,13 +211,9 @@ def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
         not bullet
         and 0 < len(words) <= 9
         and not _TERMINAL.search(re.sub(r"\d[\d./-]*\.\s*$", "", text))  # "Notes, 18.11."
-        and re.search(
-            r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session|meeting|call|chat"
-            r"|catch-?up|mentoring|write-?up)\b",
-            text,
-            re.I,
-        )
+        and _has_title_word(text)
         and not re.search(r"\b(?:will|to|'ll)\b", text)
+        and not _owned_task(text)
     ):
         return text
     if (

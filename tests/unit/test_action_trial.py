@@ -1,0 +1,67 @@
+"""Action items a new-user trial lost or worded wrongly (minutes lines, labels, "my").
+
+Each note was written for the test from the trial's report (mentor Priya, mentee Ben and a
+guest, Rahul); none comes from a scored set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent.offline.actions import extract_actions_offline, sentence_kinds
+
+SAT = date(2026, 11, 14)  # a Saturday
+NEXT = date(2026, 11, 28)
+PEOPLE = ["Priya Nair", "Ben Carter", "Rahul Mehta"]
+
+
+def _items(
+    notes: str,
+    author: str | None = None,
+    attendees: list[str] | None = None,
+    next_session: date | None = NEXT,
+) -> list[tuple[str | None, str, date | None]]:
+    found = extract_actions_offline(notes, attendees or PEOPLE, SAT, next_session, author)
+    return [(i.owner, i.action, i.due) for i in found]
+
+
+def test_unbulleted_minutes_lines_with_an_owner_are_items_not_titles() -> None:
+    notes = (
+        "Minutes 14 Nov\n\n"
+        "Ben: draft the incident write-up by Friday\n"
+        "AI Rahul: share the on-call rota with Ben\n"
+        "Rahul - book the call with the SRE team\n"
+        "Priya -> send the write-up template\n"
+    )
+    assert _items(notes) == [
+        ("Ben Carter", "Draft the incident write-up", date(2026, 11, 20)),
+        ("Rahul Mehta", "Share the on-call rota with Ben", None),
+        ("Rahul Mehta", "Book the call with the SRE team", None),
+        ("Priya Nair", "Send the write-up template", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Minutes 14 Nov", "Weekly mentoring call", "Incident write-up review", "On-call sync notes"],
+)
+def test_a_title_line_is_still_a_title(title: str) -> None:
+    notes = f"{title}\nBen will draft the incident write-up by Friday.\n"
+    assert [text for text, _ in sentence_kinds(notes)] == [
+        "Ben will draft the incident write-up by Friday."
+    ]
+
+
+def test_on_call_is_not_the_word_call() -> None:
+    notes = "Rahul shares the on-call rota with Ben\n"
+    assert [text for text, _ in sentence_kinds(notes)] == [notes.strip()]
+
+
+def test_my_homework_is_the_authors_and_due_at_the_next_session() -> None:
+    line = "so my homework is to rewrite the onboarding doc before next session"
+    assert _items(line, "Ben Carter") == [("Ben Carter", "Rewrite the onboarding doc", NEXT)]
+    assert _items(line, "Ben Carter", next_session=None) == [
+        ("Ben Carter", "Rewrite the onboarding doc", None)
+    ]
