@@ -231,7 +231,11 @@ class _Extractor:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
         promise = rf"(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)"
         # "She wants to present better: she'll join Toastmasters": the topic is context.
-        text = re.split(rf":\s+{promise}", _unfill(s.text), maxsplit=1)[-1]
+        task_at = s.segment.task_at
+        said = s.text
+        if task_at is not None and s.start <= task_at < s.end:
+            said = " ".join(self.clean[task_at : s.end].split())  # the label is not the task
+        text = re.split(rf":\s+{promise}", _unfill(said), maxsplit=1)[-1]
         clauses = re.split(rf",?\s+and\s+{promise}", text)
         # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
         marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
@@ -434,6 +438,12 @@ class _Extractor:
             return self._pronoun_owner(late.group("p"), writer, s), True, body[late.start("p") :]
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
+        if seg.label_owner == "me":
+            return writer, True, body
+        if seg.label_owner == "you":
+            return self._addressee(s, writer), True, body
+        if seg.label_owner:
+            return (*people.resolve(seg.label_owner), body)
         if re.match(r"(?:will|gonna|going\s+to|i'll|need\s+to|have\s+to)\b", body, re.I):
             return writer, True, body  # a subjectless "gonna finish the course" is the writer's
         if seg.section_owner == "you":

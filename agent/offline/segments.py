@@ -103,6 +103,12 @@ def _has_title_word(text: str) -> bool:
     return False
 
 
+# A short label before a colon: "Next step for me:", "Homework for Ben:", "For you:".
+_INLINE_LABEL = re.compile(
+    r"^[ \t]*(?P<l>[A-Za-z][\w'’]*(?:[ \t]+[\w'’]+){0,4}?)[ \t]*:[ \t]+(?=\S)"
+)
+# What labels a task (not a decision or a plan, which record what was settled).
+_TASK_LABEL = re.compile(r"\b(?:action|next step|to-?do|follow-?up|homework|task)s?\b")
 _OWNER_MARKER = re.compile(
     r"^\W*(?:(?:AI|A/I|ACTION|TODO)[ \t]+)?(?P<n>" + _NAME + r"|[A-Z]{2,3})"
     r"(?:[ \t]*:|[ \t]+[-–—]+|[ \t]*(?:->|→|=>))[ \t]*(?=[a-z])"
@@ -166,6 +172,8 @@ class Segment:
     struck: bool = False
     fields: dict[str, str] = field(default_factory=dict)  # table cells or "Owner:" sub-lines
     turn: int = 0
+    task_at: int | None = None  # where the task starts after a label ("Next step for me: ...")
+    label_owner: str | None = None  # "me", "you" or a name, as the label says
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,15 @@ def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
         and any(re.search(p, text, re.I) for _, p in _SECTION_WORDS)
     ):
         return text
+    return None
+
+
+def _heading_owner(low: str) -> str | None:
+    """Whose items a heading or label announces: "you" (the other person), "me" or nobody."""
+    if re.search(r"\bfor you\b|\byour\b|\byours\b|^you$|\bmentee\b", low):
+        return "you"
+    if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low):
+        return "me"
     return None
 
 
@@ -371,13 +388,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         if heading is not None and not (is_bullet and not heading.endswith(":")):
             section = _section(heading)
             low = heading.lower()
-            section_owner = (
-                "you"
-                if re.search(r"\bfor you\b|\byour\b|\bmentee\b", low)
-                else "me"
-                if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low)
-                else None
-            )
+            section_owner = _heading_owner(low)
             if re.search(r"going to do|what i'll do|i will do|my side", low):
                 section = "actions"
             group_owner = None
@@ -405,6 +416,22 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                     at = ls + bullet.end()
                     _blank(clean, at, at + label.end())
                 turn += 1
+        # "Next step for me: book ...", "Homework for Ben: read ...": a label that says whose
+        # task follows; the task starts after it.
+        said_at = label.end() if label and line_speaker and label.group("n") == line_speaker else 0
+        inline = _INLINE_LABEL.match(rest[said_at:])
+        task_at: int | None = None
+        label_owner: str | None = None
+        if inline:
+            words = inline.group("l").lower()
+            named = re.search(r"\bfor\s+(?:the\s+)?(?P<n>[\w'’-]+)$", inline.group("l"))
+            whose = _heading_owner(words)
+            if named and named.group("n").lower() not in {"me", "you"} and person(named.group("n")):
+                label_owner = named.group("n")
+            elif whose is not None:
+                label_owner = whose
+            if label_owner is not None or _TASK_LABEL.search(words):
+                task_at = ls + bullet.end() + said_at + inline.end()
         start = ls + bullet.end() + (len(rest) - len(rest.lstrip()))
         end = ls + len(raw.rstrip())
         indented = bool(re.match(r"[ \t]+\S", notes[ls : m.end()]))
@@ -447,6 +474,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             checked=checked,
             struck=bool(re.fullmatch(r"\s*~~.*~~.*", notes[start:end])),
             turn=turn,
+            task_at=task_at,
+            label_owner=label_owner,
         )
         segments.append(seg)
         last = seg

@@ -59,6 +59,44 @@ def test_on_call_is_not_the_word_call() -> None:
     assert [text for text, _ in sentence_kinds(notes)] == [notes.strip()]
 
 
+@pytest.mark.parametrize(
+    ("line", "author", "owner", "action"),
+    [
+        (
+            "Next step for me: book a mock interview with Priya.",
+            "Ben Carter",
+            "Ben Carter",
+            "Book a mock interview with Priya",
+        ),
+        (
+            "Next step for me: book a mock interview with Priya.",
+            None,
+            None,
+            "Book a mock interview with Priya",
+        ),
+        (
+            "For you: send me the CV draft.",
+            "Priya Nair",
+            "Ben Carter",
+            "Send Priya the CV draft",
+        ),
+        (
+            "Homework for Ben: read the chapter on alerting.",
+            "Priya Nair",
+            "Ben Carter",
+            "Read the chapter on alerting",
+        ),
+        ("Homework: read the chapter on alerting.", None, None, "Read the chapter on alerting"),
+    ],
+)
+def test_a_label_before_the_colon_is_never_the_task(
+    line: str, author: str | None, owner: str | None, action: str
+) -> None:
+    attendees = PEOPLE[:2]  # "you" is the other one of a pair
+    ((got_owner, got_action, _),) = _items(line, author, attendees)
+    assert (got_owner, got_action) == (owner, action)
+
+
 def test_my_homework_is_the_authors_and_due_at_the_next_session() -> None:
     line = "so my homework is to rewrite the onboarding doc before next session"
     assert _items(line, "Ben Carter") == [("Ben Carter", "Rewrite the onboarding doc", NEXT)]
