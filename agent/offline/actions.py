@@ -128,6 +128,7 @@ class _Extractor:
             return "commitment"  # a row of an action table: its status column decides
         # Layout that says "task": an action section, an open box, a minutes label.
         listed = seg.section == "actions" or seg.checked is False
+        listed = listed or (seg.task_label and s.start == seg.start)  # "My next step: ..."
         body = _TAG.sub("", s.text, count=1)
         lead = _LEAD.match(body)
         # Minutes owner markers: "PC to check with finance", "AI Kofi: ...", "Kofi -> ...".
@@ -138,8 +139,11 @@ class _Extractor:
             and self._is_name(lead.group("o"), True)
         )
         minutes = marker and (body != s.text or to_verb)
+        owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         labelled = (
-            (seg.label_in_span and s.start == seg.start and seg.section != "discussion") or minutes
+            (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
+            or minutes
+            or owner_label
         ) and p["commitment"] >= 0.35
         if (
             (listed or labelled)
@@ -710,6 +714,11 @@ class _Extractor:
     def _pronouns(self, text: str, owner: str | None, writer: str | None, at: int = -1) -> str:
         """Address the owner as "you"; name everyone else by first name."""
         me = writer
+        if me is None and owner is not None:
+            # Nobody said who wrote the notes, but the owner is named, so the writer's "my" is
+            # not theirs: of a mentor and mentee, it is the other one's ("Priya will review my
+            # CV" is Ben's CV).
+            me = self.people.other(owner)
         you = self.people.other(me) if me else None
         here = next((p for p in self.sentences if p.start <= at < p.end), None)
         if you is None and me and here is not None:
@@ -723,6 +732,8 @@ class _Extractor:
                 r"|why|who|where|which|again|back|in|at|by|before|after|first|directly)\b",
                 after,
             )
+            if low == "my" and me is None and owner is not None:
+                return "the" if word == "my" else "The"  # somebody's, but not the owner's
             if low in {"my", "mine"}:
                 return "your" if owner == me or me is None else f"{me.split()[0]}'s"
             if low == "myself":

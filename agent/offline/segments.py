@@ -174,6 +174,7 @@ class Segment:
     turn: int = 0
     task_at: int | None = None  # where the task starts after a label ("Next step for me: ...")
     label_owner: str | None = None  # "me", "you" or a name, as the label says
+    task_label: bool = False  # the label names a task ("Homework:", "My next step:")
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         inline = _INLINE_LABEL.match(rest[said_at:])
         task_at: int | None = None
         label_owner: str | None = None
+        task_label = False
         if inline:
             words = inline.group("l").lower()
             named = re.search(r"\bfor\s+(?:the\s+)?(?P<n>[\w'’-]+)$", inline.group("l"))
@@ -430,7 +432,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 label_owner = named.group("n")
             elif whose is not None:
                 label_owner = whose
-            if label_owner is not None or _TASK_LABEL.search(words):
+            task_label = bool(_TASK_LABEL.search(words))
+            if label_owner is not None or task_label:
                 task_at = ls + bullet.end() + said_at + inline.end()
         start = ls + bullet.end() + (len(rest) - len(rest.lstrip()))
         end = ls + len(raw.rstrip())
@@ -476,6 +479,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             turn=turn,
             task_at=task_at,
             label_owner=label_owner,
+            task_label=task_at is not None and task_label,
         )
         segments.append(seg)
         last = seg

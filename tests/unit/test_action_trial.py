@@ -87,6 +87,12 @@ def test_on_call_is_not_the_word_call() -> None:
             "Read the chapter on alerting",
         ),
         ("Homework: read the chapter on alerting.", None, None, "Read the chapter on alerting"),
+        (
+            "My action: ask my manager about the promo timeline.",
+            "Ben Carter",
+            "Ben Carter",
+            "Ask your manager about the promo timeline",
+        ),
     ],
 )
 def test_a_label_before_the_colon_is_never_the_task(
@@ -103,3 +109,16 @@ def test_my_homework_is_the_authors_and_due_at_the_next_session() -> None:
     assert _items(line, "Ben Carter", next_session=None) == [
         ("Ben Carter", "Rewrite the onboarding doc", None)
     ]
+
+
+def test_my_is_not_the_owners_when_someone_else_wrote_the_notes() -> None:
+    notes = "Priya will review my CV before Friday.\n"
+    # Written by Ben (the other one of the pair), whether he says so or not.
+    expected = [("Priya Nair", "Review Ben's CV", date(2026, 11, 20))]
+    assert _items(notes, "Ben Carter", PEOPLE[:2]) == expected
+    assert _items(notes, None, PEOPLE[:2]) == expected
+    # A guest in the call does not change whose CV it is: the mentor's "my" is not the mentee's.
+    assert _items(notes, None, PEOPLE) == expected
+    # A guest's task when nobody says who wrote the notes: somebody's CV, but not "your" CV.
+    ((owner, action, _),) = _items("Rahul will review my CV before Friday.\n", None, PEOPLE)
+    assert (owner, action) == ("Rahul Mehta", "Review the CV")
