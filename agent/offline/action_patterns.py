@@ -143,6 +143,12 @@ _ACCEPT = re.compile(
     r"|will\s+do\W*)?$",
     re.I,
 )
+# A sign-off: meeting the listener is no task ("see you next week", "catch you on Slack").
+_FAREWELL = re.compile(
+    r"^(?:see|meet|catch|talk\s+(?:to|with)|speak\s+(?:to|with)|chat\s+(?:to|with))\s+"
+    r"(?:you|u|ya)\b(?:\s+(?:both|all|two|guys))?(?!\s+(?:to|about|through)\b)",
+    re.I,
+)
 _LATER_CLAUSE = r"(?:,\s*(?:once|as\s+soon\s+as|when)|\s+(?:once|as\s+soon\s+as))\b[^,;]*$"
 _VAGUE = re.compile(
     r"^(?:(?:do|did)\s+(?:that|it|this|so)|that|it|this|so|do|on\s+it|will\s+do|try|sure|yes"

@@ -29,6 +29,7 @@ followed. Notes that do not read as English give no items (the engine is English
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from agent.models import ActionItem
@@ -45,6 +46,7 @@ from agent.offline.action_patterns import (
     _DATE_FILLER,
     _DONE_STATUS,
     _DROP_STATUS,
+    _FAREWELL,
     _HEDGE,
     _HEDGED,
     _INJECTION,
@@ -198,6 +200,18 @@ class _Extractor:
         merged: list[Item] = []
         for item in self.items:
             same = next((m for m in merged if similar(m, item)), None)
+            if same is None and item.owner is None:
+                # "you'll send me the draft" / "yes I'll send it" in captions without speakers:
+                # an unowned restatement of an owned item is that item.
+                same = next(
+                    (
+                        m
+                        for m in merged
+                        if similar(replace(m, owner=None), item)
+                        and m.action.split()[0].casefold() == item.action.split()[0].casefold()
+                    ),
+                    None,
+                )
             if same is None and item.due is not None:
                 same = next((m for m in merged if m.due is None and dated_again(m, item)), None)
             restated = [
@@ -282,6 +296,8 @@ class _Extractor:
         bare = re.sub(r"[^\w\s'.,;:!?()-]+", "", bare).strip()  # "will do 👍" is "will do"
         for _ in range(2):
             bare = _TAIL.sub("", bare)  # "do, at the latest" is "do"
+        if _FAREWELL.match(bare):
+            return  # "I'll see you next week": a sign-off
         ready = re.match(
             r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I
         )
@@ -439,6 +455,17 @@ class _Extractor:
         if bare_will and not late:  # "the template is on my old laptop, will post it Monday"
             return writer, True, body[bare_will.end() :]
         if late:
+            # "ok Ben so you'll send me the draft": the name said just before "you" is who.
+            called = re.match(
+                rf"^\W*(?:{_CHAT}\W+)*(?P<n>{NAME})\W+(?:{_CHAT}\W+)*$", body[: late.start("p")]
+            )
+            if (
+                late.group("p").casefold() == "you"
+                and called
+                and self._is_name(called.group("n"), True)
+                and self.people.resolve(called.group("n"))[0] in self.people.attendees
+            ):
+                return self.people.resolve(called.group("n"))[0], True, body[late.start("p") :]
             return self._pronoun_owner(late.group("p"), writer, s), True, body[late.start("p") :]
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
@@ -645,7 +672,10 @@ class _Extractor:
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
             r"|\s+(?:says|said)\s+(?:[A-Z]\w+|he|she|they)\W*|\s*[;:]\s+.*"
-            r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*)$",
+            r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*"
+            # A caption runs on into thanks and goodbyes: "send the draft thanks a lot see you".
+            r"|\s+(?:thanks|cheers|bye|goodbye|see\s+(?:you|ya))\b.*"
+            r"|\s+(?:yes|yeah|yep)\s+(?=(?:I|I'll|I'm|will|we)\b).*)$",
             "",
             text,
         )
@@ -777,6 +807,7 @@ class _Extractor:
         return _THE.sub(fill, text, count=1)
 
 
+_CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
 _PRONOUN_SUBJECTS = frozenset(
     [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]
 )

@@ -122,3 +122,38 @@ def test_my_is_not_the_owners_when_someone_else_wrote_the_notes() -> None:
     # A guest's task when nobody says who wrote the notes: somebody's CV, but not "your" CV.
     ((owner, action, _),) = _items("Rahul will review my CV before Friday.\n", None, PEOPLE)
     assert (owner, action) == ("Rahul Mehta", "Review the CV")
+
+
+def test_a_sign_off_is_not_an_item() -> None:
+    notes = (
+        "[00:12:01] Priya: ok let's wrap up, I'll see you next week\n"
+        "[00:12:05] Ben: see you then, I'll send the draft by Friday\n"
+        "[00:12:09] Rahul: I'll catch you both on Slack\n"
+    )
+    assert _items(notes) == [("Ben Carter", "Send the draft", date(2026, 11, 20))]
+
+
+def test_thanks_and_goodbye_in_a_caption_run_are_not_part_of_the_task() -> None:
+    notes = "Ben  0:20\nsounds good I will send the draft Friday thanks a lot see you next week\n"
+    assert _items(notes) == [("Ben Carter", "Send the draft", date(2026, 11, 20))]
+
+
+def test_a_name_said_before_you_is_who_you_are() -> None:
+    notes = "0:04\nok Ben so you'll send me the draft by Friday\n"
+    expected = [("Ben Carter", "Send Priya the draft", date(2026, 11, 20))]
+    assert _items(notes, attendees=PEOPLE[:2]) == expected
+    # Without speakers the answer runs on in the same caption: it is not part of the task.
+    answered = notes + "0:08\nyes I'll send it by Friday\n"
+    assert _items(answered, attendees=PEOPLE[:2]) == expected
+
+
+def test_a_caption_answer_restating_an_owned_item_is_that_item() -> None:
+    notes = (
+        "0:00\nokay so that's everything for today I think\n"
+        "0:04\nBen you'll send me the draft by Friday\n"
+        "0:08\nyes I'll send it by Friday\n"
+        "0:11\ngreat see you next week\n"
+    )
+    assert _items(notes, attendees=PEOPLE[:2]) == [
+        ("Ben Carter", "Send Priya the draft", date(2026, 11, 20))
+    ]
