@@ -111,7 +111,24 @@ class _Extractor:
         # The main clause carries the meaning ("... once it's done" is not a done item).
         texts = [re.sub(_LATER_CLAUSE, "", _unfill(s.text)) or s.text for s in self.sentences]
         probs = classify_lines(texts)
+        # A minutes line is read by its task: the owner marker as written ("BEN:", "Ben
+        # (mentee):", "Ben —") is layout, not meaning.
+        tasks = {i: t for i, s in enumerate(self.sentences) if (t := self._task_part(s, texts[i]))}
+        for i, p in zip(tasks, classify_lines(list(tasks.values())), strict=True):
+            if p["commitment"] > probs[i]["commitment"]:
+                probs[i] = p
         return [self._kind(s, p) for s, p in zip(self.sentences, probs, strict=True)]
+
+    def _task_part(self, s: Sentence, text: str) -> str | None:
+        """The task after a minutes owner marker ("Ben (mentee): book ..." -> "book ...")."""
+        if s.start != s.segment.start:
+            return None
+        body = _TAG.sub("", text, count=1)
+        lead = _LEAD.match(body)
+        if not (lead and lead.group("sep") and self._is_name(lead.group("o"), True)):
+            return None
+        task = body[lead.end() :].strip()
+        return task if re.match(r"[a-z]", task) and imperative_first(task) else None
 
     def _kind(self, s: Sentence, p: dict[str, float]) -> str:
         seg, status = s.segment, s.segment.fields.get("status", "")
@@ -140,7 +157,13 @@ class _Extractor:
             and (lead.group("sep") or to_verb or body != s.text)
             and self._is_name(lead.group("o"), True)
         )
-        minutes = marker and (body != s.text or to_verb)
+        # "Ben — ask for the criteria": a dash or arrow before a lowercase task marks it too.
+        dashed = bool(
+            lead
+            and re.search(r"[-–—>→]", lead.group("sep") or "")
+            and re.match(r"[a-z]", body[lead.end() :])
+        )
+        minutes = marker and (body != s.text or to_verb or dashed)
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")

@@ -157,3 +157,22 @@ def test_a_caption_answer_restating_an_owned_item_is_that_item() -> None:
     assert _items(notes, attendees=PEOPLE[:2]) == [
         ("Ben Carter", "Send Priya the draft", date(2026, 11, 20))
     ]
+
+
+def test_minutes_lines_whatever_the_owner_marker_looks_like() -> None:
+    notes = (
+        "1. Career\n"
+        "   Ben (mentee): book a mock interview\n"
+        "   BEN: update the CV\n"
+        "   Ben — ask for the promo criteria\n"
+    )
+    assert _items(notes) == [
+        ("Ben Carter", "Book a mock interview", None),
+        ("Ben Carter", "Update the CV", None),
+        ("Ben Carter", "Ask for the promo criteria", None),
+    ]
+
+
+def test_a_speaker_label_before_chat_is_not_a_minutes_marker() -> None:
+    notes = "Ben Carter: yes do that no rush\nPriya Nair: ok I booked the room already\n"
+    assert _items(notes) == []
