@@ -41,6 +41,9 @@ _TRAIL = re.compile(
 _ALSO = re.compile(
     rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
+    # "Priya asked me to send ...", "she suggested I update ...": the writer's task.
+    r"|\b(?:asked|told|wants|wanted|reminded|encouraged|needs|expects)\s+(?P<c>me)\s+to\b"
+    r"|\b(?:suggested|recommended)\s+(?:that\s+)?(?P<d>I)(?:\s+should)?\b"
 )
 _DATE_FILLER = re.compile(
     r"(?i)\b(?:probably|maybe|hopefully|ideally|likely|latest|at\s+the\s+latest|then|ok(?:ay)?"

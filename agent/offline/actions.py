@@ -120,7 +120,18 @@ class _Extractor:
         return [self._kind(s, p) for s, p in zip(self.sentences, probs, strict=True)]
 
     def _task_part(self, s: Sentence, text: str) -> str | None:
-        """The task after a minutes owner marker ("Ben (mentee): book ..." -> "book ...")."""
+        """The task part of a line, when layout or grammar wraps it.
+
+        After a minutes owner marker ("Ben (mentee): book ..." -> "book ...") or a request to
+        the writer ("Priya asked me to send ...", "she suggested I ...").
+        """
+        asked = _ALSO.search(text)
+        if asked and (asked.group("c") or asked.group("d")):
+            task = text[asked.end() :].strip()
+            # Only a plain request is re-read: what follows it may answer it ("..., and I
+            # rewrote it on Tuesday", "... - I'm treating that as a suggestion", "but I said no").
+            done = re.search(r"[,;:—–]|\s-\s|\b(?:but|and\s+I|which)\b", task)
+            return task if imperative_first(task) and not done else None
         if s.start != s.segment.start:
             return None
         body = _TAG.sub("", text, count=1)
@@ -296,6 +307,14 @@ class _Extractor:
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
             writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
         owner, known, body = self._owner(text, s, writer)
+        asked = _ALSO.search(text)
+        if (
+            writer is None
+            and owner is not None
+            and asked
+            and (asked.group("c") or asked.group("d"))
+        ):
+            writer = owner  # "Priya asked me to send her my portfolio": "me" is the owner
         if owner is not None and owner == speaker:
             known = speaker_known
         if owner == "?imperative" and not _ACCEPT.match(text):
@@ -426,6 +445,14 @@ class _Extractor:
             if vocative and self._is_name(vocative, True):
                 return (*people.resolve(vocative), rest)
             return self._addressee(s, writer), True, rest
+        asked = _ALSO.search(body)
+        if named is None and asked and (asked.group("c") or asked.group("d")):
+            # "Priya asked me to send her my portfolio": the writer's task, not Priya's; with
+            # nobody named as the writer, of a mentor and mentee it is the one not asking.
+            askers = [m.group(0) for m in re.finditer(NAME, body[: asked.start()])]
+            asker = people.resolve(askers[-1])[0] if askers else None
+            me = writer or people.other(asker)
+            return self._pronoun_owner("me", me, s), True, body[asked.end() :].lstrip()
         tag = _TAG.match(body)
         if tag and tag.end() > 0:
             named, body = tag.group("t"), body[tag.end() :]
@@ -444,7 +471,7 @@ class _Extractor:
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
             who = inner.group(inner.lastgroup or "o") or "" if inner else ""
-            if inner and (who in {"he", "she"} or self._is_name(who, False)):
+            if inner and (who in {"he", "she", "me", "I"} or self._is_name(who, False)):
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
@@ -655,8 +682,8 @@ class _Extractor:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
                     r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I
-                ):
-                    return None
+                ) or re.match(r"(?:the|a|an|this|that|it|my|your|our|their)\b", action, re.I):
+                    return None  # a question, not a request: "Right, the checkout one?"
                 return prev, action
             if not prev.clause:
                 return None  # a caption turn cut into clauses: its request may come earlier
@@ -781,7 +808,8 @@ class _Extractor:
             word, low = m.group(0), m.group(0).casefold()
             after = text[m.end() :].lstrip()
             possessive = bool(re.match(r"[A-Za-z0-9]", after)) and not re.match(
-                r"(?:to|and|about|with|on|for|a|an|the|if|how|what|when|that|this|some|up|out|whether"
+                r"(?:to|and|about|with|on|for|a|an|the|my|your|his|her|our|their|its|if|how|what"
+                r"|when|that|this|some|up|out|whether"
                 r"|why|who|where|which|again|back|in|at|by|before|after|first|directly)\b",
                 after,
             )

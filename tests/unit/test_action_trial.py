@@ -176,3 +176,31 @@ def test_minutes_lines_whatever_the_owner_marker_looks_like() -> None:
 def test_a_speaker_label_before_chat_is_not_a_minutes_marker() -> None:
     notes = "Ben Carter: yes do that no rush\nPriya Nair: ok I booked the room already\n"
     assert _items(notes) == []
+
+
+@pytest.mark.parametrize("author", ["Ben Carter", None])
+def test_asked_me_to_is_the_writers_task(author: str | None) -> None:
+    notes = "Priya asked me to send her my portfolio by Monday.\n"
+    assert _items(notes, author, PEOPLE[:2]) == [
+        ("Ben Carter", "Send her your portfolio", date(2026, 11, 16))
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Priya suggested I rewrite the intro, and I rewrote it on Tuesday.",
+        "Priya asked me what I found hardest.",
+        "Priya asked me to do the forecast, but I told her no, it's Rahul's now.",
+    ],
+)
+def test_a_request_answered_or_a_question_is_not_the_writers_task(line: str) -> None:
+    assert _items(line, "Ben Carter", PEOPLE[:2]) == []
+
+
+def test_a_yes_to_a_question_that_asks_for_nothing_is_not_an_item() -> None:
+    notes = (
+        "Speaker 1 (Priya Nair)  00:11\nRight, the, the checkout one?\n\n"
+        "Speaker 2 (Ben Carter)  00:13\nYeah. So I was on call and it was kind of a mess.\n"
+    )
+    assert _items(notes, attendees=PEOPLE[:2]) == []
