@@ -428,7 +428,11 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             words = inline.group("l").lower()
             named = re.search(r"\bfor\s+(?:the\s+)?(?P<n>[\w'’-]+)$", inline.group("l"))
             whose = _heading_owner(words)
-            if named and named.group("n").lower() not in {"me", "you"} and person(named.group("n")):
+            if person(inline.group("l")):  # "Mentee: send the CV", "Mentor: book the room"
+                label_owner = inline.group("l")
+            elif (
+                named and named.group("n").lower() not in {"me", "you"} and person(named.group("n"))
+            ):
                 label_owner = named.group("n")
             elif whose is not None:
                 label_owner = whose

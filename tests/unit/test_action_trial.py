@@ -204,3 +204,12 @@ def test_a_yes_to_a_question_that_asks_for_nothing_is_not_an_item() -> None:
         "Speaker 2 (Ben Carter)  00:13\nYeah. So I was on call and it was kind of a mess.\n"
     )
     assert _items(notes, attendees=PEOPLE[:2]) == []
+
+
+@pytest.mark.parametrize("author", ["Priya Nair", None])
+def test_mentor_and_mentee_labels_name_the_owner(author: str | None) -> None:
+    notes = "Mentor: book the room for the mock interview.\nMentee: send the CV draft.\n"
+    assert _items(notes, author, PEOPLE[:2]) == [
+        ("Priya Nair", "Book the room for the mock interview", None),
+        ("Ben Carter", "Send the CV draft", None),
+    ]
