@@ -41,6 +41,9 @@ _TRAIL = re.compile(
 _ALSO = re.compile(
     rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
+    # "Priya asked me to send ...", "she suggested I update ...": the writer's task.
+    r"|\b(?:asked|told|wants|wanted|reminded|encouraged|needs|expects)\s+(?P<c>me)\s+to\b"
+    r"|\b(?:suggested|recommended)\s+(?:that\s+)?(?P<d>I)(?:\s+should)?\b"
 )
 _DATE_FILLER = re.compile(
     r"(?i)\b(?:probably|maybe|hopefully|ideally|likely|latest|at\s+the\s+latest|then|ok(?:ay)?"
@@ -141,6 +144,12 @@ _ACCEPT = re.compile(
     r"^\W*(?:(?:sure|yes|yep|yeah|ok(?:ay)?|will\s+do|on\s+it|deal|happy\s+to|good\s+call"
     r"|can\s+do|no\s+problem)\b[\s,.!]*)+(?:(?:I'll|will)\s+do\s+(?:that|it)\b.*|on\s+it\W*"
     r"|will\s+do\W*)?$",
+    re.I,
+)
+# A sign-off: meeting the listener is no task ("see you next week", "catch you on Slack").
+_FAREWELL = re.compile(
+    r"^(?:see|meet|catch|talk\s+(?:to|with)|speak\s+(?:to|with)|chat\s+(?:to|with))\s+"
+    r"(?:you|u|ya)\b(?:\s+(?:both|all|two|guys))?(?!\s+(?:to|about|through)\b)",
     re.I,
 )
 _LATER_CLAUSE = r"(?:,\s*(?:once|as\s+soon\s+as|when)|\s+(?:once|as\s+soon\s+as))\b[^,;]*$"

@@ -29,6 +29,7 @@ followed. Notes that do not read as English give no items (the engine is English
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from agent.models import ActionItem
@@ -45,6 +46,7 @@ from agent.offline.action_patterns import (
     _DATE_FILLER,
     _DONE_STATUS,
     _DROP_STATUS,
+    _FAREWELL,
     _HEDGE,
     _HEDGED,
     _INJECTION,
@@ -109,7 +111,35 @@ class _Extractor:
         # The main clause carries the meaning ("... once it's done" is not a done item).
         texts = [re.sub(_LATER_CLAUSE, "", _unfill(s.text)) or s.text for s in self.sentences]
         probs = classify_lines(texts)
+        # A minutes line is read by its task: the owner marker as written ("BEN:", "Ben
+        # (mentee):", "Ben —") is layout, not meaning.
+        tasks = {i: t for i, s in enumerate(self.sentences) if (t := self._task_part(s, texts[i]))}
+        for i, p in zip(tasks, classify_lines(list(tasks.values())), strict=True):
+            if p["commitment"] > probs[i]["commitment"]:
+                probs[i] = p
         return [self._kind(s, p) for s, p in zip(self.sentences, probs, strict=True)]
+
+    def _task_part(self, s: Sentence, text: str) -> str | None:
+        """The task part of a line, when layout or grammar wraps it.
+
+        After a minutes owner marker ("Ben (mentee): book ..." -> "book ...") or a request to
+        the writer ("Priya asked me to send ...", "she suggested I ...").
+        """
+        asked = _ALSO.search(text)
+        if asked and (asked.group("c") or asked.group("d")):
+            task = text[asked.end() :].strip()
+            # Only a plain request is re-read: what follows it may answer it ("..., and I
+            # rewrote it on Tuesday", "... - I'm treating that as a suggestion", "but I said no").
+            done = re.search(r"[,;:—–]|\s-\s|\b(?:but|and\s+I|which)\b", task)
+            return task if imperative_first(task) and not done else None
+        if s.start != s.segment.start:
+            return None
+        body = _TAG.sub("", text, count=1)
+        lead = _LEAD.match(body)
+        if not (lead and lead.group("sep") and self._is_name(lead.group("o"), True)):
+            return None
+        task = body[lead.end() :].strip()
+        return task if re.match(r"[a-z]", task) and imperative_first(task) else None
 
     def _kind(self, s: Sentence, p: dict[str, float]) -> str:
         seg, status = s.segment, s.segment.fields.get("status", "")
@@ -128,6 +158,7 @@ class _Extractor:
             return "commitment"  # a row of an action table: its status column decides
         # Layout that says "task": an action section, an open box, a minutes label.
         listed = seg.section == "actions" or seg.checked is False
+        listed = listed or (seg.task_label and s.start == seg.start)  # "My next step: ..."
         body = _TAG.sub("", s.text, count=1)
         lead = _LEAD.match(body)
         # Minutes owner markers: "PC to check with finance", "AI Kofi: ...", "Kofi -> ...".
@@ -137,9 +168,18 @@ class _Extractor:
             and (lead.group("sep") or to_verb or body != s.text)
             and self._is_name(lead.group("o"), True)
         )
-        minutes = marker and (body != s.text or to_verb)
+        # "Ben — ask for the criteria": a dash or arrow before a lowercase task marks it too.
+        dashed = bool(
+            lead
+            and re.search(r"[-–—>→]", lead.group("sep") or "")
+            and re.match(r"[a-z]", body[lead.end() :])
+        )
+        minutes = marker and (body != s.text or to_verb or dashed)
+        owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         labelled = (
-            (seg.label_in_span and s.start == seg.start and seg.section != "discussion") or minutes
+            (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
+            or minutes
+            or owner_label
         ) and p["commitment"] >= 0.35
         if (
             (listed or labelled)
@@ -194,6 +234,18 @@ class _Extractor:
         merged: list[Item] = []
         for item in self.items:
             same = next((m for m in merged if similar(m, item)), None)
+            if same is None and item.owner is None:
+                # "you'll send me the draft" / "yes I'll send it" in captions without speakers:
+                # an unowned restatement of an owned item is that item.
+                same = next(
+                    (
+                        m
+                        for m in merged
+                        if similar(replace(m, owner=None), item)
+                        and m.action.split()[0].casefold() == item.action.split()[0].casefold()
+                    ),
+                    None,
+                )
             if same is None and item.due is not None:
                 same = next((m for m in merged if m.due is None and dated_again(m, item)), None)
             restated = [
@@ -231,7 +283,11 @@ class _Extractor:
         # "Ana will write the guide, and Ben will drop it in the channel": two owners, two items.
         promise = rf"(?=(?:{NAME}|I|you|he|she|they)\s*(?:will|'ll|is\s+going\s+to|to)\b)"
         # "She wants to present better: she'll join Toastmasters": the topic is context.
-        text = re.split(rf":\s+{promise}", _unfill(s.text), maxsplit=1)[-1]
+        task_at = s.segment.task_at
+        said = s.text
+        if task_at is not None and s.start <= task_at < s.end:
+            said = " ".join(self.clean[task_at : s.end].split())  # the label is not the task
+        text = re.split(rf":\s+{promise}", _unfill(said), maxsplit=1)[-1]
         clauses = re.split(rf",?\s+and\s+{promise}", text)
         # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
         marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
@@ -251,6 +307,14 @@ class _Extractor:
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
             writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
         owner, known, body = self._owner(text, s, writer)
+        asked = _ALSO.search(text)
+        if (
+            writer is None
+            and owner is not None
+            and asked
+            and (asked.group("c") or asked.group("d"))
+        ):
+            writer = owner  # "Priya asked me to send her my portfolio": "me" is the owner
         if owner is not None and owner == speaker:
             known = speaker_known
         if owner == "?imperative" and not _ACCEPT.match(text):
@@ -274,6 +338,8 @@ class _Extractor:
         bare = re.sub(r"[^\w\s'.,;:!?()-]+", "", bare).strip()  # "will do 👍" is "will do"
         for _ in range(2):
             bare = _TAIL.sub("", bare)  # "do, at the latest" is "do"
+        if _FAREWELL.match(bare):
+            return  # "I'll see you next week": a sign-off
         ready = re.match(
             r"^have\s+(?P<o>.+?)\s+(?:ready|done|finished|sorted|drafted)\b", bare, re.I
         )
@@ -379,6 +445,14 @@ class _Extractor:
             if vocative and self._is_name(vocative, True):
                 return (*people.resolve(vocative), rest)
             return self._addressee(s, writer), True, rest
+        asked = _ALSO.search(body)
+        if named is None and asked and (asked.group("c") or asked.group("d")):
+            # "Priya asked me to send her my portfolio": the writer's task, not Priya's; with
+            # nobody named as the writer, of a mentor and mentee it is the one not asking.
+            askers = [m.group(0) for m in re.finditer(NAME, body[: asked.start()])]
+            asker = people.resolve(askers[-1])[0] if askers else None
+            me = writer or people.other(asker)
+            return self._pronoun_owner("me", me, s), True, body[asked.end() :].lstrip()
         tag = _TAG.match(body)
         if tag and tag.end() > 0:
             named, body = tag.group("t"), body[tag.end() :]
@@ -397,7 +471,7 @@ class _Extractor:
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
             who = inner.group(inner.lastgroup or "o") or "" if inner else ""
-            if inner and (who in {"he", "she"} or self._is_name(who, False)):
+            if inner and (who in {"he", "she", "me", "I"} or self._is_name(who, False)):
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
@@ -431,9 +505,26 @@ class _Extractor:
         if bare_will and not late:  # "the template is on my old laptop, will post it Monday"
             return writer, True, body[bare_will.end() :]
         if late:
+            # "ok Ben so you'll send me the draft": the name said just before "you" is who.
+            called = re.match(
+                rf"^\W*(?:{_CHAT}\W+)*(?P<n>{NAME})\W+(?:{_CHAT}\W+)*$", body[: late.start("p")]
+            )
+            if (
+                late.group("p").casefold() == "you"
+                and called
+                and self._is_name(called.group("n"), True)
+                and self.people.resolve(called.group("n"))[0] in self.people.attendees
+            ):
+                return self.people.resolve(called.group("n"))[0], True, body[late.start("p") :]
             return self._pronoun_owner(late.group("p"), writer, s), True, body[late.start("p") :]
         if seg.group_owner:
             return (*people.resolve(seg.group_owner), body)
+        if seg.label_owner == "me":
+            return writer, True, body
+        if seg.label_owner == "you":
+            return self._addressee(s, writer), True, body
+        if seg.label_owner:
+            return (*people.resolve(seg.label_owner), body)
         if re.match(r"(?:will|gonna|going\s+to|i'll|need\s+to|have\s+to)\b", body, re.I):
             return writer, True, body  # a subjectless "gonna finish the course" is the writer's
         if seg.section_owner == "you":
@@ -591,8 +682,8 @@ class _Extractor:
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
                     r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I
-                ):
-                    return None
+                ) or re.match(r"(?:the|a|an|this|that|it|my|your|our|their)\b", action, re.I):
+                    return None  # a question, not a request: "Right, the checkout one?"
                 return prev, action
             if not prev.clause:
                 return None  # a caption turn cut into clauses: its request may come earlier
@@ -631,7 +722,10 @@ class _Extractor:
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
             r"|\s+(?:says|said)\s+(?:[A-Z]\w+|he|she|they)\W*|\s*[;:]\s+.*"
-            r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*)$",
+            r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*"
+            # A caption runs on into thanks and goodbyes: "send the draft thanks a lot see you".
+            r"|\s+(?:thanks|cheers|bye|goodbye|see\s+(?:you|ya))\b.*"
+            r"|\s+(?:yes|yeah|yep)\s+(?=(?:I|I'll|I'm|will|we)\b).*)$",
             "",
             text,
         )
@@ -700,6 +794,11 @@ class _Extractor:
     def _pronouns(self, text: str, owner: str | None, writer: str | None, at: int = -1) -> str:
         """Address the owner as "you"; name everyone else by first name."""
         me = writer
+        if me is None and owner is not None:
+            # Nobody said who wrote the notes, but the owner is named, so the writer's "my" is
+            # not theirs: of a mentor and mentee, it is the other one's ("Priya will review my
+            # CV" is Ben's CV).
+            me = self.people.other(owner)
         you = self.people.other(me) if me else None
         here = next((p for p in self.sentences if p.start <= at < p.end), None)
         if you is None and me and here is not None:
@@ -709,10 +808,13 @@ class _Extractor:
             word, low = m.group(0), m.group(0).casefold()
             after = text[m.end() :].lstrip()
             possessive = bool(re.match(r"[A-Za-z0-9]", after)) and not re.match(
-                r"(?:to|and|about|with|on|for|a|an|the|if|how|what|when|that|this|some|up|out|whether"
+                r"(?:to|and|about|with|on|for|a|an|the|my|your|his|her|our|their|its|if|how|what"
+                r"|when|that|this|some|up|out|whether"
                 r"|why|who|where|which|again|back|in|at|by|before|after|first|directly)\b",
                 after,
             )
+            if low == "my" and me is None and owner is not None:
+                return "the" if word == "my" else "The"  # somebody's, but not the owner's
             if low in {"my", "mine"}:
                 return "your" if owner == me or me is None else f"{me.split()[0]}'s"
             if low == "myself":
@@ -756,6 +858,7 @@ class _Extractor:
         return _THE.sub(fill, text, count=1)
 
 
+_CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
 _PRONOUN_SUBJECTS = frozenset(
     [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]
 )

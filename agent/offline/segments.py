@@ -81,6 +81,38 @@ _BULLET = re.compile(
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$"
 )
+# Words that make a short unpunctuated line a title ("Mentoring call 14 Nov", "Incident write-up").
+_TITLE_WORD = re.compile(
+    r"notes|recap|summary|transcript|minutes|sync|1:1|session|meeting|call|chat|catch-?up"
+    r"|mentoring|write-?up",
+    re.I,
+)
+
+
+def _has_title_word(text: str) -> bool:
+    """Whether a title word stands alone in the text or in a channel or slug ("#mentoring-ben").
+
+    A hyphen makes a compound word of its own: "on-call" and "call-out" are not the word "call".
+    """
+    for token in text.split():
+        word = token.strip(".,;:!?()[]{}'\"“”‘’*_")
+        slug = word.startswith("#") or word.count("-") >= 2
+        parts = re.split(r"[#/-]", word) if slug else word.split("/")
+        if any(_TITLE_WORD.fullmatch(p) for p in parts):
+            return True
+    return False
+
+
+# A short label before a colon: "Next step for me:", "Homework for Ben:", "For you:".
+_INLINE_LABEL = re.compile(
+    r"^[ \t]*(?P<l>[A-Za-z][\w'’]*(?:[ \t]+[\w'’]+){0,4}?)[ \t]*:[ \t]+(?=\S)"
+)
+# What labels a task (not a decision or a plan, which record what was settled).
+_TASK_LABEL = re.compile(r"\b(?:action|next step|to-?do|follow-?up|homework|task)s?\b")
+_OWNER_MARKER = re.compile(
+    r"^\W*(?:(?:AI|A/I|ACTION|TODO)[ \t]+)?(?P<n>" + _NAME + r"|[A-Z]{2,3})"
+    r"(?:[ \t]*:|[ \t]+[-–—]+|[ \t]*(?:->|→|=>))[ \t]*(?=[a-z])"
+)
 _SECTION_WORDS = [
     (
         "other",
@@ -140,6 +172,9 @@ class Segment:
     struck: bool = False
     fields: dict[str, str] = field(default_factory=dict)  # table cells or "Owner:" sub-lines
     turn: int = 0
+    task_at: int | None = None  # where the task starts after a label ("Next step for me: ...")
+    label_owner: str | None = None  # "me", "you" or a name, as the label says
+    task_label: bool = False  # the label names a task ("Homework:", "My next step:")
 
 
 @dataclass(frozen=True)
@@ -159,6 +194,18 @@ def _blank(clean: list[str], start: int, end: int) -> None:
             clean[i] = " "
 
 
+def _owned_task(text: str) -> bool:
+    """Whether a line is a minutes task ("Ben: draft the write-up", "AI Rahul - book the call").
+
+    An owner marker (a name that is no title word, then a colon, dash or arrow) followed by a
+    lowercase task is what a title never is ("Sync: weekly call" keeps its title word).
+    """
+    found = _OWNER_MARKER.match(text)
+    return bool(
+        found and not _has_title_word(found.group("n")) and not META_LABEL.match(found.group("n"))
+    )
+
+
 def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
     match = _HEADING.match(line)
     if match:
@@ -173,13 +220,9 @@ def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
         not bullet
         and 0 < len(words) <= 9
         and not _TERMINAL.search(re.sub(r"\d[\d./-]*\.\s*$", "", text))  # "Notes, 18.11."
-        and re.search(
-            r"\b(?:notes|recap|summary|transcript|minutes|sync|1:1|session|meeting|call|chat"
-            r"|catch-?up|mentoring|write-?up)\b",
-            text,
-            re.I,
-        )
+        and _has_title_word(text)
         and not re.search(r"\b(?:will|to|'ll)\b", text)
+        and not _owned_task(text)
     ):
         return text
     if (
@@ -189,6 +232,15 @@ def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
         and any(re.search(p, text, re.I) for _, p in _SECTION_WORDS)
     ):
         return text
+    return None
+
+
+def _heading_owner(low: str) -> str | None:
+    """Whose items a heading or label announces: "you" (the other person), "me" or nobody."""
+    if re.search(r"\bfor you\b|\byour\b|\byours\b|^you$|\bmentee\b", low):
+        return "you"
+    if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low):
+        return "me"
     return None
 
 
@@ -337,13 +389,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         if heading is not None and not (is_bullet and not heading.endswith(":")):
             section = _section(heading)
             low = heading.lower()
-            section_owner = (
-                "you"
-                if re.search(r"\bfor you\b|\byour\b|\bmentee\b", low)
-                else "me"
-                if re.search(r"\bmy\b|\bme\b|\bi\b|\bi'm\b|\bmine\b", low)
-                else None
-            )
+            section_owner = _heading_owner(low)
             if re.search(r"going to do|what i'll do|i will do|my side", low):
                 section = "actions"
             group_owner = None
@@ -371,6 +417,28 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                     at = ls + bullet.end()
                     _blank(clean, at, at + label.end())
                 turn += 1
+        # "Next step for me: book ...", "Homework for Ben: read ...": a label that says whose
+        # task follows; the task starts after it.
+        said_at = label.end() if label and line_speaker and label.group("n") == line_speaker else 0
+        inline = _INLINE_LABEL.match(rest[said_at:])
+        task_at: int | None = None
+        label_owner: str | None = None
+        task_label = False
+        if inline:
+            words = inline.group("l").lower()
+            named = re.search(r"\bfor\s+(?:the\s+)?(?P<n>[\w'’-]+)$", inline.group("l"))
+            whose = _heading_owner(words)
+            if person(inline.group("l")):  # "Mentee: send the CV", "Mentor: book the room"
+                label_owner = inline.group("l")
+            elif (
+                named and named.group("n").lower() not in {"me", "you"} and person(named.group("n"))
+            ):
+                label_owner = named.group("n")
+            elif whose is not None:
+                label_owner = whose
+            task_label = bool(_TASK_LABEL.search(words))
+            if label_owner is not None or task_label:
+                task_at = ls + bullet.end() + said_at + inline.end()
         start = ls + bullet.end() + (len(rest) - len(rest.lstrip()))
         end = ls + len(raw.rstrip())
         indented = bool(re.match(r"[ \t]+\S", notes[ls : m.end()]))
@@ -413,6 +481,9 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             checked=checked,
             struck=bool(re.fullmatch(r"\s*~~.*~~.*", notes[start:end])),
             turn=turn,
+            task_at=task_at,
+            label_owner=label_owner,
+            task_label=task_at is not None and task_label,
         )
         segments.append(seg)
         last = seg
