@@ -72,7 +72,7 @@ def test_pair_set_changes_only_the_given_fields(capsys: pytest.CaptureFixture[st
         (["--next", "next tuesday"], '--next must look like "YYYY-MM-DD HH:MM"'),
         (["--next", "2020-01-06 09:00"], "is in the past; give a future date"),
         (["--mentee-email", "ben at example"], "is not an email address"),
-        (["--cadence", "daily", "--minutes", "45"], "--cadence must be 'weekly', 'fortnightly' or 'monthly'"),
+        (["--cadence", "daily", "--minutes", "45"], "--cadence must be 'weekly', 'fortnightly'"),
         (["--weeks", "0"], "--weeks must be at least 1"),
         (["--goal", "x" * 301], "each goal must be at most 300 characters"),
         ([], "nothing to change"),
