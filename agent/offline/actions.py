@@ -736,7 +736,7 @@ class _Extractor:
         text = self._pronouns(text, owner, writer, at)
         text = self._object(text, at)
         text = self._antecedent(text, at)
-        text = re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
+        text = self._person_initials(text)
         text = re.sub(
             r"\b[a-z]{3,}\b",
             lambda m: m.group(0).capitalize() if m.group(0) in self.people.firsts else m.group(0),
@@ -786,6 +786,30 @@ class _Extractor:
             and not self.people.is_person(m.group("head"))
         ]
         return f"{vague.group(1)} {phrases[-1]}{text[vague.end() :]}" if phrases else text
+
+    def _person_initials(self, text: str) -> str:
+        """Initials where a person stands become a first name ("send WZ the runbook").
+
+        Not after a determiner ("a PR", "the PR", "this PR") nor before a noun they modify
+        ("WZ team"): there the capitals are a thing, not someone.
+        """
+
+        def name(m: re.Match[str]) -> str:
+            before = re.search(r"([A-Za-z']+)\W*$", text[: m.start()])
+            after = re.match(r"\s+([a-z][a-z'-]*)", text[m.end() :])
+            if before and before.group(1).casefold() in _DETERMINERS:
+                return m.group(0)
+            verb = before.group(1).casefold() if before else ""
+            if (
+                after
+                and after.group(1) not in STOPWORDS | NOT_NAMES | _AFTER_A_PERSON
+                and not after.group(1).endswith("ed")  # "AP walked through ...": a subject
+                and to_base(verb) not in _GIVING  # "give ND read access": the one given to
+            ):
+                return m.group(0)
+            return self._initial(m.group(0))
+
+        return re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", name, text)
 
     def _initial(self, token: str) -> str:
         owner, known = self.people.resolve(token)
@@ -859,6 +883,23 @@ class _Extractor:
 
 
 _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
+# Words before a noun, never before a person: "a PR", "the PR", "each PR".
+_DETERMINERS = frozenset(
+    """a an the this that these those my your his her its our their some any each every no
+    another which what whose one two three several many few""".split()
+)
+# Words that follow a person named by initials ("ask WZ whether", "ping PR tomorrow"); any
+# other lower-case word after the capitals is a noun they modify ("WZ team").
+_AFTER_A_PERSON = frozenset(
+    """whether if how what when why who where which once before after until again directly
+    first too re via today tomorrow tonight later soon asap know""".split()
+)
+# Verbs that give someone something: a noun after the person is the thing given.
+_GIVING = frozenset(
+    """give send show grant offer hand lend pass forward email bring get buy owe pay teach
+    loan""".split()
+)
+
 _PRONOUN_SUBJECTS = frozenset(
     [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]
 )

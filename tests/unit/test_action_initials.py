@@ -1,0 +1,63 @@
+"""Initials, owners in parentheses, "Both:" and a named subject with a pronoun (new-user trial).
+
+Priya Raman mentors Wei Zhang: "PR" and "WZ" are their initials, and "PR" is also a pull
+request. Initials stand for a person only where a person stands.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agent.models import ActionItem
+from agent.offline.actions import extract_actions_offline
+
+WED = date(2026, 12, 9)  # a Wednesday
+PAIR = ["Priya Raman", "Wei Zhang"]
+
+
+def _items(notes: str, attendees: list[str] | None = None) -> list[tuple[str | None, str]]:
+    found: list[ActionItem] = extract_actions_offline(notes, attendees or PAIR, WED)
+    return [(i.owner, i.action) for i in found]
+
+
+@pytest.mark.parametrize(
+    ("line", "action"),
+    [
+        ("- Wei: raise a PR for the ingress fix by Friday", "Raise a PR for the ingress fix"),
+        (
+            "@Wei to open the PR for the helm chart refactor by Thu",
+            "Open the PR for the helm chart refactor",
+        ),
+        ("- Wei to ask WZ team about quotas", "Ask WZ team about quotas"),
+        ("- Wei: merge this PR after review", "Merge this PR after review"),
+    ],
+)
+def test_initials_after_a_determiner_or_before_a_noun_are_not_a_person(
+    line: str, action: str
+) -> None:
+    assert _items(f"Action items\n{line}\n") == [("Wei Zhang", action)]
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "action"),
+    [
+        ("- PR to send WZ the runbook", "Priya Raman", "Send Wei the runbook"),
+        (
+            "- Wei: pair with PR on the ingress fix",
+            "Wei Zhang",
+            "Pair with Priya on the ingress fix",
+        ),
+        ("- Wei: ask PR about the quotas", "Wei Zhang", "Ask Priya about the quotas"),
+        ("- Wei: send the notes to PR", "Wei Zhang", "Send the notes to Priya"),
+        # A verb of giving: the noun after the initials is what is given, not a modifier.
+        (
+            "- Wei: give PR read access to the dashboards",
+            "Wei Zhang",
+            "Give Priya read access to the dashboards",
+        ),
+    ],
+)
+def test_initials_where_a_person_stands_still_resolve(line: str, owner: str, action: str) -> None:
+    assert _items(f"Action items\n{line}\n") == [(owner, action)]
