@@ -475,7 +475,7 @@ class _Extractor:
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
-        trail = _TRAIL.search(self._strip_dates(body, keep_case=True))
+        trail = self._trailing_owner(body)
         if trail:
             marker = trail.group("a") or trail.group("b")
             if people.resolve(marker)[0] is not None or marker.upper() == "TBD":
@@ -534,6 +534,21 @@ class _Extractor:
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _trailing_owner(self, body: str) -> re.Match[str] | None:
+        """The owner marked at the end: "Send the deck (Ana)", "... (Ana) — ASAP", "... → Ben"."""
+        plain = self._strip_dates(body, keep_case=True)
+        trail = _TRAIL.search(plain)
+        # A short note after the owner in brackets ("(Ana) — ASAP", "(Ben) - high priority").
+        noted = re.search(r"[)\]][ \t]+[-–—][ \t]+\w[\w \t]{0,24}$", plain)
+        inner = _TRAIL.search(plain[: noted.start() + 1]) if noted else None
+        if inner and (trail is None or not self._marks_owner(trail)):
+            return inner
+        return trail
+
+    def _marks_owner(self, trail: re.Match[str]) -> bool:
+        marker = trail.group("a") or trail.group("b")
+        return self.people.resolve(marker)[0] is not None or marker.upper() == "TBD"
 
     def _pronoun_owner(self, pronoun: str, writer: str | None, s: Sentence) -> str | None:
         """Whose task a subject pronoun names.
@@ -717,7 +732,7 @@ class _Extractor:
         return [action]
 
     def _finish(self, text: str, owner: str | None, writer: str | None, at: int) -> str | None:
-        text = self._strip_dates(text)
+        text = _regarding(self._strip_dates(text))
         text = re.sub(
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
@@ -883,6 +898,22 @@ class _Extractor:
 
 
 _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
+
+
+def _regarding(text: str) -> str:
+    """A "re:" or "wrt" is "about": "Follow up with Carla re: dry run" -> "... about the dry run".
+
+    The colon is not the end of the task; a bare noun after it takes "the".
+    """
+
+    def about(m: re.Match[str]) -> str:
+        word = m.group("w")
+        bare = word[:1].islower() and word not in STOPWORDS and not word.endswith("ing")
+        return f"about {'the ' if bare else ''}{word}"
+
+    return re.sub(r"(?<![\w'’.])(?:[Rr]e:|(?i:wrt\b|w\.r\.t\.?):?)\s*(?P<w>[\w'’-]+)", about, text)
+
+
 # Words before a noun, never before a person: "a PR", "the PR", "each PR".
 _DETERMINERS = frozenset(
     """a an the this that these those my your his her its our their some any each every no

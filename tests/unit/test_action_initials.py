@@ -61,3 +61,27 @@ def test_initials_after_a_determiner_or_before_a_noun_are_not_a_person(
 )
 def test_initials_where_a_person_stands_still_resolve(line: str, owner: str, action: str) -> None:
     assert _items(f"Action items\n{line}\n") == [(owner, action)]
+
+
+def _full(
+    notes: str, attendees: list[str] | None = None
+) -> list[tuple[str | None, str, date | None]]:
+    found = extract_actions_offline(notes, attendees or PAIR, WED)
+    return [(i.owner, i.action, i.due) for i in found]
+
+
+def test_re_colon_is_about_not_the_end_of_the_task() -> None:
+    notes = "Action items\n- Follow up with Carla re: dry run (Ben) - Fri\n"
+    assert _full(notes, [*PAIR, "Ben Okafor"]) == [
+        ("Ben Okafor", "Follow up with Carla about the dry run", date(2026, 12, 11))
+    ]
+    notes = "Action items\n- Wei: ping Carla re: the quota request\n"
+    assert _full(notes) == [("Wei Zhang", "Ping Carla about the quota request", None)]
+
+
+@pytest.mark.parametrize("tail", ["— ASAP", "- high priority", "– urgent"])
+def test_owner_in_brackets_before_a_short_note(tail: str) -> None:
+    notes = f"Action items\n- Send checklist (Wei) {tail}\n"
+    assert _full(notes) == [("Wei Zhang", "Send checklist", None)]
+    items = extract_actions_offline(f"Action items\n- Send checklist (Ana) {tail}\n", PAIR, WED)
+    assert [(i.owner, i.owner_known, i.action) for i in items] == [("Ana", False, "Send checklist")]
