@@ -176,6 +176,8 @@ class _Extractor:
         )
         minutes = marker and (body != s.text or to_verb or dashed)
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
+        group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
+        marker, minutes = marker or group, (marker and (body != s.text or to_verb)) or group
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
@@ -432,6 +434,9 @@ class _Extractor:
                 return None, True, text
             return (*people.resolve(cell), text)
         body, named = text, None
+        shared = _SHARED_LABEL.match(body)
+        if shared:  # "Both: agree the agenda" is shared, as "Ben & Ana:" is: no single owner
+            return None, True, body[shared.end() :]
         # Reported speech: "Tomasz says I should ..." (the writer's "I"); "Ana said she'll ...".
         said = _SAID.match(body)
         if said and self._is_name(said.group("n"), False):
@@ -913,6 +918,12 @@ def _regarding(text: str) -> str:
 
     return re.sub(r"(?<![\w'’.])(?:[Rr]e:|(?i:wrt\b|w\.r\.t\.?):?)\s*(?P<w>[\w'’-]+)", about, text)
 
+
+# A label giving a task to everyone present: "Both:", "Both of us -", "Everyone:", "All:".
+_SHARED_LABEL = re.compile(
+    r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
+    r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"
+)
 
 # Words before a noun, never before a person: "a PR", "the PR", "each PR".
 _DETERMINERS = frozenset(

@@ -85,3 +85,14 @@ def test_owner_in_brackets_before_a_short_note(tail: str) -> None:
     assert _full(notes) == [("Wei Zhang", "Send checklist", None)]
     items = extract_actions_offline(f"Action items\n- Send checklist (Ana) {tail}\n", PAIR, WED)
     assert [(i.owner, i.owner_known, i.action) for i in items] == [("Ana", False, "Send checklist")]
+
+
+@pytest.mark.parametrize("who", ["Both", "Both of us", "Everyone", "All"])
+def test_a_task_for_both_is_shared_like_ben_and_ana(who: str) -> None:
+    # "Ben & Ana: ..." is one item with no single owner (shared); so is "Both: ...".
+    notes = f"Action items\n- {who}: agree the review agenda\n- Wei & Priya: book the retro room\n"
+    items = extract_actions_offline(notes, PAIR, WED)
+    assert [(i.owner, i.owner_known, i.action) for i in items] == [
+        (None, True, "Agree the review agenda"),
+        (None, True, "Book the retro room"),
+    ]
