@@ -444,6 +444,9 @@ class _Extractor:
             pronoun = re.match(r"(?:he|she)\b\s*", body)
             if pronoun:
                 named, body = said.group("n"), body[pronoun.end() :]
+        again = _RESTATED.match(body) if named is None else None
+        if again and self._is_name(again.group("n"), False):  # "Priya she will ask ..."
+            named, body = again.group("n"), body[again.end() :]
         hedge = _HEDGE.match(body) if not seg.fields else None
         if hedge and named is None:  # "I think you should send the deck": the listener's
             rest, vocative = body[hedge.end() :], hedge.group("v")
@@ -738,6 +741,7 @@ class _Extractor:
 
     def _finish(self, text: str, owner: str | None, writer: str | None, at: int) -> str | None:
         text = _regarding(self._strip_dates(text))
+        text = _ask_to(text)
         text = re.sub(
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
@@ -924,6 +928,23 @@ _SHARED_LABEL = re.compile(
     r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
     r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"
 )
+
+# A subject named, then restated as a pronoun (non-native English): "Priya she will ask ...".
+_RESTATED = re.compile(
+    rf"^\W*(?P<n>{NAME})[ \t]*,?[ \t]+(?i:he|she|they)(?=['’]ll\b|\s+(?:will|is\s+going\s+to"
+    r"|are\s+going\s+to|would|should|must|can|has\s+to|have\s+to|needs?\s+to)\b)"
+)
+
+
+def _ask_to(text: str) -> str:
+    """A task "ask to her manager" is "ask her manager": these verbs take the person, no "to"."""
+    return re.sub(
+        r"((?:^|\band\s+)(?i:ask|tell|contact|inform|remind|call|phone|email|e-mail|text|message|ping))"
+        r"\s+to\s+(?=(?i:my|your|his|her|their|our|the)\b|[A-Z])",
+        r"\1 ",
+        text,
+    )
+
 
 # Words before a noun, never before a person: "a PR", "the PR", "each PR".
 _DETERMINERS = frozenset(

@@ -96,3 +96,31 @@ def test_a_task_for_both_is_shared_like_ben_and_ana(who: str) -> None:
         (None, True, "Agree the review agenda"),
         (None, True, "Book the retro room"),
     ]
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Priya she will ask to her manager about budget\n",
+        "Action items\n- Priya she will ask to her manager about budget\n",
+        "We talked budget. Priya, she will ask to her manager about budget.\n",
+    ],
+)
+def test_a_name_restated_as_a_pronoun_is_the_owner(notes: str) -> None:
+    # Non-native English: "Priya she will ..." is Priya's task, and "ask to her manager" is
+    # "ask her manager" (the owner is addressed as "you", as everywhere in the items).
+    for attendees in (PAIR, [*PAIR, "Ben Okafor", "Ana Silva"]):
+        assert _items(notes, attendees) == [("Priya Raman", "Ask your manager about budget")]
+
+
+def test_ask_to_keeps_its_verb_after_to() -> None:
+    notes = "Action items\n- Wei: ask to join the platform guild\n- Wei: tell to Priya the plan\n"
+    assert _items(notes) == [
+        ("Wei Zhang", "Ask to join the platform guild"),
+        ("Wei Zhang", "Tell Priya the plan"),
+    ]
+
+
+def test_a_noun_before_to_keeps_it() -> None:
+    notes = "Action items\n- Wei: write an email to the platform team about quotas\n"
+    assert _items(notes) == [("Wei Zhang", "Write an email to the platform team about quotas")]
