@@ -37,6 +37,7 @@ from agent.offline.action_items import Item, dated_again, similar, stems
 from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
+    first_word,
     imperative_first,
     line_features,
 )
@@ -82,7 +83,7 @@ from agent.offline.language import is_probably_english
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Segment, Sentence, split_notes
-from agent.offline.words import gerund, to_base
+from agent.offline.words import KNOWN_VERBS, gerund, to_base
 
 __all__ = [
     "ACTION_LINES",
@@ -177,6 +178,7 @@ class _Extractor:
         minutes = marker and (body != s.text or to_verb or dashed)
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
+        listed = listed or self._bracket_task(s, body)
         marker, minutes = marker or group, (marker and (body != s.text or to_verb)) or group
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
@@ -542,6 +544,14 @@ class _Extractor:
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _bracket_task(self, s: Sentence, body: str) -> bool:
+        """A bullet that says a task and then whose it is: "Follow up with Carla (Ben) - Fri"."""
+        verb = first_word(body) in KNOWN_VERBS  # a known verb: "pto (Ben)" is a note
+        if not (s.segment.bullet and s.start == s.segment.start and verb):
+            return False
+        trail = self._trailing_owner(body)
+        return bool(trail and trail.group("a") and self._marks_owner(trail))
 
     def _trailing_owner(self, body: str) -> re.Match[str] | None:
         """The owner marked at the end: "Send the deck (Ana)", "... (Ana) — ASAP", "... → Ben"."""

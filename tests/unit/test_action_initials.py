@@ -124,3 +124,14 @@ def test_ask_to_keeps_its_verb_after_to() -> None:
 def test_a_noun_before_to_keeps_it() -> None:
     notes = "Action items\n- Wei: write an email to the platform team about quotas\n"
     assert _items(notes) == [("Wei Zhang", "Write an email to the platform team about quotas")]
+
+
+def test_a_bullet_task_with_its_owner_in_brackets_is_an_item_anywhere() -> None:
+    # No "Action items" heading: the owner in brackets marks the bullet as a task.
+    notes = (
+        "# 1:1 Priya / Wei\n\n- Talked about the quota review\n"
+        "- Follow up with Carla re: dry run (Wei) - Fri\n"
+    )
+    assert _full(notes) == [
+        ("Wei Zhang", "Follow up with Carla about the dry run", date(2026, 12, 11))
+    ]
