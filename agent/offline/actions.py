@@ -824,26 +824,51 @@ class _Extractor:
     def _person_initials(self, text: str) -> str:
         """Initials where a person stands become a first name ("send WZ the runbook").
 
-        Not after a determiner ("a PR", "the PR", "this PR") nor before a noun they modify
-        ("WZ team"): there the capitals are a thing, not someone.
+        Where a person stands: first (the subject), after "with"/"to"/"from", after a verb
+        one does to someone ("ask", "ping", "give"), before a second object ("send WZ the
+        runbook"), or joined to a name ("Ana and PR"). Never after a determiner ("a PR", "the
+        PR"), nor before a noun or number they modify ("WZ team", "PR 412"), nor as the thing
+        other verbs act on ("raise PR", "merge PR"): there the capitals are a thing.
         """
 
         def name(m: re.Match[str]) -> str:
-            before = re.search(r"([A-Za-z']+)\W*$", text[: m.start()])
-            after = re.match(r"\s+([a-z][a-z'-]*)", text[m.end() :])
-            if before and before.group(1).casefold() in _DETERMINERS:
+            words = re.findall(r"[A-Za-z'&]+", text[: m.start()])[-2:]
+            verb = words[-1].casefold() if words else ""
+            after = re.match(r"\s+([a-z][a-z'-]*|\d+(?!\d|[:.]\d)|#)", text[m.end() :])
+            nxt = after.group(1) if after else ""
+            if verb in _DETERMINERS or nxt[:1].isdigit() or nxt == "#":
                 return m.group(0)
-            verb = before.group(1).casefold() if before else ""
-            if (
-                after
-                and after.group(1) not in STOPWORDS | NOT_NAMES | _AFTER_A_PERSON
-                and not after.group(1).endswith("ed")  # "AP walked through ...": a subject
+            slot = (
+                not words
+                or verb in _TO_A_PERSON
+                or to_base(verb) in _GIVING | _TALKING
+                or nxt in _DETERMINERS  # "send WZ the runbook": WZ is who gets it
+                or (verb in {"and", "or", "&"} and len(words) == 2 and words[0][:1].isupper())
+                or self._someone(m.group(0))  # "connect AP with Dara" where AP owns items
+            )
+            noun = (
+                nxt
+                and nxt not in STOPWORDS | NOT_NAMES | _AFTER_A_PERSON
+                and not nxt.endswith("ed")  # "AP walked through ...": a subject
                 and to_base(verb) not in _GIVING  # "give ND read access": the one given to
-            ):
-                return m.group(0)
-            return self._initial(m.group(0))
+            )
+            return self._initial(m.group(0)) if slot and not noun else m.group(0)
 
         return re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", name, text)
+
+    def _someone(self, token: str) -> bool:
+        """Whether these notes use the initials as a person and never as a thing.
+
+        A person: a line or sentence starts with them as its owner or subject ("AP: ...", "AP to
+        ...", "AP walked ..."). A thing: a determiner before them or a plural ("the PR", "PRs").
+        """
+        t = re.escape(token)
+        person = re.search(
+            rf"(?:^|[.!?]\s)\W*{t}\s*(?::|[-–—]\s|(?:to|will|'ll)\b|[a-z]+ed\b)", self.clean, re.M
+        )
+        dets = "|".join(sorted(_DETERMINERS))
+        thing = re.search(rf"\b(?i:{dets})\s+{t}\b|\b{t}s\b", self.clean)
+        return bool(person) and not thing
 
     def _initial(self, token: str) -> str:
         owner, known = self.people.resolve(token)
@@ -972,6 +997,13 @@ _GIVING = frozenset(
     """give send show grant offer hand lend pass forward email bring get buy owe pay teach
     loan""".split()
 )
+# Verbs done to someone: "ask WZ", "ping PR", "thank AS".
+_TALKING = frozenset(
+    """ask tell ping email e-mail message text call phone remind meet thank contact nudge inform
+    introduce invite help notify consult brief warn cc""".split()
+)
+# Words a person follows: "with WZ", "to PR", "cc: AS".
+_TO_A_PERSON = frozenset("with to from cc via".split())
 
 _PRONOUN_SUBJECTS = frozenset(
     [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]

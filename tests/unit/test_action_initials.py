@@ -135,3 +135,39 @@ def test_a_bullet_task_with_its_owner_in_brackets_is_an_item_anywhere() -> None:
     assert _full(notes) == [
         ("Wei Zhang", "Follow up with Carla about the dry run", date(2026, 12, 11))
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "action"),
+    [
+        ("- Wei: raise PR for the ingress fix", "Raise PR for the ingress fix"),
+        ("- Wei: review PR 412 before the release", "Review PR 412 before the release"),
+        ("- Wei: merge PR after QA signs off", "Merge PR after QA signs off"),
+    ],
+)
+def test_initials_after_a_verb_that_takes_a_thing_are_not_a_person(line: str, action: str) -> None:
+    assert _items(f"Action items\n{line}\n") == [("Wei Zhang", action)]
+
+
+@pytest.mark.parametrize(
+    ("line", "action"),
+    [
+        ("- Wei: check with PR on the quota", "Check with Priya on the quota"),
+        ("- Wei: remind PR about the quota", "Remind Priya about the quota"),
+        ("- Wei: ping PR", "Ping Priya"),
+        ("- Wei: book a call with Ana and PR", "Book a call with Ana and Priya"),
+    ],
+)
+def test_initials_of_someone_talked_to_resolve(line: str, action: str) -> None:
+    assert _items(f"Action items\n{line}\n") == [("Wei Zhang", action)]
+
+
+def test_initials_used_as_an_owner_in_the_notes_are_that_person_after_any_verb() -> None:
+    notes = "Action items\n- WZ: draft the quota request\n- Priya: connect WZ with Carla\n"
+    assert _items(notes) == [
+        ("Wei Zhang", "Draft the quota request"),
+        ("Priya Raman", "Connect Wei with Carla"),
+    ]
+    # Used as a thing elsewhere ("the PR"), a bare "PR" after a verb stays a thing.
+    notes = "Action items\n- PR: book the room\n- Wei: open the PR and then raise PR for the fix\n"
+    assert _items(notes)[1] == ("Wei Zhang", "Open the PR and then raise PR for the fix")
