@@ -179,7 +179,7 @@ class _Extractor:
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
         listed = listed or self._bracket_task(s, body)
-        marker, minutes = marker or group, (marker and (body != s.text or to_verb)) or group
+        marker, minutes = marker or group, minutes or group
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
