@@ -37,6 +37,7 @@ from agent.offline.action_items import Item, dated_again, similar, stems
 from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
+    first_word,
     imperative_first,
     line_features,
 )
@@ -82,7 +83,7 @@ from agent.offline.language import is_probably_english
 from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Segment, Sentence, split_notes
-from agent.offline.words import gerund, to_base
+from agent.offline.words import KNOWN_VERBS, gerund, to_base
 
 __all__ = [
     "ACTION_LINES",
@@ -176,6 +177,9 @@ class _Extractor:
         )
         minutes = marker and (body != s.text or to_verb or dashed)
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
+        group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
+        listed = listed or self._bracket_task(s, body)
+        marker, minutes = marker or group, minutes or group
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
@@ -432,6 +436,9 @@ class _Extractor:
                 return None, True, text
             return (*people.resolve(cell), text)
         body, named = text, None
+        shared = _SHARED_LABEL.match(body)
+        if shared:  # "Both: agree the agenda" is shared, as "Ben & Ana:" is: no single owner
+            return None, True, body[shared.end() :]
         # Reported speech: "Tomasz says I should ..." (the writer's "I"); "Ana said she'll ...".
         said = _SAID.match(body)
         if said and self._is_name(said.group("n"), False):
@@ -439,6 +446,9 @@ class _Extractor:
             pronoun = re.match(r"(?:he|she)\b\s*", body)
             if pronoun:
                 named, body = said.group("n"), body[pronoun.end() :]
+        again = _RESTATED.match(body) if named is None else None
+        if again and self._is_name(again.group("n"), False):  # "Priya she will ask ..."
+            named, body = again.group("n"), body[again.end() :]
         hedge = _HEDGE.match(body) if not seg.fields else None
         if hedge and named is None:  # "I think you should send the deck": the listener's
             rest, vocative = body[hedge.end() :], hedge.group("v")
@@ -475,7 +485,7 @@ class _Extractor:
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
-        trail = _TRAIL.search(self._strip_dates(body, keep_case=True))
+        trail = self._trailing_owner(body)
         if trail:
             marker = trail.group("a") or trail.group("b")
             if people.resolve(marker)[0] is not None or marker.upper() == "TBD":
@@ -534,6 +544,29 @@ class _Extractor:
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _bracket_task(self, s: Sentence, body: str) -> bool:
+        """A bullet that says a task and then whose it is: "Follow up with Carla (Ben) - Fri"."""
+        verb = first_word(body) in KNOWN_VERBS  # a known verb: "pto (Ben)" is a note
+        if not (s.segment.bullet and s.start == s.segment.start and verb):
+            return False
+        trail = self._trailing_owner(body)
+        return bool(trail and trail.group("a") and self._marks_owner(trail))
+
+    def _trailing_owner(self, body: str) -> re.Match[str] | None:
+        """The owner marked at the end: "Send the deck (Ana)", "... (Ana) — ASAP", "... → Ben"."""
+        plain = self._strip_dates(body, keep_case=True)
+        trail = _TRAIL.search(plain)
+        # A short note after the owner in brackets ("(Ana) — ASAP", "(Ben) - high priority").
+        noted = re.search(r"[)\]][ \t]+[-–—][ \t]+\w[\w \t]{0,24}$", plain)
+        inner = _TRAIL.search(plain[: noted.start() + 1]) if noted else None
+        if inner and (trail is None or not self._marks_owner(trail)):
+            return inner
+        return trail
+
+    def _marks_owner(self, trail: re.Match[str]) -> bool:
+        marker = trail.group("a") or trail.group("b")
+        return self.people.resolve(marker)[0] is not None or marker.upper() == "TBD"
 
     def _pronoun_owner(self, pronoun: str, writer: str | None, s: Sentence) -> str | None:
         """Whose task a subject pronoun names.
@@ -717,7 +750,8 @@ class _Extractor:
         return [action]
 
     def _finish(self, text: str, owner: str | None, writer: str | None, at: int) -> str | None:
-        text = self._strip_dates(text)
+        text = _regarding(self._strip_dates(text))
+        text = _ask_to(text)
         text = re.sub(
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
             r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
@@ -736,7 +770,7 @@ class _Extractor:
         text = self._pronouns(text, owner, writer, at)
         text = self._object(text, at)
         text = self._antecedent(text, at)
-        text = re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", lambda m: self._initial(m.group(0)), text)
+        text = self._person_initials(text)
         text = re.sub(
             r"\b[a-z]{3,}\b",
             lambda m: m.group(0).capitalize() if m.group(0) in self.people.firsts else m.group(0),
@@ -786,6 +820,55 @@ class _Extractor:
             and not self.people.is_person(m.group("head"))
         ]
         return f"{vague.group(1)} {phrases[-1]}{text[vague.end() :]}" if phrases else text
+
+    def _person_initials(self, text: str) -> str:
+        """Initials where a person stands become a first name ("send WZ the runbook").
+
+        Where a person stands: first (the subject), after "with"/"to"/"from", after a verb
+        one does to someone ("ask", "ping", "give"), before a second object ("send WZ the
+        runbook"), or joined to a name ("Ana and PR"). Never after a determiner ("a PR", "the
+        PR"), nor before a noun or number they modify ("WZ team", "PR 412"), nor as the thing
+        other verbs act on ("raise PR", "merge PR"): there the capitals are a thing.
+        """
+
+        def name(m: re.Match[str]) -> str:
+            words = re.findall(r"[A-Za-z'&]+", text[: m.start()])[-2:]
+            verb = words[-1].casefold() if words else ""
+            after = re.match(r"\s+([a-z][a-z'-]*|\d+(?!\d|[:.]\d)|#)", text[m.end() :])
+            nxt = after.group(1) if after else ""
+            if verb in _DETERMINERS or nxt[:1].isdigit() or nxt == "#":
+                return m.group(0)
+            slot = (
+                not words
+                or verb in _TO_A_PERSON
+                or to_base(verb) in _GIVING | _TALKING
+                or nxt in _DETERMINERS  # "send WZ the runbook": WZ is who gets it
+                or (verb in {"and", "or", "&"} and len(words) == 2 and words[0][:1].isupper())
+                or self._someone(m.group(0))  # "connect AP with Dara" where AP owns items
+            )
+            noun = (
+                nxt
+                and nxt not in STOPWORDS | NOT_NAMES | _AFTER_A_PERSON
+                and not nxt.endswith("ed")  # "AP walked through ...": a subject
+                and to_base(verb) not in _GIVING  # "give ND read access": the one given to
+            )
+            return self._initial(m.group(0)) if slot and not noun else m.group(0)
+
+        return re.sub(rf"\b(?:{INITIALS})(?=[\s,]|$)", name, text)
+
+    def _someone(self, token: str) -> bool:
+        """Whether these notes use the initials as a person and never as a thing.
+
+        A person: a line or sentence starts with them as its owner or subject ("AP: ...", "AP to
+        ...", "AP walked ..."). A thing: a determiner before them or a plural ("the PR", "PRs").
+        """
+        t = re.escape(token)
+        person = re.search(
+            rf"(?:^|[.!?]\s)\W*{t}\s*(?::|[-–—]\s|(?:to|will|'ll)\b|[a-z]+ed\b)", self.clean, re.M
+        )
+        dets = "|".join(sorted(_DETERMINERS))
+        thing = re.search(rf"\b(?i:{dets})\s+{t}\b|\b{t}s\b", self.clean)
+        return bool(person) and not thing
 
     def _initial(self, token: str) -> str:
         owner, known = self.people.resolve(token)
@@ -859,6 +942,69 @@ class _Extractor:
 
 
 _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
+
+
+def _regarding(text: str) -> str:
+    """A "re:" or "wrt" is "about": "Follow up with Carla re: dry run" -> "... about the dry run".
+
+    The colon is not the end of the task; a bare noun after it takes "the".
+    """
+
+    def about(m: re.Match[str]) -> str:
+        word = m.group("w")
+        bare = word[:1].islower() and word not in STOPWORDS and not word.endswith("ing")
+        return f"about {'the ' if bare else ''}{word}"
+
+    return re.sub(r"(?<![\w'’.])(?:[Rr]e:|(?i:wrt\b|w\.r\.t\.?):?)\s*(?P<w>[\w'’-]+)", about, text)
+
+
+# A label giving a task to everyone present: "Both:", "Both of us -", "Everyone:", "All:".
+_SHARED_LABEL = re.compile(
+    r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
+    r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"
+)
+
+# A subject named, then restated as a pronoun (non-native English): "Priya she will ask ...".
+_RESTATED = re.compile(
+    rf"^\W*(?P<n>{NAME})[ \t]*,?[ \t]+(?i:he|she|they)(?=['’]ll\b|\s+(?:will|is\s+going\s+to"
+    r"|are\s+going\s+to|would|should|must|can|has\s+to|have\s+to|needs?\s+to)\b)"
+)
+
+
+def _ask_to(text: str) -> str:
+    """A task "ask to her manager" is "ask her manager": these verbs take the person, no "to"."""
+    return re.sub(
+        r"((?:^|\band\s+)(?i:ask|tell|contact|inform|remind|call|phone|email|e-mail|text|message|ping))"
+        r"\s+to\s+(?=(?i:my|your|his|her|their|our|the)\b|[A-Z])",
+        r"\1 ",
+        text,
+    )
+
+
+# Words before a noun, never before a person: "a PR", "the PR", "each PR".
+_DETERMINERS = frozenset(
+    """a an the this that these those my your his her its our their some any each every no
+    another which what whose one two three several many few""".split()
+)
+# Words that follow a person named by initials ("ask WZ whether", "ping PR tomorrow"); any
+# other lower-case word after the capitals is a noun they modify ("WZ team").
+_AFTER_A_PERSON = frozenset(
+    """whether if how what when why who where which once before after until again directly
+    first too re via today tomorrow tonight later soon asap know""".split()
+)
+# Verbs that give someone something: a noun after the person is the thing given.
+_GIVING = frozenset(
+    """give send show grant offer hand lend pass forward email bring get buy owe pay teach
+    loan""".split()
+)
+# Verbs done to someone: "ask WZ", "ping PR", "thank AS".
+_TALKING = frozenset(
+    """ask tell ping email e-mail message text call phone remind meet thank contact nudge inform
+    introduce invite help notify consult brief warn cc""".split()
+)
+# Words a person follows: "with WZ", "to PR", "cc: AS".
+_TO_A_PERSON = frozenset("with to from cc via".split())
+
 _PRONOUN_SUBJECTS = frozenset(
     [*"i i'm i've i'd me my you your you're he she he's she's".split(), "let me"]
 )
