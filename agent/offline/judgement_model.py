@@ -133,6 +133,7 @@ def decision_threshold() -> float:
 
 
 _SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
+_WORD = re.compile(r"[^\W_]")
 
 
 def sentences(text: str) -> list[str]:
@@ -151,6 +152,7 @@ def is_judgemental_utterance(text: str) -> bool:
 
     Listed phrases are features the classifier weighs, and the explanation shown to the user,
     but not the verdict. Engine-written text (rationales, agenda lines) is not an utterance and
-    stays with the phrase detector, which the classifier was not fitted to.
+    stays with the phrase detector, which the classifier was not fitted to. Text with no word
+    in it ("?", "...", "!!!", an emoji) says nothing to judge: never judgemental, never scored.
     """
-    return bool(text.strip()) and utterance_score(text) >= decision_threshold()
+    return bool(_WORD.search(text)) and utterance_score(text) >= decision_threshold()

@@ -38,6 +38,31 @@ CURIOUS = [
     "What part of the design review felt hardest?",
 ]
 
+# Written before their scores were seen, none a training row (checked below): everyday talk a
+# mentoring pair sends (greetings, thanks, praise, sign-offs, logistics) is not judgement, and
+# a short jab is, so the model has not learnt "short means fine".
+EVERYDAY = [
+    "Good morning!",
+    "Hey there, how's it going?",
+    "Thanks so much for your time.",
+    "Cheers, speak Thursday.",
+    "Congrats on shipping the release!",
+    "Nice work on the quarterly report.",
+    "Have a great weekend!",
+    "Sounds good to me.",
+    "Bye for now.",
+    "Could we push our call to 4pm?",
+]
+
+SHORT_JABS = [
+    "Wow, late again.",
+    "Classic you.",
+    "Oh sure, blame the compiler.",
+    "Brilliant, the build is red again.",
+    "Just read the docs, it's not hard.",
+    "About time you replied.",
+]
+
 
 def _training_texts() -> set[str]:
     path = data_dir() / "training" / "judgement.jsonl"
@@ -61,6 +86,29 @@ def test_issue_examples_are_judgemental(text: str) -> None:
 def test_curious_questions_are_not_flagged(text: str) -> None:
     assert not is_judgemental_utterance(text)
     draft = reframe_offline(text, [])
+    assert not draft.judgemental and draft.markers == []
+
+
+def test_everyday_and_jab_examples_are_not_training_rows() -> None:
+    assert not set(EVERYDAY + SHORT_JABS) & _training_texts()
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_talk_is_not_judgemental(text: str) -> None:
+    assert not is_judgemental_utterance(text)
+    assert not reframe_offline(text, []).judgemental
+
+
+@pytest.mark.parametrize("text", SHORT_JABS)
+def test_short_jabs_are_judgemental(text: str) -> None:
+    assert is_judgemental_utterance(text)
+    assert reframe_offline(text, []).judgemental
+
+
+@pytest.mark.parametrize("text", ["?", "...", "!!!", "?!", "…", "🙂", " — "])
+def test_text_without_a_word_is_not_judged(text: str) -> None:
+    assert not is_judgemental_utterance(text)
+    draft = reframe_offline(text, [])  # nothing to judge, and nothing crashes
     assert not draft.judgemental and draft.markers == []
 
 
