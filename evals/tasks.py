@@ -591,14 +591,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The sixth blind set (blind6/README.md), written before any engine change of this round.
+    # The sixth blind set (blind6/README.md), written before any engine change of this round;
+    # sealed while the engines changed, scored once when they were final (and once on the
+    # session-start engine for comparison), then unsealed and gated (docs/EVALS.md, "Round six").
     "actions_blind6": Task(
         "actions_blind6",
         "blind6/actions_blind6",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -713,14 +714,14 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The sixth blind set (evals/datasets/blind6/README.md): sealed until the detector is final.
+    # The sixth blind set (evals/datasets/blind6/README.md): scored once when the detector was
+    # final, then unsealed and gated (docs/EVALS.md, "Round six").
     "judgement_blind6": Task(
         "judgement_blind6",
         "blind6/judgement_blind6",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
