@@ -407,9 +407,13 @@ def actions(
         if target == "done":
             if item is None:
                 raise UserInputError("`coach actions done` needs the item id (see `actions list`)")
+            was_done = any(i.id == item for i in coach.items(pair, "done"))
             done = coach.complete_item(pair, item)
-            emit(done, as_json, lambda console: console.print(f"Done: {done.action}"))
+            lead = "Already done" if was_done else "Done"
+            emit(done, as_json, lambda console: console.print(f"{lead}: {done.action}"))
             return
+        if item is not None:
+            raise UserInputError(f"unexpected argument {item!r} (`actions list` takes none)")
         from agent.listings import ItemList
 
         listed = ItemList(items=coach.items(pair, None if show_all else "open"))

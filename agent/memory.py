@@ -303,7 +303,10 @@ class PairStore:
         current = self.store.get(self._ns(pair_id, "items"), item_id)
         if current is None:
             raise NotFoundError(f"pair {pair_id!r} has no action item {item_id!r}")
-        item = StoredItem.model_validate(current.value).model_copy(
+        stored = StoredItem.model_validate(current.value)
+        if stored.status == status:  # done twice keeps the first done_at (progress reads it)
+            return stored
+        item = stored.model_copy(
             update={"status": status, "done_at": datetime.now(UTC) if status == "done" else None}
         )
         self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))

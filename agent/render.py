@@ -150,6 +150,12 @@ def pair_detail(
     )
     if pair.next_session:
         console.print(f"  next session: {pair.next_session:%Y-%m-%d %H:%M}")
+    emails = [
+        f"{role} {addr}"
+        for role, addr in (("mentor", pair.mentor_email), ("mentee", pair.mentee_email))
+        if addr
+    ]
+    console.print(f"  email: {escape(', '.join(emails))}" if emails else "  email: none on record")
     for goal in pair.goals:
         console.print(f"  goal: {escape(goal)}")
     late = set(overdue or [])

@@ -223,3 +223,26 @@ def test_item_list_prints_plain_checkboxes_and_email_hint_names_pair_set(
     assert "[ ] " in out and "[draft]" in out and "\\[" not in out
     code, _, err = cli(capsys, "email", "--pair", "ana-ben")
     assert code == 2 and "coach pair set ana-ben --mentor-email" in err
+    code, out, _ = cli(capsys, "pair", "show", "ana-ben")
+    assert code == 0 and "email: none on record" in out
+    assert run(["pair", "set", "ana-ben", "--mentee-email", "ben@example.org"]) == 0
+    assert "email: mentee ben@example.org" in capsys.readouterr().out
+
+
+def test_done_twice_keeps_the_first_completion_and_list_takes_no_argument(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben will send Ana the RFC by Friday.\n", encoding="utf-8")
+    assert run(["actions", str(notes), "--pair", "ana-ben", "--save"]) == 0
+    capsys.readouterr()
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    item = listed["items"][0]["id"]
+    _, first, _ = cli(capsys, "actions", "done", item, "--pair", "ana-ben", "--json")
+    code, out, _ = cli(capsys, "actions", "done", item, "--pair", "ana-ben")
+    assert code == 0 and out.startswith("Already done: Send Ana the RFC")
+    _, again, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
+    assert again["items"][0]["done_at"] == first["done_at"]  # progress since last time reads it
+    code, _, err = cli(capsys, "actions", "list", "extra", "--pair", "ana-ben")
+    assert code == 2 and "unexpected argument 'extra'" in err
