@@ -252,12 +252,23 @@ def simulation_turn(console: Console, turn: SimulationTurn) -> None:
         console.print(f"[dim]note: {escape(note)}[/]")
 
 
+_EXERCISES = {"experience": "Years of Experience in Months", "ffwd": "Feedback Fast-Forward"}
+_WAITING_FOR = {
+    "approach": "your approach",
+    "upcoming": "an upcoming situation of yours",
+    "skill": "the skill to practise",
+    "report": "how your last try went",
+}
+
+
 def simulation_view(console: Console, view: SimulationView) -> None:
     """A simulation so far."""
-    state = "finished" if view.done else f"waiting at {view.step}"
-    console.print(f"[bold]{view.exercise}[/] for {escape(view.pair_id)} — {state}")
-    if view.scenario:
-        console.print(f"Scenario: {escape(str(view.scenario.get('title')))}")
+    state = "finished" if view.done else f"waiting for {_WAITING_FOR.get(view.step, view.step)}"
+    name = _EXERCISES.get(view.exercise, view.exercise)
+    console.print(f"[bold]{escape(name)}[/] for {escape(view.pair_id)} — {state}")
+    title = f"Scenario: {view.scenario.get('title')}" if view.scenario else ""
+    if title and not (view.outline or "").startswith(title):  # the outline opens with it
+        console.print(escape(title))
     for label, value in (
         ("Situation", view.outline),
         ("Your approach", view.approach),

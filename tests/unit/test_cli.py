@@ -246,3 +246,15 @@ def test_done_twice_keeps_the_first_completion_and_list_takes_no_argument(
     assert again["items"][0]["done_at"] == first["done_at"]  # progress since last time reads it
     code, _, err = cli(capsys, "actions", "list", "extra", "--pair", "ana-ben")
     assert code == 2 and "unexpected argument 'extra'" in err
+
+
+def test_simulate_show_names_the_exercise_and_step_and_the_scenario_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    capsys.readouterr()
+    _, started, _ = cli(capsys, "simulate", "start", "--pair", "ana-ben", "--json")
+    code, out, err = cli(capsys, "simulate", "show", "--thread", started["thread"])
+    assert code == 0, err
+    assert out.startswith("Years of Experience in Months for ana-ben — waiting for your approach")
+    assert out.count("Scenario:") == 1  # the outline opens with it; it was printed twice
