@@ -107,12 +107,13 @@ def _as_date(value: object, what: str) -> date | None:
 
 def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     cleaned = clean_text(text).strip()
+    are, have = ("are", "have") if what.endswith("notes") else ("is", "has")
     if not cleaned:
-        raise UserInputError(f"the {what} is empty")
+        raise UserInputError(f"the {what} {are} empty")
     if not any(ch.isalnum() for ch in cleaned):  # "?" or "..." says nothing to work on
-        raise UserInputError(f"the {what} has no words")
+        raise UserInputError(f"the {what} {have} no words")
     if len(cleaned) > limit:
-        raise UserInputError(f"the {what} is {len(cleaned)} characters; the limit is {limit}")
+        raise UserInputError(f"the {what} {are} {len(cleaned)} characters; the limit is {limit}")
     return cleaned
 
 

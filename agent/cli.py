@@ -382,7 +382,10 @@ def pair_forget(
 @app.command()
 def actions(
     target: Annotated[
-        str, typer.Argument(metavar="FILE|list|done", help="Notes file, or `list` / `done`.")
+        str,
+        typer.Argument(
+            metavar="FILE|list|done", help="Notes file (- reads stdin), or `list` / `done`."
+        ),
     ],
     item: Annotated[
         str | None, typer.Argument(metavar="[ITEM]", help="Item id (for done).")
@@ -425,7 +428,7 @@ def actions(
         raise UserInputError("give --pair or --mentor/--mentee, not both (the pair names them)")
     from agent.notes_file import read_notes
 
-    notes = read_notes(Path(target))
+    notes = sys.stdin.read() if target == "-" else read_notes(Path(target))
     result = coach.extract_actions(
         notes,
         pair_id=pair,

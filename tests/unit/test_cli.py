@@ -258,3 +258,28 @@ def test_simulate_show_names_the_exercise_and_step_and_the_scenario_once(
     assert code == 0, err
     assert out.startswith("Years of Experience in Months for ana-ben — waiting for your approach")
     assert out.count("Scenario:") == 1  # the outline opens with it; it was printed twice
+
+
+def test_actions_reads_notes_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("- Ben: send the deck by Friday\n"))
+    code, data, err = cli(
+        capsys,
+        "actions",
+        "-",
+        "--mentor",
+        "Ana",
+        "--mentee",
+        "Ben",
+        "--date",
+        "2026-12-01",
+        "--json",
+    )
+    assert code == 0, err
+    assert [(i["owner"], i["due"]) for i in data["items"]] == [("Ben", "2026-12-04")]
+    monkeypatch.setattr("sys.stdin", io.StringIO("  \n"))
+    code, _, err = cli(capsys, "actions", "-", "--mentor", "Ana", "--mentee", "Ben")
+    assert code == 2 and "the notes are empty" in err
