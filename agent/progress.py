@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from agent.render import plural
+
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
     from rich.text import Text
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _clock(seconds: float) -> str:
@@ -102,8 +100,8 @@ class _Summary:
     def line(self, verb: str, unit: str, things: str | None) -> str:
         took = time.monotonic() - self.started
         rate = f", {self.passages / took:.1f} {unit}s/s" if self.passages and took > 0 else ""
-        files = f"{_plural(self.files, things)}, " if things else ""
-        return f"{verb}: {files}{_plural(self.passages, unit)} in {took:.1f} s{rate}"
+        files = f"{plural(self.files, things)}, " if things else ""
+        return f"{verb}: {files}{plural(self.passages, unit)} in {took:.1f} s{rate}"
 
 
 @contextmanager

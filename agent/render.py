@@ -333,7 +333,7 @@ def email_batch(console: Console, batch: EmailBatch) -> None:
     for result in batch.results:
         sent = sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
         console.print(
-            f"{escape(result.pair_id)}: {_count(len(result.drafts), 'draft')} written"
+            f"{escape(result.pair_id)}: {plural(len(result.drafts), 'draft')} written"
             + (f", {sent} sent" if result.sent else "")
         )
     for skipped in batch.skipped:  # failures go to stderr, once, from the CLI
@@ -341,11 +341,12 @@ def email_batch(console: Console, batch: EmailBatch) -> None:
             f"{escape(skipped['pair'])}: skipped, {escape(skipped['reason'])} "
             f"(coach pair set {escape(skipped['pair'])} --mentor-email ... --mentee-email ...)"
         )
-    summary = f"{_count(batch.pairs, 'pair')} due: {batch.prepared} prepared, {batch.sent} sent"
+    summary = f"{plural(batch.pairs, 'pair')} due: {batch.prepared} prepared, {batch.sent} sent"
     if batch.skipped:
         summary += f", {len(batch.skipped)} skipped"
     console.print(f"{summary}, {len(batch.failed)} failed")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def plural(count: int, word: str) -> str:
+    """``count`` and ``word``, pluralised with an -s ("1 pair", "1,000 pairs")."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
