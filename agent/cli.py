@@ -242,14 +242,12 @@ def _pair_options() -> Iterator[None]:
     try:
         yield
     except UserInputError as exc:
-        text = str(exc)
-        field = next((f for f in _PAIR_OPTIONS if text.startswith((f"{f}: ", f"{f} "))), None)
-        if field is None:
+        if exc.field not in _PAIR_OPTIONS or exc.detail is None:
             raise
-        message = text[len(field) + 1 :].lstrip()
+        message = exc.detail
         for pattern, wording in _BOUNDS:
             message = pattern.sub(wording, message, count=1)
-        raise UserInputError(f"{_PAIR_OPTIONS[field]} {message}") from exc
+        raise UserInputError(f"{_PAIR_OPTIONS[exc.field]} {message}") from exc
 
 
 @pair_app.command("add")
@@ -362,13 +360,37 @@ def pair_show(
     emit(detail, as_json, lambda console: render.pair_detail(console, pair, items, overdue))
 
 
+def _confirm_forget(pair_id: str, people: str) -> None:
+    """Ask before a forget that cannot be undone; without a terminal, insist on --yes."""
+    if not sys.stdin.isatty():
+        raise UserInputError(
+            f"pair forget removes everything stored about {pair_id} and cannot be undone; "
+            "add --yes to confirm"
+        )
+    try:
+        answer = input(
+            f"Forget {pair_id} ({people}): the record, action items, sessions, threads and "
+            "drafts? This cannot be undone. [y/N] "
+        )
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in {"y", "yes"}:
+        print(f"Kept {pair_id}: nothing was removed.", file=sys.stderr)
+        raise SystemExit(1)
+
+
 @pair_app.command("forget")
 def pair_forget(
     pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Remove everything stored about a pair (record, items, threads)."""
-    report = _coach().forget_pair(pair_id)
+    """Remove everything stored about a pair (record, items, threads, drafts)."""
+    coach = _coach()
+    pair = coach.get_pair(pair_id)
+    if not yes:
+        _confirm_forget(pair.id, f"{pair.mentor} and {pair.mentee}")
+    report = coach.forget_pair(pair.id)
     emit(
         report,
         as_json,

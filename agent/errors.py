@@ -13,7 +13,18 @@ class CoachError(Exception):
 
 
 class UserInputError(CoachError):
-    """The user gave a bad value: a path, an id, an option (exit 2)."""
+    """The user gave a bad value: a path, an id, an option (exit 2).
+
+    ``field`` and ``detail`` are set when the problem is one field of a record (``field:
+    detail``), so a caller can name its own option for that field without parsing the text.
+    """
+
+    def __init__(
+        self, message: str, *, field: str | None = None, detail: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.detail = detail
 
 
 class NotFoundError(UserInputError):
@@ -41,6 +52,8 @@ def user_input_error(exc: ValidationError) -> UserInputError:
     error = exc.errors()[0]
     field = ".".join(str(p) for p in error.get("loc", ()))
     message = " ".join(str(error.get("msg", "invalid value")).removeprefix("Value error, ").split())
-    if not field or message.startswith(f"{field} "):  # "mentor must not be empty" says it
+    if not field:
         return UserInputError(message)
-    return UserInputError(f"{field}: {message}")
+    if message.startswith(f"{field} "):  # "mentor must not be empty" says it
+        return UserInputError(message, field=field, detail=message[len(field) + 1 :])
+    return UserInputError(f"{field}: {message}", field=field, detail=message)

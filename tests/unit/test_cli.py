@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -129,7 +130,11 @@ def test_pair_lifecycle(capsys: pytest.CaptureFixture[str]) -> None:
     assert [p["id"] for p in listing["pairs"]] == ["ana-ben"]
     _, shown, _ = cli(capsys, "pair", "show", "ana-ben", "--json")
     assert shown["pair"]["mentee_email"] == "ben@example.org" and shown["open_items"] == []
-    code, forgot, _ = cli(capsys, "pair", "forget", "ana-ben", "--json")
+    code, _, err = cli(capsys, "pair", "forget", "ana-ben")
+    assert code == 2 and "add --yes to confirm" in err  # no terminal to ask on: nothing removed
+    _, listing, _ = cli(capsys, "pair", "list", "--json")
+    assert [p["id"] for p in listing["pairs"]] == ["ana-ben"]
+    code, forgot, _ = cli(capsys, "pair", "forget", "ana-ben", "--yes", "--json")
     assert code == 0 and forgot["id"] == "ana-ben"
     _, listing, _ = cli(capsys, "pair", "list", "--json")
     assert listing["pairs"] == []
@@ -283,3 +288,26 @@ def test_actions_reads_notes_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO("  \n"))
     code, _, err = cli(capsys, "actions", "-", "--mentor", "Ana", "--mentee", "Ben")
     assert code == 2 and "the notes are empty" in err
+
+
+class _Terminal(io.StringIO):
+    """Typed answers on a stdin that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_pair_forget_asks_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli(capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben")[0] == 0
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, _, err = cli(capsys, "pair", "forget", "ana-ben")
+    assert code == 1 and "nothing was removed" in err
+    assert [p["id"] for p in cli(capsys, "pair", "list", "--json")[1]["pairs"]] == ["ana-ben"]
+    monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
+    code, out, _ = cli(capsys, "pair", "forget", "ana-ben")
+    assert code == 0 and "Forgot pair ana-ben" in out
+    assert cli(capsys, "pair", "list", "--json")[1]["pairs"] == []
+    code, _, err = cli(capsys, "pair", "forget", "ana-ben", "--yes")
+    assert code == 2 and "ana-ben" in err  # unknown pair: an error, not a question
