@@ -169,6 +169,12 @@ def main_topic(
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
         return None, []
+    if judged_challenge(prep) and not any(
+        q.endswith("?") or _kind(q) == "challenge" for q in quotable
+    ):
+        # The prep's one challenge is worded as a judgement: quoting the small talk next to it
+        # instead would set the wrong topic (the caller names the challenge's topic instead).
+        return None, quotable
     goal_text = " ".join(goals)
 
     def score(index: int) -> tuple[int, int]:
@@ -188,6 +194,26 @@ def main_topic(
             topic = f"{before} {topic}"
             used.add(best - 1)
     return topic, [q for i, q in enumerate(quotable) if i not in used]
+
+
+def judged_challenge(prep: str) -> str | None:
+    """The topic of a prep challenge that can't be quoted because it is worded as a judgement.
+
+    "My lead says my code reviews are sloppy, how do I get better at them?" is the mentee's real
+    concern; the agenda names its topic ("code reviews") without the judging words.
+    """
+    from agent.offline.phrases import clean_topic, topic_phrases
+
+    for sentence in _sentences(prep):
+        if not (sentence.endswith("?") or _kind(sentence) == "challenge"):
+            continue
+        if _quotable(sentence) or _kind(sentence) == "self-blame":
+            continue
+        for phrase in topic_phrases(sentence):
+            phrase = re.sub(r"^(?:your|my|our|the)\s+", "", phrase, flags=re.I)
+            if clean_topic(phrase, max_words=4):
+                return phrase
+    return None
 
 
 def _split_others(ctx: AgendaContext, others: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -280,7 +306,8 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
     updates, extras = _split_others(ctx, others)
     goal, matched = focus_goal(ctx, topic)
     mentor, mentee = short_names(ctx)
-    if topic:
+    judged = None if topic else judged_challenge(ctx.prep)
+    if topic or judged:
         draft.append(
             CHECK_IN,
             f"Confirm the focus {mentee} proposed in the prep, or swap it if something more "
@@ -315,6 +342,11 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
         room = 2 if draft.minutes(DEEP_DIVE) >= 25 else 1
         for extra in extras[:room]:
             lead.append(f"If time allows, {mentee} also asks {mentor}: {_q(extra)}")
+    elif judged:
+        lead.append(
+            f"Topic, from {mentee}'s prep: a question about {judged} (not quoted: the prep puts "
+            f"it in critical words). Start by asking {mentee} to describe the situation."
+        )
     elif goal:
         lead.append(
             f"No prep shared yet: {mentee} picks one concrete challenge on {_q(goal)} to work "

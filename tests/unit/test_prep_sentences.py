@@ -21,3 +21,35 @@ def test_a_question_after_a_mistake_is_a_challenge_not_self_blame() -> None:
         "optimistic?"
     )
     assert topic == "How do I tell my lead the estimate was too optimistic?"
+
+
+def test_a_challenge_worded_as_criticism_sets_its_topic_not_the_small_talk() -> None:
+    from datetime import date
+
+    from agent.agenda import AgendaContext
+    from agent.offline.agenda import draft_agenda_offline
+
+    prep = (
+        "I got the on-call rota for December. My lead says my code reviews are sloppy and too "
+        "slow, how do I get better at them?"
+    )
+    topic, others = main_topic(prep)
+    assert topic is None and others == ["I got the on-call rota for December."]
+    ctx = AgendaContext(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        session_number=4,
+        session_date=date(2026, 11, 25),
+        prep=prep,
+    )
+    deep_dive = next(b for b in draft_agenda_offline(ctx, []).blocks if b.name == "Deep dive")
+    lead = deep_dive.items[0]
+    assert lead.startswith("Topic, from Ben's prep: a question about code reviews (not quoted")
+    assert "sloppy" not in lead and "rota" not in lead
+
+
+def test_a_quotable_challenge_still_wins_over_a_judged_one() -> None:
+    topic, _ = main_topic(
+        "People say I'm too slow. How do I get faster at reviewing pull requests?"
+    )
+    assert topic == "How do I get faster at reviewing pull requests?"
