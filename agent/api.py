@@ -35,6 +35,7 @@ from agent.models import (
     ReframeResult,
     SimulationTurn,
     SimulationView,
+    failed_deliveries,
 )
 from agent.state import Intent, Turn
 from agent.text import clean_text, clean_value
@@ -735,12 +736,8 @@ class Coach:
                 o.status in ("sent", "resent", "already-sent") for o in report.outcomes
             ):
                 log.record_meeting(pair_id, invitation)
+            # Each outcome carries its status and error; the renderers show them once.
             result.sent = [o.model_dump(mode="json") for o in report.outcomes]
-            result.notes += [
-                f"{o.recipient}: {o.status}" + (f" ({o.error})" if o.error else "")
-                for o in report.outcomes
-                if o.status not in ("sent", "already-sent")
-            ]
         return result
 
     def prep_emails_due(
@@ -776,6 +773,8 @@ class Coach:
                     progress(pair_id)
             batch.results.append(result)
             batch.prepared += 1
+            if refused := failed_deliveries(result):
+                batch.failed.append({"pair": pair_id, "error": refused})
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
 
         with (

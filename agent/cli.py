@@ -552,6 +552,10 @@ def email(
     assert pair is not None
     result = coach.prep_email(pair, session_start=_parse_when(on), out_dir=out, send=send)
     emit(result, as_json, lambda console: render.email_result(console, result))
+    from agent.models import failed_deliveries
+
+    if failed_deliveries(result):  # the drafts are written; a cron job must still see it
+        raise SystemExit(1)
 
 
 sim_app = typer.Typer(

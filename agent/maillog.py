@@ -626,11 +626,10 @@ def send_prepared(
                 report.outcomes.append(_outcome(message, "in-progress", attempts=entry.attempts))
                 continue
             try:
-                smtp.send_message(
-                    message.message,
-                    from_addr=settings.from_address,
-                    to_addrs=[message.recipient],
-                )
+                # The draft's own bytes: send_message re-generates with mbox "From " quoting,
+                # which put ">From the mentoring guides" in the text part. Addresses are ASCII
+                # (mail.check_address), so no SMTPUTF8 option is needed.
+                smtp.sendmail(settings.from_address, [message.recipient], message.as_bytes())
             except smtplib.SMTPRecipientsRefused as exc:
                 refused = exc.recipients.get(message.recipient)
                 reason = f"{refused[0]} {refused[1].decode('utf-8', 'replace')}" if refused else ""

@@ -226,6 +226,15 @@ class EmailResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+def failed_deliveries(result: EmailResult) -> str:
+    """The recipients a send did not reach, with the server's reason ("" when none failed)."""
+    return "; ".join(
+        f"{o.get('recipient')}: {o.get('error') or 'not delivered'}"
+        for o in result.sent
+        if o.get("status") == "failed"
+    )
+
+
 class EmailBatch(BaseModel):
     """The answer to ``coach email --all``."""
 

@@ -323,7 +323,10 @@ def email_result(console: Console, result: EmailResult) -> None:
     for path in result.drafts:
         console.print(f"  draft: {escape(path)}")
     for outcome in result.sent:
-        console.print(f"  {escape(str(outcome.get('recipient')))}: {outcome.get('status')}")
+        error = f" ({outcome['error']})" if outcome.get("error") else ""
+        console.print(
+            f"  {escape(str(outcome.get('recipient')))}: {outcome.get('status')}{escape(error)}"
+        )
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
 

@@ -154,3 +154,49 @@ def test_all_within_window_skips_a_pair_without_addresses(tmp_path: Path) -> Non
     assert shown.returncode == 0 and "skipped" not in shown.stderr  # stderr: the timing line
     assert "2 pairs due: 1 prepared, 0 sent, 1 skipped, 0 failed" in shown.stdout
     assert "cy-di: skipped, no email addresses" in shown.stdout
+
+
+def test_a_refused_recipient_makes_the_run_fail_and_says_why(
+    tmp_path: Path,
+    smtp_server: ServerFactory,  # noqa: F811
+) -> None:
+    home, outbox = tmp_path / "home", tmp_path / "outbox"
+    add_pair(home)
+    server = smtp_server()
+    server.handler.refuse.add("ben@example.org")
+    env = {
+        "COACH_SMTP_HOST": "127.0.0.1",
+        "COACH_SMTP_PORT": str(server.port),
+        "COACH_SMTP_SECURITY": "none",
+        "COACH_SMTP_FROM_ADDRESS": "coach@example.org",
+    }
+    one = coach(home, "email", "--pair", "ana-ben", "--out", str(outbox), "--send", env=env)
+    assert one.returncode == 1, one.stdout  # a cron job must see that Ben got nothing
+    assert "ben@example.org: failed (recipient ben@example.org refused: 550" in one.stdout
+    assert "ana@example.org: sent" in one.stdout and one.stdout.count("ben@example.org:") == 1
+
+    batch = coach(
+        home,
+        "email",
+        "--all",
+        "--within",
+        "999w",
+        "--out",
+        str(outbox),
+        "--send",
+        "--json",
+        env=env,
+    )
+    assert batch.returncode == 1
+    data = json.loads(batch.stdout)
+    assert [f["pair"] for f in data["failed"]] == ["ana-ben"]
+    assert "ben@example.org: recipient ben@example.org refused: 550" in data["failed"][0]["error"]
+    assert sorted(o["status"] for o in data["results"][0]["sent"]) == ["already-sent", "failed"]
+
+    # What the server got is the draft, byte for byte: no mbox ">From" quoting in the text.
+    (sent,) = server.handler.received
+    text = sent.message.get_body(("plain",))
+    assert text is not None
+    lines = text.get_content().splitlines()
+    assert any(line.startswith("From the mentoring guides") for line in lines)
+    assert not any(line.startswith(">From") for line in lines)
