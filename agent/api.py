@@ -660,11 +660,13 @@ class Coach:
         agenda = self._run_agenda(pair_id, context)
         suggestions = self._suggest(pair_id)
         questions = suggestions.questions
+        from agent.note_quotes import without_note_quotes
+
         content = PrepContent(
             pair=pair,
             session_number=context.session_number,
             session_start=session_start or pair.next_session,
-            agenda=agenda,
+            agenda=without_note_quotes(agenda, context.recent_notes),
             open_items=inputs.items,
             questions=questions,
             citations=agenda.citations,

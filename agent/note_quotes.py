@@ -1,0 +1,59 @@
+"""Session notes are private to whoever wrote them: their words are not mailed to anyone.
+
+An agenda may quote the last session's notes ("From the last session's notes: ...") when it is
+shown to the person who runs ``coach agenda``. A prep email goes to both people, and notes such
+as a mentor's reflection ("He seemed tired") must not reach the mentee. The items extracted
+from the notes stay: they are shared commitments, not the notes' words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agent.models import Agenda
+
+__all__ = ["quotes_notes", "without_note_quotes"]
+
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Four words in the notes' order: enough to be their words, not a shared phrase ("the design
+# review") that a goal or an item also uses.
+_RUN = 4
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def _runs(words: Sequence[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def quotes_notes(text: str, notes: Sequence[str]) -> bool:
+    """Whether a quoted span of ``text`` repeats the notes' words in order.
+
+    Four words in a row, or the whole of a three-word quote ("He seemed tired").
+    """
+    for span in _QUOTED.findall(text):
+        words = _words(span)
+        size = min(_RUN, len(words))
+        if size < 3:
+            continue
+        runs = _runs(words, size)
+        if any(runs & _runs(_words(note), size) for note in notes):
+            return True
+    return False
+
+
+def without_note_quotes(agenda: Agenda, notes: Sequence[str]) -> Agenda:
+    """The agenda without the items that quote the notes (a block never ends up empty)."""
+    if not notes:
+        return agenda
+    blocks = []
+    for block in agenda.blocks:
+        kept = [item for item in block.items if not quotes_notes(item, notes)]
+        if not kept:
+            kept = ["Look back at what you agreed last time."]
+        blocks.append(block.model_copy(update={"items": kept}))
+    return agenda.model_copy(update={"blocks": blocks})
