@@ -462,7 +462,7 @@ def explain_stage(ctx: AgendaContext) -> StageDecision:
     n, total = ctx.session_number, total_sessions(ctx.programme_weeks, ctx.cadence)
     if n == 1:
         return StageDecision(
-            "first-session", "session 1: agree the basics and get to know each other"
+            "first-session", "session 1, to agree the basics and get to know each other"
         )
     closing = graduation_sessions(ctx.programme_weeks, ctx.cadence)
     if n > total:
@@ -495,7 +495,9 @@ def explain_stage(ctx: AgendaContext) -> StageDecision:
             return StageDecision(
                 "stale-patch", f"mid-programme and the sessions are described as {cue!r}"
             )
-    return StageDecision("regular", f"session {n} of {total}: a regular working session")
+    return StageDecision(
+        "regular", f"session {n} of {total}, with no sign of a stall, a long gap or the end"
+    )
 
 
 def detect_stage(ctx: AgendaContext) -> Stage:

@@ -224,7 +224,9 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
 
 def agenda(console: Console, result: Agenda) -> None:
     """Blocks with minutes and items, then the mentee's prep checklist."""
-    console.print(f"[bold]Agenda[/] ({result.stage}, {result.minutes} minutes)")
+    from agent.models import STAGE_NAMES
+
+    console.print(f"[bold]Agenda[/] ({STAGE_NAMES[result.stage]}, {result.minutes} minutes)")
     for block in result.blocks:
         console.print(f"\n[bold]{escape(block.name)}[/] — {block.minutes} min")
         for line in block.items:
@@ -238,9 +240,19 @@ def agenda(console: Console, result: Agenda) -> None:
         console.print(f"[dim]note: {escape(note)}[/]")
 
 
+_STEP_TITLES = {
+    "approach": "Your approach",
+    "upcoming": "An upcoming situation",
+    "skill": "The skill to practise",
+    "report": "How your last try went",
+    "done": "Finished",
+}
+
+
 def simulation_turn(console: Console, turn: SimulationTurn) -> None:
     """The current prompt and how to answer it."""
-    console.print(f"[bold]{turn.step}[/] [dim](thread {turn.thread})[/]")
+    title = _STEP_TITLES.get(turn.step, turn.step)
+    console.print(f"[bold]{escape(title)}[/] [dim](thread {turn.thread})[/]")
     console.print(escape(turn.prompt))
     if not turn.done:
         options = ", ".join(turn.can)

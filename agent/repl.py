@@ -176,7 +176,9 @@ class Repl:
             )
         elif command == "/agenda":
             agenda = self.coach.draft_agenda(pair_id=self.pair_id, prep=rest or None)
-            lines = [f"Agenda ({agenda.stage}, {agenda.minutes} minutes)"]
+            from agent.models import STAGE_NAMES
+
+            lines = [f"Agenda ({STAGE_NAMES[agenda.stage]}, {agenda.minutes} minutes)"]
             for block in agenda.blocks:
                 lines.append(f"{block.name} — {block.minutes} min")
                 lines += [f"  • {item}" for item in block.items]

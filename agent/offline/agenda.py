@@ -38,7 +38,7 @@ from agent.agenda import (
     prep_checklist,
     short_names,
 )
-from agent.models import Agenda, AgendaBlock, Citation, Stage
+from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
@@ -333,6 +333,8 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
         lead.append(f"Topic, from {mentee}'s prep: {_q(topic)}")
         if goal and matched:
             lead.append(f"Why it matters: it moves the goal {_q(goal)}.")
+        elif len(ctx.goals) == 1:
+            lead.append(f"Link it to the goal: does it move {_q(ctx.goals[0])}, or is it new?")
         elif ctx.goals:
             lead.append(
                 "Link it to a goal: which of "
@@ -589,7 +591,7 @@ def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Age
     decision = explain_stage(ctx)
     stage = decision.stage
     draft = _Draft(build_scaffold(ctx, stage))
-    notes = [f"Stage {stage}: {decision.reason}."]
+    notes = [f"Why {STAGE_NAMES[stage]}: {decision.reason}."]
     if stage == "regular":
         _enrich_regular(ctx, draft, notes)
         if ctx.formulaic:

@@ -53,3 +53,29 @@ def test_a_quotable_challenge_still_wins_over_a_judged_one() -> None:
         "People say I'm too slow. How do I get faster at reviewing pull requests?"
     )
     assert topic == "How do I get faster at reviewing pull requests?"
+
+
+def test_one_goal_is_asked_about_by_name_not_as_a_choice() -> None:
+    from datetime import date
+
+    from agent.agenda import AgendaContext
+    from agent.offline.agenda import draft_agenda_offline
+
+    def lines(goals: list[str]) -> list[str]:
+        ctx = AgendaContext(
+            mentor="Ana Silva",
+            mentee="Ben Okafor",
+            session_number=4,
+            session_date=date(2026, 11, 25),
+            goals=goals,
+            prep="How do I prepare for the staff engineer interview loop?",
+        )
+        agenda = draft_agenda_offline(ctx, [])
+        return next(b for b in agenda.blocks if b.name == "Deep dive").items
+
+    assert "Link it to the goal: does it move “Ship the RFC”, or is it new?" in lines(
+        ["Ship the RFC"]
+    )
+    assert "Link it to a goal: which of “Ship the RFC”, “Mentor a junior” does it move?" in lines(
+        ["Ship the RFC", "Mentor a junior"]
+    )

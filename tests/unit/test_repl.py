@@ -101,7 +101,7 @@ def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None
     out = result.stdout
     assert "- Ben Okafor: Draft the RFC" in out
     assert out.count("Draft the RFC") >= 3  # extracted, listed, carried into the agenda
-    assert "Progress review" in out and "Agenda (regular, 60 minutes)" in out
+    assert "Progress review" in out and "Agenda (a regular session, 60 minutes)" in out
     # A bad date or a folder is a one-line error and the chat carries on (it crashed before).
     assert "error: '2026-13-45' is not a date YYYY-MM-DD" in out
     assert "error: '12/09/2026' is not a date YYYY-MM-DD" in out
