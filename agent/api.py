@@ -1197,6 +1197,36 @@ class Coach:
         """Async :meth:`add_pair`."""
         return await asyncio.to_thread(lambda: self.add_pair(**fields))
 
+    async def aupdate_pair(self, pair_id: str, **changes: Any) -> Pair:
+        """Async :meth:`update_pair`."""
+        return await asyncio.to_thread(lambda: self.update_pair(pair_id, **changes))
+
+    async def aforget_pair(self, pair_id: str) -> ForgetReport:
+        """Async :meth:`forget_pair`."""
+        return await asyncio.to_thread(self.forget_pair, pair_id)
+
+    async def acomplete_item(self, pair_id: str, item_id: str) -> StoredItem:
+        """Async :meth:`complete_item`."""
+        return await asyncio.to_thread(self.complete_item, pair_id, item_id)
+
+    async def aprep_email(self, pair_id: str, **kwargs: Any) -> EmailResult:
+        """Async :meth:`prep_email` (SMTP sends block: they run on a worker thread)."""
+        return await asyncio.to_thread(lambda: self.prep_email(pair_id, **kwargs))
+
+    async def aprep_emails_due(self, within: timedelta, **kwargs: Any) -> EmailBatch:
+        """Async :meth:`prep_emails_due`."""
+        return await asyncio.to_thread(lambda: self.prep_emails_due(within, **kwargs))
+
+    async def astart_simulation(self, pair_id: str, **kwargs: Any) -> SimulationTurn:
+        """Async :meth:`start_simulation`."""
+        return await asyncio.to_thread(lambda: self.start_simulation(pair_id, **kwargs))
+
+    async def aanswer_simulation(
+        self, thread: str, text: str = "", **kwargs: Any
+    ) -> SimulationTurn:
+        """Async :meth:`answer_simulation`."""
+        return await asyncio.to_thread(lambda: self.answer_simulation(thread, text, **kwargs))
+
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
         """Release open stores and clients."""
