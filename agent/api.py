@@ -532,7 +532,7 @@ class Coach:
             "goals": pair.goals,
             "session_number": session or len(records) + 1,
             "programme_weeks": pair.programme_weeks,
-            "minutes": minutes or pair.minutes,
+            "minutes": pair.minutes if minutes is None else minutes,
             "cadence": pair.cadence,
             "open_items": [{"owner": i.owner, "action": i.action, "due": i.due} for i in items],
             "prep": prep or "",
@@ -1096,6 +1096,13 @@ class Coach:
         A next session in the past is refused unless ``past`` (it is usually a typo, and
         nothing would be prepared for it).
         """
+        from agent.memory import PairInput
+
+        unknown = sorted(set(fields) - set(PairInput.model_fields))
+        if unknown:  # a misspelt field (mentee_emial=) must not be dropped silently
+            raise UserInputError(
+                f"unknown pair field {unknown[0]!r}; fields: {', '.join(PairInput.model_fields)}"
+            )
         data = parse_pair_input(**fields)
         if not past:
             _refuse_past(data.next_session)

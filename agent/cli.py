@@ -480,11 +480,15 @@ def agenda(
     _nonblank(None if prep is None else [prep], "--prep")
     if (pair is None) == (context is None):
         raise UserInputError("give either --pair ID or --context FILE")
+    if minutes is not None and not 30 <= minutes <= 120:
+        raise UserInputError(f"--minutes must be between 30 and 120, got {minutes}")
+    if session is not None and session < 1:
+        raise UserInputError(f"--session must be 1 or more, got {session}")
     ctx = None
     if context is not None:
         from agent.agenda import load_context_file
 
-        if not context.is_file():
+        if not context.exists() or context.is_dir():  # a pipe (<(...)) is fine
             raise UserInputError(f"no such context file: {str(context)!r}")
         ctx = load_context_file(
             context, overrides={"minutes": minutes, "session_number": session, "prep": prep}

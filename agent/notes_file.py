@@ -13,7 +13,7 @@ def read_notes(path: Path) -> str:
 
     if path.is_dir():
         raise UserInputError(f"{str(path)!r} is a folder; give one notes file")
-    if not path.is_file():
+    if not path.exists():  # a pipe or /dev/stdin is read like a file
         raise UserInputError(f"no such notes file: {str(path)!r}")
     try:
         return read_text(path)

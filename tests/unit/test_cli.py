@@ -311,3 +311,26 @@ def test_pair_forget_asks_on_a_terminal(
     assert cli(capsys, "pair", "list", "--json")[1]["pairs"] == []
     code, _, err = cli(capsys, "pair", "forget", "ana-ben", "--yes")
     assert code == 2 and "ana-ben" in err  # unknown pair: an error, not a question
+
+
+def test_agenda_numbers_out_of_range_name_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert cli(capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben")[0] == 0
+    code, _, err = cli(capsys, "agenda", "--pair", "ana-ben", "--minutes", "0")
+    assert code == 2 and "--minutes must be between 30 and 120, got 0" in err
+    code, _, err = cli(capsys, "agenda", "--pair", "ana-ben", "--session", "0")
+    assert code == 2 and "--session must be 1 or more" in err
+    fifo = tmp_path / "context.fifo"  # what <(...) gives: not a regular file, but readable
+    import os
+    import threading
+
+    os.mkfifo(fifo)
+    writer = threading.Thread(
+        target=lambda: fifo.write_text('{"mentor": "Ana", "mentee": "Ben", "session_number": 2}')
+    )
+    writer.start()
+    code, data, err = cli(capsys, "agenda", "--context", str(fifo), "--json")
+    writer.join()
+    assert code == 0, err
+    assert data["minutes"] == 60 and data["stage"] == "regular"

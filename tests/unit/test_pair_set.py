@@ -183,3 +183,9 @@ def test_pair_show_flags_overdue_items_first(capsys: pytest.CaptureFixture[str])
     assert lines[0] == f"OVERDUE: [{late.id}] Ana Silva: Send the checklist (due 2020-01-02)"
     assert sum(line.startswith("OVERDUE") for line in lines) == 1
     assert sum(line.startswith("open:") for line in lines) == 2
+
+
+def test_a_misspelt_field_is_refused_not_dropped(coach: Coach) -> None:
+    with pytest.raises(UserInputError, match="unknown pair field 'mentee_emial'"):
+        coach.add_pair(mentor="Cy Park", mentee="Di Ng", mentee_emial="di@example.org")
+    assert [p.id for p in coach.list_pairs()] == ["ana-ben"]
