@@ -849,6 +849,15 @@ class Coach:
         """Start an exercise on its own thread; returns the first prompt."""
         if exercise not in ("experience", "ffwd"):
             raise UserInputError(f"exercise must be experience or ffwd, got {exercise!r}")
+        # Each exercise takes its own input; the other one's would be dropped without a word.
+        if skill is not None and exercise != "ffwd":
+            raise UserInputError(
+                "a skill to practise goes with Feedback Fast-Forward (exercise ffwd, or --ffwd)"
+            )
+        if scenario_id is not None and exercise == "ffwd":
+            raise UserInputError(
+                "a scenario is for the experience simulation; Feedback Fast-Forward takes a skill"
+            )
         self.pairs.get(pair_id)
         if scenario_id is not None:
             self.scenarios.get(pair_id, scenario_id)

@@ -508,14 +508,22 @@ def _parse_within(value: str) -> timedelta:
 
 
 def _parse_when(value: str | None) -> datetime | None:
+    """``email --date``: "YYYY-MM-DD HH:MM" (or a day, at 09:00), not in the past."""
     if value is None:
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+        when = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
-        pass
-    day = _parse_date(value, "--date")
-    return datetime.combine(day, datetime.min.time().replace(hour=9)) if day else None
+        if not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+            raise UserInputError(
+                f'--date must look like "YYYY-MM-DD HH:MM" (or YYYY-MM-DD), got {value!r}'
+            ) from None
+        day = _parse_date(value, "--date")
+        assert day is not None
+        when = datetime.combine(day, datetime.min.time().replace(hour=9))
+    if when < datetime.now():  # its drafts would replace those of the real next session
+        raise UserInputError(f"--date {when:%Y-%m-%d %H:%M} is in the past")
+    return when
 
 
 @app.command()
@@ -534,17 +542,23 @@ def email(
     all_pairs: Annotated[
         bool, typer.Option("--all", help="Every pair with a session soon.")
     ] = False,
-    within: Annotated[str, typer.Option(help="With --all: how soon, e.g. 2d or 12h.")] = "2d",
+    within: Annotated[
+        str | None, typer.Option(help="With --all: how soon, e.g. 2d or 12h (default 2d).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Write (and with --send, send) the pre-meeting prep emails for a pair's next session."""
     coach = _coach()
     if all_pairs == (pair is not None):
         raise UserInputError("give either --pair ID or --all")
+    if pair is not None and within is not None:
+        raise UserInputError("--within goes with --all; with --pair, --date picks the session")
+    if all_pairs and on is not None:
+        raise UserInputError("--date goes with --pair; with --all, --within picks the sessions")
     if all_pairs:
         from agent.progress import pair_progress
 
-        window = _parse_within(within)
+        window = _parse_within(within or "2d")
         with _progress(pair_progress, as_json) as ticker:
             batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=ticker)
         for failure in batch.failed:
@@ -739,6 +753,8 @@ def chat(
     from agent.repl import run_repl
 
     coach = _coach()
+    if thread is not None and new:
+        raise UserInputError("give --thread ID to resume, or --new to start afresh, not both")
     if thread is not None:
         # Another pair's thread or a simulation's is refused; a pair's thread keeps its pair.
         pair = coach.chat_thread_pair(thread, pair)

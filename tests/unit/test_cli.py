@@ -334,3 +334,27 @@ def test_agenda_numbers_out_of_range_name_the_option(
     writer.join()
     assert code == 0, err
     assert data["minutes"] == 60 and data["stage"] == "regular"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("email", "--pair", "ana-ben", "--within", "3d"), "--within goes with --all"),
+        (("email", "--all", "--date", "2030-01-01"), "--date goes with --pair"),
+        (("email", "--pair", "ana-ben", "--date", "2020-01-01 10:00"), "is in the past"),
+        (("email", "--pair", "ana-ben", "--date", "soon"), '"YYYY-MM-DD HH:MM"'),
+        (("simulate", "start", "--pair", "ana-ben", "--skill", "x"), "Feedback Fast-Forward"),
+        (
+            ("simulate", "start", "--pair", "ana-ben", "--ffwd", "--scenario", "s"),
+            "a scenario is for the experience simulation",
+        ),
+        (("chat", "--thread", "t", "--new"), "not both"),
+    ],
+)
+def test_options_that_would_be_ignored_are_refused(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], says: str
+) -> None:
+    assert cli(capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben")[0] == 0
+    code, _, err = cli(capsys, *args)
+    assert code == 2 and says in err
+    assert cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")[1]["items"] == []
