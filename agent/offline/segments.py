@@ -515,7 +515,7 @@ def _sentence(clean: str, start: int, end: int, seg: Segment) -> list[Sentence]:
     text = " ".join(clean[start:end].replace("~~", "").split())
     if not re.search(r"\w", text):
         return []
-    if _unpunctuated(text):
+    if _unpunctuated(text) and not seg.bullet:  # a typed bullet is one task, however long
         return [
             Sentence(a, b, " ".join(clean[a:b].split()), seg, clause=True)
             for a, b in _clauses(clean, start, end)

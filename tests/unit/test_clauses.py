@@ -78,3 +78,20 @@ def test_the_shipped_model_records_its_threshold_and_heldout_figures() -> None:
     meta = load_model("clause_bounds").meta
     assert 0 < meta["threshold"] < 1
     assert meta["heldout_precision"] > 0.4 and meta["heldout_recall"] > 0.4
+
+
+def test_a_long_typed_bullet_stays_one_task() -> None:
+    from datetime import date
+
+    from agent.offline.actions import extract_actions_offline
+
+    notes = (
+        "## Actions\n- Tomasz to book a 30 min dry run of the design review with two peers "
+        "before 12 Dec\n"
+    )
+    assert [s.text for s in split_notes(notes)[1]] == [notes[13:].strip()]
+    (item,) = extract_actions_offline(
+        notes, ["Priya Raman", "Tomasz Wójcik"], date(2026, 12, 8), author="Priya Raman"
+    )
+    assert item.owner == "Tomasz Wójcik" and item.due == date(2026, 12, 12)
+    assert item.action.endswith("with two peers")
