@@ -32,7 +32,15 @@ INSTRUCTIONS = (
 
 def build_server(coach: Coach) -> MCPServer[Any]:
     """An MCP server whose tools and resources use ``coach``."""
-    server: MCPServer[Any] = MCPServer(name="session-coach", instructions=INSTRUCTIONS)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("session-coach")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        release = "0"
+    server: MCPServer[Any] = MCPServer(
+        name="session-coach", instructions=INSTRUCTIONS, version=release
+    )
     lock = threading.Lock()
 
     def call(work: Callable[[], BaseModel]) -> dict[str, Any]:

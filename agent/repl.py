@@ -23,6 +23,7 @@ HELP = """Commands:
   /agenda [PREP]  draft the pair's next agenda (PREP: the mentee's prep notes)
   /actions FILE [YYYY-MM-DD] [save]   action items from a notes file (save: keep them)
   /items          the pair's open action items
+  /done ITEM      mark an item done (its id from /items)
   /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario)
                   while it runs, plain lines answer it; /clarify Q, /skip, /stop
   /email          write the pair's prep email drafts (to ./outbox; `coach email --send` sends)
@@ -130,7 +131,7 @@ class Repl:
                 started = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
                 self.simulation = started.thread
                 self.say(f"sim> {started.prompt}")
-        elif command in ("/agenda", "/actions", "/items", "/email"):
+        elif command in ("/agenda", "/actions", "/items", "/email", "/done"):
             self.pair_command(command, rest)
         elif command in _TASKS:
             intent = _TASKS[command]
@@ -155,7 +156,14 @@ class Repl:
         if self.pair_id is None:
             self.say(f"{command} needs a pair: /pair ID (or start with coach chat --pair ID)")
             return
-        if command == "/items":
+        if command == "/done":
+            if not rest:
+                self.say("usage: /done ITEM (the id in brackets from /items)")
+                return
+            was_open = any(i.id == rest for i in self.coach.items(self.pair_id))
+            item = self.coach.complete_item(self.pair_id, rest)
+            self.say(f"{'Done' if was_open else 'Already done'}: {item.action}")
+        elif command == "/items":
             items = self.coach.items(self.pair_id)
             self.say(
                 "\n".join(
@@ -222,7 +230,11 @@ class Repl:
 
     def free_text(self, line: str) -> None:
         """Route free text; agenda and item requests use the current pair's records."""
+        from agent.api import MAX_TEXT
         from agent.offline.intent import classify_intent
+
+        if len(line) > MAX_TEXT:  # refused whatever it would be routed to
+            raise UserInputError(f"the message is {len(line)} characters; the limit is {MAX_TEXT}")
 
         intent = classify_intent(line)
         if self.pair_id and intent == "agenda":

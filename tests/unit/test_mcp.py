@@ -48,7 +48,7 @@ async def session_run(home: Path) -> dict[str, Any]:
     )
     seen: dict[str, Any] = {}
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
+        seen["init"] = await session.initialize()
         tools = await session.list_tools()
         seen["tools"] = {t.name: t for t in tools.tools}
         seen["reframe"] = await session.call_tool(
@@ -89,6 +89,9 @@ def test_coach_mcp_over_stdio(tmp_path: Path) -> None:
         )
     seen = asyncio.run(asyncio.wait_for(session_run(home), timeout=240))
 
+    from importlib.metadata import version
+
+    assert seen["init"].server_info.version == version("session-coach")  # was ""
     assert set(seen["tools"]) >= TOOLS
     assert "question" in seen["tools"]["reframe"].input_schema["properties"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -156,3 +157,36 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
     assert "How it was handled in this starter scenario" in out  # revealed after the approach
     assert "Your plan (saved as action items)" in out
     assert out.count("Ben Okafor:") >= 2  # /items lists the plan's steps
+
+
+def test_done_marks_an_item_and_an_overlong_message_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+
+    def coach(*args: str) -> str:
+        done = subprocess.run(
+            [*COACH, *args], env=env, check=True, capture_output=True, text=True, timeout=120
+        )
+        return done.stdout
+
+    coach("pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor")
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben: I'll draft the RFC by Friday.\nAna: I'll send the checklist tomorrow.\n")
+    coach("actions", str(notes), "--pair", "ana-ben", "--save")
+    listed = json.loads(coach("actions", "list", "--pair", "ana-ben", "--json"))["items"]
+    rfc = next(i["id"] for i in listed if "RFC" in i["action"])
+    long = "my mentee keeps missing deadlines and " * 300  # routed as an items request before
+    script = f"/done {rfc}\n/done {rfc}\n/done\n/items\n{long}\n/quit\n"
+    out = chat(home, script, "--pair", "ana-ben").stdout
+    assert f"you> /done {rfc}\nDone: Draft the RFC" in out
+    assert "Already done: Draft the RFC" in out and "usage: /done ITEM" in out
+    listed = out.split("you> /items\n", 1)[1].split("you> ", 1)[0]
+    assert "Send the checklist" in listed and "RFC" not in listed
+    assert f"error: the message is {len(long.strip())} characters; the limit is 4000" in out
+    assert [
+        i["status"]
+        for i in json.loads(coach("actions", "list", "--pair", "ana-ben", "--all", "--json"))[
+            "items"
+        ]
+        if i["id"] == rfc
+    ] == ["done"]
