@@ -524,7 +524,8 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
             if not smtp.has_extn("starttls"):
                 raise SendError(
                     f"SMTP server {where} does not offer STARTTLS; refusing to continue "
-                    "without TLS (set COACH_SMTP_SECURITY=tls if it uses implicit TLS)"
+                    "without TLS (set COACH_SMTP_SECURITY=tls if it uses implicit TLS, or none "
+                    "for a server on this machine)"
                 )
             smtp.starttls(context=context)
             smtp.ehlo()  # capabilities may differ after TLS (RFC 3207); AUTH often appears now
