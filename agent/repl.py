@@ -250,8 +250,16 @@ class Repl:
         self.say(f"coach> {reply.reply}")
 
 
+def _preview(text: str, limit: int = 200) -> str:
+    """The start of an earlier line, cut at a word ("…" when cut), on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+
+
 def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool) -> None:
-    """Run the REPL on stdin/stdout until /quit, Ctrl-D or Ctrl-C."""
+    """Run the REPL on stdin/stdout until /quit or Ctrl-D (Ctrl-C too when input is piped)."""
     if pair_id is not None:
         coach.get_pair(pair_id)
     if thread is None and not new:
@@ -264,7 +272,7 @@ def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool
     if earlier:
         repl.say(f"Resuming conversation {thread} ({len(earlier)} earlier lines). Last:")
         for turn in earlier[-2:]:
-            repl.say(f"  {turn['role']}> {turn['content'][:200]}")
+            repl.say(f"  {turn['role']}> {_preview(turn['content'])}")
     save_history = _enable_history(coach)
     # Piped input is echoed after its prompt, so a transcript reads one line per turn.
     interactive = sys.stdin.isatty()
@@ -275,6 +283,12 @@ def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool
             except EOFError:
                 repl.say("")
                 break
+            except KeyboardInterrupt:
+                if not interactive:
+                    raise
+                # At a terminal Ctrl-C drops the half-typed line, as Python's own prompt does.
+                repl.say("\n(line cleared; /quit or Ctrl-D leaves)")
+                continue
             if not line:
                 continue
             if not interactive:

@@ -49,6 +49,12 @@ def test_chat_routes_text_runs_slash_commands_and_survives_a_restart(tmp_path: P
     second = chat(home, "/history\n")  # ends with EOF (Ctrl-D)
     assert second.returncode == 0, second.stderr
     assert "Resuming conversation" in second.stdout
+    preview = second.stdout.split("Last:\n", 1)[1].split("\nyou> ", 1)[0].splitlines()
+    assert len(preview) == 2 and all(len(line) <= 212 for line in preview)
+    cut = preview[1].removesuffix(" …")
+    assert cut != preview[1]  # the coach's long reply is cut, at a word:
+    last_word = cut.split()[-1]
+    assert f" {last_word} " in second.stdout.split("you> /history", 1)[1]
     assert "user> Why didn't you finish the chapter again?" in second.stdout
     assert "user> my mentee nods along but nothing sticks" in second.stdout
 
@@ -190,3 +196,47 @@ def test_done_marks_an_item_and_an_overlong_message_is_refused(tmp_path: Path) -
         ]
         if i["id"] == rfc
     ] == ["done"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_ctrl_c_at_a_terminal_clears_the_line_and_stays(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    env = {**os.environ, "COACH_HOME": str(tmp_path / "home")}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [*COACH, "chat"], stdin=follower, stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 120) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < end:
+            if select.select([leader], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(leader, 4096)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"you> ")
+        os.write(leader, b"half a thou")
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)  # what the terminal sends for Ctrl-C
+        read_until(b"line cleared")
+        os.write(leader, b"/thread\r")
+        read_until(b"thread chat-")
+        os.write(leader, b"/quit\r")
+        assert proc.wait(timeout=60) == 0
+        read_until(b"bye")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    text = seen.decode(errors="replace")
+    assert "line cleared; /quit or Ctrl-D leaves" in text
+    assert "thread chat-" in text and "bye" in text
+    assert "coach>" not in text  # the cleared half line was never sent
