@@ -696,6 +696,7 @@ class Coach:
         result = EmailResult(
             pair_id=pair_id,
             session=context.session_number,
+            kind="cancellation" if cancelled else "prep",
             recipients=[m.recipient for m in messages],
             skipped_roles=list(missing_roles(pair)),
             notes=[
@@ -704,7 +705,7 @@ class Coach:
         )
         # Whatever the agenda and the questions had to say (a fallback to the built-in
         # coach above all) is said here too, once each.
-        for note in [*agenda.notes, *suggestions.notes]:
+        for note in [] if cancelled else [*agenda.notes, *suggestions.notes]:
             if note not in result.notes:
                 result.notes.append(note)
         if invitation is not None and cancelled:

@@ -1256,6 +1256,10 @@ def build_prep_messages(
         msg = EmailMessage(policy=_POLICY)
         msg["From"] = sender
         msg["To"] = to
+        # A reply reaches the other person of the pair, not the coach's sending address.
+        other = people.get("mentor" if role == "mentee" else "mentee")
+        if other is not None:
+            msg["Reply-To"] = other
         msg["Subject"] = subjects[role]
         msg["Date"] = check_header("date", format_datetime(now.astimezone(UTC)))
         msg["Message-ID"] = check_header("message id", _message_id(key, pair, sender.addr_spec))
@@ -1271,7 +1275,7 @@ def build_prep_messages(
         if ics is not None:
             _add_calendar(msg, ics, "REQUEST", "invite.ics")
         _finish(msg, hashlib.sha256(key.encode()).hexdigest())
-        msg.policy = _WIRE  # smtplib.send_message generates with the message's own policy
+        msg.policy = _WIRE  # drafts and sends are as_bytes() of this policy
         messages.append(
             PreparedMessage(
                 role=role,

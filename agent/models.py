@@ -227,6 +227,8 @@ class EmailResult(BaseModel):
 
     pair_id: str
     session: int
+    # "cancellation" when the session was removed and these messages cancel its invitation.
+    kind: Literal["prep", "cancellation"] = "prep"
     recipients: list[str]
     drafts: list[str] = Field(default_factory=list)
     sent: list[dict[str, object]] = Field(default_factory=list)

@@ -331,7 +331,7 @@ def scenario_detail(console: Console, scenario: Any) -> None:
 
 def email_result(console: Console, result: EmailResult) -> None:
     """Drafts written and deliveries."""
-    console.print(f"Session {result.session} prep for {escape(result.pair_id)}:")
+    console.print(f"Session {result.session} {result.kind} for {escape(result.pair_id)}:")
     for path in result.drafts:
         console.print(f"  draft: {escape(path)}")
     for outcome in result.sent:

@@ -106,6 +106,9 @@ def test_a_removed_session_sends_a_cancel(mailing: Any) -> None:
     assert cancel[1]["UID"] == invite[1]["UID"]
     assert int(cancel[1]["SEQUENCE"]) > int(invite[1]["SEQUENCE"])
     assert str(received[2]["Subject"]).startswith("Cancelled:")
+    again = coach.prep_email("ana-ben", out_dir=coach.settings.home / "outbox2")
+    assert again.kind == "cancellation"
+    assert not any(n.startswith(("Why ", "No goals")) for n in again.notes)  # no agenda notes
 
 
 def test_invited_again_after_a_cancel(mailing: Any) -> None:

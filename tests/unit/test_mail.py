@@ -191,8 +191,11 @@ def test_two_messages_with_keys_recipients_and_headers() -> None:
     assert parsed["Message-ID"] == mentee.message_id
     assert parsed["Message-ID"].endswith("@example.org>")
     assert parsed["Auto-Submitted"] == "auto-generated"
-    for header in ("Cc", "Bcc", "Reply-To"):
+    for header in ("Cc", "Bcc"):
         assert header not in parsed
+    # A reply goes to the other person of the pair (from the record), not the coach's sender.
+    assert parsed["Reply-To"].addresses[0].addr_spec == "ada@example.org"
+    assert parse(mentor)["Reply-To"].addresses[0].addr_spec == "grace@example.com"
 
 
 def test_mime_layout_with_calendar() -> None:
