@@ -83,6 +83,7 @@ class Repl:
         self.pair_id = pair_id
         self.thread = thread
         self.simulation: str | None = None
+        self.shown: list[str] = []  # this step's prompts so far (the first is the situation)
 
     def say(self, text: str) -> None:
         """Print a coach line."""
@@ -130,6 +131,7 @@ class Repl:
             else:
                 started = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
                 self.simulation = started.thread
+                self.shown = [started.prompt]
                 self.say(f"sim> {started.prompt}")
         elif command in ("/agenda", "/actions", "/items", "/email", "/done"):
             self.pair_command(command, rest)
@@ -147,7 +149,12 @@ class Repl:
         """Send a line to the running simulation."""
         assert self.simulation is not None
         turn = self.coach.answer_simulation(self.simulation, text, kind=kind)
-        self.say(f"sim> {turn.prompt}")
+        # A step asked again repeats what is still on screen (the situation, earlier answers
+        # to questions): print only what is new.
+        seen = max((p for p in self.shown if turn.prompt.startswith(p)), key=len, default="")
+        added = turn.prompt[len(seen) :].strip()
+        self.say(f"sim> {added or turn.prompt}")
+        self.shown.append(turn.prompt)
         if turn.done:
             self.simulation = None
 

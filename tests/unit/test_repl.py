@@ -152,6 +152,7 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
     script = (
         "/simulate checkout-incident-2am\n"
         "/clarify Is anyone else awake?\n"
+        "idk\n"
         "I would roll back my deploy first and post an update in the on-call channel.\n"
         "Next week I'm on call for the payments team for the first time.\n"
         "/items\n/quit\n"
@@ -160,6 +161,10 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Checkout failing at 2 a.m." in out  # the outline
+    # Asked again after the question and after "idk": only what is new is printed.
+    assert out.count("It's 2 a.m. and you're on call") == 1
+    assert "you> /clarify Is anyone else awake?\nsim> Q: Is anyone else awake?" in out
+    assert "you> idk\nsim> Not knowing is fine" in out
     assert "How it was handled in this starter scenario" in out  # revealed after the approach
     assert "Your plan (saved as action items)" in out
     assert out.count("Ben Okafor:") >= 2  # /items lists the plan's steps
