@@ -201,9 +201,14 @@ class Wording:
                 return "your"
             if low in {"his", "her"} and owner is not None and owner == me and you and possessive:
                 return f"{you.split()[0]}'s"
+            if word == "I" and m.start() > 0 and owner is not None and owner == me:
+                before = text[: m.start()]
+                quoted = before.count('"') % 2 or before.count("“") > before.count("”")
+                # "the article that I mentioned", said to its owner; a quoted title keeps its I.
+                return word if quoted else "you"
             return word
 
-        return re.sub(r"\b(?:my|mine|myself|me|you|your|his|her)\b", swap, text, flags=re.I)
+        return re.sub(r"\b(?:my|mine|myself|me|you|your|his|her|I)\b", swap, text, flags=re.I)
 
     def _object(self, text: str, at: int) -> str:
         """Keep the object's name: "review the PR" -> "review the Terraform PR" named before."""

@@ -213,3 +213,18 @@ def test_mentor_and_mentee_labels_name_the_owner(author: str | None) -> None:
         ("Priya Nair", "Book the room for the mock interview", None),
         ("Ben Carter", "Send the CV draft", None),
     ]
+
+
+def test_the_writers_own_i_inside_a_task_reads_as_you() -> None:
+    from datetime import date
+
+    from agent.offline.actions import extract_actions_offline
+
+    (item,) = extract_actions_offline(
+        "I'll send Tomasz the article on negotiating scope that I mentioned, by Friday.\n",
+        ["Priya Raman", "Tomasz Wójcik"],
+        date(2026, 12, 8),
+        author="Priya Raman",
+    )
+    assert item.owner == "Priya Raman"
+    assert item.action == "Send Tomasz the article on negotiating scope that you mentioned"
