@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from agent.api import Coach
-from agent.config import Settings
-
-NOTES = "Tomasz to book a dry run of the design review by Friday. Priya will send the rubric."
+from tests.unit.test_note_quotes import NOTES, coach  # noqa: F401 (fixture)
 
 
-@pytest.fixture
-def coach(tmp_path: Path) -> Iterator[Coach]:
-    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
-        c.add_pair(
-            mentor="Priya Raman",
-            mentee="Tomasz Nowak",
-            mentor_email="priya@example.org",
-            mentee_email="tomasz@example.org",
-            next_session=datetime.now() + timedelta(days=3),
-        )
-        yield c
-
-
-def test_the_async_twins_do_the_same_work(coach: Coach, tmp_path: Path) -> None:
+def test_the_async_twins_do_the_same_work(coach: Coach, tmp_path: Path) -> None:  # noqa: F811
     async def session() -> None:
         pair = await coach.aupdate_pair("priya-tomasz", goals=["Lead a design review"])
         assert pair.goals == ["Lead a design review"]
