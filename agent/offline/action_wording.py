@@ -246,6 +246,9 @@ def _regarding(text: str) -> str:
     return re.sub(r"(?<![\w'’.])(?:[Rr]e:|(?i:wrt\b|w\.r\.t\.?):?)\s*(?P<w>[\w'’-]+)", about, text)
 
 
+
+
+
 def _ask_to(text: str) -> str:
     """A task "ask to her manager" is "ask her manager": these verbs take the person, no "to"."""
     return re.sub(

@@ -36,9 +36,8 @@ def test_clean_text_folds_and_strips_invisible_characters() -> None:
 
 def test_a_zero_width_space_in_a_name_does_not_drop_an_item(coach: Coach) -> None:
     notes = "Session notes.\nBen will draft the RFC by Friday.\nAna will book the review room."
-    plain = coach.extract_actions(
-        notes, mentor="Ana Silva", mentee="Ben Okafor", session_date=date(2026, 11, 18)
-    )
+    plain = coach.extract_actions(notes, mentor="Ana Silva", mentee="Ben Okafor",
+                                  session_date=date(2026, 11, 18))
     hidden = coach.extract_actions(
         notes.replace("Ben", f"Be{ZWSP}n").replace("Ana", f"A{HIDDEN}na"),
         mentor=f"Ana{ZWSP} Silva",
@@ -52,16 +51,10 @@ def test_a_zero_width_space_in_a_name_does_not_drop_an_item(coach: Coach) -> Non
 
 
 def test_stored_pair_fields_and_items_hold_no_invisible_characters(coach: Coach) -> None:
-    pair = coach.add_pair(
-        mentor=f"Ana{ZWSP} Silva",
-        mentee=f"Ben {RLO}Okafor",
-        goals=[f"Lead a design{HIDDEN} review"],
-    )
-    assert (pair.mentor, pair.mentee, pair.goals) == (
-        "Ana Silva",
-        "Ben Okafor",
-        ["Lead a design review"],
-    )
+    pair = coach.add_pair(mentor=f"Ana{ZWSP} Silva", mentee=f"Ben {RLO}Okafor",
+                          goals=[f"Lead a design{HIDDEN} review"])
+    assert (pair.mentor, pair.mentee, pair.goals) == ("Ana Silva", "Ben Okafor",
+                                                     ["Lead a design review"])
     notes = f"Ben will draft the{HIDDEN} RFC by{ZWSP} Friday."
     coach.extract_actions(notes, pair_id=pair.id, session_date=date(2026, 11, 18), save=True)
     stored = coach.items(pair.id)
@@ -81,26 +74,17 @@ def test_files_are_normalised_when_read(tmp_path: Path) -> None:
 def test_llm_answers_are_normalised(tmp_path: Path) -> None:
     def answer(request: Any) -> dict[str, Any]:
         return {
-            "items": [
-                {
-                    "owner": "Ben",
-                    "action": f"Draft the{HIDDEN} full RFC{ZWSP}",
-                    "due": None,
-                    "evidence": "I'll draft the full RFC by Friday.",
-                }
-            ],
+            "items": [{"owner": "Ben", "action": f"Draft the{HIDDEN} full RFC{ZWSP}",
+                       "due": None, "evidence": "I'll draft the full RFC by Friday."}],
             "cited_ids": [],
         }
 
     llm = ScriptedLLM([answer], fallback=answer)
     settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
     with Coach(settings, http_client=llm.http_client()) as coach:
-        result = coach.extract_actions(
-            "Ben: I'll draft the full RFC by Friday.",
-            mentor="Ana Silva",
-            mentee="Ben Okafor",
-            session_date=date(2026, 11, 18),
-        )
+        result = coach.extract_actions("Ben: I'll draft the full RFC by Friday.",
+                                       mentor="Ana Silva", mentee="Ben Okafor",
+                                       session_date=date(2026, 11, 18))
     assert result.engine == "llm"
     assert [i.action for i in result.items] == ["Draft the full RFC"]
 
@@ -118,10 +102,8 @@ def _context(**extra: Any) -> dict[str, Any]:
         (json.dumps(_context(goals=[f"goal {n}" for n in range(21)])), "at most 20 items"),
         (json.dumps(_context(goals=["x" * 301])), "at most 300 characters"),
         (json.dumps(_context(prep="p" * 4001)), "at most 4000 characters"),
-        (
-            json.dumps(_context(open_items=[{"action": f"a{n}"} for n in range(501)])),
-            "at most 500 items",
-        ),
+        (json.dumps(_context(open_items=[{"action": f"a{n}"} for n in range(501)])),
+         "at most 500 items"),
         (json.dumps(_context(recent_notes=["n"] * 11)), "at most 10 items"),
         (json.dumps(_context(recent_notes=["n" * 200_001])), "at most 200000 characters"),
     ],
@@ -160,39 +142,19 @@ def test_pair_add_refuses_names_that_are_not_printable(
 
 
 def test_pair_add_stores_names_after_normalisation(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _cli(
-        capsys,
-        "pair",
-        "add",
-        "--mentor",
-        f"Ana{ZWSP} Silva",
-        "--mentee",
-        f"{RLO}Ben Okafor",
-        "--json",
-    )
+    code, out, err = _cli(capsys, "pair", "add", "--mentor", f"Ana{ZWSP} Silva",
+                          "--mentee", f"{RLO}Ben Okafor", "--json")
     assert code == 0, err
     assert (json.loads(out)["mentor"], json.loads(out)["mentee"]) == ("Ana Silva", "Ben Okafor")
 
 
 def test_past_next_session_needs_past(capsys: pytest.CaptureFixture[str]) -> None:
     yesterday = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
-    code, _, err = _cli(
-        capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben", "--next", yesterday
-    )
+    code, _, err = _cli(capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben",
+                        "--next", yesterday)
     assert code == 2 and err.count("\n") == 1 and "in the past" in err and "--past" in err
-    code, out, err = _cli(
-        capsys,
-        "pair",
-        "add",
-        "--mentor",
-        "Ana",
-        "--mentee",
-        "Ben",
-        "--next",
-        yesterday,
-        "--past",
-        "--json",
-    )
+    code, out, err = _cli(capsys, "pair", "add", "--mentor", "Ana", "--mentee", "Ben",
+                          "--next", yesterday, "--past", "--json")
     assert code == 0, err and json.loads(out)["next_session"]
 
 

@@ -134,18 +134,10 @@ def test_action_sets_are_reported_side_by_side_with_f1() -> None:
         "notes": notes,
         "attendees": ["Ana", "Ben"],
         "items": [
-            {
-                "owner": "Ben",
-                "action": "Draft the RFC",
-                "due": None,
-                "evidence": "Ben will draft the RFC.",
-            },
-            {
-                "owner": "Ana",
-                "action": "Book a room",
-                "due": None,
-                "evidence": "Ana will book a room.",
-            },
+            {"owner": "Ben", "action": "Draft the RFC", "due": None,
+             "evidence": "Ben will draft the RFC."},
+            {"owner": "Ana", "action": "Book a room", "due": None,
+             "evidence": "Ana will book a room."},
         ],
     }
     scores = {s.name: s.value for s in TASKS["actions"].score(sample, output)}
@@ -154,22 +146,19 @@ def test_action_sets_are_reported_side_by_side_with_f1() -> None:
 
     def task(name: str) -> object:
         result = SampleResult(
-            task=name,
-            sample_id="s",
-            output=output,
-            scores=TASKS["actions"].score(sample, output),
-            latency_s=0.1,
+            task=name, sample_id="s", output=output,
+            scores=TASKS["actions"].score(sample, output), latency_s=0.1,
         )
         return summarise(name, "offline", [result], {})
 
     tasks = [task("actions"), task("actions_blind"), task("actions_blind2")]
-    summary = Summary(
-        engine="offline", model=None, git_revision=None, prompt_hashes={}, tasks=tasks, failures=[]
-    )  # type: ignore[arg-type]
+    summary = Summary(engine="offline", model=None, git_revision=None, prompt_hashes={},
+                      tasks=tasks, failures=[])  # type: ignore[arg-type]
     text = to_markdown(summary)
     assert "dev, holdout and blind side by side" in text
     assert "| actions_blind | 1 | 0.500 | 1.000 | 0.667 |" in text
     assert "| actions_blind2 | 1 | 0.500 | 1.000 | 0.667 |" in text
+
 
 
 def test_a_sealed_blind_set_runs_only_when_named(monkeypatch: pytest.MonkeyPatch) -> None:
