@@ -141,6 +141,7 @@ _FRONTED = re.compile(
 _AND_VERB = re.compile(r"\s+and\s+(?=([a-z]+)\b)", re.IGNORECASE)
 _ACTOR = re.compile(rf"\b{_SUBJECT}\b|\b(?:i've|we're|we've|you|you'd|you'll)\b", re.IGNORECASE)
 _OTHER_SUBJECT = re.compile(r"^(?:it|it's|she|she'd|he|he'd|they|they'd|this|that|there)\b", re.I)
+_BACK_REFERENCE = word_set("it them this that these those each every one all both of")
 Piece = tuple[str, str]  # (the separator written before it, the piece)
 
 
@@ -174,8 +175,9 @@ def steps(text: str, min_words: int = 3) -> list[str]:
 
     Sentences are split at ``;``, ``then``, ``, I ...``, ``, so I ...`` and ``and <verb>``.
     A piece shorter than ``min_words``, or following a fronted "if/when ..." clause, joins the
-    one before; so does a clause about someone or something else ("it only added a nullable
-    column"), the reason or context of the move before it. A piece with no subject and no
+    one before; so do a clause about someone or something else ("it only added a nullable
+    column"), the reason or context of the move before it, and a move on what the one
+    before named ("and estimate each one"). A piece with no subject and no
     leading verb ("A week before the review") joins the one after. Joined pieces keep the
     words and punctuation they were written with.
     """
@@ -193,7 +195,10 @@ def steps(text: str, min_words: int = 3) -> list[str]:
             core = re.sub(r"^(?:and|so|then)\s+", "", piece, flags=re.IGNORECASE)
             leads = _leads(core)
             context = not leads and bool(_OTHER_SUBJECT.match(core))
-            if merged and (len(piece.split()) < min_words or _FRONTED.match(merged[-1]) or context):
+            # "and estimate each one": a move on what the one before named is part of it.
+            anaphoric = set(words(core)[1:]) <= _BACK_REFERENCE
+            short = len(piece.split()) < min_words
+            if merged and (short or _FRONTED.match(merged[-1]) or context or anaphoric):
                 merged[-1] = f"{merged[-1]}{sep}{piece}"
             elif not leads:
                 carry = piece
