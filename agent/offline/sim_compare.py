@@ -2,10 +2,13 @@
 
 Both texts are cut into steps (:func:`agent.offline.sim_text.steps`); the learned matcher
 (:mod:`agent.offline.sim_match`) gives P(same move) for every pair; pairs are taken one-to-one,
-best first. A pair at P >= 0.5 is a similarity; a looser one is the same point handled
-differently; a mentor step left over is something the approach leaves out, a mentee step left
-over something the mentor didn't do. Instructions to the engine inside the answer ("ignore
-the exercise...") are set aside, and the comparison says so.
+best first. A pair at P >= 0.5 is a similarity, and so is a further mentee step that matches
+an already matched mentor step or one move within it; a looser pair on one topic is the same
+point handled differently; a mentor step left over is something the approach leaves out, a
+mentee step left over something the mentor didn't do. Whether the answer is about the
+situation at all is the attempt gate's call (:mod:`agent.offline.sim_attempt`).
+Instructions to the engine inside the answer ("ignore the exercise...") are set aside, and
+the comparison says so.
 """
 
 from __future__ import annotations
