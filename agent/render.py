@@ -312,11 +312,11 @@ def scenario_list(console: Console, scenarios: list[Any]) -> None:
 def scenario_detail(console: Console, scenario: Any) -> None:
     """A scenario in full."""
     console.print(f"[bold]{escape(scenario.title)}[/] ({escape(scenario.id)})")
+    if scenario.starter:  # said before the story, so it is never read as the mentor's own
+        console.print("[dim](a starter scenario from the guide, not the mentor's own story)[/]")
     console.print(escape(scenario.situation))
     for constraint in scenario.constraints:
         console.print(f"  constraint: {escape(constraint)}")
-    if scenario.starter:
-        console.print("[dim](a starter scenario from the guide)[/]")
     if not scenario.revealed:
         console.print(
             "\n[dim]Response, outcome and principles hidden: they are for the mentor, and "

@@ -62,6 +62,28 @@ def _paragraphs(value: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+_LONE_I = re.compile(r"(?<![\w'’-])i(?=(?:['’](?:m|d|ll|ve))?(?![\w'’-]))")
+_SENTENCE_START = re.compile(r"(^|[.!?][\"'”’)]*\s+|\n\s*(?:[-*•]\s+)?)([a-z]+)(?=[\s,;:.!?'’]|$)")
+
+
+def sentence_case(text: str) -> str:
+    """``text`` as written, with a capital "I" and a capital at the start of each sentence.
+
+    Mentors often type fast ("two weeks before launch, i asked..."); the story is shown to
+    the mentee and quoted in comparisons and plans, so it should read as a story told
+    properly. Only all-lowercase words are capitalised ("iOS", "gRPC" stay as written), and
+    nothing else changes.
+    """
+
+    def capital(m: re.Match[str]) -> str:
+        before = m.string[: m.start()].lower()
+        if before.endswith(("e.g", "i.e", "etc", "vs", "a.m", "p.m", "approx")):
+            return m.group(0)  # an abbreviation's full stop ends no sentence
+        return m.group(1) + m.group(2)[0].upper() + m.group(2)[1:]
+
+    return _SENTENCE_START.sub(capital, _LONE_I.sub("I", text))
+
+
 def slugify(text: str, limit: int = ID_MAX) -> str:
     """A readable id from ``text``: lowercase words joined by hyphens, cut at a word boundary."""
     words = ascii_words(text)
@@ -93,7 +115,7 @@ class ScenarioInput(BaseModel):
             raise ValueError("title must not be empty")
         if len(title) > TITLE_MAX:
             raise ValueError(f"title must be at most {TITLE_MAX} characters")
-        return title
+        return sentence_case(title)
 
     @field_validator("situation", "response", "outcome")
     @classmethod
@@ -106,13 +128,13 @@ class ScenarioInput(BaseModel):
             raise ValueError(f"{name} must be at least {TEXT_MIN[name]} characters")
         if len(text) > TEXT_MAX[name]:
             raise ValueError(f"{name} must be at most {TEXT_MAX[name]} characters")
-        return text
+        return sentence_case(text)
 
     @field_validator("constraints", "principles")
     @classmethod
     def _items(cls, value: list[str], info: Any) -> list[str]:
         name = str(info.field_name)
-        items = list(dict.fromkeys(_one_line(v) for v in value if v.strip()))
+        items = list(dict.fromkeys(sentence_case(_one_line(v)) for v in value if v.strip()))
         if len(items) > LIST_MAX[name]:
             raise ValueError(f"at most {LIST_MAX[name]} {name}")
         if any(len(item) > ITEM_MAX for item in items):

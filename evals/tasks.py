@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -395,7 +396,47 @@ def _score_simulation(sample: Sample, output: dict[str, Any]) -> list[Score]:
             if output["new_items"] >= 2 and output["new_items"] == len(output["plan"])
             else [f"{output['new_items']} items for {len(output['plan'])} steps"],
         ),
+        _similar_steps(output.get("comparison") or {}, target.get("comparison_similar", [])),
+        check("comparison_wording", _comparison_wording(output.get("comparison") or {})),
     ]
+
+
+def _similar_steps(comparison: dict[str, Any], similar: list[str]) -> Score:
+    """Share of the labelled matching steps that the comparison lists as similarities.
+
+    A step listed as something the mentor "didn't do" counts as missed.
+    """
+    found = [s.lower() for s in comparison.get("similarities") or []]
+    not_done = [d.lower() for d in comparison.get("differences") or [] if "didn't do" in d]
+    missed = [
+        p
+        for p in similar
+        if not any(p.lower() in s for s in found) or any(p.lower() in d for d in not_done)
+    ]
+    share = 1.0 - len(missed) / len(similar) if similar else 1.0
+    return Score(
+        name="similar_steps",
+        value=share,
+        passed=not missed,
+        explanation=f"not listed as similar: {missed}" if missed else "all similar",
+    )
+
+
+def _comparison_wording(comparison: dict[str, Any]) -> list[str]:
+    """Problems in the comparison a mentee reads: the engine's text checks, digit counts.
+
+    "1 of 1 steps" is what a mentor would never write.
+    """
+    from agent.offline.sim_text import text_failures
+
+    texts = [
+        *(comparison.get("similarities") or []),
+        *(comparison.get("differences") or []),
+        *(comparison.get("principles") or []),
+        str(comparison.get("summary") or ""),
+    ]
+    problems = [f"{p}: {t[:60]}" for t in texts for p in text_failures(t)]
+    return problems + [t[:60] for t in texts if re.search(r"\b\d+ of \d+ steps?\b", t)]
 
 
 def _solve_attempt(coach: Coach, sample: Sample) -> dict[str, Any]:

@@ -221,8 +221,9 @@ def reveal_response(state: SimState, runtime: Runtime[Context]) -> dict[str, Any
     if scenario.starter:
         head = "How it was handled in this starter scenario (an example from the guide)"
     else:
-        head = f"What {_mentor(state, runtime)} actually did"
-    return {"reveal": f"{head}: {scenario.response}\n\nOutcome: {scenario.outcome}"}
+        voice = offline.Voice.of(False, _mentor(state, runtime))
+        head = f"What {voice.who} actually did, in {voice.whose} own words"
+    return {"reveal": f"{head}:\n{scenario.response}\n\nOutcome: {scenario.outcome}"}
 
 
 def compare_approaches(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:

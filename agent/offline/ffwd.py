@@ -222,6 +222,9 @@ def _verdict_features(texts: Sequence[str]) -> Matrix:
     return np.hstack([vectors, vectors * negated])
 
 
+# Report sentences labelled "tried" / "not_tried": "I did not get a chance to try it" names
+# the focus without trying it. Rebuild: ``python -m agent.offline.train ffwd_tried``.
+TRIED_SPEC = TrainingSpec("ffwd_tried", ("ffwd_tried.jsonl",), _verdict_features)
 THEME_SPEC = _ObservationSpec("ffwd_themes", ("ffwd_observations.jsonl",))
 HOW_SPEC = _ObservationSpec("ffwd_how", ("ffwd_observations.jsonl",), _verdict_features, part=1)
 THEME_AT = 0.3
@@ -294,12 +297,22 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
         signals = sum(w.lower() in sentence.lower() for w in focus.signals)
         return signals + len(term_set(sentence) & focus_terms)
 
-    tried = any(s.lower() in text.lower() for s in focus.signals)
-    tried = tried or len(term_set(text) & focus_terms) >= 2
+    # The focus shows in the report, in a sentence the learned reading says was tried (not
+    # "I never got to open with the main point"); a report saying it wasn't tried says so.
+    said = load_model("ffwd_tried")
+    p_tried = said.scores(_verdict_features(sentences or [text]))[:, said.labels.index("tried")]
+    evidence = max(sentences or [""], key=shows_focus)  # the first of the best
+    shown = any(s.lower() in text.lower() for s in focus.signals)
+    shown = shown or len(term_set(text) & focus_terms) >= 2
+    tried = shown and float(p_tried[(sentences or [""]).index(evidence)]) >= 0.5
     if tried:
-        evidence = max(sentences or [""], key=shows_focus)  # the first of the best
         observations.append(
             f'You tried this round\'s focus ({_short(focus.tip)}): "{quote(evidence, 20)}".'
+        )
+    elif float(p_tried.max()) < 0.5:
+        observations.append(
+            f"This round's focus ({_short(focus.tip)}) didn't get tried this time; that "
+            "happens, and the next round stays with it."
         )
     else:
         observations.append(

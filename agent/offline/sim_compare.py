@@ -2,15 +2,20 @@
 
 Both texts are cut into steps (:func:`agent.offline.sim_text.steps`); the learned matcher
 (:mod:`agent.offline.sim_match`) gives P(same move) for every pair; pairs are taken one-to-one,
-best first. A pair at P >= 0.5 is a similarity; a looser one is the same point handled
-differently; a mentor step left over is something the approach leaves out, a mentee step left
-over something the mentor didn't do. Instructions to the engine inside the answer ("ignore
-the exercise...") are set aside, and the comparison says so.
+best first. A pair at P >= 0.5 is a similarity, and so is a further mentee step that matches
+an already matched mentor step or one move within it; a looser pair on one topic is the same
+point handled differently; a mentor step left over is something the approach leaves out, a
+mentee step left over something the mentor didn't do. Whether the answer is about the
+situation at all is the attempt gate's call (:mod:`agent.offline.sim_attempt`).
+Instructions to the engine inside the answer ("ignore the exercise...") are set aside, and
+the comparison says so.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,17 +24,20 @@ from pydantic import BaseModel
 
 from agent.errors import UserInputError
 from agent.offline.judgement import detect_markers
+from agent.offline.learned import Matrix
+from agent.offline.sim_attempt import assess_answer
 from agent.offline.sim_match import PARTIAL_AT, SAME_AT, same_probabilities
 from agent.offline.sim_text import (
     GENERIC_STEMS,
+    VERBS,
     Voice,
     capitalise,
     quote,
     sims,
-    split_sentences,
     steps,
     term_set,
     text_failures,
+    to_base,
     words,
 )
 from agent.scenarios import Scenario
@@ -38,8 +46,8 @@ __all__ = ["ApproachComparison", "compare_approach", "comparison_failures"]
 
 AnswerQuality = Literal["full", "short", "off-topic"]
 MAX_EACH = 4
-OFF_TOPIC_BELOW = 0.3
 SHORT_WORDS = 8
+SAME_POINT_AT = 0.3  # below this MiniLM cosine two steps are about different things
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|skip)\b[^.!?\n]{0,40}\b(?:exercise|instructions?|simulation"
     r"|rules|previous|above|prompt|steps?)\b"
@@ -66,16 +74,28 @@ class _Alignment:
     matched: dict[int, int]  # mentor step -> mentee step
     partial: dict[int, int]
     injected: list[str]
+    also: dict[int, int]  # a further mentee step -> the mentor step it also matches
+
+    def mine_for(self, j: int) -> list[int]:
+        """The mentee's steps that match mentor step ``j``, in the order written."""
+        return sorted([self.matched[j], *(i for i, k in self.also.items() if k == j)])
 
 
 def _assign(
-    same: np.ndarray[tuple[int, int], np.dtype[np.float64]],
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee)."""
+    same: Matrix, parts: Matrix, topic: Matrix
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee).
+
+    A mentee step left over that matches an already matched mentor step, whole or one of
+    its moves (``parts``: two of the mentee's steps doing what one of the mentor's did), is a
+    similarity too, never "not done". A looser pair is "the same point" only when the two
+    steps are about the same thing at all (cosine ``topic`` >= :data:`SAME_POINT_AT`).
+    """
     matched: dict[int, int] = {}
     partial: dict[int, int] = {}
+    also: dict[int, int] = {}
     if same.size == 0:
-        return matched, partial
+        return matched, partial, also
     order = sorted(
         (
             (round(float(same[i, j]), 6), i, j)
@@ -90,9 +110,15 @@ def _assign(
             break
         if i in used or j in matched or j in partial:
             continue
+        if p < SAME_AT and float(topic[i, j]) < SAME_POINT_AT:
+            continue
         (matched if p >= SAME_AT else partial)[j] = i
         used.add(i)
-    return matched, partial
+    for i in range(same.shape[0]):
+        best = max(matched, key=lambda j: (float(parts[i, j]), -j), default=None)
+        if i not in used and best is not None and float(parts[i, best]) >= SAME_AT:
+            also[i] = best
+    return matched, partial, also
 
 
 def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
@@ -105,24 +131,50 @@ def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
             mine.append(step)
     theirs = steps(scenario.response, 4)
     if off_topic:
-        return _Alignment(mine, theirs, {}, {}, injected)
-    matched, partial = _assign(same_probabilities(mine, theirs))
-    return _Alignment(mine, theirs, matched, partial, injected)
+        return _Alignment(mine, theirs, {}, {}, injected, {})
+    matched, partial, also = _assign(
+        same_probabilities(mine, theirs), _same(mine, theirs), sims(mine, theirs).astype(float)
+    )
+    return _Alignment(mine, theirs, matched, partial, injected, also)
+
+
+_PART = re.compile(r"[:;]\s+|,\s+(?:and\s+)?|\s+and\s+(?=to\s)")
+_MOVE = re.compile(r"^(?:(?:i|we)\s+|to\s+)?([a-z]+)", re.IGNORECASE)
+
+
+def _is_move(part: str) -> bool:
+    """A part of a step that is a move of its own: "to move the rest ...", "answered ..."."""
+    found = _MOVE.match(part)
+    first = found.group(1).lower() if found else ""
+    return len(words(part)) >= 4 and not first.endswith("ing") and to_base(first) in VERBS
+
+
+def _same(mine: list[str], theirs: list[str]) -> Matrix:
+    """P(same move) of each mentee step against each mentor step or any move within it.
+
+    A mentor's step often holds two moves ("ship on the date, and move the rest into a
+    second phase"); a mentee's step that makes one of them matches that move.
+    """
+    parts = [[t, *(p for p in _PART.split(t) if _is_move(p))] for t in theirs]
+    flat = [p for group in parts for p in group]
+    same = same_probabilities(mine, flat)
+    out = np.zeros((len(mine), len(theirs)))
+    start = 0
+    for j, group in enumerate(parts):
+        out[:, j] = same[:, start : start + len(group)].max(axis=1) if len(mine) else 0.0
+        start += len(group)
+    return out
 
 
 def _quality(mine: list[str], scenario: Scenario) -> AnswerQuality:
-    """Whether the answer is a full approach, a very short one, or not about the situation."""
+    """Whether the answer is a full approach, a very short one, or not about the situation.
+
+    Off topic is the attempt gate's verdict (the same learned reading that let the answer
+    through to the reveal), so an answer the gate accepted is never called off topic here.
+    """
     if not mine:
         return "off-topic"
-    known = term_set(" ".join([scenario.situation, *scenario.constraints, scenario.response]))
-    answer_terms = term_set(" ".join(mine)) - GENERIC_STEMS
-    context = [
-        *split_sentences(scenario.situation),
-        *scenario.constraints,
-        *steps(scenario.response, 4),
-    ]
-    topical = float(sims(mine, context).max())
-    if topical < OFF_TOPIC_BELOW and len(answer_terms & (known - GENERIC_STEMS)) <= 1:
+    if assess_answer(" ".join(mine), scenario.situation).reason == "off_topic":
         return "off-topic"
     if len(words(" ".join(mine))) < SHORT_WORDS:
         return "short"
@@ -143,12 +195,13 @@ def compare_approach(
     first = [s for s in steps(mentee_answer) if not _INJECTION.search(s)]
     quality = _quality(first, scenario)
     al = _align(mentee_answer, scenario, quality == "off-topic")
-    used = set(al.matched.values()) | set(al.partial.values())
+    used = set(al.matched.values()) | set(al.partial.values()) | set(al.also)
     missing = [j for j in range(len(al.theirs)) if j not in al.matched and j not in al.partial]
 
     similarities = [
-        f'You proposed "{quote(al.mine[i])}"; {who} did something close: "{quote(al.theirs[j])}".'
-        for j, i in sorted(al.matched.items())
+        f"You proposed {_quotes([al.mine[i] for i in al.mine_for(j)])}; {who} did something "
+        f'close: "{quote(al.theirs[j])}".'
+        for j in sorted(al.matched)
     ]
     differences = [
         f'Same point, different move: you proposed "{quote(al.mine[i])}", where {who} '
@@ -189,13 +242,66 @@ def compare_approach(
     )
 
 
+def _quotes(texts: list[str], max_words: int = 32) -> str:
+    """Quoted steps in a list: "a", "b" and "c"."""
+    quoted = [f'"{quote(t, max_words)}"' for t in texts]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _number(n: int) -> str:
+    return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+
+
+def _taken(n: int, who: str) -> str:
+    """The mentor's steps as a phrase: "the one step Dana took", "the five steps Dana took"."""
+    return f"the one step {who} took" if n == 1 else f"the {_number(n)} steps {who} took"
+
+
+def _overlap(matched: int, n: int, who: str) -> str:
+    """How many of the mentor's steps the approach matches, in words a mentor would use."""
+    if matched == n:
+        share = {1: f"the one step {who} took", 2: f"both steps {who} took"}.get(
+            n, f"all {_number(n)} steps {who} took"
+        )
+    else:
+        share = f"{_number(matched)} of {_taken(n, who)}"
+    return f"Your approach matches {share}"
+
+
 def _plain_summary(al: _Alignment, voice: Voice) -> str:
     """A summary without quotes, for when a quoted one fails the text checks."""
-    n = len(al.theirs)
     return (
-        f"You overlapped with {voice.who} on {len(al.matched)} of {n} steps; the differences "
-        "below are the ones to discuss."
+        f"{_overlap(len(al.matched), len(al.theirs), voice.who)}; the differences below are "
+        "the ones to discuss."
     )
+
+
+def _closest_steps(scenario: Scenario, theirs: list[str]) -> list[int]:
+    """For each principle, the mentor step it sits behind.
+
+    Closeness is the cosine plus a little per shared content word; the steps are chosen
+    together (each principle among its three closest), preferring a different step for each
+    principle, since several principles rarely sit behind one step.
+    """
+    closeness = sims(scenario.principles, theirs)
+    score = [
+        [
+            float(closeness[k, j]) + 0.04 * min(len(term_set(p) & term_set(u)), 3)
+            for j, u in enumerate(theirs)
+        ]
+        for k, p in enumerate(scenario.principles)
+    ]
+    options = [sorted(range(len(theirs)), key=lambda j: (-row[j], j))[:3] for row in score]
+
+    def total(picked: Iterable[int]) -> float:
+        choice = list(picked)
+        shared = len(choice) - len(set(choice))
+        return round(sum(score[k][j] for k, j in enumerate(choice)) - 0.2 * shared, 6)
+
+    return list(max(itertools.product(*options), key=total))
 
 
 def _principle_notes(scenario: Scenario, al: _Alignment, voice: Voice) -> list[str]:
@@ -209,17 +315,13 @@ def _principle_notes(scenario: Scenario, al: _Alignment, voice: Voice) -> list[s
             else f'Discuss what principle sat behind "{quote(al.theirs[j], 16)}".'
             for j in range(min(2, len(al.theirs)))
         ]
-    closeness = sims(scenario.principles, al.theirs)
     notes: list[str] = []
-    for k, principle in enumerate(scenario.principles):
-        row = [
-            float(closeness[k, j]) + 0.04 * min(len(term_set(principle) & term_set(u)), 3)
-            for j, u in enumerate(al.theirs)
-        ]
-        j = max(range(len(row)), key=lambda x: (round(row[x], 6), -x))
+    for principle, j in zip(scenario.principles, _closest_steps(scenario, al.theirs), strict=True):
         p = principle.rstrip(".")
         if j in al.matched:
-            notes.append(f'{p}. You already applied it: "{quote(al.mine[al.matched[j]], 18)}".')
+            notes.append(
+                f"{p}. You already applied it: {_quotes([al.mine[i] for i in al.mine_for(j)], 18)}."
+            )
         elif j in al.partial:
             notes.append(
                 f'{p}. It is where your "{quote(al.mine[al.partial[j]], 14)}" and '
@@ -233,16 +335,13 @@ def _principle_notes(scenario: Scenario, al: _Alignment, voice: Voice) -> list[s
     return notes
 
 
-def _steps_word(n: int) -> str:
-    return "one step" if n == 1 else f"{n} steps"
-
-
 def _summary(
     scenario: Scenario, al: _Alignment, quality: AnswerQuality, missing: list[int], voice: Voice
 ) -> str:
     who = voice.who
     n = len(al.theirs)
     first_missing = f'"{quote(al.theirs[missing[0]], 16)}"' if missing else ""
+    answer = "; ".join(m.rstrip(".!?") for m in al.mine)
     parts: list[str] = []
     if al.injected:
         parts.append(
@@ -250,26 +349,27 @@ def _summary(
             "comparison uses only what you proposed."
         )
     if quality == "off-topic":
-        answer = quote("; ".join(al.mine), 16) if al.mine else ""
-        lead = f'Your answer ("{answer}")' if answer else "Your answer"
+        lead = f'Your answer ("{quote(answer, 16)}")' if al.mine else "Your answer"
         opening = first_missing or f'"{quote(al.theirs[0], 16)}"'
         parts.append(
             f"{lead} doesn't yet say what you would do in this situation, so there is little "
             "to compare. Missing: your first move, who you would involve, and how you would "
-            f"know it worked. {capitalise(who)} took {_steps_word(n)}, starting with {opening}."
+            f"know it worked. {capitalise(_taken(n, who))} started with {opening}."
         )
         return " ".join(parts)
     if quality == "short":
         parts.append(
-            f'Your answer is short ("{quote("; ".join(al.mine), 12)}"), so the comparison is '
+            f'Your answer is short ("{quote(answer, 12)}"), so the comparison is '
             "thin. Missing: who you would involve, what you would tell them, and how you would "
             "know it worked."
         )
     if al.matched:
         names = "; ".join(f'"{quote(al.mine[i], 10)}"' for _, i in sorted(al.matched.items())[:2])
-        parts.append(f"You overlapped with {who} on {len(al.matched)} of {n} steps ({names}).")
+        parts.append(f"{_overlap(len(al.matched), n, who)} ({names}).")
+    elif n == 1:
+        parts.append(f"None of your steps lined up closely with what {who} did.")
     else:
-        parts.append(f"None of your steps lined up closely with the {_steps_word(n)} {who} took.")
+        parts.append(f"None of your steps lined up closely with {_taken(n, who)}.")
     if al.partial:
         j, i = min(al.partial.items())
         parts.append(

@@ -215,7 +215,7 @@ def application_plan(
     drafts: list[tuple[str, int | None]] = [(first, before or 3)]
     if p2:
         others = [t for t in things if t != main and len(t.split()) > 1]
-        target = _the(others[0] if others else main)
+        target = _the(others[0] if others else main, situation)
         drafts.append(
             (
                 f'Decide one concrete way to apply "{p2}" to {target}, and write it where '
@@ -226,15 +226,15 @@ def application_plan(
     if people:
         drafts.append(
             (
-                f"Rehearse the first few minutes with {coach} playing {_role(people[0])}, "
-                "using the plan from the first step",
+                f"Rehearse the first few minutes with {coach} playing "
+                f"{_role(people[0], situation)}, using the plan from the first step",
                 before,
             )
         )
     drafts.append(
         (
-            f"Bring notes on how it went with {_the(main)} to your next session, and compare "
-            f'them with how {voice.who} handled "{scenario.title}"',
+            f"Bring notes on how it went with {_the(main, situation)} to your next session, and "
+            f'compare them with how {voice.who} handled "{scenario.title}"',
             days + 2 if days else None,
         )
     )
@@ -249,12 +249,12 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!", '."', "...", '..."')) else f"{text}."
 
 
-def _role(phrase: str) -> str:
+def _role(phrase: str, source: str) -> str:
     """How a mentor can play the person or group in a rehearsal."""
     last = re.sub(r"['’]s$", "", (phrase.split() or [""])[-1].lower())
     if re.fullmatch(_GROUPS, last):
-        return f"someone from {_the(phrase)}"
-    return _the(re.sub(r"['’]s$", "", phrase))
+        return f"someone from {_the(phrase, source)}"
+    return _the(re.sub(r"['’]s$", "", phrase), source)
 
 
 def _named(phrase: str) -> bool:
@@ -263,14 +263,24 @@ def _named(phrase: str) -> bool:
     return len(parts) > 1 and parts[-1].istitle() and not parts[0][:1].isupper()
 
 
-def _the(phrase: str) -> str:
-    """``phrase`` as an object: "the search indexer", "your doc", "Priya" (not "the lead Priya")."""
+def _the(phrase: str, source: str = "") -> str:
+    """``phrase`` as an object: "the search indexer", "your PM", "Priya", "Dana's team".
+
+    The determiner the mentee wrote before it is kept, in the second person ("my PM" ->
+    "your PM"); a name or a possessive ("Dana's team") takes none; otherwise "the".
+    """
     parts = phrase.split()
     if _named(phrase):
         return parts[-1]
-    proper = phrase[:1].isupper() and (len(parts) == 1 or parts[-1][:1].isupper())
+    written = re.search(rf"\b(my|our|your|his|her|their)\s+{re.escape(phrase)}\b", source, re.I)
+    if written:
+        return first_person_to_you(f"{written.group(1).lower()} {phrase}")
+    role = bool(_PEOPLE.search(parts[-1])) if parts else False
+    proper = phrase[:1].isupper() and (len(parts) == 1 or parts[-1][:1].isupper()) and not role
     if re.match(r"^(?:the|a|an|your|my|our|their|his|her)\b", phrase.lower()) or proper:
         return first_person_to_you(phrase)
+    if re.match(r"^[A-Z][\w-]*['’]s\s", phrase):
+        return phrase
     return f"the {phrase}"
 
 

@@ -20,6 +20,7 @@ from agent.offline.sim_text import (
     Voice,
     capitalise,
     embed,
+    first_person,
     quote,
     safe,
     sims,
@@ -85,17 +86,23 @@ def present_situation(scenario: Scenario, *, mentor: str | None = None) -> str:
     lines = [f"Scenario: {scenario.title}"]
     if voice.starter:
         lines.append("(a starter scenario from the guide, not your mentor's own experience)")
+    elif first_person(scenario.situation):
+        # "our marketing lead", "my team": the mentor's words, said to be theirs.
+        lines.append(f"({voice.whose} own experience, in {voice.whose} words)")
+    else:
+        lines.append(f"({voice.whose} own experience)")
     lines += ["", scenario.situation.strip()]
     if scenario.constraints:
         lines += ["", "Constraints:", *(f"- {c}" for c in scenario.constraints)]
-    reveal = (
-        "You'll see how the engineer in this starter scenario handled it"
-        if voice.starter
-        else f"{capitalise(voice.who)} will share what they actually did"
-    )
+    if voice.starter:
+        ask = "What would you do?"
+        reveal = "You'll see how the engineer in this starter scenario handled it"
+    else:
+        ask = f"What would you do in {voice.whose} place?"
+        reveal = f"{capitalise(voice.who)} will share what they actually did"
     lines += [
         "",
-        "What would you do? Walk through your first moves, who you would involve and how you "
+        f"{ask} Walk through your first moves, who you would involve and how you "
         f"would know it was working. {reveal} once you have committed to an answer.",
     ]
     return "\n".join(lines)

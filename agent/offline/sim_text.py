@@ -126,8 +126,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 _SUBJECT = r"(?:i|i'd|i'll|i'm|we|we'd|we'll)"
+# "..., so I rolled back" starts a new move; "..., so I could see" is the purpose of the last.
+_SO_MOVE = r"so\s+(?!(?:i|we)\s+(?:can|could|would|might|had|was|were|knew|felt)\b)"
 _STEP_BREAK = re.compile(
-    rf";\s+|,?\s+(?:and\s+)?then\s+|,\s+(?=(?:and\s+)?{_SUBJECT}\s)|\s+(?:and|but)\s+(?={_SUBJECT}\s)",
+    rf";\s+|,?\s+(?:and\s+)?then\s+|,\s+(?=(?:and\s+|{_SO_MOVE})?{_SUBJECT}\s)"
+    rf"|\s+(?:and|but)\s+(?={_SUBJECT}\s)",
     re.IGNORECASE,
 )
 _FRONTED = re.compile(
@@ -136,52 +139,68 @@ _FRONTED = re.compile(
     re.IGNORECASE,
 )
 _AND_VERB = re.compile(r"\s+and\s+(?=([a-z]+)\b)", re.IGNORECASE)
+_ACTOR = re.compile(rf"\b{_SUBJECT}\b|\b(?:i've|we're|we've|you|you'd|you'll)\b", re.IGNORECASE)
+_OTHER_SUBJECT = re.compile(r"^(?:it|it's|she|she'd|he|he'd|they|they'd|this|that|there)\b", re.I)
+_BACK_REFERENCE = word_set("it them this that these those each every one all both of")
+Piece = tuple[str, str]  # (the separator written before it, the piece)
 
 
-def _split_and(clause: str) -> list[str]:
-    """Split "roll back and tell my lead" at an ``and`` that starts a new verb phrase."""
-    parts: list[str] = []
-    start = 0
-    for match in _AND_VERB.finditer(clause):
-        if match.group(1).lower() in VERBS:
-            parts.append(clause[start : match.start()])
-            start = match.end()
-    parts.append(clause[start:])
-    return parts
-
-
-_HAS_SUBJECT = re.compile(rf"\b{_SUBJECT}\b|\b(?:you|you'd|it|she|he|they)\b", re.IGNORECASE)
+def _cut(pieces: list[Piece], pattern: re.Pattern[str], verbs_only: bool = False) -> list[Piece]:
+    """Pieces cut further at ``pattern``, each keeping the separator it was written with."""
+    out: list[Piece] = []
+    for sep, text in pieces:
+        start = 0
+        for match in pattern.finditer(text):
+            if verbs_only and match.group(1).lower() not in VERBS:
+                continue  # "the tests and docs": not a new verb phrase
+            out.append((sep, text[start : match.start()]))
+            sep, start = match.group(0), match.end()
+        out.append((sep, text[start:]))
+    return out
 
 
 def _leads(piece: str) -> bool:
-    """Whether a piece can stand as a step: it has a subject or starts with a verb."""
+    """Whether a piece is a move: the actor (I, we, you) is its subject or it opens on a verb.
+
+    A fronted participle ("Following the data through the code, ...") opens no move.
+    """
     first = (words(piece) or [""])[0]
-    return bool(_HAS_SUBJECT.search(piece)) or first in VERBS or to_base(first) in VERBS
+    gerund = first.endswith("ing") and to_base(first) != first
+    verb = not gerund and (first in VERBS or to_base(first) in VERBS)
+    return bool(_ACTOR.search(piece)) or verb
 
 
 def steps(text: str, min_words: int = 3) -> list[str]:
     """The steps of an answer or a response, in order.
 
-    Sentences are split at ``;``, ``then``, ``, I ...`` and ``and <verb>``; a piece shorter
-    than ``min_words``, or following a fronted "if/when ..." clause, joins the one before; a
-    piece with neither a subject nor a leading verb ("A week before the review") joins the
-    one after.
+    Sentences are split at ``;``, ``then``, ``, I ...``, ``, so I ...`` and ``and <verb>``.
+    A piece shorter than ``min_words``, or following a fronted "if/when ..." clause, joins the
+    one before; so do a clause about someone or something else ("it only added a nullable
+    column"), the reason or context of the move before it, and a move on what the one
+    before named ("and estimate each one"). A piece with no subject and no
+    leading verb ("A week before the review") joins the one after. Joined pieces keep the
+    words and punctuation they were written with.
     """
     out: list[str] = []
     for sentence in split_sentences(text):
-        pieces: list[str] = []
-        for chunk in _STEP_BREAK.split(sentence):
-            pieces.extend(_split_and(chunk))
+        pieces = _cut(_cut([("", sentence)], _STEP_BREAK), _AND_VERB, verbs_only=True)
         merged: list[str] = []
         carry = ""
-        for piece in (p.strip(" ,;:-") for p in pieces):
+        for sep, raw in pieces:
+            piece = raw.strip(" ,;:-")
             if not piece:
                 continue
-            piece = f"{carry}, {piece}" if carry else piece
+            piece = f"{carry}{sep}{piece}" if carry else piece
             carry = ""
-            if merged and (len(piece.split()) < min_words or _FRONTED.match(merged[-1])):
-                merged[-1] = f"{merged[-1]}, {piece}"
-            elif not _leads(piece):
+            core = re.sub(r"^(?:and|so|then)\s+", "", piece, flags=re.IGNORECASE)
+            leads = _leads(core)
+            context = not leads and bool(_OTHER_SUBJECT.match(core))
+            # "and estimate each one": a move on what the one before named is part of it.
+            anaphoric = set(words(core)[1:]) <= _BACK_REFERENCE
+            short = len(piece.split()) < min_words
+            if merged and (short or _FRONTED.match(merged[-1]) or context or anaphoric):
+                merged[-1] = f"{merged[-1]}{sep}{piece}"
+            elif not leads:
                 carry = piece
             else:
                 merged.append(piece)
@@ -254,6 +273,14 @@ _YOU = pairs(
 )
 
 
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i'll|i've|me|my|mine|myself|we|we're|our|us)\b", re.I)
+
+
+def first_person(text: str) -> bool:
+    """Whether ``text`` (outside any quotation) is told in the first person."""
+    return bool(_FIRST_PERSON.search(re.sub(r'"[^"]*"|“[^”]*”', "", text.replace("’", "'"))))
+
+
 def first_person_to_you(text: str) -> str:
     """The mentee's own words ("I have to ...") addressed back to them ("you have to ...")."""
 
@@ -315,7 +342,7 @@ def text_failures(text: str) -> list[str]:
     possessive = _POSSESSIVE_NUMBER.search(unquoted)
     if possessive:
         failures.append(f"a possessive before a number: {possessive.group(0)!r}")
-    tokens = re.findall(r"[\w'-]+", text.lower())
+    tokens = re.findall(r"[\w'-]+", unquoted.lower())  # a quote may echo the principle
     head = tokens[:4]
     if len(head) == 4 and any(tokens[i : i + 4] == head for i in range(1, len(tokens) - 3)):
         failures.append(f"repeated phrase: {' '.join(head)!r}")

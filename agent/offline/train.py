@@ -70,6 +70,7 @@ SPECS: dict[str, str] = {
     "blame_words": "agent.offline.questions:BLAME_SPEC",
     "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
+    "ffwd_tried": "agent.offline.ffwd:TRIED_SPEC",
     "sim_clarify": "agent.offline.sim_scenario:CLARIFY_SPEC",
     "intents": "agent.offline.intent:INTENT_SPEC",
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",

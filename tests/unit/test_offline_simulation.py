@@ -719,7 +719,8 @@ def test_plan_names_people_and_dated_events_cleanly() -> None:
     )
     plan = application_plan(upcoming, comparison, scenario, "Sam", today=date(2026, 12, 5))
     text = " ".join(step.action for step in plan)
-    assert "the lead Priya" not in text and "to the caching design" in text
+    # "my caching design" is the mentee's own: "your caching design", never "the".
+    assert "the lead Priya" not in text and "to your caching design" in text
     assert plan[0].due_days == 4 and plan_failures(plan, upcoming, "Sam") == []
     upcoming = "My team is choosing between two queue libraries in next Tuesday's review meeting."
     plan = application_plan(upcoming, comparison, scenario, "Sam", today=date(2026, 12, 5))

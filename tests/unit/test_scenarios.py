@@ -154,7 +154,8 @@ def test_input_is_normalised() -> None:
         tags=["Legacy Code", "legacy-code", " "],
     )
     assert data.title == "Pushing back on a date"
-    assert data.constraints == ["one", "two"]
+    # Trimmed, deduplicated and sentence-cased (each constraint is shown as a line of its own).
+    assert data.constraints == ["One", "Two"]
     assert data.tags == ["legacy-code"]
 
 

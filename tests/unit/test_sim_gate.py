@@ -283,14 +283,22 @@ def test_every_text_the_offline_simulation_produces_passes_the_checks() -> None:
     assert problems == {}
 
 
-def test_an_off_topic_answer_is_quoted_without_joining_its_steps_into_one_garbled_clause() -> None:
+def test_an_attempt_at_another_situation_is_compared_not_called_a_non_answer() -> None:
+    # A real attempt (it passed the gate) that fits another scenario: the comparison says it
+    # lines up with none of the mentor's steps, and never "doesn't say what you would do";
+    # its steps are quoted whole, as written, never joined into one garbled clause.
     review = get_starter("first-performance-review")
     answer = (
         "I would first ask the tech lead for a private chat to understand what worries them, "
         "then propose a smaller first step after the release."
     )
-    summary = compare_approach(answer, review).summary
-    assert "doesn't yet say what you would do" in summary
-    quoted = summary.split('("', 1)[1].split('")', 1)[0]
-    assert quoted and "what worries them propose" not in quoted
-    assert all(part in answer for part in quoted.split("; "))  # whole clauses, as written
+    assert assess_answer(answer, review.situation).attempt
+    comparison = compare_approach(answer, review)
+    assert comparison.quality == "full"
+    assert "doesn't yet say what you would do" not in comparison.summary
+    assert comparison.summary.startswith("None of your steps lined up closely with the five steps")
+    quoted = [d.split('"')[1] for d in comparison.differences if "didn't do" in d]
+    assert sorted(quoted) == [
+        "I would first ask the tech lead for a private chat to understand what worries them",
+        "propose a smaller first step after the release",
+    ]
