@@ -265,11 +265,7 @@ def _without_complement(phrase: str) -> str:
     if low.endswith("ier"):
         stems = {low[:-3] + "y"}  # "easier"
     adjectives = _vocabulary() - KNOWN_VERBS - NOUN_VERBS | _NOT_HEADS  # "smooth"; not "run"
-    comparative = (
-        bool(stems & adjectives)
-        and not _known_noun(low)
-        and not last[:1].isupper()
-    )
+    comparative = bool(stems & adjectives) and not _known_noun(low) and not last[:1].isupper()
     return " ".join(words) if comparative and len(words) > 1 else phrase
 
 

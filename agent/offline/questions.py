@@ -193,14 +193,14 @@ def choose(
     top = ranked[0][1]
     # Draw on the likely situations; slotted questions only from confident ones, since a
     # question about "the startup" asked as if it were a missed task would invert the intent.
-    near = {name for name, p in ranked[:3] if p >= 0.5 * top} | {"general"}
+    near = {name for name, p in ranked[:3] if p >= 0.7 * top} | {"general"}
     # An unsure classifier (a flat spread, as for the bottom quarter of the test inputs)
     # leaves the topic to the general questions, which read well about anything.
     sure = {ranked[0][0], "general"} if top >= 0.16 else {"general"}
     said = _named(text)
     relevance = [
         float(sims[i])
-        + 1.0 * probability.get(q.situation, 0.0)
+        + 1.5 * probability.get(q.situation, 0.0)
         - 0.05 * (q.situation == "general")
         + 0.1 * bool(said & _named(q.plain))  # names something the input names ("deadline")
         for i, q in enumerate(index.rows)
