@@ -252,7 +252,7 @@ _CAUSATIVES = word_set("make makes made making keep keeps kept keeping get gets 
 
 
 def _without_complement(phrase: str) -> str:
-    """The object without its complement: "the sprint easier" -> "the sprint".
+    """The object without its complement: "the sprint easier" -> "the sprint", "deploys safer".
 
     After "make/keep/get", a last word shaped like a comparative ("easier", "smoother",
     "better") says what the thing should become, not what it is.
@@ -266,7 +266,8 @@ def _without_complement(phrase: str) -> str:
         stems = {low[:-3] + "y"}  # "easier"
     adjectives = _vocabulary() - KNOWN_VERBS - NOUN_VERBS | _NOT_HEADS  # "smooth"; not "run"
     comparative = bool(stems & adjectives) and not _known_noun(low) and not last[:1].isupper()
-    return " ".join(words) if comparative and len(words) > 1 else phrase
+    least = 1 if words and words[0].lower() in _DETERMINERS else 0  # a noun must be left
+    return " ".join(words) if comparative and len(words) > least else phrase
 
 
 def _subject_start(tokens: list[str], i: int) -> bool:
@@ -515,6 +516,8 @@ def topic_phrases(text: str) -> list[str]:
             and (lowered[i - 1] in _BEFORE_BARE or _verb_starts_clause(tokens, i - 1))
         ):
             phrase = _phrase_from(tokens, i, None, lowered[i - 1])
+            if phrase and lowered[i - 1] in _CAUSATIVES:
+                phrase = _without_complement(phrase)
             # A named thing ("pick Java", "write docs") is as good as a determiner phrase, and
             # so is what is missing ("zero unit tests in this PR": the tests are the point).
             named = tokens[i][:1].isupper() or low in _TECH or lowered[i - 1] in {"no", "zero"}

@@ -612,6 +612,7 @@ def test_help_and_preparation_have_their_own_situations() -> None:
         ("Can we keep the standup shorter?", "the standup", "shorter"),
         ("What would make the on-call handover less stressful?", "the on-call handover", "less"),
         ("What would make the test runner faster?", "the test runner", "faster"),
+        ("Can we make deploys safer?", "deploys", "safer"),
     ],
 )
 def test_what_a_thing_should_become_is_not_part_of_the_slot(
