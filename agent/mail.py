@@ -119,6 +119,15 @@ LINK_HOSTS: frozenset[str] = frozenset(
     }
 )
 
+#: What kind of session each stage is, as the session line says it ("" for an ordinary one).
+STAGE_WORDS: dict[Stage, str] = {
+    "first-session": "your first session together",
+    "regular": "",
+    "stale-patch": "a session to reset and reconnect",
+    "stalled": "a session to find what is holding progress up",
+    "graduation": "a session to review the mentorship and plan what comes next",
+}
+
 #: The practice to remind the mentor of, per stage (used when the caller gives no stage tip).
 STAGE_PRACTICES: dict[Stage, str] = {
     "first-session": (
@@ -934,7 +943,9 @@ def _session_line(content: PrepContent, other: str) -> str:
         text += f" is on {_when(content.session_start)}"
     else:
         text += " is coming up (the date and time are not set yet)"
-    text += f", {content.duration} minutes, stage: {content.agenda.stage}."
+    # The stage in words, not its internal value ("regular" says nothing to a mentee).
+    kind = STAGE_WORDS[content.agenda.stage]
+    text += f", {content.duration} minutes" + (f": {kind}." if kind else ".")
     if pair.goals:
         text += " Goals: " + "; ".join(_line(g) for g in pair.goals) + "."
     return text

@@ -50,10 +50,18 @@ def ingest_report(console: Console, report: IngestReport) -> None:
     )
 
 
+# Relevance (0-1, see knowledge.models.Passage) under which no guide is about the query.
+UNRELATED = 0.2
+
+
 def search_results(console: Console, results: SearchResults) -> None:
     """Ranked passages with their title, section and score."""
     if not results.results:
         console.print("No passages found.")
+    elif results.results[0].score < UNRELATED:
+        console.print(
+            "No guide is clearly about this (relevance near 0); the nearest passages follow.\n"
+        )
     for rank, passage in enumerate(results.results, start=1):
         console.print(
             f"[bold]{rank}. {_heading(passage.title, passage.section)}[/] "

@@ -8,8 +8,12 @@ from pydantic import BaseModel, Field
 class Passage(BaseModel):
     """A retrieved guide passage.
 
-    ``score`` is the fused relevance (1.0 = first in both the semantic and the keyword
-    ranking); ``similarity`` is the cosine similarity of the passage to the query.
+    ``score`` is the relevance, 0-1: the rank fusion of the semantic and keyword rankings
+    (1.0 = first in both) times how clearly the passage is about the query by meaning (0 at
+    the cosine similarity unrelated text reaches, 0.15; 1 from 0.5, where the right guide's
+    passages usually are), and never above the passage ranked before it. 1.0 means first in
+    both rankings and clearly on the subject; near 0 means no guide is about the query.
+    ``similarity`` is the raw cosine similarity.
     """
 
     id: str

@@ -39,6 +39,11 @@ EMBED_BATCH = 64
 LOOKUP_GROUP = 200
 # Search results kept per corpus version (a batch of prep emails repeats its queries).
 RESULT_CACHE = 512
+# Cosine similarities of MiniLM passages to a query: unrelated queries ("best pizza in
+# Naples") reach about 0.15 at the top, the right guide's passage is about 0.5 (median on
+# evals/datasets/retrieval.jsonl). Relevance is scaled between the two.
+SIMILARITY_UNRELATED = 0.15
+SIMILARITY_CLEAR = 0.5
 STAMP_TTL = 1.0
 ProgressHook = IngestProgress | Callable[[str], None]
 FloatMatrix = np.ndarray[Any, np.dtype[np.float32]]
@@ -50,6 +55,12 @@ class KnowledgeError(Exception):
 
 class EmbeddingMismatchError(KnowledgeError):
     """The collection was built with a different embedding model."""
+
+
+def meaning(similarity: float) -> float:
+    """How clearly a passage is about the query, 0-1, from its cosine similarity."""
+    span = SIMILARITY_CLEAR - SIMILARITY_UNRELATED
+    return min(1.0, max(0.0, (similarity - SIMILARITY_UNRELATED) / span))
 
 
 def shipped_guides_dir() -> Path:
@@ -770,8 +781,7 @@ class KnowledgeBase:
         mask = self._allowed_mask(index, rows, topic, stage)
         semantic, similarity = self._semantic(query_vector, depth, index, mask)
         keyword = index.rank(query, allowed=mask, limit=depth)
-        ranked = [(cid, score) for cid, score in fuse([semantic, keyword]) if cid in rows]
-        ranked = ranked[:k]
+        ranked = [(cid, score) for cid, score in fuse([semantic, keyword]) if cid in rows][:k]
         missing = [cid for cid, _ in ranked if cid not in similarity]
         if missing and self._snapshot is not None:
             position = {cid: i for i, cid in enumerate(index.ids)}
@@ -783,6 +793,15 @@ class KnowledgeBase:
             query_array = np.asarray(query_vector, dtype=np.float32)
             for cid, vector in zip(extra["ids"], extra["embeddings"], strict=True):
                 similarity[cid] = float(np.dot(np.asarray(vector, dtype=np.float32), query_array))
+        # Rank fusion alone says only which passages come first, so its top passage scored
+        # 1.0 even for a query no guide is about. The fused score is scaled by how close in
+        # meaning each passage is, so relevance is absolute (see Passage); the fused order is
+        # kept (re-sorting by the product lost the right guide on held-out queries), so a
+        # passage's relevance is also capped by the one above it.
+        capped = 1.0
+        for n, (cid, score) in enumerate(ranked):
+            capped = min(capped, score * meaning(similarity.get(cid, 0.0)))
+            ranked[n] = (cid, capped)
         passages: list[Passage] = []
         for cid, score in ranked:
             text, meta = rows[cid]

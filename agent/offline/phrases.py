@@ -18,11 +18,12 @@ from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
 from agent.offline.train import TrainingSpec
-from agent.offline.words import KNOWN_VERBS, gerund, grammar_problems, to_base, word_set
+from agent.offline.words import KNOWN_VERBS, article, gerund, grammar_problems, to_base, word_set
 
 __all__ = [
     "BLAME_SPEC",
     "BLAME_WORDS",
+    "NOUN_VERBS",
     "clean_topic",
     "item_phrase",
     "labels_word",
@@ -112,7 +113,7 @@ _EXTRA_VERBS = word_set(
     "happen happens"
 )
 # Nouns that are also verbs: fine inside a noun phrase ("the code review", "your unit tests").
-_NOUN_VERBS = word_set(
+NOUN_VERBS = word_set(
     """
     review reviews test tests build builds release releases plan plans design designs change
     changes fix fixes update updates report reports call calls check checks commit commits
@@ -159,7 +160,7 @@ def _is_word(token: str) -> bool:
 
 def _verb_after_noun(low: str) -> bool:
     """A verb that ends a noun phrase when it follows a noun."""
-    if low in _NOUN_VERBS or low in _TECH:
+    if low in NOUN_VERBS or low in _TECH or low in _ING_NOUNS:  # "the planning meeting"
         return False
     if low in _EXTRA_VERBS or low in KNOWN_VERBS:
         return True
@@ -240,10 +241,33 @@ def _phrase_from(
         return None
     if determiner is None and (
         words[0].lower() in _NOT_HEADS
-        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in _NOUN_VERBS)
+        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)
     ):
         return None  # "to spend", "to finish": a verb, not a bare noun
     return " ".join(([determiner] if determiner else []) + words)
+
+
+# Verbs whose object is followed by what it becomes ("make the sprint easier").
+_CAUSATIVES = word_set("make makes made making keep keeps kept keeping get gets getting render")
+
+
+def _without_complement(phrase: str) -> str:
+    """The object without its complement: "the sprint easier" -> "the sprint", "deploys safer".
+
+    After "make/keep/get", a last word shaped like a comparative ("easier", "smoother",
+    "better") says what the thing should become, not what it is.
+    """
+    *words, last = phrase.split()
+    low = last.lower()
+    stems = {low[:-2], low[:-1]} if low.endswith("er") else set()
+    if low.endswith("er") and low[-3:-2] == low[-4:-3]:
+        stems.add(low[:-3])  # "bigger"
+    if low.endswith("ier"):
+        stems = {low[:-3] + "y"}  # "easier"
+    adjectives = _vocabulary() - KNOWN_VERBS - NOUN_VERBS | _NOT_HEADS  # "smooth"; not "run"
+    comparative = bool(stems & adjectives) and not _known_noun(low) and not last[:1].isupper()
+    least = 1 if words and words[0].lower() in _DETERMINERS else 0  # a noun must be left
+    return " ".join(words) if comparative and len(words) > least else phrase
 
 
 def _subject_start(tokens: list[str], i: int) -> bool:
@@ -257,7 +281,7 @@ def _subject_start(tokens: list[str], i: int) -> bool:
         and _is_word(word)
         and low not in _DETERMINERS | _NOT_HEADS | _VAGUE | _PEOPLE
         and _known(low)
-        and (low not in KNOWN_VERBS or low in _NOUN_VERBS)
+        and (low not in KNOWN_VERBS or low in NOUN_VERBS)
         and not _ADJECTIVE.search(low)
         and not _CLOSED_SUFFIX.match(low)
         and not labels_word(low)
@@ -288,7 +312,7 @@ def _bare_alone(word: str, after: str, strict: bool = False) -> bool:
         (low.endswith("s") and not low.endswith("ss"))
         or (word[:1].isupper() and not strict)
         or low in _TECH
-        or low in _NOUN_VERBS
+        or low in NOUN_VERBS
         or _gerund_topic(word, after)
         or len(low) >= 7
     )
@@ -352,7 +376,7 @@ def _near_closed(word: str) -> bool:
 
 def _known_noun(word: str) -> bool:
     """Nouns with adjective-looking endings that are common topics ("proposal", "technical")."""
-    return word in _TECH or word in _NOUN_VERBS or word in _NOUN_ENDINGS_OK
+    return word in _TECH or word in NOUN_VERBS or word in _NOUN_ENDINGS_OK
 
 
 _NOUN_ENDINGS_OK = word_set(
@@ -465,6 +489,8 @@ def topic_phrases(text: str) -> list[str]:
         if low in _DETERMINERS or low == "ur":
             det = listener.get(low, low)
             phrase = _phrase_from(tokens, i + 1, det)
+            if phrase and i and lowered[i - 1] in _CAUSATIVES:
+                phrase = _without_complement(phrase)
             if det in {"a", "an"} and lowered[i - 1 : i] and lowered[i - 1] in _COPULAS:
                 phrase = None  # "was a waste", "is a circus": what it is called, not the topic
             # The listener's own things first ("your design doc" before "my comments").
@@ -490,8 +516,12 @@ def topic_phrases(text: str) -> list[str]:
             and (lowered[i - 1] in _BEFORE_BARE or _verb_starts_clause(tokens, i - 1))
         ):
             phrase = _phrase_from(tokens, i, None, lowered[i - 1])
-            # A named thing ("pick Java", "write docs") is as good as a determiner phrase.
-            rank = 1 if tokens[i][:1].isupper() or low in _TECH else 2
+            if phrase and lowered[i - 1] in _CAUSATIVES:
+                phrase = _without_complement(phrase)
+            # A named thing ("pick Java", "write docs") is as good as a determiner phrase, and
+            # so is what is missing ("zero unit tests in this PR": the tests are the point).
+            named = tokens[i][:1].isupper() or low in _TECH or lowered[i - 1] in {"no", "zero"}
+            rank = 1 if named else 2
         else:
             continue
         if phrase and not det_is_a_mismatch(phrase):
@@ -523,7 +553,7 @@ def _bank_words() -> list[str]:
     from agent.offline.questions import load_bank
 
     words = {w for q in load_bank() for w in re.findall(r"[a-z][a-z-]+", q.question.lower())}
-    words |= _TECH | _NOUN_VERBS
+    words |= _TECH | NOUN_VERBS
     return sorted(w for w in words if len(w) > 2 and w not in BLAME_WORDS and w not in _CLOSED)
 
 
@@ -604,7 +634,7 @@ def _without_labels(phrase: str, evaluative: bool = False) -> str | None:
     if _judging_head(words[-1]) and not named:
         return None
     if det and det.lower() in {"a", "an"}:
-        det = "an" if kept[0][0].lower() in "aeio" else "a"
+        det = article(kept[0]) or det
     return " ".join(([det] if det else []) + kept)
 
 
@@ -630,8 +660,8 @@ def det_is_a_mismatch(phrase: str) -> bool:
     first, _, rest = phrase.partition(" ")
     if not rest or first.lower() not in {"a", "an"}:
         return False
-    vowel = rest[0].lower() in "aeio" or rest.lower().startswith(("hour", "honest"))
-    return (first.lower() == "a") == vowel and not rest.lower().startswith(("u", "one"))
+    wanted = article(rest.split()[0])
+    return wanted not in {first.lower(), None} and not rest.lower().startswith("u")
 
 
 def clean_topic(phrase: str, max_words: int = 6) -> bool:

@@ -22,11 +22,13 @@ from typing import Any
 
 import numpy as np
 
+from agent.guardrails import content_words, topic_stems
 from agent.offline.judgement import is_judgemental
 from agent.offline.learned import LabelledText, data_dir, embed, load_model
 from agent.offline.phrases import (
     BLAME_SPEC,
     BLAME_WORDS,
+    NOUN_VERBS,
     clean_topic,
     item_phrase,
     labels_word,
@@ -34,7 +36,7 @@ from agent.offline.phrases import (
     topic_phrases,
 )
 from agent.offline.train import TrainingSpec
-from agent.offline.words import grammar_problems, stable_int
+from agent.offline.words import KNOWN_VERBS, grammar_problems, stable_int, to_base
 
 __all__ = [
     "BLAME_SPEC",
@@ -191,16 +193,16 @@ def choose(
     top = ranked[0][1]
     # Draw on the likely situations; slotted questions only from confident ones, since a
     # question about "the startup" asked as if it were a missed task would invert the intent.
-    near = {name for name, p in ranked[:3] if p >= 0.3 * top} | {"general"}
+    near = {name for name, p in ranked[:3] if p >= 0.7 * top} | {"general"}
     # An unsure classifier (a flat spread, as for the bottom quarter of the test inputs)
     # leaves the topic to the general questions, which read well about anything.
     sure = {ranked[0][0], "general"} if top >= 0.16 else {"general"}
-    said = _stems(text)
+    said = _named(text)
     relevance = [
         float(sims[i])
-        + 1.0 * probability.get(q.situation, 0.0)
+        + 1.5 * probability.get(q.situation, 0.0)
         - 0.05 * (q.situation == "general")
-        + 0.1 * bool(said & _stems(q.plain))  # names something the input names ("deadline")
+        + 0.1 * bool(said & _named(q.plain))  # names something the input names ("deadline")
         for i, q in enumerate(index.rows)
     ]
     avoided = {_normal(a) for a in avoid}
@@ -268,6 +270,21 @@ def _repeats_a_label(question: str, text: str, topic: str) -> bool:
     """
     said = set(re.findall(r"[a-z][a-z-]+", text.lower())) - set(topic.lower().split())
     return any(labels_word(w) for w in re.findall(r"[a-z][a-z-]+", question.lower()) if w in said)
+
+
+def _named(text: str) -> set[str]:
+    """The things ``text`` names, lightly stemmed ("tests" and "testing" are one).
+
+    Verbs any sentence may use ("look", "make", "bother") are left out: sharing one says
+    nothing about sharing a topic.
+    """
+    words = [
+        w
+        for w in content_words(text)
+        if len(w) > 2
+        and (w in NOUN_VERBS or to_base(w) in NOUN_VERBS or to_base(w) not in KNOWN_VERBS)
+    ]
+    return topic_stems(" ".join(words))
 
 
 def _stems(text: str) -> set[str]:

@@ -46,6 +46,8 @@ _SITUATION_TOPICS = {
     "attendance": "our sessions",
     "feedback": "feedback",
     "stuck": "stalled progress",
+    "asking-for-help": "asking for help",
+    "preparation": "getting ready beforehand",
     "general": "the situation",
 }
 

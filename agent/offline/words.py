@@ -179,13 +179,26 @@ _MID_CAPITAL = re.compile(
 )
 
 
+def article(word: str) -> str | None:
+    """The article for ``word`` by its first sound ("an update", "a one-on-one", "an SLA").
+
+    None for a longer acronym, which may be said as a word ("a FAANG offer") or spelt out.
+    """
+    low = word.lower()
+    if len(word) > 1 and word.isupper():  # a short acronym is spelt out: "an SLA", "a PR"
+        return None if len(word) > 3 else "an" if word[0] in "AEFHILMNORSX" else "a"
+    if low.startswith(("one", "once", "uni", "use", "usu", "uti", "eu")):
+        return "a"
+    return "an" if low[:1] in "aeiou" or low.startswith(("hour", "honest", "honour")) else "a"
+
+
 def grammar_problems(text: str) -> list[str]:
     """What makes ``text`` read as a garbled question; empty when it looks like good English.
 
     Heuristics, not a parser: a capital first letter and a final "?", no doubled words, no
     dangling "that much"/"the way", no lowercase "i", no determiner capitalised mid-sentence
     (a sign of a phrase copied from the start of the input), balanced quotes and brackets, no
-    unfilled slot, no "a" before a vowel, no stray spaces before punctuation.
+    unfilled slot, "a" or "an" as the next word sounds, no stray spaces before punctuation.
     """
     problems: list[str] = []
     stripped = text.strip()
@@ -213,8 +226,8 @@ def grammar_problems(text: str) -> list[str]:
         problems.append("unbalanced brackets")
     if re.search(r"\s[?.,!;:]|\s{2,}|[?!.]{2,}|,\?", stripped):
         problems.append("stray spacing or punctuation")
-    if re.search(r"\ba [aeio]\w", stripped, re.IGNORECASE) and not re.search(
-        r"\ba one\b", stripped, re.IGNORECASE
-    ):
-        problems.append("'a' before a vowel")
+    for det, word in re.findall(r"\b([Aa]n?) ([A-Za-z][\w-]*)", stripped):
+        if article(word) not in {det.lower(), None}:
+            problems.append(f"'{det.lower()}' before {word!r}")
+            break
     return problems

@@ -38,6 +38,18 @@ def test_search_human_output_and_k(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(shown) == 2 and shown == sorted(shown, reverse=True)
 
 
+def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixture[str]) -> None:
+    # Rank fusion alone gave the first passage 1.00 for any query, even one no guide is about.
+    code, out, _ = cli(capsys, "search", "best pizza in Naples", "-k", "3")
+    assert code == 0
+    assert float(re.findall(r"relevance (\d\.\d\d)", out)[0]) < 0.2
+    assert "No guide is clearly about this" in out
+    code, data, _ = cli(capsys, "search", "my mentee keeps not doing what we agreed", "--json")
+    assert data["results"][0]["score"] >= 0.9
+    scores = [r["score"] for r in data["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

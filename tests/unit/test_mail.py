@@ -326,6 +326,19 @@ def test_mentor_message_groups_items_and_has_questions_and_practice() -> None:
     assert "Try pair programming" in custom
 
 
+@pytest.mark.parametrize(
+    "stage", ["first-session", "regular", "stale-patch", "stalled", "graduation"]
+)
+def test_session_line_says_the_stage_in_words_not_its_internal_value(stage: str) -> None:
+    content = make_content(agenda=make_agenda(stage=stage))
+    for message in build(content):
+        text = flat(body(parse(message), "plain"))
+        line = text[text.index("Session 3 with") :].split(".")[0]
+        assert "stage" not in line and stage not in line, line
+        if stage == "first-session":
+            assert "first session" in line
+
+
 def test_bodies_are_deterministic_and_drafts_byte_identical(tmp_path: Path) -> None:
     first = write_drafts(build(), tmp_path / "a")
     second = write_drafts(build(), tmp_path / "b")

@@ -578,3 +578,66 @@ def test_stock_questions_do_not_recur_across_unrelated_inputs() -> None:
         for question in questions_of(text):
             counts[question] = counts.get(question, 0) + 1
     assert max(counts.values()) <= 4, max(counts, key=lambda k: counts[k])
+
+
+# -- inputs a new-user trial found off topic (issue 10) ------------------------------------------
+# Each rewrite stays with what the input is about: no mock interviews for untested code, no
+# incident questions for an unread doc, no scheduling questions for an unprepared meeting.
+OFF_TOPIC_WORDS = {
+    "Why don't you ever run the tests?": ("test", ("interview", "on call", "data", "results")),
+    "Why didn't you ask for help?": ("ask", ("interview", "on call", "alert")),
+    "Did you even read the doc?": ("doc", ("interview", "on call", "incident")),
+    "You came to the meeting unprepared again.": ("prepar", ("what time", "schedule", "cancel")),
+}
+
+
+@pytest.mark.parametrize("text", sorted(OFF_TOPIC_WORDS))
+def test_trial_inputs_get_rewrites_about_their_own_topic(text: str) -> None:
+    wanted, foreign = OFF_TOPIC_WORDS[text]
+    questions = [q.question.lower() for q in reframe_offline(text, PASSAGES).questions]
+    assert any(wanted in q for q in questions), questions
+    assert not [q for q in questions if any(f in q for f in foreign)], questions
+
+
+def test_help_and_preparation_have_their_own_situations() -> None:
+    assert extract_topic("Why didn't you ask for help?").situation == "asking-for-help"
+    assert extract_topic("You came to the meeting unprepared again.").situation == "preparation"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "becomes"),
+    [
+        ("What would make the next sprint easier?", "the sprint", "easier"),
+        ("How do we make the review process smoother?", "the review process", "smoother"),
+        ("Can we keep the standup shorter?", "the standup", "shorter"),
+        ("What would make the on-call handover less stressful?", "the on-call handover", "less"),
+        ("What would make the test runner faster?", "the test runner", "faster"),
+        ("Can we make deploys safer?", "deploys", "safer"),
+    ],
+)
+def test_what_a_thing_should_become_is_not_part_of_the_slot(
+    text: str, phrase: str, becomes: str
+) -> None:
+    assert extract_topic(text).phrases[0] == phrase
+    noun = phrase.split()[-1]
+    for question in reframe_offline(text, PASSAGES).questions:
+        assert f"{noun} {becomes}" not in question.question, question.question
+
+
+@pytest.mark.parametrize(
+    ("bad", "good"),
+    [
+        ("How did an one-on-one go?", "How did a one-on-one go?"),
+        ("What did a SLA say?", "What did an SLA say?"),
+        ("Is an unit test enough?", "Is a unit test enough?"),
+        ("What would help with a interview?", "What would help with an interview?"),
+    ],
+)
+def test_a_and_an_follow_the_sound_of_the_next_word(bad: str, good: str) -> None:
+    assert grammar_problems(bad) and not grammar_problems(good)
+    assert not grammar_problems("Would you turn down a FAANG offer?")  # said as a word
+
+
+def test_a_one_on_one_keeps_its_article_in_a_rewrite() -> None:
+    draft = reframe_offline("How can you come to a one-on-one without a single topic?", PASSAGES)
+    assert "an one-on-one" not in " ".join(q.question for q in draft.questions)

@@ -224,7 +224,8 @@ def test_a_judging_word_of_the_input_is_not_said_back_by_a_bank_question() -> No
 
 SITUATIONS = set(
     "missed-commitment late-work code-quality career-move interview design-decision data-work "
-    "on-call conflict communication learning motivation attendance feedback stuck general".split()
+    "on-call conflict communication learning motivation attendance feedback stuck general "
+    "asking-for-help preparation".split()
 )
 SAMPLE_TOPICS = ["the schema migration", "your unit tests", "a staff role", "Kubernetes"]
 
