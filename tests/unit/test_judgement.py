@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -64,6 +65,43 @@ SHORT_JABS = [
 ]
 
 
+# Round seven, written before their scores were seen, none a training row (checked below): warm
+# second-person talk and sign-offs the round-six model read as reproaches (the first three are
+# the examples of the request; "you've got this" differs from the training row "You've got
+# this." only in case and the full stop), and judgement in the styles it missed (rhetorical and
+# counsellor-style questions, sarcasm, txt-speak, non-native English, pace pressure).
+WARM: list[Any] = [
+    "You did really well on that.",
+    "Let me know how you get on.",
+    "you've got this",
+    "You handled the stakeholder questions brilliantly.",
+    "You were really patient with the new joiner.",
+    "Let me know if the new schedule works for you.",
+    "Tell me how the first week goes!",
+    "You should be really pleased with that talk.",
+    # Still flagged (0.56 at 0.43; 0.74 before): "clearly" + "you" weighs as doubt.
+    pytest.param(
+        "You clearly worked hard on this, and it shows.",
+        marks=pytest.mark.xfail(strict=True, reason="known false alarm, docs/EVALS.md"),
+    ),
+    "Speak soon, and good luck on Monday.",
+]
+
+JUDGEMENT_STYLES: list[Any] = [
+    "Who said it was alright to merge your own PR?",
+    "Are you really going to ignore the reviewer again?",
+    # Still missed (0.22; 0.31 before): a rhetorical question with no blame word in it.
+    pytest.param(
+        "Is this honestly the best you could come up with?",
+        marks=pytest.mark.xfail(strict=True, reason="known miss, docs/EVALS.md"),
+    ),
+    "Oh fantastic, the pipeline is broken again, thanks to you.",
+    "ur always late to standup, wats ur excuse",
+    "why you not reply to my messages since three days?",
+    "Chop chop, the sprint ends tomorrow.",
+    "Whose bright idea was it to drop the index?",
+]
+
 def _training_texts() -> set[str]:
     path = data_dir() / "training" / "judgement.jsonl"
     return {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()}
@@ -104,6 +142,22 @@ def test_short_jabs_are_judgemental(text: str) -> None:
     assert is_judgemental_utterance(text)
     assert reframe_offline(text, []).judgemental
 
+
+def test_round_seven_examples_are_not_training_rows() -> None:
+    texts = {t if isinstance(t, str) else str(t.values[0]) for t in WARM + JUDGEMENT_STYLES}
+    assert len(texts) == 18 and not texts & _training_texts()
+
+
+@pytest.mark.parametrize("text", WARM)
+def test_warm_second_person_talk_is_not_judgemental(text: str) -> None:
+    assert not is_judgemental_utterance(text)
+    assert not reframe_offline(text, []).judgemental
+
+
+@pytest.mark.parametrize("text", JUDGEMENT_STYLES)
+def test_judgement_in_other_styles_is_flagged(text: str) -> None:
+    assert is_judgemental_utterance(text)
+    assert reframe_offline(text, []).judgemental
 
 @pytest.mark.parametrize("text", ["?", "...", "!!!", "?!", "…", "🙂", " — "])
 def test_text_without_a_word_is_not_judged(text: str) -> None:
