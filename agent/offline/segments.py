@@ -133,6 +133,7 @@ _NOISE = [
     re.compile(r"</v>|</?c(?:\.[\w.]+)?>"),
     re.compile(r"[ \t]*\((?:edited)\)"),
     re.compile(r"\*\*|__"),
+    re.compile("[\U0001f4c5\U0001f4c6\U0001f5d3\u23f0]\ufe0f?"),  # a calendar glyph before a date
 ]
 _VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\b.*)$")
 # A caption timestamp alone on a line (YouTube's transcript panel: "0:03", then the words).
@@ -143,7 +144,8 @@ UNPUNCTUATED_WORDS = 18
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
+    r"(?<=[.!?])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bProf\.)(?<!\bSt\.)"
+    r"['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
     r"|(?<=[a-z]{2}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
     r"|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?\s+(?=\S)"  # chat ends a thought on an emoji
 )
