@@ -120,10 +120,15 @@ _SECTION_WORDS = [
         r"|what we (?:talked about|discussed)|discussed|highlights|transcript|key points)\b",
     ),
     ("dropped", r"park|defer|on hold|maybe later|ideas|wishlist|dropped|backlog|not doing|later"),
-    ("done", r"\bdone\b|completed|finished|since last|last time|previous|wins|progress|status"),
+    (
+        "done",
+        r"(?<!not )\bdone\b|completed|finished|since last|last time|previous|wins"
+        r"|(?<!in )progress|status",
+    ),
     (
         "actions",
-        r"action|next step|to-?dos?|follow|homework|agreed|decisions?|tasks|for you|my side"
+        r"action|next step|to[- ]?dos?|follow|homework|in progress|doing|ongoing|agreed"
+        r"|decisions?|tasks|for you|my side"
         r"|i'm going to do|i will do|plan|commitments|owners?",
     ),
 ]

@@ -53,7 +53,7 @@ def test_round_seven_notes_score_at_their_floor() -> None:
     assert sum(f1s) / len(f1s) >= FLOOR, f1s
 
 
-FLOOR = 0.66
+FLOOR = 0.71
 
 
 def test_a_title_is_part_of_the_name_and_does_not_end_the_sentence() -> None:
@@ -100,3 +100,53 @@ def test_a_calendar_glyph_marks_the_date_and_stays_out_of_the_action() -> None:
             date(2026, 12, 15),
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "words", "due"),
+    [
+        (
+            "Wei Zhang said she would raise the ownership question at Thursday's staff meeting.",
+            "Wei Zhang",
+            "raise the ownership question",
+            date(2026, 12, 10),
+        ),
+        (
+            "Mateus mentioned he will write up the pool-size finding by Friday.",
+            "Mateus Rocha",
+            "write up the pool-size finding",
+            date(2026, 12, 11),
+        ),
+    ],
+)
+def test_reported_promises_are_the_speakers_items(
+    line: str, owner: str, words: str, due: date
+) -> None:
+    (item,) = _items(f"Discussion of the hand-off.\n{line}\n")
+    assert item[0] == owner and words in item[1].lower() and item[2] == due, item
+
+
+def test_an_in_progress_column_is_open_and_a_to_do_heading_lists_tasks() -> None:
+    notes = (
+        "TO DO\n"
+        "* Draft the guild budget proposal — Wei — due 2026-12-14\n"
+        "IN PROGRESS\n"
+        "* Mateus: online course on SQL window functions (finish by 20 Dec)\n"
+        "DONE\n"
+        "* Wei: set up the dev container\n"
+    )
+    assert [(o, d) for o, _, d in _items(notes)] == [
+        ("Wei Zhang", date(2026, 12, 14)),
+        ("Mateus Rocha", date(2026, 12, 20)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He'll also book a 1:1 with his skip-level in two weeks.",  # "skip" is not a drop here
+        "I'll grab the CFP link and drop it in our chat tonight.",  # nor is "drop it in"
+    ],
+)
+def test_words_that_only_look_like_dropping_keep_the_item(line: str) -> None:
+    assert len(_items(f"Wei Zhang: {line}")) == 1
