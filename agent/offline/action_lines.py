@@ -29,8 +29,10 @@ _CUES = [
         r"\b(?:already|yesterday|last (?:week|time|night|month)|this morning|just now|done"
         r"|completed|finished|closed)\b|✅|✔|✓|\[x\]",
         r"\b[a-z]+ed\b",
-        r"~~|\b(?:not|won't|no longer|never|cancel\w*|park\w*|drop\w*|defer\w*|postpone\w*"
-        r"|shelve\w*|forget|scrap|skip|hold off|on hold|after all)\b",
+        r"~~|\b(?:not|won't|no longer|never|cancel\w*|park\w*|defer\w*|postpone\w*"
+        r"|shelve\w*|forget|scrap|skip(?!-)|hold off|on hold|after all)\b"
+        # "drop it in the chat" posts it; "drop the blog post" abandons it
+        r"|\bdrop\w*\b(?!(?:\s+\w+){0,3}\s+in(?:to)?\s+(?:the|our|a|my|your)\b)",
         r"\?\s*$",
         r":\s*$",
         r"\b(?:maybe|might|perhaps|someday|some point|possibly|probably|could|would|should)\b",
@@ -40,9 +42,13 @@ _CUES = [
         r"(?:[-–—→>]|->)\s*@?(?:[A-Z][a-z]+|[A-Z]{2,3})\W*$|[(\[]@?(?:[A-Z][a-z]+|[A-Z]{2,3})\b[^)\]]*[)\]]",
         r"^\W*(?:homework|tasks?|todo|to-?do|actions?|ai|follow-?ups?|next\s+steps?|on\s+me|mine"
         r"|yours|for\s+(?:you|me)|target|decision|agreed)\b[^:]{0,24}[:\-–—]",
-        r"\b(?:needs?|have|has)\s+to\b|\bmust\b|\bwill\s+(?:be|happen|move|go)\b",
+        r"\b(?:needs?|have|has)\s+to\b|\bmust\b|\bgotta\b|\bwill\s+(?:be|happen|move|go)\b",
         r"\b(?:agreed|decided|promised|offered|volunteered|committed)\s+(?:that\s+)?(?:\w+\s+)?"
         r"(?:would|will|'d|'ll|should|to)\b",
+        # Reported speech: "Tom mentioned he will ...", "she said she'd ...", "told us she'll".
+        r"\b(?:said|says|mentioned|told(?:\s+\w+)?|confirmed|explained|reckons|let\s+\w+\s+know)"
+        r"\s+(?:that\s+)?(?:he|she|they|i|we)(?:\s+(?:would|will|(?:is|was)\s+going\s+to)\b"
+        r"|['’](?:d|ll|s\s+going\s+to)\b)(?!\s+(?:been|have|had|love|like|rather)\b)",
     )
 ]
 _NAME_CUE = re.compile(r"^\W*(?:[A-Z][a-z]+|[A-Z]{1,3}\.?)\s*(?::|-|–|—|to\b)")
@@ -109,7 +115,12 @@ def line_features(texts: Sequence[str]) -> Matrix:
 
 ACTION_LINES = TrainingSpec(
     "action_lines",
-    ("action_lines.jsonl", "action_lines_formats.jsonl", "action_lines_more.jsonl"),
+    (
+        "action_lines.jsonl",
+        "action_lines_formats.jsonl",
+        "action_lines_more.jsonl",
+        "action_lines_r7.jsonl",
+    ),
     featurise=line_features,
     fit_args={"l2": 3e-4, "steps": 600},
 )

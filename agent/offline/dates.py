@@ -63,6 +63,11 @@ _SESSION = (
     r"|next\s+time(?=\s*(?:[.!,;)]|$))"  # "I'll bring the book next time."
 )
 _B, _E = r"(?<![\w-])", r"(?![\w-])"
+# After an ordinal, a noun makes it a rank ("the 3rd option"); a function word does not ("on the
+# 17th and ...", "by the 15th at the latest").
+_NOT_NOUN = (
+    r"(?!\s+(?!(?:and|or|but|at|so|if|then|when|as|because|unless|once|latest|please)\b)[a-z])"
+)
 # (pattern, kind); the first kinds are conventions, "parse" goes to dateparser.
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(_B + _SESSION + _E, re.I), "session"),
@@ -101,8 +106,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            _B + _PRE + r"(?:today|tonight|eod|cob|end\s+of\s+(?:the\s+)?day|after\s+lunch"
-            r"|this\s+(?:morning|afternoon|evening))" + _E,
+            _B + _PRE + r"(?:today|tonight|(?:eod|cob|end\s+of\s+(?:the\s+)?day)(?!\s+tomorrow)"
+            r"|after\s+lunch|this\s+(?:morning|afternoon|evening))" + _E,
             re.I,
         ),
         "today",
@@ -157,7 +162,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             + _PRE
             + r"(?:"
             + _WD
-            + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])"
+            + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
+            + _NOT_NOUN
             + _E,
             re.I,
         ),
@@ -167,7 +173,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             _B
-            + r"(?:by|before|until|till|due|on)\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)(?!\s+[a-z])"
+            + r"(?:by|before|until|till|due|on)\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
+            + _NOT_NOUN
             + _E,
             re.I,
         ),
@@ -182,7 +189,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             _B
             + _PRE
-            + r"(?:the\s+day\s+after\s+)?(?:tomorrow|tmrw?|tmr)"
+            + r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
+            + r"(?:tomorrow|tmrw?|tmr)"
             + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
             + _E,
             re.I,
@@ -202,6 +210,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         ),
         "weekday",
     ),
+    # "at Thursday's staff meeting": a weekday's event after a due word dates the task.
+    (
+        re.compile(
+            _B + r"(?:by|before|at|until|till|ahead\s+of|in\s+time\s+for)\s+(?:this\s+)?"
+            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s" + _E,
+            re.I,
+        ),
+        "weekday",
+    ),
     # A bare capitalised abbreviation ("→ LB, Mon"); not "Sat"/"Sun", which are words too.
     (re.compile(_B + r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\.?" + _E), "weekday"),
 ]
@@ -212,6 +229,8 @@ _ENGLISH_LOOKALIKES = frozenset(
     "out set mar may lip led pro gen ago bal mag mart des ara sat danes sutra huom".split()
 )
 _FOREIGN_DAYS: dict[str, int] = {}  # "demain": 1, "heute": 0; filled with the month names
+_FOREIGN_WEEKDAYS: dict[str, int] = {}  # "freitag": 4, "viernes": 4 (Monday is 0); likewise
+_WEEKDAYS = "monday tuesday wednesday thursday friday".split()  # weekend names are also names
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
@@ -244,18 +263,28 @@ def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
                     and not re.fullmatch(r"to(?:day|morrow)", word)
                 ):
                     days.setdefault(word.lower(), offset)
+    for language in _FOREIGN_LANGUAGES:
+        info = default_loader.get_locale(language).info
+        for number, weekday in enumerate(_WEEKDAYS):
+            for name in info.get(weekday, []):
+                if len(name) >= 5 and name.isalpha() and not re.fullmatch(_WD, name, re.I):
+                    _FOREIGN_WEEKDAYS.setdefault(name.lower(), number)
     _FOREIGN_DAYS.update(days)
+    weekdays = "|".join(sorted(map(re.escape, _FOREIGN_WEEKDAYS), key=len, reverse=True))
     alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
     days_alternatives = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
     pattern = re.compile(
         _B
-        + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot)\s+)?"
-        + r"(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
+        + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant"
+        + r"|hasta(?:\s+el)?|entro|voor|vóór|até|przed|innan)\s+)?"
+        + r"(?:(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
         + alternatives
         + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
         + r"|(?P<rel>"
         + days_alternatives
-        + r")"
+        + r")|(?P<wd>"
+        + weekdays
+        + r"))"
         + _E,
         re.I,
     )
@@ -401,6 +430,8 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
+    if kind == "foreign" and m.group("wd"):
+        return _coming(s, _FOREIGN_WEEKDAYS[m.group("wd").lower()])
     if kind == "foreign" and m.group("rel"):
         return s + timedelta(days=_FOREIGN_DAYS[m.group("rel").lower()])
     if kind == "foreign":
@@ -426,7 +457,7 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
     words = re.sub(r"\btmrw?\b|\btmr\b", "tomorrow", words)
     phrase = re.sub(
         r"^(?:(?:by|b4|on|before|until|till|til|no|later|than|latest|at|the|due|for"
-        r"|around|in|time|within|ahead|of)\s+)+",
+        r"|around|in|time|within|ahead|of|eod|cob)\s+|end\s+of\s+(?:the\s+)?day\s+)+",
         "",
         words,
     )

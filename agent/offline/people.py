@@ -25,7 +25,9 @@ STOPWORDS = frozenset(
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſḀ-ỿ"
 _LOWER = "a-zß-öø-ÿĀ-ſḀ-ỿ"
 _PART = rf"[{_UPPER}][{_LOWER}'’]+(?:-[{_UPPER}]?[{_LOWER}'’]+)*"  # "Mei-Ling", "O'Neil"
-NAME = rf"{_PART}(?:[ \t]+{_PART})?"
+# A title before a name is part of it ("Dr. Eze", "Mr Tanaka"); :meth:`People.resolve` drops it.
+_TITLE = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.?[ \t]+"
+NAME = rf"(?:{_TITLE})?{_PART}(?:[ \t]+{_PART})?"
 INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)?|[A-Z]{2,3}(?![a-z])"
 NOT_NAMES = frozenset(
     """i we you he she they it the a an this that my our your his her their so and but or if when
@@ -70,7 +72,7 @@ class People:
         """(owner, known): an attendee's full name, or the name as written and ``False``."""
         if not name:
             return None, True
-        raw = name.strip().strip("@[]()*").strip()
+        raw = re.sub(rf"^{_TITLE}", "", name.strip().strip("@[]()*").strip())
         key = " ".join(raw.replace(".", " ").replace("_", " ").split()).casefold()
         for a in getattr(self, "attendees", []):
             if key == a.casefold():

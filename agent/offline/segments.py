@@ -120,10 +120,15 @@ _SECTION_WORDS = [
         r"|what we (?:talked about|discussed)|discussed|highlights|transcript|key points)\b",
     ),
     ("dropped", r"park|defer|on hold|maybe later|ideas|wishlist|dropped|backlog|not doing|later"),
-    ("done", r"\bdone\b|completed|finished|since last|last time|previous|wins|progress|status"),
+    (
+        "done",
+        r"(?<!not )\bdone\b|completed|finished|since last|last time|previous|wins"
+        r"|(?<!in )progress|status",
+    ),
     (
         "actions",
-        r"action|next step|to-?dos?|follow|homework|agreed|decisions?|tasks|for you|my side"
+        r"action|next step|to[- ]?dos?|follow|homework|in progress|doing|ongoing|agreed"
+        r"|decisions?|tasks|for you|my side"
         r"|i'm going to do|i will do|plan|commitments|owners?",
     ),
 ]
@@ -133,6 +138,7 @@ _NOISE = [
     re.compile(r"</v>|</?c(?:\.[\w.]+)?>"),
     re.compile(r"[ \t]*\((?:edited)\)"),
     re.compile(r"\*\*|__"),
+    re.compile("[\U0001f4c5\U0001f4c6\U0001f5d3\u23f0]\ufe0f?"),  # a calendar glyph before a date
 ]
 _VTT = re.compile(r"^(?:WEBVTT.*|\d+|\d\d:\d\d(?::\d\d)?[.,]\d+[ \t]*-->.*|NOTE\b.*)$")
 # A caption timestamp alone on a line (YouTube's transcript panel: "0:03", then the words).
@@ -143,7 +149,8 @@ UNPUNCTUATED_WORDS = 18
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
+    r"(?<=[.!?])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bProf\.)(?<!\bSt\.)"
+    r"['’\")\]]*\s+(?=[A-Z\"“(@\[])|(?<=[.!?])\s*(?=$)"
     r"|(?<=[a-z]{2}[.!?])(?<!etc\.)(?<!vs\.)\s+(?=[a-z])"  # chat and shorthand write in lowercase
     r"|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\ufe0f?\s+(?=\S)"  # chat ends a thought on an emoji
 )
