@@ -642,6 +642,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The seventh blind set (blind7/README.md), written before any engine change of this round.
+    "actions_blind7": Task(
+        "actions_blind7",
+        "blind7/actions_blind7",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -710,6 +719,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The seventh blind set (evals/datasets/blind7/README.md): sealed until the engine is final.
+    "rewrite_blind7": Task(
+        "rewrite_blind7",
+        "blind7/rewrite_blind7",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -763,6 +781,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The seventh blind set (evals/datasets/blind7/README.md): sealed until the detector is final.
+    "judgement_blind7": Task(
+        "judgement_blind7",
+        "blind7/judgement_blind7",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
