@@ -642,14 +642,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The seventh blind set (blind7/README.md), written before any engine change of this round.
+    # The seventh blind set (blind7/README.md), written before any engine change of round seven;
+    # sealed while the engines changed, scored once when they were final (and once on the
+    # session-start engine), then unsealed and gated (docs/EVALS.md, "The seventh round").
     "actions_blind7": Task(
         "actions_blind7",
         "blind7/actions_blind7",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -719,14 +720,13 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
-    # The seventh blind set (evals/datasets/blind7/README.md): sealed until the engine is final.
+    # The seventh blind set (evals/datasets/blind7/README.md): scored once, then unsealed.
     "rewrite_blind7": Task(
         "rewrite_blind7",
         "blind7/rewrite_blind7",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -782,14 +782,13 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The seventh blind set (evals/datasets/blind7/README.md): sealed until the detector is final.
+    # The seventh blind set (evals/datasets/blind7/README.md): scored once, then unsealed.
     "judgement_blind7": Task(
         "judgement_blind7",
         "blind7/judgement_blind7",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
