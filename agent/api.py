@@ -522,7 +522,7 @@ class Coach:
         from agent.memory import sessions_of
 
         if session is not None and session < 1:
-            raise UserInputError(f"--session must be 1 or more, got {session}")
+            raise UserInputError(f"session must be 1 or more, got {session}")
         sessions = sessions_of(self.store, pair.id)
         records = [r for r in sessions if r.notes]
         items = self.pairs.items(pair.id, status="open")

@@ -152,7 +152,7 @@ class ActionExtraction(BaseModel):
 # -- agendas (issue 5) -------------------------------------------------------------------
 Stage = Literal["first-session", "regular", "stale-patch", "stalled", "graduation"]
 #: Each stage as a person says it ("Agenda (a regular session, 60 minutes)").
-STAGE_NAMES: dict[str, str] = {
+STAGE_NAMES: dict[Stage, str] = {
     "first-session": "a first session",
     "regular": "a regular session",
     "stale-patch": "a session to reconnect",

@@ -248,18 +248,20 @@ def agenda(console: Console, result: Agenda) -> None:
         console.print(f"[dim]note: {escape(note)}[/]")
 
 
-_STEP_TITLES = {
-    "approach": "Your approach",
-    "upcoming": "An upcoming situation",
-    "skill": "The skill to practise",
-    "report": "How your last try went",
-    "done": "Finished",
+_EXERCISES = {"experience": "Years of Experience in Months", "ffwd": "Feedback Fast-Forward"}
+# Each step by what it waits for; a step's title says the same.
+_WAITING_FOR = {
+    "approach": "your approach",
+    "upcoming": "an upcoming situation of yours",
+    "skill": "the skill to practise",
+    "report": "how your last try went",
 }
 
 
 def simulation_turn(console: Console, turn: SimulationTurn) -> None:
     """The current prompt and how to answer it."""
-    title = _STEP_TITLES.get(turn.step, turn.step)
+    waiting = _WAITING_FOR.get(turn.step)
+    title = waiting[0].upper() + waiting[1:] if waiting else "Finished" if turn.done else turn.step
     console.print(f"[bold]{escape(title)}[/] [dim](thread {turn.thread})[/]")
     console.print(escape(turn.prompt))
     if not turn.done:
@@ -270,15 +272,6 @@ def simulation_turn(console: Console, turn: SimulationTurn) -> None:
         )
     for note in turn.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
-
-
-_EXERCISES = {"experience": "Years of Experience in Months", "ffwd": "Feedback Fast-Forward"}
-_WAITING_FOR = {
-    "approach": "your approach",
-    "upcoming": "an upcoming situation of yours",
-    "skill": "the skill to practise",
-    "report": "how your last try went",
-}
 
 
 def simulation_view(console: Console, view: SimulationView) -> None:

@@ -184,7 +184,7 @@ class Repl:
             emailed = self.coach.prep_email(self.pair_id, out_dir="outbox")
             self.say(
                 "\n".join(
-                    [f"Session {emailed.session} prep for {emailed.pair_id}:"]
+                    [f"Session {emailed.session} {emailed.kind} for {emailed.pair_id}:"]
                     + [f"  draft: {path}" for path in emailed.drafts]
                     + [f"  note: {note}" for note in emailed.notes]
                 )
@@ -237,11 +237,10 @@ class Repl:
 
     def free_text(self, line: str) -> None:
         """Route free text; agenda and item requests use the current pair's records."""
-        from agent.api import MAX_TEXT
+        from agent.api import _require_text
         from agent.offline.intent import classify_intent
 
-        if len(line) > MAX_TEXT:  # refused whatever it would be routed to
-            raise UserInputError(f"the message is {len(line)} characters; the limit is {MAX_TEXT}")
+        _require_text(line, "message")  # the chat's own check, whatever the line is routed to
 
         intent = classify_intent(line)
         if self.pair_id and intent == "agenda":
