@@ -169,9 +169,8 @@ def main_topic(
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
         return None, []
-    if judged_challenge(prep) and not any(
-        q.endswith("?") or _kind(q) == "challenge" for q in quotable
-    ):
+    quotable_challenge = any(q.endswith("?") or _kind(q) == "challenge" for q in quotable)
+    if not quotable_challenge and judged_challenge(prep):
         # The prep's one challenge is worded as a judgement: quoting the small talk next to it
         # instead would set the wrong topic (the caller names the challenge's topic instead).
         return None, quotable
