@@ -126,7 +126,9 @@ def _refuse_past(when: datetime | None) -> None:
     if when < now:
         raise UserInputError(
             f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
-            "give a future date (or --past to record it anyway)"
+            "give a future date (or past=True to record it anyway)",
+            cli=f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
+            "give a future date (or --past to record it anyway)",
         )
 
 
@@ -301,7 +303,9 @@ class Coach:
         """Guide passages nearest in meaning to ``query``."""
         query = _require_text(query, "search query")
         if not 1 <= k <= 50:
-            raise UserInputError(f"-k must be between 1 and 50, got {k}")
+            raise UserInputError(
+                f"k must be between 1 and 50, got {k}", cli=f"-k must be between 1 and 50, got {k}"
+            )
         if topic is not None:
             known = self._kb_call(self.knowledge.topics)
             if topic.lower() not in known:
@@ -347,7 +351,10 @@ class Coach:
         mentor = clean_text(mentor) if mentor else mentor
         mentee = clean_text(mentee) if mentee else mentee
         if not (mentor and mentor.strip() and mentee and mentee.strip()):
-            raise UserInputError("give --pair ID, or both --mentor NAME and --mentee NAME")
+            raise UserInputError(
+                "give pair_id, or both mentor and mentee",
+                cli="give --pair ID, or both --mentor NAME and --mentee NAME",
+            )
         found = self.pairs.find(mentor, mentee)
         if found is not None:
             return found, [found.mentor, found.mentee]
@@ -387,7 +394,10 @@ class Coach:
                 or a.split()[0].casefold() == author.strip().casefold()
             ]
             if not matches:
-                raise UserInputError(f"--author {author!r} is not one of {', '.join(attendees)}")
+                raise UserInputError(
+                    f"author {author!r} is not one of {', '.join(attendees)}",
+                    cli=f"--author {author!r} is not one of {', '.join(attendees)}",
+                )
             author = matches[0]
         held_on = session_date or datetime.now(UTC).date()
         if (
@@ -409,7 +419,8 @@ class Coach:
         if save:
             if pair is None:
                 raise UserInputError(
-                    "--save needs a stored pair: add it with `coach pair add` or use --pair ID"
+                    "save=True needs a stored pair: add it with add_pair() and give its pair_id",
+                    cli="--save needs a stored pair: add it with `coach pair add` or use --pair ID",
                 )
             moved = self._save_session_notes(pair, held_on, notes, result)
             if moved is not None:
@@ -558,7 +569,9 @@ class Coach:
         For a stored pair the agenda is kept on the session's record.
         """
         if (pair_id is None) == (context is None):
-            raise UserInputError("give either --pair ID or --context FILE")
+            raise UserInputError(
+                "give either pair_id or context", cli="give either --pair ID or --context FILE"
+            )
         if context is not None:
             return self._run_agenda(None, context)
         assert pair_id is not None
@@ -653,7 +666,9 @@ class Coach:
         if not (pair.mentor_email or pair.mentee_email):
             raise UserInputError(
                 f"pair {pair_id!r} has no email addresses; add them with "
-                f"`coach pair set {pair_id} --mentor-email ... --mentee-email ...`"
+                f"update_pair({pair_id!r}, mentor_email=..., mentee_email=...)",
+                cli=f"pair {pair_id!r} has no email addresses; add them with "
+                f"`coach pair set {pair_id} --mentor-email ... --mentee-email ...`",
             )
         inputs = self._agenda_inputs(pair)  # one context serves agenda and email
         context = inputs.context
@@ -853,7 +868,8 @@ class Coach:
         # Each exercise takes its own input; the other one's would be dropped without a word.
         if skill is not None and exercise != "ffwd":
             raise UserInputError(
-                "a skill to practise goes with Feedback Fast-Forward (exercise ffwd, or --ffwd)"
+                "a skill to practise goes with Feedback Fast-Forward (exercise='ffwd')",
+                cli="a skill to practise goes with Feedback Fast-Forward (--ffwd)",
             )
         if scenario_id is not None and exercise == "ffwd":
             raise UserInputError(
@@ -1011,7 +1027,9 @@ class Coach:
         if leak_failures(present_situation(draft), draft):
             raise UserInputError(
                 "the situation or constraints give away what you did; describe only what you "
-                "faced, and keep your response for --response"
+                "faced, and keep your response for the response field",
+                cli="the situation or constraints give away what you did; describe only what you "
+                "faced, and keep your response for --response",
             )
         return self.scenarios.add(pair_id, data)
 

@@ -852,7 +852,7 @@ def main(argv: list[str] | None = None) -> None:
     except click_exceptions.ClickException as exc:
         _fail(exc.format_message(), 1)
     except UserInputError as exc:
-        _fail(str(exc), 2)
+        _fail(exc.for_cli(), 2)
     except CoachError as exc:
         _fail(str(exc), 1)
     except KeyboardInterrupt:

@@ -17,14 +17,26 @@ class UserInputError(CoachError):
 
     ``field`` and ``detail`` are set when the problem is one field of a record (``field:
     detail``), so a caller can name its own option for that field without parsing the text.
+    The message names the Python API's parameters; ``cli`` is the same message in the CLI's
+    words (its option names), set where the two differ.
     """
 
     def __init__(
-        self, message: str, *, field: str | None = None, detail: str | None = None
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        detail: str | None = None,
+        cli: str | None = None,
     ) -> None:
         super().__init__(message)
         self.field = field
         self.detail = detail
+        self.cli = cli
+
+    def for_cli(self) -> str:
+        """The message as the ``coach`` command should print it."""
+        return self.cli or str(self)
 
 
 class NotFoundError(UserInputError):

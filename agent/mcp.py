@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from agent.api import Coach, parse_agenda_context
-from agent.errors import CoachError, UserInputError
+from agent.errors import CoachError, UserInputError, user_input_error
 
 T = TypeVar("T")
 
@@ -30,6 +30,35 @@ INSTRUCTIONS = (
 )
 
 
+class CoachServer(MCPServer[Any]):
+    """An MCP server whose argument errors are one line, like every other error it reports.
+
+    The SDK would send pydantic's multi-line report (with a documentation link) for a
+    mistyped argument, and would drop an unknown argument without a word.
+    """
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        """Run a tool, refusing unknown arguments and saying validation errors in one line."""
+        schema = next((t.input_schema for t in await self.list_tools() if t.name == name), None)
+        unknown = sorted(set(arguments) - set((schema or {}).get("properties", {})))
+        if schema is not None and unknown:
+            known = ", ".join(schema.get("properties", {})) or "none"
+            raise ToolError(
+                f"Error executing tool {name}: no argument {unknown[0]!r} (it takes: {known})"
+            )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            error = user_input_error(exc.__cause__)
+            detail = error.detail or str(error)
+            detail = "is required" if detail == "Field required" else detail
+            detail = detail.replace("Input should be ", "must be ", 1)
+            problem = f"{error.field} {detail}" if error.field else detail
+            raise ToolError(f"Error executing tool {name}: {problem}") from None
+
+
 def build_server(coach: Coach) -> MCPServer[Any]:
     """An MCP server whose tools and resources use ``coach``."""
     from importlib.metadata import PackageNotFoundError, version
@@ -38,9 +67,7 @@ def build_server(coach: Coach) -> MCPServer[Any]:
         release = version("session-coach")
     except PackageNotFoundError:  # run from a source tree that was never installed
         release = "0"
-    server: MCPServer[Any] = MCPServer(
-        name="session-coach", instructions=INSTRUCTIONS, version=release
-    )
+    server = CoachServer(name="session-coach", instructions=INSTRUCTIONS, version=release)
     lock = threading.Lock()
 
     def call(work: Callable[[], BaseModel]) -> dict[str, Any]:

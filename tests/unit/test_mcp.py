@@ -134,3 +134,37 @@ def test_coach_mcp_without_the_package_is_one_line(
     assert err == (
         "coach: error: coach mcp needs the mcp package: pip install 'session-coach[mcp]'\n"
     )
+
+
+def test_bad_tool_arguments_are_one_line_errors(tmp_path: Path) -> None:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from agent.mcp import build_server
+
+    async def refusal(server: Any, name: str, arguments: dict[str, Any]) -> str:
+        with pytest.raises(ToolError) as raised:
+            await server.call_tool(name, arguments)
+        return str(raised.value)
+
+    async def refusals() -> list[str]:
+        with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+            server = build_server(coach)
+            return [
+                await refusal(server, "search", {"query": "feedback", "k": "three"}),
+                await refusal(server, "search", {}),
+                await refusal(server, "search", {"query": "feedback", "count": 3}),
+                await refusal(server, "search", {"query": "feedback", "k": 0}),
+            ]
+
+    mistyped, missing, unknown, out_of_range = asyncio.run(refusals())
+    assert mistyped == (
+        "Error executing tool search: k must be a valid integer, "
+        "unable to parse string as an integer"
+    )
+    assert missing == "Error executing tool search: query is required"
+    # An unknown argument was dropped without a word, and the call ran without it.
+    assert "no argument 'count'" in unknown and "query, k, topic, stage" in unknown
+    # The API's own check names the tool's parameter, not the CLI's "-k".
+    assert out_of_range.endswith(": k must be between 1 and 50, got 0")
+    for message in (mistyped, missing, unknown, out_of_range):
+        assert "\n" not in message and "pydantic" not in message

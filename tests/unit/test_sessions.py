@@ -82,10 +82,21 @@ def test_first_session_agenda_for_a_new_pair(coach: Coach) -> None:
 def test_bad_inputs_are_one_line_errors(coach: Coach) -> None:
     with pytest.raises(UserInputError, match="not one of"):
         coach.extract_actions(NOTES, pair_id="ana-ben", author="Zed")
-    with pytest.raises(UserInputError, match="--save needs a stored pair"):
+    with pytest.raises(UserInputError, match="save=True needs a stored pair") as saved:
         coach.extract_actions(NOTES, mentor="Cy", mentee="Di", save=True)
-    with pytest.raises(UserInputError, match="either --pair ID or --context FILE"):
+    with pytest.raises(UserInputError, match="either pair_id or context") as drafted:
         coach.draft_agenda()
+    # The API names its parameters; the CLI's options are only in the CLI's wording.
+    for error in (saved.value, drafted.value):
+        assert "--" not in str(error) and "--" in error.for_cli()
+    for call in (
+        lambda: coach.search("feedback", 0),
+        lambda: coach.extract_actions(NOTES),
+        lambda: coach.start_simulation("ana-ben", skill="giving feedback"),
+    ):
+        with pytest.raises(UserInputError) as raised:
+            call()
+        assert "--" not in str(raised.value) and " -k" not in str(raised.value), raised.value
     with pytest.raises(UserInputError, match="minutes"):
         coach.draft_agenda(pair_id="ana-ben", minutes=10)
 
