@@ -836,9 +836,32 @@ def eval_command(
         raise SystemExit(1)
 
 
+_TYPE_LABELS = {"str": "TEXT", "int": "INTEGER", "path": "PATH", "Path,Path": "PATH PATH"}
+
+
+def _label_types(command: Any) -> None:
+    """Type labels in help that read as words: TEXT, INTEGER, PATH, and none on flags.
+
+    Typer labels types the Python way (``<str>``, ``<list[str]>``) and flags ``<bool>``.
+    """
+    ctx = command.context_class(command)
+    for param in [*getattr(command, "params", ()), command.get_help_option(ctx)]:
+        if param is None or not hasattr(param, "display_type"):
+            continue
+        label = param.display_type(ctx).strip("<>").removeprefix("list[").removesuffix("]")
+        label = _TYPE_LABELS.get(label, _TYPE_LABELS.get(label.lower(), label.upper()))
+        if not hasattr(param, "is_flag"):  # an argument: its metavar is its name in help
+            param.display_type_rich = lambda ctx, label=label: label
+        elif param.metavar is None:
+            param.metavar = "" if param.is_flag else label
+    for sub in getattr(command, "commands", {}).values():
+        _label_types(sub)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app with one-line errors and the documented exit codes."""
     command = typer.main.get_command(app)
+    _label_types(command)
     try:
         command.main(args=argv, prog_name="coach", standalone_mode=False)
     except typer.Abort:

@@ -370,3 +370,19 @@ def test_options_that_would_be_ignored_are_refused(
     code, _, err = cli(capsys, *args)
     assert code == 2 and says in err
     assert cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")[1]["items"] == []
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["actions"], ["ingest"], ["search"], ["eval"], ["simulate", "answer"]]
+)
+def test_help_labels_types_in_words(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    code, out, _ = cli(capsys, *command, "--help")
+    assert code == 0
+    # Typer labels types the Python way: <bool> on every flag, <str>, <list[Path]>.
+    assert not re.search(r"<(bool|str|int|path|list\[\w+\])>", out, re.I), out
+    flag = re.search(r"--help +(\S+)", out)
+    assert flag is not None and flag.group(1) == "Show", out  # no type beside a flag
+    if command == ["actions"]:
+        assert re.search(r"--attendee +TEXT ", out) and re.search(r"--save +Store", out)
+    if command == ["ingest"]:
+        assert re.search(r"paths\.\.\. +PATH ", out)
