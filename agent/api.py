@@ -1117,6 +1117,18 @@ class Coach:
         snapshot = self.graph().get_state({"configurable": {"thread_id": thread}})
         return list(snapshot.values.get("history") or [])
 
+    def add_history(self, thread: str, turns: Sequence[Turn]) -> None:
+        """Add lines to a chat thread's history that did not go through :meth:`chat`.
+
+        The chat REPL records a simulation run inside a conversation this way, so the
+        conversation's history (and its resume preview) shows it.
+        """
+        record = self.threads.record(thread)
+        if record is None or record.get("kind") != "chat":
+            raise NotFoundError(f"no chat thread {thread!r}")
+        with self.threads.writing(thread, wait=CHAT_LOCK_WAIT):
+            self.threads.append(thread, [Turn(role=t["role"], content=t["content"]) for t in turns])
+
     # -- pairs -------------------------------------------------------------------------
     def add_pair(self, *, past: bool = False, **fields: Any) -> Pair:
         """Create a mentoring pair (see :class:`agent.memory.PairInput` for the fields).

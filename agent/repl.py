@@ -133,6 +133,13 @@ class Repl:
                 self.simulation = started.thread
                 self.shown = [started.prompt]
                 self.say(f"sim> {started.prompt}")
+                self.coach.add_history(
+                    self.thread,
+                    [
+                        {"role": "user", "content": line},
+                        {"role": "coach", "content": started.prompt},
+                    ],
+                )
         elif command in ("/agenda", "/actions", "/items", "/email", "/done"):
             self.pair_command(command, rest)
         elif command in _TASKS:
@@ -155,6 +162,12 @@ class Repl:
         added = turn.prompt[len(seen) :].strip()
         self.say(f"sim> {added or turn.prompt}")
         self.shown.append(turn.prompt)
+        # The simulation keeps its own thread; the conversation records what was said in it.
+        said = text if kind == "answer" else f"/{kind} {text}".strip()
+        self.coach.add_history(
+            self.thread,
+            [{"role": "user", "content": said}, {"role": "coach", "content": added or turn.prompt}],
+        )
         if turn.done:
             self.simulation = None
 

@@ -155,11 +155,11 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
         "idk\n"
         "I would roll back my deploy first and post an update in the on-call channel.\n"
         "Next week I'm on call for the payments team for the first time.\n"
-        "/items\n/quit\n"
+        "/items\n/history\n/quit\n"
     )
     result = chat(home, script, "--pair", "ana-ben")
     assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out, history = result.stdout.split("you> /history\n", 1)
     assert "Checkout failing at 2 a.m." in out  # the outline
     # Asked again after the question and after "idk": only what is new is printed.
     assert out.count("It's 2 a.m. and you're on call") == 1
@@ -168,6 +168,11 @@ def test_simulate_inside_chat(tmp_path: Path) -> None:
     assert "How it was handled in this starter scenario" in out  # revealed after the approach
     assert "Your plan (saved as action items)" in out
     assert out.count("Ben Okafor:") >= 2  # /items lists the plan's steps
+    # The conversation's history holds the simulation run inside it (it held nothing).
+    assert "user> /simulate checkout-incident-2am\ncoach> " in history
+    assert "user> /clarify Is anyone else awake?\ncoach> Q: Is anyone else awake?" in history
+    assert "user> I would roll back my deploy first" in history
+    assert history.count("It's 2 a.m. and you're on call") == 1
 
 
 def test_done_marks_an_item_and_an_overlong_message_is_refused(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from agent.api import Coach
 from agent.cli import run
 from agent.config import Settings
-from agent.errors import UserInputError
+from agent.errors import NotFoundError, UserInputError
 from agent.memory import sessions_of
 from tests.scripted_llm import Request, ScriptedLLM
 
@@ -31,10 +31,12 @@ def coach(tmp_path: Path) -> Any:
 
 
 def test_saved_items_appear_in_the_next_agenda(coach: Coach) -> None:
-    found = coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2026, 11, 18),
-                                  save=True)
+    found = coach.extract_actions(
+        NOTES, pair_id="ana-ben", session_date=date(2026, 11, 18), save=True
+    )
     assert {(i.owner, i.due) for i in found.items} == {
-        ("Ben Okafor", date(2026, 11, 20)), ("Ana Silva", date(2026, 11, 19))
+        ("Ben Okafor", date(2026, 11, 20)),
+        ("Ana Silva", date(2026, 11, 19)),
     }
     assert all(i.evidence in NOTES for i in found.items)
     assert not any("brown-bag" in i.action.lower() for i in found.items)
@@ -104,19 +106,40 @@ def test_bad_inputs_are_one_line_errors(coach: Coach) -> None:
 def test_cli_actions_and_agenda_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text(NOTES)
-    code = run(["actions", str(notes), "--mentor", "Ana Silva", "--mentee", "Ben Okafor",
-                "--date", "2026-11-18", "--json"])
+    code = run(
+        [
+            "actions",
+            str(notes),
+            "--mentor",
+            "Ana Silva",
+            "--mentee",
+            "Ben Okafor",
+            "--date",
+            "2026-11-18",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert {"owner", "action", "due", "evidence"} <= set(data["items"][0])
     assert {i["due"] for i in data["items"]} == {"2026-11-20", "2026-11-19"}
 
     context = tmp_path / "ctx.json"
-    context.write_text(json.dumps({
-        "mentor": "Ana", "mentee": "Ben", "goals": ["Ship the RFC"], "session_number": 6,
-        "programme_weeks": 12, "minutes": 90, "prep": "", "recent_notes": "",
-        "open_items": [{"owner": "Ben", "action": "Draft the RFC", "due": "2026-11-20"}],
-    }))
+    context.write_text(
+        json.dumps(
+            {
+                "mentor": "Ana",
+                "mentee": "Ben",
+                "goals": ["Ship the RFC"],
+                "session_number": 6,
+                "programme_weeks": 12,
+                "minutes": 90,
+                "prep": "",
+                "recent_notes": "",
+                "open_items": [{"owner": "Ben", "action": "Draft the RFC", "due": "2026-11-20"}],
+            }
+        )
+    )
     code = run(["agenda", "--context", str(context), "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["minutes"] == 90
@@ -133,10 +156,18 @@ def test_cli_actions_and_agenda_json(tmp_path: Path, capsys: pytest.CaptureFixtu
 def scripted_actions(request: Request) -> dict[str, Any]:
     return {
         "items": [
-            {"owner": "Ben", "action": "Draft the full RFC", "due": "2026-11-20",
-             "evidence": "I'll draft the full RFC by Friday."},
-            {"owner": "Mallory", "action": "Wire money", "due": None,
-             "evidence": "Mallory will wire the money."},
+            {
+                "owner": "Ben",
+                "action": "Draft the full RFC",
+                "due": "2026-11-20",
+                "evidence": "I'll draft the full RFC by Friday.",
+            },
+            {
+                "owner": "Mallory",
+                "action": "Wire money",
+                "due": None,
+                "evidence": "Mallory will wire the money.",
+            },
         ],
         "cited_ids": [],
     }
@@ -152,8 +183,9 @@ def test_llm_actions_are_checked_and_repaired(tmp_path: Path) -> None:
     llm = ScriptedLLM([scripted_actions, good_actions])
     settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
     with Coach(settings, http_client=llm.http_client()) as coach:
-        result = coach.extract_actions(NOTES, mentor="Ana Silva", mentee="Ben Okafor",
-                                       session_date=date(2026, 11, 18))
+        result = coach.extract_actions(
+            NOTES, mentor="Ana Silva", mentee="Ben Okafor", session_date=date(2026, 11, 18)
+        )
     assert result.engine == "llm"
     assert [(i.owner, i.action) for i in result.items] == [("Ben Okafor", "Draft the full RFC")]
     assert '<data name="notes">' in llm.requests[0].text
@@ -165,8 +197,24 @@ def test_llm_actions_failing_twice_fall_back_to_offline(tmp_path: Path) -> None:
     llm = ScriptedLLM([scripted_actions, scripted_actions])
     settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
     with Coach(settings, http_client=llm.http_client()) as coach:
-        result = coach.extract_actions(NOTES, mentor="Ana Silva", mentee="Ben Okafor",
-                                       session_date=date(2026, 11, 18))
+        result = coach.extract_actions(
+            NOTES, mentor="Ana Silva", mentee="Ben Okafor", session_date=date(2026, 11, 18)
+        )
     assert result.engine == "offline"
     assert all(i.owner in ("Ana Silva", "Ben Okafor") for i in result.items)
     assert any("built-in coach" in n for n in result.notes)
+
+
+def test_add_history_records_lines_on_chat_threads_only(coach: Coach) -> None:
+    thread = coach.new_thread("ana-ben")
+    coach.add_history(thread, [{"role": "user", "content": "/simulate"}])
+    coach.add_history(thread, [{"role": "coach", "content": "What would you do first?"}])
+    assert [t["content"] for t in coach.history(thread)] == [
+        "/simulate",
+        "What would you do first?",
+    ]
+    simulation = coach.new_thread("ana-ben", kind="simulation")
+    for other in (simulation, "chat-never-made"):
+        with pytest.raises(NotFoundError, match="no chat thread"):
+            coach.add_history(other, [{"role": "user", "content": "hello"}])
+    assert coach.history(simulation) == []
