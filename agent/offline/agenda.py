@@ -345,7 +345,7 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
             lead.append(f"If time allows, {mentee} also asks {mentor}: {_q(extra)}")
     elif judged:
         lead.append(
-            f"Topic, from {mentee}'s prep: a question about {judged} (not quoted: the prep puts "
+            f"Topic, from {mentee}'s prep: a challenge with {judged} (not quoted: the prep puts "
             f"it in critical words). Start by asking {mentee} to describe the situation."
         )
     elif goal:

@@ -44,7 +44,7 @@ def test_a_challenge_worded_as_criticism_sets_its_topic_not_the_small_talk() -> 
     )
     deep_dive = next(b for b in draft_agenda_offline(ctx, []).blocks if b.name == "Deep dive")
     lead = deep_dive.items[0]
-    assert lead.startswith("Topic, from Ben's prep: a question about code reviews (not quoted")
+    assert lead.startswith("Topic, from Ben's prep: a challenge with code reviews (not quoted")
     assert "sloppy" not in lead and "rota" not in lead
 
 
