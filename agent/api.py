@@ -307,8 +307,9 @@ class Coach:
                 f"k must be between 1 and 50, got {k}", cli=f"-k must be between 1 and 50, got {k}"
             )
         if topic is not None:
+            topic = topic.strip().lower()
             known = self._kb_call(self.knowledge.topics)
-            if topic.lower() not in known:
+            if topic not in known:
                 raise UserInputError(f"unknown topic {topic!r}; topics: {', '.join(known)}")
         return SearchResults(
             results=self._kb_call(lambda: self.knowledge.search(query, k, topic=topic, stage=stage))

@@ -159,6 +159,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Find the guide passages nearest in meaning to QUERY."""
+    stage = stage.strip().lower() if stage is not None else None
     if stage is not None and stage not in render.STAGES:
         raise UserInputError(f"--stage must be one of {', '.join(render.STAGES)}, got {stage!r}")
     results = _coach().search(query, k, topic=topic, stage=stage)
@@ -197,6 +198,9 @@ def _parse_datetime(value: str | None, option: str) -> datetime | None:
     try:
         return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}", text):
+            raise UserInputError(f"{option} {text!r} is not a real date and time") from None
         raise UserInputError(f'{option} must look like "YYYY-MM-DD HH:MM", got {value!r}') from None
 
 

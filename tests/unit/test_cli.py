@@ -67,6 +67,12 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
         (["reframe", "?"], 2, "the question has no words"),
         (["agenda", "--pair", "x", "--prep", " "], 2, "--prep must not be empty"),
         (["pair", "add", "--mentor", "A", "--mentee", "B", "--next", "tomorrow"], 2, "--next"),
+        # The right shape but no such day: "must look like" sent users to the format.
+        (
+            ["pair", "add", "--mentor", "A", "--mentee", "B", "--next", "2027-02-30 10:00"],
+            2,
+            "--next '2027-02-30 10:00' is not a real date and time",
+        ),
         (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
         (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
         (["eval", "--compare", "/nope/a", "/nope/b"], 2, "is not an eval report"),
@@ -386,3 +392,17 @@ def test_help_labels_types_in_words(capsys: pytest.CaptureFixture[str], command:
         assert re.search(r"--attendee +TEXT ", out) and re.search(r"--save +Store", out)
     if command == ["ingest"]:
         assert re.search(r"paths\.\.\. +PATH ", out)
+
+
+def test_search_stage_and_topic_ignore_case(capsys: pytest.CaptureFixture[str]) -> None:
+    _, lower, _ = cli(capsys, "search", "feedback", "--stage", "regular", "--json")
+    code, upper, err = cli(capsys, "search", "feedback", "--stage", "Regular", "--json")
+    assert code == 0, err
+    assert [r["id"] for r in upper["results"]] == [r["id"] for r in lower["results"]]
+    _, lower, _ = cli(capsys, "search", "feedback", "--topic", "feedback", "--json")
+    code, upper, err = cli(capsys, "search", "feedback", "--topic", " Feedback", "--json")
+    assert code == 0, err
+    # "Feedback" passed the topic check but filtered on its own case: no passages at all.
+    assert upper["results"] and [r["id"] for r in upper["results"]] == [
+        r["id"] for r in lower["results"]
+    ]
