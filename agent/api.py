@@ -510,6 +510,44 @@ class Coach:
         """Mark an action item done."""
         return self.pairs.set_item_status(pair_id, item_id, "done")
 
+    def edit_item(
+        self,
+        pair_id: str,
+        item_id: str,
+        *,
+        owner: str | None = None,
+        action: str | None = None,
+        due: date | None = None,
+        clear_due: bool = False,
+        unassign: bool = False,
+    ) -> StoredItem:
+        """Correct an action item: its owner, its wording or its due date.
+
+        ``clear_due`` removes the due date and ``unassign`` the owner; a value that is not
+        given stays as it is.
+        """
+        if owner is not None and unassign:
+            raise UserInputError("give owner or unassign, not both")
+        if due is not None and clear_due:
+            raise UserInputError("give due or clear_due, not both")
+        changes: dict[str, Any] = {}
+        if owner is not None or unassign:
+            changes["owner"] = owner
+        if action is not None:
+            changes["action"] = action
+        if due is not None or clear_due:
+            changes["due"] = due
+        if not changes:
+            raise UserInputError(
+                "nothing to change: give owner, action or due",
+                cli="nothing to change: give --owner, --action or --due",
+            )
+        return self.pairs.update_item(pair_id, item_id, changes)
+
+    def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
+        """Delete an action item that was wrongly extracted; returns the removed item."""
+        return self.pairs.remove_item(pair_id, item_id)
+
     def agenda_context(
         self,
         pair_id: str,
@@ -1256,6 +1294,14 @@ class Coach:
     async def acomplete_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Async :meth:`complete_item`."""
         return await asyncio.to_thread(self.complete_item, pair_id, item_id)
+
+    async def aedit_item(self, pair_id: str, item_id: str, **changes: Any) -> StoredItem:
+        """Async :meth:`edit_item`."""
+        return await asyncio.to_thread(self.edit_item, pair_id, item_id, **changes)
+
+    async def aremove_item(self, pair_id: str, item_id: str) -> StoredItem:
+        """Async :meth:`remove_item`."""
+        return await asyncio.to_thread(self.remove_item, pair_id, item_id)
 
     async def aprep_email(self, pair_id: str, **kwargs: Any) -> EmailResult:
         """Async :meth:`prep_email` (SMTP sends block: they run on a worker thread)."""

@@ -410,11 +410,12 @@ def actions(
     target: Annotated[
         str,
         typer.Argument(
-            metavar="FILE|list|done", help="Notes file (- reads stdin), or `list` / `done`."
+            metavar="FILE|list|done|edit|remove",
+            help="Notes file (- reads stdin), or `list`, `done`, `edit`, `remove`.",
         ),
     ],
     item: Annotated[
-        str | None, typer.Argument(metavar="[ITEM]", help="Item id (for done).")
+        str | None, typer.Argument(metavar="[ITEM]", help="Item id (for done, edit, remove).")
     ] = None,
     pair: Annotated[str | None, typer.Option("--pair", help="Pair id.")] = None,
     mentor: Annotated[str | None, typer.Option(help="Mentor's name (pair not stored).")] = None,
@@ -426,13 +427,51 @@ def actions(
     on: Annotated[str | None, typer.Option("--date", help="Session date, YYYY-MM-DD.")] = None,
     save: Annotated[bool, typer.Option("--save", help="Store the items on the pair.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="With list: done items too.")] = False,
+    owner: Annotated[str | None, typer.Option(help="With edit: the new owner.")] = None,
+    action: Annotated[str | None, typer.Option(help="With edit: the new wording.")] = None,
+    due: Annotated[
+        str | None, typer.Option(help="With edit: the new due date, YYYY-MM-DD, or none.")
+    ] = None,
+    unassign: Annotated[
+        bool, typer.Option("--unassign", help="With edit: the item has no owner.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Pull action items out of session notes; `list` and `done ITEM` manage a pair's items."""
+    """Pull action items out of session notes; `list`, `done`, `edit` and `remove` manage them."""
     coach = _coach()
-    if target in ("list", "done"):
+    edits = {"--owner": owner, "--action": action, "--due": due, "--unassign": unassign or None}
+    given = [name for name, value in edits.items() if value is not None]
+    if given and target != "edit":
+        raise UserInputError(f"{given[0]} goes with `coach actions edit ITEM`")
+    if target in ("list", "done", "edit", "remove"):
         if pair is None:
             raise UserInputError(f"`coach actions {target}` needs --pair ID")
+        notes_only = {"--mentor": mentor, "--mentee": mentee, "--author": author, "--date": on}
+        ignored = [name for name, value in notes_only.items() if value is not None]
+        if ignored or attendee or save:
+            flag = (ignored or (["--attendee"] if attendee else ["--save"]))[0]
+            raise UserInputError(f"{flag} goes with a notes file, not `coach actions {target}`")
+        if target in ("edit", "remove") and item is None:
+            raise UserInputError(f"`coach actions {target}` needs the item id (see `actions list`)")
+        if target == "edit":
+            assert item is not None
+            cleared = due is not None and due.strip().lower() == "none"
+            edited = coach.edit_item(
+                pair,
+                item,
+                owner=owner,
+                action=action,
+                due=None if cleared else _parse_date(due, "--due"),
+                clear_due=cleared,
+                unassign=unassign,
+            )
+            emit(edited, as_json, lambda console: render.item_list(console, [edited]))
+            return
+        if target == "remove":
+            assert item is not None
+            removed = coach.remove_item(pair, item)
+            emit(removed, as_json, lambda console: console.print(f"Removed: {removed.action}"))
+            return
         if target == "done":
             if item is None:
                 raise UserInputError("`coach actions done` needs the item id (see `actions list`)")

@@ -35,6 +35,15 @@ def _clean_name(value: str, what: str) -> str:
     return name
 
 
+def _clean_action(value: str) -> str:
+    action = " ".join(value.split())
+    if not any(ch.isalnum() for ch in action):
+        raise ValueError("action must not be empty")
+    if len(action) > 300:
+        raise ValueError(f"action must be at most 300 characters, got {len(action)}")
+    return action[0].upper() + action[1:]
+
+
 class PairInput(BaseModel):
     """What a user gives to create a mentoring pair."""
 
@@ -298,12 +307,36 @@ class PairStore:
         found = [i for i in found if status is None or i.status == status]
         return sorted(found, key=lambda i: (i.created_at, i.id))
 
-    def set_item_status(self, pair_id: str, item_id: str, status: ItemStatus) -> StoredItem:
-        """Mark an item open or done."""
+    def _item(self, pair_id: str, item_id: str) -> StoredItem:
+        self.get(pair_id)
         current = self.store.get(self._ns(pair_id, "items"), item_id)
         if current is None:
             raise NotFoundError(f"pair {pair_id!r} has no action item {item_id!r}")
-        stored = StoredItem.model_validate(current.value)
+        return StoredItem.model_validate(current.value)
+
+    def update_item(self, pair_id: str, item_id: str, changes: dict[str, Any]) -> StoredItem:
+        """Change an item's owner, action or due date (a wrong extraction, a new plan)."""
+        changes = clean_value(changes)
+        try:
+            if changes.get("owner") is not None:
+                changes["owner"] = _clean_name(changes["owner"], "owner")
+            if "action" in changes:
+                changes["action"] = _clean_action(changes["action"])
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+        item = self._item(pair_id, item_id).model_copy(update=changes)
+        self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
+        return item
+
+    def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
+        """Delete an item that should never have been one; returns what was removed."""
+        item = self._item(pair_id, item_id)
+        self.store.delete(self._ns(pair_id, "items"), item_id)
+        return item
+
+    def set_item_status(self, pair_id: str, item_id: str, status: ItemStatus) -> StoredItem:
+        """Mark an item open or done."""
+        stored = self._item(pair_id, item_id)
         if stored.status == status:  # done twice keeps the first done_at (progress reads it)
             return stored
         item = stored.model_copy(

@@ -406,3 +406,50 @@ def test_search_stage_and_topic_ignore_case(capsys: pytest.CaptureFixture[str]) 
     assert upper["results"] and [r["id"] for r in upper["results"]] == [
         r["id"] for r in lower["results"]
     ]
+
+
+def test_a_misread_item_can_be_edited_or_removed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "Ben will send Ana the RFC by Friday.\nAna will book the review room.\n", encoding="utf-8"
+    )
+    assert run(["actions", str(notes), "--pair", "ana-ben", "--date", "2026-12-07", "--save"]) == 0
+    capsys.readouterr()
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    rfc, room = (listed["items"][0]["id"], listed["items"][1]["id"])
+    code, edited, err = cli(
+        capsys, "actions", "edit", rfc, "--pair", "ana-ben", "--owner", " Ana  Silva",
+        "--action", "send Ben the RFC template", "--due", "none", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (edited["owner"], edited["action"], edited["due"]) == (
+        "Ana Silva",
+        "Send Ben the RFC template",
+        None,
+    )
+    code, out, err = cli(
+        capsys, "actions", "edit", room, "--pair", "ana-ben", "--due", "2026-12-16"
+    )
+    assert code == 0 and "Ana Silva: Book the review room (due 2026-12-16)" in out, err
+    code, out, err = cli(capsys, "actions", "remove", room, "--pair", "ana-ben")
+    assert code == 0 and out.startswith("Removed: Book the review room"), err
+    _, after, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
+    assert [(i["id"], i["owner"], i["due"]) for i in after["items"]] == [(rfc, "Ana Silva", None)]
+    refusals = [
+        (["actions", "edit", rfc, "--pair", "ana-ben"], "nothing to change: give --owner"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--due", "2026-02-30"], "--due must be"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "must not be empty"),
+        (["actions", "remove", room, "--pair", "ana-ben"], f"no action item '{room}'"),
+        (["actions", "remove", "--pair", "ana-ben"], "needs the item id"),
+        (["actions", "list", "--pair", "ana-ben", "--owner", "Ana"], "--owner goes with"),
+        (["actions", "done", rfc, "--pair", "ana-ben", "--save"], "--save goes with a notes"),
+    ]
+    for args, message in refusals:
+        code, _, err = cli(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1, (args, err)
+    # Nothing was half-changed by the refused calls.
+    _, final, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
+    assert final == after
