@@ -919,12 +919,14 @@ class Coach:
             self.scenarios.get(pair_id, scenario_id)
         if skill is not None:
             skill = _require_text(skill, "skill", 200)
+        exclude = self._scenarios_done(pair_id) if exercise == "experience" else []
         thread = self.new_thread(pair_id, kind="sim")
         payload = {
             "pair_id": pair_id,
             "exercise": exercise,
             "scenario_id": scenario_id,
             "skill": skill,
+            "exclude": exclude,
         }
         self._sim_invoke(payload, thread)
         return self._sim_turn(thread)
@@ -978,6 +980,18 @@ class Coach:
             self._sim_graph().invoke(payload, config, context=self.context(), durability="sync")
         except KnowledgeError as exc:
             raise CoachError(str(exc)) from exc
+
+    def _scenarios_done(self, pair_id: str) -> list[str]:
+        """Scenarios the pair has finished the experience simulation on."""
+        done: list[str] = []
+        for thread in self.pairs.threads(pair_id):
+            if not thread.startswith("sim-"):
+                continue
+            values = self._sim_graph().get_state({"configurable": {"thread_id": thread}}).values
+            scenario = values.get("scenario") or {}
+            if values.get("done") and not values.get("stopped") and scenario.get("id"):
+                done.append(str(scenario["id"]))
+        return done
 
     def _sim_snapshot(self, thread: str) -> Any:
         snapshot = self._sim_graph().get_state({"configurable": {"thread_id": thread}})

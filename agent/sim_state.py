@@ -37,6 +37,8 @@ class SimInput(TypedDict, total=False):
     exercise: Exercise
     scenario_id: str | None
     skill: str | None
+    # Scenarios this pair has already worked through, chosen again only when nothing else is left.
+    exclude: list[str]
 
 
 class SimState(SimInput, total=False):

@@ -123,7 +123,9 @@ def choose_experience(state: SimState, runtime: Runtime[Context]) -> dict[str, A
     if state.get("scenario_id"):
         scenario = library.get(pair.id, str(state["scenario_id"]))
     else:
-        scenario = offline.choose_scenario(library.list(pair.id), pair.goals, None)
+        scenario = offline.choose_scenario(
+            library.list(pair.id), pair.goals, None, exclude=state.get("exclude") or ()
+        )
     return {"scenario": scenario.model_dump(mode="json"), "engine": runtime.context.engine}
 
 

@@ -257,3 +257,28 @@ def test_llm_outline_that_leaks_is_repaired_then_replaced(tmp_path: Path) -> Non
     assert scenario.response not in turn.prompt
     assert leak_failures(turn.prompt, scenario) == []
     assert any("built-in coach" in n for n in turn.notes)
+
+
+def test_a_new_simulation_moves_on_from_a_scenario_already_worked_through(
+    tmp_path: Path,
+) -> None:
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+
+        def scenario(thread: str) -> str:
+            return str((coach.show_simulation(thread).scenario or {})["id"])
+
+        first = coach.start_simulation("ana-ben")
+        assert scenario(first.thread) == "checkout-incident-2am"
+        coach.answer_simulation(first.thread, APPROACH)
+        assert coach.answer_simulation(first.thread, UPCOMING).done
+        # The pair has worked through it: the next run takes another (it took the same again).
+        second = coach.start_simulation("ana-ben")
+        assert scenario(second.thread) not in ("checkout-incident-2am", "")
+        coach.answer_simulation(second.thread, kind="stop")
+        # A stopped run was not worked through, so it can come back; the finished one cannot.
+        third = coach.start_simulation("ana-ben")
+        assert scenario(third.thread) == scenario(second.thread)
+        # Asked for by id, a finished scenario still runs.
+        again = coach.start_simulation("ana-ben", scenario_id="checkout-incident-2am")
+        assert scenario(again.thread) == "checkout-incident-2am"
