@@ -168,11 +168,13 @@ def search(
 
 @app.command()
 def reframe(
-    text: Annotated[str, typer.Argument(help="The question you want to ask your partner.")],
+    text: Annotated[
+        str, typer.Argument(help="The question you want to ask your partner (- reads stdin).")
+    ],
     as_json: JsonFlag = False,
 ) -> None:
     """Turn a judgemental question into curious ones (or refine a curious one)."""
-    result = _coach().reframe(text)
+    result = _coach().reframe(sys.stdin.read() if text == "-" else text)
     emit(result, as_json, lambda console: render.reframe_result(console, result))
 
 
@@ -690,6 +692,10 @@ def simulate_answer(
     if clarify + skip + stop > 1:
         raise UserInputError("use at most one of --clarify, --skip, --stop")
     kind = "clarify" if clarify else "skip" if skip else "stop" if stop else "answer"
+    # The prompts name chat's /clarify, /skip and /stop; typed here they mean the same.
+    command, _, rest = text.strip().partition(" ")
+    if kind == "answer" and command in ("/clarify", "/skip", "/stop"):
+        kind, text = command[1:], rest
     turn = _coach().answer_simulation(thread, text, kind=kind, pair_id=pair)
     emit(turn, as_json, lambda console: render.simulation_turn(console, turn))
 

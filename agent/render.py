@@ -265,10 +265,12 @@ def simulation_turn(console: Console, turn: SimulationTurn) -> None:
     console.print(f"[bold]{escape(title)}[/] [dim](thread {turn.thread})[/]")
     console.print(escape(turn.prompt))
     if not turn.done:
-        options = ", ".join(turn.can)
+        how = {"clarify": "--clarify QUESTION", "skip": "--skip", "stop": "--stop"}
+        others = [how[c] for c in turn.can if c in how]
         console.print(
-            f"[dim]you can: {options} — coach simulate answer --thread {turn.thread} "
-            "TEXT (or --clarify/--skip/--stop)[/]"
+            f"[dim]answer with: coach simulate answer --thread {turn.thread} TEXT"
+            + (f" (or {', '.join(others)})" if others else "")
+            + "[/]"
         )
     for note in turn.notes:
         console.print(f"[dim]note: {escape(note)}[/]")

@@ -453,3 +453,30 @@ def test_a_misread_item_can_be_edited_or_removed(
     # Nothing was half-changed by the refused calls.
     _, final, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
     assert final == after
+
+
+def test_simulate_answer_takes_chat_commands_and_offers_only_what_the_step_allows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    capsys.readouterr()
+    _, started, _ = cli(capsys, "simulate", "start", "--pair", "ana-ben", "--json")
+    thread = started["thread"]
+    # The prompts name /clarify; typed as the answer it was refused as "not an attempt yet".
+    code, out, err = cli(capsys, "simulate", "answer", "--thread", thread, "/clarify Who is awake?")
+    assert code == 0, err
+    assert "Q: Who is awake?" in out and "--clarify QUESTION" in out
+    attempt = "I would roll back my deploy first and post an update in the on-call channel."
+    code, out, err = cli(capsys, "simulate", "answer", "--thread", thread, attempt)
+    assert code == 0, err
+    hint = out.strip().splitlines()[-1]
+    assert hint.endswith("TEXT (or --skip, --stop)")  # no --clarify: this step does not take it
+
+
+def test_reframe_reads_the_question_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Why do you always ship without tests?\n"))
+    code, data, err = cli(capsys, "reframe", "-", "--json")
+    assert code == 0, err  # "-" was the question: "the question has no words"
+    assert data["judgemental"] is True and data["questions"]
