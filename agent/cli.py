@@ -28,16 +28,31 @@ try:  # typer >= 0.20 vendors click; older releases use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
+HELP_OPTIONS = ["-h", "--help"]
 app = typer.Typer(
     name="coach",
     help="session-coach: a coaching agent for tech mentoring pairs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": HELP_OPTIONS},
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document.")]
 T = TypeVar("T")
+
+
+def _version(show: bool) -> None:
+    if not show:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("session-coach")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        release = "unknown (not installed)"
+    sys.stdout.write(f"session-coach {release}\n")
+    raise typer.Exit()
 
 
 @app.callback()
@@ -49,6 +64,12 @@ def _options(
             "-v",
             help="Also say on stderr what the checks found when an answer was replaced, "
             "and what the LLM endpoint did (retries, format step-downs).",
+        ),
+    ] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_version
         ),
     ] = False,
 ) -> None:
@@ -893,7 +914,8 @@ def _label_types(command: Any) -> None:
 
     Typer labels types the Python way (``<str>``, ``<list[str]>``) and flags ``<bool>``.
     """
-    ctx = command.context_class(command)
+    # The help option is made once per command, with the names of the context it is made in.
+    ctx = command.context_class(command, help_option_names=HELP_OPTIONS)
     for param in [*getattr(command, "params", ()), command.get_help_option(ctx)]:
         if param is None or not hasattr(param, "display_type"):
             continue
@@ -917,7 +939,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("\n")
         raise SystemExit(130) from None
     except click_exceptions.NoArgsIsHelpError as exc:
-        sys.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
+        # Rich help is printed as the error is made (ctx.get_help); plain help is returned.
+        if exc.format_message().strip():
+            sys.stdout.write(exc.format_message() + "\n")
         raise SystemExit(0) from None
     except click_exceptions.UsageError as exc:
         _fail(exc.format_message(), 2)

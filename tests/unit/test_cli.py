@@ -386,7 +386,7 @@ def test_help_labels_types_in_words(capsys: pytest.CaptureFixture[str], command:
     assert code == 0
     # Typer labels types the Python way: <bool> on every flag, <str>, <list[Path]>.
     assert not re.search(r"<(bool|str|int|path|list\[\w+\])>", out, re.I), out
-    flag = re.search(r"--help +(\S+)", out)
+    flag = re.search(r"--help(?: +-h)? +(\S+)", out)
     assert flag is not None and flag.group(1) == "Show", out  # no type beside a flag
     if command == ["actions"]:
         assert re.search(r"--attendee +TEXT ", out) and re.search(r"--save +Store", out)
@@ -480,3 +480,21 @@ def test_reframe_reads_the_question_from_stdin(
     code, data, err = cli(capsys, "reframe", "-", "--json")
     assert code == 0, err  # "-" was the question: "the question has no words"
     assert data["judgemental"] is True and data["questions"]
+
+
+@pytest.mark.parametrize("command", [[], ["pair"], ["scenario"], ["simulate"]])
+def test_a_group_without_a_subcommand_prints_its_help_once(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    code, out, err = cli(capsys, *command)
+    assert code == 0 and err == ""
+    assert out.count("Usage:") == 1  # it was printed twice
+
+
+def test_short_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    code, out, _ = cli(capsys, "pair", "add", "-h")
+    assert code == 0 and "Usage: coach pair add" in out and "--mentor" in out
+    code, out, err = cli(capsys, "--version")
+    assert code == 0 and out == f"session-coach {version('session-coach')}\n", err
