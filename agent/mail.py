@@ -951,6 +951,10 @@ def _session_line(content: PrepContent, other: str) -> str:
     return text
 
 
+def _words_of(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def _mentee_checklist(content: PrepContent) -> list[str]:
     """The agenda's stage-specific checklist; the template's four prompts if it has none.
 
@@ -964,11 +968,13 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
             f"Questions for {mentor}.",
             f"A proposed focus for this session, shared with {mentor} in advance.",
         ]
-    known = " ".join(checklist).casefold()
+    # Compared by words only: the agenda may quote an item without its closing full stop.
+    known = _words_of(" ".join(checklist))
     missing = [
-        f"Progress on “{_line(item.action)}”: what's done, what's left, what got in the way."
+        f"Progress on “{_line(item.action).rstrip('.')}”: what's done, what's left, "
+        "what got in the way."
         for item in content.open_items
-        if _line(item.action).casefold() not in known
+        if _words_of(_line(item.action)) not in known
     ]
     return missing + checklist
 

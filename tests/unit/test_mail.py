@@ -755,3 +755,15 @@ def test_sent_log_skips_a_row_held_by_another_live_process(tmp_path: Path) -> No
         other[1] = "999999999"  # a process that does not exist: it crashed
         log._db.execute("UPDATE sent_mail SET owner = ?", ("|".join(other),))
         assert log.claim(mentee)[0] == "retry"
+
+
+def test_an_item_the_agenda_asks_about_is_not_asked_about_twice() -> None:
+    # A simulation's plan item ends with a quote and a full stop; the agenda quotes it without.
+    action = 'Write a plan that applies "Disagree about evidence, not people", as Ada did.'
+    item = StoredItem(id="sim1", owner="Grace Hopper", action=action, created_at=NOW)
+    agenda = make_agenda(
+        prep_checklist=[f"Progress on “{action[:-1]}” (Grace Hopper): what's done, what's left."]
+    )
+    text = flat(body(parse(build(make_content(agenda=agenda, open_items=[item]))[0]), "plain"))
+    prepare = text.split("Before the session, please prepare", 1)[1].split("Open items", 1)[0]
+    assert prepare.count("Write a plan that applies") == 1, prepare
