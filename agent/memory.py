@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read setti
     from langgraph.store.base import BaseStore, PutOp
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
-_EMAIL = re.compile(r"^[^@\s<>,;\"'\r\n]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PAGE = 500
 
 
@@ -69,8 +68,19 @@ class PairInput(BaseModel):
         if value is None:
             return None
         value = value.strip()
-        if not _EMAIL.match(value) or len(value) > 254:
+        if "@" not in value:
             raise ValueError(f"{info.field_name} {value!r} is not an email address")
+        # The rule the prep emails are sent under, so an address stored is one that can be used.
+        from agent.mail import UnsafeHeaderError, check_address
+
+        try:
+            check_address(str(info.field_name), value)
+        except UnsafeHeaderError:
+            hint = "" if value.isascii() else " (an international domain in its xn-- form)"
+            raise ValueError(
+                f"{info.field_name} {value!r} is not an email address the prep emails can "
+                f"use: give a plain ASCII one like user@example.org{hint}"
+            ) from None
         return value
 
     @field_validator("goals")

@@ -69,6 +69,9 @@ def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
         ({"mentor": "A", "mentee": "A"}, "the mentor and the mentee must be different people"),
         ({"mentor": "A", "mentee": "B", "mentor_email": "not-an-email"}, "is not an email"),
         ({"mentor": "A", "mentee": "B", "mentee_email": "x@y.com\r\nBcc: z@q.com"}, "not an email"),
+        # Stored, then refused by every `coach email` run: the rule is the sending rule now.
+        ({"mentor": "A", "mentee": "B", "mentee_email": "kwämé@example.org"}, "plain ASCII"),
+        ({"mentor": "A", "mentee": "B", "mentee_email": "k@exämple.org"}, "xn-- form"),
         ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes: Input should be greater"),
         ({"mentor": "A", "mentee": "B", "programme_weeks": 0}, "programme_weeks"),
         ({"mentor": "A", "mentee": "B", "cadence": "daily"}, "cadence"),
