@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from calendar import monthrange
 from collections.abc import Iterable
