@@ -14,6 +14,7 @@ from knowledge.models import subsection
 
 if TYPE_CHECKING:
     from agent.api import Coach
+    from agent.models import SimulationTurn
 
 HELP = """Commands:
   /reframe TEXT   make a question curious rather than judgemental
@@ -24,10 +25,11 @@ HELP = """Commands:
   /actions FILE [YYYY-MM-DD] [save]   action items from a notes file (save: keep them)
   /items          the pair's open action items
   /done ITEM      mark an item done (its id from /items)
-  /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario)
-                  while it runs, plain lines answer it; /clarify Q, /skip, /stop
+  /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario);
+                  without ID it resumes one you left unfinished, if any.
+                  While it runs, plain lines answer it; /clarify Q, /skip, /stop
   /email          write the pair's prep email drafts (to ./outbox; `coach email --send` sends)
-  /pair ID        switch to a pair (starts its own thread)
+  /pair ID        switch to a pair (resumes its latest conversation)
   /history        this conversation so far
   /new            start a new conversation
   /thread         show this conversation's id
@@ -128,6 +130,10 @@ class Repl:
         elif command == "/simulate":
             if self.pair_id is None:
                 self.say("/simulate needs a pair: /pair ID (or start with coach chat --pair ID)")
+            elif not rest and (waiting := self.unfinished_simulation()) is not None:
+                self.simulation = waiting.thread
+                self.shown = [waiting.prompt]
+                self.say(f"sim> (the simulation you left, where you stopped)\n{waiting.prompt}")
             else:
                 started = self.coach.start_simulation(self.pair_id, scenario_id=rest or None)
                 self.simulation = started.thread
@@ -151,6 +157,19 @@ class Repl:
         else:
             self.say(f"unknown command {command}; /help lists them")
         return True
+
+    def unfinished_simulation(self) -> SimulationTurn | None:
+        """The pair's latest experience simulation when it is still waiting for an answer."""
+        if self.pair_id is None:
+            return None
+        thread = self.coach.latest_thread(self.pair_id, kind="sim")
+        if thread is None:
+            return None
+        try:
+            turn = self.coach.resume_simulation(thread, pair_id=self.pair_id)
+        except CoachError:  # being answered in another process, say: not this chat's to resume
+            return None
+        return None if turn.done or turn.exercise != "experience" else turn
 
     def simulate_reply(self, text: str, kind: str) -> None:
         """Send a line to the running simulation."""
@@ -292,6 +311,8 @@ def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool
         repl.say(f"Resuming conversation {thread} ({len(earlier)} earlier lines). Last:")
         for turn in earlier[-2:]:
             repl.say(f"  {turn['role']}> {_preview(turn['content'])}")
+    if repl.unfinished_simulation() is not None:
+        repl.say("You left a simulation unfinished: /simulate resumes it where you stopped.")
     save_history = _enable_history(coach)
     # Piped input is echoed after its prompt, so a transcript reads one line per turn.
     interactive = sys.stdin.isatty()

@@ -250,3 +250,25 @@ def test_ctrl_c_at_a_terminal_clears_the_line_and_stays(tmp_path: Path) -> None:
     assert "line cleared; /quit or Ctrl-D leaves" in text
     assert "thread chat-" in text and "bye" in text
     assert "coach>" not in text  # the cleared half line was never sent
+
+
+def test_a_simulation_left_in_chat_is_resumed_by_simulate(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    first = chat(home, "/simulate checkout-incident-2am\nidk\n", "--pair", "ana-ben")
+    assert first.returncode == 0, first.stderr
+    attempt = "I would roll back my deploy first and post an update in the on-call channel."
+    second = chat(home, f"/simulate\n{attempt}\n/quit\n", "--pair", "ana-ben")
+    assert second.returncode == 0, second.stderr
+    out = second.stdout
+    # Leaving chat lost the run: /simulate started it again from the outline.
+    assert "You left a simulation unfinished: /simulate resumes it" in out
+    assert "sim> (the simulation you left, where you stopped)" in out
+    assert "How it was handled in this starter scenario" in out  # the attempt was taken
