@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.text import clean_value
+from agent.text import clean_value, shareable_lines
 
 __all__ = [
     "ACTION_PLANNING",
@@ -260,8 +260,10 @@ class AgendaContext(BaseModel):
         if value is None:
             return []
         if isinstance(value, str):
-            return [value] if value.strip() else []
+            value = [value]
         if isinstance(value, list):
+            # Lines the author marked private never reach an agenda, whichever engine drafts it.
+            value = [shareable_lines(n) if isinstance(n, str) else n for n in value]
             return [n for n in value if not isinstance(n, str) or n.strip()]
         return value
 

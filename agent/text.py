@@ -67,3 +67,34 @@ def ascii_words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
     plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return re.findall(r"[a-z0-9]+", plain.replace("'", "").replace("’", ""))
+
+
+# Conventional marks an author puts on a line that is not for sharing. A marked line is never
+# quoted back (agenda, emails); it stays in the stored notes, which are the author's own.
+_PRIVATE_MARK = re.compile(
+    r"\b(?:confidential|private|privately|off[- ]the[- ]record"
+    r"|between (?:us|you and me|the two of us)|do ?n[o']?t (?:share|repeat|mention)"
+    r"|not (?:for|to) (?:share|sharing|be shared)"
+    r"|keep (?:this|it) (?:to yourself|between us|quiet)|personal(?:ly)? only|for my eyes only)\b",
+    re.IGNORECASE,
+)
+
+
+def shareable_lines(text: str) -> str:
+    """``text`` without the lines its author marked private ("confidential", "off the record").
+
+    A mark on a line of its own (a heading such as "Private:") covers the lines after it up to
+    the next blank line.
+    """
+    kept: list[str] = []
+    hidden = False
+    for line in text.split("\n"):
+        if not line.strip():
+            hidden = False
+        elif _PRIVATE_MARK.search(line):
+            # A short line that is only the mark ("Private:", "-- confidential --") heads a block.
+            hidden = len(re.findall(r"\w+", _PRIVATE_MARK.sub("", line))) == 0
+            continue
+        if not hidden:
+            kept.append(line)
+    return "\n".join(kept)

@@ -773,3 +773,28 @@ def test_an_item_due_before_a_future_session_is_not_yet_overdue() -> None:
         f"Ana Silva: Send the list (overdue since {today - timedelta(1)})",
         f"Ben Okafor: Draft the RFC (due {today + timedelta(2)})",
     ]
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "- his partner is in hospital, he sleeps 4h a night. confidential, dont share",
+        "- he is interviewing at another company (private)",
+        "Off the record: he is interviewing at another company.",
+        "- he is interviewing at another company, between us!!",
+        "Private:\nhe is interviewing at another company\nand unhappy about pay",
+    ],
+)
+def test_lines_marked_private_are_never_quoted_in_an_agenda(marked: str) -> None:
+    notes = f"{marked}\n\n- Ben to update the CV by Friday.\n- Ana will send the checklist."
+    ctx = AgendaContext(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        session_number=3,
+        session_date=date(2026, 12, 14),
+        recent_notes=[notes],
+    )
+    text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
+    for private in ("hospital", "interviewing", "pay"):
+        assert private not in text, text
+    assert "cv" in text  # the rest of the notes still informs the agenda
