@@ -574,7 +574,11 @@ class Coach:
         if session is not None and session < 1:
             raise UserInputError(f"session must be 1 or more, got {session}")
         sessions = sessions_of(self.store, pair.id)
-        records = [r for r in sessions if r.notes]
+        # Newest last by the day each session was held: notes saved late for an earlier
+        # session (a back-dated --date) are not "the last session's notes".
+        records = sorted(
+            (r for r in sessions if r.notes), key=lambda r: (r.held_on or date.min, r.number)
+        )
         items = self.pairs.items(pair.id, status="open")
         values = {
             "mentor": pair.mentor,

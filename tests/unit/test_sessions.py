@@ -218,3 +218,19 @@ def test_add_history_records_lines_on_chat_threads_only(coach: Coach) -> None:
         with pytest.raises(NotFoundError, match="no chat thread"):
             coach.add_history(other, [{"role": "user", "content": "hello"}])
     assert coach.history(simulation) == []
+
+
+def test_notes_saved_late_for_an_earlier_session_are_not_the_last_sessions(coach: Coach) -> None:
+    newer = "We walked through the platform team's review process together in detail."
+    older = "We talked about the billing migration and its rollback plan at length."
+    coach.extract_actions(newer, pair_id="ana-ben", session_date=date(2026, 12, 8), save=True)
+    coach.extract_actions(older, pair_id="ana-ben", session_date=date(2026, 11, 30), save=True)
+    context = coach.agenda_context("ana-ben")
+    assert context.recent_notes == [older, newer]  # newest last, by the day held
+    quoted = [
+        item
+        for block in coach.draft_agenda(pair_id="ana-ben").blocks
+        for item in block.items
+        if item.startswith("From the last session's notes")
+    ]
+    assert quoted and "platform team" in quoted[0] and "billing" not in quoted[0]
