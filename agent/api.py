@@ -37,7 +37,7 @@ from agent.models import (
     SimulationView,
     failed_deliveries,
 )
-from agent.state import Intent, Turn
+from agent.state import INTENTS, Intent, Turn
 from agent.text import clean_text, clean_value
 from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
@@ -107,6 +107,8 @@ def _as_date(value: object, what: str) -> date | None:
 
 
 def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
+    if not isinstance(text, str):
+        raise UserInputError(f"the {what} must be text, got {type(text).__name__}")
     cleaned = clean_text(text).strip()
     are, have = ("are", "have") if what.endswith("notes") else ("is", "has")
     if not cleaned:
@@ -306,6 +308,15 @@ class Coach:
             raise UserInputError(
                 f"k must be between 1 and 50, got {k}", cli=f"-k must be between 1 and 50, got {k}"
             )
+        if stage is not None:
+            from agent.models import STAGE_NAMES
+
+            stage = stage.strip().lower()
+            if stage not in STAGE_NAMES:
+                raise UserInputError(
+                    f"stage must be one of {', '.join(STAGE_NAMES)}, got {stage!r}",
+                    cli=f"--stage must be one of {', '.join(STAGE_NAMES)}, got {stage!r}",
+                )
         if topic is not None:
             topic = topic.strip().lower()
             known = self._kb_call(self.knowledge.topics)
@@ -602,20 +613,31 @@ class Coach:
         self,
         *,
         pair_id: str | None = None,
-        context: AgendaContext | None = None,
+        context: AgendaContext | dict[str, Any] | None = None,
         minutes: int | None = None,
         session: int | None = None,
         prep: str | None = None,
     ) -> Agenda:
         """A time-boxed agenda for a stored pair's next session, or for a given context.
 
-        For a stored pair the agenda is kept on the session's record.
+        For a stored pair the agenda is kept on the session's record. ``context`` is an
+        :class:`agent.agenda.AgendaContext` or a dict of its fields (checked the same way).
         """
         if (pair_id is None) == (context is None):
             raise UserInputError(
                 "give either pair_id or context", cli="give either --pair ID or --context FILE"
             )
         if context is not None:
+            if minutes is not None or session is not None or prep is not None:
+                # They would be dropped without a word: a context carries its own.
+                raise UserInputError(
+                    "minutes, session and prep go with pair_id; a context carries its own "
+                    "(minutes, session_number, prep)",
+                    cli="--minutes, --session and --prep go with --pair; a --context file "
+                    "carries its own (minutes, session_number, prep)",
+                )
+            if isinstance(context, dict):
+                context = parse_agenda_context(context)
             return self._run_agenda(None, context)
         assert pair_id is not None
         # The pair and its sessions are read once: for the context and for keeping the agenda.
@@ -1130,6 +1152,8 @@ class Coach:
         simulation's is refused. An id never seen before starts a chat thread of ``pair_id``.
         """
         text = _require_text(text, "message")
+        if task is not None and task not in INTENTS:
+            raise UserInputError(f"task must be one of {', '.join(INTENTS)}, got {task!r}")
         if pair_id is not None:
             self.pairs.get(pair_id)
         if thread is None:

@@ -180,9 +180,6 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Find the guide passages nearest in meaning to QUERY."""
-    stage = stage.strip().lower() if stage is not None else None
-    if stage is not None and stage not in render.STAGES:
-        raise UserInputError(f"--stage must be one of {', '.join(render.STAGES)}, got {stage!r}")
     results = _coach().search(query, k, topic=topic, stage=stage)
     emit(results, as_json, lambda console: render.search_results(console, results))
 
@@ -559,9 +556,10 @@ def agenda(
         ctx = load_context_file(
             context, overrides={"minutes": minutes, "session_number": session, "prep": prep}
         )
-    result = coach.draft_agenda(
-        pair_id=pair, context=ctx, minutes=minutes, session=session, prep=prep
-    )
+    if ctx is not None:  # the options are in the context now
+        result = coach.draft_agenda(context=ctx)
+    else:
+        result = coach.draft_agenda(pair_id=pair, minutes=minutes, session=session, prep=prep)
     emit(result, as_json, lambda console: render.agenda(console, result))
 
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # annotations only: `coach --help` must not build the pydanti
     from evals.runner import Comparison
     from knowledge.models import IngestReport, SearchResults
 
-STAGES = ("first-session", "regular", "stale-patch", "stalled", "graduation")
 COUNT_FIELDS = (
     "files",
     "added",

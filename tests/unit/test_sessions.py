@@ -234,3 +234,22 @@ def test_notes_saved_late_for_an_earlier_session_are_not_the_last_sessions(coach
         if item.startswith("From the last session's notes")
     ]
     assert quoted and "platform team" in quoted[0] and "billing" not in quoted[0]
+
+
+def test_api_inputs_of_the_wrong_kind_are_user_errors(coach: Coach) -> None:
+    for call, message in [
+        (lambda: coach.reframe(None), "the question must be text, got NoneType"),  # type: ignore[arg-type]
+        (lambda: coach.search(3), "the search query must be text, got int"),  # type: ignore[arg-type]
+        (
+            lambda: coach.draft_agenda(context={"mentor": "A", "mentee": "B"}, minutes=45),
+            "minutes, session and prep go with pair_id",
+        ),
+        (lambda: coach.draft_agenda(context={"mentor": "A"}), "mentee"),
+        (lambda: coach.search("first meeting", stage="nonsense"), "stage must be one of"),
+        (lambda: coach.chat("hi", task="nonsense"), "task must be one of"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(UserInputError, match=message):
+            call()
+    # A dict context is checked and drafted like an AgendaContext (it crashed on model_dump).
+    agenda = coach.draft_agenda(context={"mentor": "Ana", "mentee": "Ben", "session_number": 1})
+    assert agenda.stage == "first-session" and sum(b.minutes for b in agenda.blocks) == 60
