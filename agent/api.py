@@ -644,7 +644,9 @@ class Coach:
         pair = self.pairs.get(pair_id)
         inputs = self._agenda_inputs(pair, minutes=minutes, session=session, prep=prep)
         agenda = self._run_agenda(pair_id, inputs.context)
-        op = self._planned_agenda_op(pair, inputs.context.session_number, agenda, inputs.sessions)
+        op = self._planned_agenda_op(
+            pair, inputs.context.session_number, agenda, inputs.sessions, prep=inputs.context.prep
+        )
         if op is not None:
             self.store.batch([op])
         return agenda
@@ -655,9 +657,17 @@ class Coach:
 
     @staticmethod
     def _planned_agenda_op(
-        pair: Pair, number: int, agenda: Agenda, sessions: Sequence[SessionRecord]
+        pair: Pair,
+        number: int,
+        agenda: Agenda,
+        sessions: Sequence[SessionRecord],
+        *,
+        prep: str = "",
     ) -> Any:
-        """The write keeping ``agenda`` on session ``number``'s record, or None (held already)."""
+        """The write keeping ``agenda`` (and the prep it used) on session ``number``'s record.
+
+        None when the session was held already.
+        """
         from agent.memory import SessionRecord, session_op
 
         existing = {r.number: r for r in sessions}
@@ -667,7 +677,10 @@ class Coach:
         if record.notes is not None:  # never overwrite a session that already happened
             return None
         return session_op(
-            pair.id, record.model_copy(update={"agenda": agenda.model_dump(mode="json")})
+            pair.id,
+            record.model_copy(
+                update={"agenda": agenda.model_dump(mode="json"), "prep": prep or record.prep}
+            ),
         )
 
     def run_payload(
@@ -692,16 +705,22 @@ class Coach:
         session_start: datetime | None = None,
         out_dir: str | Path | None = None,
         send: bool = False,
+        prep: str | None = None,
     ) -> EmailResult:
         """The pair's two prep emails: written as .eml drafts, and sent once with ``send``.
 
         Recipients come only from the pair record; every header value is checked before
-        anything is written or sent.
+        anything is written or sent. The agenda uses ``prep`` (the mentee's prep notes), else
+        the prep the session's agenda was last drafted with.
         """
         from agent.maillog import SentLog
 
+        if prep is not None:
+            prep = _require_text(prep, "prep")
         with SentLog.at_home(self.settings.home) as log:
-            draft = self._prepare_email(self.pairs.get(pair_id), session_start, out_dir, send, log)
+            draft = self._prepare_email(
+                self.pairs.get(pair_id), session_start, out_dir, send, log, prep=prep
+            )
             self.store.batch(draft.ops)
             return self._deliver_email(draft, log)
 
@@ -712,6 +731,8 @@ class Coach:
         out_dir: str | Path | None,
         send: bool,
         log: SentLog,
+        *,
+        prep: str | None = None,
     ) -> _PreparedEmail:
         """A pair's messages and the store writes that must precede them; nothing written yet.
 
@@ -735,7 +756,15 @@ class Coach:
                 cli=f"pair {pair_id!r} has no email addresses; add them with "
                 f"`coach pair set {pair_id} --mentor-email ... --mentee-email ...`",
             )
-        inputs = self._agenda_inputs(pair)  # one context serves agenda and email
+        inputs = self._agenda_inputs(pair, prep=prep)  # one context serves agenda and email
+        if prep is None:
+            # The prep the coming session's agenda was drafted with (`coach agenda --prep`).
+            number = inputs.context.session_number
+            kept = next(
+                (r.prep for r in inputs.sessions if r.number == number and r.notes is None), None
+            )
+            if kept:
+                inputs = self._agenda_inputs(pair, prep=kept)
         context = inputs.context
         agenda = self._run_agenda(pair_id, context)
         suggestions = self._suggest(pair_id)
@@ -796,7 +825,9 @@ class Coach:
         elif invitation is not None and invitation.sequence > 0:
             result.notes.append("the session has a new time: the invitation is updated")
         folder = Path(out_dir) if out_dir is not None else Path("outbox")
-        planned = self._planned_agenda_op(pair, context.session_number, agenda, inputs.sessions)
+        planned = self._planned_agenda_op(
+            pair, context.session_number, agenda, inputs.sessions, prep=context.prep
+        )
         # Recorded before writing: a draft on disk is always one `pair forget` knows about
         # (a record whose file never got written is skipped by forget).
         ops = draft_record_ops(pair_id, [folder / draft_filename(m) for m in messages])

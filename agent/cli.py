@@ -609,10 +609,20 @@ def email(
     within: Annotated[
         str | None, typer.Option(help="With --all: how soon, e.g. 2d or 12h (default 2d).")
     ] = None,
+    prep: Annotated[
+        str | None,
+        typer.Option(
+            help="With --pair: the mentee's prep notes for the agenda (default: what "
+            "`coach agenda --prep` last used for this session)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Write (and with --send, send) the pre-meeting prep emails for a pair's next session."""
     coach = _coach()
+    _nonblank(None if prep is None else [prep], "--prep")
+    if all_pairs and prep is not None:
+        raise UserInputError("--prep goes with --pair (one pair's prep notes)")
     if all_pairs == (pair is not None):
         raise UserInputError("give either --pair ID or --all")
     if pair is not None and within is not None:
@@ -632,7 +642,9 @@ def email(
             raise SystemExit(1)
         return
     assert pair is not None
-    result = coach.prep_email(pair, session_start=_parse_when(on), out_dir=out, send=send)
+    result = coach.prep_email(
+        pair, session_start=_parse_when(on), out_dir=out, send=send, prep=prep
+    )
     emit(result, as_json, lambda console: render.email_result(console, result))
     from agent.models import failed_deliveries
 

@@ -413,6 +413,8 @@ class SessionRecord(BaseModel):
     number: int
     held_on: date | None = None
     agenda: dict[str, Any] | None = None
+    # The mentee's prep the agenda was last drafted with; the prep emails use it too.
+    prep: str | None = None
     notes: str | None = None
     item_ids: list[str] = Field(default_factory=list)
     progress: bool | None = None

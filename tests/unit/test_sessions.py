@@ -253,3 +253,28 @@ def test_api_inputs_of_the_wrong_kind_are_user_errors(coach: Coach) -> None:
     # A dict context is checked and drafted like an AgendaContext (it crashed on model_dump).
     agenda = coach.draft_agenda(context={"mentor": "Ana", "mentee": "Ben", "session_number": 1})
     assert agenda.stage == "first-session" and sum(b.minutes for b in agenda.blocks) == 60
+
+
+def test_the_prep_email_uses_the_prep_the_agenda_was_drafted_with(
+    coach: Coach, tmp_path: Path
+) -> None:
+    import email
+
+    coach.update_pair("ana-ben", mentor_email="ana@example.org", mentee_email="ben@example.org")
+    prep = "How do I get the platform team to review my RFC when they don't report to my lead?"
+    shown = coach.draft_agenda(pair_id="ana-ben", prep=prep)
+    assert "platform team" in json.dumps(shown.model_dump())
+
+    def mailed_agenda(**kwargs: Any) -> str:
+        result = coach.prep_email("ana-ben", out_dir=tmp_path / "outbox", **kwargs)
+        mentee = next(Path(d) for d in result.drafts if d.endswith("-mentee.eml"))
+        message = email.message_from_bytes(mentee.read_bytes())
+        part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+        text = " ".join(part.get_payload(decode=True).decode().split())  # type: ignore[union-attr]
+        return text.split("Draft agenda", 1)[1]
+
+    # The emailed agenda was drafted without it: "No prep from Ben", unlike the one just shown.
+    assert "platform team" in mailed_agenda()
+    assert "flaky tests" in mailed_agenda(prep="I keep fighting flaky tests in CI; where to start?")
+    with pytest.raises(UserInputError, match="the prep is empty"):
+        coach.prep_email("ana-ben", out_dir=tmp_path / "outbox", prep="  ")
