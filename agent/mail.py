@@ -1406,6 +1406,10 @@ def write_drafts(messages: Iterable[PreparedMessage], out_dir: str | Path) -> li
     rerun replaces drafts in place.
     """
     directory = Path(out_dir)
+    if not str(out_dir).strip():
+        raise UserInputError("the drafts folder is empty: give a folder such as outbox")
+    if directory.exists() and not directory.is_dir():
+        raise UserInputError(f"the drafts folder {str(directory)!r} is a file, not a folder")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -152,7 +152,8 @@ def pair_detail(
         f"{escape(pair.mentee)} (mentee)"
     )
     console.print(
-        f"  programme: {pair.programme_weeks} weeks from {pair.start}, "
+        f"  programme: {pair.programme_weeks} week{'' if pair.programme_weeks == 1 else 's'} "
+        f"from {pair.start}, "
         f"{pair.cadence}, {pair.minutes}-minute sessions"
     )
     if pair.next_session:
@@ -224,7 +225,11 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
             f"{r.relationship:.0%} relationship — {escape(r.verdict)}"
         )
     if saved:
-        console.print("[green]Saved[/] on the pair as open items.")
+        console.print(
+            "[green]Saved[/] on the pair as open items."
+            if result.items
+            else "[green]Saved[/] the notes on the pair's session record (no items to add)."
+        )
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
 
@@ -338,9 +343,9 @@ def email_result(console: Console, result: EmailResult) -> None:
         console.print(f"  draft: {escape(path)}")
     for outcome in result.sent:
         error = f" ({outcome['error']})" if outcome.get("error") else ""
-        console.print(
-            f"  {escape(str(outcome.get('recipient')))}: {outcome.get('status')}{escape(error)}"
-        )
+        # The status in words ("already-sent" is the JSON value).
+        status = str(outcome.get("status")).replace("-", " ")
+        console.print(f"  {escape(str(outcome.get('recipient')))}: {status}{escape(error)}")
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
 

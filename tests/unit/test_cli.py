@@ -498,3 +498,28 @@ def test_short_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "Usage: coach pair add" in out and "--mentor" in out
     code, out, err = cli(capsys, "--version")
     assert code == 0 and out == f"session-coach {version('session-coach')}\n", err
+
+
+EMAILS = ("--mentor-email", "ana@example.org", "--mentee-email", "ben@example.org")
+
+
+def test_email_and_save_messages_read_plainly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor", *EMAILS]) == 0
+    capsys.readouterr()
+    afile = tmp_path / "drafts.txt"
+    afile.write_text("not a folder", encoding="utf-8")
+    code, _, err = cli(capsys, "email", "--pair", "ana-ben", "--out", str(afile))
+    assert (
+        code == 2
+        and err == f"coach: error: the drafts folder {str(afile)!r} is a file, not a folder\n"
+    )
+    code, _, err = cli(capsys, "email", "--all", "--within", "0d")
+    assert code == 2 and "--within must be more than zero, got '0d'" in err
+    notes = tmp_path / "notes.md"
+    notes.write_text("We talked about careers and the reorg.\n", encoding="utf-8")
+    code, out, err = cli(capsys, "actions", str(notes), "--pair", "ana-ben", "--save")
+    assert code == 0, err
+    # "No action items found" was followed by "Saved on the pair as open items."
+    assert "as open items" not in out and "no items to add" in out
