@@ -652,6 +652,9 @@ def allocate_minutes(total: int, blocks: Sequence[BlockShape]) -> list[int]:
     5. Round with the largest-remainder method: floor every share, then give the minutes left
        one each to the largest fractional parts (ties: larger share, then earlier block).
        Rounding never moves a block by a whole minute, so it stays within its range.
+    6. A session of 45 minutes or more that is a multiple of five is planned in five-minute
+       steps, as people plan meetings (10/20/60/20/10 for two hours, not 10/22/57/21/10): the
+       same shares and rounding, in units of five minutes, at least one unit a block.
     """
     if not blocks:
         raise ValueError("there are no blocks to allocate minutes to")
@@ -682,6 +685,9 @@ def allocate_minutes(total: int, blocks: Sequence[BlockShape]) -> list[int]:
         ]
         if grow_sum == 0:
             shares = [Fraction(total, len(blocks))] * len(blocks)
+    if total >= 45 and total % 5 == 0 and total >= 5 * len(blocks):
+        units = _with_floor([share / 5 for share in shares], total // 5, 1)
+        return [5 * unit for unit in _largest_remainder(units, total // 5)]
     return _largest_remainder(_with_floor(shares, total, floor), total)
 
 

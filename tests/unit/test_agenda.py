@@ -160,7 +160,16 @@ def test_longer_sessions_grow_the_work_not_the_small_talk() -> None:
         check_in, _review, deep, _action, wrap = allocate_minutes(total, shapes)
         assert (check_in, wrap) == (10, 10)
         assert deep >= 40
-    assert allocate_minutes(120, shapes) == [10, 22, 57, 21, 10]
+    # Planned in five-minute steps, as people plan meetings (it was 10/22/57/21/10).
+    assert allocate_minutes(120, shapes) == [10, 20, 60, 20, 10]
+    assert allocate_minutes(111, shapes) == [10, 20, 52, 19, 10]  # not a multiple of five
+
+
+def test_sessions_of_45_minutes_or_more_are_planned_in_five_minute_steps() -> None:
+    for stage in STAGES:
+        for total in range(45, 121, 5):
+            minutes = allocate_minutes(total, stage_shape(stage))
+            assert sum(minutes) == total and all(m % 5 == 0 and m >= 5 for m in minutes)
 
 
 def test_short_sessions_scale_down_with_a_floor() -> None:
@@ -183,7 +192,8 @@ def test_allocation_rejects_impossible_requests() -> None:
 
 def test_allocation_of_a_custom_shape() -> None:
     shapes = [BlockShape("a", 1, 1), BlockShape("b", 1, 1), BlockShape("c", 1, 1)]
-    assert allocate_minutes(100, shapes) == [34, 33, 33]
+    assert allocate_minutes(100, shapes) == [35, 35, 30]  # five-minute steps
+    assert allocate_minutes(101, shapes) == [34, 34, 33]
 
 
 # ============================================================================================
