@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.text import clean_value, shareable_lines
+from agent.text import clean_value, for_other_reader, shareable_lines
 
 __all__ = [
     "ACTION_PLANNING",
@@ -1003,7 +1003,7 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
     ]
     # The mentor's own items are theirs to report on; the mentee only checks what they need.
     items += [
-        f"Anything you need from {mentor} on “{item.action}”."
+        f"Anything you need from {mentor} on “{for_other_reader(item.action)}”."
         for item in ctx.open_items
         if (item.owner or "").casefold() == mentor_full
     ]

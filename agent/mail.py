@@ -65,6 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
+from agent.text import for_other_reader
 from knowledge.models import subsection
 
 __all__ = [
@@ -691,8 +692,12 @@ def _owner_side(owner: str | None, pair: Pair) -> Role | None:
     return None
 
 
-def _item_text(item: StoredItem) -> str:
-    parts = [_line(item.action)]
+def _item_text(item: StoredItem, reader: str) -> str:
+    """An item as ``reader`` sees it: another owner's "your CV" is "their CV"."""
+    action = item.action
+    if item.owner and item.owner.casefold() != reader.casefold():
+        action = for_other_reader(action)
+    parts = [_line(action)]
     details = []
     if item.owner:
         details.append(_line(item.owner))
@@ -988,7 +993,7 @@ def _mentee_doc(content: PrepContent, hosts: frozenset[str]) -> _Doc:
     doc.ul(_mentee_checklist(content))
     doc.h("Open items")
     if content.open_items:
-        doc.ul(_item_text(item) for item in content.open_items)
+        doc.ul(_item_text(item, pair.mentee) for item in content.open_items)
     else:
         doc.p("No open items from earlier sessions.")
     doc.h(f"Draft agenda ({content.agenda.minutes} minutes)")
@@ -1011,7 +1016,7 @@ def _mentor_doc(content: PrepContent, hosts: frozenset[str]) -> _Doc:
     doc.h("Open items")
     groups: dict[Role | None, list[str]] = {"mentee": [], "mentor": [], None: []}
     for item in content.open_items:
-        groups[_owner_side(item.owner, pair)].append(_item_text(item))
+        groups[_owner_side(item.owner, pair)].append(_item_text(item, pair.mentor))
     if content.open_items:
         sides: list[tuple[Role | None, str]] = [
             ("mentee", f"{_first(pair.mentee)}'s"),

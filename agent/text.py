@@ -98,3 +98,20 @@ def shareable_lines(text: str) -> str:
         if not hidden:
             kept.append(line)
     return "\n".join(kept)
+
+
+_SECOND_PERSON = {"your": "their", "yours": "theirs", "yourself": "themselves"}
+
+
+def for_other_reader(action: str) -> str:
+    """An item worded for its owner ("Update your CV"), as read by someone else ("their CV").
+
+    Stored items address their owner; shown under the owner's name to the other person of
+    the pair, "your" would read as the reader's own.
+    """
+
+    def third(match: re.Match[str]) -> str:
+        word = _SECOND_PERSON[match.group(0).lower()]
+        return word.capitalize() if match.group(0)[0].isupper() else word
+
+    return re.sub(r"\b(?:[Yy]ourself|[Yy]ours|[Yy]our)\b", third, action)

@@ -767,3 +767,19 @@ def test_an_item_the_agenda_asks_about_is_not_asked_about_twice() -> None:
     text = flat(body(parse(build(make_content(agenda=agenda, open_items=[item]))[0]), "plain"))
     prepare = text.split("Before the session, please prepare", 1)[1].split("Open items", 1)[0]
     assert prepare.count("Write a plan that applies") == 1, prepare
+
+
+def test_an_item_worded_for_its_owner_reads_right_to_the_other_person() -> None:
+    items = [
+        make_item("Update your CV", owner="Grace Hopper"),
+        make_item("Send Grace your old RFC", owner="Ada Lovelace"),
+    ]
+    pair = make_pair()
+    mentee, mentor = (
+        flat(body(parse(m), "plain")) for m in build(make_content(pair, open_items=items))
+    )
+    # The mentor's email listed Grace's item as "Update your CV": Ada's CV, read by Ada.
+    assert "Update their CV (Grace Hopper" in mentor and "Update your CV" not in mentor
+    assert "Send Grace your old RFC (Ada Lovelace" in mentor  # Ada's own item, to Ada
+    assert "Send Grace their old RFC (Ada Lovelace" in mentee
+    assert "Update your CV (Grace Hopper" in mentee
