@@ -819,7 +819,7 @@ class Coach:
                 result.notes.append(note)
         if invitation is not None and cancelled:
             result.notes.append(
-                f"the session on {invitation.start:%Y-%m-%d %H:%M} UTC was removed: "
+                f"the session on {invitation.start.astimezone():%Y-%m-%d %H:%M} was removed: "
                 "these messages cancel its invitation"
             )
         elif invitation is not None and invitation.sequence > 0:

@@ -1337,7 +1337,10 @@ def build_cancel_messages(
             people[role] = _mailbox(f"{role} name", name, f"{role} email", address)
     if not people:
         return []
-    when = _when(invitation.start)
+    # In local wall time, as the pair's sessions are typed and shown in the prep emails (the
+    # log keeps the start in UTC).
+    local_start = invitation.start.astimezone().replace(tzinfo=None)
+    when = _when(local_start)
     ics = _calendar(
         pair,
         invitation,
@@ -1354,7 +1357,7 @@ def build_cancel_messages(
         key = invitation.key(pair.id, role)
         subject = check_header(
             "subject",
-            f"Cancelled: mentoring session with {other}, {_when(invitation.start, short=True)}",
+            f"Cancelled: mentoring session with {other}, {_when(local_start, short=True)}",
             max_length=SUBJECT_MAX,
         )
         doc = _Doc()

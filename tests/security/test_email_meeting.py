@@ -92,7 +92,7 @@ def test_a_new_time_sends_an_update_of_the_same_event(mailing: Any) -> None:
 
 
 def test_a_removed_session_sends_a_cancel(mailing: Any) -> None:
-    coach, server, send, _ = mailing
+    coach, server, send, start = mailing
     assert send() == ["sent", "sent"]
     assert run(["pair", "set", "ana-ben", "--next", ""]) == 0  # the session is removed
     assert coach.get_pair("ana-ben").next_session is None
@@ -106,6 +106,9 @@ def test_a_removed_session_sends_a_cancel(mailing: Any) -> None:
     assert cancel[1]["UID"] == invite[1]["UID"]
     assert int(cancel[1]["SEQUENCE"]) > int(invite[1]["SEQUENCE"])
     assert str(received[2]["Subject"]).startswith("Cancelled:")
+    # The session's time as the pair typed it and the prep emails showed it (it said "UTC").
+    assert f"{start:%H:%M}" in str(received[2]["Subject"])
+    assert "UTC" not in str(received[2]["Subject"])
     again = coach.prep_email("ana-ben", out_dir=coach.settings.home / "outbox2")
     assert again.kind == "cancellation"
     assert not any(n.startswith(("Why ", "No goals")) for n in again.notes)  # no agenda notes
