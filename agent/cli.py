@@ -495,9 +495,9 @@ def actions(
         if target == "done":
             if item is None:
                 raise UserInputError("`coach actions done` needs the item id (see `actions list`)")
-            was_done = any(i.id == item for i in coach.items(pair, "done"))
-            done = coach.complete_item(pair, item)
-            lead = "Already done" if was_done else "Done"
+            done_before = {i.id for i in coach.items(pair, "done")}
+            done = coach.complete_item(pair, item)  # the id may be the start of one
+            lead = "Already done" if done.id in done_before else "Done"
             emit(done, as_json, lambda console: console.print(f"{lead}: {done.action}"))
             return
         if item is not None:

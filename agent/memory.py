@@ -317,11 +317,20 @@ class PairStore:
         return sorted(found, key=lambda i: (i.created_at, i.id))
 
     def _item(self, pair_id: str, item_id: str) -> StoredItem:
+        """The item with this id, or with the only id that starts with it (4+ characters)."""
         self.get(pair_id)
-        current = self.store.get(self._ns(pair_id, "items"), item_id)
-        if current is None:
+        item_id = item_id.strip()
+        current = self.store.get(self._ns(pair_id, "items"), item_id) if item_id else None
+        if current is not None:
+            return StoredItem.model_validate(current.value)
+        matches = [i for i in self.items(pair_id) if len(item_id) >= 4 and i.id.startswith(item_id)]
+        if len(matches) > 1:
+            raise UserInputError(
+                f"{item_id!r} starts {len(matches)} item ids of pair {pair_id!r}; give more of it"
+            )
+        if not matches:
             raise NotFoundError(f"pair {pair_id!r} has no action item {item_id!r}")
-        return StoredItem.model_validate(current.value)
+        return matches[0]
 
     def update_item(self, pair_id: str, item_id: str, changes: dict[str, Any]) -> StoredItem:
         """Change an item's owner, action or due date (a wrong extraction, a new plan)."""
@@ -334,13 +343,13 @@ class PairStore:
         except ValueError as exc:
             raise UserInputError(str(exc)) from None
         item = self._item(pair_id, item_id).model_copy(update=changes)
-        self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
+        self.store.put(self._ns(pair_id, "items"), item.id, item.model_dump(mode="json"))
         return item
 
     def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Delete an item that should never have been one; returns what was removed."""
         item = self._item(pair_id, item_id)
-        self.store.delete(self._ns(pair_id, "items"), item_id)
+        self.store.delete(self._ns(pair_id, "items"), item.id)
         return item
 
     def set_item_status(self, pair_id: str, item_id: str, status: ItemStatus) -> StoredItem:
@@ -351,7 +360,7 @@ class PairStore:
         item = stored.model_copy(
             update={"status": status, "done_at": datetime.now(UTC) if status == "done" else None}
         )
-        self.store.put(self._ns(pair_id, "items"), item_id, item.model_dump(mode="json"))
+        self.store.put(self._ns(pair_id, "items"), item.id, item.model_dump(mode="json"))
         return item
 
 

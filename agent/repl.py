@@ -199,9 +199,9 @@ class Repl:
             if not rest:
                 self.say("usage: /done ITEM (the id in brackets from /items)")
                 return
-            was_open = any(i.id == rest for i in self.coach.items(self.pair_id))
-            item = self.coach.complete_item(self.pair_id, rest)
-            self.say(f"{'Done' if was_open else 'Already done'}: {item.action}")
+            open_before = {i.id for i in self.coach.items(self.pair_id)}
+            item = self.coach.complete_item(self.pair_id, rest)  # the id may be the start of one
+            self.say(f"{'Done' if item.id in open_before else 'Already done'}: {item.action}")
         elif command == "/items":
             items = self.coach.items(self.pair_id)
             self.say(

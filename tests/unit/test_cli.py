@@ -263,8 +263,8 @@ def test_done_twice_keeps_the_first_completion_and_list_takes_no_argument(
     _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
     item = listed["items"][0]["id"]
     _, first, _ = cli(capsys, "actions", "done", item, "--pair", "ana-ben", "--json")
-    code, out, _ = cli(capsys, "actions", "done", item, "--pair", "ana-ben")
-    assert code == 0 and out.startswith("Already done: Send Ana the RFC")
+    code, out, _ = cli(capsys, "actions", "done", item[:4], "--pair", "ana-ben")
+    assert code == 0 and out.startswith("Already done: Send Ana the RFC")  # by the id's start
     _, again, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
     assert again["items"][0]["done_at"] == first["done_at"]  # progress since last time reads it
     code, _, err = cli(capsys, "actions", "list", "extra", "--pair", "ana-ben")

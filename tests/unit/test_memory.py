@@ -191,3 +191,19 @@ def test_forgetting_a_pair_frees_its_names_but_not_its_id() -> None:
     # A new pair never inherits an old id that a stale draft or log line may still name.
     assert again.id == "ada-grace-2"
     assert pairs.find("ada l", "grace h") == again
+
+
+def test_an_item_is_found_by_the_start_of_its_id(pairs: PairStore) -> None:
+    pair = pairs.add(parse_pair_input(mentor="Ada L", mentee="Grace H"))
+    first, second = pairs.add_items(
+        pair.id, [{"owner": "Grace H", "action": "Draft the RFC"}, {"owner": None, "action": "X"}]
+    )
+    done = pairs.set_item_status(pair.id, first.id[:4], "done")
+    assert done.id == first.id and pairs.items(pair.id, "done") == [done]
+    assert pairs.remove_item(pair.id, second.id[:5]).id == second.id
+    with pytest.raises(NotFoundError):
+        pairs.set_item_status(pair.id, first.id[:3], "open")  # too short to be an id
+    clash = [pairs.put_item(pair.id, f"abcd{n}000", {"owner": None, "action": "Y"}) for n in (1, 2)]
+    with pytest.raises(UserInputError, match="starts 2 item ids"):
+        pairs.remove_item(pair.id, "abcd")
+    assert len(pairs.items(pair.id)) == 1 + len(clash)  # nothing removed by the refused call
