@@ -106,8 +106,11 @@ class Repl:
         elif command == "/help":
             self.say(HELP)
         elif command == "/history":
-            for said in self.coach.history(self.thread):
+            earlier = self.coach.history(self.thread)
+            for said in earlier:
                 self.say(f"{said['role']}> {said['content']}")
+            if not earlier:
+                self.say("Nothing said in this conversation yet.")
         elif command == "/thread":
             self.say(f"thread {self.thread}")
         elif command == "/new":
@@ -121,6 +124,8 @@ class Repl:
                 self.pair_id = pair.id
                 self.thread = self.coach.latest_thread(pair.id) or self.coach.new_thread(pair.id)
                 self.say(f"now coaching {pair.mentor} and {pair.mentee} (thread {self.thread})")
+        elif command == "/search" and not rest:
+            self.say("usage: /search TEXT")
         elif command == "/search":
             for rank, passage in enumerate(self.coach.search(rest or "", k=3).results, 1):
                 inner = subsection(passage.title, passage.section).split(" > ")[-1]
@@ -231,7 +236,12 @@ class Repl:
                 lines += [f"  • {item}" for item in block.items]
             self.say("\n".join(lines))
         else:
-            words = rest.split()
+            import shlex
+
+            try:  # a path with spaces in it can be quoted, as in a shell
+                words = shlex.split(rest)
+            except ValueError as exc:  # an unclosed quote
+                raise UserInputError(f"{exc}; usage: /actions FILE [YYYY-MM-DD] [save]") from None
             if not words:
                 self.say("usage: /actions FILE [YYYY-MM-DD] [save]")
                 return
@@ -239,7 +249,9 @@ class Repl:
             flag = "save" if "save" in extra else ""
             dates = [word for word in extra if word != "save"]
             if len(dates) > 1:
-                raise UserInputError("usage: /actions FILE [YYYY-MM-DD] [save]")
+                raise UserInputError(
+                    f"{dates[1]!r} is not understood here; usage: /actions FILE [YYYY-MM-DD] [save]"
+                )
             try:
                 session = date.fromisoformat(dates[0]) if dates else None
             except ValueError:

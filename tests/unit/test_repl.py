@@ -272,3 +272,23 @@ def test_a_simulation_left_in_chat_is_resumed_by_simulate(tmp_path: Path) -> Non
     assert "You left a simulation unfinished: /simulate resumes it" in out
     assert "sim> (the simulation you left, where you stopped)" in out
     assert "How it was handled in this starter scenario" in out  # the attempt was taken
+
+
+def test_chat_commands_take_quoted_paths_and_say_what_is_missing(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    notes = tmp_path / "session notes.md"
+    notes.write_text("Ben: I'll draft the RFC by Friday.\n", encoding="utf-8")
+    script = f'/history\n/search\n/actions "{notes}" 2026-12-07 sav\n/actions "{notes}"\n/quit\n'
+    out = chat(home, script, "--pair", "ana-ben", "--new").stdout
+    assert "you> /history\nNothing said in this conversation yet." in out  # it printed nothing
+    assert "you> /search\nusage: /search TEXT" in out
+    assert "error: 'sav' is not understood here" in out
+    assert "- Ben Okafor: Draft the RFC" in out  # a path with a space, quoted
