@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -428,6 +429,18 @@ class Coach:
         }
         out = self.run_payload("actions", payload, pair.id if pair else None)
         result = ActionExtraction.model_validate(out["result"])
+        first_person = re.compile(
+            r"(?m)(?:^|[.!?:]\s|\b(?:and|so|then)\s)I(?:'ll|'m| will| need| must)\b"
+        )
+        if (
+            author is None
+            and any(i.owner is None for i in result.items)
+            and first_person.search(notes)
+        ):
+            result.notes.append(
+                "some items are written in the first person and have no owner: say who wrote "
+                "the notes (--author NAME, or author= in the API) to give them one"
+            )
         if save:
             if pair is None:
                 raise UserInputError(

@@ -278,3 +278,15 @@ def test_the_prep_email_uses_the_prep_the_agenda_was_drafted_with(
     assert "flaky tests" in mailed_agenda(prep="I keep fighting flaky tests in CI; where to start?")
     with pytest.raises(UserInputError, match="the prep is empty"):
         coach.prep_email("ana-ben", out_dir=tmp_path / "outbox", prep="  ")
+
+
+def test_first_person_items_without_an_author_say_how_to_own_them(coach: Coach) -> None:
+    notes = "I'll send him the design review checklist tomorrow.\nBen will draft the RFC."
+    found = coach.extract_actions(notes, pair_id="ana-ben", session_date=date(2026, 12, 8))
+    assert any(i.owner is None for i in found.items)
+    assert any("say who wrote the notes" in n for n in found.notes)
+    owned = coach.extract_actions(
+        notes, pair_id="ana-ben", session_date=date(2026, 12, 8), author="Ana Silva"
+    )
+    assert all(i.owner for i in owned.items)
+    assert not any("say who wrote the notes" in n for n in owned.notes)
