@@ -1282,9 +1282,10 @@ class Coach:
     def update_pair(self, pair_id: str, *, past: bool = False, **changes: Any) -> Pair:
         """Change a stored pair's fields (validated like ``add_pair``; all or nothing).
 
-        Editable: ``mentor_email``, ``mentee_email`` (``""`` clears), ``goals`` (replaces the
-        list), ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session`` (in
-        the past only with ``past``).
+        Editable: ``mentor`` and ``mentee`` (a corrected name; their items follow it),
+        ``mentor_email``, ``mentee_email`` (``""`` clears), ``goals`` (replaces the list),
+        ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session`` (in the past
+        only with ``past``).
         """
         from agent.memory import edit_pair
 

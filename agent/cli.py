@@ -317,6 +317,12 @@ def pair_set(
         str | None,
         typer.Option("--next", help='Next session, "YYYY-MM-DD HH:MM" ("" removes it).'),
     ] = None,
+    mentor: Annotated[
+        str | None, typer.Option(help="Mentor's name, corrected (the id stays).")
+    ] = None,
+    mentee: Annotated[
+        str | None, typer.Option(help="Mentee's name, corrected (the id stays).")
+    ] = None,
     mentor_email: Annotated[
         str | None, typer.Option(help='Mentor\'s email ("" removes it).')
     ] = None,
@@ -333,9 +339,11 @@ def pair_set(
     past: Annotated[bool, typer.Option("--past", help="Accept a --next date in the past.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Change a pair's schedule, emails or goals (only the options given change)."""
+    """Change a pair's schedule, names, emails or goals (only the options given change)."""
     given = {
         "next_session": _parse_datetime((next_session or "").strip() or None, "--next"),
+        "mentor": mentor,
+        "mentee": mentee,
         "mentor_email": mentor_email,
         "mentee_email": mentee_email,
         "goals": _nonblank(goal, "--goal"),
@@ -349,8 +357,8 @@ def pair_set(
         changes["next_session"] = None  # removed: `coach email --send` then cancels it
     if not changes:
         raise UserInputError(
-            "nothing to change: give --next, --mentor-email, --mentee-email, --goal, --weeks, "
-            "--start, --minutes or --cadence"
+            "nothing to change: give --next, --mentor, --mentee, --mentor-email, "
+            "--mentee-email, --goal, --weeks, --start, --minutes or --cadence"
         )
     coach = _coach()
     with _pair_options():

@@ -229,12 +229,36 @@ class PairStore:
         return Pair.model_validate(item.value)
 
     def update(self, pair: Pair) -> Pair:
-        """Replace a stored pair's record."""
+        """Replace a stored pair's record.
+
+        A corrected name is carried to the name index and to the items that person owns, in
+        one batch, so no item is left under a name the pair no longer has.
+        """
+        from langgraph.store.base import PutOp
+
         old = self.get(pair.id)
-        self.store.put(self.PAIRS, pair.id, pair.model_dump(mode="json"))
+        ops = [PutOp(self.PAIRS, pair.id, pair.model_dump(mode="json"))]
         if _name_key(old.mentor, old.mentee) != _name_key(pair.mentor, pair.mentee):
-            self.store.delete(self.NAMES, _name_key(old.mentor, old.mentee))
-            self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id})
+            other = self.find(pair.mentor, pair.mentee)
+            if other is not None and other.id != pair.id:
+                raise UserInputError(f"{pair.mentor} and {pair.mentee} are pair {other.id!r}")
+            renamed = {old.mentor: pair.mentor, old.mentee: pair.mentee}
+            ops += [
+                PutOp(self.NAMES, _name_key(old.mentor, old.mentee), None),
+                PutOp(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id}),
+                *(
+                    PutOp(
+                        self._ns(pair.id, "items"),
+                        item.id,
+                        item.model_copy(update={"owner": renamed[item.owner]}).model_dump(
+                            mode="json"
+                        ),
+                    )
+                    for item in self.items(pair.id)
+                    if item.owner in renamed and renamed[item.owner] != item.owner
+                ),
+            ]
+        self.store.batch(ops)
         return pair
 
     def all(self) -> list[Pair]:
@@ -365,6 +389,8 @@ class PairStore:
 
 
 EDITABLE = (
+    "mentor",
+    "mentee",
     "mentor_email",
     "mentee_email",
     "goals",
@@ -389,7 +415,7 @@ def after_cadence(when: datetime, cadence: Cadence) -> datetime:
 def edit_pair(pair: Pair, changes: dict[str, Any]) -> Pair:
     """The pair with ``changes`` applied, validated like a new pair (one-line errors).
 
-    An empty email clears it. Names are not editable: the pair's id is made from them.
+    An empty email clears it. A corrected name keeps the pair's id (ids are handles).
     """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:

@@ -95,11 +95,11 @@ def test_unknown_pair_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert err == "coach: error: no pair with id 'ghost' (see `coach pair list`)\n"
 
 
-def test_update_pair_api_refuses_names_and_unknown_ids(tmp_path: Path) -> None:
+def test_update_pair_api_refuses_unknown_fields_and_ids(tmp_path: Path) -> None:
     with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
         coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
-        with pytest.raises(UserInputError, match="cannot change 'mentor'"):
-            coach.update_pair("ana-ben", mentor="Someone Else")
+        with pytest.raises(UserInputError, match="cannot change 'id'"):
+            coach.update_pair("ana-ben", id="someone-else")
         with pytest.raises(NotFoundError):
             coach.update_pair("ghost", minutes=45)
         updated = coach.update_pair("ana-ben", next_session=datetime(2030, 1, 7, 9, 0))
@@ -189,3 +189,25 @@ def test_a_misspelt_field_is_refused_not_dropped(coach: Coach) -> None:
     with pytest.raises(UserInputError, match="unknown pair field 'mentee_emial'"):
         coach.add_pair(mentor="Cy Park", mentee="Di Ng", mentee_emial="di@example.org")
     assert [p.id for p in coach.list_pairs()] == ["ana-ben"]
+
+
+def test_a_misspelt_name_is_corrected_and_the_items_follow_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    add_pair(capsys)
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert run(["actions", str(notes), "--pair", "ana-ben", "--date", "2030-12-01", "--save"]) == 0
+    assert run(["pair", "add", "--mentor", "Cy Dee", "--mentee", "Ed Fox"]) == 0
+    capsys.readouterr()
+    code, out, err = cli(capsys, "pair", "set", "ana-ben", "--mentee", "Ben Okafor-Smith")
+    assert code == 0 and "Ben Okafor-Smith (mentee)" in out, err
+    shown = show(capsys)
+    assert shown["pair"]["id"] == "ana-ben" and shown["pair"]["mentee"] == "Ben Okafor-Smith"
+    owners = {i["owner"] for i in shown["open_items"]}
+    assert owners == {"Ben Okafor-Smith", "Ana Silva"}  # no item left under the old name
+    code, _, err = cli(capsys, "pair", "set", "ana-ben", "--mentor", "Cy Dee", "--mentee", "Ed Fox")
+    assert code == 2 and "are pair 'cy-ed'" in err
+    code, _, err = cli(capsys, "pair", "set", "ana-ben", "--mentor", " ")
+    assert code == 2 and "--mentor must not be empty" in err
+    assert show(capsys)["pair"]["mentor"] == "Ana Silva"  # the refused changes changed nothing
