@@ -282,7 +282,14 @@ class ScenarioStore:
     def add(self, pair_id: str, data: ScenarioInput) -> Scenario:
         """Store a new scenario for the pair; its id is a readable slug of the title, unique."""
         self.pairs.get(pair_id)
-        taken = {s.id for s in self._own(pair_id)} | {s.id for s in _starters()}
+        own = self._own(pair_id)
+        same = next((s for s in own if s.title.casefold() == data.title.casefold()), None)
+        if same is not None:  # most often the same story added twice
+            raise UserInputError(
+                f"the pair already has a scenario titled {data.title!r} ({same.id}); "
+                "give this one a title of its own"
+            )
+        taken = {s.id for s in own} | {s.id for s in _starters()}
         base = slugify(data.title)
         scenario_id, suffix = base, 2
         while scenario_id in taken:
