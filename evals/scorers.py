@@ -145,6 +145,18 @@ def handled(expected: str, refused: bool, detail: str) -> Score:
     )
 
 
+def _shared(items: Sequence[dict[str, Any]], gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items that give a shared (unowned) gold item to each person: two owners or more.
+
+    The offline engine writes "Both: read chapter 6" as one item per attendee so each carries
+    it forward; gold written before that labels it once, with no owner. Both say the same.
+    """
+    if gold.get("owner"):
+        return []
+    hits = [i for i in items if i.get("owner") and _item_matches({**i, "owner": None}, gold)]
+    return hits if len({i["owner"] for i in hits}) >= 2 else []
+
+
 def _item_matches(item: dict[str, Any], gold: dict[str, Any]) -> bool:
     action = str(item.get("action", "")).lower()
     return (
@@ -158,8 +170,10 @@ def item_precision_recall(
     items: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]
 ) -> list[Score]:
     """Precision and recall of extracted items against gold (owner, keywords and due date)."""
-    matched_gold = [g for g in gold if any(_item_matches(i, g) for i in items)]
-    matched_items = [i for i in items if any(_item_matches(i, g) for g in gold)]
+    matched_gold = [g for g in gold if any(_item_matches(i, g) for i in items) or _shared(items, g)]
+    matched_items = [
+        i for i in items if any(_item_matches(i, g) or i in _shared(items, g) for g in gold)
+    ]
     precision = len(matched_items) / len(items) if items else (1.0 if not gold else 0.0)
     recall = len(matched_gold) / len(gold) if gold else (1.0 if not items else 0.0)
     missed = [g.get("action_keywords") for g in gold if g not in matched_gold]

@@ -321,6 +321,8 @@ class _Extractor(Wording):
             return  # a bare instruction in a conversation is a request, not yet anyone's item
         if owner == "?imperative":
             owner = None
+        shared = owner[7:] if owner and owner.startswith("?shared") else None
+        owner = None if shared is not None else owner
         marked = body != text and not _SAID.match(text)
         marked = marked or bool(seg.fields) or seg.group_owner is not None
         action = self._predicate(body, marked)
@@ -397,7 +399,21 @@ class _Extractor(Wording):
             if final is not None and due is None and re.match(r"(?i)bring\b", final):
                 due = self.next_session  # what a mentee brings, they bring to the next session
             if final is not None:
-                self.items.append(Item(owner, known, final, due, ev_start, ev_end))
+                who = self._sharers(shared) if shared is not None else [(owner, known)]
+                self.items += [Item(w, k, final, due, ev_start, ev_end) for w, k in who]
+
+    def _sharers(self, cell: str) -> list[tuple[str | None, bool]]:
+        """Who shares an item: the people a label names ("Ben & Ana"), else every attendee.
+
+        A shared item is one item per person, so each carries it forward on their own list;
+        with nobody to share it among it stays unowned.
+        """
+        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", cell.strip())
+        named = [self.people.resolve(p) for p in parts if p]
+        if len(named) >= 2 and all(n for n, _ in named):
+            return list(dict.fromkeys(named))
+        everyone: list[tuple[str | None, bool]] = [(a, True) for a in self.people.attendees]
+        return everyone if len(everyone) >= 2 else [(None, True)]
 
     def _date_only(self, s: Sentence) -> None:
         """A date said alone ("Probably Monday.") just after an item dates the last item."""
@@ -429,12 +445,12 @@ class _Extractor(Wording):
         if seg.fields.get("owner", "").strip():
             cell = seg.fields["owner"]
             if re.search(r"&|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
-                return None, True, text
+                return f"?shared{cell}", True, text
             return (*people.resolve(cell), text)
         body, named = text, None
         shared = _SHARED_LABEL.match(body)
-        if shared:  # "Both: agree the agenda" is shared, as "Ben & Ana:" is: no single owner
-            return None, True, body[shared.end() :]
+        if shared:  # "Both: agree the agenda", "we both need to ...": each attendee's item
+            return "?shared", True, body[shared.end() :]
         # Reported speech: "Tomasz says I should ..." (the writer's "I"); "Ana said she'll ...".
         said = _SAID.match(body)
         if said and self._is_name(said.group("n"), False):
@@ -491,7 +507,7 @@ class _Extractor(Wording):
                     named = marker
         if named is not None:
             if re.search(r"&|\band\b|,|/", named):
-                return None, True, body
+                return f"?shared{named}", True, body  # "Ben & Ana: ..."
             if named.casefold() in {"me", "i", "he", "she"}:
                 return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
@@ -753,6 +769,7 @@ _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
 _SHARED_LABEL = re.compile(
     r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
     r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"
+    r"|^\W*(?i:we\s+both|both\s+of\s+us)\s+(?=(?:need|have|will|should|must|are\s+going)\b)"
 )
 
 # A subject named, then restated as a pronoun (non-native English): "Priya she will ask ...".

@@ -14,7 +14,9 @@ decided here: that is the classifier's job (:mod:`agent.offline.actions`).
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.offline.dates import month_name_at
@@ -262,6 +264,24 @@ def _cells(row: str) -> list[str]:
     return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
+# The column of a table (Markdown or a tracker's CSV export) that holds the task.
+_TASK_COLUMN = r"action|task|item|what|summary|title"
+
+
+def _delimited(text: str, table: list[str] | None) -> list[str] | None:
+    """The cells of a CSV export's line: its header (a task and an owner column) or a row."""
+    if "," not in text:
+        return None
+    cells = [c.strip() for c in next(csv.reader([text]))]
+    if table is not None:
+        return cells if len(cells) == len(table) else None
+    low = [c.lower() for c in cells]
+    header = len(cells) >= 3 and all(len(c.split()) <= 3 for c in cells)
+    task = any(re.fullmatch(rf"(?:\w+\s)?(?:{_TASK_COLUMN})", c) for c in low)
+    owner = any(re.search(r"owner|assignee|who", c) for c in low)
+    return cells if header and task and owner else None
+
+
 def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentence]]:
     """The notes with noise blanked (same length) and their candidate sentences in order.
 
@@ -285,6 +305,9 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
     after_header = False
     colon_list = seen_blank = listed = False
     vtt = notes.lstrip().startswith("WEBVTT")
+    # Phone-typed notes end no line with a full stop: each line is its own item or remark.
+    terse = not re.search(r"[.!?][\"')]?[ \t]*$", notes, re.M)
+    roles_talk = _roles_talk(notes, person)
     for m in re.finditer(r"^.*$", notes, re.M):
         ls, raw = m.start(), "".join(clean[m.start() : m.end()])
         text = raw.strip()
@@ -311,18 +334,20 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             line_speaker = quoted
             if not text:
                 continue
-        if text.startswith("|") and text.endswith("|"):
-            cells = _cells(text)
+        piped = text.startswith("|") and text.endswith("|")
+        cells = _cells(text) if piped else _delimited(text, table)
+        if cells is not None:
             if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 continue
             lowered = [c.lower() for c in cells]
-            if table is None and any(re.search(r"action|task|item|what", c) for c in lowered):
+            if table is None and any(re.search(_TASK_COLUMN, c) for c in lowered):
                 table = lowered
                 continue
             if table is not None:
                 row = dict(zip(table, cells, strict=False))
-                action_key = next(k for k in table if re.search(r"action|task|item|what", k))
-                seg = Segment(ls + raw.index("|"), ls + len(raw.rstrip()), section=section)
+                action_key = next(k for k in table if re.search(_TASK_COLUMN, k))
+                at = raw.index("|") if piped else len(raw) - len(raw.lstrip())
+                seg = Segment(ls + at, ls + len(raw.rstrip()), section=section)
                 seg.struck = "~~" in row.get(action_key, "")
                 for key, value in row.items():
                     for name in ("owner", "due", "status"):
@@ -412,7 +437,9 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             section, section_owner, colon_list = None, None, False
         listed, seen_blank = is_bullet, False
         label = _LABEL.match(rest)
-        if label and not line_speaker and not META_LABEL.match(label.group("n")):
+        role = bool(label and re.fullmatch(r"(?i)ment(?:or|ee)", label.group("n")))
+        meta = label and META_LABEL.match(label.group("n")) and not (role and roles_talk)
+        if label and not line_speaker and not meta:
             name = label.group("n")
             if name[:1].isupper() or person(name):
                 line_speaker = name
@@ -463,7 +490,11 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                     and (
                         vtt  # one utterance cut over several cues
                         or indented
-                        or (len(previous.split("\n")[-1]) >= 60 and speaker is None)
+                        or (
+                            len(previous.split("\n")[-1]) >= 60
+                            and speaker is None
+                            and not (terse and _clause_ends_at(previous, rest))
+                        )
                     )
                 )
             )
@@ -536,6 +567,32 @@ def _unpunctuated(text: str) -> bool:
     Typed notes punctuate (a comma, a colon, an arrow, brackets), so they never qualify.
     """
     return len(text.split()) >= UNPUNCTUATED_WORDS and bool(re.fullmatch(r"[\w'’ -]+", text))
+
+
+def _roles_talk(notes: str, person: Callable[[str], bool]) -> bool:
+    """Whether "Mentor:" / "Mentee:" lines are a conversation (labels name who speaks).
+
+    Minutes give each role a task ("Mentee: send the CV"); a transcript's turns say other
+    things too ("Mentor: so last time you were going to ...").
+    """
+    from agent.offline.action_lines import imperative_first
+
+    turns = re.findall(r"^[ \t]*(ment(?:or|ee))[ \t]*:[ \t]*(.+)$", notes, re.M | re.I)
+    return person("mentor") and any(not imperative_first(body) for _, body in turns)
+
+
+def _clause_ends_at(previous: str, line: str) -> bool:
+    """Whether a long lowercase line ends a clause (the next line is not its wrapped rest).
+
+    Phone notes put one item on each line, unpunctuated; the learned boundary model tells
+    "... blocked on schema sign-off / he'll chase Ama" from "... we talked about what / the".
+    """
+    from agent.offline.clauses import boundary_probabilities
+    from agent.offline.learned import load_model
+
+    before, after = previous.split(), line.split()
+    probs = boundary_probabilities([*before, *after])
+    return probs[len(before) - 1] >= float(load_model("clause_bounds").meta["threshold"])
 
 
 def _clauses(clean: str, start: int, end: int) -> list[tuple[int, int]]:

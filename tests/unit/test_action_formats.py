@@ -111,9 +111,12 @@ def test_agreed_he_would_is_the_other_persons_item() -> None:
     ]
 
 
-def test_a_shared_owner_cell_has_no_owner() -> None:
+def test_a_shared_owner_cell_is_an_item_for_each_attendee() -> None:
     notes = "| Who | What | When |\n|---|---|---|\n| Both | Decide on the split | 9 Dec |\n"
-    assert _items(notes) == [(None, "Decide on the split", date(2026, 12, 9))]
+    assert _items(notes) == [
+        ("Tomasz Wójcik", "Decide on the split", date(2026, 12, 9)),
+        ("Lea Brandt", "Decide on the split", date(2026, 12, 9)),
+    ]
 
 
 def test_a_wrapped_line_keeps_its_date() -> None:

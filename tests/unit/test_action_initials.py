@@ -89,12 +89,15 @@ def test_owner_in_brackets_before_a_short_note(tail: str) -> None:
 
 @pytest.mark.parametrize("who", ["Both", "Both of us", "Everyone", "All"])
 def test_a_task_for_both_is_shared_like_ben_and_ana(who: str) -> None:
-    # "Ben & Ana: ..." is one item with no single owner (shared); so is "Both: ...".
+    # A shared item is one item per person, so each carries it forward: "Both: ..." is every
+    # attendee's, "Wei & Priya: ..." each named person's.
     notes = f"Action items\n- {who}: agree the review agenda\n- Wei & Priya: book the retro room\n"
     items = extract_actions_offline(notes, PAIR, WED)
     assert [(i.owner, i.owner_known, i.action) for i in items] == [
-        (None, True, "Agree the review agenda"),
-        (None, True, "Book the retro room"),
+        ("Priya Raman", True, "Agree the review agenda"),
+        ("Wei Zhang", True, "Agree the review agenda"),
+        ("Wei Zhang", True, "Book the retro room"),
+        ("Priya Raman", True, "Book the retro room"),
     ]
 
 
