@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.offline.dates import month_name_at
+from agent.offline.words import KNOWN_VERBS
 
 __all__ = ["Segment", "Sentence", "split_notes"]
 
@@ -90,6 +91,20 @@ _TITLE_WORD = re.compile(
     re.I,
 )
 
+
+
+def _owner_line_task(body: str) -> bool:
+    """Whether ``Name: Body`` reads as minutes' owner line: a task verb, no one addressed.
+
+    "Kwame: Write the doc by Friday" gives Kwame a task; "Ana: Send me the link" is Ana
+    speaking to someone, as a chat or a transcript would have it.
+    """
+    first = re.match(r"\s*([A-Za-z]+)\b", body)
+    return (
+        first is not None
+        and first.group(1).lower() in KNOWN_VERBS
+        and not re.search(r"\b(?:you|your|me|my|us|our|I)\b|\?", body)
+    )
 
 def _has_title_word(text: str) -> bool:
     """Whether a title word stands alone in the text or in a channel or slug ("#mentoring-ben").
@@ -210,6 +225,9 @@ def _owned_task(text: str) -> bool:
     lowercase task is what a title never is ("Sync: weekly call" keeps its title word).
     """
     found = _OWNER_MARKER.match(text)
+    if found is None:  # "Kwame: Schedule a call ...": a capitalised task verb after the name
+        label = _LABEL.match(text)
+        found = label if label and _owner_line_task(text[label.end() :]) else None
     return bool(
         found and not _has_title_word(found.group("n")) and not META_LABEL.match(found.group("n"))
     )
@@ -446,7 +464,9 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                 body = rest[label.end() :]
                 # Minutes ("Ben: draft the RFC"): the label is the owner marker, part of the quote.
                 # A caption cue's label names its speaker, never an owner marker.
-                label_in_span = (body[:1].islower() or is_bullet) and not vtt
+                label_in_span = (
+                    body[:1].islower() or is_bullet or _owner_line_task(body)
+                ) and not vtt
                 if not label_in_span:
                     at = ls + bullet.end()
                     _blank(clean, at, at + label.end())

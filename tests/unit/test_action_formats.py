@@ -175,3 +175,31 @@ def test_on_a_call_of_three_you_names_the_person_addressed() -> None:
         notes, ["Priya Nair", "Marco Bianchi", "Lena Fischer"], THU, None
     )
     assert [(i.owner, i.action) for i in found] == [("Lena Fischer", "Send Marco our design notes")]
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Lea: Write the doc by Friday\nTomasz: Send the checklist by Friday\n",
+        "## Actions\nLea: Write the doc by Friday\nTomasz: Send the checklist by Friday\n",
+        "Lea: Write the doc by Friday.\nTomasz: Send the checklist by Friday.\n",
+    ],
+)
+def test_minutes_owner_lines_with_a_capitalised_task_verb(notes: str) -> None:
+    # A capital after the colon made "Lea:" a speaker: no items, or Lea's task given to Tomasz.
+    assert sorted(_items(notes), key=str) == [
+        ("Lea Brandt", "Write the doc", date(2026, 12, 4)),
+        ("Tomasz Wójcik", "Send the checklist", date(2026, 12, 4)),
+    ]
+
+
+def test_an_owner_line_with_a_title_word_is_not_a_title() -> None:
+    notes = "Lea: Book a room by Friday\nLea: Schedule a call with Priya next week\n"
+    assert [a for _, a, _ in _items(notes)] == ["Book a room", "Schedule a call with Priya"]
+
+
+def test_a_speaker_telling_someone_what_to_do_is_not_an_owner_line() -> None:
+    # A chat turn addressed to someone ("send me") keeps its speaker: the task is not Lea's.
+    found = _items("Lea: Send me the link when you can.\nTomasz: Sure, I'll send it tonight.\n")
+    assert ("Lea Brandt", "Send the link", None) not in found
+    assert any(owner == "Tomasz Wójcik" for owner, _, _ in found)
