@@ -8,6 +8,7 @@ attendee order, and anyone else named kept as written and flagged as not attendi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 __all__ = ["INITIALS", "NAME", "NOT_NAMES", "STOPWORDS", "People"]
@@ -38,6 +39,12 @@ NOT_NAMES = frozenset(
 )
 
 
+def fold(name: str) -> str:
+    """A name for comparing: case and accents folded ("José" and "Jose", "Siobhán", "siobhan")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 class People:
     """Attendees, their first names and initials, the author; anyone else named is kept as is."""
 
@@ -49,9 +56,9 @@ class People:
         initials: dict[str, list[str]] = {}
         for a in self.attendees:
             parts = a.split()
-            firsts.setdefault(parts[0].casefold(), []).append(a)
+            firsts.setdefault(fold(parts[0]), []).append(a)
             for part in parts[1:]:  # "Lan" of "Nguyễn Thị Lan", "Ji-woo" of "Park Ji-woo"
-                others.setdefault(part.casefold(), []).append(a)
+                others.setdefault(fold(part), []).append(a)
             initials.setdefault(parts[0][0].upper(), []).append(a)
             initials.setdefault("".join(p[0].upper() for p in parts), []).append(a)
         self.firsts = {k: v[0] for k, v in firsts.items() if len(v) == 1}
@@ -65,7 +72,7 @@ class People:
         for m in re.finditer(rf"(?<![\w@.])({NAME})(?![\w@])", notes):
             words = m.group(1).split()
             if len(words) == 2 and words[0].casefold() not in NOT_NAMES | STOPWORDS:
-                full.setdefault(words[0].casefold(), set()).add(m.group(1))
+                full.setdefault(fold(words[0]), set()).add(m.group(1))
         self.full_names = {k: next(iter(v)) for k, v in full.items() if len(v) == 1}
 
     def resolve(self, name: str | None) -> tuple[str | None, bool]:
@@ -73,12 +80,12 @@ class People:
         if not name:
             return None, True
         raw = re.sub(rf"^{_TITLE}", "", name.strip().strip("@[]()*").strip())
-        key = " ".join(raw.replace(".", " ").replace("_", " ").split()).casefold()
+        key = fold(" ".join(raw.replace(".", " ").replace("_", " ").split()))
         for a in getattr(self, "attendees", []):
-            if key == a.casefold():
+            if key == fold(a):
                 return a, True
         first = getattr(self, "firsts", {}).get(key.split()[0] if key else "")
-        if first and (len(key.split()) == 1 or first.casefold().startswith(key)):
+        if first and (len(key.split()) == 1 or fold(first).startswith(key)):
             return first, True
         letters = raw.replace(".", "").replace(" ", "")
         if letters.islower() and 2 <= len(letters) <= 3 and letters not in STOPWORDS | NOT_NAMES:

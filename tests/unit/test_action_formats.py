@@ -203,3 +203,21 @@ def test_a_speaker_telling_someone_what_to_do_is_not_an_owner_line() -> None:
     found = _items("Lea: Send me the link when you can.\nTomasz: Sure, I'll send it tonight.\n")
     assert ("Lea Brandt", "Send the link", None) not in found
     assert any(owner == "Tomasz Wójcik" for owner, _, _ in found)
+
+
+def test_names_typed_without_their_accents_still_own_their_items() -> None:
+    found = extract_actions_offline(
+        "Jose to send the slides by Friday\nAna-Maria to draft the roadmap by Monday\n"
+        "Nunez will fix the build tomorrow\nsiobhan will book the room.\n",
+        ["José Ñúñez", "Ana-María López", "Siobhán Walsh"],
+        THU,
+        None,
+        None,
+    )
+    # Each came out "unassigned", and "Nunez" as someone who did not attend.
+    assert [(i.owner, i.owner_known) for i in found] == [
+        ("José Ñúñez", True),
+        ("Ana-María López", True),
+        ("José Ñúñez", True),
+        ("Siobhán Walsh", True),
+    ]
