@@ -321,8 +321,7 @@ class _Extractor(Wording):
             return  # a bare instruction in a conversation is a request, not yet anyone's item
         if owner == "?imperative":
             owner = None
-        shared = owner[7:] if owner and owner.startswith("?shared") else None
-        owner = None if shared is not None else owner
+        shared, owner = (owner[7:], None) if owner and owner[:7] == "?shared" else (None, owner)
         marked = body != text and not _SAID.match(text)
         marked = marked or bool(seg.fields) or seg.group_owner is not None
         action = self._predicate(body, marked)
@@ -399,21 +398,8 @@ class _Extractor(Wording):
             if final is not None and due is None and re.match(r"(?i)bring\b", final):
                 due = self.next_session  # what a mentee brings, they bring to the next session
             if final is not None:
-                who = self._sharers(shared) if shared is not None else [(owner, known)]
+                who = self.people.share(shared) if shared is not None else [(owner, known)]
                 self.items += [Item(w, k, final, due, ev_start, ev_end) for w, k in who]
-
-    def _sharers(self, cell: str) -> list[tuple[str | None, bool]]:
-        """Who shares an item: the people a label names ("Ben & Ana"), else every attendee.
-
-        A shared item is one item per person, so each carries it forward on their own list;
-        with nobody to share it among it stays unowned.
-        """
-        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", cell.strip())
-        named = [self.people.resolve(p) for p in parts if p]
-        if len(named) >= 2 and all(n for n, _ in named):
-            return list(dict.fromkeys(named))
-        everyone: list[tuple[str | None, bool]] = [(a, True) for a in self.people.attendees]
-        return everyone if len(everyone) >= 2 else [(None, True)]
 
     def _date_only(self, s: Sentence) -> None:
         """A date said alone ("Probably Monday.") just after an item dates the last item."""
