@@ -524,7 +524,7 @@ def topic_phrases(text: str) -> list[str]:
             rank = 1 if named else 2
         else:
             continue
-        if phrase and not det_is_a_mismatch(phrase):
+        if phrase:
             before = lowered[i - 1] if i else ""
             evaluative = low in {"a", "an"} and before in {"such", "what", "quite"}
             phrase = _without_labels(phrase, evaluative)
@@ -653,15 +653,6 @@ def _verb_starts_clause(tokens: list[str], i: int) -> bool:
 def _object_verb(word: str) -> bool:
     """A verb whose bare object can be a topic ("write tests", "explain Git rebase")."""
     return word not in _CLOSED and (word in KNOWN_VERBS or to_base(word) in KNOWN_VERBS)
-
-
-def det_is_a_mismatch(phrase: str) -> bool:
-    """An "a" before a vowel sound or "an" before a consonant: the input was ungrammatical."""
-    first, _, rest = phrase.partition(" ")
-    if not rest or first.lower() not in {"a", "an"}:
-        return False
-    wanted = article(rest.split()[0])
-    return wanted not in {first.lower(), None} and not rest.lower().startswith("u")
 
 
 def clean_topic(phrase: str, max_words: int = 6) -> bool:
