@@ -237,13 +237,10 @@ def _phrase_from(
         or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
         or (len(words) == 1 and not _bare_alone(words[0], after))
         or (any(c.isdigit() for c in head) and head not in _TECH)
+        or words[0].lower() in _NOT_HEADS
+        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)  # "to spend"
     ):
         return None
-    if determiner is None and (
-        words[0].lower() in _NOT_HEADS
-        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)
-    ):
-        return None  # "to spend", "to finish": a verb, not a bare noun
     return " ".join(([determiner] if determiner else []) + words)
 
 
