@@ -237,13 +237,10 @@ def _phrase_from(
         or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
         or (len(words) == 1 and not _bare_alone(words[0], after))
         or (any(c.isdigit() for c in head) and head not in _TECH)
+        or words[0].lower() in _NOT_HEADS
+        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)  # "to spend"
     ):
         return None
-    if determiner is None and (
-        words[0].lower() in _NOT_HEADS
-        or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)
-    ):
-        return None  # "to spend", "to finish": a verb, not a bare noun
     return " ".join(([determiner] if determiner else []) + words)
 
 
@@ -524,7 +521,7 @@ def topic_phrases(text: str) -> list[str]:
             rank = 1 if named else 2
         else:
             continue
-        if phrase and not det_is_a_mismatch(phrase):
+        if phrase:
             before = lowered[i - 1] if i else ""
             evaluative = low in {"a", "an"} and before in {"such", "what", "quite"}
             phrase = _without_labels(phrase, evaluative)
@@ -653,15 +650,6 @@ def _verb_starts_clause(tokens: list[str], i: int) -> bool:
 def _object_verb(word: str) -> bool:
     """A verb whose bare object can be a topic ("write tests", "explain Git rebase")."""
     return word not in _CLOSED and (word in KNOWN_VERBS or to_base(word) in KNOWN_VERBS)
-
-
-def det_is_a_mismatch(phrase: str) -> bool:
-    """An "a" before a vowel sound or "an" before a consonant: the input was ungrammatical."""
-    first, _, rest = phrase.partition(" ")
-    if not rest or first.lower() not in {"a", "an"}:
-        return False
-    wanted = article(rest.split()[0])
-    return wanted not in {first.lower(), None} and not rest.lower().startswith("u")
 
 
 def clean_topic(phrase: str, max_words: int = 6) -> bool:

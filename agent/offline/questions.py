@@ -100,6 +100,7 @@ def load_bank() -> tuple[BankQuestion, ...]:
     )
 
 
+@cache
 def reframe_rows() -> tuple[BankQuestion, ...]:
     """The questions offered as rewrites (the session-planning ones are kept apart)."""
     return tuple(q for q in load_bank() if not q.situation.startswith(SESSION_PREFIXES))
@@ -125,24 +126,17 @@ SITUATION_SPEC = _SituationSpec("situations", ("situations.jsonl",), fit_args={"
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Index:
-    rows: tuple[BankQuestion, ...]
-    vectors: Vector  # one unit row per question (slot read as "this")
-
-
 def bank_texts() -> list[str]:
     """The rewrite questions as they are embedded (a slot read as "this")."""
     return [q.plain for q in reframe_rows()]
 
 
 @cache
-def _index() -> _Index:
-    """Bank vectors: shipped precomputed (``python -m agent.offline.train question_bank``)."""
+def _vectors() -> Vector:
+    """One unit row per rewrite question: shipped precomputed (``train question_bank``)."""
     from agent.offline.learned import shipped_vectors
 
-    vectors = shipped_vectors("question_bank", bank_texts()).astype(np.float32)
-    return _Index(reframe_rows(), vectors)
+    return shipped_vectors("question_bank", bank_texts()).astype(np.float32)
 
 
 def situation_scores(text: str) -> list[tuple[str, float]]:
@@ -186,8 +180,8 @@ def choose(
     phrase, one slotted pick may name a person from ``people`` instead ("the VP"). A question
     that repeats a word of the input the learned label check flags ("wrong") is skipped.
     """
-    index = _index()
-    sims = index.vectors @ embed([text])[0].astype(np.float32)
+    rows, vectors = reframe_rows(), _vectors()
+    sims = vectors @ embed([text])[0].astype(np.float32)
     ranked = situation_scores(text)
     probability = dict(ranked)
     top = ranked[0][1]
@@ -203,12 +197,12 @@ def choose(
         + 1.5 * probability.get(q.situation, 0.0)
         - 0.05 * (q.situation == "general")
         + 0.1 * bool(said & _named(q.plain))  # names something the input names ("deadline")
-        for i, q in enumerate(index.rows)
+        for i, q in enumerate(rows)
     ]
     avoided = {_normal(a) for a in avoid}
     pool = [
         i
-        for i, q in enumerate(index.rows)
+        for i, q in enumerate(rows)
         if (q.situation in sure if q.slot else q.situation in near)
         and (q.slot is None or (people if q.slot == "{person}" else topics))
         and _normal(q.question) not in avoided
@@ -220,10 +214,10 @@ def choose(
         named = [p for p in picks if p.row.slot]
         best: tuple[float, int, str, str] | None = None
         for i in pool:
-            row = index.rows[i]
+            row = rows[i]
             if want_slot != (row.slot is not None):
                 continue
-            if any(index.rows[j].framework == row.framework for j in chosen):
+            if any(rows[j].framework == row.framework for j in chosen):
                 continue
             if row.slot == "{person}" and (topics or named):
                 continue  # a person only when the input names nothing else, and once
@@ -239,9 +233,7 @@ def choose(
             question = row.filled(topic)
             if _opening(question) in {_opening(p.question) for p in picks}:
                 continue
-            redundancy = max(
-                (float(index.vectors[i] @ index.vectors[j]) for j in chosen), default=0
-            )
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0)
             closed = not _OPEN.match(question) and any(not _OPEN.match(p.question) for p in picks)
             score = relevance[i] - 0.3 * redundancy - 0.2 * closed
             if best is None or (score, -i) > (best[0], -best[1]):
@@ -258,7 +250,7 @@ def choose(
         if _repeats_a_label(question, text, filled):
             continue
         chosen.append(i)
-        picks.append(Pick(index.rows[i], question, relevance[i]))
+        picks.append(Pick(rows[i], question, relevance[i]))
     return picks
 
 

@@ -72,13 +72,10 @@ def stem(word: str) -> str:
     w = to_base(w) if "'" not in w else w
     if len(w) <= 3:
         return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    else:
-        for suffix in ("ing", "ed", "es", "s"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-                w = w[: -len(suffix)]
-                break
+    for suffix in ("ing", "ed", "es", "s"):  # ("replies" is already "reply": to_base)
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            w = w[: -len(suffix)]
+            break
     if w.endswith("e") and len(w) > 3:
         w = w[:-1]
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":

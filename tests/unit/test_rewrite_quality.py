@@ -157,6 +157,21 @@ def test_a_describing_word_after_the_determiner_leaves_the_noun() -> None:
 @pytest.mark.parametrize(
     ("text", "phrase"),
     [
+        ("Why did a small outage take you all night?", "an outage"),
+        ("You froze on such an easy question.", "a question"),
+        ("Your playbook falls apart in a real incident.", "an incident"),
+    ],
+)
+def test_the_article_fits_the_noun_left_after_a_describer_is_dropped(
+    text: str, phrase: str
+) -> None:
+    # "a small outage" without "small" is "an outage", never "a outage".
+    assert phrase in topic_phrases(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
         ("Why did you ship such a rushed migration?", "a migration"),
         ("Who is supposed to maintain your convoluted design?", "your design"),
         ("Why did you give such a vague estimate?", "an estimate"),
