@@ -652,6 +652,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the engine is final.
+    "actions_blind8": Task(
+        "actions_blind8",
+        "blind8/actions_blind8",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -728,6 +737,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the engine is final.
+    "rewrite_blind8": Task(
+        "rewrite_blind8",
+        "blind8/rewrite_blind8",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -789,6 +807,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the detector is final.
+    "judgement_blind8": Task(
+        "judgement_blind8",
+        "blind8/judgement_blind8",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
