@@ -652,14 +652,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the engine is final.
+    # The eighth blind set (blind8/README.md), written before any engine change of round eight;
+    # sealed while the engines changed, scored once when they were final (and once on the
+    # session-start engine), then unsealed and gated (docs/EVALS.md, "The eighth round").
     "actions_blind8": Task(
         "actions_blind8",
         "blind8/actions_blind8",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -737,14 +738,13 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
-    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the engine is final.
+    # The eighth blind set (evals/datasets/blind8/README.md): scored once, then unsealed.
     "rewrite_blind8": Task(
         "rewrite_blind8",
         "blind8/rewrite_blind8",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -808,14 +808,13 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The eighth blind set (evals/datasets/blind8/README.md): sealed until the detector is final.
+    # The eighth blind set (evals/datasets/blind8/README.md): scored once, then unsealed.
     "judgement_blind8": Task(
         "judgement_blind8",
         "blind8/judgement_blind8",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
