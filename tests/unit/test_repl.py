@@ -235,8 +235,12 @@ def test_ctrl_c_at_a_terminal_clears_the_line_and_stays(tmp_path: Path) -> None:
         read_until(b"you> ")
         os.write(leader, b"half a thou")
         time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)  # what the terminal sends for Ctrl-C
-        read_until(b"line cleared")
+        # What the terminal sends for Ctrl-C; sent again if a loaded machine lost it.
+        for _ in range(5):
+            proc.send_signal(signal.SIGINT)
+            read_until(b"line cleared", timeout=10)
+            if b"line cleared" in seen:
+                break
         os.write(leader, b"/thread\r")
         read_until(b"thread chat-")
         os.write(leader, b"/quit\r")
