@@ -8,7 +8,6 @@ Indian-English MOM, SRT captions). They are dev material, not blind.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from agent.offline.actions import extract_actions_offline
 from agent.offline.dates import resolve_due
-from evals.scorers import item_precision_recall
+from tests.action_notes import note_f1s
 
 DATA = Path(__file__).parents[1] / "data"
 TUE = date(2026, 12, 8)  # a Tuesday
@@ -31,25 +30,8 @@ def _items(
 
 
 def test_round_seven_notes_score_at_their_floor() -> None:
-    rows = [json.loads(x) for x in (DATA / "actions_round7.jsonl").read_text().splitlines()]
-    f1s = []
-    for row in rows:
-        spec = row["input"]
-        notes = (DATA / spec["notes_file"]).read_text(encoding="utf-8")
-        nxt = spec["next_session"]
-        found = extract_actions_offline(
-            notes,
-            spec["attendees"],
-            date.fromisoformat(spec["session_date"]),
-            date.fromisoformat(nxt) if nxt else None,
-            spec["author"],
-        )
-        precision, recall = item_precision_recall(
-            [i.model_dump(mode="json") for i in found], row["target"]
-        )
-        total = precision.value + recall.value
-        f1s.append(2 * precision.value * recall.value / total if total else 0.0)
-    assert len(rows) == 10
+    f1s = note_f1s("actions_round7.jsonl")
+    assert len(f1s) == 10
     assert sum(f1s) / len(f1s) >= FLOOR, f1s
 
 

@@ -10,7 +10,6 @@ initials). They are dev material, not blind.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -18,31 +17,15 @@ import pytest
 
 from agent.offline.actions import extract_actions_offline
 from evals.scorers import item_precision_recall
+from tests.action_notes import note_f1s
 
 DATA = Path(__file__).parents[1] / "data"
 FLOOR = 0.50
 
 
 def test_round_eight_notes_score_at_their_floor() -> None:
-    rows = [json.loads(x) for x in (DATA / "actions_round8.jsonl").read_text().splitlines()]
-    f1s = []
-    for row in rows:
-        spec = row["input"]
-        notes = (DATA / spec["notes_file"]).read_text(encoding="utf-8")
-        nxt = spec["next_session"]
-        found = extract_actions_offline(
-            notes,
-            spec["attendees"],
-            date.fromisoformat(spec["session_date"]),
-            date.fromisoformat(nxt) if nxt else None,
-            spec["author"],
-        )
-        precision, recall = item_precision_recall(
-            [i.model_dump(mode="json") for i in found], row["target"]
-        )
-        total = precision.value + recall.value
-        f1s.append(2 * precision.value * recall.value / total if total else 0.0)
-    assert len(rows) == 13
+    f1s = note_f1s("actions_round8.jsonl")
+    assert len(f1s) == 13
     assert sum(f1s) / len(f1s) >= FLOOR, f1s
 
 

@@ -29,6 +29,19 @@ def chat(home: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def ana_and_ben(tmp_path: Path) -> Path:
+    """A coach home holding the pair ana-ben, added through the CLI."""
+    home = tmp_path / "home"
+    subprocess.run(
+        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
+        env={**os.environ, "COACH_HOME": str(home)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return home
+
+
 def test_chat_routes_text_runs_slash_commands_and_survives_a_restart(tmp_path: Path) -> None:
     home = tmp_path / "home"
     first = chat(
@@ -90,15 +103,7 @@ def test_ctrl_c_leaves_cleanly(tmp_path: Path) -> None:
 
 
 def test_chat_with_a_pair_drafts_agendas_and_saves_items(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    env = {**os.environ, "COACH_HOME": str(home)}
-    subprocess.run(
-        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    home = ana_and_ben(tmp_path)
     notes = tmp_path / "notes.md"
     notes.write_text("Ben: I'll draft the RFC by Friday.\nAna: I'll send the checklist tomorrow.\n")
     bad = f"/actions {notes} 2026-13-45\n/actions {tmp_path}\n/actions {notes} 12/09/2026\n"
@@ -140,15 +145,7 @@ def test_email_inside_chat_writes_the_pairs_drafts(tmp_path: Path) -> None:
 
 
 def test_simulate_inside_chat(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    env = {**os.environ, "COACH_HOME": str(home)}
-    subprocess.run(
-        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    home = ana_and_ben(tmp_path)
     script = (
         "/simulate checkout-incident-2am\n"
         "/clarify Is anyone else awake?\n"
@@ -257,15 +254,7 @@ def test_ctrl_c_at_a_terminal_clears_the_line_and_stays(tmp_path: Path) -> None:
 
 
 def test_a_simulation_left_in_chat_is_resumed_by_simulate(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    env = {**os.environ, "COACH_HOME": str(home)}
-    subprocess.run(
-        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    home = ana_and_ben(tmp_path)
     first = chat(home, "/simulate checkout-incident-2am\nidk\n", "--pair", "ana-ben")
     assert first.returncode == 0, first.stderr
     attempt = "I would roll back my deploy first and post an update in the on-call channel."
@@ -279,15 +268,7 @@ def test_a_simulation_left_in_chat_is_resumed_by_simulate(tmp_path: Path) -> Non
 
 
 def test_chat_commands_take_quoted_paths_and_say_what_is_missing(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    env = {**os.environ, "COACH_HOME": str(home)}
-    subprocess.run(
-        [*COACH, "pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    home = ana_and_ben(tmp_path)
     notes = tmp_path / "session notes.md"
     notes.write_text("Ben: I'll draft the RFC by Friday.\n", encoding="utf-8")
     script = f'/history\n/search\n/actions "{notes}" 2026-12-07 sav\n/actions "{notes}"\n/quit\n'
