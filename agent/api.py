@@ -55,6 +55,8 @@ MAX_TEXT = 4000
 MAX_NOTES = 200_000
 # A question longer than this is not a question to reframe; refuse rather than guess.
 MAX_QUESTION = 1000
+# "I'll", "I will", "I need": notes written in the first person, whose "I" needs an author.
+_FIRST_PERSON = re.compile(r"(?m)(?:^|[.!?:]\s|\b(?:and|so|then)\s)I(?:'ll|'m| will| need| must)\b")
 # Two notes files of one session are kept as one record, joined by a rule line.
 _NOTES_JOIN = "\n\n---\n\n"
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
@@ -429,13 +431,10 @@ class Coach:
         }
         out = self.run_payload("actions", payload, pair.id if pair else None)
         result = ActionExtraction.model_validate(out["result"])
-        first_person = re.compile(
-            r"(?m)(?:^|[.!?:]\s|\b(?:and|so|then)\s)I(?:'ll|'m| will| need| must)\b"
-        )
         if (
             author is None
             and any(i.owner is None for i in result.items)
-            and first_person.search(notes)
+            and _FIRST_PERSON.search(notes)
         ):
             result.notes.append(
                 "some items are written in the first person and have no owner: say who wrote "
