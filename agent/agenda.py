@@ -469,7 +469,9 @@ def explain_stage(ctx: AgendaContext) -> StageDecision:
     closing = graduation_sessions(ctx.programme_weeks, ctx.cadence)
     if n > total:
         return StageDecision(
-            "graduation", f"session {n} is past the programme's {total} {ctx.cadence} sessions"
+            "graduation",
+            f"session {n} is past the programme's {total} {ctx.cadence} "
+            f"session{'' if total == 1 else 's'}",
         )
     if n > total - closing:
         which = "final" if n == total else "second-to-last"

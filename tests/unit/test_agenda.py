@@ -808,3 +808,10 @@ def test_lines_marked_private_are_never_quoted_in_an_agenda(marked: str) -> None
     for private in ("hospital", "interviewing", "pay"):
         assert private not in text, text
     assert "cv" in text  # the rest of the notes still informs the agenda
+
+
+def test_the_graduation_reason_counts_one_session_in_the_singular() -> None:
+    short = AgendaContext(
+        mentor="A", mentee="B", session_number=2, programme_weeks=4, cadence="monthly"
+    )
+    assert explain_stage(short).reason == "session 2 is past the programme's 1 monthly session"
