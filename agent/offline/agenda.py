@@ -163,7 +163,8 @@ def main_topic(
     Scores each quotable sentence: a challenge (the learned model: "how do I", "I'm stuck",
     "I want to talk about"...) counts 2, a question mark 1 more, each word shared with a goal
     1 (up to 3), and a ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties
-    go to the earlier sentence. When the chosen sentence leans on the one before it ("...to
+    go to the earlier sentence. A prep where nothing scores (updates, "not sure what to bring")
+    sets no topic. When the chosen sentence leans on the one before it ("...to
     review it"), the two are quoted together so the topic reads on its own.
     """
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
@@ -185,6 +186,8 @@ def main_topic(
         return (value + min(_overlap(sentence, goal_text), 3), -index)
 
     best = max(range(len(quotable)), key=score)
+    if score(best)[0] == 0:  # no challenge, question or goal in it: the prep sets no topic
+        return None, quotable
     used = {best}
     topic = quotable[best]
     if best > 0 and _PRONOUN.search(normalise(topic)) and not topic.endswith("…"):

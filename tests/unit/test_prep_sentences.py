@@ -79,3 +79,16 @@ def test_one_goal_is_asked_about_by_name_not_as_a_choice() -> None:
     assert "Link it to a goal: which of “Ship the RFC”, “Mentor a junior” does it move?" in lines(
         ["Ship the RFC", "Mentor a junior"]
     )
+
+
+def test_a_prep_saying_it_has_no_topic_does_not_set_the_topic() -> None:
+    from agent.offline.agenda import main_topic
+
+    prep = (
+        "honestly i dont know what to talk about. my manager say i am not visible enough in "
+        "meetings and i dont know how to fix it"
+    )
+    topic, _ = main_topic(prep)
+    # The topic was "Honestly i dont know what to talk about." and the concern was left out.
+    assert topic is not None and "visible enough in meetings" in topic
+    assert main_topic("Not sure what to bring this week. Happy to go wherever it goes.")[0] is None
