@@ -256,6 +256,18 @@ def _classify(sentence: str) -> tuple[list[str], list[str]]:
     return struggles, positives
 
 
+def _all_went_well(sentence: str) -> bool:
+    """Whether no clause of the sentence reads as going badly, themed or not.
+
+    "I made my point but Tom interrupted me and I stopped talking" has a good clause with a
+    theme and two hard ones without: it is not a sentence to keep as "what worked".
+    """
+    clauses = [c for c in _CLAUSE.split(sentence) if c.strip()] or [sentence]
+    how = load_model("ffwd_how")
+    hard = how.labels.index("hard")
+    return all(v[hard] < 0.5 for v in how.scores(_verdict_features(clauses)))
+
+
 def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> RoundRecord:
     """Observations from the mentee's report, patterns across rounds, one adjustment."""
     skill = _check_skill(skill)
@@ -278,7 +290,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
         bad, good = _classify(sentence)
         struggles += [key for key in bad if key not in struggles]
         went_well += [key for key in good if key not in went_well]
-        if good and not bad and len(observations) < 2:
+        if good and not bad and len(observations) < 2 and _all_went_well(sentence):
             observations.append(f'Went well: "{quote(sentence, 24)}".')
         if bad and len(hard_quotes) < 2:
             label = "general" if bad[0] == "general" else _label(bad[0])

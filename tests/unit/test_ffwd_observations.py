@@ -42,3 +42,19 @@ def test_a_report_with_nothing_to_say_about_how_it_went_names_no_theme() -> None
         "presenting at sprint demos", "I shared my screen and showed the new search page.", []
     )
     assert record.struggles == [] and record.went_well == []
+
+
+def test_a_sentence_that_also_went_badly_is_not_kept_as_what_worked() -> None:
+    from agent.offline.ffwd import ffwd_guidance, ffwd_observe
+
+    report = "I said my point about idempotency but Tom interrupted me and I stopped talking."
+    first = ffwd_observe("speaking up in meetings", report, [])
+    assert not any(o.startswith("Went well") for o in first.observations)
+    # Round two told the mentee: 'Keep what worked last time: "... I stopped talking"'.
+    assert "Keep what worked" not in ffwd_guidance("speaking up in meetings", 2, [first])
+    good = ffwd_observe(
+        "speaking up in meetings",
+        "I opened with my main point and the team listened. My lead said it was clear.",
+        [],
+    )
+    assert any(o.startswith("Went well") for o in good.observations)
