@@ -12,7 +12,8 @@ import re
 
 from agent.offline.people import INITIALS, NAME
 
-_WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}})"
+# One capital before "to <verb>" is an initial too ("K to present ..."); "A" and "I" are words.
+_WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}}|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]))"
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
     r"|Owner|(?i:(?:(?:ok|okay|so)[ \t,]+)?(?:recap|next[ \t]+steps?|homework)(?=[ \t]*:)))\b"

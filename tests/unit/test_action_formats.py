@@ -221,3 +221,11 @@ def test_names_typed_without_their_accents_still_own_their_items() -> None:
         ("José Ñúñez", True),
         ("Siobhán Walsh", True),
     ]
+
+
+def test_a_single_initial_before_to_owns_the_task() -> None:
+    # "AI: K to present ..." came out unassigned ("K. to ..." with a dot was read).
+    assert _items("AI: L to present the one pager at the guild on Friday\n") == [
+        ("Lea Brandt", "Present the one pager at the guild", date(2026, 12, 4))
+    ]
+    assert _items("A to-do list was shared.\n") == []
