@@ -59,13 +59,18 @@ def is_printable_name(text: str) -> bool:
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d"})
 
 
+def strip_accents(text: str) -> str:
+    """``text`` with its combining accents dropped ("José" -> "Jose"); other letters kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def ascii_words(text: str) -> list[str]:
     """The lowercase ASCII words of ``text`` for ids: accents dropped ("José" -> "jose").
 
     Letters with no ASCII form (Cyrillic, Han...) are left out; callers give a fallback.
     """
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    plain = strip_accents(text.lower().translate(_FOLD))
     return re.findall(r"[a-z0-9]+", plain.replace("'", "").replace("’", ""))
 
 

@@ -8,8 +8,9 @@ attendee order, and anyone else named kept as written and flagged as not attendi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
+
+from agent.text import strip_accents
 
 __all__ = ["INITIALS", "NAME", "NOT_NAMES", "STOPWORDS", "People"]
 
@@ -41,8 +42,7 @@ NOT_NAMES = frozenset(
 
 def fold(name: str) -> str:
     """A name for comparing: case and accents folded ("José" and "Jose", "Siobhán", "siobhan")."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(name.casefold())
 
 
 class People:
