@@ -590,8 +590,13 @@ class Coach:
         minutes: int | None = None,
         session: int | None = None,
         prep: str | None = None,
+        kept_prep: bool = False,
     ) -> _AgendaInputs:
-        """The agenda context with the records it was built from (read once, reused)."""
+        """The agenda context with the records it was built from (read once, reused).
+
+        With ``kept_prep`` and no ``prep``, the prep the coming session's agenda was last
+        drafted with (`coach agenda --prep`) is used.
+        """
         from agent.memory import sessions_of
 
         if session is not None and session < 1:
@@ -603,11 +608,14 @@ class Coach:
             (r for r in sessions if r.notes), key=lambda r: (r.held_on or date.min, r.number)
         )
         items = self.pairs.items(pair.id, status="open")
+        number = session or len(records) + 1
+        if prep is None and kept_prep:
+            prep = next((r.prep for r in sessions if r.number == number and r.notes is None), None)
         values = {
             "mentor": pair.mentor,
             "mentee": pair.mentee,
             "goals": pair.goals,
-            "session_number": session or len(records) + 1,
+            "session_number": number,
             "programme_weeks": pair.programme_weeks,
             "minutes": pair.minutes if minutes is None else minutes,
             "cadence": pair.cadence,
@@ -768,15 +776,8 @@ class Coach:
                 cli=f"pair {pair_id!r} has no email addresses; add them with "
                 f"`coach pair set {pair_id} --mentor-email ... --mentee-email ...`",
             )
-        inputs = self._agenda_inputs(pair, prep=prep)  # one context serves agenda and email
-        if prep is None:
-            # The prep the coming session's agenda was drafted with (`coach agenda --prep`).
-            number = inputs.context.session_number
-            kept = next(
-                (r.prep for r in inputs.sessions if r.number == number and r.notes is None), None
-            )
-            if kept:
-                inputs = self._agenda_inputs(pair, prep=kept)
+        # One context serves agenda and email, with the prep the agenda was drafted with.
+        inputs = self._agenda_inputs(pair, prep=prep, kept_prep=True)
         context = inputs.context
         agenda = self._run_agenda(pair_id, context)
         suggestions = self._suggest(pair_id)
