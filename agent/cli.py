@@ -45,13 +45,9 @@ T = TypeVar("T")
 def _version(show: bool) -> None:
     if not show:
         return
-    from importlib.metadata import PackageNotFoundError, version
+    from agent import __version__
 
-    try:
-        release = version("session-coach")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        release = "unknown (not installed)"
-    sys.stdout.write(f"session-coach {release}\n")
+    sys.stdout.write(f"session-coach {__version__}\n")
     raise typer.Exit()
 
 

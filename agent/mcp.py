@@ -17,6 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from pydantic import BaseModel, ValidationError
 
+from agent import __version__
 from agent.api import Coach, parse_agenda_context
 from agent.errors import CoachError, UserInputError, user_input_error
 
@@ -61,13 +62,7 @@ class CoachServer(MCPServer[Any]):
 
 def build_server(coach: Coach) -> MCPServer[Any]:
     """An MCP server whose tools and resources use ``coach``."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        release = version("session-coach")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        release = "0"
-    server = CoachServer(name="session-coach", instructions=INSTRUCTIONS, version=release)
+    server = CoachServer(name="session-coach", instructions=INSTRUCTIONS, version=__version__)
     lock = threading.Lock()
 
     def call(work: Callable[[], BaseModel]) -> dict[str, Any]:
