@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from agent import render
-from agent.errors import CoachError, UserInputError
+from agent.errors import CoachError, UserInputError, plain_detail
 
 if TYPE_CHECKING:  # `coach --help` imports none of these: only the command that runs does
     from pydantic import BaseModel
@@ -249,13 +249,6 @@ _PAIR_OPTIONS = {
     "cadence": "--cadence",
     "next_session": "--next",
 }
-_BOUNDS = (
-    (re.compile(r"^Input should be greater than or equal to "), "must be at least "),
-    (re.compile(r"^Input should be less than or equal to "), "must be at most "),
-    (re.compile(r"^Input should be "), "must be "),
-)
-
-
 @contextmanager
 def _pair_options() -> Iterator[None]:
     """Say a pair record's validation error in terms of the CLI's options."""
@@ -264,10 +257,7 @@ def _pair_options() -> Iterator[None]:
     except UserInputError as exc:
         if exc.field not in _PAIR_OPTIONS or exc.detail is None:
             raise
-        message = exc.detail
-        for pattern, wording in _BOUNDS:
-            message = pattern.sub(wording, message, count=1)
-        raise UserInputError(f"{_PAIR_OPTIONS[exc.field]} {message}") from exc
+        raise UserInputError(f"{_PAIR_OPTIONS[exc.field]} {plain_detail(exc.detail)}") from exc
 
 
 @pair_app.command("add")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI imports these errors before it needs pydantic
@@ -69,3 +70,19 @@ def user_input_error(exc: ValidationError) -> UserInputError:
     if message.startswith(f"{field} "):  # "mentor must not be empty" says it
         return UserInputError(message, field=field, detail=message[len(field) + 1 :])
     return UserInputError(f"{field}: {message}", field=field, detail=message)
+
+
+# Pydantic's wording of a field problem, as a phrase that follows the field's name.
+_PLAIN = (
+    (re.compile(r"^Field required$"), "is required"),
+    (re.compile(r"^Input should be greater than or equal to "), "must be at least "),
+    (re.compile(r"^Input should be less than or equal to "), "must be at most "),
+    (re.compile(r"^Input should be "), "must be "),
+)
+
+
+def plain_detail(detail: str) -> str:
+    """``detail`` of a field error worded to follow the field's name ("k must be at least 1")."""
+    for pattern, wording in _PLAIN:
+        detail = pattern.sub(wording, detail, count=1)
+    return detail

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent import __version__
 from agent.api import Coach, parse_agenda_context
-from agent.errors import CoachError, UserInputError, user_input_error
+from agent.errors import CoachError, UserInputError, plain_detail, user_input_error
 
 T = TypeVar("T")
 
@@ -53,9 +53,7 @@ class CoachServer(MCPServer[Any]):
             if not isinstance(exc.__cause__, ValidationError):
                 raise
             error = user_input_error(exc.__cause__)
-            detail = error.detail or str(error)
-            detail = "is required" if detail == "Field required" else detail
-            detail = detail.replace("Input should be ", "must be ", 1)
+            detail = plain_detail(error.detail or str(error))
             problem = f"{error.field} {detail}" if error.field else detail
             raise ToolError(f"Error executing tool {name}: {problem}") from None
 
