@@ -552,7 +552,8 @@ class Invitation:
 
     ``tag`` names the meeting in sent-log keys (its first start time, in UTC); ``start`` is
     the event's start now (for a CANCEL, the start being cancelled). A meeting keeps its UID
-    and tag when it moves; each change raises the SEQUENCE, as RFC 5546 asks.
+    and tag when it moves; each change raises the SEQUENCE, as RFC 5546 asks. ``moved_from``
+    is the start last sent when this invitation moves the meeting, so the email can say so.
     """
 
     uid: str
@@ -560,6 +561,7 @@ class Invitation:
     start: datetime
     sequence: int = 0
     method: Literal["REQUEST", "CANCEL"] = "REQUEST"
+    moved_from: datetime | None = None
 
     def key(self, pair_id: str, role: Role) -> str:
         """The sent-log key: ``{pair}/{tag}/{sequence}/{role}`` (``cancel{n}`` for a CANCEL)."""
@@ -692,12 +694,16 @@ def _owner_side(owner: str | None, pair: Pair) -> Role | None:
     return None
 
 
-def _item_text(item: StoredItem, reader: str) -> str:
-    """An item as ``reader`` sees it: another owner's "your CV" is "their CV"."""
-    action = item.action
+def _reads_as(item: StoredItem, reader: str) -> str:
+    """The item's action as ``reader`` sees it: another owner's "your CV" is "their CV"."""
     if item.owner and item.owner.casefold() != reader.casefold():
-        action = for_other_reader(action)
-    parts = [_line(action)]
+        return for_other_reader(item.action)
+    return item.action
+
+
+def _item_text(item: StoredItem, reader: str) -> str:
+    """An item as ``reader`` sees it, with its owner, due date and session."""
+    parts = [_line(_reads_as(item, reader))]
     details = []
     if item.owner:
         details.append(_line(item.owner))
@@ -941,10 +947,17 @@ def _sources(content: PrepContent, hosts: frozenset[str]) -> list[list[Inline]]:
     return out
 
 
-def _session_line(content: PrepContent, other: str) -> str:
+def _session_line(content: PrepContent, other: str, moved_from: datetime | None) -> str:
     pair = content.pair
     text = f"Session {content.session_number} with {other}"
-    if content.session_start is not None:
+    if content.session_start is not None and moved_from is not None:
+        # Shown in the zone the session is written in, so both times read alike.
+        zone = content.session_start.tzinfo
+        earlier = moved_from.astimezone(zone)
+        if zone is None:  # a naive start is local time: so is the old one, then
+            earlier = earlier.replace(tzinfo=None)
+        text += f" has moved from {_when(earlier)} to {_when(content.session_start)}"
+    elif content.session_start is not None:
         text += f" is on {_when(content.session_start)}"
     else:
         text += " is coming up (the date and time are not set yet)"
@@ -975,20 +988,23 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
         ]
     # Compared by words only: the agenda may quote an item without its closing full stop.
     known = _words_of(" ".join(checklist))
+    mentee = content.pair.mentee.casefold()
     missing = [
-        f"Progress on “{_line(item.action).rstrip('.')}”: what's done, what's left, "
-        "what got in the way."
+        f"Progress on “{_line(_reads_as(item, mentee)).rstrip('.')}”: what's done, "
+        "what's left, what got in the way."
         for item in content.open_items
         if _words_of(_line(item.action)) not in known
     ]
     return missing + checklist
 
 
-def _mentee_doc(content: PrepContent, hosts: frozenset[str]) -> _Doc:
+def _mentee_doc(
+    content: PrepContent, hosts: frozenset[str], moved_from: datetime | None = None
+) -> _Doc:
     pair = content.pair
     doc = _Doc()
     doc.p(f"Hi {_first(pair.mentee)},")
-    doc.p(_session_line(content, pair.mentor))
+    doc.p(_session_line(content, pair.mentor, moved_from))
     doc.h("Before the session, please prepare")
     doc.ul(_mentee_checklist(content))
     doc.h("Open items")
@@ -1006,11 +1022,13 @@ def _mentee_doc(content: PrepContent, hosts: frozenset[str]) -> _Doc:
     return doc
 
 
-def _mentor_doc(content: PrepContent, hosts: frozenset[str]) -> _Doc:
+def _mentor_doc(
+    content: PrepContent, hosts: frozenset[str], moved_from: datetime | None = None
+) -> _Doc:
     pair = content.pair
     doc = _Doc()
     doc.p(f"Hi {_first(pair.mentor)},")
-    doc.p(_session_line(content, pair.mentee))
+    doc.p(_session_line(content, pair.mentee, moved_from))
     doc.h(f"Agenda ({content.agenda.minutes} minutes)")
     doc.ul(_agenda_items(content.agenda), ordered=True)
     doc.h("Open items")
@@ -1274,7 +1292,11 @@ def build_prep_messages(
             if invitation is not None
             else idempotency_key(pair.id, content.session_number, role)
         )
-        doc = _mentee_doc(content, hosts) if role == "mentee" else _mentor_doc(content, hosts)
+        moved_from = invitation.moved_from if invitation is not None else None
+        if role == "mentee":
+            doc = _mentee_doc(content, hosts, moved_from)
+        else:
+            doc = _mentor_doc(content, hosts, moved_from)
         msg = EmailMessage(policy=_POLICY)
         msg["From"] = sender
         msg["To"] = to

@@ -430,7 +430,9 @@ def plan_invitation(
     if current is not None:
         if current.start == start.astimezone(UTC):
             return Invitation(current.uid, current.tag, start, current.sequence)
-        return Invitation(current.uid, current.tag, start, current.sequence + 1)
+        return Invitation(
+            current.uid, current.tag, start, current.sequence + 1, moved_from=current.start
+        )
     first = first_invitation(pair, start, from_address)
     earlier = next((m for m in meetings if m.uid == first.uid), None)
     if earlier is None:

@@ -25,6 +25,11 @@ Ben: I got the RFC outline done. I'll draft the full RFC by Friday.
 """
 
 
+def _plain(message: EmailMessage) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return str(part.get_content())
+
+
 def _event(message: EmailMessage) -> tuple[str, Any]:
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     calendar = Calendar.from_ical(part.get_content())
@@ -89,6 +94,11 @@ def test_a_new_time_sends_an_update_of_the_same_event(mailing: Any) -> None:
     assert int(update[1]["SEQUENCE"]) == int(first[1]["SEQUENCE"]) + 1
     assert update[1].decoded("DTSTART") == moved.astimezone(update[1].decoded("DTSTART").tzinfo)
     assert received[2]["Message-ID"] != received[0]["Message-ID"]
+    # The update says when the session was, not only when it is now.
+    text = " ".join(_plain(received[2]).split())
+    assert str(received[2]["Subject"]).startswith("New time:")
+    assert "has moved from " in text and f"{start:%H:%M} to " in text, text
+    assert f" {moved.day} " in text and f"{moved:%H:%M}" in text
 
 
 def test_a_removed_session_sends_a_cancel(mailing: Any) -> None:

@@ -783,3 +783,14 @@ def test_an_item_worded_for_its_owner_reads_right_to_the_other_person() -> None:
     assert "Send Grace your old RFC (Ada Lovelace" in mentor  # Ada's own item, to Ada
     assert "Send Grace their old RFC (Ada Lovelace" in mentee
     assert "Update your CV (Grace Hopper" in mentee
+
+
+def test_the_checklist_asks_about_another_owners_item_in_the_readers_words() -> None:
+    # An item the agenda forgot is asked about in the mentee's checklist; the mentor's own
+    # "your old RFC" is Ada's RFC, so the mentee reads "their".
+    items = [make_item("Send Grace your old RFC", owner="Ada Lovelace")]
+    content = make_content(agenda=make_agenda(prep_checklist=[]), open_items=items)
+    text = flat(body(parse(build(content)[0]), "plain"))
+    prepare = text.split("Before the session, please prepare", 1)[1].split("Open items", 1)[0]
+    assert "Progress on “Send Grace their old RFC”" in prepare, prepare
+    assert "your old RFC" not in prepare
