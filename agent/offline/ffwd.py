@@ -337,10 +337,17 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
         (k for k in sorted(struggles, key=lambda k: -len(recurring.get(k, []))) if k != "general"),
         None,
     )
-    # The focus moves on once the mentee has tried it; a struggle shapes the adjustment.
-    next_index = min(index + 1, len(family.focus) - 1) if tried else index
+    # The focus moves on once the mentee has tried it and it held; a struggle shapes the
+    # adjustment. A try that also went badly ("...but I stopped talking") is tried again.
+    held = tried and _all_went_well(evidence)
+    next_index = min(index + 1, len(family.focus) - 1) if held else index
     if main_struggle is not None:
         adjustment = _themes()[main_struggle].adjustment
+    elif tried and not held:
+        adjustment = (
+            "Keep the same focus, and decide now what you'll do at the moment it went wrong "
+            "this time, so you're ready when it happens again."
+        )
     elif not tried:
         adjustment = (
             f"Decide in advance the exact moment you'll {_short(focus.tip)}, and write "

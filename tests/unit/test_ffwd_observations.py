@@ -58,3 +58,27 @@ def test_a_sentence_that_also_went_badly_is_not_kept_as_what_worked() -> None:
         [],
     )
     assert any(o.startswith("Went well") for o in good.observations)
+
+
+def test_speaking_up_is_coached_as_speaking_up_not_as_running_the_meeting() -> None:
+    from agent.offline.ffwd import ffwd_guidance
+
+    # It was matched to facilitation: "state the meeting's purpose and end time", advice for
+    # the person chairing, not for the mentee who wants to be heard in it.
+    for skill in ("speaking up in meetings", "being heard in design reviews"):
+        guidance = ffwd_guidance(skill, 1, [])
+        assert "purpose and end time" not in guidance
+        assert "point" in guidance and "meeting" in guidance, guidance
+    assert "purpose and end time" in ffwd_guidance("running retros", 1, [])
+
+
+def test_a_focus_that_was_tried_but_went_wrong_is_practised_again() -> None:
+    from agent.offline.ffwd import ffwd_observe
+
+    skill = "writing incident updates for non-technical stakeholders"
+    first = ffwd_observe(skill, "I led with the user impact and support said it was clear.", [])
+    report = "I promised the next update in half an hour but I forgot and it went out late."
+    second = ffwd_observe(skill, report, [first])
+    assert (first.focus_index, first.next_focus_index) == (0, 1)
+    assert second.focus_tried and second.next_focus_index == second.focus_index == 1
+    assert not second.adjustment.startswith("Keep what worked")

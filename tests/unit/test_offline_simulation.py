@@ -596,7 +596,9 @@ def test_ffwd_observations_patterns_and_summary() -> None:
     assert any("forgot" in o for o in second.observations)
     assert any(p.startswith("Improving: staying calm") for p in third.patterns)
     assert "no jargon" in " ".join(third.observations) and "clarity" in third.went_well
-    assert [r.focus_index for r in rounds] == [0, 1, 2]
+    # Round two's promise was made and then forgotten: tried, but it did not hold, so round
+    # three practises the same focus again (and its report says the promise was kept).
+    assert [r.focus_index for r in rounds] == [0, 1, 1]
     assert all(r.adjustment for r in rounds)
     summary = ffwd_summary(rounds)
     assert "3 rounds" in summary and "Improved over the loop: staying calm" in summary
