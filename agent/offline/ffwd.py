@@ -179,7 +179,7 @@ def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) ->
             f"Stay with the same focus, in a smaller step: {tip}, in just the first part of "
             "the situation."
         )
-    else:
+    elif tip not in last.adjustment:  # the adjustment may name the new focus already
         parts.append(f"New focus, building on the last one: {tip}.")
     struggles = {k: r for k, r in _recurring(previous, "struggles").items() if len(r) >= 2}
     for key, rounds in sorted(struggles.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:1]:

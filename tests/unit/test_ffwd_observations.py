@@ -82,3 +82,15 @@ def test_a_focus_that_was_tried_but_went_wrong_is_practised_again() -> None:
     assert (first.focus_index, first.next_focus_index) == (0, 1)
     assert second.focus_tried and second.next_focus_index == second.focus_index == 1
     assert not second.adjustment.startswith("Keep what worked")
+
+
+def test_the_next_focus_is_named_once_in_the_guidance() -> None:
+    from agent.offline.ffwd import _family, ffwd_guidance, ffwd_observe
+
+    skill = "estimating work"
+    report = "I gave a range of three to five days and said what it assumed."
+    first = ffwd_observe(skill, report, [])
+    guidance = ffwd_guidance(skill, 2, [first])
+    assert first.next_focus_index == 1
+    tip = _family(skill).focus[1].tip
+    assert guidance.count(tip) == 1, guidance

@@ -579,7 +579,8 @@ def test_ffwd_guidance_changes_with_earlier_observations() -> None:
     after_smooth = ffwd_guidance(SKILL, 2, smooth)
     after_rough = ffwd_guidance(SKILL, 2, rough)
     assert after_smooth != after_rough
-    assert "New focus" in after_smooth and "say when the next update will come" in after_smooth
+    assert "add the next focus: say when the next update will come" in after_smooth
+    assert after_smooth.count("say when the next update will come") == 1  # named once
     assert "Stay with the same focus" in after_rough
     assert rough[0].adjustment in after_rough and "time limit" in rough[0].adjustment
 
