@@ -409,6 +409,11 @@ def ask_report(
     prompt = f"{state['guidance']}\n\nWhen you have tried it, tell me how it went." + (
         f"\n\n{reask}" if reask else ""
     )
+    rounds = completed_rounds(state)
+    if rounds:  # the feedback on the report just given comes before the next round's guidance
+        last = rounds[-1]
+        seen = "\n".join(f"- {line}" for line in [*last.observations, *last.patterns])
+        prompt = f"What your round {last.round_no} report shows:\n{seen}\n\n{prompt}"
     reply = _gate("report", prompt, ["answer", "stop"])
     text = reply.get("text", "").strip()
     if reply["kind"] == "stop":

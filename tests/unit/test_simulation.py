@@ -139,6 +139,13 @@ def test_feedback_fast_forward_rounds(setup: tuple[Any, Context, PairStore, str]
     values = graph.get_state(config).values
     assert values["done"] and len(values["rounds"]) == 5  # stops itself at the maximum
     assert len(set(prompts)) == 5  # guidance changes from round to round
+    # Each round's feedback on the report is shown before the next round's guidance (it was
+    # stored but never shown to the mentee).
+    assert "What your round" not in prompts[0]
+    rounds = values["rounds"][:-1]  # the last report ends the loop: its summary follows
+    for number, (prompt, record) in enumerate(zip(prompts[1:], rounds, strict=True), 1):
+        assert prompt.startswith(f"What your round {number} report shows:\n- "), prompt
+        assert all(line in prompt for line in record["observations"])
     assert values["summary"]
 
 
