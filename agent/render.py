@@ -294,10 +294,20 @@ def simulation_view(console: Console, view: SimulationView) -> None:
         ("What happened", view.reveal),
         ("Upcoming", view.upcoming),
         ("Skill", view.skill),
-        ("Summary", view.summary),
     ):
         if value:
             console.print(f"\n[bold]{label}[/]\n{escape(str(value))}")
+    for record in view.rounds:  # Feedback Fast-Forward: each report and what it showed
+        focus = escape(str(record.get("focus")))
+        console.print(f"\n[bold]Round {record.get('round_no')}[/]: {focus}")
+        console.print(f"  report: {escape(str(record.get('report')))}")
+        for key in ("observations", "patterns"):
+            lines = record.get(key)
+            for line in lines if isinstance(lines, list) else []:
+                console.print(f"  • {escape(str(line))}")
+        console.print(f"  next: {escape(str(record.get('adjustment')))}")
+    if view.summary:
+        console.print(f"\n[bold]Summary[/]\n{escape(view.summary)}")
     if view.comparison:
         for key in ("similarities", "differences", "principles"):
             points = view.comparison.get(key) or []

@@ -7,7 +7,7 @@ from io import StringIO
 from rich.console import Console
 
 from agent import render
-from agent.models import Agenda, AgendaBlock, SimulationTurn
+from agent.models import Agenda, AgendaBlock, SimulationTurn, SimulationView
 
 
 def _printed(draw: object) -> str:
@@ -40,3 +40,30 @@ def test_a_simulation_step_is_titled_in_words() -> None:
     )
     text = _printed(lambda c: render.simulation_turn(c, turn))
     assert text.startswith("How your last try went (thread sim-1)")
+
+
+def test_simulate_show_lists_each_feedback_round() -> None:
+    round_one = {
+        "round_no": 1,
+        "focus": "give a range, not a single number",
+        "report": "I gave a range of three to five days.",
+        "observations": ['You tried this round\'s focus (give a range): "I gave a range".'],
+        "patterns": ["First round: patterns show from round 2."],
+        "adjustment": "Keep what worked and add the next focus: split the work.",
+    }
+    view = SimulationView(
+        thread="sim-1",
+        pair_id="ana-ben",
+        exercise="ffwd",
+        step="report",
+        done=False,
+        skill="estimating work",
+        rounds=[round_one],
+    )
+    text = _printed(lambda c: render.simulation_view(c, view))
+    # The rounds were held by the view but never printed: only the skill was.
+    assert "Round 1: give a range, not a single number" in text
+    assert "report: I gave a range of three to five days." in text
+    assert "You tried this round's focus (give a range)" in text
+    assert "next: Keep what worked and add the next focus: split the work." in text
+    assert text.index("Skill") < text.index("Round 1")
