@@ -351,7 +351,18 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
             f"Topic, from {mentee}'s prep: a challenge with {judged} (not quoted: the prep puts "
             f"it in critical words). Start by asking {mentee} to describe the situation."
         )
-    elif goal:
+    elif said := [o for o in others if o not in updates]:
+        # A concern stated without a question ("the time zone is hard for us") is still the
+        # mentee's prep: it is quoted, never reported as missing.
+        on_goal = f" on {_q(goal)}" if goal else ""
+        text = _clip(" ".join(said[:2]))
+        stop = "" if text[-1] in ".!?…" else "."
+        lead.append(
+            f"From {mentee}'s prep: {_q(text)}{stop} Start by picking one concrete "
+            f"challenge{on_goal} to work through."
+        )
+        notes.append(f"{mentee}'s prep names no question: the deep dive starts from what it says.")
+    elif goal and not ctx.prep.strip():
         lead.append(
             f"No prep shared yet: {mentee} picks one concrete challenge on {_q(goal)} to work "
             "through."

@@ -92,3 +92,30 @@ def test_a_prep_saying_it_has_no_topic_does_not_set_the_topic() -> None:
     # The topic was "Honestly i dont know what to talk about." and the concern was left out.
     assert topic is not None and "visible enough in meetings" in topic
     assert main_topic("Not sure what to bring this week. Happy to go wherever it goes.")[0] is None
+
+
+def test_a_prep_that_states_a_problem_without_a_question_is_quoted_not_called_missing() -> None:
+    from datetime import date
+
+    from agent.agenda import AgendaContext
+    from agent.offline.agenda import draft_agenda_offline
+
+    def deep_dive(prep: str) -> tuple[str, list[str]]:
+        ctx = AgendaContext(
+            mentor="Carla Nunez",
+            mentee="Minh Dang",
+            session_number=4,
+            session_date=date(2026, 11, 25),
+            prep=prep,
+            goals=["Write clearer pull requests"],
+        )
+        agenda = draft_agenda_offline(ctx, [])
+        return next(b for b in agenda.blocks if b.name == "Deep dive").items[0], agenda.notes
+
+    # The agenda said "No prep shared yet" to the mentor of a mentee who had written one.
+    lead, notes = deep_dive("we work from lagos and lima so the time zone is hard")
+    assert lead.startswith("From Minh's prep: “We work from lagos and lima so the time zone")
+    assert "hard”. Start by picking one concrete challenge on “Write clearer" in lead
+    assert not any("No prep" in n for n in notes)
+    lead, notes = deep_dive("   ")
+    assert lead.startswith("No prep shared yet") and any("No prep from Minh" in n for n in notes)
