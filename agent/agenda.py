@@ -252,7 +252,8 @@ class AgendaContext(BaseModel):
     @field_validator("prep", mode="before")
     @classmethod
     def _prep(cls, value: Any) -> Any:
-        return "" if value is None else value
+        # "my salary is 3000 EUR pls dont share" never reaches an agenda or an email.
+        return shareable_lines(value) if isinstance(value, str) else "" if value is None else value
 
     @field_validator("recent_notes", mode="before")
     @classmethod

@@ -296,7 +296,15 @@ def _progress_items(
     if quotes:
         draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
     elif ctx.recent_notes:
-        newest = [q for q in (_quotable(s) for s in _note_sentences(ctx.recent_notes[-1])) if q]
+        # Only what bears on the pair's goals, items or prep is quoted: notes also hold asides
+        # ("his manager is going through a divorce") that an agenda pasted into a shared doc
+        # must not repeat.
+        about = " ".join([*ctx.goals, *(i.action for i in ctx.open_items), ctx.prep])
+        newest = [
+            q
+            for q in (_quotable(s) for s in _note_sentences(ctx.recent_notes[-1]))
+            if q and _overlap(q, about) > 0
+        ]
         if newest:
             note = _clip(" ".join(newest[:2]))
             draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")

@@ -803,11 +803,46 @@ def test_lines_marked_private_are_never_quoted_in_an_agenda(marked: str) -> None
         session_number=3,
         session_date=date(2026, 12, 14),
         recent_notes=[notes],
+        goals=["Land a staff role"],
+        open_items=[{"owner": "Ana Silva", "action": "Send the checklist"}],
     )
     text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
     for private in ("hospital", "interviewing", "pay"):
         assert private not in text, text
-    assert "cv" in text  # the rest of the notes still informs the agenda
+    assert "ana will send the checklist" in text  # the rest of the notes is still quoted
+
+
+def test_asides_in_notes_that_bear_on_no_goal_or_item_are_not_quoted() -> None:
+    # No privacy mark, but family and health details of people outside the pair: an agenda
+    # is pasted into shared docs, so only what bears on the goals, items or prep is quoted.
+    notes = (
+        "Eli's manager is going through a divorce and is stressed at work. Eli has a doctor "
+        "appointment on monday.\nWe talked about the RFC review.\nEli will book the room."
+    )
+    ctx = AgendaContext(
+        mentor="Dana Reyes",
+        mentee="Eli Tanaka",
+        session_number=3,
+        session_date=date(2026, 12, 14),
+        recent_notes=[notes],
+        goals=["Lead the RFC review"],
+        open_items=[{"owner": "Eli Tanaka", "action": "Book the room"}],
+    )
+    text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
+    assert "divorce" not in text and "doctor" not in text, text
+    assert "we talked about the rfc review" in text
+
+
+def test_a_prep_line_marked_private_is_never_quoted() -> None:
+    ctx = AgendaContext(
+        mentor="Ana Silva",
+        mentee="Ben Okafor",
+        session_number=3,
+        prep="my salary is 3000 EUR pls dont share\nHow do I ask for a raise at review time?",
+    )
+    text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
+    assert "3000" not in text and "salary" not in text
+    assert "how do i ask for a raise at review time?" in text
 
 
 def test_the_graduation_reason_counts_one_session_in_the_singular() -> None:
