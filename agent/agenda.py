@@ -725,6 +725,17 @@ def _review_order(ctx: AgendaContext) -> list[OpenItem]:
     return sorted(ctx.open_items, key=key)
 
 
+def _mentee_reports_on(item: OpenItem, ctx: AgendaContext) -> bool:
+    """Whether the mentee's prep asks about this item: their own, or one nobody owns yet.
+
+    The mentor's items and a third person's are not the mentee's to report on.
+    """
+    if not item.owner:
+        return True
+    owner, mentee = item.owner.casefold(), ctx.mentee.casefold()
+    return owner in {mentee, mentee.split()[0]}
+
+
 def _owner_due(item: OpenItem) -> str:
     owner = item.owner or "no owner yet"
     return f"{owner}, due {item.due.isoformat()}" if item.due else owner
@@ -986,7 +997,9 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
             f"Questions for {mentor} about their career and how they like to work.",
         ]
         items.extend(
-            f"Progress on “{item.action}” ({_owner_due(item)})." for item in ctx.open_items
+            f"Progress on “{item.action}” ({_owner_due(item)})."
+            for item in ctx.open_items
+            if _mentee_reports_on(item, ctx)
         )
         return items
     if stage == "stale-patch":
@@ -1002,7 +1015,7 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
         f"Progress on “{item.action}” ({_owner_due(item)}): what's done, what's left, "
         "what got in the way."
         for item in ctx.open_items
-        if (item.owner or "").casefold() != mentor_full
+        if _mentee_reports_on(item, ctx)
     ]
     # The mentor's own items are theirs to report on; the mentee only checks what they need.
     items += [

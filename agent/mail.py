@@ -988,12 +988,14 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
         ]
     # Compared by words only: the agenda may quote an item without its closing full stop.
     known = _words_of(" ".join(checklist))
-    mentee = content.pair.mentee.casefold()
+    # The mentee reports on their own and on shared items, not on the mentor's or a third
+    # person's (those are in the open items below).
     missing = [
-        f"Progress on “{_line(_reads_as(item, mentee)).rstrip('.')}”: what's done, "
-        "what's left, what got in the way."
+        f"Progress on “{_line(item.action).rstrip('.')}”: what's done, what's left, "
+        "what got in the way."
         for item in content.open_items
         if _words_of(_line(item.action)) not in known
+        and (not item.owner or _owner_side(item.owner, content.pair) == "mentee")
     ]
     return missing + checklist
 

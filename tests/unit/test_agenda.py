@@ -850,3 +850,22 @@ def test_the_graduation_reason_counts_one_session_in_the_singular() -> None:
         mentor="A", mentee="B", session_number=2, programme_weeks=4, cadence="monthly"
     )
     assert explain_stage(short).reason == "session 2 is past the programme's 1 monthly session"
+
+
+@pytest.mark.parametrize("stage", ["first-session", "regular", "stalled"])
+def test_the_mentee_prepares_progress_only_on_their_own_and_unowned_items(stage: Stage) -> None:
+    ctx = make_ctx(
+        open_items=[
+            {"owner": "Ben Okafor", "action": "Draft the RFC"},
+            {"owner": "Ben", "action": "Book the demo slot"},
+            {"owner": None, "action": "Pick a date for the dry run"},
+            {"owner": "Ana Ruiz", "action": "Send Ben the checklist"},
+            {"owner": "Li", "action": "Ask the director about the promo criteria"},
+        ]
+    )
+    checklist = " ".join(prep_checklist(ctx, stage))
+    for own in ("Draft the RFC", "Book the demo slot", "Pick a date for the dry run"):
+        assert f"Progress on “{own}”" in checklist, (stage, checklist)
+    # The mentor's item and a third person's are not the mentee's to report progress on.
+    assert "Progress on “Send Ben" not in checklist
+    assert "director" not in checklist

@@ -303,8 +303,9 @@ def test_mentee_message_has_checklist_items_and_agenda() -> None:
     text = flat(body(parse(build(content)[0]), "plain"))
     assert "Hi Grace," in text
     assert "Before the session, please prepare" in text
-    for action in ("Write the tokenizer", "Send Grace the talk template", "Book a room"):
+    for action in ("Write the tokenizer", "Book a room"):  # Grace's own and the shared one
         assert f"Progress on “{action}”" in text
+    assert "Progress on “Send Grace" not in text  # Ada's item: Grace doesn't report on it
     assert "The specific challenges you want to discuss." in text
     assert "Questions for Ada." in text
     assert "proposed focus" in text
@@ -785,12 +786,18 @@ def test_an_item_worded_for_its_owner_reads_right_to_the_other_person() -> None:
     assert "Update your CV (Grace Hopper" in mentee
 
 
-def test_the_checklist_asks_about_another_owners_item_in_the_readers_words() -> None:
-    # An item the agenda forgot is asked about in the mentee's checklist; the mentor's own
-    # "your old RFC" is Ada's RFC, so the mentee reads "their".
-    items = [make_item("Send Grace your old RFC", owner="Ada Lovelace")]
+def test_the_mentee_is_asked_to_prepare_only_their_own_and_shared_items() -> None:
+    # The mentee's "please prepare" list asked for progress on the mentor's items, and on a
+    # third person's, in the owner's words ("Share your promo packet").
+    items = [
+        make_item("Send Grace your old RFC", owner="Ada Lovelace"),
+        make_item("Ask the director about the criteria", owner="Li"),
+        make_item("Update your CV", owner="Grace Hopper"),
+        make_item("Book a room", owner=None),
+    ]
     content = make_content(agenda=make_agenda(prep_checklist=[]), open_items=items)
     text = flat(body(parse(build(content)[0]), "plain"))
-    prepare = text.split("Before the session, please prepare", 1)[1].split("Open items", 1)[0]
-    assert "Progress on “Send Grace their old RFC”" in prepare, prepare
-    assert "your old RFC" not in prepare
+    prepare, rest = text.split("Before the session, please prepare", 1)[1].split("Open items", 1)
+    assert "Progress on “Update your CV”" in prepare and "Progress on “Book a room”" in prepare
+    assert "RFC" not in prepare and "director" not in prepare, prepare
+    assert "Send Grace their old RFC (Ada Lovelace" in rest  # still listed, in Grace's words
