@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.errors import NotFoundError, UserInputError, user_input_error
-from agent.text import ascii_words, clean_value, is_printable_name
+from agent.text import (
+    FOLD_LETTERS,
+    ascii_words,
+    clean_value,
+    is_printable_name,
+    strip_accents,
+)
 
 if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read settings skip it
     from langgraph.store.base import BaseStore, PutOp
@@ -141,9 +147,19 @@ def _slug(text: str) -> str:
     return "-".join(ascii_words(text))[:24].strip("-")
 
 
+_NAME_INDEX_VERSION = 2
+
+
 def _name_key(mentor: str, mentee: str) -> str:
-    """The name index key: case-insensitive, and no raw names in a key."""
-    joined = f"{' '.join(mentor.split()).casefold()}\x1f{' '.join(mentee.split()).casefold()}"
+    """The name index key: case- and accent-insensitive, and no raw names in a key.
+
+    "Carla Nunez" typed on an English keyboard is the stored "Carla Núñez", not a new pair.
+    """
+
+    def fold(name: str) -> str:
+        return strip_accents(" ".join(name.split()).casefold().translate(FOLD_LETTERS))
+
+    joined = f"{fold(mentor)}\x1f{fold(mentee)}"
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
@@ -180,11 +196,14 @@ class PairStore:
             offset += _PAGE
 
     def _ensure_name_index(self) -> None:
-        if self.store.get(self.META, "names") is not None:
+        # Version 2 folds accents: an index of version 1 is rebuilt under the new keys (its
+        # old entries are never matched again, and find() checks the record's names anyway).
+        meta = self.store.get(self.META, "names")
+        if meta is not None and meta.value.get("version") == _NAME_INDEX_VERSION:
             return
         for pair in self.all():
             self.store.put(self.NAMES, _name_key(pair.mentor, pair.mentee), {"pair_id": pair.id})
-        self.store.put(self.META, "names", {"version": 1})
+        self.store.put(self.META, "names", {"version": _NAME_INDEX_VERSION})
 
     def _namespaces(self, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
         found: list[tuple[str, ...]] = []

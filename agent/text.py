@@ -56,7 +56,10 @@ def is_printable_name(text: str) -> bool:
     return all(ch.isprintable() or ch == " " for ch in text) and not _INVISIBLE.search(text)
 
 
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d"})
+# Lowercase letters with no decomposition into a base letter plus accents.
+FOLD_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d"}
+)
 
 
 def strip_accents(text: str) -> str:
@@ -70,7 +73,7 @@ def ascii_words(text: str) -> list[str]:
 
     Letters with no ASCII form (Cyrillic, Han...) are left out; callers give a fallback.
     """
-    plain = strip_accents(text.lower().translate(_FOLD))
+    plain = strip_accents(text.lower().translate(FOLD_LETTERS))
     return re.findall(r"[a-z0-9]+", plain.replace("'", "").replace("’", ""))
 
 

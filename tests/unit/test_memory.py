@@ -207,3 +207,15 @@ def test_an_item_is_found_by_the_start_of_its_id(pairs: PairStore) -> None:
     with pytest.raises(UserInputError, match="starts 2 item ids"):
         pairs.remove_item(pair.id, "abcd")
     assert len(pairs.items(pair.id)) == 1 + len(clash)  # nothing removed by the refused call
+
+
+def test_names_typed_without_accents_find_the_stored_pair(pairs: PairStore) -> None:
+    pair = pairs.add(parse_pair_input(mentor="Carla Núñez", mentee="Đặng Minh"))
+    # Typed on an English keyboard: a second pair for the same people was created.
+    assert pairs.find("carla nunez", "Dang Minh") == pair
+    assert pairs.find("Carla Nunez", "Dang Minha") is None
+    # A store indexed before accents were folded (version 1) is re-indexed on first use.
+    pairs.store.put(PairStore.META, "names", {"version": 1})
+    for entry in pairs.store.search(PairStore.NAMES, limit=100):
+        pairs.store.delete(PairStore.NAMES, entry.key)
+    assert pairs.find("Carla Nunez", "Dang Minh") == pair
