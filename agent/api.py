@@ -878,7 +878,7 @@ class Coach:
         """Prep emails for every pair with a session in the next ``within``; failures reported."""
         from agent.maillog import SentLog
 
-        now = datetime.now()
+        now = datetime.now().astimezone()
         due = [
             p
             for p in self.pairs.all()

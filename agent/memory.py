@@ -102,6 +102,14 @@ class PairInput(BaseModel):
     def _cadence(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("next_session")
+    @classmethod
+    def _pinned(cls, value: datetime | None) -> datetime | None:
+        # A time without a zone is the local time of whoever sets it, pinned there as an
+        # offset: the same stored session is then one instant for a run from any zone (read
+        # as local on each run, a run from Madrid sent a "New time" update for 08:30 UTC).
+        return value.astimezone() if value is not None and value.tzinfo is None else value
+
     @model_validator(mode="after")
     def _distinct(self) -> PairInput:
         if self.mentor.casefold() == self.mentee.casefold():
@@ -422,13 +430,20 @@ EDITABLE = (
 
 
 def after_cadence(when: datetime, cadence: Cadence) -> datetime:
-    """The session one cadence step after ``when`` (monthly keeps the day, clamped)."""
+    """The session one cadence step after ``when`` (monthly keeps the day, clamped).
+
+    Stepped on the local wall clock and pinned again, so a session at 17:00 stays at 17:00
+    when summer time starts or ends in between (a fixed offset would move it by an hour).
+    """
+    wall = when.astimezone().replace(tzinfo=None) if when.tzinfo is not None else when
     if cadence == "weekly":
-        return when + timedelta(days=7)
-    if cadence == "fortnightly":
-        return when + timedelta(days=14)
-    year, month = (when.year + 1, 1) if when.month == 12 else (when.year, when.month + 1)
-    return when.replace(year=year, month=month, day=min(when.day, monthrange(year, month)[1]))
+        step = wall + timedelta(days=7)
+    elif cadence == "fortnightly":
+        step = wall + timedelta(days=14)
+    else:
+        year, month = (wall.year + 1, 1) if wall.month == 12 else (wall.year, wall.month + 1)
+        step = wall.replace(year=year, month=month, day=min(wall.day, monthrange(year, month)[1]))
+    return step.astimezone() if when.tzinfo is not None else step
 
 
 def edit_pair(pair: Pair, changes: dict[str, Any]) -> Pair:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 
 if TYPE_CHECKING:  # annotations only: `coach --help` must not build the pydantic models
+    from datetime import datetime
+
     from rich.console import Console
 
     from agent.memory import Pair, StoredItem
@@ -131,12 +133,17 @@ def question_suggestions(console: Console, result: QuestionSuggestions) -> None:
     _citations(console, list(result.citations))
 
 
+def _local(when: datetime) -> str:
+    """A stored session time on this machine's clock (it is stored with its offset)."""
+    return f"{when.astimezone() if when.tzinfo else when:%Y-%m-%d %H:%M}"
+
+
 def pair_list(console: Console, pairs: list[Pair]) -> None:
     """One line per pair."""
     if not pairs:
         console.print("No pairs yet. Add one with `coach pair add --mentor NAME --mentee NAME`.")
     for pair in pairs:
-        when = pair.next_session.strftime("%Y-%m-%d %H:%M") if pair.next_session else "not set"
+        when = _local(pair.next_session) if pair.next_session else "not set"
         console.print(
             f"[bold]{escape(pair.id)}[/]  {escape(pair.mentor)} → {escape(pair.mentee)}  "
             f"{pair.cadence}, {pair.minutes} min, next: {when}"
@@ -157,7 +164,7 @@ def pair_detail(
         f"{pair.cadence}, {pair.minutes}-minute sessions"
     )
     if pair.next_session:
-        console.print(f"  next session: {pair.next_session:%Y-%m-%d %H:%M}")
+        console.print(f"  next session: {_local(pair.next_session)}")
     emails = [
         f"{role} {addr}"
         for role, addr in (("mentor", pair.mentor_email), ("mentee", pair.mentee_email))

@@ -8,7 +8,7 @@ server on loopback through the coach's own `prep_email`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ def test_renumbering_the_session_does_not_send_the_meeting_again(mailing: Any) -
     # Notes of a session held today are saved: the planned session is renumbered.
     coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date.today(), save=True)
     assert coach.agenda_context("ana-ben").session_number != before
-    assert coach.get_pair("ana-ben").next_session == start  # same meeting
+    assert coach.get_pair("ana-ben").next_session == start.astimezone()  # same meeting
     assert send() == ["already-sent", "already-sent"]
     assert len(server.handler.received) == 2
 
@@ -97,7 +97,7 @@ def test_a_new_time_sends_an_update_of_the_same_event(mailing: Any) -> None:
     # The update says when the session was, not only when it is now.
     text = " ".join(_plain(received[2]).split())
     assert str(received[2]["Subject"]).startswith("New time:")
-    assert "has moved from " in text and f"{start:%H:%M} to " in text, text
+    assert "has moved from " in text and f"{start:%H:%M} " in text, text
     assert f" {moved.day} " in text and f"{moved:%H:%M}" in text
 
 
@@ -133,3 +133,32 @@ def test_invited_again_after_a_cancel(mailing: Any) -> None:
     assert send() == ["sent", "sent"]  # not "already-sent": the cancel came in between
     method, event = _event(server.handler.received[-1].message)
     assert method == "REQUEST" and int(event["SEQUENCE"]) == 2
+
+
+def test_a_session_set_in_one_zone_is_the_same_meeting_from_another(
+    mailing: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    coach, server, send, _ = mailing
+
+    def zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    try:
+        zone("Europe/Madrid")
+        coach.update_pair("ana-ben", next_session="2030-06-10 09:30")  # 07:30 UTC in summer
+        assert send() == ["sent", "sent"]
+        zone("Asia/Ho_Chi_Minh")
+        # Read as local time on each run, the stored "09:30" moved to 02:30 UTC from Hanoi
+        # and a "New time" update went out although nobody had changed the session.
+        assert send() == ["already-sent", "already-sent"]
+        received = [r.message for r in server.handler.received]
+        assert len(received) == 2
+        dtstart = _event(received[0])[1].decoded("DTSTART")
+        assert dtstart == datetime(2030, 6, 10, 7, 30, tzinfo=UTC)
+        assert "09:30 (UTC+02:00)" in " ".join(_plain(received[0]).split())
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

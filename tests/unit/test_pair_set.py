@@ -54,7 +54,9 @@ def test_pair_set_changes_only_the_given_fields(capsys: pytest.CaptureFixture[st
     assert code == 0, err
     assert len(out.strip().splitlines()) > 1 and json.loads(out)["id"] == "ana-ben"
     pair = show(capsys)["pair"]
-    assert pair["next_session"] == "2030-12-10T14:00:00"
+    assert (
+        datetime.fromisoformat(pair["next_session"]) == datetime(2030, 12, 10, 14, 0).astimezone()
+    )
     assert pair["mentee_email"] == "ben@example.org"
     assert pair["mentor_email"] == "ana@example.org"  # untouched
     assert pair["goals"] == ["Ship the RFC", "Run a review"]
@@ -104,9 +106,9 @@ def test_update_pair_api_refuses_unknown_fields_and_ids(tmp_path: Path) -> None:
             coach.update_pair("ghost", minutes=45)
         updated = coach.update_pair("ana-ben", next_session=datetime(2030, 1, 7, 9, 0))
         assert coach.get_pair("ana-ben") == updated
-        assert updated.next_session == datetime(2030, 1, 7, 9, 0)
+        assert updated.next_session == datetime(2030, 1, 7, 9, 0).astimezone()
         moved = coach.update_pair("ana-ben", next_session=datetime(2020, 1, 6, 9, 0), past=True)
-        assert moved.next_session == datetime(2020, 1, 6, 9, 0)
+        assert moved.next_session == datetime(2020, 1, 6, 9, 0).astimezone()
 
 
 def test_after_cadence() -> None:
@@ -133,7 +135,7 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
     early = coach.extract_actions(
         NOTES, pair_id="ana-ben", session_date=date(2026, 12, 1), save=True
     )
-    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 8, 9, 30)
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 8, 9, 30).astimezone()
     assert not any("next session" in n for n in early.notes)
 
     held = coach.extract_actions(
@@ -142,7 +144,7 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
         session_date=date(2026, 12, 8),
         save=True,
     )
-    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30)
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30).astimezone()
     assert "next session moved to 2026-12-15 09:30" in held.notes
 
     # The same notes saved again record nothing new and do not move the session again.
@@ -152,7 +154,7 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
         session_date=date(2026, 12, 8),
         save=True,
     )
-    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30)
+    assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30).astimezone()
 
 
 def test_a_late_save_with_monthly_cadence_lands_after_the_session(coach: Coach) -> None:
@@ -161,7 +163,7 @@ def test_a_late_save_with_monthly_cadence_lands_after_the_session(coach: Coach) 
     )
     coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date(2027, 3, 2), save=True)
     # Jan 31 -> Feb 28 -> Mar 28: the first date after the session held on Mar 2.
-    assert coach.get_pair("ana-ben").next_session == datetime(2027, 3, 28, 17, 0)
+    assert coach.get_pair("ana-ben").next_session == datetime(2027, 3, 28, 17, 0).astimezone()
 
 
 def test_pair_show_flags_overdue_items_first(capsys: pytest.CaptureFixture[str]) -> None:
