@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -10,10 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 from agent.api import Coach
-from agent.errors import LLMError
+from agent.errors import LLMError, UserInputError
 from evals.dataset import Sample, datasets_dir, load_dataset
 from evals.judge import judge
 from evals.report import (
@@ -193,10 +195,31 @@ def run_eval(
     thresholds = load_thresholds(thresholds_path)
     chosen = select_tasks(tasks, engine)  # unknown names fail before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
+    busy = UserInputError(
+        f"another coach eval is writing {out_dir}; wait for it or give --out another folder"
+    )
+    # One run per folder, and the earlier report stays whole until this one is complete: a
+    # run that fails (no endpoint, Ctrl-C) leaves it as it was.
+    try:  # a plain lock file: process_lock would also make the user's folder private
+        with FileLock(str(out_dir / ".eval.lock"), timeout=0):
+            return _run_into(coach, engine, chosen, out_dir, epochs, thresholds)
+    except Timeout:
+        raise busy from None
+
+
+def _run_into(
+    coach: Coach,
+    engine: str,
+    chosen: list[Task],
+    out_dir: Path,
+    epochs: int,
+    thresholds: dict[str, dict[str, float]],
+) -> Summary:
     summaries: list[TaskSummary] = []
     failures: list[str] = []
     llm = engine == "llm"
-    with (out_dir / "results.jsonl").open("w", encoding="utf-8") as handle:
+    partial = out_dir / ".results.jsonl.partial"
+    with partial.open("w", encoding="utf-8") as handle:
         for task in chosen:
             runs: list[tuple[str, Callable[[Coach, Sample], Any], str | None]] = [
                 (task.name, task.solve, None)
@@ -239,8 +262,14 @@ def run_eval(
         tasks=summaries,
         failures=failures,
     )
-    (out_dir / "summary.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
-    (out_dir / "summary.md").write_text(to_markdown(report), encoding="utf-8")
+    for name, text in (
+        ("summary.json", report.model_dump_json(indent=2)),
+        ("summary.md", to_markdown(report)),
+    ):
+        (out_dir / f".{name}.partial").write_text(text, encoding="utf-8")
+    # Moved into place last, results first: a report folder never mixes two runs for long.
+    for name in ("results.jsonl", "summary.json", "summary.md"):
+        os.replace(out_dir / f".{name}.partial", out_dir / name)
     return report
 
 

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from agent.api import Coach
 from agent.config import Settings
 from agent.offline.reframe import reframe_offline
@@ -110,3 +112,26 @@ def test_baselines_run_for_actions_and_agendas(tmp_path: Path) -> None:
     # Judge failures are reported, never gated: the baselines and judge do not fail the run.
     assert tasks["actions"].judge and not any("judge" in f for f in summary.failures)
     assert not any("baseline" in f for f in summary.failures)
+
+
+def test_a_failed_run_leaves_the_earlier_report_whole_and_one_run_writes_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    from agent.errors import CoachError, UserInputError
+
+    out = tmp_path / "out"
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        run_eval(coach, engine="offline", tasks=["retrieval"], out_dir=out)
+    before = {name: (out / name).read_bytes() for name in ("results.jsonl", "summary.json")}
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    # No endpoint: the run fails on its first request. It had emptied results.jsonl first.
+    with Coach(Settings(home=tmp_path / "home", engine="llm")) as coach:
+        with pytest.raises(CoachError):
+            run_eval(coach, engine="llm", tasks=["reframe"], out_dir=out)
+        assert {n: (out / n).read_bytes() for n in before} == before
+        with FileLock(str(out / ".eval.lock")), pytest.raises(UserInputError, match="another"):
+            run_eval(coach, engine="offline", tasks=["retrieval"], out_dir=out)
+    assert {n: (out / n).read_bytes() for n in before} == before
