@@ -1307,13 +1307,15 @@ class Coach:
         """One pair, or NotFoundError."""
         return self.pairs.get(pair_id)
 
-    def forget_pair(self, pair_id: str) -> ForgetReport:
+    def forget_pair(self, pair_id: str, *, keep_invitations: bool = False) -> ForgetReport:
         """Remove everything stored about a pair: record, items, sessions, threads, drafts.
 
         Every thread of the pair goes (however many), with its history and checkpoints, and
-        so do the .eml drafts written for the pair, wherever they were written.
+        so do the .eml drafts written for the pair, wherever they were written. A session
+        invitation sent and not cancelled is refused unless ``keep_invitations``: once the
+        pair is gone, nothing could cancel it in the two calendars it sits in.
         """
-        self.pairs.get(pair_id)
+        self.check_forget(pair_id, keep_invitations=keep_invitations)
         threads = self.threads.forget_pair(pair_id, self.pairs.threads(pair_id))
         for thread in threads:
             self.checkpointer.delete_thread(thread)
@@ -1326,6 +1328,28 @@ class Coach:
             with SentLog.at_home(self.settings.home) as log:
                 log.forget_pair(pair_id)
         return report.model_copy(update={"threads": len(threads), "drafts": drafts})
+
+    def check_forget(self, pair_id: str, *, keep_invitations: bool = False) -> None:
+        """Raise the error :meth:`forget_pair` would raise, without removing anything."""
+        from agent.maillog import SentLog
+
+        self.pairs.get(pair_id)
+        if keep_invitations or not (self.settings.home / "sent-mail.sqlite").exists():
+            return
+        now = datetime.now(UTC)
+        with SentLog.at_home(self.settings.home) as log:
+            live = [m for m in log.meetings(pair_id) if not m.cancelled and m.start > now]
+        if live:
+            when = f"{max(live, key=lambda m: m.updated_at).start.astimezone():%Y-%m-%d %H:%M}"
+            cancel = (
+                f'`coach pair set {pair_id} --next ""`, then `coach email --pair {pair_id} --send`'
+            )
+            raise UserInputError(
+                f"{pair_id} has a session invitation out for {when}: cancel it first ({cancel}), "
+                "or pass keep_invitations=True to forget the pair anyway",
+                cli=f"{pair_id} has a session invitation out for {when}: cancel it first "
+                f"({cancel}), or add --keep-invitations to forget the pair anyway",
+            )
 
     def open_items(self, pair_id: str) -> list[StoredItem]:
         """The pair's open action items."""
@@ -1374,9 +1398,11 @@ class Coach:
         """Async :meth:`update_pair`."""
         return await asyncio.to_thread(lambda: self.update_pair(pair_id, **changes))
 
-    async def aforget_pair(self, pair_id: str) -> ForgetReport:
+    async def aforget_pair(self, pair_id: str, *, keep_invitations: bool = False) -> ForgetReport:
         """Async :meth:`forget_pair`."""
-        return await asyncio.to_thread(self.forget_pair, pair_id)
+        return await asyncio.to_thread(
+            lambda: self.forget_pair(pair_id, keep_invitations=keep_invitations)
+        )
 
     async def acomplete_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Async :meth:`complete_item`."""

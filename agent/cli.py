@@ -401,14 +401,23 @@ def _confirm_forget(pair_id: str, people: str) -> None:
 def pair_forget(
     pair_id: Annotated[str, typer.Argument(metavar="ID", help="Pair id.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    keep_invitations: Annotated[
+        bool,
+        typer.Option(
+            "--keep-invitations",
+            help="Forget even when a session invitation is out (it stays in both calendars).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Remove everything stored about a pair (record, items, threads, drafts)."""
     coach = _coach()
     pair = coach.get_pair(pair_id)
+    # Refused before asking, so nobody confirms a forget that then fails.
+    coach.check_forget(pair.id, keep_invitations=keep_invitations)
     if not yes:
         _confirm_forget(pair.id, f"{pair.mentor} and {pair.mentee}")
-    report = coach.forget_pair(pair.id)
+    report = coach.forget_pair(pair.id, keep_invitations=keep_invitations)
     emit(
         report,
         as_json,

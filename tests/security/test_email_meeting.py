@@ -162,3 +162,28 @@ def test_a_session_set_in_one_zone_is_the_same_meeting_from_another(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_forgetting_a_pair_with_an_invitation_out_asks_to_cancel_it_first(
+    mailing: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agent.errors import UserInputError
+
+    coach, _, send, _ = mailing
+    assert send() == ["sent", "sent"]
+    # Forgotten, the pair could no longer be named: its invitation stayed in two calendars.
+    with pytest.raises(UserInputError, match=r"invitation out for .*cancel it first"):
+        coach.forget_pair("ana-ben")
+    assert coach.get_pair("ana-ben").id == "ana-ben"  # nothing was removed
+    assert run(["pair", "forget", "ana-ben", "--yes"]) == 2
+    assert "--keep-invitations" in capsys.readouterr().err
+    coach.update_pair("ana-ben", next_session=None)
+    assert send() == ["sent", "sent"]  # the cancellation
+    assert coach.forget_pair("ana-ben").id == "ana-ben"
+
+
+def test_a_pair_can_be_forgotten_with_its_invitation_kept_on_request(mailing: Any) -> None:
+    coach, _, send, _ = mailing
+    assert send() == ["sent", "sent"]
+    assert run(["pair", "forget", "ana-ben", "--yes", "--keep-invitations"]) == 0
+    assert coach.pairs.find("Ana Silva", "Ben Okafor") is None
