@@ -40,6 +40,16 @@ _ELSEWHERE = {
     "email": "Prep emails are written for a stored pair: use /email in `coach chat --pair ID`, "
     "or `coach email --pair ID` (add --send to send them).",
 }
+# In a chat that is on a pair already, "coach chat --pair ID" would send the user in a circle.
+_ELSEWHERE_ON_PAIR = {
+    "simulate": "The “Years of Experience in Months” simulation runs as its own exercise: type "
+    "/simulate to start it for {pair}.",
+    "email": "Type /email to write {pair}'s prep emails as drafts (or `coach email --pair "
+    "{pair} --send` to send them).",
+    "agenda": "Type /agenda to draft the agenda for {pair}'s next session.",
+    "actions": "To pull action items out of notes, save them to a file and type /actions FILE "
+    "(a pasted chat is read line by line, as separate messages).",
+}
 
 
 def _citations(passages: list[Passage], cited: list[str]) -> list[Citation]:
@@ -68,11 +78,14 @@ def respond(state: State) -> dict[str, Any]:
     engine = draft.get("engine") or state.get("engine") or "offline"
     passages = passages_of(state)
     result: Any
+    pair = state.get("pair_id")
     if intent in NEEDS_PAYLOAD and not draft:
-        result = NotAvailable(intent=intent, message=_HOW_TO[intent])
+        message = _ELSEWHERE_ON_PAIR[intent] if pair else _HOW_TO[intent]
+        result = NotAvailable(intent=intent, message=message.format(pair=pair))
         reply = result.message
     elif intent in ELSEWHERE:
-        result = NotAvailable(intent=intent, message=_ELSEWHERE[intent])
+        message = _ELSEWHERE_ON_PAIR[intent] if pair else _ELSEWHERE[intent]
+        result = NotAvailable(intent=intent, message=message.format(pair=pair))
         reply = result.message
     elif intent == "other":
         result, reply = None, HELP

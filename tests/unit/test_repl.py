@@ -140,7 +140,10 @@ def test_email_inside_chat_writes_the_pairs_drafts(tmp_path: Path) -> None:
     assert len(drafts) == 2
     assert "Session 1 prep for ana-ben:" in result.stdout
     assert all(f"draft: {d}" in result.stdout or d.name in result.stdout for d in drafts)
-    assert "`coach email --pair ID`" in result.stdout  # free text says where emails are made
+    # Free text says where emails are made; on a pair, not "use `coach chat --pair ID`",
+    # which sent the user in a circle.
+    assert "Type /email to write ana-ben's prep emails" in result.stdout
+    assert "--pair ID" not in result.stdout
     assert "later version" not in result.stdout
 
 
