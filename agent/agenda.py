@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.text import clean_value, for_other_reader, shareable_lines
+from agent.text import clean_value, for_other_reader, shareable_lines, short_name
 
 __all__ = [
     "ACTION_PLANNING",
@@ -733,7 +733,7 @@ def _mentee_reports_on(item: OpenItem, ctx: AgendaContext) -> bool:
     if not item.owner:
         return True
     owner, mentee = item.owner.casefold(), ctx.mentee.casefold()
-    return owner in {mentee, mentee.split()[0]}
+    return owner in {mentee, short_name(mentee), mentee.split()[0]}
 
 
 def _owner_due(item: OpenItem) -> str:
@@ -754,7 +754,7 @@ def _is_final(ctx: AgendaContext) -> bool:
 
 def short_names(ctx: AgendaContext) -> tuple[str, str]:
     """The mentor's and mentee's first names for prose (full names if the first names clash)."""
-    mentor, mentee = ctx.mentor.split()[0], ctx.mentee.split()[0]
+    mentor, mentee = short_name(ctx.mentor), short_name(ctx.mentee)
     if mentor.casefold() == mentee.casefold():
         return ctx.mentor, ctx.mentee
     return mentor, mentee

@@ -65,7 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
-from agent.text import for_other_reader
+from agent.text import for_other_reader, short_name
 from knowledge.models import subsection
 
 __all__ = [
@@ -657,7 +657,7 @@ def defang(text: str, hosts: Iterable[str] = LINK_HOSTS) -> str:
 
 
 def _first(name: str) -> str:
-    return name.split()[0] if name.split() else name
+    return short_name(name)
 
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

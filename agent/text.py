@@ -68,6 +68,28 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_FAMILY_NAME_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def short_name(name: str) -> str:
+    """How prose addresses a person: the given name where it can be told, else the full name.
+
+    "Ana Silva" -> "Ana"; "O'Brien-Ó Sé, Seán" (family name, comma, given name) -> "Seán";
+    a Chinese, Japanese or Korean name puts the family name first, and its first character
+    alone is not a way to address anyone, so it stays whole ("李 伟").
+    """
+    words = name.split()
+    if not words:
+        return name
+    if "," in name:
+        given = name.split(",", 1)[1].split()
+        if given:
+            return given[0]
+    if _FAMILY_NAME_FIRST.search(name):
+        return " ".join(words)
+    return words[0].rstrip(",") or words[0]
+
+
 def ascii_words(text: str) -> list[str]:
     """The lowercase ASCII words of ``text`` for ids: accents dropped ("José" -> "jose").
 

@@ -19,6 +19,7 @@ from agent.offline import simulation as offline
 from agent.offline.judgement import detect_markers
 from agent.scenarios import Scenario, ScenarioStore
 from agent.sim_state import GatePayload, Reply, SimState
+from agent.text import short_name
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def _origin(scenario: Scenario, mentor: str) -> str:
 
 
 def _mentor(state: SimState, runtime: Runtime[Context]) -> str:
-    return _pairs(runtime).get(state["pair_id"]).mentor.split()[0]
+    return short_name(_pairs(runtime).get(state["pair_id"]).mentor)
 
 
 def _fell_back(notes: list[str]) -> dict[str, Any]:

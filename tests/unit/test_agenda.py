@@ -869,3 +869,10 @@ def test_the_mentee_prepares_progress_only_on_their_own_and_unowned_items(stage:
     # The mentor's item and a third person's are not the mentee's to report progress on.
     assert "Progress on “Send Ben" not in checklist
     assert "director" not in checklist
+
+
+def test_prose_names_people_by_given_name_or_whole_when_it_cannot_be_told() -> None:
+    ctx = make_ctx(mentor="金 秀贤", mentee="Okafor, Ben")
+    text = agenda_text(draft_agenda_offline(ctx, []))
+    assert "ben's prep" in text and "okafor," not in text
+    assert "金 秀贤" in text and "金 " not in text.replace("金 秀贤", "")

@@ -801,3 +801,12 @@ def test_the_mentee_is_asked_to_prepare_only_their_own_and_shared_items() -> Non
     assert "Progress on “Update your CV”" in prepare and "Progress on “Book a room”" in prepare
     assert "RFC" not in prepare and "director" not in prepare, prepare
     assert "Send Grace their old RFC (Ada Lovelace" in rest  # still listed, in Grace's words
+
+
+def test_people_are_greeted_by_their_given_name_where_it_can_be_told() -> None:
+    # "Hi O'Brien-Ó," and "Hi 李," greeted people by a family name or by one character of it.
+    pair = make_pair(mentor="李 伟", mentee="O'Brien-Ó Sé, Seán")
+    content = make_content(pair, agenda=make_agenda(prep_checklist=[]))
+    mentee, mentor = (flat(body(parse(m), "plain")) for m in build(content))
+    assert mentee.startswith("Hi Seán,") and "Questions for 李 伟." in mentee
+    assert mentor.startswith("Hi 李 伟,")
