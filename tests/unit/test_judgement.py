@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from agent.offline.judgement_model import (
     utterance_score,
 )
 from agent.offline.language import ENGLISH_ONLY, is_english
-from agent.offline.learned import data_dir, load_model
+from agent.offline.learned import data_dir, load_model, read_labelled
 from agent.offline.reframe import reframe_offline
 
 # Quoted in issue 10 as everyday judgement the old rules missed; not in the training data.
@@ -103,8 +104,17 @@ JUDGEMENT_STYLES: list[Any] = [
 ]
 
 def _training_texts() -> set[str]:
-    path = data_dir() / "training" / "judgement.jsonl"
-    return {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()}
+    # Every judgement row file, in the fit or kept for a later round (judgement_round*.jsonl).
+    files = sorted((data_dir() / "training").glob("judgement*.jsonl"))
+    return {row.text for path in files for row in read_labelled(path)}
+
+
+# Round nine's dev set (tests/data/judgement_round9_dev.jsonl): 118 rows written before the
+# round's fit, in styles and domains the training rows cover least, kept out of the fit.
+DEV_SET = Path(__file__).parent.parent / "data" / "judgement_round9_dev.jsonl"
+# Measured on the shipped (round-seven) model: 45 of 60 caught, 12 of 58 flagged.
+DEV_RECALL = 0.75
+DEV_FALSE_ALARMS = 0.21
 
 
 def test_issue_examples_are_not_training_rows() -> None:
@@ -158,6 +168,21 @@ def test_warm_second_person_talk_is_not_judgemental(text: str) -> None:
 def test_judgement_in_other_styles_is_flagged(text: str) -> None:
     assert is_judgemental_utterance(text)
     assert reframe_offline(text, []).judgemental
+
+def test_round_nine_dev_set_is_not_training_data() -> None:
+    dev = {row.text.lower() for row in read_labelled(DEV_SET)}
+    assert len(dev) == 118 and not dev & {t.lower() for t in _training_texts()}
+
+
+def test_round_nine_dev_set_figures() -> None:
+    """Recall and false alarms on the round-nine dev set stay at their measured floors."""
+    rows = read_labelled(DEV_SET)
+    flagged = [is_judgemental_utterance(row.text) for row in rows]
+    judgemental = [f for f, row in zip(flagged, rows, strict=True) if row.label == "judgemental"]
+    curious = [f for f, row in zip(flagged, rows, strict=True) if row.label == "curious"]
+    assert sum(judgemental) / len(judgemental) >= DEV_RECALL
+    assert sum(curious) / len(curious) <= DEV_FALSE_ALARMS
+
 
 @pytest.mark.parametrize("text", ["?", "...", "!!!", "?!", "…", "🙂", " — "])
 def test_text_without_a_word_is_not_judged(text: str) -> None:
