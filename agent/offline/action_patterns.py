@@ -13,7 +13,11 @@ import re
 from agent.offline.people import INITIALS, NAME
 
 # One capital before "to <verb>" is an initial too ("K to present ..."); "A" and "I" are words.
-_WHO = rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}}|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]))"
+# "K & M to agree ...", "Bo & I will ...": a pair of initials, or someone and the writer.
+_WHO = (
+    rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}}"
+    r"|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]|[ \t]*(?:&|/|[ \t]and)[ \t]*[A-Z]\b))"
+)
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
     r"|Owner|(?i:(?:(?:ok|okay|so)[ \t,]+)?(?:recap|next[ \t]+steps?|homework)(?=[ \t]*:)))\b"
@@ -26,7 +30,8 @@ _PROMISE = (
     r"(?=\s+(?:the|a|an|her|his|their|our|\w+\s+\w+))))\b"
 )
 _LEAD = re.compile(
-    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|and|,|/)[ \t]*@?{_WHO})*)\]?[ \t]*(?:\([^)]*\))?"
+    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|and|,|/)[ \t]*@?(?:{_WHO}|I\b|me\b))*)\]?"
+    r"[ \t]*(?:\([^)]*\))?"
     r"(?:(?P<sep>[ \t]*(?::|[-–—]+(?=\s)|->|-->|→|>>|=>)[ \t]*)"
     rf"|[ \t]+(?:\w+ly[ \t]+)?(?={_PROMISE})|(?(at)[ \t]+|(?!)))"
 )

@@ -288,7 +288,13 @@ class _Extractor(Wording):
         if task_at is not None and s.start <= task_at < s.end:
             said = " ".join(self.clean[task_at : s.end].split())  # the label is not the task
         text = re.split(rf":\s+{promise}", _unfill(said), maxsplit=1)[-1]
-        clauses = re.split(rf",?\s+and\s+{promise}", text)
+        pieces = re.split(rf"(,?\s+and\s+){promise}", text)
+        clauses = pieces[:1]
+        for sep, clause in zip(pieces[1::2], pieces[2::2], strict=True):
+            if re.fullmatch(rf"\W*{NAME}(?:\s*,\s*{NAME})*", clauses[-1]):
+                clauses[-1] += sep + clause  # "Ravi and Chiara will write ...": both own it
+            else:
+                clauses.append(clause)
         # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
         marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
         parts = [p for c in clauses for p in re.split(rf"\s*(?:;|→|->|=>)\s*(?={marked})", c)]
@@ -398,7 +404,7 @@ class _Extractor(Wording):
             if final is not None and due is None and re.match(r"(?i)bring\b", final):
                 due = self.next_session  # what a mentee brings, they bring to the next session
             if final is not None:
-                who = self.people.share(shared) if shared is not None else [(owner, known)]
+                who = [(owner, known)] if shared is None else self.people.share(shared, writer)
                 self.items += [Item(w, k, final, due, ev_start, ev_end) for w, k in who]
 
     def _date_only(self, s: Sentence) -> None:
@@ -621,7 +627,10 @@ class _Extractor(Wording):
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
         if not candidate:
             return False
-        for part in re.split(r"\s*(?:&|\band\b|,|/)\s*", candidate.strip("@ ")):
+        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", candidate.strip("@ "))
+        for part in parts:
+            if len(parts) > 1 and part in {"I", "me"}:
+                continue  # "Bo & I will ...": the writer shares it
             words = part.split()
             if not words:
                 return False
