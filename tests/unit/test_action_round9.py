@@ -16,7 +16,7 @@ import pytest
 from agent.offline.actions import extract_actions_offline
 from tests.action_notes import note_f1s
 
-FLOOR = 0.70
+FLOOR = 0.80  # 0.729 at the start of round nine, 0.814 with joint owners (shipped)
 
 
 def test_round_nine_notes_score_at_their_floor() -> None:
