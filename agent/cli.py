@@ -628,7 +628,7 @@ def email(
     if all_pairs:
         from agent.progress import pair_progress
 
-        window = _parse_within(within or "2d")
+        window = _parse_within("2d" if within is None else within)
         with _progress(pair_progress, as_json) as ticker:
             batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=ticker)
         for failure in batch.failed:

@@ -73,6 +73,8 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
             2,
             "--next '2027-02-30 10:00' is not a real date and time",
         ),
+        # An empty --within was taken as "not given" and ran with the default 2d.
+        (["email", "--all", "--within", ""], 2, "--within must look like 12h, 2d or 1w, got ''"),
         (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
         (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
         (["eval", "--compare", "/nope/a", "/nope/b"], 2, "is not an eval report"),
