@@ -558,11 +558,13 @@ def agenda(
 
 
 def _parse_within(value: str) -> timedelta:
-    match = re.fullmatch(r"\s*(\d{1,3})\s*([hdw])\s*", value)
+    match = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", value)
     if not match:
         raise UserInputError(f"--within must look like 12h, 2d or 1w, got {value!r}")
     if int(match.group(1)) == 0:
         raise UserInputError(f"--within must be more than zero, got {value!r}")
+    if int(match.group(1)) > 999:  # the right shape, so saying "must look like" misleads
+        raise UserInputError(f"--within must be at most 999 of its unit (999w), got {value!r}")
     unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
     return timedelta(**{unit: int(match.group(1))})
 

@@ -75,6 +75,12 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
         ),
         # An empty --within was taken as "not given" and ran with the default 2d.
         (["email", "--all", "--within", ""], 2, "--within must look like 12h, 2d or 1w, got ''"),
+        # The right shape but too big: "must look like" sent users to the format.
+        (
+            ["email", "--all", "--within", "99999d"],
+            2,
+            "--within must be at most 999 of its unit (999w), got '99999d'",
+        ),
         (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
         (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
         (["eval", "--compare", "/nope/a", "/nope/b"], 2, "is not an eval report"),
@@ -443,7 +449,10 @@ def test_a_misread_item_can_be_edited_or_removed(
     refusals = [
         (["actions", "edit", rfc, "--pair", "ana-ben"], "nothing to change: give --owner"),
         (["actions", "edit", rfc, "--pair", "ana-ben", "--due", "2026-02-30"], "--due must be"),
-        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "must not be empty"),
+        # The CLI's errors name its options: "action must not be empty" named the API's.
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", ""], "--action must not be"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "--action must not be"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--owner", " "], "--owner must not be"),
         (["actions", "remove", room, "--pair", "ana-ben"], f"no action item '{room}'"),
         (["actions", "remove", "--pair", "ana-ben"], "needs the item id"),
         (["actions", "list", "--pair", "ana-ben", "--owner", "Ana"], "--owner goes with"),
