@@ -55,20 +55,20 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from exc
+    # UTF-8 only, as documented: any byte pair decodes as UTF-16, so binary bytes behind a
+    # UTF-16 byte-order mark were ingested as a guide of CJK-looking garbage.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SkipFile("undecodable UTF-16 text") from exc
-    else:
-        if b"\x00" in raw[:8192]:
-            raise SkipFile("binary file, not text")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SkipFile(
-                f"not UTF-8 text (undecodable byte at offset {exc.start}); re-save it as UTF-8"
-            ) from exc
+        raise SkipFile(
+            "not UTF-8 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8"
+        )
+    if b"\x00" in raw[:8192]:
+        raise SkipFile("binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SkipFile(
+            f"not UTF-8 text (undecodable byte at offset {exc.start}); re-save it as UTF-8"
+        ) from exc
     # ftfy undoes UTF-8 read as MacRoman/cp1252 ("‚Äò" -> "‘"); keep curly quotes as they are.
     fixed = str(ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC"))
     # The same boundary normalisation as every other input (NFKC, invisible characters out).

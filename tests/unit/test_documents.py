@@ -95,6 +95,9 @@ def test_plain_text_headings_are_detected(tmp_path: Path) -> None:
         ("empty.md", b"   \n\n", "empty file"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
         ("latin.txt", b"caf\xe9 au lait", "not UTF-8 text"),
+        # Any byte pair decodes as UTF-16: this was ingested as a guide reading "Ā楢慮祲".
+        ("weird.md", b"\xff\xfe\x00\x01binary", "not UTF-8 text (it starts with a UTF-16"),
+        ("utf16.txt", "A real UTF-16 note".encode("utf-16"), "re-save it as UTF-8"),
         ("image.png", b"fake", "unsupported file type '.png'"),
         ("bad.md", b"---\ntitle: [unclosed\n---\nbody", "invalid YAML front matter"),
         ("stage.md", b"---\nstage: someday\n---\n# T\n\nbody", "unknown stage 'someday'"),
