@@ -88,6 +88,30 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s+", re.MULTILINE)
 
 
+# PyYAML's context for a construct left open, as the thing the user has to close.
+_UNCLOSED = {
+    "while parsing a flow sequence": "a '[' that is not closed with ']'",
+    "while parsing a flow mapping": "a '{' that is not closed with '}'",
+    "while scanning a quoted scalar": "a quote that is not closed",
+}
+_QUOTE_HINT = 'put a value with [ ] { } : or # in it in quotes (title: "...")'
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """``" on line N: what is wrong; what to do"`` for a YAML error, lines counted in the file."""
+    context = str(getattr(exc, "context", "") or "")
+    unclosed = _UNCLOSED.get(context)
+    mark = getattr(exc, "context_mark" if unclosed else "problem_mark", None)
+    where = f" on line {mark.line + 2}" if mark is not None else ""  # +1: the opening ---
+    if unclosed:
+        hint = "close it" if "quote" in unclosed else f"close it, or {_QUOTE_HINT}"
+        return f"{where}: {unclosed}; {hint}"
+    problem = str(getattr(exc, "problem", "") or str(exc).splitlines()[0])
+    if problem.startswith("mapping values are not allowed"):
+        problem = "a second ': ' in one line"
+    return f"{where}: {problem}; {_QUOTE_HINT}"
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """YAML front matter (or {}) and the rest of the text."""
     match = _FRONT_MATTER.match(text)
@@ -96,7 +120,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise SkipFile(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from exc
+        raise SkipFile(f"invalid YAML front matter{_yaml_problem(exc)}") from exc
     if not isinstance(meta, dict):
         raise SkipFile("front matter is not a mapping of keys to values")
     return meta, text[match.end() :]
