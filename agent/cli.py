@@ -159,6 +159,8 @@ def ingest(
             report = coach.ingest(paths or [], progress=hook)
     for skip in report.skipped:
         sys.stderr.write(f"coach: skipped {skip.path}: {skip.reason}\n")
+    for warned in report.warnings:
+        sys.stderr.write(f"coach: warning: {warned.path}: {warned.warning}\n")
     emit(report, as_json, lambda console: render.ingest_report(console, report))
     if report.skipped and not (report.added + report.updated + report.unchanged):
         raise SystemExit(2)  # nothing could be ingested: the input was bad

@@ -39,6 +39,7 @@ class Document:
     fingerprint: str = ""
     url: str = ""  # the source article's web address, when the front matter gives one
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # ingested anyway, but the user should fix these
 
 
 def read_text(path: Path) -> str:
@@ -124,6 +125,29 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(meta, dict):
         raise SkipFile("front matter is not a mapping of keys to values")
     return meta, text[match.end() :]
+
+
+def duplicate_keys(text: str) -> list[str]:
+    """Warnings for front-matter keys given twice: YAML silently keeps the last one."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return []
+    try:
+        node = yaml.compose(match.group(1), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # split_front_matter has refused the file already
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    lines: dict[str, list[int]] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines.setdefault(str(key.value), []).append(key.start_mark.line + 2)
+    return [
+        f"front matter gives {key!r} twice (lines {', '.join(map(str, at))}): "
+        f"the last one is used"
+        for key, at in lines.items()
+        if len(at) > 1
+    ]
 
 
 def clean_markdown(body: str) -> str:
@@ -251,11 +275,12 @@ def _url_of(meta: dict[str, Any]) -> str:
 
 
 def _source_of(meta: dict[str, Any], fallback: str) -> str:
+    """What a passage cites: the URL, a ``source.title``, else the file (never "internal")."""
     source = meta.get("source")
     url = _url_of(meta)
     if isinstance(source, dict):
         return str(url or source.get("title") or fallback)
-    return str(url or source or fallback)
+    return url or fallback
 
 
 def _slug(text: str) -> str:
@@ -269,8 +294,10 @@ def load_document(path: Path, source_key: str) -> Document:
         raise SkipFile(f"unsupported file type {suffix!r} (use .md, .txt or .html)")
     text = read_text(path)
     meta: dict[str, Any] = {}
+    warnings: list[str] = []
     if suffix in MARKDOWN_SUFFIXES or (suffix in TEXT_SUFFIXES and looks_like_markdown(text)):
         meta, body = split_front_matter(text)
+        warnings = duplicate_keys(text)
         body = clean_markdown(body)
         heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
         title = str(meta.get("title") or (heading.group(1).strip() if heading else "") or "")
@@ -298,4 +325,5 @@ def load_document(path: Path, source_key: str) -> Document:
         stage=stage,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
         url=_url_of(meta),
+        warnings=tuple(warnings),
     )

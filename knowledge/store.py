@@ -21,7 +21,7 @@ import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.lexical import BM25Index, BoolArray, fuse
-from knowledge.models import IngestReport, Passage, SkippedFile
+from knowledge.models import FileWarning, IngestReport, Passage, SkippedFile
 from knowledge.progress import IngestProgress, as_progress
 from knowledge.snapshot import Snapshot, chroma_stamp, read_snapshot, write_snapshot
 
@@ -413,6 +413,9 @@ class KnowledgeBase:
                 planned.append(self._plan(path, key))
             except SkipFile as exc:
                 report.skipped.append(SkippedFile(path=str(path), reason=str(exc)))
+                continue
+            for warning in planned[-1].document.warnings:
+                report.warnings.append(FileWarning(path=str(path), warning=warning))
         changes = [c for c in self._changes(planned, report) if c.to_add or c.to_delete]
         if hook:
             hook.start(len(changes), sum(len(c.to_add) for c in changes))

@@ -97,6 +97,28 @@ def test_errors_are_one_line_with_exit_codes(
     assert "Traceback" not in err
 
 
+def test_front_matter_source_that_is_not_a_url_cites_the_file_and_duplicates_warn(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    guide = tmp_path / "handbook.md"
+    guide.write_text(
+        "---\ntitle: Northwind handbook\nsource: internal\nsource: 42\n---\n"
+        "# Northwind handbook\n\n## Cancellations\nTell your pair 48 hours ahead.\n",
+        encoding="utf-8",
+    )
+    code, report, err = cli(capsys, "ingest", str(guide), "--json")
+    assert code == 0 and report["added"] == 1, err
+    # YAML keeps the last of two keys without a word; the user meant one of them.
+    assert err == (
+        f"coach: warning: {guide}: front matter gives 'source' twice (lines 3, 4): "
+        "the last one is used\n"
+    )
+    assert report["warnings"] == [{"path": str(guide), "warning": err.split(": ", 3)[3].strip()}]
+    code, found, _ = cli(capsys, "search", "how early to tell my pair I cancel", "--json")
+    hit = next(r for r in found["results"] if r["title"] == "Northwind handbook")
+    assert (hit["source"], hit["url"]) == (str(guide.resolve()), "")
+
+
 def test_bad_environment_setting_is_a_user_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
