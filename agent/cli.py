@@ -142,11 +142,19 @@ def ingest(
         list[Path] | None, typer.Argument(help="Files or folders (.md, .txt, .html).")
     ] = None,
     reindex: Annotated[
-        bool, typer.Option("--reindex", help="Rebuild the whole index (after changing embeddings).")
+        bool,
+        typer.Option(
+            "--reindex",
+            help="Rebuild the whole index (after changing embeddings); guides whose files "
+            "no longer exist are dropped.",
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add guide files to the knowledge base; re-running changes only what changed."""
+    """Add guide files to the knowledge base; re-running changes only what changed.
+
+    A guide deleted since it was ingested leaves the index when its path is ingested again.
+    """
     from agent.progress import ingest_progress
 
     coach = _coach()

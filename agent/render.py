@@ -47,6 +47,8 @@ def ingest_report(console: Console, report: IngestReport) -> None:
         f"({n(report.chunks_added, 'passage')} added, {report.chunks_removed} removed)"
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
     )
+    for path in report.gone:
+        console.print(f"Removed {path} from the index: it no longer exists.")
 
 
 # Relevance (0-1, see knowledge.models.Passage) under which no guide is about the query.

@@ -61,6 +61,7 @@ class IngestReport(BaseModel):
     chunks_removed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
     warnings: list[FileWarning] = Field(default_factory=list)
+    gone: list[str] = Field(default_factory=list)  # named paths deleted since: now unindexed
 
 
 def subsection(title: str, section: str) -> str:

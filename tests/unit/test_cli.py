@@ -119,6 +119,37 @@ def test_front_matter_source_that_is_not_a_url_cites_the_file_and_duplicates_war
     assert (hit["source"], hit["url"]) == (str(guide.resolve()), "")
 
 
+def test_a_deleted_guide_leaves_the_index_when_ingested_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder, single = tmp_path / "guides", tmp_path / "standup.md"
+    folder.mkdir()
+    (folder / "pairing.md").write_text(
+        "# Zebra pairing\n\n## Rotate\nSwap the keyboard every 20 minutes.\n", encoding="utf-8"
+    )
+    single.write_text("# Quokka standups\n\n## Keep it short\nTen minutes.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", str(folder), str(single))[0] == 0
+
+    def titles() -> set[str]:
+        _, found, _ = cli(capsys, "search", "zebra pairing quokka standups", "-k", "50", "--json")
+        return {r["title"] for r in found["results"]}
+
+    assert {"Zebra pairing", "Quokka standups"} <= titles()
+    (folder / "pairing.md").unlink()
+    folder.rmdir()
+    single.unlink()
+    # It said "skipped ...: no such file or directory" and the passages stayed searchable.
+    code, out, err = cli(capsys, "ingest", str(folder), str(single))
+    assert code == 0 and "skipped" not in err, err
+    assert f"Removed {folder} from the index: it no longer exists." in out
+    assert f"Removed {single} from the index: it no longer exists." in out
+    assert "2 removed" in out
+    assert not {"Zebra pairing", "Quokka standups"} & titles()
+    # A path that was never ingested is still a plain "no such file" skip.
+    code, _, err = cli(capsys, "ingest", str(single))
+    assert code == 2 and f"skipped {single}: no such file or directory" in err
+
+
 def test_bad_environment_setting_is_a_user_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
