@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from agent import render
-from agent.errors import CoachError, UserInputError, plain_detail
+from agent.errors import CoachError, UserInputError, field_problem, plain_detail
 
 if TYPE_CHECKING:  # `coach --help` imports none of these: only the command that runs does
     from pydantic import BaseModel
@@ -103,9 +103,9 @@ def _coach() -> Coach:
             error = exc.errors()[0]
             field = ".".join(str(p) for p in error.get("loc", ())) or "settings"
             name = field if field.isupper() else f"COACH_{field.upper()}"
-            raise UserInputError(
-                f"bad setting {name}: {error.get('msg', 'invalid value')}"
-            ) from exc
+            secret = "KEY" in name or "URL" in name  # a URL may carry a password
+            problem = field_problem(error, show_value=not secret)
+            raise UserInputError(f"bad setting: {name} {problem}") from exc
     return _State.coach
 
 
@@ -947,6 +947,16 @@ def _label_types(command: Any) -> None:
         _label_types(sub)
 
 
+def _bad_parameter(exc: Any) -> str:
+    """A typed option's bad value in our words: "--weeks must be a whole number, got 'abc'"."""
+    errors = getattr(exc.__cause__, "errors", None)  # typer checks types with pydantic
+    param = getattr(exc, "param", None)
+    if not callable(errors) or param is None:
+        return str(exc.format_message())
+    name = (getattr(param, "opts", None) or [str(param.name).upper()])[0]
+    return f"{name} {field_problem(errors()[0])}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app with one-line errors and the documented exit codes."""
     command = typer.main.get_command(app)
@@ -961,6 +971,8 @@ def main(argv: list[str] | None = None) -> None:
         if exc.format_message().strip():
             sys.stdout.write(exc.format_message() + "\n")
         raise SystemExit(0) from None
+    except click_exceptions.BadParameter as exc:
+        _fail(_bad_parameter(exc), 2)
     except click_exceptions.UsageError as exc:
         _fail(exc.format_message(), 2)
     except click_exceptions.ClickException as exc:

@@ -55,7 +55,13 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
     [
         (["search", "   "], 2, "the search query is empty"),
         (["search", "x", "-k", "0"], 2, "-k must be between 1 and 50"),
-        (["search", "x", "-k", "many"], 2, "Invalid value for '-k'"),
+        # Typed options were refused in pydantic's words ("Input should be a valid integer").
+        (["search", "x", "-k", "many"], 2, "error: -k must be a whole number, got 'many'\n"),
+        (
+            ["pair", "add", "--mentor", "X", "--mentee", "Z", "--weeks", "abc"],
+            2,
+            "error: --weeks must be a whole number, got 'abc'\n",
+        ),
         (["search", "x", "--stage", "someday"], 2, "--stage must be one of"),
         (["nonsense"], 2, "No such command"),
         (["pair", "show", "nobody"], 2, "no pair with id 'nobody'"),
@@ -155,7 +161,11 @@ def test_bad_environment_setting_is_a_user_error(
 ) -> None:
     monkeypatch.setenv("COACH_ENGINE", "turbo")
     code, _, err = cli(capsys, "search", "x")
-    assert code == 2 and "COACH_ENGINE" in err
+    assert code == 2 and "COACH_ENGINE must be 'auto', 'offline' or 'llm', got 'turbo'" in err
+    monkeypatch.setenv("COACH_ENGINE", "offline")
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "soon")
+    code, _, err = cli(capsys, "search", "x")
+    assert code == 2 and err.endswith("COACH_LLM_TIMEOUT must be a number, got 'soon'\n")
 
 
 def test_ingest_twice_reports_unchanged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
