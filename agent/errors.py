@@ -14,8 +14,12 @@ class CoachError(Exception):
     """Something went wrong that is not the user's input (exit 1)."""
 
 
-class UserInputError(CoachError):
+class UserInputError(CoachError, ValueError):
     """The user gave a bad value: a path, an id, an option (exit 2).
+
+    A ``ValueError`` too: LangGraph Server passes a run's error message to the client only
+    for such built-in types ("An internal error occurred" for any other), and these
+    messages are written for the user.
 
     ``field`` and ``detail`` are set when the problem is one field of a record (``field:
     detail``), so a caller can name its own option for that field without parsing the text.
