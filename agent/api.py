@@ -909,6 +909,7 @@ class Coach:
             if refused := failed_deliveries(result):
                 batch.failed.append({"pair": pair_id, "error": refused})
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
+            batch.already_sent += sum(1 for o in result.sent if o.get("status") == "already-sent")
 
         with (
             SentLog.at_home(self.settings.home) as log,
