@@ -565,7 +565,13 @@ class Coach:
                 "nothing to change: give owner, action or due",
                 cli="nothing to change: give --owner, --action or --due",
             )
-        return self.pairs.update_item(pair_id, item_id, changes)
+        try:
+            return self.pairs.update_item(pair_id, item_id, changes)
+        except UserInputError as exc:
+            message = str(exc)  # "action must not be empty": the CLI's words are --action
+            if exc.cli is None and message.split(" ", 1)[0] in ("owner", "action"):
+                raise UserInputError(message, cli=f"--{message}") from None
+            raise
 
     def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Delete an action item that was wrongly extracted; returns the removed item."""
@@ -903,6 +909,7 @@ class Coach:
             if refused := failed_deliveries(result):
                 batch.failed.append({"pair": pair_id, "error": refused})
             batch.sent += sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
+            batch.already_sent += sum(1 for o in result.sent if o.get("status") == "already-sent")
 
         with (
             SentLog.at_home(self.settings.home) as log,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from agent import render
-from agent.errors import CoachError, UserInputError, plain_detail
+from agent.errors import CoachError, UserInputError, field_problem, plain_detail
 
 if TYPE_CHECKING:  # `coach --help` imports none of these: only the command that runs does
     from pydantic import BaseModel
@@ -103,9 +103,9 @@ def _coach() -> Coach:
             error = exc.errors()[0]
             field = ".".join(str(p) for p in error.get("loc", ())) or "settings"
             name = field if field.isupper() else f"COACH_{field.upper()}"
-            raise UserInputError(
-                f"bad setting {name}: {error.get('msg', 'invalid value')}"
-            ) from exc
+            secret = "KEY" in name or "URL" in name  # a URL may carry a password
+            problem = field_problem(error, show_value=not secret)
+            raise UserInputError(f"bad setting: {name} {problem}") from exc
     return _State.coach
 
 
@@ -142,11 +142,19 @@ def ingest(
         list[Path] | None, typer.Argument(help="Files or folders (.md, .txt, .html).")
     ] = None,
     reindex: Annotated[
-        bool, typer.Option("--reindex", help="Rebuild the whole index (after changing embeddings).")
+        bool,
+        typer.Option(
+            "--reindex",
+            help="Rebuild the whole index (after changing embeddings); guides whose files "
+            "no longer exist are dropped.",
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add guide files to the knowledge base; re-running changes only what changed."""
+    """Add guide files to the knowledge base; re-running changes only what changed.
+
+    A guide deleted since it was ingested leaves the index when its path is ingested again.
+    """
     from agent.progress import ingest_progress
 
     coach = _coach()
@@ -159,6 +167,8 @@ def ingest(
             report = coach.ingest(paths or [], progress=hook)
     for skip in report.skipped:
         sys.stderr.write(f"coach: skipped {skip.path}: {skip.reason}\n")
+    for warned in report.warnings:
+        sys.stderr.write(f"coach: warning: {warned.path}: {warned.warning}\n")
     emit(report, as_json, lambda console: render.ingest_report(console, report))
     if report.skipped and not (report.added + report.updated + report.unchanged):
         raise SystemExit(2)  # nothing could be ingested: the input was bad
@@ -567,11 +577,13 @@ def agenda(
 
 
 def _parse_within(value: str) -> timedelta:
-    match = re.fullmatch(r"\s*(\d{1,3})\s*([hdw])\s*", value)
+    match = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", value)
     if not match:
         raise UserInputError(f"--within must look like 12h, 2d or 1w, got {value!r}")
     if int(match.group(1)) == 0:
         raise UserInputError(f"--within must be more than zero, got {value!r}")
+    if int(match.group(1)) > 999:  # the right shape, so saying "must look like" misleads
+        raise UserInputError(f"--within must be at most 999 of its unit (999w), got {value!r}")
     unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
     return timedelta(**{unit: int(match.group(1))})
 
@@ -637,7 +649,7 @@ def email(
     if all_pairs:
         from agent.progress import pair_progress
 
-        window = _parse_within(within or "2d")
+        window = _parse_within("2d" if within is None else within)
         with _progress(pair_progress, as_json) as ticker:
             batch = coach.prep_emails_due(window, out_dir=out, send=send, progress=ticker)
         for failure in batch.failed:
@@ -944,6 +956,16 @@ def _label_types(command: Any) -> None:
         _label_types(sub)
 
 
+def _bad_parameter(exc: Any) -> str:
+    """A typed option's bad value in our words: "--weeks must be a whole number, got 'abc'"."""
+    errors = getattr(exc.__cause__, "errors", None)  # typer checks types with pydantic
+    param = getattr(exc, "param", None)
+    if not callable(errors) or param is None:
+        return str(exc.format_message())
+    name = (getattr(param, "opts", None) or [str(param.name).upper()])[0]
+    return f"{name} {field_problem(errors()[0])}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app with one-line errors and the documented exit codes."""
     command = typer.main.get_command(app)
@@ -958,6 +980,8 @@ def main(argv: list[str] | None = None) -> None:
         if exc.format_message().strip():
             sys.stdout.write(exc.format_message() + "\n")
         raise SystemExit(0) from None
+    except click_exceptions.BadParameter as exc:
+        _fail(_bad_parameter(exc), 2)
     except click_exceptions.UsageError as exc:
         _fail(exc.format_message(), 2)
     except click_exceptions.ClickException as exc:

@@ -251,6 +251,7 @@ class EmailBatch(BaseModel):
     pairs: int
     prepared: int
     sent: int
+    already_sent: int = 0  # messages sent by an earlier run, unchanged: not sent again
     results: list[EmailResult] = Field(default_factory=list)
     failed: list[dict[str, str]] = Field(default_factory=list)
     # Pairs due with no email address at all: nothing to send, and nothing went wrong.

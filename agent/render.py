@@ -49,6 +49,8 @@ def ingest_report(console: Console, report: IngestReport) -> None:
         f"({n(report.chunks_added, 'passage')} added, {report.chunks_removed} removed)"
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
     )
+    for path in report.gone:
+        console.print(f"Removed {path} from the index: it no longer exists.")
 
 
 # Relevance (0-1, see knowledge.models.Passage) under which no guide is about the query.
@@ -371,9 +373,11 @@ def email_batch(console: Console, batch: EmailBatch) -> None:
     """One line per pair and a summary."""
     for result in batch.results:
         sent = sum(1 for o in result.sent if o.get("status") in ("sent", "resent"))
+        already = sum(1 for o in result.sent if o.get("status") == "already-sent")
         console.print(
             f"{escape(result.pair_id)}: {plural(len(result.drafts), 'draft')} written"
             + (f", {sent} sent" if result.sent else "")
+            + _already(already)
         )
     for skipped in batch.skipped:  # failures go to stderr, once, from the CLI
         console.print(
@@ -381,9 +385,17 @@ def email_batch(console: Console, batch: EmailBatch) -> None:
             f"(coach pair set {escape(skipped['pair'])} --mentor-email ... --mentee-email ...)"
         )
     summary = f"{plural(batch.pairs, 'pair')} due: {batch.prepared} prepared, {batch.sent} sent"
+    summary += _already(batch.already_sent)
     if batch.skipped:
         summary += f", {len(batch.skipped)} skipped"
     console.print(f"{summary}, {len(batch.failed)} failed")
+
+
+def _already(count: int) -> str:
+    """Why fewer were sent than written: "0 sent" alone read as a failure."""
+    if not count:
+        return ""
+    return f" ({count} already sent by an earlier run, unchanged)"
 
 
 def plural(count: int, word: str) -> str:

@@ -39,6 +39,7 @@ class Document:
     fingerprint: str = ""
     url: str = ""  # the source article's web address, when the front matter gives one
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # ingested anyway, but the user should fix these
 
 
 def read_text(path: Path) -> str:
@@ -55,20 +56,20 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from exc
+    # UTF-8 only, as documented: any byte pair decodes as UTF-16, so binary bytes behind a
+    # UTF-16 byte-order mark were ingested as a guide of CJK-looking garbage.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise SkipFile("undecodable UTF-16 text") from exc
-    else:
-        if b"\x00" in raw[:8192]:
-            raise SkipFile("binary file, not text")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SkipFile(
-                f"not UTF-8 text (undecodable byte at offset {exc.start}); re-save it as UTF-8"
-            ) from exc
+        raise SkipFile(
+            "not UTF-8 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8"
+        )
+    if b"\x00" in raw[:8192]:
+        raise SkipFile("binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SkipFile(
+            f"not UTF-8 text (undecodable byte at offset {exc.start}); re-save it as UTF-8"
+        ) from exc
     # ftfy undoes UTF-8 read as MacRoman/cp1252 ("‚Äò" -> "‘"); keep curly quotes as they are.
     fixed = str(ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC"))
     # The same boundary normalisation as every other input (NFKC, invisible characters out).
@@ -88,6 +89,30 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BULLET = re.compile(r"^\s*[•▪◦‣∙·]\s+", re.MULTILINE)
 
 
+# PyYAML's context for a construct left open, as the thing the user has to close.
+_UNCLOSED = {
+    "while parsing a flow sequence": "a '[' that is not closed with ']'",
+    "while parsing a flow mapping": "a '{' that is not closed with '}'",
+    "while scanning a quoted scalar": "a quote that is not closed",
+}
+_QUOTE_HINT = 'put a value with [ ] { } : or # in it in quotes (title: "...")'
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """``" on line N: what is wrong; what to do"`` for a YAML error, lines counted in the file."""
+    context = str(getattr(exc, "context", "") or "")
+    unclosed = _UNCLOSED.get(context)
+    mark = getattr(exc, "context_mark" if unclosed else "problem_mark", None)
+    where = f" on line {mark.line + 2}" if mark is not None else ""  # +1: the opening ---
+    if unclosed:
+        hint = "close it" if "quote" in unclosed else f"close it, or {_QUOTE_HINT}"
+        return f"{where}: {unclosed}; {hint}"
+    problem = str(getattr(exc, "problem", "") or str(exc).splitlines()[0])
+    if problem.startswith("mapping values are not allowed"):
+        problem = "a second ': ' in one line"
+    return f"{where}: {problem}; {_QUOTE_HINT}"
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """YAML front matter (or {}) and the rest of the text."""
     match = _FRONT_MATTER.match(text)
@@ -96,10 +121,33 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise SkipFile(f"invalid YAML front matter: {str(exc).splitlines()[0]}") from exc
+        raise SkipFile(f"invalid YAML front matter{_yaml_problem(exc)}") from exc
     if not isinstance(meta, dict):
         raise SkipFile("front matter is not a mapping of keys to values")
     return meta, text[match.end() :]
+
+
+def duplicate_keys(text: str) -> list[str]:
+    """Warnings for front-matter keys given twice: YAML silently keeps the last one."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return []
+    try:
+        node = yaml.compose(match.group(1), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # split_front_matter has refused the file already
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    lines: dict[str, list[int]] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines.setdefault(str(key.value), []).append(key.start_mark.line + 2)
+    return [
+        f"front matter gives {key!r} twice (lines {', '.join(map(str, at))}): "
+        f"the last one is used"
+        for key, at in lines.items()
+        if len(at) > 1
+    ]
 
 
 def clean_markdown(body: str) -> str:
@@ -227,11 +275,12 @@ def _url_of(meta: dict[str, Any]) -> str:
 
 
 def _source_of(meta: dict[str, Any], fallback: str) -> str:
+    """What a passage cites: the URL, a ``source.title``, else the file (never "internal")."""
     source = meta.get("source")
     url = _url_of(meta)
     if isinstance(source, dict):
         return str(url or source.get("title") or fallback)
-    return str(url or source or fallback)
+    return url or fallback
 
 
 def _slug(text: str) -> str:
@@ -245,8 +294,10 @@ def load_document(path: Path, source_key: str) -> Document:
         raise SkipFile(f"unsupported file type {suffix!r} (use .md, .txt or .html)")
     text = read_text(path)
     meta: dict[str, Any] = {}
+    warnings: list[str] = []
     if suffix in MARKDOWN_SUFFIXES or (suffix in TEXT_SUFFIXES and looks_like_markdown(text)):
         meta, body = split_front_matter(text)
+        warnings = duplicate_keys(text)
         body = clean_markdown(body)
         heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
         title = str(meta.get("title") or (heading.group(1).strip() if heading else "") or "")
@@ -274,4 +325,5 @@ def load_document(path: Path, source_key: str) -> Document:
         stage=stage,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
         url=_url_of(meta),
+        warnings=tuple(warnings),
     )

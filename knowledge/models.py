@@ -42,6 +42,13 @@ class SkippedFile(BaseModel):
     reason: str
 
 
+class FileWarning(BaseModel):
+    """A file that was ingested, with something in it the user should fix."""
+
+    path: str
+    warning: str
+
+
 class IngestReport(BaseModel):
     """What one ingest did, counted in files (chunk counts alongside)."""
 
@@ -53,6 +60,8 @@ class IngestReport(BaseModel):
     chunks_added: int = 0
     chunks_removed: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
+    warnings: list[FileWarning] = Field(default_factory=list)
+    gone: list[str] = Field(default_factory=list)  # named paths deleted since: now unindexed
 
 
 def subsection(title: str, section: str) -> str:

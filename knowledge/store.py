@@ -21,7 +21,7 @@ import numpy as np
 
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.lexical import BM25Index, BoolArray, fuse
-from knowledge.models import IngestReport, Passage, SkippedFile
+from knowledge.models import FileWarning, IngestReport, Passage, SkippedFile
 from knowledge.progress import IngestProgress, as_progress
 from knowledge.snapshot import Snapshot, chroma_stamp, read_snapshot, write_snapshot
 
@@ -368,9 +368,10 @@ class KnowledgeBase:
         targets: list[tuple[Path, str]] = []
         skipped: list[SkippedFile] = []
         prefixes: list[str] = []
+        gone: list[Path] = []
         for path in paths:
             if not path.exists():
-                skipped.append(SkippedFile(path=str(path), reason="no such file or directory"))
+                gone.append(path)
             elif path.is_dir():
                 resolved = path.resolve()
                 prefixes.append(str(resolved) + os.sep)
@@ -379,8 +380,31 @@ class KnowledgeBase:
                 targets.append((path, str(path.resolve())))
         with self._writing():
             report = self._ingest_documents(targets, stale_prefixes=prefixes, progress=progress)
+            for path in gone:  # a guide deleted since it was ingested leaves the index
+                if not self._remove_gone(path, report):
+                    skipped.append(SkippedFile(path=str(path), reason="no such file or directory"))
         report.skipped = skipped + report.skipped
         return report
+
+    def _remove_gone(self, path: Path, report: IngestReport) -> bool:
+        """Remove the passages of a named file or folder that no longer exists (True if any)."""
+        key = str(path.resolve())
+        everything = self.collection.get(include=["metadatas"])
+        found: dict[str, list[str]] = {}
+        for cid, meta in zip(everything["ids"], everything["metadatas"] or [], strict=False):
+            source = str((meta or {}).get("source_key", ""))
+            if source == key or source.startswith(key + os.sep):
+                found.setdefault(source, []).append(cid)
+        if not found:
+            return False
+        for ids in found.values():
+            self.collection.delete(ids=ids)
+            report.removed += 1
+            report.chunks_removed += len(ids)
+        report.gone.append(str(path))
+        self._set_metadata(revision=uuid.uuid4().hex[:12])  # as _ingest_documents does
+        self._lexical = None
+        return True
 
     def _plan(self, path: Path, key: str) -> _Planned:
         from knowledge.documents import SkipFile, load_document
@@ -413,6 +437,9 @@ class KnowledgeBase:
                 planned.append(self._plan(path, key))
             except SkipFile as exc:
                 report.skipped.append(SkippedFile(path=str(path), reason=str(exc)))
+                continue
+            for warning in planned[-1].document.warnings:
+                report.warnings.append(FileWarning(path=str(path), warning=warning))
         changes = [c for c in self._changes(planned, report) if c.to_add or c.to_delete]
         if hook:
             hook.start(len(changes), sum(len(c.to_add) for c in changes))

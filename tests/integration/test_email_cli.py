@@ -96,6 +96,18 @@ def test_drafts_are_well_formed_and_send_happens_once(
     assert [o["status"] for o in json.loads(second.stdout)["sent"]] == ["already-sent"] * 2
     received = server.handler.received
     assert sorted(r.rcpt_tos[0] for r in received) == ["ana@example.org", "ben@example.org"]
+    # A batch resend sends nothing; "0 sent" alone read as a failure.
+    again = coach(
+        home, "email", "--all", "--within", "999w", "--out", str(outbox), "--send", env=env
+    )
+    assert again.returncode == 0, again.stderr
+    assert "ana-ben: 2 drafts written, 0 sent (2 already sent by an earlier run, unchanged)" in (
+        again.stdout
+    )
+    assert "1 pair due: 1 prepared, 0 sent (2 already sent by an earlier run, unchanged)," in (
+        again.stdout
+    )
+    assert len(server.handler.received) == 2
 
 
 def test_header_injection_through_a_name_is_refused_and_nothing_sent(

@@ -135,6 +135,14 @@ def test_reframe_run_uses_the_knowledge_base_from_the_context(server: tuple[str,
     assert plain["engine"] == "offline" and plain["retrieved"]
 
 
+def test_a_run_for_an_unknown_pair_says_so(server: tuple[str, Path]) -> None:
+    client = _client(server[0])
+    thread = client.threads.create()["thread_id"]
+    # It reached the client as "NotFoundError: An internal error occurred".
+    with pytest.raises(Exception, match="no pair with id 'nope'"):
+        client.runs.wait(thread, "simulation", input={"pair_id": "nope"}, raise_error=True)
+
+
 def test_full_simulation_with_interrupts_and_resumes(server: tuple[str, Path]) -> None:
     url, home = server
     client = _client(url)

@@ -77,9 +77,10 @@ def test_ingestion_keeps_source_url(tmp_path: Path) -> None:
     assert doc.source == "https://example.org/articles/pairing"
 
     plain = tmp_path / "plain.md"
+    # A source that is not a URL ("internal", "42") was cited as it stood; the file is findable.
     plain.write_text("---\ntitle: No link\nsource: Someone's notes\n---\nText.\n", "utf-8")
     doc = load_document(plain, "key2")
-    assert (doc.url, doc.source) == ("", "Someone's notes")
+    assert (doc.url, doc.source) == ("", str(plain))
 
 
 def test_search_results_and_citations_carry_the_article_url(shipped_kb: KnowledgeBase) -> None:

@@ -55,7 +55,13 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
     [
         (["search", "   "], 2, "the search query is empty"),
         (["search", "x", "-k", "0"], 2, "-k must be between 1 and 50"),
-        (["search", "x", "-k", "many"], 2, "Invalid value for '-k'"),
+        # Typed options were refused in pydantic's words ("Input should be a valid integer").
+        (["search", "x", "-k", "many"], 2, "error: -k must be a whole number, got 'many'\n"),
+        (
+            ["pair", "add", "--mentor", "X", "--mentee", "Z", "--weeks", "abc"],
+            2,
+            "error: --weeks must be a whole number, got 'abc'\n",
+        ),
         (["search", "x", "--stage", "someday"], 2, "--stage must be one of"),
         (["nonsense"], 2, "No such command"),
         (["pair", "show", "nobody"], 2, "no pair with id 'nobody'"),
@@ -73,6 +79,14 @@ def test_search_relevance_is_absolute_not_only_a_rank(capsys: pytest.CaptureFixt
             2,
             "--next '2027-02-30 10:00' is not a real date and time",
         ),
+        # An empty --within was taken as "not given" and ran with the default 2d.
+        (["email", "--all", "--within", ""], 2, "--within must look like 12h, 2d or 1w, got ''"),
+        # The right shape but too big: "must look like" sent users to the format.
+        (
+            ["email", "--all", "--within", "99999d"],
+            2,
+            "--within must be at most 999 of its unit (999w), got '99999d'",
+        ),
         (["eval", "--engine", "gpt"], 2, "--engine must be offline or llm"),
         (["eval", "--task", "nope"], 2, "unknown task 'nope'"),
         (["eval", "--compare", "/nope/a", "/nope/b"], 2, "is not an eval report"),
@@ -89,12 +103,69 @@ def test_errors_are_one_line_with_exit_codes(
     assert "Traceback" not in err
 
 
+def test_front_matter_source_that_is_not_a_url_cites_the_file_and_duplicates_warn(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    guide = tmp_path / "handbook.md"
+    guide.write_text(
+        "---\ntitle: Northwind handbook\nsource: internal\nsource: 42\n---\n"
+        "# Northwind handbook\n\n## Cancellations\nTell your pair 48 hours ahead.\n",
+        encoding="utf-8",
+    )
+    code, report, err = cli(capsys, "ingest", str(guide), "--json")
+    assert code == 0 and report["added"] == 1, err
+    # YAML keeps the last of two keys without a word; the user meant one of them.
+    assert err == (
+        f"coach: warning: {guide}: front matter gives 'source' twice (lines 3, 4): "
+        "the last one is used\n"
+    )
+    assert report["warnings"] == [{"path": str(guide), "warning": err.split(": ", 3)[3].strip()}]
+    code, found, _ = cli(capsys, "search", "how early to tell my pair I cancel", "--json")
+    hit = next(r for r in found["results"] if r["title"] == "Northwind handbook")
+    assert (hit["source"], hit["url"]) == (str(guide.resolve()), "")
+
+
+def test_a_deleted_guide_leaves_the_index_when_ingested_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder, single = tmp_path / "guides", tmp_path / "standup.md"
+    folder.mkdir()
+    (folder / "pairing.md").write_text(
+        "# Zebra pairing\n\n## Rotate\nSwap the keyboard every 20 minutes.\n", encoding="utf-8"
+    )
+    single.write_text("# Quokka standups\n\n## Keep it short\nTen minutes.\n", encoding="utf-8")
+    assert cli(capsys, "ingest", str(folder), str(single))[0] == 0
+
+    def titles() -> set[str]:
+        _, found, _ = cli(capsys, "search", "zebra pairing quokka standups", "-k", "50", "--json")
+        return {r["title"] for r in found["results"]}
+
+    assert {"Zebra pairing", "Quokka standups"} <= titles()
+    (folder / "pairing.md").unlink()
+    folder.rmdir()
+    single.unlink()
+    # It said "skipped ...: no such file or directory" and the passages stayed searchable.
+    code, out, err = cli(capsys, "ingest", str(folder), str(single))
+    assert code == 0 and "skipped" not in err, err
+    assert f"Removed {folder} from the index: it no longer exists." in out
+    assert f"Removed {single} from the index: it no longer exists." in out
+    assert "2 removed" in out
+    assert not {"Zebra pairing", "Quokka standups"} & titles()
+    # A path that was never ingested is still a plain "no such file" skip.
+    code, _, err = cli(capsys, "ingest", str(single))
+    assert code == 2 and f"skipped {single}: no such file or directory" in err
+
+
 def test_bad_environment_setting_is_a_user_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COACH_ENGINE", "turbo")
     code, _, err = cli(capsys, "search", "x")
-    assert code == 2 and "COACH_ENGINE" in err
+    assert code == 2 and "COACH_ENGINE must be 'auto', 'offline' or 'llm', got 'turbo'" in err
+    monkeypatch.setenv("COACH_ENGINE", "offline")
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", "soon")
+    code, _, err = cli(capsys, "search", "x")
+    assert code == 2 and err.endswith("COACH_LLM_TIMEOUT must be a number, got 'soon'\n")
 
 
 def test_ingest_twice_reports_unchanged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -441,7 +512,10 @@ def test_a_misread_item_can_be_edited_or_removed(
     refusals = [
         (["actions", "edit", rfc, "--pair", "ana-ben"], "nothing to change: give --owner"),
         (["actions", "edit", rfc, "--pair", "ana-ben", "--due", "2026-02-30"], "--due must be"),
-        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "must not be empty"),
+        # The CLI's errors name its options: "action must not be empty" named the API's.
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", ""], "--action must not be"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "--action must not be"),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--owner", " "], "--owner must not be"),
         (["actions", "remove", room, "--pair", "ana-ben"], f"no action item '{room}'"),
         (["actions", "remove", "--pair", "ana-ben"], "needs the item id"),
         (["actions", "list", "--pair", "ana-ben", "--owner", "Ana"], "--owner goes with"),

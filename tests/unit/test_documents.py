@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,8 +96,27 @@ def test_plain_text_headings_are_detected(tmp_path: Path) -> None:
         ("empty.md", b"   \n\n", "empty file"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
         ("latin.txt", b"caf\xe9 au lait", "not UTF-8 text"),
+        # Any byte pair decodes as UTF-16: this was ingested as a guide reading "Ā楢慮祲".
+        ("weird.md", b"\xff\xfe\x00\x01binary", "not UTF-8 text (it starts with a UTF-16"),
+        ("utf16.txt", "A real UTF-16 note".encode("utf-16"), "re-save it as UTF-8"),
         ("image.png", b"fake", "unsupported file type '.png'"),
-        ("bad.md", b"---\ntitle: [unclosed\n---\nbody", "invalid YAML front matter"),
+        # The line and what to do; "while parsing a flow sequence" said neither.
+        (
+            "bad.md",
+            b"---\nid: x\ntitle: [unclosed\n---\nbody",
+            "invalid YAML front matter on line 3: a '[' that is not closed with ']'; close it, "
+            'or put a value with [ ] { } : or # in it in quotes (title: "...")',
+        ),
+        (
+            "colon.md",
+            b"---\ntitle: Reviews: a guide\n---\nbody",
+            "invalid YAML front matter on line 2: a second ': ' in one line; put a value",
+        ),
+        (
+            "quote.md",
+            b"---\ntitle: 'Reviews\n---\nbody",
+            "invalid YAML front matter on line 2: a quote that is not closed; close it",
+        ),
         ("stage.md", b"---\nstage: someday\n---\n# T\n\nbody", "unknown stage 'someday'"),
     ],
 )
@@ -105,7 +125,7 @@ def test_bad_files_are_skipped_with_a_reason(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(SkipFile, match=reason.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(SkipFile, match=re.escape(reason)):
         load_document(path, "k")
 
 

@@ -158,8 +158,7 @@ def test_bad_tool_arguments_are_one_line_errors(tmp_path: Path) -> None:
 
     mistyped, missing, unknown, out_of_range = asyncio.run(refusals())
     assert mistyped == (
-        "Error executing tool search: k must be a valid integer, "
-        "unable to parse string as an integer"
+        "Error executing tool search: k must be a whole number, got 'three'"
     )
     assert missing == "Error executing tool search: query is required"
     # An unknown argument was dropped without a word, and the call ran without it.

@@ -72,7 +72,7 @@ def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
         # Stored, then refused by every `coach email` run: the rule is the sending rule now.
         ({"mentor": "A", "mentee": "B", "mentee_email": "kwämé@example.org"}, "plain ASCII"),
         ({"mentor": "A", "mentee": "B", "mentee_email": "k@exämple.org"}, "xn-- form"),
-        ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes: Input should be greater"),
+        ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes must be at least 30, got 20"),
         ({"mentor": "A", "mentee": "B", "programme_weeks": 0}, "programme_weeks"),
         ({"mentor": "A", "mentee": "B", "cadence": "daily"}, "cadence"),
         ({"mentor": "A\nB", "mentee": "C"}, "plain name"),

@@ -213,3 +213,20 @@ def test_a_misspelt_name_is_corrected_and_the_items_follow_it(
     code, _, err = cli(capsys, "pair", "set", "ana-ben", "--mentor", " ")
     assert code == 2 and "--mentor must not be empty" in err
     assert show(capsys)["pair"]["mentor"] == "Ana Silva"  # the refused changes changed nothing
+
+
+def test_api_type_errors_say_what_the_value_must_be(tmp_path: Path) -> None:
+    # They said pydantic's "goals: Input should be a valid list" and "next_session: Input
+    # should be a valid datetime or date, day value is outside expected range".
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        with pytest.raises(UserInputError) as info:
+            coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor", goals="Lead a design review")
+        assert str(info.value) == "goals must be a list, got 'Lead a design review'"
+        pair = coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+        with pytest.raises(UserInputError) as info:
+            coach.update_pair(pair.id, next_session="2026-12-99 10:00")
+        assert str(info.value) == (
+            'next_session must be a real date and time ("YYYY-MM-DD HH:MM"), '
+            "got '2026-12-99 10:00'"
+        )
+        assert coach.get_pair(pair.id).next_session is None  # nothing half-changed

@@ -37,3 +37,20 @@ def test_threaded_store_serves_async_calls_from_a_sync_store() -> None:
     store.put(("pairs",), "ana-ben", {"mentor": "Ana"})
     item = asyncio.run(store.aget(("pairs",), "ana-ben"))
     assert item is not None and item.value == {"mentor": "Ana"}
+
+
+def test_a_user_error_reaches_a_server_client_with_its_message(tmp_path: Path) -> None:
+    # LangGraph Server sends a run's error message only for built-in types such as
+    # ValueError; an unknown pair reached the client as "An internal error occurred".
+    serde = pytest.importorskip("langgraph_api.serde")
+    from agent.api import Coach
+    from agent.errors import CoachError
+
+    with (
+        Coach(Settings(home=tmp_path / "home", engine="offline")) as coach,
+        pytest.raises(CoachError) as info,
+    ):
+        coach.start_simulation("nope")
+    sent = serde.default(info.value)
+    assert sent["error"] == "NotFoundError"
+    assert sent["message"].startswith("no pair with id 'nope'")
