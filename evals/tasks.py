@@ -662,6 +662,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the engine is final.
+    "actions_blind9": Task(
+        "actions_blind9",
+        "blind9/actions_blind9",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -746,6 +755,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the engine is final.
+    "rewrite_blind9": Task(
+        "rewrite_blind9",
+        "blind9/rewrite_blind9",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -815,6 +833,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the detector is final.
+    "judgement_blind9": Task(
+        "judgement_blind9",
+        "blind9/judgement_blind9",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
