@@ -662,14 +662,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the engine is final.
+    # The ninth blind set (blind9/README.md), written before any engine change of round nine;
+    # sealed while the engines changed, scored once when they were final (and once on the
+    # session-start engine), then unsealed and gated (docs/EVALS.md, "The ninth round").
     "actions_blind9": Task(
         "actions_blind9",
         "blind9/actions_blind9",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -755,14 +756,13 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
-    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the engine is final.
+    # The ninth blind set (evals/datasets/blind9/README.md): scored once, then unsealed.
     "rewrite_blind9": Task(
         "rewrite_blind9",
         "blind9/rewrite_blind9",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -834,14 +834,13 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The ninth blind set (evals/datasets/blind9/README.md): sealed until the detector is final.
+    # The ninth blind set (evals/datasets/blind9/README.md): scored once, then unsealed.
     "judgement_blind9": Task(
         "judgement_blind9",
         "blind9/judgement_blind9",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
