@@ -62,7 +62,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agent.errors import CoachError, UserInputError
+from agent.errors import CoachError, UserInputError, field_problem
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
 from agent.text import for_other_reader, short_name
@@ -464,9 +464,12 @@ def load_smtp_settings(**overrides: Any) -> SmtpSettings:
         variable = f"COACH_SMTP_{loc[0].upper()}" if loc else "COACH_SMTP_*"
         if error.get("type") == "missing":
             raise UserInputError(f"{variable} is not set (needed to send email)") from None
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        prefix = f"{variable}: " if loc else "SMTP settings: "
-        raise UserInputError(" ".join((prefix + message).split())) from None
+        if not loc:
+            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            raise UserInputError(" ".join(f"SMTP settings: {message}".split())) from None
+        # Worded as the other settings are ("COACH_SMTP_PORT must be a whole number"), and
+        # without the value: it may be the password.
+        raise UserInputError(f"{variable} {field_problem(error, show_value=False)}") from None
 
 
 def resolve_from_address(explicit: str | None = None) -> str:

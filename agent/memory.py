@@ -32,7 +32,9 @@ def _clean_name(value: str, what: str) -> str:
     name = " ".join(value.split())
     if not name:
         raise ValueError(f"{what} must not be empty")
-    if len(name) > 80 or any(ch in value for ch in "\r\n<>"):
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{what} must be on one line")
+    if len(name) > 80 or any(ch in value for ch in "<>"):
         raise ValueError(f"{what} must be a plain name of at most 80 characters")
     if not is_printable_name(name):
         raise ValueError(f"{what} must not contain invisible or control characters")

@@ -672,7 +672,12 @@ def test_smtp_password_never_shown(smtp_env: pytest.MonkeyPatch) -> None:
     with pytest.raises(UserInputError) as info:
         load_smtp_settings()
     assert "hunter2" not in str(info.value)
-    assert "COACH_SMTP_PORT" in str(info.value)
+    # Worded like every other setting, not pydantic's "Input should be a valid integer".
+    assert str(info.value) == "COACH_SMTP_PORT must be a whole number"
+    smtp_env.setenv("COACH_SMTP_PORT", "587")
+    smtp_env.setenv("COACH_SMTP_SECURITY", "bogus")
+    with pytest.raises(UserInputError, match=r"^COACH_SMTP_SECURITY must be 'starttls'"):
+        load_smtp_settings()
 
 
 def test_smtp_settings_errors_are_one_line(smtp_env: pytest.MonkeyPatch) -> None:

@@ -219,3 +219,9 @@ def test_names_typed_without_accents_find_the_stored_pair(pairs: PairStore) -> N
     for entry in pairs.store.search(PairStore.NAMES, limit=100):
         pairs.store.delete(PairStore.NAMES, entry.key)
     assert pairs.find("Carla Nunez", "Dang Minh") == pair
+
+
+def test_a_line_break_in_a_name_is_named_as_such() -> None:
+    # It was reported as "must be a plain name of at most 80 characters" for 17 characters.
+    with pytest.raises(ValueError, match="mentor must be on one line"):
+        parse_pair_input(mentor="X\nInjected: yes", mentee="Zoe Park")
