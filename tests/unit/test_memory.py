@@ -75,7 +75,7 @@ def test_add_get_list_with_readable_unique_ids(pairs: PairStore) -> None:
         ({"mentor": "A", "mentee": "B", "minutes": 20}, "minutes must be at least 30, got 20"),
         ({"mentor": "A", "mentee": "B", "programme_weeks": 0}, "programme_weeks"),
         ({"mentor": "A", "mentee": "B", "cadence": "daily"}, "cadence"),
-        ({"mentor": "A\nB", "mentee": "C"}, "plain name"),
+        ({"mentor": "A\nB", "mentee": "C"}, "on one line"),
     ],
 )
 def test_bad_fields_are_one_line_user_errors(fields: dict[str, object], message: str) -> None:
