@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +35,7 @@ from agent.offline.learned import (
 )
 from agent.offline.train import TrainingSpec
 
-__all__ = ["CLAUSE_SPEC", "ClauseSpec", "boundary_probabilities", "clause_ends", "normalise"]
+__all__ = ["CLAUSE_SPEC", "boundary_probabilities", "clause_ends", "normalise"]
 
 TRAINING_FILE = "clause_sentences.txt"
 SEED = 10
@@ -48,7 +48,6 @@ MIN_WORDS = 3  # a clause shorter than this is not cut off on its own
 # Word states have a norm of about 6; scaled down, the fit's fixed step size suits them (on the
 # held-out sentences this fit F1 0.61 against 0.59 unscaled, which also overfitted).
 SCALE = 0.1
-WordFeatures = Callable[[Sequence[str]], Matrix]
 
 
 def normalise(word: str) -> str:
@@ -60,9 +59,9 @@ def _words(sentence: str) -> list[str]:
     return [w for w in (normalise(t) for t in sentence.split()) if w]
 
 
-def sentences(name: str = TRAINING_FILE) -> list[str]:
-    """The lines of a training file (blank lines and ``#`` comments skipped)."""
-    text = (data_dir() / "training" / name).read_text(encoding="utf-8")
+def sentences() -> list[str]:
+    """The training sentences (one per line; blank lines and ``#`` comments skipped)."""
+    text = (data_dir() / "training" / TRAINING_FILE).read_text(encoding="utf-8")
     return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
 
 
@@ -101,14 +100,12 @@ def run_features(words: Sequence[str]) -> Matrix:
     return np.hstack([x, padded[1 : count + 1], padded[2 : count + 2]])
 
 
-def _rows(
-    data: list[tuple[list[str], list[bool]]], features: WordFeatures = run_features
-) -> tuple[Matrix, list[str]]:
+def _rows(data: list[tuple[list[str], list[bool]]]) -> tuple[Matrix, list[str]]:
     """Features and labels of every word but each run's last (whose end is given)."""
     blocks: list[Matrix] = []
     labels: list[str] = []
     for words, ends in data:
-        blocks.append(features(words)[:-1])
+        blocks.append(run_features(words)[:-1])
         labels += [LABELS[0] if end else LABELS[1] for end in ends[:-1]]
     return np.vstack(blocks), labels
 
@@ -133,21 +130,11 @@ def _best_threshold(probs: Matrix, labels: list[str]) -> float:
 
 @dataclass(frozen=True)
 class ClauseSpec(TrainingSpec):
-    """A boundary model: rows are the words of runs of text, not lines of a JSONL file."""
+    """The clause-boundary model: rows are words of generated runs, not lines of a JSONL file."""
 
     def rows(self) -> list[LabelledText]:
-        """The training lines (each one is a row of the file)."""
-        return [
-            LabelledText(s, "sentence", str(i)) for i, s in enumerate(sentences(self.files[0]), 1)
-        ]
-
-    def runs(self, texts: Sequence[str], seed: int) -> list[tuple[list[str], list[bool]]]:
-        """Words and, per word, whether a boundary follows: here, random runs of sentences."""
-        return runs(texts, seed)
-
-    def word_features(self, words: Sequence[str]) -> Matrix:
-        """Per word, the model's input (here: the states of the word and the next two)."""
-        return run_features(words)
+        """The training sentences (each one is a row of the file)."""
+        return [LabelledText(s, "sentence", str(i)) for i, s in enumerate(sentences(), 1)]
 
     def train(self) -> LinearModel:
         """Fit on runs of every sentence; threshold and figures from held-out sentences."""
@@ -158,13 +145,13 @@ class ClauseSpec(TrainingSpec):
             "valid": [t for t, f in zip(texts, fold, strict=True) if f == 1],
             "train": [t for t, f in zip(texts, fold, strict=True) if f >= 2],
         }
-        x, y = _rows(self.runs(split["train"], SEED), self.word_features)
+        x, y = _rows(runs(split["train"]))
         trial = fit(self.name, x, y, classes=LABELS, **self.fit_args)
-        vx, vy = _rows(self.runs(split["valid"], SEED + 1), self.word_features)
+        vx, vy = _rows(runs(split["valid"], SEED + 1))
         threshold = _best_threshold(trial.scores(vx)[:, 0], vy)
-        tx, ty = _rows(self.runs(split["test"], SEED + 2), self.word_features)
+        tx, ty = _rows(runs(split["test"], SEED + 2))
         precision, recall = _precision_recall(trial.scores(tx)[:, 0], ty, threshold)
-        x, y = _rows(self.runs(texts, SEED), self.word_features)
+        x, y = _rows(runs(texts))
         meta = {
             "rows": len(y),
             "sentences": len(texts),
@@ -181,45 +168,31 @@ class ClauseSpec(TrainingSpec):
 CLAUSE_SPEC = ClauseSpec("clause_bounds", (TRAINING_FILE,), fit_args=dict(FIT_ARGS))
 
 
-def boundary_probabilities(
-    words: Sequence[str], model: str = "clause_bounds", features: WordFeatures | None = None
-) -> list[float]:
-    """Per word, the probability that a clause ends after it (the last word's is 1).
-
-    The caption model reads words as captions write them; another boundary model (the
-    simulation's steps) passes its own ``features`` of the words as written.
-    """
+def boundary_probabilities(words: Sequence[str]) -> list[float]:
+    """Per word, the probability that a clause ends after it (the last word's is 1)."""
     if not words:
         return []
-    if features is None:
-        said = [normalise(w) or w for w in words]
-        probs = load_model(model).scores(run_features(said))[:, 0]
-    else:
-        probs = load_model(model).scores(features(words))[:, 0]
+    model = load_model("clause_bounds")
+    probs = model.scores(run_features([normalise(w) or w for w in words]))[:, 0]
     return [*map(float, probs[:-1]), 1.0]
 
 
-def clause_ends(
-    words: Sequence[str],
-    model: str = "clause_bounds",
-    min_words: int = MIN_WORDS,
-    features: WordFeatures | None = None,
-) -> list[int]:
-    """Indices of the words a clause ends after (always the last), each clause >= ``min_words``.
+def clause_ends(words: Sequence[str]) -> list[int]:
+    """Indices of the words a clause ends after (always the last), each clause >= MIN_WORDS.
 
     A word ends a clause when its probability reaches the shipped threshold and beats both
     neighbours (one boundary per dip, not two in a row).
     """
     if not words:
         return []
-    threshold = float(load_model(model).meta["threshold"])
-    probs = boundary_probabilities(words, model, features)
+    threshold = float(load_model("clause_bounds").meta["threshold"])
+    probs = boundary_probabilities(words)
     ends: list[int] = []
     last = -1
     for i, p in enumerate(probs[:-1]):
         peak = p >= probs[i - 1] if i else True
         peak = peak and p >= probs[i + 1] if i + 1 < len(probs) - 1 else peak
-        if p >= threshold and peak and i - last >= min_words and len(words) - 1 - i >= min_words:
+        if p >= threshold and peak and i - last >= MIN_WORDS and len(words) - 1 - i >= MIN_WORDS:
             ends.append(i)
             last = i
     return [*ends, len(words) - 1]

@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from agent.offline.clauses import FIT_ARGS, ClauseSpec, clause_ends, run_features
 from agent.offline.judgement import detect_markers
-from agent.offline.learned import Matrix
 from agent.offline.words import KNOWN_VERBS, capitalise, is_verb_form, pairs, to_base, word_set
 from knowledge.minilm import embed_texts
 
@@ -125,91 +122,94 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_LEAD = re.compile(r"^(?:(?:and|so|but)\s+)?(?:then\s+)?", re.IGNORECASE)
+_SUBJECT = r"(?:i|i'd|i'll|i'm|we|we'd|we'll)"
+# "..., so I rolled back" starts a new move; "..., so I could see" is the purpose of the last.
+_SO_MOVE = r"so\s+(?!(?:i|we)\s+(?:can|could|would|might|had|was|were|knew|felt)\b)"
+_STEP_BREAK = re.compile(
+    rf";\s+|,?\s+(?:and\s+)?then\s+|,\s+(?=(?:and\s+|{_SO_MOVE})?{_SUBJECT}\s)"
+    rf"|\s+(?:and|but)\s+(?={_SUBJECT}\s)",
+    re.IGNORECASE,
+)
+_FRONTED = re.compile(
+    r"^(?:if|when|once|for|after|before|since|as soon as|while|although|unless|until)\b"
+    rf"(?!.*\b{_SUBJECT}\b)",
+    re.IGNORECASE,
+)
+_AND_VERB = re.compile(r"\s+and\s+(?=([a-z]+)\b)", re.IGNORECASE)
+_ACTOR = re.compile(rf"\b{_SUBJECT}\b|\b(?:i've|we're|we've|you|you'd|you'll)\b", re.IGNORECASE)
+_OTHER_SUBJECT = re.compile(r"^(?:it|it's|she|she'd|he|he'd|they|they'd|this|that|there)\b", re.I)
+_BACK_REFERENCE = word_set("it them this that these those each every one all both of")
+Piece = tuple[str, str]  # (the separator written before it, the piece)
 
 
-def marked_words(line: str) -> tuple[list[str], list[bool]]:
-    """The words of a training line and, per word, whether a step ends after it (``|``)."""
-    said: list[str] = []
-    ends: list[bool] = []
-    for token in line.split():
-        if token == "|":
-            ends[-1] = True
-        else:
-            said.append(token)
-            ends.append(False)
-    return said, [*ends[:-1], True] if ends else ends
+def _cut(pieces: list[Piece], pattern: re.Pattern[str], verbs_only: bool = False) -> list[Piece]:
+    """Pieces cut further at ``pattern``, each keeping the separator it was written with."""
+    out: list[Piece] = []
+    for sep, text in pieces:
+        start = 0
+        for match in pattern.finditer(text):
+            if verbs_only and match.group(1).lower() not in VERBS:
+                continue  # "the tests and docs": not a new verb phrase
+            out.append((sep, text[start : match.start()]))
+            sep, start = match.group(0), match.end()
+        out.append((sep, text[start:]))
+    return out
 
 
-_JOINING = frozenset({"and", "then", "so", "but"})
+def _leads(piece: str) -> bool:
+    """Whether a piece is a move: the actor (I, we, you) is its subject or it opens on a verb.
 
-
-def _bare(word: str) -> str:
-    return re.sub(r"[^\w']", "", word.lower().translate(_APOS))
-
-
-def step_features(said: Sequence[str]) -> Matrix:
-    """Per word: what the step-boundary model reads.
-
-    The clause model's contextual states (:func:`clauses.run_features`); the MiniLM vectors
-    of the next piece's first two words past any "and / then / so / but" (an actor, a verb,
-    or a thing?); whether the word ends on a comma, or on a semicolon or colon; whether the
-    next word is one of those joining words (punctuation and conjunctions the states blur).
+    A fronted participle ("Following the data through the code, ...") opens no move.
     """
-    bare = [_bare(w) for w in said]
-    unique = sorted(set(bare) - {""})
-    table = dict(zip(unique, embed(unique), strict=True)) if unique else {}
-    blank = np.zeros(384)
-    rows = []
-    for i, word in enumerate(said):
-        j = i + 1
-        while j < len(said) and bare[j] in _JOINING:
-            j += 1
-        heads = [table.get(bare[k], blank) if k < len(said) else blank for k in (j, j + 1)]
-        nxt = bare[i + 1] if i + 1 < len(said) else ""
-        cues = [word.endswith(","), word[-1:] in ";:", nxt in _JOINING]
-        rows.append(np.hstack([*heads, np.asarray(cues, dtype=np.float64)]))
-    return np.hstack([run_features(said), np.vstack(rows)])
-
-
-@dataclass(frozen=True)
-class StepSpec(ClauseSpec):
-    """The step-boundary model: each training line is a sentence with its steps marked."""
-
-    def runs(self, texts: Sequence[str], seed: int) -> list[tuple[list[str], list[bool]]]:
-        """Each line as it was written (no random runs: sentence ends are given)."""
-        return [marked for marked in map(marked_words, texts) if len(marked[0]) > 1]
-
-    def word_features(self, words: Sequence[str]) -> Matrix:
-        """See :func:`step_features`."""
-        return step_features(words)
-
-
-STEP_SPEC = StepSpec("sim_step_bounds", ("sim_step_bounds.txt",), fit_args=dict(FIT_ARGS))
-
-
-@lru_cache(maxsize=1024)
-def _step_ends(sentence: str, min_words: int) -> tuple[int, ...]:
-    return tuple(clause_ends(sentence.split(), STEP_SPEC.name, min_words, step_features))
+    first = (words(piece) or [""])[0]
+    gerund = first.endswith("ing") and to_base(first) != first
+    verb = not gerund and (first in VERBS or to_base(first) in VERBS)
+    return bool(_ACTOR.search(piece)) or verb
 
 
 def steps(text: str, min_words: int = 3) -> list[str]:
-    """The steps of an answer or a response, in order: each one move of whoever tells it.
+    """The steps of an answer or a response, in order.
 
-    Sentences are cut where the learned boundary model (``sim_step_bounds``, fitted on
-    sentences with their steps marked) puts a step end, each step at least ``min_words`` long.
-    A step keeps the words it was written with, less a trailing comma and an opening "and",
-    "so" or "then".
+    Sentences are split at ``;``, ``then``, ``, I ...``, ``, so I ...`` and ``and <verb>``.
+    A piece shorter than ``min_words``, or following a fronted "if/when ..." clause, joins the
+    one before; so do a clause about someone or something else ("it only added a nullable
+    column"), the reason or context of the move before it, and a move on what the one
+    before named ("and estimate each one"). A piece with no subject and no
+    leading verb ("A week before the review") joins the one after. Joined pieces keep the
+    words and punctuation they were written with.
     """
     out: list[str] = []
     for sentence in split_sentences(text):
-        said = sentence.split()
-        start = 0
-        for end in _step_ends(sentence, min_words):
-            piece = _LEAD.sub("", " ".join(said[start : end + 1]).rstrip(" ,;:-"))
-            start = end + 1
-            if piece:
-                out.append(piece)
+        pieces = _cut(_cut([("", sentence)], _STEP_BREAK), _AND_VERB, verbs_only=True)
+        merged: list[str] = []
+        carry = ""
+        for sep, raw in pieces:
+            piece = raw.strip(" ,;:-")
+            if not piece:
+                continue
+            piece = f"{carry}{sep}{piece}" if carry else piece
+            carry = ""
+            core = re.sub(r"^(?:and|so|then)\s+", "", piece, flags=re.IGNORECASE)
+            leads = _leads(core)
+            context = not leads and bool(_OTHER_SUBJECT.match(core))
+            # "and estimate each one": a move on what the one before named is part of it.
+            anaphoric = set(words(core)[1:]) <= _BACK_REFERENCE
+            short = len(piece.split()) < min_words
+            if merged and (short or _FRONTED.match(merged[-1]) or context or anaphoric):
+                merged[-1] = f"{merged[-1]}{sep}{piece}"
+            elif not leads:
+                carry = piece
+            else:
+                merged.append(piece)
+        if carry:
+            if merged:
+                merged[-1] = f"{merged[-1]}, {carry}"
+            else:
+                merged.append(carry)
+        if len(merged) > 1 and len(merged[0].split()) < min_words:
+            merged[1] = f"{merged[0]}, {merged[1]}"
+            merged = merged[1:]
+        out.extend(re.sub(r"^(?:and|so|then)\s+", "", m, flags=re.IGNORECASE) for m in merged)
     return out
 
 
