@@ -32,3 +32,14 @@ def note_f1s(name: str) -> list[float]:
         total = precision.value + recall.value
         f1s.append(2 * precision.value * recall.value / total if total else 0.0)
     return f1s
+
+
+MON = date(2026, 12, 14)  # a Monday: the session date of the round tests' single lines
+
+
+def item_tuples(
+    notes: str, attendees: list[str], author: str | None = None
+) -> list[tuple[str | None, str, date | None]]:
+    """(owner, action, due) of each item the offline extractor finds in notes of MON."""
+    found = extract_actions_offline(notes, attendees, MON, date(2027, 1, 11), author)
+    return [(i.owner, i.action, i.due) for i in found]

@@ -17,7 +17,7 @@ import pytest
 
 from agent.offline.actions import extract_actions_offline
 from evals.scorers import item_precision_recall
-from tests.action_notes import note_f1s
+from tests.action_notes import MON, item_tuples, note_f1s
 
 DATA = Path(__file__).parents[1] / "data"
 FLOOR = 0.50
@@ -29,15 +29,13 @@ def test_round_eight_notes_score_at_their_floor() -> None:
     assert sum(f1s) / len(f1s) >= FLOOR, f1s
 
 
-MON = date(2026, 12, 14)  # a Monday
 PAIR = ["Priya Nair", "Jakub Novak"]
 
 
 def _items(
     notes: str, attendees: list[str] = PAIR, author: str | None = None
 ) -> list[tuple[str | None, str, date | None]]:
-    found = extract_actions_offline(notes, attendees, MON, date(2027, 1, 11), author)
-    return [(i.owner, i.action, i.due) for i in found]
+    return item_tuples(notes, attendees, author)
 
 
 @pytest.mark.parametrize(
