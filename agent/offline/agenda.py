@@ -603,6 +603,26 @@ def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation
     return []
 
 
+OWN_GUIDE_AT = 0.9  # relevance: first, or nearly, for a query and clearly on its subject
+
+
+def _own_guide_passage(
+    ctx: AgendaContext, stage: Stage, passages: Sequence[Passage]
+) -> Passage | None:
+    """The best passage of a guide the user ingested, when it is about the mentee's prep.
+
+    The blocks cite the shipped guides whose frameworks they follow; a guide of the user's own
+    is cited once, where the prep's topic is worked on, if retrieval ranked it at the top.
+    """
+    if stage not in ("regular", "stalled") or not ctx.prep.strip():
+        return None
+    from knowledge.store import shipped_guides
+
+    shipped = {path.stem for path in shipped_guides()}
+    own = [p for p in passages if p.doc_id not in shipped and p.score >= OWN_GUIDE_AT]
+    return max(own, key=lambda p: (p.score, p.id), default=None)
+
+
 def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Agenda:
     """A full agenda for ``ctx``: the scaffold filled with the pair's specifics, cited.
 
@@ -634,6 +654,12 @@ def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Age
         block.citations = _cite(stage, block.name, passages)
         for citation in block.citations:
             overall.setdefault(citation.id, citation)
+    own = _own_guide_passage(ctx, stage, passages)
+    where = DEEP_DIVE if stage == "regular" else UNSTUCK_DIAGNOSIS
+    if own is not None and where in draft.by_name:
+        # The programme's own guide on the mentee's topic: what a lead ingests it for.
+        draft.by_name[where].citations.append(Citation.of(own))
+        overall.setdefault(own.id, Citation.of(own))
     if not passages:
         notes.append("No guide passages were retrieved, so the agenda cites none.")
 

@@ -876,3 +876,21 @@ def test_prose_names_people_by_given_name_or_whole_when_it_cannot_be_told() -> N
     text = agenda_text(draft_agenda_offline(ctx, []))
     assert "ben's prep" in text and "okafor," not in text
     assert "金 秀贤" in text and "金 " not in text.replace("金 秀贤", "")
+
+
+def test_the_programmes_own_guide_is_cited_where_the_prep_topic_is_worked_on() -> None:
+    # A lead ingests the programme's handbook so agendas point to it; only shipped guides
+    # were ever cited, even when the handbook ranked first for the mentee's prep.
+    ctx = make_ctx(prep="I must cancel a session: how early should I tell my mentor?")
+    shipped = passage("meeting-template", "During the meeting", score=0.95)
+    handbook = passage("northwind-handbook", "Cancellations", score=1.0)
+    loose = passage("northwind-onboarding", "Laptops", score=0.3)
+    agenda = draft_agenda_offline(ctx, [shipped, handbook, loose])
+    deep = block(agenda, DEEP_DIVE)
+    assert handbook.id in [c.id for c in deep.citations]
+    cited = [c.id for b in agenda.blocks for c in b.citations]
+    assert cited.count(handbook.id) == 1 and loose.id not in cited
+    assert handbook.id in [c.id for c in agenda.citations]
+    # A first session follows the frameworks' own order: no prep topic to cite it for.
+    first = draft_agenda_offline(make_ctx(session_number=1), [shipped, handbook])
+    assert handbook.id not in [c.id for b in first.blocks for c in b.citations]
