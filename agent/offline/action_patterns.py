@@ -216,3 +216,19 @@ def _unfill(text: str) -> str:
     text = re.sub(r"\bi(?=\s|'[a-z]{1,2}\b)", "I", text)
     text = re.sub(r"\b(?:ill|Ill)(?=\s+[a-z]+\s)", "I'll", re.sub(r"\bim\b", "I'm", text))
     return re.sub(r",\s*,", ",", text).strip(" ,")
+
+
+def _and_clauses(text: str, promise: str) -> list[str]:
+    """``text`` cut before each ", and <promise>"; a lone name before "and" is not cut off.
+
+    "Ravi and Chiara will write ..." is one clause that both own; "Ravi will draft it and
+    will send it" is two.
+    """
+    pieces = re.split(rf"(,?\s+and\s+){promise}", text)
+    clauses = pieces[:1]
+    for sep, clause in zip(pieces[1::2], pieces[2::2], strict=True):
+        if re.fullmatch(rf"\W*{NAME}(?:\s*,\s*{NAME})*", clauses[-1]):
+            clauses[-1] += sep + clause
+        else:
+            clauses.append(clause)
+    return clauses

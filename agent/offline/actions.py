@@ -71,6 +71,7 @@ from agent.offline.action_patterns import (
     _TAIL,
     _TRAIL,
     _VAGUE,
+    _and_clauses,
     _unfill,
 )
 from agent.offline.action_wording import Wording
@@ -288,13 +289,7 @@ class _Extractor(Wording):
         if task_at is not None and s.start <= task_at < s.end:
             said = " ".join(self.clean[task_at : s.end].split())  # the label is not the task
         text = re.split(rf":\s+{promise}", _unfill(said), maxsplit=1)[-1]
-        pieces = re.split(rf"(,?\s+and\s+){promise}", text)
-        clauses = pieces[:1]
-        for sep, clause in zip(pieces[1::2], pieces[2::2], strict=True):
-            if re.fullmatch(rf"\W*{NAME}(?:\s*,\s*{NAME})*", clauses[-1]):
-                clauses[-1] += sep + clause  # "Ravi and Chiara will write ...": both own it
-            else:
-                clauses.append(clause)
+        clauses = _and_clauses(text, promise)
         # "Runbook out of date → Ethan to update it", "LB asked; TW to check": the owned part.
         marked = rf"\W*(?:{NAME}|{INITIALS})\s*(?:to\s|will\b|'ll\b|:)"
         parts = [p for c in clauses for p in re.split(rf"\s*(?:;|→|->|=>)\s*(?={marked})", c)]
