@@ -447,6 +447,11 @@ class Coach:
                     cli="--save needs a stored pair: add it with `coach pair add` or use --pair ID",
                 )
             moved = self._save_session_notes(pair, held_on, notes, result)
+            if held_on > datetime.now().date():  # usually a typo in the date: say what it did
+                result.notes.append(
+                    f"the notes are dated {held_on.isoformat()}, after today: saved as a "
+                    "session held then"
+                )
             if moved is not None:
                 result.notes.append(f"next session moved to {moved:%Y-%m-%d %H:%M}")
         return result

@@ -230,3 +230,14 @@ def test_api_type_errors_say_what_the_value_must_be(tmp_path: Path) -> None:
             "got '2026-12-99 10:00'"
         )
         assert coach.get_pair(pair.id).next_session is None  # nothing half-changed
+
+
+def test_notes_dated_after_today_are_saved_with_a_note_saying_so(coach: Coach) -> None:
+    from datetime import timedelta
+
+    ahead = date.today() + timedelta(days=3)
+    saved = coach.extract_actions(NOTES, pair_id="ana-ben", session_date=ahead, save=True)
+    # Accepted silently before, and the next session moved on by the cadence.
+    assert f"the notes are dated {ahead.isoformat()}, after today" in " ".join(saved.notes)
+    today = coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date.today(), save=True)
+    assert not any("after today" in n for n in today.notes)
