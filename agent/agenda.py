@@ -33,7 +33,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.text import clean_value, for_other_reader, shareable_lines, short_name
+from agent.text import (
+    clean_value,
+    for_other_reader,
+    names_person,
+    shareable_lines,
+    short_name,
+)
 
 __all__ = [
     "ACTION_PLANNING",
@@ -730,10 +736,7 @@ def _mentee_reports_on(item: OpenItem, ctx: AgendaContext) -> bool:
 
     The mentor's items and a third person's are not the mentee's to report on.
     """
-    if not item.owner:
-        return True
-    owner, mentee = item.owner.casefold(), ctx.mentee.casefold()
-    return owner in {mentee, short_name(mentee), mentee.split()[0]}
+    return not item.owner or names_person(item.owner, ctx.mentee)
 
 
 def _owner_due(item: OpenItem) -> str:

@@ -65,7 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError, field_problem
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
-from agent.text import for_other_reader, short_name
+from agent.text import for_other_reader, names_person, short_name
 from knowledge.models import subsection
 
 __all__ = [
@@ -659,10 +659,6 @@ def defang(text: str, hosts: Iterable[str] = LINK_HOSTS) -> str:
     return _LINKISH.sub(neutralise, text)
 
 
-def _first(name: str) -> str:
-    return short_name(name)
-
-
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -689,10 +685,8 @@ def _when(start: datetime, *, short: bool = False) -> str:
 def _owner_side(owner: str | None, pair: Pair) -> Role | None:
     if not owner:
         return None
-    who = owner.casefold().strip()
     for role in ROLES:
-        name = _name_of(pair, role).casefold()
-        if who in {name, _first(name)}:
+        if names_person(owner, _name_of(pair, role)):
             return role
     return None
 
@@ -981,7 +975,7 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
 
     Every open item's progress is asked about even when the engine's checklist forgot it.
     """
-    mentor = _first(content.pair.mentor)
+    mentor = short_name(content.pair.mentor)
     checklist = [_line(i) for i in content.agenda.prep_checklist if _line(i)]
     if not checklist:
         checklist = [
@@ -1008,7 +1002,7 @@ def _mentee_doc(
 ) -> _Doc:
     pair = content.pair
     doc = _Doc()
-    doc.p(f"Hi {_first(pair.mentee)},")
+    doc.p(f"Hi {short_name(pair.mentee)},")
     doc.p(_session_line(content, pair.mentor, moved_from))
     doc.h("Before the session, please prepare")
     doc.ul(_mentee_checklist(content))
@@ -1032,7 +1026,7 @@ def _mentor_doc(
 ) -> _Doc:
     pair = content.pair
     doc = _Doc()
-    doc.p(f"Hi {_first(pair.mentor)},")
+    doc.p(f"Hi {short_name(pair.mentor)},")
     doc.p(_session_line(content, pair.mentee, moved_from))
     doc.h(f"Agenda ({content.agenda.minutes} minutes)")
     doc.ul(_agenda_items(content.agenda), ordered=True)
@@ -1042,7 +1036,7 @@ def _mentor_doc(
         groups[_owner_side(item.owner, pair)].append(_item_text(item, pair.mentor))
     if content.open_items:
         sides: list[tuple[Role | None, str]] = [
-            ("mentee", f"{_first(pair.mentee)}'s"),
+            ("mentee", f"{short_name(pair.mentee)}'s"),
             ("mentor", "Yours"),
             (None, "Shared or unassigned"),
         ]
@@ -1388,7 +1382,7 @@ def build_cancel_messages(
             max_length=SUBJECT_MAX,
         )
         doc = _Doc()
-        doc.p(f"Hi {_first(_name_of(pair, role))},")
+        doc.p(f"Hi {short_name(_name_of(pair, role))},")
         doc.p(f"The mentoring session with {other} on {when} is cancelled.")
         doc.p("A new invitation will follow when the next session is planned.")
         doc.p(f"Sent by session-coach for {pair.mentor} and {pair.mentee}.")

@@ -90,6 +90,15 @@ def short_name(name: str) -> str:
     return words[0].rstrip(",") or words[0]
 
 
+def names_person(owner: str, person: str) -> bool:
+    """Whether an item's ``owner`` names ``person``, case-insensitively.
+
+    The full name, the name prose uses for them (:func:`short_name`) or its first word.
+    """
+    who, name = owner.casefold().strip(), person.casefold()
+    return bool(name.split()) and who in {name, short_name(name), name.split()[0]}
+
+
 def ascii_words(text: str) -> list[str]:
     """The lowercase ASCII words of ``text`` for ids: accents dropped ("José" -> "jose").
 
