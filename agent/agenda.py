@@ -1013,7 +1013,6 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
             "Think about what would make our sessions feel fresh again: format, place, time "
             "or who leads.",
         ]
-    mentor_full = ctx.mentor.casefold()
     items = [
         f"Progress on “{item.action}” ({_owner_due(item)}): what's done, what's left, "
         "what got in the way."
@@ -1024,7 +1023,11 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
     items += [
         f"Anything you need from {mentor} on “{for_other_reader(item.action)}”."
         for item in ctx.open_items
-        if (item.owner or "").casefold() == mentor_full
+        # Named as the mentee's side is (full name, the name prose uses, or its first word):
+        # an item owned by "Ana" was in neither list when only "Ana Silva" counted here.
+        if item.owner
+        and names_person(item.owner, ctx.mentor)
+        and not _mentee_reports_on(item, ctx)
     ]
     if stage == "stalled":
         items.append(

@@ -413,6 +413,25 @@ def test_prep_checklist_is_specific_to_the_pair() -> None:
     assert "Nothing to prepare on goals" in prep_checklist(ctx, "stale-patch")[0]
 
 
+def test_prep_checklist_knows_the_mentor_by_first_name() -> None:
+    # Notes name owners as people say them: "Ana" owns an item as much as "Ana Ruiz" does.
+    ctx = make_ctx(
+        open_items=[
+            {"owner": "Ben", "action": "Draft the RFC"},
+            {"owner": "Ana", "action": "Send your review notes"},
+            {"owner": "ana ruiz", "action": "Book the demo room"},
+            {"owner": "Priya", "action": "Share the platform roadmap"},
+        ]
+    )
+    checklist = prep_checklist(ctx, "regular")
+    assert "Anything you need from Ana on “Send their review notes”." in checklist
+    assert "Anything you need from Ana on “Book the demo room”." in checklist
+    assert any(line.startswith("Progress on “Draft the RFC”") for line in checklist)
+    # A third person's item is neither the mentee's to report on nor the mentor's.
+    assert not any("platform roadmap" in line for line in checklist)
+    assert sum("review notes" in line for line in checklist) == 1
+
+
 # ============================================================================================
 # Context and the context file
 # ============================================================================================
