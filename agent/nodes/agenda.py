@@ -11,7 +11,15 @@ import prompts
 from agent.agenda import AgendaContext, build_scaffold, detect_stage
 from agent.context import Context
 from agent.models import Agenda, AgendaBlock, Citation
-from agent.nodes.common import format_passages, llm_draft, llm_update, offline_draft, passages_of
+from agent.nodes.common import (
+    Drafted,
+    format_passages,
+    llm_draft,
+    llm_update,
+    offline_draft,
+    passages_of,
+    use_llm,
+)
 from agent.state import State
 
 
@@ -79,7 +87,34 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     # The LLM sees the best LLM_PASSAGES passages, the budget one retrieval would give a
     # plain agent; the offline engine still draws on every retrieved passage.
     shown = sorted(passages, key=lambda p: -p.score)[:LLM_PASSAGES]
-    fill = llm_draft(
+    fill = None
+    if use_llm(state, runtime):
+        fill = _llm_fill(state, runtime, ctx, notes, scaffold, shown)
+    if fill is not None:
+        return llm_update(fill, _merge(ctx, fill.value, shown))
+    from agent.offline.agenda import draft_agenda_offline  # only this node drafts agendas
+
+    return offline_draft(draft_agenda_offline(ctx, passages), notes)
+
+
+def _llm_fill(
+    state: State,
+    runtime: Runtime[Context],
+    ctx: AgendaContext,
+    notes: list[str],
+    scaffold: str,
+    shown: list[Any],
+) -> Drafted[AgendaFill] | None:
+    """The LLM's fill, from the notes the offline agenda could quote and nothing else.
+
+    Prep lines marked private are gone from the context already; of the notes, asides that
+    bear on none of the pair's goals, items or prep ("his manager is going through a
+    divorce") are left out as well, so neither engine can repeat them in an agenda.
+    """
+    from agent.offline.agenda import agenda_notes
+
+    shared = ctx.model_copy(update={"recent_notes": agenda_notes(ctx)})
+    return llm_draft(
         state,
         runtime,
         "draft_agenda",
@@ -88,10 +123,5 @@ def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         passages=format_passages(shown),
         stage=detect_stage(ctx),
         scaffold=prompts.delimit("scaffold", scaffold),
-        context=prompts.delimit("pair", ctx.model_dump_json(include=_PAIR_FIELDS)),
+        context=prompts.delimit("pair", shared.model_dump_json(include=_PAIR_FIELDS)),
     )
-    if fill is not None:
-        return llm_update(fill, _merge(ctx, fill.value, shown))
-    from agent.offline.agenda import draft_agenda_offline  # only this node drafts agendas
-
-    return offline_draft(draft_agenda_offline(ctx, passages), notes)

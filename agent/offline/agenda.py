@@ -44,7 +44,7 @@ from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
 from knowledge.models import Passage
 
-__all__ = ["draft_agenda_offline", "focus_goal", "main_topic"]
+__all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|\s+[-*•]\s+")
 _WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.'-][a-z0-9+#]+)*")
@@ -266,6 +266,36 @@ def _cue_sentences(texts: Sequence[str], cues: Sequence[re.Pattern[str]]) -> lis
     return found
 
 
+def _bearing(ctx: AgendaContext, note: str) -> list[str]:
+    """The note's quotable sentences that bear on the pair's goals, open items or prep.
+
+    Notes also hold asides ("his manager is going through a divorce") that an agenda pasted
+    into a shared doc must not repeat: only what shares a word with the pair's own matter
+    is quoted.
+    """
+    about = " ".join([*ctx.goals, *(i.action for i in ctx.open_items), ctx.prep])
+    return [
+        q for q in (_quotable(s) for s in _note_sentences(note)) if q and _overlap(q, about) > 0
+    ]
+
+
+def agenda_notes(ctx: AgendaContext) -> list[str]:
+    """The recent notes as an agenda may use them, oldest first (the llm engine's input).
+
+    Of each note, only what this engine could quote: the sentences bearing on the pair's
+    goals, items or prep, and those that say the work stalled, the sessions went flat or
+    the programme is ending. A note with none of these is left out.
+    """
+    cues = (*STALL_CUES, *STALE_CUES, *GRADUATION_CUES)
+    kept: list[str] = []
+    for note in ctx.recent_notes:
+        sentences = [*_bearing(ctx, note), *_cue_sentences([note], cues)]
+        text = " ".join(dict.fromkeys(sentences))
+        if text:
+            kept.append(text)
+    return kept
+
+
 def _q(text: str) -> str:
     return f"“{text}”"
 
@@ -296,15 +326,7 @@ def _progress_items(
     if quotes:
         draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
     elif ctx.recent_notes:
-        # Only what bears on the pair's goals, items or prep is quoted: notes also hold asides
-        # ("his manager is going through a divorce") that an agenda pasted into a shared doc
-        # must not repeat.
-        about = " ".join([*ctx.goals, *(i.action for i in ctx.open_items), ctx.prep])
-        newest = [
-            q
-            for q in (_quotable(s) for s in _note_sentences(ctx.recent_notes[-1]))
-            if q and _overlap(q, about) > 0
-        ]
+        newest = _bearing(ctx, ctx.recent_notes[-1])
         if newest:
             note = _clip(" ".join(newest[:2]))
             draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")
