@@ -186,6 +186,9 @@ class AgendaContext(BaseModel):
 
     mentor: str
     mentee: str
+    # The names prose addresses them by ("Minh" for "Đặng Minh"); unset, text.short_name.
+    mentor_short: str | None = None
+    mentee_short: str | None = None
     goals: list[Annotated[str, Field(max_length=MAX_GOAL_CHARS)]] = Field(
         default_factory=list, max_length=MAX_GOALS
     )
@@ -212,6 +215,16 @@ class AgendaContext(BaseModel):
             if len(name) > 80:
                 raise ValueError(f"{info.field_name} must be a name of at most 80 characters")
             return name
+        return value
+
+    @field_validator("mentor_short", "mentee_short", mode="before")
+    @classmethod
+    def _short(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str):
+            name = _one_line(value)
+            if len(name) > 40:
+                raise ValueError(f"{info.field_name} must be a name of at most 40 characters")
+            return name or None
         return value
 
     @field_validator("goals", mode="before")
@@ -736,7 +749,7 @@ def _mentee_reports_on(item: OpenItem, ctx: AgendaContext) -> bool:
 
     The mentor's items and a third person's are not the mentee's to report on.
     """
-    return not item.owner or names_person(item.owner, ctx.mentee)
+    return not item.owner or names_person(item.owner, ctx.mentee, ctx.mentee_short)
 
 
 def _owner_due(item: OpenItem) -> str:
@@ -756,8 +769,12 @@ def _is_final(ctx: AgendaContext) -> bool:
 
 
 def short_names(ctx: AgendaContext) -> tuple[str, str]:
-    """The mentor's and mentee's first names for prose (full names if the first names clash)."""
-    mentor, mentee = short_name(ctx.mentor), short_name(ctx.mentee)
+    """The mentor's and mentee's names for prose (full names if the short names clash).
+
+    Each person's stored short name when the context has one, else :func:`short_name`.
+    """
+    mentor = short_name(ctx.mentor, ctx.mentor_short)
+    mentee = short_name(ctx.mentee, ctx.mentee_short)
     if mentor.casefold() == mentee.casefold():
         return ctx.mentor, ctx.mentee
     return mentor, mentee
@@ -1026,7 +1043,7 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
         # Named as the mentee's side is (full name, the name prose uses, or its first word):
         # an item owned by "Ana" was in neither list when only "Ana Silva" counted here.
         if item.owner
-        and names_person(item.owner, ctx.mentor)
+        and names_person(item.owner, ctx.mentor, ctx.mentor_short)
         and not _mentee_reports_on(item, ctx)
     ]
     if stage == "stalled":

@@ -625,6 +625,8 @@ class Coach:
         values = {
             "mentor": pair.mentor,
             "mentee": pair.mentee,
+            "mentor_short": pair.mentor_short,
+            "mentee_short": pair.mentee_short,
             "goals": pair.goals,
             "session_number": number,
             "programme_weeks": pair.programme_weeks,
@@ -1295,7 +1297,8 @@ class Coach:
         """Change a stored pair's fields (validated like ``add_pair``; all or nothing).
 
         Editable: ``mentor`` and ``mentee`` (a corrected name; their items follow it),
-        ``mentor_email``, ``mentee_email`` (``""`` clears), ``goals`` (replaces the list),
+        ``mentor_email``, ``mentee_email``, ``mentor_short``, ``mentee_short`` (the names
+        prose addresses them by; ``""`` clears any of these four), ``goals`` (replaces the list),
         ``programme_weeks``, ``start``, ``minutes``, ``cadence``, ``next_session`` (in the past
         only with ``past``).
         """

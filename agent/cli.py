@@ -252,6 +252,8 @@ _PAIR_OPTIONS = {
     "mentee": "--mentee",
     "mentor_email": "--mentor-email",
     "mentee_email": "--mentee-email",
+    "mentor_short": "--mentor-short",
+    "mentee_short": "--mentee-short",
     "goals": "--goal",
     "programme_weeks": "--weeks",
     "start": "--start",
@@ -270,12 +272,21 @@ def _pair_options() -> Iterator[None]:
         raise UserInputError(f"{_PAIR_OPTIONS[exc.field]} {plain_detail(exc.detail)}") from exc
 
 
+_SHORT_HELP = (
+    "The name agendas and emails address the {0} by (\"Minh\" for \"Đặng Minh\"); "
+    "default: the given name after a comma, the whole name for Chinese, Japanese, Korean or "
+    "Vietnamese names, else the first word."
+)
+
+
 @pair_app.command("add")
 def pair_add(
     mentor: Annotated[str, typer.Option(help="Mentor's name.")],
     mentee: Annotated[str, typer.Option(help="Mentee's name.")],
     mentor_email: Annotated[str | None, typer.Option(help="Mentor's email.")] = None,
     mentee_email: Annotated[str | None, typer.Option(help="Mentee's email.")] = None,
+    mentor_short: Annotated[str | None, typer.Option(help=_SHORT_HELP.format("mentor"))] = None,
+    mentee_short: Annotated[str | None, typer.Option(help=_SHORT_HELP.format("mentee"))] = None,
     goal: Annotated[list[str] | None, typer.Option(help="A goal (repeatable).")] = None,
     weeks: Annotated[int, typer.Option(help="Programme length in weeks (1-104).")] = 12,
     start: Annotated[str | None, typer.Option(help="Programme start, YYYY-MM-DD.")] = None,
@@ -296,6 +307,8 @@ def pair_add(
             mentee=mentee,
             mentor_email=mentor_email,
             mentee_email=mentee_email,
+            mentor_short=mentor_short,
+            mentee_short=mentee_short,
             goals=_nonblank(goal, "--goal") or [],
             programme_weeks=weeks,
             start=_parse_date(start, "--start"),
@@ -325,6 +338,12 @@ def pair_set(
     mentee_email: Annotated[
         str | None, typer.Option(help='Mentee\'s email ("" removes it).')
     ] = None,
+    mentor_short: Annotated[
+        str | None, typer.Option(help=_SHORT_HELP.format("mentor") + ' ("" removes it)')
+    ] = None,
+    mentee_short: Annotated[
+        str | None, typer.Option(help=_SHORT_HELP.format("mentee") + ' ("" removes it)')
+    ] = None,
     goal: Annotated[
         list[str] | None, typer.Option(help="A goal (repeatable; replaces the goals).")
     ] = None,
@@ -342,6 +361,8 @@ def pair_set(
         "mentee": mentee,
         "mentor_email": mentor_email,
         "mentee_email": mentee_email,
+        "mentor_short": mentor_short,
+        "mentee_short": mentee_short,
         "goals": _nonblank(goal, "--goal"),
         "programme_weeks": weeks,
         "start": _parse_date(start, "--start"),
@@ -354,7 +375,8 @@ def pair_set(
     if not changes:
         raise UserInputError(
             "nothing to change: give --next, --mentor, --mentee, --mentor-email, "
-            "--mentee-email, --goal, --weeks, --start, --minutes or --cadence"
+            "--mentee-email, --mentor-short, --mentee-short, --goal, --weeks, --start, "
+            "--minutes or --cadence"
         )
     coach = _coach()
     with _pair_options():

@@ -65,7 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError, field_problem
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
-from agent.text import for_other_reader, names_person, short_name
+from agent.text import for_other_reader, names_person
 from knowledge.models import subsection
 
 __all__ = [
@@ -686,7 +686,8 @@ def _owner_side(owner: str | None, pair: Pair) -> Role | None:
     if not owner:
         return None
     for role in ROLES:
-        if names_person(owner, _name_of(pair, role)):
+        short = pair.mentor_short if role == "mentor" else pair.mentee_short
+        if names_person(owner, _name_of(pair, role), short):
             return role
     return None
 
@@ -975,7 +976,7 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
 
     Every open item's progress is asked about even when the engine's checklist forgot it.
     """
-    mentor = short_name(content.pair.mentor)
+    mentor = content.pair.called("mentor")
     checklist = [_line(i) for i in content.agenda.prep_checklist if _line(i)]
     if not checklist:
         checklist = [
@@ -1002,7 +1003,7 @@ def _mentee_doc(
 ) -> _Doc:
     pair = content.pair
     doc = _Doc()
-    doc.p(f"Hi {short_name(pair.mentee)},")
+    doc.p(f"Hi {pair.called('mentee')},")
     doc.p(_session_line(content, pair.mentor, moved_from))
     doc.h("Before the session, please prepare")
     doc.ul(_mentee_checklist(content))
@@ -1026,7 +1027,7 @@ def _mentor_doc(
 ) -> _Doc:
     pair = content.pair
     doc = _Doc()
-    doc.p(f"Hi {short_name(pair.mentor)},")
+    doc.p(f"Hi {pair.called('mentor')},")
     doc.p(_session_line(content, pair.mentee, moved_from))
     doc.h(f"Agenda ({content.agenda.minutes} minutes)")
     doc.ul(_agenda_items(content.agenda), ordered=True)
@@ -1036,7 +1037,7 @@ def _mentor_doc(
         groups[_owner_side(item.owner, pair)].append(_item_text(item, pair.mentor))
     if content.open_items:
         sides: list[tuple[Role | None, str]] = [
-            ("mentee", f"{short_name(pair.mentee)}'s"),
+            ("mentee", f"{pair.called('mentee')}'s"),
             ("mentor", "Yours"),
             (None, "Shared or unassigned"),
         ]
@@ -1382,7 +1383,7 @@ def build_cancel_messages(
             max_length=SUBJECT_MAX,
         )
         doc = _Doc()
-        doc.p(f"Hi {short_name(_name_of(pair, role))},")
+        doc.p(f"Hi {pair.called(role)},")
         doc.p(f"The mentoring session with {other} on {when} is cancelled.")
         doc.p("A new invitation will follow when the next session is planned.")
         doc.p(f"Sent by session-coach for {pair.mentor} and {pair.mentee}.")

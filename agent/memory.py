@@ -18,6 +18,7 @@ from agent.text import (
     ascii_words,
     clean_value,
     is_printable_name,
+    short_name,
     strip_accents,
 )
 
@@ -57,6 +58,9 @@ class PairInput(BaseModel):
     mentee: str
     mentor_email: str | None = None
     mentee_email: str | None = None
+    # The names prose addresses them by ("Minh" for "Đặng Minh"); unset, text.short_name.
+    mentor_short: str | None = None
+    mentee_short: str | None = None
     goals: list[str] = Field(default_factory=list, max_length=20)  # as in an agenda context
     programme_weeks: int = Field(default=12, ge=1, le=104)
     start: date | None = None
@@ -68,6 +72,24 @@ class PairInput(BaseModel):
     @classmethod
     def _names(cls, value: str, info: Any) -> str:
         return _clean_name(value, str(info.field_name))
+
+    @field_validator("mentor_short", "mentee_short")
+    @classmethod
+    def _short(cls, value: str | None, info: Any) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            return None  # "" clears it: back to the name's own rule
+        length = len(" ".join(value.split()))
+        if length > 40:
+            raise ValueError(f"{info.field_name} must be at most 40 characters, got {length}")
+        return _clean_name(value, str(info.field_name))
+
+    def called(self, role: Literal["mentor", "mentee"]) -> str:
+        """How prose addresses the mentor or the mentee ("Hi Minh,")."""
+        if role == "mentor":
+            return short_name(self.mentor, self.mentor_short)
+        return short_name(self.mentee, self.mentee_short)
 
     @field_validator("mentor_email", "mentee_email")
     @classmethod
@@ -422,6 +444,8 @@ EDITABLE = (
     "mentee",
     "mentor_email",
     "mentee_email",
+    "mentor_short",
+    "mentee_short",
     "goals",
     "programme_weeks",
     "start",

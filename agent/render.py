@@ -173,6 +173,11 @@ def pair_detail(
         if addr
     ]
     console.print(f"  email: {escape(', '.join(emails))}" if emails else "  email: none on record")
+    if pair.mentor_short or pair.mentee_short:
+        console.print(
+            f"  addressed as: {escape(pair.called('mentor'))} (mentor), "
+            f"{escape(pair.called('mentee'))} (mentee)"
+        )
     for goal in pair.goals:
         console.print(f"  goal: {escape(goal)}")
     late = set(overdue or [])

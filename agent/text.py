@@ -68,16 +68,27 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_FAMILY_NAME_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_FAMILY_NAME_FIRST = re.compile(
+    "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"  # kana, Han, Hangul
+    # Letters only Vietnamese spelling uses (ơ, ư, ă and the tone-marked vowels: "Đặng",
+    # "Nguyễn"): Vietnamese names put the family name first. Đ alone is not counted: Croatian
+    # and Serbian names ("Đorđe") put the given name first.
+    "\u0102\u0103\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
+)
 
 
-def short_name(name: str) -> str:
-    """How prose addresses a person: the given name where it can be told, else the full name.
+def short_name(name: str, preferred: str | None = None) -> str:
+    """How prose addresses a person: their ``preferred`` short name when one is stored.
 
-    "Ana Silva" -> "Ana"; "O'Brien-Ó Sé, Seán" (family name, comma, given name) -> "Seán";
-    a Chinese, Japanese or Korean name puts the family name first, and its first character
-    alone is not a way to address anyone, so it stays whole ("李 伟").
+    Else the name is read by a rule that never guesses from lists of surnames:
+    "O'Brien-Ó Sé, Seán" (family name, comma, given name) -> "Seán"; a name in a script or
+    spelling whose names put the family name first (Chinese, Japanese, Korean, Vietnamese:
+    "李 伟", "Đặng Minh") stays whole, since which word is the given name cannot be told from
+    the name alone; otherwise the first word ("Ana Silva" -> "Ana"). A user fixes a wrong
+    guess by storing the short name (``coach pair add/set --mentee-short``).
     """
+    if preferred and preferred.strip():
+        return " ".join(preferred.split())
     words = name.split()
     if not words:
         return name
@@ -90,13 +101,22 @@ def short_name(name: str) -> str:
     return words[0].rstrip(",") or words[0]
 
 
-def names_person(owner: str, person: str) -> bool:
+def names_person(owner: str, person: str, preferred: str | None = None) -> bool:
     """Whether an item's ``owner`` names ``person``, case-insensitively.
 
-    The full name, the name prose uses for them (:func:`short_name`) or its first word.
+    The full name, the name prose uses for them (:func:`short_name`, with their stored
+    ``preferred`` short name), the full name's first word, or its last word for a name
+    written family name first.
     """
     who, name = owner.casefold().strip(), person.casefold()
-    return bool(name.split()) and who in {name, short_name(name), name.split()[0]}
+    if not name.split() or not who:
+        return False
+    known = {name, short_name(name), name.split()[0]}
+    if _FAMILY_NAME_FIRST.search(name):
+        known.add(name.split()[-1])  # "Minh" of "Đặng Minh": the given name comes last
+    if preferred and preferred.strip():
+        known.add(short_name(name, preferred.casefold()))
+    return who in known
 
 
 def ascii_words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
 import prompts
-from agent.agenda import AgendaContext, build_scaffold, detect_stage
+from agent.agenda import AgendaContext, build_scaffold, detect_stage, short_names
 from agent.context import Context
 from agent.models import Agenda, AgendaBlock, Citation
 from agent.nodes.common import (
@@ -70,7 +70,16 @@ def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
 
 
 LLM_PASSAGES = 5
-_PAIR_FIELDS = {"mentor", "mentee", "goals", "prep", "recent_notes", "session_number"}
+_PAIR_FIELDS = {
+    "mentor",
+    "mentee",
+    "mentor_short",
+    "mentee_short",
+    "goals",
+    "prep",
+    "recent_notes",
+    "session_number",
+}
 
 
 def draft_agenda(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -113,7 +122,12 @@ def _llm_fill(
     """
     from agent.offline.agenda import agenda_notes
 
-    shared = ctx.model_copy(update={"recent_notes": agenda_notes(ctx)})
+    # The names prose uses are worked out here, so the model never guesses which word of
+    # "Đặng Minh" is the given name.
+    mentor, mentee = short_names(ctx)
+    shared = ctx.model_copy(
+        update={"recent_notes": agenda_notes(ctx), "mentor_short": mentor, "mentee_short": mentee}
+    )
     return llm_draft(
         state,
         runtime,

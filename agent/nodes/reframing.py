@@ -48,7 +48,7 @@ def _pair_material(
     pairs = PairStore(runtime.store)
     pair = pairs.get(str(pair_id))
     items = [item.action for item in pairs.items(pair.id, status="open")]
-    return pair.mentee, list(pair.goals), items
+    return pair.called("mentee"), list(pair.goals), items
 
 
 def suggest_questions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -69,6 +69,10 @@ def suggest_questions(state: State, runtime: Runtime[Context]) -> dict[str, Any]
     )
     if draft is not None:
         return llm_update(draft)
-    questions = suggest_questions_offline(goals, items, passages, mentee=mentee)
+    # The offline questions address the mentee by one word ("Minh, how ..."): a name kept
+    # whole ("Đặng Minh", no short name stored) must not be cut to its family name, so the
+    # questions then address nobody by name.
+    one_word = mentee if mentee and len(mentee.split()) == 1 else None
+    questions = suggest_questions_offline(goals, items, passages, mentee=one_word)
     cited = [p.id for p in passages[:2]]
     return offline_draft(QuestionsDraft(questions=questions, cited_ids=cited), notes)

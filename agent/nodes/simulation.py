@@ -19,7 +19,6 @@ from agent.offline import simulation as offline
 from agent.offline.judgement import detect_markers
 from agent.scenarios import Scenario, ScenarioStore
 from agent.sim_state import GatePayload, Reply, SimState
-from agent.text import short_name
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +166,7 @@ def _origin(scenario: Scenario, mentor: str) -> str:
 
 
 def _mentor(state: SimState, runtime: Runtime[Context]) -> str:
-    return short_name(_pairs(runtime).get(state["pair_id"]).mentor)
+    return _pairs(runtime).get(state["pair_id"]).called("mentor")
 
 
 def _fell_back(notes: list[str]) -> dict[str, Any]:

@@ -432,6 +432,27 @@ def test_prep_checklist_knows_the_mentor_by_first_name() -> None:
     assert sum("review notes" in line for line in checklist) == 1
 
 
+def test_agendas_address_people_by_their_stored_short_names() -> None:
+    ctx = make_ctx(
+        mentor="Nguyễn Thị Lan",
+        mentee="Beatriz Kowalska",
+        open_items=[
+            {"owner": "Lan", "action": "Send the review checklist"},
+            {"owner": "Bea", "action": "Draft the RFC"},
+        ],
+    )
+    checklist = prep_checklist(ctx, "regular")
+    # Unset, a Vietnamese name is used whole (its first word is the family name).
+    assert "Questions for Nguyễn Thị Lan." in checklist
+    assert "Anything you need from Nguyễn Thị Lan on “Send the review checklist”." in checklist
+    named = make_ctx(**{**ctx.model_dump(), "mentor_short": "Lan", "mentee_short": "Bea"})
+    checklist = prep_checklist(named, "regular")
+    assert "Questions for Lan." in checklist
+    assert any(line.startswith("Progress on “Draft the RFC”") for line in checklist)
+    text = agenda_text(draft_agenda_offline(named, []))
+    assert "bea" in text and "beatriz" not in text.replace("beatriz kowalska", "")
+
+
 # ============================================================================================
 # Context and the context file
 # ============================================================================================

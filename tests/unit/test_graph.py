@@ -139,6 +139,30 @@ def test_suggest_questions_uses_pair_goals_and_items(offline: Context) -> None:
     assert all(detect_markers(q["question"]) == [] for q in out["result"]["questions"])
 
 
+def test_questions_never_address_the_mentee_by_a_family_name(offline: Context) -> None:
+    store = InMemoryStore()
+    pairs = PairStore(store)
+    goals = ["get comfortable giving code review feedback"]
+    whole = pairs.add(parse_pair_input(mentor="Ana Silva", mentee="Đặng Minh", goals=goals))
+    short = pairs.add(
+        parse_pair_input(
+            mentor="Ana Silva", mentee="Nguyễn Thị Lan", mentee_short="Lan", goals=goals
+        )
+    )
+    graph = compile_graph(InMemorySaver(), store)
+    asked = {
+        pair.id: [
+            q["question"]
+            for q in run(graph, offline, "q", task="suggest_questions", pair_id=pair.id)[
+                "result"
+            ]["questions"]
+        ]
+        for pair in (whole, short)
+    }
+    assert not any(q.startswith(("Đặng", "Nguyễn")) for qs in asked.values() for q in qs)
+    assert any(q.startswith("Lan, ") for q in asked[short.id])
+
+
 class TestLLMEngine:
     """The llm engine through the real openai client with scripted HTTP responses."""
 

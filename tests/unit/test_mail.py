@@ -327,6 +327,25 @@ def test_mentor_message_groups_items_and_has_questions_and_practice() -> None:
     assert "Try pair programming" in custom
 
 
+def test_greetings_use_the_stored_short_name_else_never_a_family_name() -> None:
+    # Vietnamese names put the family name first: with no short name stored the whole name
+    # is used ("Hi Đặng Minh,", never "Hi Đặng,"); with one stored, that name.
+    whole = make_pair(mentee="Đặng Minh", mentor="Carla Núñez")
+    items = [make_item("Write the PR template", owner="Minh")]
+    mentee, mentor = build(make_content(whole, open_items=items))
+    assert "Hi Đặng Minh," in flat(body(parse(mentee), "plain"))
+    mentor_text = flat(body(parse(mentor), "plain"))
+    assert "Hi Carla," in mentor_text
+    # "Minh" (the last word of a family-name-first name) owns the item as the mentee.
+    assert mentor_text.index("Đặng Minh's:") < mentor_text.index("Write the PR template")
+    short = whole.model_copy(update={"mentee_short": "Minh", "mentor_short": "Carlita"})
+    mentee, mentor = build(make_content(short, open_items=items))
+    assert "Hi Minh," in flat(body(parse(mentee), "plain"))
+    mentor_text = flat(body(parse(mentor), "plain"))
+    assert "Hi Carlita," in mentor_text and "Minh's:" in mentor_text
+    assert make_pair(mentor="Ana Silva").called("mentor") == "Ana"
+
+
 @pytest.mark.parametrize(
     "stage", ["first-session", "regular", "stale-patch", "stalled", "graduation"]
 )
