@@ -316,7 +316,7 @@ def pair_add(
             cadence=cadence,
             next_session=_parse_datetime(next_session, "--next"),
         )
-    emit(pair, as_json, lambda console: render.pair_detail(console, pair, []))
+    emit(pair, as_json, lambda console: render.pair_added(console, pair))
 
 
 @pair_app.command("set")

@@ -179,6 +179,19 @@ def _slug(text: str) -> str:
     return "-".join(ascii_words(text))[:24].strip("-")
 
 
+def pair_id_base(data: PairInput) -> str:
+    """A new pair's id before any number is added: each person as prose addresses them.
+
+    "Ana Silva" / "O'Brien-Ó Sé, Seán" -> "ana-sean" (the given name, in ASCII); "Carla Núñez"
+    / "Đặng Minh" -> "carla-dang-minh" (a name kept whole is whole here too), or "carla-minh"
+    with the mentee's short name "Minh" stored. A name with no Latin letters ("李 伟") gives
+    its role instead: "mentor-sean". Only new pairs get ids this way; stored ids never change.
+    """
+    mentor = _slug(data.called("mentor")) or "mentor"
+    mentee = _slug(data.called("mentee")) or "mentee"
+    return f"{mentor}-{mentee}"
+
+
 _NAME_INDEX_VERSION = 2
 
 
@@ -249,9 +262,7 @@ class PairStore:
     def add(self, data: PairInput) -> Pair:
         """Store a new pair; its id is readable and unique."""
         self._ensure_name_index()
-        first = [_slug(data.mentor.split()[0]), _slug(data.mentee.split()[0])]
-        # Names with no ASCII letters (Анна, 李雷) give no word: "pair" stands in for them.
-        base = "-".join(p or "pair" for p in first) if any(first) else "pair"
+        base = pair_id_base(data)
         counter = self.store.get(self.IDS, base)
         number = int(counter.value["next"]) if counter is not None else 1
         # The counter makes this loop one step; it still guards ids taken before it existed.

@@ -152,6 +152,20 @@ def pair_list(console: Console, pairs: list[Pair]) -> None:
         )
 
 
+def pair_added(console: Console, pair: Pair) -> None:
+    """A new pair: its id first (what every later command takes), then its record."""
+    console.print(
+        f"Added pair [bold]{escape(pair.id)}[/]: use --pair {escape(pair.id)} with agenda, "
+        f"actions and email (`coach pair show {escape(pair.id)}`)."
+    )
+    console.print(
+        f"Agendas and emails address them as {escape(pair.called('mentor'))} and "
+        f"{escape(pair.called('mentee'))} (change with `coach pair set {escape(pair.id)} "
+        "--mentor-short NAME` or --mentee-short NAME)."
+    )
+    pair_detail(console, pair, [])
+
+
 def pair_detail(
     console: Console, pair: Pair, items: list[StoredItem], overdue: list[str] | None = None
 ) -> None:

@@ -32,7 +32,28 @@ def test_ids_fold_accents_and_stand_in_for_names_without_ascii_letters(pairs: Pa
     accented = pairs.add(parse_pair_input(mentor="José Ñúñez", mentee="Zoë O'Brien-Smith"))
     cyrillic = pairs.add(parse_pair_input(mentor="Анна Петрова", mentee="Ben Lee"))
     han = pairs.add(parse_pair_input(mentor="李雷", mentee="韩梅梅"))
-    assert (accented.id, cyrillic.id, han.id) == ("jose-zoe", "pair-ben", "pair")
+    assert (accented.id, cyrillic.id, han.id) == ("jose-zoe", "mentor-ben", "mentor-mentee")
+
+
+def test_ids_use_the_name_prose_uses_and_stored_ids_never_change(pairs: PairStore) -> None:
+    # An id made by the earlier rule (first word of each name) stays as it was stored.
+    old = pairs.add(parse_pair_input(mentor="Wu Fang", mentee="Kim Lee"))
+    record = pairs.store.get(PairStore.PAIRS, old.id)
+    assert record is not None
+    pairs.store.delete(PairStore.PAIRS, old.id)
+    pairs.store.put(PairStore.PAIRS, "pair-obrien-o", {**record.value, "id": "pair-obrien-o"})
+    surname_first = pairs.add(parse_pair_input(mentor="李 伟", mentee="O'Brien-Ó Sé, Seán"))
+    vietnamese = pairs.add(parse_pair_input(mentor="Carla Núñez", mentee="Đặng Minh"))
+    preferred = pairs.add(
+        parse_pair_input(mentor="Ana Silva", mentee="Nguyễn Thị Lan", mentee_short="Lan")
+    )
+    assert (surname_first.id, vietnamese.id, preferred.id) == (
+        "mentor-sean",
+        "carla-dang-minh",
+        "ana-lan",
+    )
+    assert pairs.get("pair-obrien-o").mentor == "Wu Fang"
+    assert next(p.id for p in pairs.all()) == "pair-obrien-o"
 
 
 def test_goals_given_twice_are_kept_once_and_cadence_ignores_case(pairs: PairStore) -> None:

@@ -241,3 +241,32 @@ def test_notes_dated_after_today_are_saved_with_a_note_saying_so(coach: Coach) -
     assert f"the notes are dated {ahead.isoformat()}, after today" in " ".join(saved.notes)
     today = coach.extract_actions(NOTES, pair_id="ana-ben", session_date=date.today(), save=True)
     assert not any("after today" in n for n in today.notes)
+
+
+def test_pair_add_shows_the_id_and_short_names_are_set_and_cleared(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = cli(
+        capsys, "pair", "add", "--mentor", "李 伟", "--mentee", "O'Brien-Ó Sé, Seán"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Added pair mentor-sean: use --pair mentor-sean")
+    assert "address them as 李 伟 and Seán" in lines[1]
+    code, out, err = cli(
+        capsys, "pair", "add", "--mentor", "Carla Núñez", "--mentee", "Đặng Minh",
+        "--mentee-short", "Minh", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    added = json.loads(out)
+    assert (added["id"], added["mentee_short"]) == ("carla-minh", "Minh")
+    for bad, message in (
+        ("x" * 41, "--mentee-short must be at most 40 characters, got 41"),
+        ("Mi\nnh", "--mentee-short must be on one line"),
+    ):
+        code, _, err = cli(capsys, "pair", "set", "carla-minh", "--mentee-short", bad)
+        assert code == 2 and err.strip() == f"coach: error: {message}"
+    code, out, err = cli(capsys, "pair", "set", "carla-minh", "--mentee-short", "", "--json")
+    assert code == 0 and json.loads(out)["mentee_short"] is None
+    code, out, err = cli(capsys, "pair", "show", "carla-minh", "--json")
+    assert json.loads(out)["pair"]["id"] == "carla-minh"  # a cleared short name keeps the id
