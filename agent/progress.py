@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
+REPORT_EVERY = 30.0  # seconds between progress lines of a long ingest off a terminal
+
+
 def _clock(seconds: float) -> str:
     whole = int(seconds + 0.5)
     hours, rest = divmod(whole, 3600)
@@ -65,6 +68,11 @@ class _Bar:
         self.task: TaskID | None = None
 
     def start(self, files: int, passages: int) -> None:
+        from knowledge.progress import long_ingest_note
+
+        note = long_ingest_note(files, passages) if self.things == "files" else None
+        if note:
+            self.progress.console.print(note, highlight=False, markup=False, soft_wrap=True)
         self.task = self.progress.add_task(
             self.label, total=max(passages, 1), done=0, of=files, things=self.things
         )
@@ -80,19 +88,51 @@ class _Bar:
 
 
 class _Summary:
-    """Off a terminal: count quietly, then print one line."""
+    """Off a terminal: one line at the end; a long ingest also says so and reports as it goes.
 
-    def __init__(self) -> None:
+    Quietly counting for 35 minutes looked like a hang: an ingest whose estimate is long
+    prints a note first, then a line every ``REPORT_EVERY`` seconds.
+    """
+
+    def __init__(self, console: Console | None = None, *, lines: bool = True) -> None:
+        self.console = console
+        self.lines = lines  # False: the note only (--json keeps stderr for problems)
         self.started = time.monotonic()
+        self.reported = self.started
         self.files = 0
         self.files_total = 0
         self.passages = 0
+        self.passages_total = 0
+        self.long = False
 
     def start(self, files: int, passages: int) -> None:
-        self.files_total = files
+        from knowledge.progress import long_ingest_note
+
+        self.files_total, self.passages_total = files, passages
+        note = long_ingest_note(files, passages)
+        self.long = note is not None
+        if note and self.console is not None:
+            self.console.print(note, highlight=False, markup=False, soft_wrap=True)
 
     def embedded(self, passages: int) -> None:
         self.passages += passages
+        now = time.monotonic()
+        if self.long and self.lines and self.console and now - self.reported >= REPORT_EVERY:
+            self.reported = now
+            self.console.print(self.progress_line(now), highlight=False, soft_wrap=True)
+
+    def progress_line(self, now: float) -> str:
+        """Where a long ingest is: passages and files done, the rate, the time left."""
+        from knowledge.progress import minutes_text
+
+        took = max(now - self.started, 1e-9)
+        rate = self.passages / took
+        left = (self.passages_total - self.passages) / rate if rate else None
+        return (
+            f"ingesting: {self.passages:,}/{self.passages_total:,} passages, "
+            f"{self.files:,}/{self.files_total:,} files, {rate:.1f} passages/s"
+            + (f", {minutes_text(left)} left" if left is not None else "")
+        )
 
     def file_done(self, path: str) -> None:
         self.files += 1
@@ -105,13 +145,17 @@ class _Summary:
 
 
 @contextmanager
-def ingest_progress(console: Console | None = None) -> Iterator[Any]:
-    """An :class:`knowledge.progress.IngestProgress` drawing to ``console`` (stderr)."""
+def ingest_progress(console: Console | None = None, *, quiet: bool = False) -> Iterator[Any]:
+    """An :class:`knowledge.progress.IngestProgress` drawing to ``console`` (stderr).
+
+    ``quiet`` (``--json``): only the note before a long ingest, no bar and no summary.
+    """
     console = console or Console(stderr=True)
-    if not console.is_terminal:
-        summary = _Summary()
+    if quiet or not console.is_terminal:
+        summary = _Summary(console, lines=not quiet)
         yield summary
-        console.print(summary.line("ingested", "passage", "file"), highlight=False)
+        if not quiet:
+            console.print(summary.line("ingested", "passage", "file"), highlight=False)
         return
     from rich.progress import Progress
 

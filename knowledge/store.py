@@ -22,7 +22,7 @@ import numpy as np
 from knowledge.chunking import Chunk, chunk_markdown
 from knowledge.lexical import BM25Index, BoolArray, fuse
 from knowledge.models import FileWarning, IngestReport, Passage, SkippedFile
-from knowledge.progress import IngestProgress, as_progress
+from knowledge.progress import IngestInterrupted, IngestProgress, as_progress, whole_write
 from knowledge.snapshot import Snapshot, chroma_stamp, read_snapshot, write_snapshot
 
 if TYPE_CHECKING:
@@ -423,9 +423,45 @@ class KnowledgeBase:
         progress: ProgressHook | None = None,
     ) -> IngestReport:
         report = IngestReport()
+        hook = as_progress(progress)
+        held: list[bool] = []  # a Ctrl-C that came while a window was being written
+        windows: list[list[_Change]] = []
+        written = 0
+        try:
+            seen_keys, planned = self._read_targets(targets, report)
+            changes = [c for c in self._changes(planned, report) if c.to_add or c.to_delete]
+            if hook:
+                hook.start(len(changes), sum(len(c.to_add) for c in changes))
+            for change in changes:
+                if not windows or sum(len(c.to_add) for c in windows[-1]) >= EMBED_WINDOW:
+                    windows.append([])
+                windows[-1].append(change)
+            for window in windows:
+                self._write_window(window, report, hook, held)
+                written += 1
+            if stale_prefixes:
+                with whole_write([]):
+                    self._remove_vanished(stale_prefixes, seen_keys, report)
+        except KeyboardInterrupt:
+            # A stop held until its window was written leaves that window whole and written.
+            done = written + 1 if held else written
+            pending = [c.document.source_key for w in windows[done:] for c in w]
+            if not windows:  # still reading the files: none was written
+                pending = list(dict.fromkeys(key for _, key in targets))
+            raise IngestInterrupted(report, pending) from None
+        finally:
+            if report.chunks_added or report.chunks_removed or report.updated:
+                # Other processes' keyword indexes notice the change through this stamp.
+                self._set_metadata(revision=uuid.uuid4().hex[:12])
+                self._lexical = None
+        return report
+
+    def _read_targets(
+        self, targets: Sequence[tuple[Path, str]], report: IngestReport
+    ) -> tuple[set[str], list[_Planned]]:
+        """Each file read and cut into passages once; unreadable ones go to ``skipped``."""
         from knowledge.documents import SkipFile
 
-        hook = as_progress(progress)
         seen_keys: set[str] = set()
         planned: list[_Planned] = []
         for path, key in targets:
@@ -440,24 +476,7 @@ class KnowledgeBase:
                 continue
             for warning in planned[-1].document.warnings:
                 report.warnings.append(FileWarning(path=str(path), warning=warning))
-        changes = [c for c in self._changes(planned, report) if c.to_add or c.to_delete]
-        if hook:
-            hook.start(len(changes), sum(len(c.to_add) for c in changes))
-        window: list[_Change] = []
-        for change in changes:
-            window.append(change)
-            if sum(len(c.to_add) for c in window) >= EMBED_WINDOW:
-                self._write_window(window, report, hook)
-                window = []
-        if window:
-            self._write_window(window, report, hook)
-        if stale_prefixes:
-            self._remove_vanished(stale_prefixes, seen_keys, report)
-        if report.chunks_added or report.chunks_removed or report.updated:
-            # Other processes' keyword indexes notice the change through this stamp.
-            self._set_metadata(revision=uuid.uuid4().hex[:12])
-            self._lexical = None
-        return report
+        return seen_keys, planned
 
     def _changes(self, planned: Sequence[_Planned], report: IngestReport) -> list[_Change]:
         """What each file adds and deletes, from one lookup per group of files."""
@@ -520,16 +539,30 @@ class KnowledgeBase:
         return vectors
 
     def _write_window(
-        self, window: Sequence[_Change], report: IngestReport, hook: IngestProgress | None
+        self,
+        window: Sequence[_Change],
+        report: IngestReport,
+        hook: IngestProgress | None,
+        held: list[bool],
     ) -> None:
         # Embed the whole window before writing: a failure leaves its files' old chunks as
         # they were.
         texts = [_embedding_text(c.document, chunk) for c in window for chunk in c.to_add]
         vectors = iter(self._embed_sorted(texts, hook))
-        size = self._batch_size()
         pending: list[tuple[Document, Chunk, Any]] = []
         for change in window:
             pending += [(change.document, chunk, next(vectors)) for chunk in change.to_add]
+        with whole_write(held):
+            self._store_window(window, pending, report, hook)
+
+    def _store_window(
+        self,
+        window: Sequence[_Change],
+        pending: Sequence[tuple[Document, Chunk, Any]],
+        report: IngestReport,
+        hook: IngestProgress | None,
+    ) -> None:
+        size = self._batch_size()
         for start in range(0, len(pending), size):
             batch = pending[start : start + size]
             self.collection.upsert(
