@@ -42,6 +42,7 @@ from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
+from agent.text import names_person, short_name
 from knowledge.models import Passage
 
 __all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
@@ -93,11 +94,12 @@ def _sentences(text: str) -> list[str]:
     return [p.strip(" -*•") for p in parts if p and len(p.strip(" -*•")) > 2]
 
 
-def _note_sentences(notes: str) -> list[str]:
+def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
     """The sentences of session notes in any layout, without chat stamps, speakers or titles.
 
     The action extractor's splitter knows the layouts (chat exports, transcripts, minutes);
     a sentence under four words ("thanks!", "ok sounds good") says nothing worth quoting.
+    A speaker is named as the agenda names them ("Minh: I ...", not the family name "Đặng").
     """
     from agent.offline.segments import split_notes
 
@@ -110,9 +112,20 @@ def _note_sentences(notes: str) -> list[str]:
         text += "" if text[-1] in ".!?…" else "."
         speaker = sentence.segment.speaker
         if speaker and re.search(r"\b(?:I|I'\w+|my|me)\b", text):  # "I" of a chat turn: whose?
-            text = f"{speaker.split()[0]}: {text}"
+            text = f"{_speaker(speaker, ctx)}: {text}"
         out.append(text)
     return out
+
+
+def _speaker(speaker: str, ctx: AgendaContext | None) -> str:
+    """How the agenda names a chat speaker: as the pair's short name when it is one of them."""
+    if ctx is not None:
+        mentor, mentee = short_names(ctx)
+        if names_person(speaker, ctx.mentor, ctx.mentor_short):
+            return mentor
+        if names_person(speaker, ctx.mentee, ctx.mentee_short):
+            return mentee
+    return short_name(speaker)
 
 
 def _clip(text: str, limit: int = MAX_QUOTE) -> str:
@@ -275,7 +288,9 @@ def _bearing(ctx: AgendaContext, note: str) -> list[str]:
     """
     about = " ".join([*ctx.goals, *(i.action for i in ctx.open_items), ctx.prep])
     return [
-        q for q in (_quotable(s) for s in _note_sentences(note)) if q and _overlap(q, about) > 0
+        q
+        for q in (_quotable(s) for s in _note_sentences(note, ctx))
+        if q and _overlap(q, about) > 0
     ]
 
 

@@ -453,6 +453,26 @@ def test_agendas_address_people_by_their_stored_short_names() -> None:
     assert "bea" in text and "beatriz" not in text.replace("beatriz kowalska", "")
 
 
+def test_a_quoted_chat_line_names_its_speaker_as_the_agenda_does() -> None:
+    notes = (
+        "Carla Núñez: How did the review go?\n"
+        "Đặng Minh: I rewrote my pull request description with the test plan first.\n"
+    )
+    goals = ["Write clearer pull request descriptions"]
+    for short, speaker in (("Minh", "“Minh: I rewrote"), (None, "“Đặng Minh: I rewrote")):
+        ctx = make_ctx(
+            mentor="Carla Núñez",
+            mentee="Đặng Minh",
+            mentee_short=short,
+            goals=goals,
+            open_items=[],
+            prep="",
+            recent_notes=[notes],
+        )
+        review = block(draft_agenda_offline(ctx, []), PROGRESS_REVIEW).items
+        assert any(speaker in item for item in review), review
+
+
 # ============================================================================================
 # Context and the context file
 # ============================================================================================
