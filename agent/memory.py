@@ -29,14 +29,14 @@ Cadence = Literal["weekly", "fortnightly", "monthly"]
 _PAGE = 500
 
 
-def _clean_name(value: str, what: str) -> str:
+def _clean_name(value: str, what: str, limit: int = 80) -> str:
     name = " ".join(value.split())
     if not name:
         raise ValueError(f"{what} must not be empty")
     if "\r" in value or "\n" in value:
         raise ValueError(f"{what} must be on one line")
-    if len(name) > 80 or any(ch in value for ch in "<>"):
-        raise ValueError(f"{what} must be a plain name of at most 80 characters")
+    if len(name) > limit or any(ch in value for ch in "<>"):
+        raise ValueError(f"{what} must be a plain name of at most {limit} characters")
     if not is_printable_name(name):
         raise ValueError(f"{what} must not contain invisible or control characters")
     return name
@@ -83,7 +83,7 @@ class PairInput(BaseModel):
         length = len(" ".join(value.split()))
         if length > 40:
             raise ValueError(f"{info.field_name} must be at most 40 characters, got {length}")
-        return _clean_name(value, str(info.field_name))
+        return _clean_name(value, str(info.field_name), limit=40)
 
     def called(self, role: Literal["mentor", "mentee"]) -> str:
         """How prose addresses the mentor or the mentee ("Hi Minh,")."""

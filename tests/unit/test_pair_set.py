@@ -263,6 +263,7 @@ def test_pair_add_shows_the_id_and_short_names_are_set_and_cleared(
     for bad, message in (
         ("x" * 41, "--mentee-short must be at most 40 characters, got 41"),
         ("Mi\nnh", "--mentee-short must be on one line"),
+        ("<b>Minh</b>", "--mentee-short must be a plain name of at most 40 characters"),
     ):
         code, _, err = cli(capsys, "pair", "set", "carla-minh", "--mentee-short", bad)
         assert code == 2 and err.strip() == f"coach: error: {message}"
