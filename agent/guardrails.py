@@ -225,7 +225,7 @@ def reframe_failures(draft: ReframeDraft, text: str, passages: Sequence[Passage]
         failures.append(f"{len(draft.questions)} questions given, at least {needed} needed")
     # The topic is what the input names ("the schema migration", "your design doc"); an input
     # that names nothing ("Late again?") has no topic a rewrite could lose.
-    from agent.offline.questions import topic_phrases
+    from agent.offline.phrases import topic_phrases
 
     topic = content_words(" ".join(topic_phrases(text)))
     failures += question_failures(draft.questions, topic)

@@ -314,7 +314,7 @@ def on_topic(questions: Sequence[str], keywords: Sequence[str], source: str) -> 
 
 def grammatical(questions: Sequence[str]) -> Score:
     """Every question passes the grammar heuristics (capital, '?', no doubled words...)."""
-    from agent.offline.questions import grammar_problems
+    from agent.offline.words import grammar_problems
 
     bad = [f"{q!r}: {grammar_problems(q)[0]}" for q in questions if grammar_problems(q)]
     return Score(

@@ -1,8 +1,7 @@
 """The offline "Feedback Fast-Forward" loop: guidance before each attempt, observations after.
 
-:func:`ffwd_guidance` before each attempt, :func:`ffwd_observe` after it, :func:`ffwd_summary`
-at the end; the caller runs :data:`MIN_ROUNDS` to :data:`MAX_ROUNDS` rounds. Every text this
-module returns passes the judgemental-language detector.
+The caller runs :data:`MIN_ROUNDS` to :data:`MAX_ROUNDS` rounds; every text this module
+returns passes the judgemental-language detector.
 """
 
 from __future__ import annotations
@@ -78,8 +77,8 @@ class _Family:
 def _short(tip: str) -> str:
     """The first clause of a focus tip: its name in observations and adjustments.
 
-    A comma ends the clause only before a word that starts a new one ("give a range, not a
-    single number"), never between adjectives ("pick one small, observable behaviour").
+    A comma ends it only before a new clause ("give a range, not a single number"), never
+    between adjectives ("pick one small, observable behaviour").
     """
     clause = r"[:(]|,\s+(?=(?:before|so|not|then|and|with|such|rather|or)\b)"
     return re.split(clause, tip, maxsplit=1)[0].strip(" ,")
@@ -197,9 +196,7 @@ def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) ->
 class _ObservationSpec(TrainingSpec):
     """Report clauses labelled "<theme>:hard", "<theme>:good" or "none" (one file, two models).
 
-    ``part`` 0 learns the theme ("nerves", or "none") from every row, 1 how it went ("hard",
-    "good") from the rows with a theme. Rebuild: ``python -m agent.offline.train ffwd_themes
-    ffwd_how``.
+    ``part`` 0 learns the theme (or "none") from every row, 1 how it went from the themed rows.
     """
 
     part: int = 0
@@ -234,8 +231,6 @@ _CLAUSE = re.compile(r"[,;:]\s*(?:and |but |so )?|\s+(?:and|but|so|because)\s+",
 def _classify(sentence: str) -> tuple[list[str], list[str]]:
     """Theme keys a report sentence shows as hard and as going well, clause by clause.
 
-    Each clause gets the learned theme ("nervous" -> nerves) when it is at least
-    :data:`THEME_AT` likely, and the learned verdict on how it went ("no jargon" -> good);
     "general" counts only when no theme does, and hard wins when a sentence says both.
     """
     clauses = [c for c in _CLAUSE.split(sentence) if c.strip()] or [sentence]
@@ -257,10 +252,9 @@ def _classify(sentence: str) -> tuple[list[str], list[str]]:
 
 
 def _all_went_well(sentence: str) -> bool:
-    """Whether no clause of the sentence reads as going badly, themed or not.
+    """Whether no clause reads as going badly, themed or not.
 
-    "I made my point but Tom interrupted me and I stopped talking" has a good clause with a
-    theme and two hard ones without: it is not a sentence to keep as "what worked".
+    "I made my point but Tom interrupted me and I stopped talking" is not "what worked".
     """
     clauses = [c for c in _CLAUSE.split(sentence) if c.strip()] or [sentence]
     how = load_model("ffwd_how")
@@ -432,28 +426,19 @@ def ffwd_summary(rounds: Sequence[RoundRecord]) -> str:
     )
     good = _recurring(rounds, "went_well")
     hard = _recurring(rounds, "struggles")
-    if good:
-        parts.append(
-            "Going well: "
-            + ", ".join(f"{_label(k, True)} ({_rounds_text(r)})" for k, r in good.items())
-            + "."
-        )
     improved = [k for k in good if k in hard and max(good[k]) > max(hard[k])]
-    if improved:
-        parts.append(
-            "Improved over the loop: " + ", ".join(_label(k, True) for k in improved) + "."
-        )
     still = [
         k
         for k, r in hard.items()
         if k not in improved and (max(r) == rounds[-1].round_no or len(r) >= 2)
     ]
-    if still:
-        parts.append(
-            "Still worth attention: "
-            + ", ".join(f"{_label(k)} ({_rounds_text(hard[k])})" for k in still)
-            + "."
-        )
+    for lead, items in (
+        ("Going well", [f"{_label(k, True)} ({_rounds_text(r)})" for k, r in good.items()]),
+        ("Improved over the loop", [_label(k, True) for k in improved]),
+        ("Still worth attention", [f"{_label(k)} ({_rounds_text(hard[k])})" for k in still]),
+    ):
+        if items:
+            parts.append(f"{lead}: {', '.join(items)}.")
     parts.append(f"Next: {rounds[-1].adjustment}")
     if len(rounds) < MIN_ROUNDS:
         parts.append(

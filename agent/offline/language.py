@@ -1,8 +1,7 @@
 """Whether a text is English: the offline engine understands English only and says so.
 
-A cheap check over common function words (and Spanish punctuation, non-Latin scripts) rather
-than a language model: it only has to tell English from the languages mentees write in most,
-so the engine can decline plainly instead of guessing.
+A cheap check over common function words rather than a language model: it only has to tell
+English from the languages mentees write in most.
 """
 
 from __future__ import annotations
@@ -35,12 +34,7 @@ _NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00C0-\u024F]")
 
 
 def is_english(text: str) -> bool:
-    """Whether ``text`` reads as English (the only language the offline engine understands).
-
-    Inverted Spanish punctuation, mostly non-Latin letters, more common words of Spanish,
-    French, German, Portuguese or Italian than of English, or (four words or more) fewer than
-    a third of the words in the local model's English vocabulary say it is not.
-    """
+    """Whether ``text`` reads as English (the only language the offline engine understands)."""
     if "¿" in text or "¡" in text:
         return False
     letters = [c for c in text if c.isalpha()]

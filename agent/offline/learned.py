@@ -23,6 +23,7 @@ import numpy as np
 Matrix = np.ndarray[Any, np.dtype[np.float64]]
 Featuriser = Callable[[Sequence[str]], Matrix]
 DECIMALS = 6
+PAIR_SEP = "\n\u241e\n"  # packs two texts (a situation and an answer, two steps) into one row
 
 
 def data_dir() -> Path:
@@ -44,6 +45,12 @@ class LabelledText:
     text: str
     label: str
     id: str = ""
+
+
+def training_rows(name: str) -> list[dict[str, Any]]:
+    """The JSON rows of ``agent/data/training/<name>``."""
+    lines = (data_dir() / "training" / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def read_labelled(path: Path) -> list[LabelledText]:
@@ -136,9 +143,7 @@ def fit(
 ) -> LinearModel:
     """Fit a softmax classifier by full-batch gradient descent with momentum, from zeros.
 
-    Deterministic: no sampling and no random start, so the same rows give the same weights.
-    Each class is weighted by the inverse of its frequency, so a small class (say, dropped
-    action items) is not drowned by a large one.
+    Deterministic (the same rows give the same weights); classes weighted by inverse frequency.
     """
     order = tuple(classes) if classes else tuple(sorted(set(labels)))
     y, sample_weight = balanced_targets(labels, order)
@@ -224,9 +229,7 @@ def vectors_path(name: str) -> Path:
 def shipped_vectors(name: str, texts: Sequence[str]) -> Matrix:
     """Unit MiniLM vectors of shipped ``texts`` (a question bank), precomputed when they match.
 
-    Embedding hundreds of texts costs seconds in every new process, so the vectors ship with
-    the weights; when the texts were edited without a rebuild they are embedded now instead
-    (correct, only slower) and ``python -m agent.offline.train --check`` reports them stale.
+    Embedding hundreds of texts costs seconds per process; stale vectors are embedded now.
     """
     path = vectors_path(name)
     if path.exists():

@@ -1,14 +1,10 @@
 """The curious-question bank, how questions are retrieved for an input, and how a topic is filled.
 
-The bank (``agent/data/question_bank.jsonl``) holds a few hundred questions written for this
-project, each tagged with a situation (a missed commitment, a career move, an incident...), the
-framework it applies and the guide it draws on. An input is matched to the bank by MiniLM
-similarity (to each question and to each situation as a whole); three questions from different
-frameworks are picked MMR-style. A question with a ``{topic}`` slot is used only when a topic
-phrase passes :func:`agent.offline.phrases.clean_topic` (a short noun phrase taken verbatim from
-the input, naming a thing, with no blame in it), one with a ``{person}`` slot only with a role
-the input names ("the VP"). Otherwise the general questions are used, which are correct for
-any input. The phrase rules live in :mod:`agent.offline.phrases` and are re-exported here.
+The bank (``agent/data/question_bank.jsonl``) holds questions tagged with a situation, the
+framework they apply and the guide they draw on. An input is matched by MiniLM similarity and
+a learned situation classifier; three questions from different frameworks are picked
+MMR-style. A ``{topic}`` or ``{person}`` slot is filled only with a phrase that passes
+:mod:`agent.offline.phrases`; otherwise the general questions are used, correct for any input.
 """
 
 from __future__ import annotations
@@ -25,31 +21,11 @@ import numpy as np
 from agent.guardrails import content_words, topic_stems
 from agent.offline.judgement import is_judgemental
 from agent.offline.learned import LabelledText, data_dir, embed, load_model
-from agent.offline.phrases import (
-    BLAME_SPEC,
-    BLAME_WORDS,
-    NOUN_VERBS,
-    clean_topic,
-    item_phrase,
-    labels_word,
-    person_phrases,
-    topic_phrases,
-)
+from agent.offline.phrases import NOUN_VERBS, labels_word
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, grammar_problems, stable_int, to_base
 
-__all__ = [
-    "BLAME_SPEC",
-    "BLAME_WORDS",
-    "BankQuestion",
-    "Pick",
-    "choose",
-    "clean_topic",
-    "grammar_problems",
-    "item_phrase",
-    "person_phrases",
-    "topic_phrases",
-]
+__all__ = ["BankQuestion", "Pick", "choose", "load_bank"]
 
 Vector = np.ndarray[Any, np.dtype[np.float32]]
 SESSION_PREFIXES = ("session-", "first-session")
@@ -86,17 +62,9 @@ def load_bank() -> tuple[BankQuestion, ...]:
     """Every question of the shipped bank, in file order."""
     path = data_dir() / "question_bank.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    fields = ("id", "question", "situation", "framework", "guide", "rationale")
     return tuple(
-        BankQuestion(
-            id=str(r["id"]),
-            question=str(r["question"]),
-            situation=str(r["situation"]),
-            framework=str(r["framework"]),
-            guide=str(r["guide"]),
-            slot=r.get("slot") or None,
-            rationale=str(r["rationale"]),
-        )
-        for r in rows
+        BankQuestion(**{f: str(r[f]) for f in fields}, slot=r.get("slot") or None) for r in rows
     )
 
 
@@ -115,15 +83,8 @@ class _SituationSpec(TrainingSpec):
         return [*super().rows(), *bank]
 
 
-# Example inputs (agent/data/training/situations.jsonl) plus the bank's questions; fewer
-# steps than the default, as the classes are many and the rows few. Rebuild with
-# ``python -m agent.offline.train situations``.
+# Fewer steps than the default, as the classes are many and the rows few.
 SITUATION_SPEC = _SituationSpec("situations", ("situations.jsonl",), fit_args={"steps": 1500})
-
-
-# --------------------------------------------------------------------------------------------
-# Retrieval: similarity to each question and to each situation's centroid, then MMR
-# --------------------------------------------------------------------------------------------
 
 
 def bank_texts() -> list[str]:
@@ -173,12 +134,9 @@ def choose(
 ) -> list[Pick]:
     """``count`` diverse questions for ``text``: different frameworks, openings and wording.
 
-    Only the input's closest situations (and the general questions) are drawn on. The first
-    ``slotted`` picks take a topic phrase, in turn from ``topics``, when there are any; a
-    filled question that fails :func:`grammar_problems` or the judgement detector is skipped.
-    ``avoid`` are questions not to repeat (the input itself, for a refinement). With no topic
-    phrase, one slotted pick may name a person from ``people`` instead ("the VP"). A question
-    that repeats a word of the input the learned label check flags ("wrong") is skipped.
+    The first ``slotted`` picks take a topic phrase from ``topics`` in turn (with none, one may
+    name a person from ``people``); ``avoid`` are questions not to repeat. A question that
+    fails the checks or repeats a word of the input that judges ("wrong") is skipped.
     """
     rows, vectors = reframe_rows(), _vectors()
     sims = vectors @ embed([text])[0].astype(np.float32)
@@ -255,21 +213,16 @@ def choose(
 
 
 def _repeats_a_label(question: str, text: str, topic: str) -> bool:
-    """The question says again a word of the input that judges ("wrong", "slow").
+    """The question says again a word of the input that judges ("wrong"), outside the topic.
 
-    The topic phrase was checked when it was taken (its noun may be close to the labels:
-    "the bug"), so its words are not checked again.
+    The topic phrase was checked when it was taken (its noun may be close to the labels).
     """
     said = set(re.findall(r"[a-z][a-z-]+", text.lower())) - set(topic.lower().split())
     return any(labels_word(w) for w in re.findall(r"[a-z][a-z-]+", question.lower()) if w in said)
 
 
 def _named(text: str) -> set[str]:
-    """The things ``text`` names, lightly stemmed ("tests" and "testing" are one).
-
-    Verbs any sentence may use ("look", "make", "bother") are left out: sharing one says
-    nothing about sharing a topic.
-    """
+    """The things ``text`` names, lightly stemmed; verbs any sentence may use ("make") aside."""
     words = [
         w
         for w in content_words(text)
@@ -279,13 +232,13 @@ def _named(text: str) -> set[str]:
     return topic_stems(" ".join(words))
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())}
-
-
 def _repeats(template: str, topic: str) -> bool:
     """The template already names the topic's words ("the plan for the query plan")."""
-    return bool(_stems(re.sub(r"\{\w+\}", "", template)) & _stems(topic))
+    stems = [
+        {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())}
+        for text in (re.sub(r"\{\w+\}", "", template), topic)
+    ]
+    return bool(stems[0] & stems[1])
 
 
 def _normal(text: str) -> str:

@@ -1,10 +1,8 @@
 """The Wisdom-to-Action ratio: how a session's notes split into insight, action and relationship.
 
-Each sentence of the notes is classified by the action-line classifier
-(:mod:`agent.offline.actions`): commitments and open items are action; check-ins, feelings,
-thanks and personal news are relationship; everything else is insight. Sentences are weighted
-by their number of words, a proxy for the time they took, and compared with the guide's
-60/30/10.
+Commitments (the action-line classifier's) are action; check-ins, feelings, thanks and personal
+news are relationship; everything else is insight. Sentences are weighted by their number of
+words, a proxy for the time they took, and compared with the guide's 60/30/10.
 """
 
 from __future__ import annotations
@@ -84,12 +82,9 @@ def _nothing(reason: str) -> WisdomRatio:
 
 
 def wisdom_ratio(notes: str) -> WisdomRatio:
-    """Share of the notes spent on insight, concrete action and the relationship.
+    """Share of the notes spent on insight, action and the relationship (hundredths, summing to 1).
 
-    Each sentence is classified (action: the classifier's commitments and open items;
-    relationship: check-ins, feelings, thanks, personal news; insight: everything else) and
-    weighted by its number of words, a proxy for the time it took. The shares are hundredths
-    that add up to exactly 100. Empty or non-English notes give 0/0/0 and say so.
+    Empty or non-English notes give 0/0/0 and say so.
     """
     if not notes.strip() or not is_probably_english(notes):
         return _nothing("No notes to assess" if not notes.strip() else "Notes not in English")

@@ -1,10 +1,7 @@
 """The offline reframe: judgemental question in, curious questions out, with no network or LLM.
 
-Pattern: *retrieve, fill, check*. The input is matched to the question bank
-(:mod:`agent.offline.questions`) by meaning; three questions from different frameworks are
-picked; a topic phrase goes into a question only when it is a clean noun phrase from the input;
-every question is checked by the judgement detector and the grammar heuristics before it is
-returned. Session questions for a pair come from the same bank, filled from goals and items.
+Pattern: *retrieve, fill, check* over the question bank (:mod:`agent.offline.questions`).
+Session questions for a pair come from the same bank, filled from goals and items.
 """
 
 from __future__ import annotations
@@ -87,11 +84,8 @@ def _cite(passages: Sequence[Passage], guides: Sequence[str], limit: int = 3) ->
 def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
     """Turn a judgemental question into curious ones (or refine an already-curious one), offline.
 
-    Deterministic: the same text and passages always give the same draft. A judgemental input
-    gets three questions from different frameworks, two of them naming the input's topic when a
-    clean phrase exists; a curious input gets two refinements. Every question passes the
-    judgement detector and :func:`agent.offline.words.grammar_problems`; ``cited_ids`` are
-    ids from ``passages`` only.
+    A judgemental input gets three questions, two naming its topic when a clean phrase exists;
+    a curious input gets two refinements. ``cited_ids`` are ids from ``passages`` only.
 
     Raises:
         ValueError: the text is empty.
@@ -122,10 +116,6 @@ def reframe_offline(text: str, passages: list[Passage]) -> ReframeDraft:
         cited_ids=_cite(passages, guides),
     )
 
-
-# --------------------------------------------------------------------------------------------
-# Questions for an upcoming session
-# --------------------------------------------------------------------------------------------
 
 _OWNER_PREFIX = re.compile(
     r"^\s*(?:\[[ xX]\]\s*)?(?:[-*•]\s*)?(?:[A-Z][\w .'-]{0,30}:\s+|(?:TODO|todo):?\s+)?"
@@ -170,14 +160,11 @@ def suggest_questions_offline(
     passages: list[Passage],
     mentee: str | None = None,
 ) -> list[CuriousQuestion]:
-    """Curious questions for an upcoming session, from the pair's goals and open action items.
+    """3-8 curious questions for an upcoming session, from the pair's goals and open items.
 
-    Deterministic; 3-8 questions, each passing the judgement detector and the grammar
-    heuristics: a check-in, one question per open item (up to three, each a different
-    phrasing), one per goal (up to two) and a closing question on the relationship itself. With
-    no goals or items, get-to-know-you questions for a first session, leaning towards the
-    retrieved passages' guides. An item that cannot be phrased cleanly is left to the general
-    questions rather than garbled.
+    A check-in, one question per open item (up to three) and goal (up to two), and a closing
+    question on the relationship; with no goals or items, first-session questions. An item
+    that cannot be phrased cleanly is left to the general questions rather than garbled.
     """
     name = (mentee or "").strip().split(" ")[0]
     key = "|".join([name.lower(), *[g.lower() for g in goals], *[i.lower() for i in open_items]])

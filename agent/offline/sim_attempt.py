@@ -1,17 +1,15 @@
 """Is the mentee's answer a real attempt? The gate before the mentor's story is revealed.
 
-Two trivial rules (an empty answer, a slash command such as ``/help``, a lone question back)
-and a small learned classifier decide. The classifier sees the answer next to the situation
-it answers (:func:`attempt_features`), so "I like pizza" is off topic for a 2 a.m. incident
-while "Roll back my deploy" is not. Fitted on ``agent/data/training/sim_attempts.jsonl``
-(rebuild: ``python -m agent.offline.train sim_attempt``); the threshold, in the model's
-metadata, is the lowest that accepts no cross-validated non-attempt. Under :data:`MIN_WORDS`
-words an answer is never an attempt: the reveal is the expensive mistake.
+Trivial rules (empty, a slash command such as ``/help``, a lone question back) and a small
+learned classifier that sees the answer next to the situation it answers, so "I like pizza" is
+off topic for a 2 a.m. incident while "Roll back my deploy" is not
+(``training/sim_attempts.jsonl``; rebuild: ``python -m agent.offline.train sim_attempt``). The
+threshold, in the model's metadata, is the lowest that accepts no cross-validated non-attempt;
+under :data:`MIN_WORDS` words an answer is never an attempt: the reveal is the expensive mistake.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -22,12 +20,13 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from agent.offline.learned import (
+    PAIR_SEP,
     LabelledText,
     LinearModel,
     Matrix,
     cross_validated_predictions,
-    data_dir,
     load_model,
+    training_rows,
 )
 from agent.offline.sim_text import split_sentences
 from agent.offline.train import TrainingSpec
@@ -49,7 +48,6 @@ Reason = Literal[
 MIN_WORDS = 3
 MODEL = "sim_attempt"
 DATA = "sim_attempts.jsonl"
-_SEP = "\n\u241e\n"  # packs "situation <SEP> answer" into one training text
 _COMMAND = re.compile(r"^\s*[/:\\!][a-z?]", re.IGNORECASE)
 _QUESTION = re.compile(
     r"^(?:what|what's|whats|how|why|who|whom|when|where|which|is|are|am|was|were|do|does|did"
@@ -80,11 +78,11 @@ def _rule(text: str) -> Reason | None:
 
 
 def _pack(situation: str, answer: str) -> str:
-    return f"{situation}{_SEP}{answer}"
+    return f"{situation}{PAIR_SEP}{answer}"
 
 
 def _unpack(text: str) -> tuple[str, str]:
-    situation, _, answer = text.partition(_SEP)
+    situation, _, answer = text.partition(PAIR_SEP)
     return situation, answer
 
 
@@ -94,11 +92,7 @@ def _vector(text: str) -> tuple[float, ...]:
 
 
 def attempt_features(texts: Sequence[str]) -> Matrix:
-    """Features of packed (situation, answer) texts.
-
-    The answer's vector, its closest cosine to any sentence of the situation, its cosine to
-    the whole situation, and its length (log words / 3).
-    """
+    """The answer's vector, its best cosine to a situation sentence and to the whole, its length."""
     pairs = [_unpack(t) for t in texts]
     answers = np.asarray(embed_texts([a or " " for _, a in pairs]), dtype=np.float64)
     closest, whole = [], []
@@ -115,42 +109,37 @@ class AttemptSpec(TrainingSpec):
 
     def rows(self) -> list[LabelledText]:
         """Packed (situation, answer) rows."""
-        lines = (data_dir() / "training" / DATA).read_text(encoding="utf-8").splitlines()
-        rows = [json.loads(line) for line in lines if line.strip()]
-        return [LabelledText(_pack(r["situation"], r["answer"]), r["label"], r["id"]) for r in rows]
+        return [
+            LabelledText(_pack(r["situation"], r["answer"]), r["label"], r["id"])
+            for r in training_rows(DATA)
+        ]
 
     def extra_meta(self, rows: list[LabelledText], features: Matrix) -> dict[str, Any]:
-        """The threshold and CV figures, from 5-fold out-of-fold predictions."""
-        threshold, cv = dev_figures(rows, features, self.fit_args)
-        return {"threshold": threshold, "cv": cv}
-
-
-def dev_figures(
-    rows: Sequence[LabelledText], features: Matrix, fit_args: dict[str, Any]
-) -> tuple[float, dict[str, float]]:
-    """The threshold and the cross-validated figures at it (leaks, attempt recall, accuracy)."""
-    classes = tuple(sorted({r.label for r in rows}))
-    out_of_fold = cross_validated_predictions(rows, features, folds=5, **fit_args)
-    p_attempt = [float(p[classes.index("attempt")]) for p in out_of_fold]
-    truth = [r.label == "attempt" for r in rows]
-    # Rows a rule settles never reach the model, so they don't set its threshold.
-    modelled = [_rule(" ".join(_unpack(r.text)[1].split())) is None for r in rows]
-    # The lowest cut that accepts no non-attempt the model decides on, with a small margin.
-    worst = max(
-        (p for p, t, m in zip(p_attempt, truth, modelled, strict=True) if m and not t),
-        default=0.0,
-    )
-    threshold = round(min(0.95, max(0.5, worst + 0.02)), 4)
-    # The shipped threshold must hold for rows each fold never saw.
-    said = [
-        _accepts(p, _unpack(r.text)[1], threshold) for p, r in zip(p_attempt, rows, strict=True)
-    ]
-    both = list(zip(said, truth, strict=True))
-    return threshold, {
-        "leaks": float(sum(s and not t for s, t in both)),
-        "attempt_recall": round(sum(s and t for s, t in both) / max(1, sum(truth)), 4),
-        "accuracy": round(sum(s == t for s, t in both) / len(rows), 4),
-    }
+        """The threshold and the 5-fold cross-validated figures at it."""
+        classes = tuple(sorted({r.label for r in rows}))
+        out_of_fold = cross_validated_predictions(rows, features, folds=5, **self.fit_args)
+        p_attempt = [float(p[classes.index("attempt")]) for p in out_of_fold]
+        truth = [r.label == "attempt" for r in rows]
+        # Rows a rule settles never reach the model, so they don't set its threshold.
+        modelled = [_rule(" ".join(_unpack(r.text)[1].split())) is None for r in rows]
+        # The lowest cut that accepts no non-attempt the model decides on, with a small margin.
+        worst = max(
+            (p for p, t, m in zip(p_attempt, truth, modelled, strict=True) if m and not t),
+            default=0.0,
+        )
+        threshold = round(min(0.95, max(0.5, worst + 0.02)), 4)
+        # The shipped threshold must hold for rows each fold never saw.
+        answers = [_unpack(r.text)[1] for r in rows]
+        said = [_accepts(p, a, threshold) for p, a in zip(p_attempt, answers, strict=True)]
+        both = list(zip(said, truth, strict=True))
+        return {
+            "threshold": threshold,
+            "cv": {
+                "leaks": float(sum(s and not t for s, t in both)),
+                "attempt_recall": round(sum(s and t for s, t in both) / max(1, sum(truth)), 4),
+                "accuracy": round(sum(s == t for s, t in both) / len(rows), 4),
+            },
+        }
 
 
 ATTEMPT_SPEC = AttemptSpec(

@@ -1,14 +1,10 @@
 """Comparing the mentee's approach with what was actually done, by meaning.
 
-Both texts are cut into steps (:func:`agent.offline.sim_text.steps`); the learned matcher
-(:mod:`agent.offline.sim_match`) gives P(same move) for every pair; pairs are taken one-to-one,
-best first. A pair at P >= 0.5 is a similarity, and so is a further mentee step that matches
-an already matched mentor step or one move within it; a looser pair on one topic is the same
-point handled differently; a mentor step left over is something the approach leaves out, a
-mentee step left over something the mentor didn't do. Whether the answer is about the
-situation at all is the attempt gate's call (:mod:`agent.offline.sim_attempt`).
-Instructions to the engine inside the answer ("ignore the exercise...") are set aside, and
-the comparison says so.
+Both texts are cut into steps; the learned matcher (:mod:`.sim_match`) gives P(same move) for
+every pair, taken one-to-one, best first. A pair at P >= 0.5 is a similarity, a looser pair on
+one topic the same point handled differently; a step left over on either side is something one
+side did and the other didn't. Instructions to the engine inside the answer ("ignore the
+exercise...") are set aside, and the comparison says so.
 """
 
 from __future__ import annotations
@@ -86,10 +82,9 @@ def _assign(
 ) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
     """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee).
 
-    A mentee step left over that matches an already matched mentor step, whole or one of
-    its moves (``parts``: two of the mentee's steps doing what one of the mentor's did), is a
-    similarity too, never "not done". A looser pair is "the same point" only when the two
-    steps are about the same thing at all (cosine ``topic`` >= :data:`SAME_POINT_AT`).
+    A mentee step left over that matches an already matched mentor step or one of its moves
+    (``parts``) is a similarity too; a looser pair is "the same point" only when the two steps
+    are about the same thing (cosine ``topic`` >= :data:`SAME_POINT_AT`).
     """
     matched: dict[int, int] = {}
     partial: dict[int, int] = {}
@@ -153,7 +148,7 @@ def _same(mine: list[str], theirs: list[str]) -> Matrix:
     """P(same move) of each mentee step against each mentor step or any move within it.
 
     A mentor's step often holds two moves ("ship on the date, and move the rest into a
-    second phase"); a mentee's step that makes one of them matches that move.
+    second phase").
     """
     parts = [[t, *(p for p in _PART.split(t) if _is_move(p))] for t in theirs]
     flat = [p for group in parts for p in group]
@@ -167,11 +162,7 @@ def _same(mine: list[str], theirs: list[str]) -> Matrix:
 
 
 def _quality(mine: list[str], scenario: Scenario) -> AnswerQuality:
-    """Whether the answer is a full approach, a very short one, or not about the situation.
-
-    Off topic is the attempt gate's verdict (the same learned reading that let the answer
-    through to the reveal), so an answer the gate accepted is never called off topic here.
-    """
+    """A full approach, a very short one, or off topic (the attempt gate's own verdict)."""
     if not mine:
         return "off-topic"
     if assess_answer(" ".join(mine), scenario.situation).reason == "off_topic":
@@ -233,11 +224,14 @@ def compare_approach(
         )
     principles = _principle_notes(scenario, al, voice)
     summary = _summary(scenario, al, quality, missing, voice)
+    if text_failures(summary):  # a quoted summary that fails the checks: one without quotes
+        summary = f"{_overlap(len(al.matched), len(al.theirs), who)}; the differences below are "
+        summary += "the ones to discuss."
     return ApproachComparison(
         similarities=[x for x in similarities if not text_failures(x)],
         differences=[x for x in differences if not text_failures(x)],
         principles=[x for x in principles if not text_failures(x)],
-        summary=summary if not text_failures(summary) else _plain_summary(al, voice),
+        summary=summary,
         quality=quality,
     )
 
@@ -271,20 +265,11 @@ def _overlap(matched: int, n: int, who: str) -> str:
     return f"Your approach matches {share}"
 
 
-def _plain_summary(al: _Alignment, voice: Voice) -> str:
-    """A summary without quotes, for when a quoted one fails the text checks."""
-    return (
-        f"{_overlap(len(al.matched), len(al.theirs), voice.who)}; the differences below are "
-        "the ones to discuss."
-    )
-
-
 def _closest_steps(scenario: Scenario, theirs: list[str]) -> list[int]:
-    """For each principle, the mentor step it sits behind.
+    """For each principle, the mentor step it sits behind (cosine plus a little per shared word).
 
-    Closeness is the cosine plus a little per shared content word; the steps are chosen
-    together (each principle among its three closest), preferring a different step for each
-    principle, since several principles rarely sit behind one step.
+    The steps are chosen together, each among its principle's three closest, preferring a
+    different step for each: several principles rarely sit behind one step.
     """
     closeness = sims(scenario.principles, theirs)
     score = [

@@ -1,32 +1,28 @@
 """Do a mentee's step and a mentor's step mean the same move? A small learned matcher.
 
-Features of a pair: the MiniLM cosine of the two steps, the share of the mentee's content
-words (light stems) the mentor's step also uses, and their number; the cosine of what each step
-says that the other does not (its leftover words: "roll back" against "push a fix forward"
-once the shared topic is removed). A logistic model fitted on
-``agent/data/training/sim_steps.jsonl`` (pairs written for the starter stories and 77 other
-moves: paraphrases as "same"; other steps of the same story and the opposite move on the same
-topic as "different") turns them into P(same);
-rebuild with
-``python -m agent.offline.train sim_steps``. P(same) >= 0.5 is a similarity; a pair between
-:data:`PARTIAL_AT` and 0.5 is "the same point, handled differently".
+Features of a pair: the MiniLM cosine, the share and number of shared content words, and the
+cosine of what each step says that the other does not ("roll back" against "push a fix
+forward" once the shared topic is removed). A logistic model fitted on
+``training/sim_steps.jsonl`` (rebuild: ``python -m agent.offline.train sim_steps``) gives
+P(same): >= 0.5 is a similarity, between :data:`PARTIAL_AT` and 0.5 the same point handled
+differently.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from agent.offline.learned import (
+    PAIR_SEP,
     LabelledText,
     LinearModel,
     Matrix,
     cross_validated_predictions,
-    data_dir,
     load_model,
+    training_rows,
 )
 from agent.offline.sim_text import GENERIC_STEMS, term_set, words
 from agent.offline.train import TrainingSpec
@@ -38,14 +34,6 @@ MODEL = "sim_steps"
 DATA = "sim_steps.jsonl"
 SAME_AT = 0.5
 PARTIAL_AT = 0.25
-_SEP = "\n\u241e\n"
-
-
-def _overlap(mentor: str, mentee: str) -> tuple[float, float]:
-    """Share of the mentee's content words the mentor's step also uses, and shared words / 4."""
-    theirs, mine = term_set(mentor) - GENERIC_STEMS, term_set(mentee) - GENERIC_STEMS
-    shared = mine & theirs
-    return (len(shared) / len(mine) if mine else 0.0), min(len(shared), 4) / 4.0
 
 
 _WIDTH = 4
@@ -69,14 +57,17 @@ def _features(cosines: Matrix, lefts: Sequence[str], rights: Sequence[str]) -> M
     leftover_cosines = np.where(empty, 1.0, leftover_cosines)
     rows = []
     for cosine, rest, a, b in zip(cosines, leftover_cosines, lefts, rights, strict=True):
-        contained, shared = _overlap(a, b)
-        rows.append([float(cosine), contained, shared, float(rest)])
+        # The share of the mentee's content words the mentor's step also uses, and their number.
+        theirs, mine = term_set(a) - GENERIC_STEMS, term_set(b) - GENERIC_STEMS
+        shared = mine & theirs
+        contained = len(shared) / len(mine) if mine else 0.0
+        rows.append([float(cosine), contained, min(len(shared), 4) / 4.0, float(rest)])
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), _WIDTH)
 
 
 def pair_features(texts: Sequence[str]) -> Matrix:
     """Features of packed "mentor <SEP> mentee" texts (see the module docstring)."""
-    pairs = [t.partition(_SEP) for t in texts]
+    pairs = [t.partition(PAIR_SEP) for t in texts]
     mentors, mentees = [p[0] for p in pairs], [p[2] for p in pairs]
     if not pairs:
         return np.zeros((0, _WIDTH))
@@ -102,40 +93,31 @@ def same_probabilities(
     return np.asarray(same, dtype=np.float64).reshape(len(mentee_steps), len(mentor_steps))
 
 
-def _read_rows() -> list[LabelledText]:
-    rows: list[LabelledText] = []
-    for line in (data_dir() / "training" / DATA).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            text = f"{row['mentor_step']}{_SEP}{row['mentee_step']}"
-            rows.append(LabelledText(text, "same" if row["same"] else "different", row["id"]))
-    return rows
-
-
-def dev_accuracy(rows: Sequence[LabelledText], features: Matrix, fit_args: dict[str, Any]) -> float:
-    """Accuracy of 5-fold out-of-fold predictions at P(same) >= 0.5.
-
-    Folds are drawn by mentor step, so no step is matched by a model that saw it.
-    """
-    classes = tuple(sorted({r.label for r in rows}))
-    grouped = [LabelledText(r.text, r.label, r.text.partition(_SEP)[0]) for r in rows]
-    out_of_fold = cross_validated_predictions(grouped, features, folds=5, **fit_args)
-    said = [float(p[classes.index("same")]) >= SAME_AT for p in out_of_fold]
-    return round(
-        sum(s == (r.label == "same") for s, r in zip(said, rows, strict=True)) / len(rows), 4
-    )
-
-
 class StepsSpec(TrainingSpec):
     """The step matcher: rows are (mentor step, mentee step, same) triples."""
 
     def rows(self) -> list[LabelledText]:
-        """Packed pairs."""
-        return _read_rows()
+        """Packed "mentor <SEP> mentee" pairs."""
+        return [
+            LabelledText(
+                f"{r['mentor_step']}{PAIR_SEP}{r['mentee_step']}",
+                "same" if r["same"] else "different",
+                r["id"],
+            )
+            for r in training_rows(DATA)
+        ]
 
     def extra_meta(self, rows: list[LabelledText], features: Matrix) -> dict[str, Any]:
-        """The cross-validated accuracy ships in the metadata."""
-        return {"cv_accuracy": dev_accuracy(rows, features, self.fit_args)}
+        """The accuracy of 5-fold out-of-fold predictions at P(same) >= 0.5.
+
+        Folds are drawn by mentor step, so no step is matched by a model that saw it.
+        """
+        classes = tuple(sorted({r.label for r in rows}))
+        grouped = [LabelledText(r.text, r.label, r.text.partition(PAIR_SEP)[0]) for r in rows]
+        out_of_fold = cross_validated_predictions(grouped, features, folds=5, **self.fit_args)
+        said = [float(p[classes.index("same")]) >= SAME_AT for p in out_of_fold]
+        right = sum(s == (r.label == "same") for s, r in zip(said, rows, strict=True))
+        return {"cv_accuracy": round(right / len(rows), 4)}
 
 
 STEPS_SPEC = StepsSpec(MODEL, (DATA,), featurise=pair_features, fit_args={"l2": 1e-4})

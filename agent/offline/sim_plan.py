@@ -1,8 +1,7 @@
 """The application plan: 2-4 steps applying a scenario's principles to the mentee's own week.
 
-The steps are in the mentee's voice (each starts with a verb, the mentee owns it); the
-mentor's moves are quoted in their own words, never re-voiced, so no pronoun flips. Each step
-passes :func:`agent.offline.sim_text.text_failures` (judgement and grammar).
+The steps are in the mentee's voice, each led by a verb; the mentor's moves are quoted in
+their own words, never re-voiced, so no pronoun flips.
 """
 
 from __future__ import annotations
@@ -50,20 +49,6 @@ class PlanStep(BaseModel):
     due_days: int | None = None
 
 
-def _event_days(upcoming: str, today: date) -> int | None:
-    """Days from ``today`` to the date the upcoming situation names (the notes' date parser)."""
-    due, _ = find_due(upcoming, today)
-    return max(1, (due - today).days) if due else None
-
-
-def _without_dates(text: str, today: date) -> str:
-    """``text`` with its date phrases ("next Tuesday's") replaced by a break, never topics."""
-    for match in reversed(find_all_due(text, today)):
-        rest = re.sub(r"^['’]s\b", "", text[match.end :])
-        text = f"{text[: match.start]} | {rest}"
-    return text
-
-
 _BOUNDARY = STOP | word_set(
     """
     have need want going expect think try keep trying hope asked asking told
@@ -103,7 +88,10 @@ def _inflected_verb(word: str) -> bool:
 
 def _key_phrases(upcoming: str, today: date) -> list[str]:
     """Runs of content words from the upcoming situation, as written (names, systems, events)."""
-    text = _without_dates(upcoming, today)
+    text = upcoming
+    for match in reversed(find_all_due(text, today)):  # a date ("next Tuesday's") is a break
+        rest = re.sub(r"^['’]s\b", "", text[match.end :])
+        text = f"{text[: match.start]} | {rest}"
     tokens = re.findall(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]|[^\w\s]", text)
     runs: list[list[str]] = [[]]
     after_subject = False
@@ -164,12 +152,9 @@ def application_plan(
 ) -> list[PlanStep]:
     """2-4 steps applying the scenario's principles to the mentee's upcoming situation.
 
-    The principles are ranked by closeness to the upcoming situation, favouring those behind
-    steps the mentee's approach left out. Steps quote the upcoming situation and name its
-    specifics (people, systems, events); each starts with a verb and is owned by the mentee.
-    ``due_days`` count from ``today`` (default: the real date) to the date a phrase in
-    ``upcoming`` names, read by the same parser as session notes ("tomorrow", "on Friday",
-    "next week" = its Friday, "in 3 days"); without one only the first step gets a default.
+    Principles are ranked by closeness to the situation, favouring those behind steps the
+    approach left out; steps name its people, systems and events. ``due_days`` count from
+    ``today`` to the date ``upcoming`` names; without one only the first step gets a default.
     """
     owner = " ".join(mentee.split())
     if not owner:
@@ -183,7 +168,8 @@ def application_plan(
     voice = Voice.of(scenario.starter, mentor)
     coach = " ".join((mentor or "").split()) or "your mentor"
     base = today or date.today()
-    days = _event_days(situation, base)
+    due, _ = find_due(situation, base)  # the date the situation names, read as in notes
+    days = max(1, (due - base).days) if due else None
     event = _event_phrase(situation)
     phrases = _key_phrases(situation, base)
     people = [p for p in phrases if _PEOPLE.search(p.split()[-1]) or _named(p)]
@@ -239,14 +225,8 @@ def application_plan(
         )
     )
     return [
-        PlanStep(action=_clean_action(_end(text)), owner=owner, due_days=due)
-        for text, due in drafts[:4]
+        PlanStep(action=_clean_action(text), owner=owner, due_days=due) for text, due in drafts[:4]
     ]
-
-
-def _end(text: str) -> str:
-    text = text.rstrip()
-    return text if text.endswith((".", "?", "!", '."', "...", '..."')) else f"{text}."
 
 
 def _role(phrase: str, source: str) -> str:
@@ -264,11 +244,7 @@ def _named(phrase: str) -> bool:
 
 
 def _the(phrase: str, source: str = "") -> str:
-    """``phrase`` as an object: "the search indexer", "your PM", "Priya", "Dana's team".
-
-    The determiner the mentee wrote before it is kept, in the second person ("my PM" ->
-    "your PM"); a name or a possessive ("Dana's team") takes none; otherwise "the".
-    """
+    """``phrase`` as an object: "the search indexer", "your PM" (from "my PM"), "Priya"."""
     parts = phrase.split()
     if _named(phrase):
         return parts[-1]
@@ -285,6 +261,9 @@ def _the(phrase: str, source: str = "") -> str:
 
 
 def _clean_action(action: str) -> str:
+    action = action.rstrip()
+    if not action.endswith((".", "?", "!", '."', "...", '..."')):
+        action = f"{action}."
     action = re.sub(r"\s+([,.;:])", r"\1", " ".join(action.split()))
     action = re.sub(r"(?<!\.)\.\.(?!\.)", ".", action)
     return action if safe(action) else quote(action, 80)

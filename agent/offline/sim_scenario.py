@@ -1,9 +1,7 @@
 """Choosing a scenario, outlining it without the mentor's response, and guarding that outline.
 
-:func:`choose_scenario` picks the scenario closest to the pair's goals and what's coming up;
-:func:`present_situation` outlines it without the response; :func:`leak_failures` checks any
-outline (either engine's) for leaks; :func:`clarify` answers questions from the situation
-only; :func:`reask_prompt` asks again, giving nothing away, when an answer is not an attempt.
+Also :func:`clarify` (answers from the situation only) and :func:`reask_prompt` (asks again,
+giving nothing away, when an answer is not an attempt).
 """
 
 from __future__ import annotations
@@ -44,13 +42,10 @@ def choose_scenario(
     *,
     exclude: Collection[str] = (),
 ) -> Scenario:
-    """The scenario closest to the pair's goals and the mentee's upcoming situation.
+    """The scenario closest to the pair's goals (weight 0.4) and upcoming situation (0.6).
 
-    The mentor's own experiences come first: starters are chosen from only when every own
-    scenario is excluded (or there is none), since the exercise is about the mentor's story.
-    Score: cosine similarity of each scenario (title, situation, tags) to the upcoming
-    situation (weight 0.6) and to the closest goal (0.4), plus 0.03 per tag named in them.
-    Ties, and the no-goals case, fall back to list order.
+    The mentor's own experiences come first: the exercise is about the mentor's story, so
+    starters are chosen from only when every own scenario is excluded (or there is none).
     ``exclude`` skips scenario ids already run, unless that would leave nothing.
     """
     own = [s for s in scenarios if not s.starter and s.id not in exclude]
@@ -124,11 +119,8 @@ def _trigrams(texts: Sequence[str]) -> set[tuple[str, ...]]:
 def leak_failures(outline: str, scenario: Scenario) -> list[str]:
     """Ways ``outline`` gives away the mentor's response, outcome or principles; [] if none.
 
-    Per outline sentence (numbered as :func:`split_sentences` splits): a run of three content
-    words from the mentor's side that the situation lacks (a pasted phrase); three or more
-    words only the mentor's side uses; or a paraphrase: cosine to a mentor's sentence >= 0.8,
-    or >= 0.5 and 0.12 above the closest situation line, or >= 0.45 and 0.1 above with two
-    mentor-only words. Six mentor-only words across the outline fail too. The messages give
+    Per sentence: a pasted three-word run, three words only the mentor's side uses, or a
+    paraphrase (by cosine); six such words across the outline fail too. The messages give
     numbers and counts, never the secret words, so they are safe to log or show.
     """
     context, secret, only = _sides(scenario)
@@ -184,10 +176,8 @@ CLARIFY_SPEC = TrainingSpec("sim_clarify", ("sim_clarify.jsonl",))
 def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> str:
     """Answer a clarifying question from the situation and constraints only.
 
-    The learned model reads the question: one after the mentor's response or the outcome gets
-    "that would give it away"; "can I ...?" is the mentee's call, with the situation line that
-    bears on it; a question the situation doesn't cover gets "make an assumption and say it". A
-    reply that fails :func:`leak_failures` falls back to "that would give it away".
+    The learned model reads the question: after the response or outcome, "that would give it
+    away"; "can I ...?", the mentee's call; not covered, "make an assumption and say it".
     """
     who = Voice.of(scenario.starter, mentor).who
     text = " ".join(question.split())

@@ -1,9 +1,7 @@
 """Text helpers shared by the simulation modules: sentences, steps, terms, quoting, voice.
 
-Steps are what the comparison aligns: the mentee's answer and the mentor's response are both
-cut into sentences, then at ``;``, ``then`` and ``and <verb>`` (a new proposal). Quotes keep
-whole clauses (never a cut mid-phrase) and leave out a clause that blames. Every text the
-simulation produces is checked by :func:`text_failures` (judgement and grammar) before use.
+Every text the simulation produces is checked by :func:`text_failures` (judgement and
+grammar) before use.
 """
 
 from __future__ import annotations
@@ -50,14 +48,10 @@ GENERIC = word_set(
     start started start try tried use used see look looked find found mentor mentee
     """
 )
-_EXTRA_VERBS = word_set(
-    """
-    rehearse collect gather adapt roll wake page escalate alert ask apologise apologize
-    prioritise prioritize estimate explain revert sort triage pause reply read dig
-    investigate monitor call message prepare bring propose push offer book block
-    """
+VERBS: frozenset[str] = KNOWN_VERBS | word_set(
+    "rehearse gather adapt roll wake page escalate alert apologise apologize revert triage pause "
+    "dig monitor message block"
 )
-VERBS: frozenset[str] = KNOWN_VERBS | _EXTRA_VERBS
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
@@ -170,13 +164,10 @@ def _leads(piece: str) -> bool:
 def steps(text: str, min_words: int = 3) -> list[str]:
     """The steps of an answer or a response, in order.
 
-    Sentences are split at ``;``, ``then``, ``, I ...``, ``, so I ...`` and ``and <verb>``.
-    A piece shorter than ``min_words``, or following a fronted "if/when ..." clause, joins the
-    one before; so do a clause about someone or something else ("it only added a nullable
-    column"), the reason or context of the move before it, and a move on what the one
-    before named ("and estimate each one"). A piece with no subject and no
-    leading verb ("A week before the review") joins the one after. Joined pieces keep the
-    words and punctuation they were written with.
+    Sentences are split at ``;``, ``then``, ``, I ...``, ``, so I ...`` and ``and <verb>``. A
+    short piece, one after a fronted "if/when ..." clause, a clause about someone else ("it only
+    added a nullable column") or a move on what the one before named joins the one before; a
+    piece with no subject and no leading verb ("A week before the review") joins the one after.
     """
     out: list[str] = []
     for sentence in split_sentences(text):
@@ -222,11 +213,9 @@ _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|because|so)\s)")
 
 
 def quote(text: str, max_words: int = 32) -> str:
-    """``text`` for quoting: whole clauses only (never cut mid-phrase), blame left out.
+    """``text`` for quoting: its leading whole clauses up to ``max_words``, blame left out.
 
-    A text longer than ``max_words`` keeps its leading clauses up to that length (at least
-    the first clause, however long); a clause that blames is dropped. Clauses are joined as
-    they were written, never with new punctuation.
+    At least the first clause is kept, however long; clauses are joined as they were written.
     """
     clean = " ".join(text.split()).strip().rstrip(".")
     # Clauses with their own punctuation (joined by spaces they give the text back).
@@ -290,11 +279,7 @@ def first_person_to_you(text: str) -> str:
 
 @dataclass(frozen=True)
 class Voice:
-    """Who the scenario's story belongs to, as the texts name them.
-
-    A pair's own scenario is the mentor's story ("Dana", "Dana's"); a starter scenario is an
-    example from the guide, so the texts never present it as the mentor's own experience.
-    """
+    """Whose story the scenario is: the mentor's, or a starter example from the guide."""
 
     who: str  # subject: "Dana" / "the engineer in this starter scenario"
     whose: str  # possessive: "Dana's" / "the starter scenario's"
@@ -324,13 +309,7 @@ _DOUBLED_OK = frozenset({"that", "had", "very", "bye"})
 
 
 def text_failures(text: str) -> list[str]:
-    """Judgement and grammar problems in a text the simulation is about to show.
-
-    Checks: judgemental wording; a doubled word ("the the"); a possessive before a bare
-    number ("Dana's 1"); a repeated opening phrase ("Round 1 of 3-5: Round 1 of 3-5");
-    a sentence starting lower-case; unbalanced or empty quotes; stray spaces before
-    punctuation.
-    """
+    """Judgement and grammar problems in a text the simulation is about to show."""
     failures = [f"judgemental wording: {m!r}" for m in detect_markers(text)]
     unquoted = _ABBREVIATION.sub("x", re.sub(r'"[^"]*"', '""', text))
     for match in _DOUBLED.finditer(unquoted):

@@ -1,19 +1,10 @@
 """The offline "Years of Experience in Months" simulation and "Feedback Fast-Forward" loop.
 
-Deterministic and local (MiniLM embeddings and small learned models, never a network call).
-The public API, by step of Years of Experience in Months:
-
-1. :func:`choose_scenario` picks the scenario closest to the pair's goals and what's coming up.
-2. :func:`present_situation` outlines it without the mentor's response (:func:`leak_failures`
-   guards any outline); :func:`clarify` answers questions from the situation only.
-3. The mentee commits to an approach: :func:`assess_answer` is the gate (a real attempt, or
-   :func:`reask_prompt` asks again); :func:`compare_approach` then aligns it with what was
-   actually done, by meaning.
-4. :func:`application_plan` turns the principles into 2-4 steps for the mentee's own week.
-
-Feedback Fast-Forward lives in :mod:`agent.offline.ffwd`. The parts: :mod:`.sim_text`
-(steps, quoting, voice, text checks), :mod:`.sim_attempt`, :mod:`.sim_match`,
-:mod:`.sim_scenario`, :mod:`.sim_compare`, :mod:`.sim_plan`.
+Deterministic and local (MiniLM embeddings and small learned models). The steps:
+:func:`choose_scenario` and :func:`present_situation` (:mod:`.sim_scenario`); the attempt gate
+:func:`assess_answer` (:mod:`.sim_attempt`); :func:`compare_approach` (:mod:`.sim_compare`,
+matching by :mod:`.sim_match`); :func:`application_plan` (:mod:`.sim_plan`). Feedback
+Fast-Forward lives in :mod:`.ffwd`; shared text helpers in :mod:`.sim_text`.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ SPECS: dict[str, str] = {
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
     "situations": "agent.offline.questions:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
-    "blame_words": "agent.offline.questions:BLAME_SPEC",
+    "blame_words": "agent.offline.phrases:BLAME_SPEC",
     "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
     "ffwd_tried": "agent.offline.ffwd:TRIED_SPEC",
@@ -90,24 +90,15 @@ VECTORS: dict[str, str] = {
 TOLERANCE = 1e-5
 
 
-def _close(a: Any, b: Any) -> bool:
+def same_model(a: Any, b: Any) -> bool:
+    """Whether rebuilt ``b`` is shipped ``a``: same labels and meta, weights within noise."""
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same_model(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same_model(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
         return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
     return bool(a == b)
-
-
-def same_model(shipped: dict[str, Any], fresh: dict[str, Any]) -> bool:
-    """Whether a rebuilt model is the shipped one: same labels and meta, weights within noise."""
-    return _close(shipped, fresh)
-
-
-def _shipped_texts(name: str) -> list[str]:
-    module, attribute = VECTORS[name].split(":")
-    return list(getattr(importlib.import_module(module), attribute)())
 
 
 def spec(name: str) -> TrainingSpec:
@@ -133,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stale = []
     for name in args.names or known:
         if name in VECTORS:
-            texts = _shipped_texts(name)
+            module, attribute = VECTORS[name].split(":")
+            texts = list(getattr(importlib.import_module(module), attribute)())
             if args.check:
                 fresh = vectors_match(name, texts)
                 stale += [] if fresh else [name]

@@ -1,9 +1,4 @@
-"""Enough English for the offline engine: verb forms, gerunds, a stable hash, grammar checks.
-
-Shared by the question bank (session questions turn "write the doc" into "writing the doc";
-every question passes :func:`grammar_problems`) and the simulation (plan items keep the
-mentor's verbs in the right form).
-"""
+"""Enough English for the offline engine: verb forms, gerunds, a stable hash, grammar checks."""
 
 from __future__ import annotations
 
@@ -167,10 +162,6 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# --------------------------------------------------------------------------------------------
-# Grammar heuristics: what a garbled rewrite looks like (the question bank checks with them)
-# --------------------------------------------------------------------------------------------
-
 _DANGLING = re.compile(
     r"\b(?:that much|(?<!in )the way|so much|the point)\s*(?:[?.!,]|$)", re.IGNORECASE
 )
@@ -193,13 +184,7 @@ def article(word: str) -> str | None:
 
 
 def grammar_problems(text: str) -> list[str]:
-    """What makes ``text`` read as a garbled question; empty when it looks like good English.
-
-    Heuristics, not a parser: a capital first letter and a final "?", no doubled words, no
-    dangling "that much"/"the way", no lowercase "i", no determiner capitalised mid-sentence
-    (a sign of a phrase copied from the start of the input), balanced quotes and brackets, no
-    unfilled slot, "a" or "an" as the next word sounds, no stray spaces before punctuation.
-    """
+    """What makes ``text`` read as a garbled question (heuristics, not a parser); [] if none."""
     problems: list[str] = []
     stripped = text.strip()
     if not stripped:

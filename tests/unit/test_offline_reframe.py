@@ -19,9 +19,8 @@ from agent.offline.judgement import (
     is_judgemental,
     marker_kinds,
 )
-from agent.offline.questions import grammar_problems
 from agent.offline.reframe import extract_topic, reframe_offline, suggest_questions_offline
-from agent.offline.words import gerund, to_base
+from agent.offline.words import gerund, grammar_problems, to_base
 from knowledge.models import Passage
 
 

@@ -18,14 +18,10 @@ import pytest
 from agent.models import ReframeDraft
 from agent.offline.judgement import detect_markers, is_judgemental
 from agent.offline.learned import data_dir
-from agent.offline.questions import (
-    BLAME_WORDS,
-    grammar_problems,
-    load_bank,
-    person_phrases,
-    topic_phrases,
-)
+from agent.offline.phrases import BLAME_WORDS, person_phrases, topic_phrases
+from agent.offline.questions import load_bank
 from agent.offline.reframe import reframe_offline
+from agent.offline.words import grammar_problems
 
 INPUTS = [
     line.strip()
