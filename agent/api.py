@@ -27,6 +27,7 @@ from agent.memory import (
 )
 from agent.models import (
     ActionExtraction,
+    ActionItem,
     Agenda,
     ChatReply,
     EmailBatch,
@@ -462,15 +463,14 @@ class Coach:
         """Store the session's notes and new items; returns the next session if it moved."""
         from agent.memory import SessionRecord, save_session, sessions_of
 
-        open_keys = {
-            ((i.owner or "").casefold(), i.action.casefold())
-            for i in self.pairs.items(pair.id, status="open")
-        }
+        open_now = self.pairs.items(pair.id, status="open")
+        open_keys = {((i.owner or "").casefold(), i.action.casefold()) for i in open_now}
         fresh = [
             i
             for i in result.items
             if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
         ]
+        fresh = self._match_open_items(pair, notes, fresh, open_now, result)
         records = sessions_of(self.store, pair.id)
         same_day = next((r for r in records if r.notes and r.held_on == held_on), None)
         if same_day is not None and notes in (same_day.notes or "").split(_NOTES_JOIN):
@@ -514,6 +514,48 @@ class Coach:
             ),
         )
         return self._advance_next_session(pair.id, held_on)
+
+    def _match_open_items(
+        self,
+        pair: Pair,
+        notes: str,
+        fresh: list[ActionItem],
+        open_now: list[StoredItem],
+        result: ActionExtraction,
+    ) -> list[ActionItem]:
+        """Say which open items the notes close, and leave out new items that repeat one.
+
+        Returns the new items to store. Nothing stored changes here (see agent.item_match).
+        """
+        from agent.item_match import OpenItem, closed_by, repeats
+        from agent.models import ItemReference
+        from agent.offline.actions import sentence_kinds
+
+        if not open_now:
+            return fresh
+        people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
+        items = [OpenItem(i.id, i.owner, i.action) for i in open_now]
+        done_lines = [text for text, kind in sentence_kinds(notes) if kind == "done"]
+        for line, item in closed_by(done_lines, items, people):
+            result.done_in_notes.append(ItemReference(item_id=item.id, item=item.action, text=line))
+            result.notes.append(
+                f"the notes say “{line}”: if that closes [{item.id}] “{item.action}”, mark it "
+                f"done with `coach actions done {item.id} --pair {pair.id}` "
+                "(complete_item in the API)"
+            )
+        kept: list[ActionItem] = []
+        found = repeats([(i.owner, i.action) for i in fresh], items, people)
+        for new, same in zip(fresh, found, strict=True):
+            if same is None:
+                kept.append(new)
+                continue
+            result.repeats.append(ItemReference(item_id=same.id, item=same.action, text=new.action))
+            result.notes.append(
+                f"not stored: “{new.action}” repeats the open item [{same.id}] “{same.action}”; "
+                f"to use the new wording: `coach actions edit {same.id} --pair {pair.id} "
+                "--action TEXT` (edit_item in the API)"
+            )
+        return kept
 
     def _advance_next_session(self, pair_id: str, held_on: date) -> datetime | None:
         """After the next session (or a later one) is recorded, move it on by the cadence."""

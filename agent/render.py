@@ -239,9 +239,12 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
     """Items with owner, due date and evidence, and the session's balance."""
     if not result.items:
         console.print("No action items found in these notes.")
+    repeated = {r.text: r.item_id for r in result.repeats}
     for item in result.items:
         due = f" [dim](due {item.due})[/]" if item.due else ""
         outside = "" if item.owner_known else " [dim](not an attendee)[/]"
+        if item.action in repeated:
+            due += f" [dim](not stored: repeats {escape(repeated[item.action])})[/]"
         console.print(
             f"• [bold]{escape(item.owner or 'unassigned')}[/]{outside}: {escape(item.action)}{due}"
         )
