@@ -40,7 +40,7 @@ from agent.models import (
     failed_deliveries,
 )
 from agent.state import INTENTS, Intent, Turn
-from agent.text import clean_text, clean_value
+from agent.text import clean_text, clean_value, local_clock
 from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
 from knowledge.progress import BatchProgress
@@ -454,7 +454,7 @@ class Coach:
                     "session held then"
                 )
             if moved is not None:
-                result.notes.append(f"next session moved to {moved:%Y-%m-%d %H:%M}")
+                result.notes.append(f"next session moved to {local_clock(moved)}")
         return result
 
     def _save_session_notes(
@@ -535,8 +535,14 @@ class Coach:
             return fresh
         people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
         items = [OpenItem(i.id, i.owner, i.action) for i in open_now]
+        # Notes that set an item (saved again, or with more added) don't also close it.
+        earlier = [
+            OpenItem(i.id, i.owner, i.action)
+            for i in open_now
+            if not (i.evidence and i.evidence in notes)
+        ]
         done_lines = [text for text, kind in sentence_kinds(notes) if kind == "done"]
-        for line, item in closed_by(done_lines, items, people):
+        for line, item in closed_by(done_lines, earlier, people):
             result.done_in_notes.append(ItemReference(item_id=item.id, item=item.action, text=line))
             result.notes.append(
                 f"the notes say “{line}”: if that closes [{item.id}] “{item.action}”, mark it "
@@ -887,7 +893,7 @@ class Coach:
                 result.notes.append(note)
         if invitation is not None and cancelled:
             result.notes.append(
-                f"the session on {invitation.start.astimezone():%Y-%m-%d %H:%M} was removed: "
+                f"the session on {local_clock(invitation.start)} was removed: "
                 "these messages cancel its invitation"
             )
         elif invitation is not None and invitation.sequence > 0:
@@ -1397,7 +1403,7 @@ class Coach:
         with SentLog.at_home(self.settings.home) as log:
             live = [m for m in log.meetings(pair_id) if not m.cancelled and m.start > now]
         if live:
-            when = f"{max(live, key=lambda m: m.updated_at).start.astimezone():%Y-%m-%d %H:%M}"
+            when = local_clock(max(live, key=lambda m: m.updated_at).start)
             cancel = (
                 f'`coach pair set {pair_id} --next ""`, then `coach email --pair {pair_id} --send`'
             )

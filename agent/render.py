@@ -136,8 +136,10 @@ def question_suggestions(console: Console, result: QuestionSuggestions) -> None:
 
 
 def _local(when: datetime) -> str:
-    """A stored session time on this machine's clock (it is stored with its offset)."""
-    return f"{when.astimezone() if when.tzinfo else when:%Y-%m-%d %H:%M}"
+    """A stored session time on this machine's clock, with the offset the emails print."""
+    from agent.text import local_clock
+
+    return local_clock(when)
 
 
 def pair_list(console: Console, pairs: list[Pair]) -> None:
