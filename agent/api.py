@@ -603,10 +603,16 @@ class Coach:
         given stays as it is.
         """
         if owner is not None and unassign:
-            raise UserInputError("give owner or unassign, not both")
+            raise UserInputError(
+                "give owner or unassign, not both", cli="give --owner or --unassign, not both"
+            )
         if due is not None and clear_due:
-            raise UserInputError("give due or clear_due, not both")
+            raise UserInputError(
+                "give due or clear_due, not both", cli="give --due or --due none, not both"
+            )
         changes: dict[str, Any] = {}
+        if owner is not None and owner.strip():
+            owner = self._pair_person(pair_id, owner)
         if owner is not None or unassign:
             changes["owner"] = owner
         if action is not None:
@@ -625,6 +631,20 @@ class Coach:
             if exc.cli is None and message.split(" ", 1)[0] in ("owner", "action"):
                 raise UserInputError(message, cli=f"--{message}") from None
             raise
+
+    def _pair_person(self, pair_id: str, owner: str) -> str:
+        """The pair member an owner names ("tomasz" -> "Tomasz Nowicki"), else it as given.
+
+        Items are stored with full names, so emails and agendas show the person one way and
+        matching (repeats, "Yours:") finds them; a third person's name is kept as typed.
+        """
+        from agent.text import names_person
+
+        pair = self.pairs.get(pair_id)
+        for name, short in ((pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)):
+            if names_person(owner, name, short):
+                return name
+        return owner
 
     def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Delete an action item that was wrongly extracted; returns the removed item."""

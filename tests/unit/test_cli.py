@@ -520,6 +520,10 @@ def test_a_misread_item_can_be_edited_or_removed(
         (["actions", "remove", "--pair", "ana-ben"], "needs the item id"),
         (["actions", "list", "--pair", "ana-ben", "--owner", "Ana"], "--owner goes with"),
         (["actions", "done", rfc, "--pair", "ana-ben", "--save"], "--save goes with a notes"),
+        (
+            ["actions", "edit", rfc, "--pair", "ana-ben", "--owner", "ben", "--unassign"],
+            "give --owner or --unassign, not both",
+        ),
     ]
     for args, message in refusals:
         code, _, err = cli(capsys, *args)
@@ -527,6 +531,28 @@ def test_a_misread_item_can_be_edited_or_removed(
     # Nothing was half-changed by the refused calls.
     _, final, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
     assert final == after
+
+
+def test_an_owner_typed_as_a_first_name_is_stored_as_the_pair_member(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ana will book the review room.\n", encoding="utf-8")
+    assert run(["actions", str(notes), "--pair", "ana-ben", "--date", "2026-12-07", "--save"]) == 0
+    capsys.readouterr()
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    room = listed["items"][0]["id"]
+    # "ben" was stored as typed, and the emails showed "(ben, due ...)".
+    _, edited, _ = cli(
+        capsys, "actions", "edit", room, "--pair", "ana-ben", "--owner", "ben", "--json"
+    )
+    assert edited["owner"] == "Ben Okafor"
+    # Someone outside the pair keeps the name as given.
+    _, edited, _ = cli(
+        capsys, "actions", "edit", room, "--pair", "ana-ben", "--owner", "Priya from QA", "--json"
+    )
+    assert edited["owner"] == "Priya from QA"
 
 
 def test_simulate_answer_takes_chat_commands_and_offers_only_what_the_step_allows(
