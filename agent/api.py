@@ -44,7 +44,7 @@ from agent.text import clean_text, clean_value, local_clock
 from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
 from knowledge.progress import BatchProgress
-from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
+from knowledge.store import KnowledgeBase, KnowledgeError, KnowledgeSettingError, ProgressHook
 
 if TYPE_CHECKING:
     from agent.agenda import AgendaContext
@@ -63,6 +63,13 @@ _NOTES_JOIN = "\n\n---\n\n"
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
 DRAFT_WRITERS = 4  # threads writing a batch's drafts; each waits on its files' fsyncs
 EMAIL_GROUP = 8  # pairs whose store writes share one transaction in a batch
+
+
+def _knowledge_error(exc: KnowledgeError) -> CoachError:
+    """A knowledge-base failure for the user: a malformed setting is their input (exit 2)."""
+    if isinstance(exc, KnowledgeSettingError):
+        return UserInputError(str(exc))
+    return CoachError(str(exc))
 
 
 class _AgendaInputs(NamedTuple):
@@ -182,7 +189,7 @@ class Coach:
                     collection=self.settings.collection,
                 )
             except KnowledgeError as exc:
-                raise CoachError(str(exc)) from exc
+                raise _knowledge_error(exc) from exc
         return self._knowledge
 
     def _prepare_home(self) -> None:
@@ -271,7 +278,7 @@ class Coach:
                 self.graph().invoke(payload, config, context=self.context(), durability="exit")
             )
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     def run_task(
         self, text: str, task: Intent | None = None, pair_id: str | None = None
@@ -334,7 +341,7 @@ class Coach:
         try:
             return call()
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     # -- capabilities ------------------------------------------------------------------
     def reframe(self, text: str) -> ReframeResult:
@@ -796,7 +803,7 @@ class Coach:
                 )
             )
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     # -- prep emails -------------------------------------------------------------------
     def prep_email(
@@ -1131,7 +1138,7 @@ class Coach:
             # process resumes at the same step without repeating an LLM call already made.
             self._sim_graph().invoke(payload, config, context=self.context(), durability="sync")
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     def _scenarios_done(self, pair_id: str) -> list[str]:
         """Scenarios the pair has finished the experience simulation on."""

@@ -146,11 +146,15 @@ def pair_list(console: Console, pairs: list[Pair]) -> None:
     """One line per pair."""
     if not pairs:
         console.print("No pairs yet. Add one with `coach pair add --mentor NAME --mentee NAME`.")
-    for pair in pairs:
+    # Columns padded to the longest entry, so a list of pairs reads as a table.
+    names = [f"{pair.mentor} → {pair.mentee}" for pair in pairs]
+    id_width = max((len(pair.id) for pair in pairs), default=0)
+    name_width = max((len(name) for name in names), default=0)
+    for pair, name in zip(pairs, names, strict=True):
         when = _local(pair.next_session) if pair.next_session else "not set"
         console.print(
-            f"[bold]{escape(pair.id)}[/]  {escape(pair.mentor)} → {escape(pair.mentee)}  "
-            f"{pair.cadence}, {pair.minutes} min, next: {when}"
+            f"[bold]{escape(pair.id.ljust(id_width))}[/]  {escape(name.ljust(name_width))}  "
+            f"{pair.cadence.ljust(11)} {pair.minutes:>3} min, next: {when}"
         )
 
 
