@@ -359,7 +359,7 @@ def load_context_file(
     if unknown:
         raise UserInputError(
             f"context file {where} has unknown key(s): {', '.join(unknown)} "
-            f"(expected {', '.join(CONTEXT_KEYS)})"
+            f"(expected {_keys_hint()})"
         )
     missing = [k for k in _REQUIRED_KEYS if k not in data]
     if missing:
@@ -384,7 +384,9 @@ def _nested_deeper_than(data: Any, limit: int) -> bool:
 
 
 def _keys_hint() -> str:
-    return "keys " + ", ".join(CONTEXT_KEYS[:9])
+    """Every key a context file may hold (the error once stopped before ``recent_notes``)."""
+    optional = [k for k in CONTEXT_KEYS if k not in _REQUIRED_KEYS]
+    return f"keys {', '.join(_REQUIRED_KEYS)} (required) and {', '.join(optional)}"
 
 
 # ============================================================================================

@@ -27,6 +27,7 @@ from agent.memory import (
 )
 from agent.models import (
     ActionExtraction,
+    ActionItem,
     Agenda,
     ChatReply,
     EmailBatch,
@@ -39,11 +40,11 @@ from agent.models import (
     failed_deliveries,
 )
 from agent.state import INTENTS, Intent, Turn
-from agent.text import clean_text, clean_value
+from agent.text import clean_text, clean_value, local_clock
 from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
 from knowledge.progress import BatchProgress
-from knowledge.store import KnowledgeBase, KnowledgeError, ProgressHook
+from knowledge.store import KnowledgeBase, KnowledgeError, KnowledgeSettingError, ProgressHook
 
 if TYPE_CHECKING:
     from agent.agenda import AgendaContext
@@ -62,6 +63,13 @@ _NOTES_JOIN = "\n\n---\n\n"
 CHAT_LOCK_WAIT = 5.0  # seconds a chat turn waits for another process's turn on its thread
 DRAFT_WRITERS = 4  # threads writing a batch's drafts; each waits on its files' fsyncs
 EMAIL_GROUP = 8  # pairs whose store writes share one transaction in a batch
+
+
+def _knowledge_error(exc: KnowledgeError) -> CoachError:
+    """A knowledge-base failure for the user: a malformed setting is their input (exit 2)."""
+    if isinstance(exc, KnowledgeSettingError):
+        return UserInputError(str(exc))
+    return CoachError(str(exc))
 
 
 class _AgendaInputs(NamedTuple):
@@ -181,7 +189,7 @@ class Coach:
                     collection=self.settings.collection,
                 )
             except KnowledgeError as exc:
-                raise CoachError(str(exc)) from exc
+                raise _knowledge_error(exc) from exc
         return self._knowledge
 
     def _prepare_home(self) -> None:
@@ -270,7 +278,7 @@ class Coach:
                 self.graph().invoke(payload, config, context=self.context(), durability="exit")
             )
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     def run_task(
         self, text: str, task: Intent | None = None, pair_id: str | None = None
@@ -333,7 +341,7 @@ class Coach:
         try:
             return call()
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     # -- capabilities ------------------------------------------------------------------
     def reframe(self, text: str) -> ReframeResult:
@@ -453,7 +461,7 @@ class Coach:
                     "session held then"
                 )
             if moved is not None:
-                result.notes.append(f"next session moved to {moved:%Y-%m-%d %H:%M}")
+                result.notes.append(f"next session moved to {local_clock(moved)}")
         return result
 
     def _save_session_notes(
@@ -462,15 +470,14 @@ class Coach:
         """Store the session's notes and new items; returns the next session if it moved."""
         from agent.memory import SessionRecord, save_session, sessions_of
 
-        open_keys = {
-            ((i.owner or "").casefold(), i.action.casefold())
-            for i in self.pairs.items(pair.id, status="open")
-        }
+        open_now = self.pairs.items(pair.id, status="open")
+        open_keys = {((i.owner or "").casefold(), i.action.casefold()) for i in open_now}
         fresh = [
             i
             for i in result.items
             if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
         ]
+        fresh = self._match_open_items(pair, notes, fresh, open_now, result)
         records = sessions_of(self.store, pair.id)
         same_day = next((r for r in records if r.notes and r.held_on == held_on), None)
         if same_day is not None and notes in (same_day.notes or "").split(_NOTES_JOIN):
@@ -515,6 +522,54 @@ class Coach:
         )
         return self._advance_next_session(pair.id, held_on)
 
+    def _match_open_items(
+        self,
+        pair: Pair,
+        notes: str,
+        fresh: list[ActionItem],
+        open_now: list[StoredItem],
+        result: ActionExtraction,
+    ) -> list[ActionItem]:
+        """Say which open items the notes close, and leave out new items that repeat one.
+
+        Returns the new items to store. Nothing stored changes here (see agent.item_match).
+        """
+        from agent.item_match import OpenItem, closed_by, repeats
+        from agent.models import ItemReference
+        from agent.offline.actions import sentence_kinds
+
+        if not open_now:
+            return fresh
+        people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
+        items = [OpenItem(i.id, i.owner, i.action) for i in open_now]
+        # Notes that set an item (saved again, or with more added) don't also close it.
+        earlier = [
+            OpenItem(i.id, i.owner, i.action)
+            for i in open_now
+            if not (i.evidence and i.evidence in notes)
+        ]
+        done_lines = [text for text, kind in sentence_kinds(notes) if kind == "done"]
+        for line, item in closed_by(done_lines, earlier, people):
+            result.done_in_notes.append(ItemReference(item_id=item.id, item=item.action, text=line))
+            result.notes.append(
+                f"the notes say “{line}”: if that closes [{item.id}] “{item.action}”, mark it "
+                f"done with `coach actions done {item.id} --pair {pair.id}` "
+                "(complete_item in the API)"
+            )
+        kept: list[ActionItem] = []
+        found = repeats([(i.owner, i.action) for i in fresh], items, people)
+        for new, same in zip(fresh, found, strict=True):
+            if same is None:
+                kept.append(new)
+                continue
+            result.repeats.append(ItemReference(item_id=same.id, item=same.action, text=new.action))
+            result.notes.append(
+                f"not stored: “{new.action}” repeats the open item [{same.id}] “{same.action}”; "
+                f"to use the new wording: `coach actions edit {same.id} --pair {pair.id} "
+                "--action TEXT` (edit_item in the API)"
+            )
+        return kept
+
     def _advance_next_session(self, pair_id: str, held_on: date) -> datetime | None:
         """After the next session (or a later one) is recorded, move it on by the cadence."""
         from agent.memory import after_cadence
@@ -555,10 +610,16 @@ class Coach:
         given stays as it is.
         """
         if owner is not None and unassign:
-            raise UserInputError("give owner or unassign, not both")
+            raise UserInputError(
+                "give owner or unassign, not both", cli="give --owner or --unassign, not both"
+            )
         if due is not None and clear_due:
-            raise UserInputError("give due or clear_due, not both")
+            raise UserInputError(
+                "give due or clear_due, not both", cli="give --due or --due none, not both"
+            )
         changes: dict[str, Any] = {}
+        if owner is not None and owner.strip():
+            owner = self._pair_person(pair_id, owner)
         if owner is not None or unassign:
             changes["owner"] = owner
         if action is not None:
@@ -577,6 +638,20 @@ class Coach:
             if exc.cli is None and message.split(" ", 1)[0] in ("owner", "action"):
                 raise UserInputError(message, cli=f"--{message}") from None
             raise
+
+    def _pair_person(self, pair_id: str, owner: str) -> str:
+        """The pair member an owner names ("tomasz" -> "Tomasz Nowicki"), else it as given.
+
+        Items are stored with full names, so emails and agendas show the person one way and
+        matching (repeats, "Yours:") finds them; a third person's name is kept as typed.
+        """
+        from agent.text import names_person
+
+        pair = self.pairs.get(pair_id)
+        for name, short in ((pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)):
+            if names_person(owner, name, short):
+                return name
+        return owner
 
     def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Delete an action item that was wrongly extracted; returns the removed item."""
@@ -728,7 +803,7 @@ class Coach:
                 )
             )
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     # -- prep emails -------------------------------------------------------------------
     def prep_email(
@@ -845,7 +920,7 @@ class Coach:
                 result.notes.append(note)
         if invitation is not None and cancelled:
             result.notes.append(
-                f"the session on {invitation.start.astimezone():%Y-%m-%d %H:%M} was removed: "
+                f"the session on {local_clock(invitation.start)} was removed: "
                 "these messages cancel its invitation"
             )
         elif invitation is not None and invitation.sequence > 0:
@@ -1063,7 +1138,7 @@ class Coach:
             # process resumes at the same step without repeating an LLM call already made.
             self._sim_graph().invoke(payload, config, context=self.context(), durability="sync")
         except KnowledgeError as exc:
-            raise CoachError(str(exc)) from exc
+            raise _knowledge_error(exc) from exc
 
     def _scenarios_done(self, pair_id: str) -> list[str]:
         """Scenarios the pair has finished the experience simulation on."""
@@ -1355,7 +1430,7 @@ class Coach:
         with SentLog.at_home(self.settings.home) as log:
             live = [m for m in log.meetings(pair_id) if not m.cancelled and m.start > now]
         if live:
-            when = f"{max(live, key=lambda m: m.updated_at).start.astimezone():%Y-%m-%d %H:%M}"
+            when = local_clock(max(live, key=lambda m: m.updated_at).start)
             cancel = (
                 f'`coach pair set {pair_id} --next ""`, then `coach email --pair {pair_id} --send`'
             )

@@ -280,6 +280,9 @@ def _parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the right shape: say what is wrong
+            raise UserInputError(f"{option} {text!r} is not a real date") from None
         raise UserInputError(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
 
 

@@ -65,7 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError, field_problem
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
-from agent.text import for_other_reader, names_person
+from agent.text import for_other_reader, names_person, zone_label
 from knowledge.models import subsection
 
 __all__ = [
@@ -673,13 +673,8 @@ def _when(start: datetime, *, short: bool = False) -> str:
         text = f"{day[:3]} {start.day} {month[:3]} {start.year}, {start:%H:%M}"
     else:
         text = f"{day} {start.day} {month} {start.year} at {start:%H:%M}"
-    offset = start.utcoffset()
-    if offset == timedelta(0):
-        text += " UTC"
-    elif offset is not None:
-        zone = f"{start:%z}"  # e.g. +0200
-        text += f" (UTC{zone[:3]}:{zone[3:5]})"
-    return text
+    zone = zone_label(start)
+    return f"{text} {zone}" if zone else text
 
 
 def _owner_side(owner: str | None, pair: Pair) -> Role | None:
@@ -1359,9 +1354,9 @@ def build_cancel_messages(
             people[role] = _mailbox(f"{role} name", name, f"{role} email", address)
     if not people:
         return []
-    # In local wall time, as the pair's sessions are typed and shown in the prep emails (the
-    # log keeps the start in UTC).
-    local_start = invitation.start.astimezone().replace(tzinfo=None)
+    # In local wall time with its offset, as the pair's sessions are typed and shown in the
+    # prep emails (the log keeps the start in UTC).
+    local_start = invitation.start.astimezone()
     when = _when(local_start)
     ics = _calendar(
         pair,

@@ -139,6 +139,14 @@ class WisdomRatio(BaseModel):
     verdict: str
 
 
+class ItemReference(BaseModel):
+    """A notes line or a new item tied to an item already open on the pair."""
+
+    item_id: str
+    item: str  # the open item's wording
+    text: str  # the notes line that says it is done, or the new item not stored
+
+
 class ActionExtraction(BaseModel):
     """The answer to ``coach actions``."""
 
@@ -147,6 +155,10 @@ class ActionExtraction(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     engine: EngineName = "offline"
     notes: list[str] = Field(default_factory=list)
+    # On save: open items the notes say are done (to mark done), and new items not stored
+    # because they repeat an open item of the same owner.
+    done_in_notes: list[ItemReference] = Field(default_factory=list)
+    repeats: list[ItemReference] = Field(default_factory=list)
 
 
 # -- agendas (issue 5) -------------------------------------------------------------------

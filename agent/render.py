@@ -136,19 +136,25 @@ def question_suggestions(console: Console, result: QuestionSuggestions) -> None:
 
 
 def _local(when: datetime) -> str:
-    """A stored session time on this machine's clock (it is stored with its offset)."""
-    return f"{when.astimezone() if when.tzinfo else when:%Y-%m-%d %H:%M}"
+    """A stored session time on this machine's clock, with the offset the emails print."""
+    from agent.text import local_clock
+
+    return local_clock(when)
 
 
 def pair_list(console: Console, pairs: list[Pair]) -> None:
     """One line per pair."""
     if not pairs:
         console.print("No pairs yet. Add one with `coach pair add --mentor NAME --mentee NAME`.")
-    for pair in pairs:
+    # Columns padded to the longest entry, so a list of pairs reads as a table.
+    names = [f"{pair.mentor} → {pair.mentee}" for pair in pairs]
+    id_width = max((len(pair.id) for pair in pairs), default=0)
+    name_width = max((len(name) for name in names), default=0)
+    for pair, name in zip(pairs, names, strict=True):
         when = _local(pair.next_session) if pair.next_session else "not set"
         console.print(
-            f"[bold]{escape(pair.id)}[/]  {escape(pair.mentor)} → {escape(pair.mentee)}  "
-            f"{pair.cadence}, {pair.minutes} min, next: {when}"
+            f"[bold]{escape(pair.id.ljust(id_width))}[/]  {escape(name.ljust(name_width))}  "
+            f"{pair.cadence.ljust(11)} {pair.minutes:>3} min, next: {when}"
         )
 
 
@@ -239,9 +245,12 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
     """Items with owner, due date and evidence, and the session's balance."""
     if not result.items:
         console.print("No action items found in these notes.")
+    repeated = {r.text: r.item_id for r in result.repeats}
     for item in result.items:
         due = f" [dim](due {item.due})[/]" if item.due else ""
         outside = "" if item.owner_known else " [dim](not an attendee)[/]"
+        if item.action in repeated:
+            due += f" [dim](not stored: repeats {escape(repeated[item.action])})[/]"
         console.print(
             f"• [bold]{escape(item.owner or 'unassigned')}[/]{outside}: {escape(item.action)}{due}"
         )

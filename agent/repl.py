@@ -356,4 +356,6 @@ def run_repl(coach: Coach, *, pair_id: str | None, thread: str | None, new: bool
         repl.say("")
     finally:
         save_history()
-    repl.say(f"bye — resume with: coach chat --thread {repl.thread}")
+    # A chat left without a word has nothing to resume.
+    said = bool(coach.history(repl.thread))
+    repl.say(f"bye — resume with: coach chat --thread {repl.thread}" if said else "bye")

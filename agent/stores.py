@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from agent.errors import CoachError
+from agent.errors import CoachError, UserInputError
 from agent.files import make_private_file
 
 
@@ -63,14 +63,59 @@ def open_postgres(url: str, stack: ExitStack) -> tuple[Any, Any]:
         raise CoachError(
             "COACH_DATABASE_URL needs the postgres extra: pip install 'session-coach[postgres]'"
         ) from exc
+    where, database = _postgres_target(url)
     try:
         saver = stack.enter_context(PostgresSaver.from_conn_string(url))
         store = stack.enter_context(PostgresStore.from_conn_string(url))
         saver.setup()
         store.setup()
     except Exception as exc:
-        raise CoachError(f"cannot open the PostgreSQL database: {type(exc).__name__}") from exc
+        raise CoachError(_postgres_problem(exc, url, where, database)) from None
     return saver, store
+
+
+_URL_SHAPE = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+
+
+def _postgres_target(url: str) -> tuple[str, str]:
+    """``host:port`` and the database name of a PostgreSQL URL; a bad URL is a user error.
+
+    Nothing here echoes the URL itself: it may carry a password.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port or 5432
+    except ValueError:
+        raise UserInputError(f"COACH_DATABASE_URL must look like {_URL_SHAPE}") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        got = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise UserInputError(f"COACH_DATABASE_URL must look like {_URL_SHAPE}, got {got}")
+    host = parts.hostname or "localhost"
+    database = parts.path.lstrip("/") or (parts.username or "")
+    return f"{host}:{port}", database
+
+
+def _postgres_problem(exc: Exception, url: str, where: str, database: str) -> str:
+    """One line saying what went wrong, in the user's terms, without the URL's password."""
+    from urllib.parse import urlsplit
+
+    text = " ".join(str(exc).split())
+    secret = urlsplit(url.strip()).password
+    if secret:
+        text = text.replace(secret, "***")
+    lowered = text.casefold()
+    if "does not exist" in lowered and "database" in lowered:
+        return f"PostgreSQL database {database!r} does not exist on {where}: create it first"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"PostgreSQL at {where} refused the login: {text.split(':')[-1].strip() or text}"
+    if "resolve host" in lowered or "name or service not known" in lowered:
+        return f"cannot connect to PostgreSQL at {where}: the host name is not known"
+    if "refused" in lowered or "timeout" in lowered or "connection failed" in lowered:
+        return f"cannot connect to PostgreSQL at {where}: is the server running and reachable?"
+    first = text[:200] or type(exc).__name__
+    return f"cannot open the PostgreSQL database {database!r} on {where}: {first}"
 
 
 def prune_thread(saver: Any, thread_id: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from typing import Any
 
 _INVISIBLE = re.compile(
@@ -174,3 +175,23 @@ def for_other_reader(action: str) -> str:
         return word.capitalize() if match.group(0)[0].isupper() else word
 
     return re.sub(r"\b(?:[Yy]ourself|[Yy]ours|[Yy]our)\b", third, action)
+
+
+def zone_label(when: datetime) -> str:
+    """``UTC`` or ``(UTC+01:00)``: the offset of an aware time, as the prep emails print it."""
+    offset = when.utcoffset()
+    if offset is None:
+        return ""
+    if offset == timedelta(0):
+        return "UTC"
+    zone = f"{when:%z}"  # e.g. +0200
+    return f"(UTC{zone[:3]}:{zone[3:5]})"
+
+
+def local_clock(when: datetime) -> str:
+    """A stored time on this machine's clock with its offset: ``2026-12-22 05:00 (UTC-05:00)``.
+
+    A time without an offset is read as this machine's local time.
+    """
+    local = when.astimezone()
+    return f"{local:%Y-%m-%d %H:%M} {zone_label(local)}"

@@ -53,6 +53,10 @@ class KnowledgeError(Exception):
     """The knowledge base cannot be used as configured (message is one line for the user)."""
 
 
+class KnowledgeSettingError(KnowledgeError):
+    """A setting's value is malformed (the user's input: exit 2 in the CLI)."""
+
+
 class EmbeddingMismatchError(KnowledgeError):
     """The collection was built with a different embedding model."""
 
@@ -99,7 +103,7 @@ def make_chroma_client(chroma_path: Path, chroma_url: str | None) -> Any:
     if chroma_url:
         parsed = urlparse(chroma_url)
         if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-            raise KnowledgeError(
+            raise KnowledgeSettingError(
                 f"COACH_CHROMA_URL must be http(s)://host:port, got {chroma_url!r}"
             )
         try:

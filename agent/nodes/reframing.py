@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -14,6 +15,7 @@ from agent.nodes.common import format_passages, llm_draft, llm_update, offline_d
 from agent.offline.language import ENGLISH_ONLY, is_english
 from agent.offline.reframe import reframe_offline, suggest_questions_offline
 from agent.state import State
+from agent.text import names_person
 
 
 def reframe_question(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -47,8 +49,27 @@ def _pair_material(
         return None, [], []
     pairs = PairStore(runtime.store)
     pair = pairs.get(str(pair_id))
-    items = [item.action for item in pairs.items(pair.id, status="open")]
-    return pair.called("mentee"), list(pair.goals), items
+    mentee = pair.called("mentee")
+    items = [
+        item.action
+        for item in pairs.items(pair.id, status="open")
+        if _asks_the_mentee(item.owner, item.action, pair.mentor, pair.mentor_short, mentee)
+    ]
+    return mentee, list(pair.goals), items
+
+
+def _asks_the_mentee(
+    owner: str | None, action: str, mentor: str, mentor_short: str | None, mentee: str
+) -> bool:
+    """Whether the questions (put to the mentee) may be about this item.
+
+    The mentee's and unowned items, yes. The mentor's own task is the mentor's to report on,
+    not the mentee's (their email lists it under "Yours"), unless it is something owed to the
+    mentee ("Send Tomasz two example docs"): asking what they want from it is theirs to answer.
+    """
+    if not owner or not names_person(owner, mentor, mentor_short):
+        return True
+    return bool(re.search(rf"\b{re.escape(mentee)}\b", action, re.IGNORECASE))
 
 
 def suggest_questions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.models import (
@@ -52,6 +53,26 @@ _ELSEWHERE_ON_PAIR = {
 }
 
 
+# A short thank-you or goodbye is courtesy, not a request: answering it with the help text
+# ("I coach mentoring pairs. Try: ...") reads as if the coach had not understood.
+_THANKS = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|appreciated?)\b", re.I)
+_BYE = re.compile(r"\b(?:bye|goodbye|see you|see ya|good night|later)\b", re.I)
+
+
+def _courtesy(text: str) -> str | None:
+    """A short friendly reply to a short thank-you or goodbye, else None."""
+    if len(text.split()) > 5:
+        return None
+    if _THANKS.search(text):
+        return (
+            "You're welcome! Ask any time you want a question reworded or a situation "
+            "thought through."
+        )
+    if _BYE.search(text):
+        return "Bye for now, and good luck with your next session."
+    return None
+
+
 def _citations(passages: list[Passage], cited: list[str]) -> list[Citation]:
     wanted = set(cited)
     return [Citation.of(p) for p in passages if p.id in wanted]
@@ -88,7 +109,7 @@ def respond(state: State) -> dict[str, Any]:
         result = NotAvailable(intent=intent, message=message.format(pair=pair))
         reply = result.message
     elif intent == "other":
-        result, reply = None, HELP
+        result, reply = None, _courtesy(text) or HELP
     elif intent == "reframe":
         data = ReframeDraft.model_validate(draft["data"])
         english = bool(data.questions) or is_english(text)

@@ -88,10 +88,20 @@ _TITLE_LINE = re.compile(
 _EMPHASIS = re.compile(r"\*\*|__")
 
 
+# A label that only says the line is prep ("old version prep: need help with ...", "Topics for
+# today: ..."): the model reads the label as an update, so the line is read without it.
+_PREP_LABEL = re.compile(
+    r"^(?:[\w'’-]+\s+){0,3}(?:prep|agenda|topics?|questions?|for (?:today|this session)):\s+"
+    r"(?=\S+\s+\S+\s+\S)",
+    re.I,
+)
+
+
 def _sentences(text: str) -> list[str]:
     text = _EMPHASIS.sub("", _TITLE_LINE.sub("", text))
     parts = (" ".join(p.split()) for p in _SPLIT.split(text.strip()))
-    return [p.strip(" -*•") for p in parts if p and len(p.strip(" -*•")) > 2]
+    kept = (p.strip(" -*•") for p in parts if p)
+    return [_PREP_LABEL.sub("", p) for p in kept if len(p) > 2]
 
 
 def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
@@ -237,21 +247,30 @@ def _split_others(ctx: AgendaContext, others: Sequence[str]) -> tuple[list[str],
     updates: list[str] = []
     extras: list[str] = []
     for sentence in others:
-        if not sentence.endswith("?") and actions and _overlap(sentence, actions) > 0:
-            updates.append(sentence)
-        elif sentence.endswith("?") or _kind(sentence) == "challenge":
+        # A request for help that names an open item ("need help with the alert section") is
+        # a challenge on it, not an update.
+        if sentence.endswith("?") or _kind(sentence) == "challenge":
             extras.append(sentence)
+        elif actions and _overlap(sentence, actions) > 0:
+            updates.append(sentence)
     return updates, extras
 
 
 def focus_goal(ctx: AgendaContext, topic: str | None) -> tuple[str | None, bool]:
-    """The goal this session works on, and whether it was matched to the prep or notes.
+    """The goal this session works on, and whether it was matched to the prep topic or notes.
 
-    The goal sharing the most words with the prep topic (then the whole prep, the newest note,
-    the open items); with no overlap anywhere, the goals take turns by session number.
+    The goal sharing the most words with the prep topic, or clearly closest to it in meaning;
+    then the whole prep, the newest note, the open items; with no overlap anywhere, the goals
+    take turns by session number. With a topic, only a match to the topic itself counts as
+    matched: a goal found through the notes may not be the topic's ("how much detail for the
+    alerts section" is about a handover doc, not the notes' "writing in English").
     """
     if not ctx.goals:
         return None, False
+    if topic:
+        by_meaning = _closest_goal(topic, ctx.goals)
+        if by_meaning is not None and not any(_overlap(g, topic) for g in ctx.goals):
+            return by_meaning, True
     signals = [
         topic or "",
         ctx.prep,
@@ -264,8 +283,25 @@ def focus_goal(ctx: AgendaContext, topic: str | None) -> tuple[str | None, bool]
         scores = [_overlap(goal, signal) for goal in ctx.goals]
         best = max(scores)
         if best > 0:
-            return ctx.goals[scores.index(best)], True
+            return ctx.goals[scores.index(best)], not topic or signal == topic
     return ctx.goals[(ctx.session_number - 2) % len(ctx.goals)], False
+
+
+# A topic and a goal sharing no word are linked by meaning only when the MiniLM vectors say so
+# clearly: close enough, and well ahead of the next goal.
+_GOAL_NEAR = 0.40
+_GOAL_AHEAD = 0.10
+
+
+def _closest_goal(topic: str, goals: Sequence[str]) -> str | None:
+    from agent.offline.learned import embed
+
+    vectors = embed([topic, *goals])
+    sims = sorted(((float(vectors[0] @ v), n) for n, v in enumerate(vectors[1:])), reverse=True)
+    runner_up = sims[1][0] if len(sims) > 1 else 0.0
+    if sims[0][0] >= _GOAL_NEAR and sims[0][0] - runner_up >= _GOAL_AHEAD:
+        return goals[sims[0][1]]
+    return None
 
 
 def _cue_sentences(texts: Sequence[str], cues: Sequence[re.Pattern[str]]) -> list[str]:
@@ -481,9 +517,22 @@ def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
             "Where would we find each of you when you're not working? Answer the questions "
             "yourselves too: it's a conversation, not an interview.",
         )
-    topic, _ = main_topic(ctx.prep, goals)
+    topic, others = main_topic(ctx.prep, goals)
     if topic:
         draft.append(GETTING_REAL, f"From {mentee}'s prep: {_q(topic)}")
+        # A second concern in the prep ("also my English in docs is slow") is part of the
+        # struggles this block is for.
+        goal_text = " ".join(goals)
+        extra = next(
+            (
+                o
+                for o in others
+                if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
+            ),
+            None,
+        )
+        if extra:
+            draft.append(GETTING_REAL, f"Also from {mentee}'s prep: {_q(extra)}")
     if goals:
         draft.insert(
             LETS_GET_CLEAR,

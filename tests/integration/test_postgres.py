@@ -33,3 +33,17 @@ def test_pairs_items_threads_and_forget_in_postgres(postgres_url: str, tmp_path:
         assert again.history(reply.thread) == []
         with pytest.raises(NotFoundError):
             again.get_pair(pair.id)
+
+
+def test_a_missing_database_is_named_and_the_password_never_shown(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from agent.errors import CoachError
+
+    where = postgres_url.split("@", 1)[1].rsplit("/", 1)[0]
+    url = postgres_url.replace("coach@", "coach:hunter2@").rsplit("/", 1)[0] + "/nodb"
+    with pytest.raises(CoachError) as caught:
+        Coach(Settings(home=tmp_path / "home", database_url=url, engine="offline")).list_pairs()
+    assert str(caught.value) == (
+        f"PostgreSQL database 'nodb' does not exist on {where}: create it first"
+    )

@@ -116,9 +116,11 @@ def test_a_removed_session_sends_a_cancel(mailing: Any) -> None:
     assert cancel[1]["UID"] == invite[1]["UID"]
     assert int(cancel[1]["SEQUENCE"]) > int(invite[1]["SEQUENCE"])
     assert str(received[2]["Subject"]).startswith("Cancelled:")
-    # The session's time as the pair typed it and the prep emails showed it (it said "UTC").
-    assert f"{start:%H:%M}" in str(received[2]["Subject"])
-    assert "UTC" not in str(received[2]["Subject"])
+    # The session's time as the pair typed it and the prep emails showed it (it was once the
+    # log's UTC time), with its offset as the prep subjects give it (it once had none).
+    from agent.text import zone_label
+
+    assert f"{start:%H:%M} {zone_label(start.astimezone())}" in str(received[2]["Subject"])
     again = coach.prep_email("ana-ben", out_dir=coach.settings.home / "outbox2")
     assert again.kind == "cancellation"
     assert not any(n.startswith(("Why ", "No goals")) for n in again.notes)  # no agenda notes

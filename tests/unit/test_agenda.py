@@ -546,6 +546,14 @@ def test_context_file_errors_are_one_line(tmp_path: Path, content: Any, message:
     assert "\n" not in text and "ctx.json" in text
 
 
+def test_context_file_errors_name_every_key(tmp_path: Path) -> None:
+    # The list stopped at "prep": recent_notes, which the README documents, was left out.
+    for content in ("[1, 2]", {**DESIGN_FILE, "sesion": 3}):
+        with pytest.raises(UserInputError) as info:
+            load_context_file(write(tmp_path, content))
+        assert "recent_notes, " in str(info.value) and "session_date" in str(info.value)
+
+
 def test_missing_context_file(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="does not exist"):
         load_context_file(tmp_path / "nope.json")

@@ -511,7 +511,12 @@ def test_a_misread_item_can_be_edited_or_removed(
     assert [(i["id"], i["owner"], i["due"]) for i in after["items"]] == [(rfc, "Ana Silva", None)]
     refusals = [
         (["actions", "edit", rfc, "--pair", "ana-ben"], "nothing to change: give --owner"),
-        (["actions", "edit", rfc, "--pair", "ana-ben", "--due", "2026-02-30"], "--due must be"),
+        # The same words as --next for a date of the right shape that does not exist.
+        (
+            ["actions", "edit", rfc, "--pair", "ana-ben", "--due", "2026-02-30"],
+            "--due '2026-02-30' is not a real date",
+        ),
+        (["actions", "edit", rfc, "--pair", "ana-ben", "--due", "soon"], "--due must be a date"),
         # The CLI's errors name its options: "action must not be empty" named the API's.
         (["actions", "edit", rfc, "--pair", "ana-ben", "--action", ""], "--action must not be"),
         (["actions", "edit", rfc, "--pair", "ana-ben", "--action", "..."], "--action must not be"),
@@ -520,6 +525,10 @@ def test_a_misread_item_can_be_edited_or_removed(
         (["actions", "remove", "--pair", "ana-ben"], "needs the item id"),
         (["actions", "list", "--pair", "ana-ben", "--owner", "Ana"], "--owner goes with"),
         (["actions", "done", rfc, "--pair", "ana-ben", "--save"], "--save goes with a notes"),
+        (
+            ["actions", "edit", rfc, "--pair", "ana-ben", "--owner", "ben", "--unassign"],
+            "give --owner or --unassign, not both",
+        ),
     ]
     for args, message in refusals:
         code, _, err = cli(capsys, *args)
@@ -527,6 +536,28 @@ def test_a_misread_item_can_be_edited_or_removed(
     # Nothing was half-changed by the refused calls.
     _, final, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
     assert final == after
+
+
+def test_an_owner_typed_as_a_first_name_is_stored_as_the_pair_member(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ana will book the review room.\n", encoding="utf-8")
+    assert run(["actions", str(notes), "--pair", "ana-ben", "--date", "2026-12-07", "--save"]) == 0
+    capsys.readouterr()
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    room = listed["items"][0]["id"]
+    # "ben" was stored as typed, and the emails showed "(ben, due ...)".
+    _, edited, _ = cli(
+        capsys, "actions", "edit", room, "--pair", "ana-ben", "--owner", "ben", "--json"
+    )
+    assert edited["owner"] == "Ben Okafor"
+    # Someone outside the pair keeps the name as given.
+    _, edited, _ = cli(
+        capsys, "actions", "edit", room, "--pair", "ana-ben", "--owner", "Priya from QA", "--json"
+    )
+    assert edited["owner"] == "Priya from QA"
 
 
 def test_simulate_answer_takes_chat_commands_and_offers_only_what_the_step_allows(
@@ -597,3 +628,26 @@ def test_email_and_save_messages_read_plainly(
     assert code == 0, err
     # "No action items found" was followed by "Saved on the pair as open items."
     assert "as open items" not in out and "no items to add" in out
+
+
+def test_a_malformed_chroma_url_is_bad_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_CHROMA_URL", "not-a-url")
+    code, _, err = cli(capsys, "search", "feedback")
+    # It exited 1 while a bad COACH_SMTP_PORT exits 2, as the README says for bad input.
+    assert code == 2
+    assert err == "coach: error: COACH_CHROMA_URL must be http(s)://host:port, got 'not-a-url'\n"
+
+
+def test_pair_list_columns_line_up(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["pair", "add", "--mentor", "Dana Whitlock", "--mentee", "Tomasz Nowak"]) == 0
+    assert run(["pair", "add", "--mentor", "Dana Whitlock", "--mentee", "Lena Brandt"]) == 0
+    args = ["pair", "add", "--mentor", "Dana Whitlock", "--mentee", "Al Li", "--cadence", "monthly"]
+    assert run([*args, "--minutes", "90"]) == 0
+    capsys.readouterr()
+    code, out, _ = cli(capsys, "pair", "list")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3
+    for marker in ("Dana", " min, next:"):
+        assert len({line.index(marker) for line in lines}) == 1, (marker, lines)

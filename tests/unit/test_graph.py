@@ -139,6 +139,28 @@ def test_suggest_questions_uses_pair_goals_and_items(offline: Context) -> None:
     assert all(detect_markers(q["question"]) == [] for q in out["result"]["questions"])
 
 
+def test_questions_for_the_mentee_leave_out_the_mentors_own_items(offline: Context) -> None:
+    store = InMemoryStore()
+    pairs = PairStore(store)
+    pair = pairs.add(parse_pair_input(mentor="Dana Whitlock", mentee="Tomasz Nowak"))
+    pairs.add_items(
+        pair.id,
+        [
+            {"owner": "Tomasz Nowak", "action": "Finish the handover doc draft"},
+            {
+                "owner": "Dana Whitlock",
+                "action": "Ask Marek from SRE whether the alert list is current",
+            },
+            {"owner": "dana", "action": "Book the room for the rollout review"},
+        ],
+    )
+    graph = compile_graph(InMemorySaver(), store)
+    out = run(graph, offline, "questions", task="suggest_questions", pair_id=pair.id)
+    text = " ".join(q["question"].lower() for q in out["result"]["questions"])
+    assert "handover doc" in text
+    assert "alert list" not in text and "rollout review" not in text
+
+
 def test_questions_never_address_the_mentee_by_a_family_name(offline: Context) -> None:
     store = InMemoryStore()
     pairs = PairStore(store)
@@ -153,9 +175,9 @@ def test_questions_never_address_the_mentee_by_a_family_name(offline: Context) -
     asked = {
         pair.id: [
             q["question"]
-            for q in run(graph, offline, "q", task="suggest_questions", pair_id=pair.id)[
-                "result"
-            ]["questions"]
+            for q in run(graph, offline, "q", task="suggest_questions", pair_id=pair.id)["result"][
+                "questions"
+            ]
         ]
         for pair in (whole, short)
     }

@@ -14,6 +14,7 @@ from agent.cli import run
 from agent.config import Settings
 from agent.errors import NotFoundError, UserInputError
 from agent.memory import after_cadence
+from agent.text import zone_label
 
 NOTES = """Ana: How did the week go?
 Ben: Busy, but I got the RFC outline done. I'll draft the full RFC by Friday.
@@ -145,7 +146,8 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
         save=True,
     )
     assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30).astimezone()
-    assert "next session moved to 2026-12-15 09:30" in held.notes
+    moved = datetime(2026, 12, 15, 9, 30).astimezone()
+    assert f"next session moved to 2026-12-15 09:30 {zone_label(moved)}" in held.notes
 
     # The same notes saved again record nothing new and do not move the session again.
     coach.extract_actions(
@@ -271,3 +273,25 @@ def test_pair_add_shows_the_id_and_short_names_are_set_and_cleared(
     assert code == 0 and json.loads(out)["mentee_short"] is None
     code, out, err = cli(capsys, "pair", "show", "carla-minh", "--json")
     assert json.loads(out)["pair"]["id"] == "carla-minh"  # a cleared short name keeps the id
+
+
+def test_listings_show_the_session_time_with_its_offset(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    stored = coach.get_pair("ana-ben").next_session
+    assert stored is not None
+    try:
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        assert run(["pair", "list"]) == 0
+        listed = capsys.readouterr().out
+        local = stored.astimezone()
+        # It said "next: 2026-12-08 04:30" with no zone, while the emails print one.
+        assert f"next: {local:%Y-%m-%d %H:%M} (UTC-05:00)" in listed
+        assert run(["pair", "show", "ana-ben"]) == 0
+        assert f"next session: {local:%Y-%m-%d %H:%M} (UTC-05:00)" in capsys.readouterr().out
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -119,3 +119,68 @@ def test_a_prep_that_states_a_problem_without_a_question_is_quoted_not_called_mi
     assert not any("No prep" in n for n in notes)
     lead, notes = deep_dive("   ")
     assert lead.startswith("No prep shared yet") and any("No prep from Minh" in n for n in notes)
+
+
+def _blocks(**fields: object) -> dict[str, list[str]]:
+    from datetime import date
+
+    from agent.agenda import AgendaContext
+    from agent.offline.agenda import draft_agenda_offline
+
+    base: dict[str, object] = {
+        "mentor": "Dana Whitlock",
+        "mentee": "Tomasz Nowak",
+        "session_date": date(2026, 12, 8),
+        "goals": [
+            "Lead the on-call handover review",
+            "Write design docs in English with confidence",
+        ],
+    }
+    agenda = draft_agenda_offline(AgendaContext.model_validate(base | fields), [])
+    return {b.name: b.items for b in agenda.blocks} | {"notes": agenda.notes}
+
+
+def test_a_first_session_quotes_the_informal_challenge_and_the_second_concern() -> None:
+    # Only "My english in docs is slow" was quoted; the handover question was dropped.
+    blocks = _blocks(
+        session_number=1,
+        prep="i try write the handover doc but not sure what is important for on-call people. "
+        "also my english in docs is slow",
+    )
+    quoted = [i for i in blocks["Getting Real exchange"] if "prep:" in i]
+    assert quoted == [
+        "From Tomasz's prep: “I try write the handover doc but not sure what is important for "
+        "on-call people.”",
+        "Also from Tomasz's prep: “My english in docs is slow”",
+    ]
+
+
+def test_a_labelled_request_for_help_is_the_topic_not_an_update() -> None:
+    blocks = _blocks(
+        session_number=3,
+        open_items=[
+            {"owner": "Dana Whitlock", "action": "Ask Marek whether the alert list is current"}
+        ],
+        prep="old version prep: need help with alert section",
+    )
+    assert blocks["Deep dive"][0] == "Topic, from Tomasz's prep: “Need help with alert section”"
+    assert not any("Update from" in i for i in blocks["Progress review"])
+    assert not any("no quotable challenge" in n for n in blocks["notes"])
+
+
+def test_a_goal_found_only_in_the_notes_is_asked_about_not_asserted() -> None:
+    blocks = _blocks(
+        session_number=2,
+        prep="Draft is done 80%. I dont know how much detail for alerts section.",
+        recent_notes=["Tomasz is nervous about writing in English but the draft is solid."],
+    )
+    deep = blocks["Deep dive"]
+    assert deep[0] == "Topic, from Tomasz's prep: “I dont know how much detail for alerts section.”"
+    assert not any(i.startswith("Why it matters") for i in deep)
+    assert deep[1].startswith("Link it to a goal: which of “Lead the on-call handover review”")
+    # A topic that names its goal's words is still tied to it.
+    named = _blocks(session_number=2, prep="How do I run the handover review with SRE?")
+    assert (
+        "Why it matters: it moves the goal “Lead the on-call handover review”."
+        in named["Deep dive"]
+    )

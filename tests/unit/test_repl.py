@@ -280,3 +280,23 @@ def test_chat_commands_take_quoted_paths_and_say_what_is_missing(tmp_path: Path)
     assert "you> /search\nusage: /search TEXT" in out
     assert "error: 'sav' is not understood here" in out
     assert "- Ben Okafor: Draft the RFC" in out  # a path with a space, quoted
+
+
+def test_thanks_gets_a_friendly_word_and_an_empty_chat_has_nothing_to_resume(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    done = chat(home, "thanks!\nbye\n/quit\n")
+    assert done.returncode == 0, done.stderr
+    # "thanks!" got the generic "I coach mentoring pairs. Try: ..." help.
+    assert "coach> You're welcome!" in done.stdout
+    assert "coach> Bye for now" in done.stdout
+    assert "I coach mentoring pairs" not in done.stdout
+    assert "resume with: coach chat --thread" in done.stdout
+    # Left without a word: "resume with" offered a thread holding nothing.
+    empty = chat(home, "/quit\n", "--new")
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout.rstrip().endswith("bye") and "resume with" not in empty.stdout
+    # A long message that thanks and asks is still answered as the question it is.
+    asked = chat(home, "thanks, and how do I give feedback to a quiet mentee?\n/quit\n", "--new")
+    assert "You're welcome" not in asked.stdout

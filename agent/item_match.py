@@ -1,0 +1,147 @@
+"""Saved notes against a pair's open items: lines that close one, and items that repeat one.
+
+Both comparisons are by meaning (the local MiniLM vectors) with the owner as a hard
+condition. Neither changes a stored item: a closed item is *suggested* for ``actions done``
+(a wrong guess must not silently drop an open commitment from the next agenda, and a done
+item has no undo), and a repeat is not stored beside the open item it repeats, which keeps
+its id, due date and history. Both are reported, so the user sees every decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agent.text import names_person
+
+# A "done" line names the task with a status around it; the status words only blur the
+# comparison with the item's wording ("handover draft - DONE" vs "Finish the handover draft").
+_STATUS = re.compile(
+    r"\b(?:already|done|closed|complete|completed|finished|happened)\b|[✅✔✓]", re.I
+)
+# "Dana: ...", "Lena + Dana: ...", "Dana -> ...": the owner a closed line names first.
+_HEAD = re.compile(
+    r"^\W*(?P<who>[^\W\d][\w'’.-]*(?:\s*(?:\+|&|and|,)\s*[^\W\d][\w'’.-]*)*)\s*(?::|->|→|—|–)"
+)
+# Thresholds fitted on a small hand-written list of item pairs (tests/unit/test_item_match.py):
+# a repeat must be close in meaning *and* share its content words, because two steps on one
+# object ("Start a brag document" / "Bring the first five brag-document entries", cosine
+# 0.71) are as close in meaning as a reworded repeat ("Ask our director whether ..." / "Get
+# answer from director about ...", 0.72).
+DUPLICATE_CLOSE = 0.80
+DUPLICATE_NEAR = 0.72
+DUPLICATE_SHARED = 0.40
+# A done line is shorter and noisier than an item, so it is compared more loosely; it only
+# ever produces a suggestion.
+DONE_NEAR = 0.55
+_STOP = frozenset(
+    "a an the to of for in on at with and or by from about our my your his her their this that "
+    "these those whether can will be is are it its i we you he she they me us".split()
+)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """What matching needs of a stored item."""
+
+    id: str
+    owner: str | None
+    action: str
+
+
+def person_of(owner: str | None, people: Sequence[tuple[str, str | None]]) -> str | None:
+    """The attendee an owner string names (``tomasz`` -> "Tomasz Nowicki"), else itself."""
+    if owner is None:
+        return None
+    for name, preferred in people:
+        if names_person(owner, name, preferred):
+            return name
+    return " ".join(owner.split()).casefold()
+
+
+def _words(text: str) -> set[str]:
+    # Five-letter stems: "reviews"/"review", "ownership"/"owner" without a stemmer.
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+
+
+def shared_words(a: str, b: str) -> float:
+    """Jaccard overlap of the two texts' content-word stems."""
+    left, right = _words(a), _words(b)
+    return len(left & right) / len(left | right) if left | right else 0.0
+
+
+def _cosines(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
+    from agent.offline.learned import embed
+
+    if not left or not right:
+        return [[] for _ in left]
+    vectors = embed([*left, *right])
+    return (vectors[: len(left)] @ vectors[len(left) :].T).tolist()  # type: ignore[no-any-return]
+
+
+def repeats(
+    new: Sequence[tuple[str | None, str]],
+    open_items: Sequence[OpenItem],
+    people: Sequence[tuple[str, str | None]],
+) -> list[OpenItem | None]:
+    """For each new (owner, action), the open item of the same owner it repeats, if any."""
+    sims = _cosines([action for _, action in new], [i.action for i in open_items])
+    found: list[OpenItem | None] = []
+    for (owner, action), row in zip(new, sims, strict=True):
+        who = person_of(owner, people)
+        best: tuple[float, OpenItem] | None = None
+        for item, cosine in zip(open_items, row, strict=True):
+            if person_of(item.owner, people) != who:
+                continue
+            close = cosine >= DUPLICATE_CLOSE or (
+                cosine >= DUPLICATE_NEAR and shared_words(action, item.action) >= DUPLICATE_SHARED
+            )
+            if close and (best is None or cosine > best[0]):
+                best = (cosine, item)
+        found.append(best[1] if best else None)
+    return found
+
+
+def _named_owners(line: str, people: Sequence[tuple[str, str | None]]) -> set[str] | None:
+    """The attendees a line's head label names, or None when it names none."""
+    head = _HEAD.match(line)
+    if not head:
+        return None
+    names = re.split(r"\s*(?:\+|&|\band\b|,)\s*", head.group("who"))
+    owners = {p for n in names if (p := person_of(n, people)) in {x for x, _ in people}}
+    return {o for o in owners if o is not None} or None
+
+
+def closed_by(
+    done_lines: Sequence[str],
+    open_items: Sequence[OpenItem],
+    people: Sequence[tuple[str, str | None]],
+) -> list[tuple[str, OpenItem]]:
+    """(line, item) for each notes line saying an open item is done: its best match by meaning.
+
+    A line that names its owner first ("Dana: intro Lena to Ruth") only closes that owner's
+    items; an item is suggested once, for the line closest to it.
+    """
+    tasks = [" ".join(_STATUS.sub(" ", line).split()) or line for line in done_lines]
+    sims = _cosines(tasks, [i.action for i in open_items])
+    best_for: dict[str, tuple[float, str, OpenItem]] = {}
+    for line, row in zip(done_lines, sims, strict=True):
+        owners = _named_owners(line, people)
+        ranked = sorted(
+            (
+                (cosine, item)
+                for item, cosine in zip(open_items, row, strict=True)
+                if owners is None or person_of(item.owner, people) in owners
+            ),
+            key=lambda pair: -pair[0],
+        )
+        if not ranked or ranked[0][0] < DONE_NEAR:
+            continue
+        cosine, item = ranked[0]
+        if item.id not in best_for or cosine > best_for[item.id][0]:
+            best_for[item.id] = (cosine, line, item)
+    order = {item.id: n for n, item in enumerate(open_items)}
+    return [
+        (line, item) for _, line, item in sorted(best_for.values(), key=lambda v: order[v[2].id])
+    ]

@@ -1,0 +1,104 @@
+"""Saved notes against open items: done lines suggest closing an item; repeats are not stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.api import Coach
+from agent.config import Settings
+from agent.item_match import OpenItem, closed_by, repeats
+
+PEOPLE = [("Dana Whitlock", None), ("Lena Brandt", None)]
+
+# Hand-written item pairs (invented): rewordings of one task, and two tasks on one object.
+SAME = [
+    (
+        "Ask the platform lead whether Lena can run the Q3 capacity review",
+        "Check with the platform lead if Lena may run the Q3 capacity review",
+    ),
+    ("Book a room for the handover review", "Book the room for handover review in January"),
+    ("Draft the promotion packet outline", "Write a first outline of the promotion packet"),
+    ("Read the chapter on incident reviews", "Finish reading the incident review chapter"),
+]
+DIFFERENT = [
+    ("Start a brag document", "Bring the first five brag-document entries"),
+    ("Finish the handover doc draft", "Send handover draft to SRE team for review"),
+    ("Ask Marek whether the alert list is current", "Update the alert list"),
+    ("Review design doc 2", "Fix the articles in design doc 2"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), SAME)
+def test_a_reworded_item_of_the_same_owner_is_a_repeat(old: str, new: str) -> None:
+    item = OpenItem("a1", "Lena Brandt", old)
+    assert repeats([("Lena Brandt", new)], [item], PEOPLE) == [item]
+    # The owner's first name, as an edit may have stored it, is the same person.
+    assert repeats([("lena", new)], [item], PEOPLE) == [item]
+    # Another owner's item is never a repeat.
+    assert repeats([("Dana Whitlock", new)], [item], PEOPLE) == [None]
+
+
+@pytest.mark.parametrize(("old", "new"), DIFFERENT)
+def test_two_steps_on_one_object_are_not_repeats(old: str, new: str) -> None:
+    assert repeats([("Lena Brandt", new)], [OpenItem("a1", "Lena Brandt", old)], PEOPLE) == [None]
+
+
+def test_a_done_line_points_at_the_item_it_closes() -> None:
+    items = [
+        OpenItem("h1", "Lena Brandt", "Finish the handover doc draft"),
+        OpenItem("h2", "Lena Brandt", "Send handover draft to SRE team for review"),
+        OpenItem("m1", "Dana Whitlock", "Ask Marek from SRE whether the alert list is current"),
+        OpenItem("r1", "Dana Whitlock", "Introduce Lena to Ruth Okonkwo"),
+    ]
+    lines = [
+        "handover draft - DONE, Dana say is good",
+        "Marek already confirmed alert list is current, so this is closed",
+        "design doc #1 done (about retry policy).",
+    ]
+    assert [(line[:8], item.id) for line, item in closed_by(lines, items, PEOPLE)] == [
+        ("handover", "h1"),
+        ("Marek al", "m1"),
+    ]
+    # A line that names its owner first only closes that owner's items.
+    assert [i.id for _, i in closed_by(["Dana: intro Lena to Ruth"], items, PEOPLE)] == ["r1"]
+    assert closed_by(["Lena: intro Lena to Ruth"], items, PEOPLE) == []
+
+
+@pytest.fixture
+def coach(tmp_path: Path) -> Any:
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        c.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+        yield c
+
+
+def test_saving_notes_reports_closed_items_and_keeps_repeats_out(coach: Coach) -> None:
+    first = (
+        "- Ben: finish the migration runbook draft\n"
+        "- Ana: ask the platform lead whether Ben can run the Q3 capacity review\n"
+    )
+    coach.extract_actions(first, pair_id="ana-ben", session_date=date(2026, 11, 4), save=True)
+    before = {i.id: i for i in coach.items("ana-ben")}
+    assert len(before) == 2
+    runbook = next(i for i in before.values() if "runbook" in i.action)
+    second = (
+        "migration runbook draft - DONE, looks good\n"
+        "- Ana: get an answer from the platform lead about Q3 capacity review ownership\n"
+        "- Ben: book a slot with the SRE team to walk through the runbook\n"
+    )
+    found = coach.extract_actions(
+        second, pair_id="ana-ben", session_date=date(2026, 11, 11), save=True
+    )
+    assert [r.item_id for r in found.done_in_notes] == [runbook.id]
+    assert any(f"coach actions done {runbook.id} --pair ana-ben" in n for n in found.notes)
+    # The suggestion changes nothing stored: the item stays open until the user says so.
+    assert runbook.id in {i.id for i in coach.items("ana-ben", "open")}
+    capacity = next(i for i in before.values() if "capacity" in i.action)
+    assert [r.item_id for r in found.repeats] == [capacity.id]
+    after = coach.items("ana-ben")
+    assert sum("capacity" in i.action.lower() for i in after) == 1
+    assert any("SRE team" in i.action for i in after)  # a new task is still stored
+    assert {i.id: i for i in after if i.id in before} == before  # nothing stored changed
