@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from knowledge.documents import Document
 
 BUILTIN_PREFIX = "builtin:"
+REBUILD_SUFFIX = "-rebuild"  # the collection a --reindex writes before it replaces the index
 SCHEMA_VERSION = 2  # 2: passages carry the article "url"
 # Passages embedded before their files are written; bigger windows sort lengths better.
 EMBED_WINDOW = 512
@@ -615,24 +616,43 @@ class KnowledgeBase:
     def reindex(
         self, extra: Iterable[Path] = (), progress: ProgressHook | None = None
     ) -> IngestReport:
-        """Drop the collection and rebuild it with the configured embeddings.
+        """Rebuild the collection with the configured embeddings, then put it in place.
 
         The user files already in the index are read again from disk, with ``extra`` added.
+        The rebuild is written beside the index and swapped in when it is complete: a stop
+        (Ctrl-C, :class:`IngestInterrupted` with ``kept``) or a failure before then leaves the
+        index whole, as it was (dropping it first left a stopped rebuild with some guides).
         """
+        name = self.collection_name
+        staging = name + REBUILD_SUFFIX
         sources: list[str] = []
-        try:
+        with contextlib.suppress(Exception):  # no index yet: nothing to carry over
             # Opened without an embedding function: the stored one may be the model being replaced.
-            raw = self.client.get_collection(self.collection_name, embedding_function=None)
-            sources = user_sources(raw)
-            self.client.delete_collection(self.collection_name)
-        except Exception:
-            pass
-        self._collection = None
-        self._lexical = None
+            sources = user_sources(self.client.get_collection(name, embedding_function=None))
+        with contextlib.suppress(Exception):  # what a rebuild killed mid-way left behind
+            self.client.delete_collection(staging)
         targets = [Path(s) for s in sources if Path(s).exists()]
         known = {p.resolve() for p in targets}
         targets += [p for p in extra if p.resolve() not in known]
-        return self.ingest(targets, progress=progress)
+        self.collection_name, self._collection, self._lexical = staging, None, None
+        try:
+            report = self.ingest(targets, progress=progress)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                self.client.delete_collection(staging)
+            if isinstance(exc, IngestInterrupted):
+                pending = [str(p) for p in targets]
+                raise IngestInterrupted(IngestReport(), pending, kept=True) from None
+            raise
+        finally:
+            self.collection_name, self._collection, self._lexical = name, None, None
+        held: list[bool] = []
+        with contextlib.suppress(KeyboardInterrupt), whole_write(held), self._writing():
+            # A Ctrl-C now waits for the swap: the rebuild is complete, so it stands.
+            with contextlib.suppress(Exception):
+                self.client.delete_collection(name)
+            self.client.get_collection(staging, embedding_function=None).modify(name=name)
+        return report
 
     def count(self) -> int:
         """Number of chunks in the collection."""
