@@ -246,6 +246,7 @@ class KnowledgeBase:
         self.snapshot_path: Path | None = None
         self._snapshot: Snapshot | None = None  # what the current keyword index came from
         self._snapshot_off = False
+        self._file_prints: dict[tuple[str, int, int], str | None] = {}
 
     @property
     def client(self) -> Any:
@@ -653,6 +654,48 @@ class KnowledgeBase:
                 self.client.delete_collection(name)
             self.client.get_collection(staging, embedding_function=None).modify(name=name)
         return report
+
+    def stale_guides(self) -> dict[str, list[str]]:
+        """The user guides the index is older than: each one's source key and passage ids.
+
+        A guide edited or deleted since it was ingested, or ingested before passages carried
+        the article's URL (schema 2), would be cited as it was: a section or words the file
+        no longer has. The shipped guides are re-indexed on first use when they change.
+        """
+        _, rows = self._lexical_index()
+        guides: dict[str, tuple[str, list[str]]] = {}
+        older: set[str] = set()
+        for cid, (_, meta) in rows.items():
+            key = str(meta.get("source_key", ""))
+            if not key or key.startswith(BUILTIN_PREFIX):
+                continue
+            guides.setdefault(key, (str(meta.get("fingerprint", "")), []))[1].append(cid)
+            if "url" not in meta:  # written before SCHEMA_VERSION 2
+                older.add(key)
+        return {
+            key: ids
+            for key, (fingerprint, ids) in sorted(guides.items())
+            if key in older or self._file_print(Path(key)) != fingerprint
+        }
+
+    def _file_print(self, path: Path) -> str | None:
+        """The fingerprint ingest would give the file now (None when it cannot be read)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._file_prints:  # read once per version of the file
+            from knowledge.documents import SkipFile, read_text
+
+            try:
+                text: str | None = read_text(path)
+            except SkipFile:
+                text = None
+            self._file_prints[key] = (
+                hashlib.sha256(text.encode()).hexdigest()[:16] if text is not None else None
+            )
+        return self._file_prints[key]
 
     def count(self) -> int:
         """Number of chunks in the collection."""
