@@ -618,7 +618,13 @@ def agenda(
     ] = None,
     minutes: Annotated[int | None, typer.Option(help="Session length (30-120).")] = None,
     session: Annotated[int | None, typer.Option(help="Session number (1 = first).")] = None,
-    prep: Annotated[str | None, typer.Option(help="The mentee's prep notes.")] = None,
+    prep: Annotated[
+        str | None,
+        typer.Option(
+            help="The mentee's prep notes (with --pair, default: what the session's agenda "
+            "was last drafted with, as `coach email` uses)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Draft a time-boxed agenda for a pair's next session."""
