@@ -37,6 +37,7 @@ from agent.text import (
     clean_value,
     for_other_reader,
     names_person,
+    quoted,
     shareable_lines,
     short_name,
 )
@@ -727,12 +728,15 @@ def format_open_item(item: OpenItem, on: date | None = None) -> str:
     read days before the session must not say "overdue since" a date still to come.
     """
     owner = item.owner or "No owner yet"
-    due = ""
+    due = _due_text(item, on)
+    return f"{owner}: {item.action} ({due})" if due else f"{owner}: {item.action}"
+
+
+def _due_text(item: OpenItem, on: date | None) -> str:
+    """``due 2026-11-20`` or ``overdue since 2026-11-20``: one wording for review and prep."""
     if item.due and on and item.due < min(on, date.today()):
-        due = f" (overdue since {item.due.isoformat()})"
-    elif item.due:
-        due = f" (due {item.due.isoformat()})"
-    return f"{owner}: {item.action}{due}"
+        return f"overdue since {item.due.isoformat()}"
+    return f"due {item.due.isoformat()}" if item.due else ""
 
 
 def _review_order(ctx: AgendaContext) -> list[OpenItem]:
@@ -754,9 +758,10 @@ def _mentee_reports_on(item: OpenItem, ctx: AgendaContext) -> bool:
     return not item.owner or names_person(item.owner, ctx.mentee, ctx.mentee_short)
 
 
-def _owner_due(item: OpenItem) -> str:
+def _owner_due(item: OpenItem, on: date | None) -> str:
     owner = item.owner or "no owner yet"
-    return f"{owner}, due {item.due.isoformat()}" if item.due else owner
+    due = _due_text(item, on)
+    return f"{owner}, {due}" if due else owner
 
 
 _NEXT: dict[str, str] = {
@@ -1005,7 +1010,7 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
     stage = stage or detect_stage(ctx)
     mentor, goals = short_names(ctx)[0], ctx.goals
     goal_list = "; ".join(goals)
-    any_goal = " or ".join(f"“{g}”" for g in goals[:3])
+    any_goal = " or ".join(quoted(g) for g in goals[:3])
     if stage == "first-session":
         items = [
             "Your path so far, detours included, and what you're struggling with now.",
@@ -1019,8 +1024,8 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
             f"Questions for {mentor} about their career and how they like to work.",
         ]
         items.extend(
-            f"Progress on “{item.action}” ({_owner_due(item)})."
-            for item in ctx.open_items
+            f"Progress on {quoted(item.action)} ({_owner_due(item, ctx.session_date)})."
+            for item in _review_order(ctx)
             if _mentee_reports_on(item, ctx)
         )
         return items
@@ -1032,16 +1037,17 @@ def prep_checklist(ctx: AgendaContext, stage: Stage | None = None) -> list[str]:
             "Think about what would make our sessions feel fresh again: format, place, time "
             "or who leads.",
         ]
+    # In the progress review's order and with its due dates, so the two never disagree.
     items = [
-        f"Progress on “{item.action}” ({_owner_due(item)}): what's done, what's left, "
-        "what got in the way."
-        for item in ctx.open_items
+        f"Progress on {quoted(item.action)} ({_owner_due(item, ctx.session_date)}): what's "
+        "done, what's left, what got in the way."
+        for item in _review_order(ctx)
         if _mentee_reports_on(item, ctx)
     ]
     # The mentor's own items are theirs to report on; the mentee only checks what they need.
     items += [
-        f"Anything you need from {mentor} on “{for_other_reader(item.action)}”."
-        for item in ctx.open_items
+        f"Anything you need from {mentor} on {quoted(for_other_reader(item.action))}."
+        for item in _review_order(ctx)
         # Named as the mentee's side is (full name, the name prose uses, or its first word):
         # an item owned by "Ana" was in neither list when only "Ana Silva" counted here.
         if item.owner

@@ -750,7 +750,11 @@ class Coach:
         assert pair_id is not None
         # The pair and its sessions are read once: for the context and for keeping the agenda.
         pair = self.pairs.get(pair_id)
-        inputs = self._agenda_inputs(pair, minutes=minutes, session=session, prep=prep)
+        # The prep the session's agenda was drafted with, as the prep email uses it: `coach
+        # agenda` without --prep said "No prep shared yet" while the email quoted the prep.
+        inputs = self._agenda_inputs(
+            pair, minutes=minutes, session=session, prep=prep, kept_prep=True
+        )
         agenda = self._run_agenda(pair_id, inputs.context)
         op = self._planned_agenda_op(
             pair, inputs.context.session_number, agenda, inputs.sessions, prep=inputs.context.prep
@@ -760,8 +764,15 @@ class Coach:
         return agenda
 
     def _run_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:
+        """The agenda `coach agenda` shows and the prep emails send: one, never quoting notes.
+
+        Session notes are their writer's own (a mentor's "she seems overloaded"); an agenda
+        is shared with both people, so no engine's words that repeat the notes are kept.
+        """
+        from agent.note_quotes import without_note_quotes
+
         out = self.run_payload("agenda", {"context": context.model_dump(mode="json")}, pair_id)
-        return Agenda.model_validate(out["result"])
+        return without_note_quotes(Agenda.model_validate(out["result"]), context.recent_notes)
 
     @staticmethod
     def _planned_agenda_op(
@@ -870,13 +881,11 @@ class Coach:
         agenda = self._run_agenda(pair_id, context)
         suggestions = self._suggest(pair_id)
         questions = suggestions.questions
-        from agent.note_quotes import without_note_quotes
-
         content = PrepContent(
             pair=pair,
             session_number=context.session_number,
             session_start=session_start or pair.next_session,
-            agenda=without_note_quotes(agenda, context.recent_notes),
+            agenda=agenda,
             open_items=inputs.items,
             questions=questions,
             citations=agenda.citations,

@@ -176,7 +176,7 @@ def ingest(
             else:
                 report = coach.ingest(paths or [], progress=hook)
     except IngestInterrupted as stop:
-        sys.stderr.write(_interrupted_text(stop, reindex) + "\n")
+        sys.stderr.write(_interrupted_text(stop) + "\n")
         raise SystemExit(130) from None
     for skip in report.skipped:
         sys.stderr.write(f"coach: skipped {skip.path}: {skip.reason}\n")
@@ -187,10 +187,15 @@ def ingest(
         raise SystemExit(2)  # nothing could be ingested: the input was bad
 
 
-def _interrupted_text(stop: Any, reindex: bool) -> str:
+def _interrupted_text(stop: Any) -> str:
     """What a Ctrl-C during ingest changed and what it left, in one line."""
     from knowledge.store import BUILTIN_PREFIX
 
+    if stop.kept:  # a stopped --reindex: it is built beside the index, swapped in when done
+        return (
+            "coach: interrupted: the rebuild stopped before it finished, so the index is as it "
+            "was; run `coach ingest --reindex` again to rebuild it."
+        )
     report = stop.report
     done = report.added + report.updated
     wrote = (
@@ -203,10 +208,6 @@ def _interrupted_text(stop: Any, reindex: bool) -> str:
     pending = [p for p in stop.pending if not p.startswith(BUILTIN_PREFIX)]
     if any(p.startswith(BUILTIN_PREFIX) for p in stop.pending):
         left = "the shipped guides are indexed again on the next run"
-    elif reindex and pending:
-        # The rebuild dropped the old index first: these are not in it until ingested again.
-        more = f" and {len(pending) - 3} more" if len(pending) > 3 else ""
-        left = f"not yet re-added: {', '.join(pending[:3])}{more}; run `coach ingest` on them"
     elif pending:
         left = (
             f"{render.plural(len(pending), 'file')} left as before; run the same command "
@@ -617,7 +618,13 @@ def agenda(
     ] = None,
     minutes: Annotated[int | None, typer.Option(help="Session length (30-120).")] = None,
     session: Annotated[int | None, typer.Option(help="Session number (1 = first).")] = None,
-    prep: Annotated[str | None, typer.Option(help="The mentee's prep notes.")] = None,
+    prep: Annotated[
+        str | None,
+        typer.Option(
+            help="The mentee's prep notes (with --pair, default: what the session's agenda "
+            "was last drafted with, as `coach email` uses)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Draft a time-boxed agenda for a pair's next session."""

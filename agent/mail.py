@@ -65,7 +65,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from agent.errors import CoachError, UserInputError, field_problem
 from agent.memory import Pair, StoredItem
 from agent.models import Agenda, Citation, CuriousQuestion, Stage
-from agent.text import for_other_reader, names_person, zone_label
+from agent.text import for_other_reader, names_person, quoted, zone_label
 from knowledge.models import subsection
 
 __all__ = [
@@ -687,16 +687,21 @@ def _owner_side(owner: str | None, pair: Pair) -> Role | None:
     return None
 
 
-def _reads_as(item: StoredItem, reader: str) -> str:
-    """The item's action as ``reader`` sees it: another owner's "your CV" is "their CV"."""
-    if item.owner and item.owner.casefold() != reader.casefold():
+def _reads_as(item: StoredItem, pair: Pair, reader: Role) -> str:
+    """The item's action as ``reader`` sees it: another owner's "your CV" is "their CV".
+
+    The owner is the reader by any name an item may use for them (full, short or given
+    name, as :func:`agent.text.names_person` reads it): an item of "Grace" read by Grace
+    Hopper said "their CV" when only the full name counted.
+    """
+    if item.owner and _owner_side(item.owner, pair) != reader:
         return for_other_reader(item.action)
     return item.action
 
 
-def _item_text(item: StoredItem, reader: str) -> str:
+def _item_text(item: StoredItem, pair: Pair, reader: Role) -> str:
     """An item as ``reader`` sees it, with its owner, due date and session."""
-    parts = [_line(_reads_as(item, reader))]
+    parts = [_line(_reads_as(item, pair, reader))]
     details = []
     if item.owner:
         details.append(_line(item.owner))
@@ -984,8 +989,9 @@ def _mentee_checklist(content: PrepContent) -> list[str]:
     # The mentee reports on their own and on shared items, not on the mentor's or a third
     # person's (those are in the open items below).
     missing = [
-        f"Progress on “{_line(item.action).rstrip('.')}”: what's done, what's left, "
-        "what got in the way."
+        f"Progress on {quoted(_line(item.action).rstrip('.'))}"
+        + (f" (due {item.due.isoformat()})" if item.due else "")  # as the open items say
+        + ": what's done, what's left, what got in the way."
         for item in content.open_items
         if _words_of(_line(item.action)) not in known
         and (not item.owner or _owner_side(item.owner, content.pair) == "mentee")
@@ -1004,7 +1010,7 @@ def _mentee_doc(
     doc.ul(_mentee_checklist(content))
     doc.h("Open items")
     if content.open_items:
-        doc.ul(_item_text(item, pair.mentee) for item in content.open_items)
+        doc.ul(_item_text(item, pair, "mentee") for item in content.open_items)
     else:
         doc.p("No open items from earlier sessions.")
     doc.h(f"Draft agenda ({content.agenda.minutes} minutes)")
@@ -1029,7 +1035,7 @@ def _mentor_doc(
     doc.h("Open items")
     groups: dict[Role | None, list[str]] = {"mentee": [], "mentor": [], None: []}
     for item in content.open_items:
-        groups[_owner_side(item.owner, pair)].append(_item_text(item, pair.mentor))
+        groups[_owner_side(item.owner, pair)].append(_item_text(item, pair, "mentor"))
     if content.open_items:
         sides: list[tuple[Role | None, str]] = [
             ("mentee", f"{pair.called('mentee')}'s"),

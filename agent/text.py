@@ -160,6 +160,18 @@ def shareable_lines(text: str) -> str:
     return "\n".join(kept)
 
 
+_INNER_QUOTE = re.compile(r"[\"“]([^\"“”]*)[\"”]")
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, its own quotes made single: “the ‘pager storm’ went well”.
+
+    A quote that nests double quotes (“the "pager storm" went well”) reads as two quotes.
+    """
+    inner = _INNER_QUOTE.sub(r"‘\1’", text)
+    return "“" + inner.replace('"', "’").replace("“", "‘").replace("”", "’") + "”"
+
+
 _SECOND_PERSON = {"your": "their", "yours": "theirs", "yourself": "themselves"}
 
 

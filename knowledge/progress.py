@@ -99,12 +99,14 @@ class IngestInterrupted(KeyboardInterrupt):
 
     ``report`` counts what was written before the stop (those files are searchable);
     ``pending`` are the files whose changes were not written (they are as they were).
+    ``kept``: a rebuild (``--reindex``) was stopped and the index is exactly as before it.
     """
 
-    def __init__(self, report: IngestReport, pending: list[str]) -> None:
+    def __init__(self, report: IngestReport, pending: list[str], *, kept: bool = False) -> None:
         super().__init__("ingest interrupted")
         self.report = report
         self.pending = pending
+        self.kept = kept
 
 
 @contextmanager

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from knowledge.documents import Document
 
 BUILTIN_PREFIX = "builtin:"
+REBUILD_SUFFIX = "-rebuild"  # the collection a --reindex writes before it replaces the index
 SCHEMA_VERSION = 2  # 2: passages carry the article "url"
 # Passages embedded before their files are written; bigger windows sort lengths better.
 EMBED_WINDOW = 512
@@ -245,6 +246,7 @@ class KnowledgeBase:
         self.snapshot_path: Path | None = None
         self._snapshot: Snapshot | None = None  # what the current keyword index came from
         self._snapshot_off = False
+        self._file_prints: dict[tuple[str, int, int], str | None] = {}
 
     @property
     def client(self) -> Any:
@@ -615,24 +617,85 @@ class KnowledgeBase:
     def reindex(
         self, extra: Iterable[Path] = (), progress: ProgressHook | None = None
     ) -> IngestReport:
-        """Drop the collection and rebuild it with the configured embeddings.
+        """Rebuild the collection with the configured embeddings, then put it in place.
 
         The user files already in the index are read again from disk, with ``extra`` added.
+        The rebuild is written beside the index and swapped in when it is complete: a stop
+        (Ctrl-C, :class:`IngestInterrupted` with ``kept``) or a failure before then leaves the
+        index whole, as it was (dropping it first left a stopped rebuild with some guides).
         """
+        name = self.collection_name
+        staging = name + REBUILD_SUFFIX
         sources: list[str] = []
-        try:
+        with contextlib.suppress(Exception):  # no index yet: nothing to carry over
             # Opened without an embedding function: the stored one may be the model being replaced.
-            raw = self.client.get_collection(self.collection_name, embedding_function=None)
-            sources = user_sources(raw)
-            self.client.delete_collection(self.collection_name)
-        except Exception:
-            pass
-        self._collection = None
-        self._lexical = None
+            sources = user_sources(self.client.get_collection(name, embedding_function=None))
+        with contextlib.suppress(Exception):  # what a rebuild killed mid-way left behind
+            self.client.delete_collection(staging)
         targets = [Path(s) for s in sources if Path(s).exists()]
         known = {p.resolve() for p in targets}
         targets += [p for p in extra if p.resolve() not in known]
-        return self.ingest(targets, progress=progress)
+        self.collection_name, self._collection, self._lexical = staging, None, None
+        try:
+            report = self.ingest(targets, progress=progress)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                self.client.delete_collection(staging)
+            if isinstance(exc, IngestInterrupted):
+                pending = [str(p) for p in targets]
+                raise IngestInterrupted(IngestReport(), pending, kept=True) from None
+            raise
+        finally:
+            self.collection_name, self._collection, self._lexical = name, None, None
+        held: list[bool] = []
+        with contextlib.suppress(KeyboardInterrupt), whole_write(held), self._writing():
+            # A Ctrl-C now waits for the swap: the rebuild is complete, so it stands.
+            with contextlib.suppress(Exception):
+                self.client.delete_collection(name)
+            self.client.get_collection(staging, embedding_function=None).modify(name=name)
+        return report
+
+    def stale_guides(self) -> dict[str, list[str]]:
+        """The user guides the index is older than: each one's source key and passage ids.
+
+        A guide edited or deleted since it was ingested, or ingested before passages carried
+        the article's URL (schema 2), would be cited as it was: a section or words the file
+        no longer has. The shipped guides are re-indexed on first use when they change.
+        """
+        _, rows = self._lexical_index()
+        guides: dict[str, tuple[str, list[str]]] = {}
+        older: set[str] = set()
+        for cid, (_, meta) in rows.items():
+            key = str(meta.get("source_key", ""))
+            if not key or key.startswith(BUILTIN_PREFIX):
+                continue
+            guides.setdefault(key, (str(meta.get("fingerprint", "")), []))[1].append(cid)
+            if "url" not in meta:  # written before SCHEMA_VERSION 2
+                older.add(key)
+        return {
+            key: ids
+            for key, (fingerprint, ids) in sorted(guides.items())
+            if key in older or self._file_print(Path(key)) != fingerprint
+        }
+
+    def _file_print(self, path: Path) -> str | None:
+        """The fingerprint ingest would give the file now (None when it cannot be read)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._file_prints:  # read once per version of the file
+            from knowledge.documents import SkipFile, read_text
+
+            try:
+                text: str | None = read_text(path)
+            except SkipFile:
+                text = None
+            self._file_prints[key] = (
+                hashlib.sha256(text.encode()).hexdigest()[:16] if text is not None else None
+            )
+        return self._file_prints[key]
 
     def count(self) -> int:
         """Number of chunks in the collection."""

@@ -8,7 +8,13 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
 import prompts
-from agent.agenda import AgendaContext, build_scaffold, detect_stage, short_names
+from agent.agenda import (
+    PROGRESS_REVIEW,
+    AgendaContext,
+    build_scaffold,
+    detect_stage,
+    short_names,
+)
 from agent.context import Context
 from agent.models import Agenda, AgendaBlock, Citation
 from agent.nodes.common import (
@@ -43,6 +49,18 @@ def context_of(state: State) -> AgendaContext:
     return AgendaContext.model_validate((state.get("payload") or {})["context"])
 
 
+def _relists(ctx: AgendaContext, block: str, item: str) -> bool:
+    """Whether a model's progress-review line lists an open item again.
+
+    The scaffold lists each open item once, with its stored owner and date; a second line
+    in the model's words ("Eli: book the room by Friday") gave it another date.
+    """
+    said = " ".join(item.casefold().split())
+    return block == PROGRESS_REVIEW and any(
+        " ".join(i.action.casefold().split()).rstrip(".") in said for i in ctx.open_items
+    )
+
+
 def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
     """The scaffold's names, minutes and fixed items, with the LLM's items added."""
     by_id = {p.id: p for p in passages}
@@ -53,7 +71,11 @@ def _merge(ctx: AgendaContext, fill: AgendaFill, passages: list[Any]) -> Agenda:
         items = list(block.items)
         cites: list[Citation] = []
         if extra:
-            items += [i for i in extra.items if i.strip() and i not in items]
+            items += [
+                i
+                for i in extra.items
+                if i.strip() and i not in items and not _relists(ctx, block.name, i)
+            ]
             cites = [Citation.of(by_id[c]) for c in extra.cited_ids if c in by_id]
         blocks.append(block.model_copy(update={"items": items, "citations": cites}))
     overall = {c.id: c for b in blocks for c in b.citations}

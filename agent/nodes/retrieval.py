@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -28,6 +29,27 @@ def _merged(runtime: Runtime[Context], queries: list[str], per_query: int, limit
     return list(seen.values())[:limit]
 
 
+def _current(runtime: Runtime[Context], state: State, passages: list[Any]) -> dict[str, Any]:
+    """The passages of guides the index is up to date with, and a note when some are not.
+
+    A guide edited since it was ingested is left out rather than cited as it was (a
+    section it no longer has), and the note says how to bring the index up to date.
+    """
+    stale = runtime.context.knowledge.stale_guides()
+    update: dict[str, Any] = {}
+    if stale:
+        old = {cid for ids in stale.values() for cid in ids}
+        passages = [p for p in passages if p.id not in old]
+        names = [Path(key).name for key in stale]
+        more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+        update["notes"] = [
+            *(state.get("notes") or []),
+            f"Your guides changed after they were indexed ({', '.join(names[:2])}{more}): "
+            "run `coach ingest --reindex` so agendas cite them as they are now.",
+        ]
+    return update | {"passages": [p.model_dump(mode="json") for p in passages]}
+
+
 def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Search the guide corpus for this turn's text (plus the capability's focus)."""
     intent = state.get("intent", "ask")
@@ -37,13 +59,13 @@ def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 
         ctx = AgendaContext.model_validate((state.get("payload") or {})["context"])
         passages = _merged(runtime, retrieval_queries(ctx), per_query=4, limit=12)
-        return {"passages": [p.model_dump(mode="json") for p in passages]}
+        return _current(runtime, state, passages)
     if intent == "actions":
         passages = runtime.context.knowledge.search(_ACTIONS_QUERY, k=3)
-        return {"passages": [p.model_dump(mode="json") for p in passages]}
+        return _current(runtime, state, passages)
     if intent == "suggest_questions" and state.get("pair_id") and runtime.store is not None:
         pair = PairStore(runtime.store).get(str(state["pair_id"]))
         text = " ".join([text, *pair.goals])
     query = " ".join(part for part in (text.strip(), _FOCUS.get(intent, "")) if part)
     passages = runtime.context.knowledge.search(query[:2000], k=runtime.context.top_k)
-    return {"passages": [p.model_dump(mode="json") for p in passages]}
+    return _current(runtime, state, passages)

@@ -3,9 +3,10 @@
 The scaffold (:mod:`agent.agenda`) fixes the stage, the blocks, their minutes, the open items
 and each framework's steps. This engine builds the deep dive around the prep sentence that
 carries the challenge (linked to the goal it shares most words with; with no prep, a goal
-from the notes or open items, or the goals in turn), quotes the last notes in the progress
-review, names the goals in the stage blocks, and cites the guide each block follows. Nothing
-the judgemental-language detector flags, and no self-blame, is quoted. Deterministic.
+from the notes or open items, or the goals in turn), adds the mentee's prep updates to the
+progress review, names the goals in the stage blocks, and cites the guide each block follows.
+The notes are never quoted; nothing the judgemental-language detector flags, and no
+self-blame, is quoted from the prep. Deterministic.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
-from agent.text import names_person, short_name
+from agent.text import names_person, quoted, short_name
 from knowledge.models import Passage
 
 __all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
@@ -348,7 +349,7 @@ def agenda_notes(ctx: AgendaContext) -> list[str]:
 
 
 def _q(text: str) -> str:
-    return f"“{text}”"
+    return quoted(text)
 
 
 class _Draft:
@@ -369,18 +370,14 @@ class _Draft:
         block.items[index:index] = [i for i in items if i and i not in block.items]
 
 
-def _progress_items(
-    ctx: AgendaContext, draft: _Draft, updates: Sequence[str], *, quotes: Sequence[str] = ()
-) -> None:
-    """Notes quoted after the lead, prep updates after the open items, then the follow-up."""
+def _progress_items(ctx: AgendaContext, draft: _Draft, updates: Sequence[str]) -> None:
+    """The mentee's own updates from the prep, after the open items.
+
+    The notes are not quoted: they are the writer's own (a mentor's asides reached the
+    mentee through an agenda pasted into a shared doc), their item lines repeated the open
+    items listed just above, and their "by Friday" meant a day that has passed since.
+    """
     mentee = short_names(ctx)[1]
-    if quotes:
-        draft.insert(PROGRESS_REVIEW, 1, *(f"From recent notes: {_q(q)}" for q in quotes))
-    elif ctx.recent_notes:
-        newest = _bearing(ctx, ctx.recent_notes[-1])
-        if newest:
-            note = _clip(" ".join(newest[:2]))
-            draft.insert(PROGRESS_REVIEW, 1, f"From the last session's notes: {_q(note)}")
     draft.append(PROGRESS_REVIEW, *(f"Update from {mentee}'s prep: {_q(u)}" for u in updates[:2]))
 
 
@@ -485,8 +482,7 @@ def _enrich_stalled(ctx: AgendaContext, draft: _Draft, reason: str) -> None:
         "Name it kindly: progress has been slow lately, and today is about understanding why, "
         "not about pushing harder.",
     )
-    quotes = list(reversed(_cue_sentences(ctx.recent_notes, STALL_CUES)))[:2]
-    _progress_items(ctx, draft, updates, quotes=quotes)
+    _progress_items(ctx, draft, updates)
     flags = ctx.progress_flags
     if len(flags) >= 3 and not any(flags[-3:]):
         draft.insert(PROGRESS_REVIEW, 1, f"Where things stand: {reason}.")

@@ -43,7 +43,7 @@ from agent.agenda import (
 )
 from agent.errors import UserInputError
 from agent.models import Agenda, AgendaBlock, Citation, Stage
-from agent.offline.agenda import draft_agenda_offline, focus_goal, main_topic
+from agent.offline.agenda import agenda_notes, draft_agenda_offline, focus_goal, main_topic
 from agent.offline.judgement import detect_markers
 from evals.dataset import Sample, load_dataset
 from knowledge.models import Passage
@@ -459,7 +459,7 @@ def test_a_quoted_chat_line_names_its_speaker_as_the_agenda_does() -> None:
         "Đặng Minh: I rewrote my pull request description with the test plan first.\n"
     )
     goals = ["Write clearer pull request descriptions"]
-    for short, speaker in (("Minh", "“Minh: I rewrote"), (None, "“Đặng Minh: I rewrote")):
+    for short, speaker in (("Minh", "Minh: I rewrote"), (None, "Đặng Minh: I rewrote")):
         ctx = make_ctx(
             mentor="Carla Núñez",
             mentee="Đặng Minh",
@@ -469,8 +469,10 @@ def test_a_quoted_chat_line_names_its_speaker_as_the_agenda_does() -> None:
             prep="",
             recent_notes=[notes],
         )
+        # The notes the llm engine is given; no agenda quotes them (trial11 #2).
+        assert any(speaker in note for note in agenda_notes(ctx)), agenda_notes(ctx)
         review = block(draft_agenda_offline(ctx, []), PROGRESS_REVIEW).items
-        assert any(speaker in item for item in review), review
+        assert not any("rewrote" in item for item in review), review
 
 
 # ============================================================================================
@@ -681,7 +683,7 @@ def test_markdown_titles_and_emphasis_are_not_quoted() -> None:
     )
     agenda = draft_agenda_offline(ctx, [])
     progress, deep = block(agenda, PROGRESS_REVIEW).items, block(agenda, DEEP_DIVE).items
-    assert any("notes: “Ben is nervous about interviews.”" in item for item in progress)
+    assert not any("nervous" in item for item in progress)  # the notes are never quoted
     assert any("“I want to talk about the design interview next week.”" in item for item in deep)
     assert "#" not in agenda_text(agenda) and "**" not in agenda_text(agenda)
 
@@ -692,10 +694,10 @@ def test_chat_exports_are_quoted_without_stamps_or_speaker_labels() -> None:
         "[09/12/2026, 10:02] Ana Ruiz: we went through your design answers, caching was strong\n"
         "[09/12/2026, 10:03] Ben Okafor: thanks! I'll redo the rate limiter question by Friday\n"
     )
-    agenda = draft_agenda_offline(make_ctx(recent_notes=[chat]), [])
-    quote = next(i for i in block(agenda, PROGRESS_REVIEW).items if "last session" in i)
+    # As the llm engine is given them: no agenda quotes the notes (trial11 #2).
+    quote = " ".join(agenda_notes(make_ctx(recent_notes=[chat])))
     assert "[09/12/2026" not in quote and "Ana Ruiz:" not in quote
-    assert "“We went through your design answers, caching was strong. Ben: I'll redo" in quote
+    assert "We went through your design answers, caching was strong. Ben: I'll redo" in quote
 
 
 def test_pairs_own_words_are_carried_verbatim_and_do_not_trip_the_check() -> None:
@@ -875,9 +877,11 @@ def test_lines_marked_private_are_never_quoted_in_an_agenda(marked: str) -> None
         open_items=[{"owner": "Ana Silva", "action": "Send the checklist"}],
     )
     text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
+    given = " ".join(agenda_notes(ctx)).lower()  # what the llm engine may draw on
     for private in ("hospital", "interviewing", "pay"):
-        assert private not in text, text
-    assert "ana will send the checklist" in text  # the rest of the notes is still quoted
+        assert private not in text and private not in given, (text, given)
+    assert "ana will send the checklist" in given  # the rest of the notes is still given
+    assert "ana will send the checklist" not in text  # but no agenda quotes notes (trial11 #2)
 
 
 def test_asides_in_notes_that_bear_on_no_goal_or_item_are_not_quoted() -> None:
@@ -897,8 +901,9 @@ def test_asides_in_notes_that_bear_on_no_goal_or_item_are_not_quoted() -> None:
         open_items=[{"owner": "Eli Tanaka", "action": "Book the room"}],
     )
     text = json.dumps(draft_agenda_offline(ctx, []).model_dump()).lower()
-    assert "divorce" not in text and "doctor" not in text, text
-    assert "we talked about the rfc review" in text
+    given = " ".join(agenda_notes(ctx)).lower()  # what the llm engine may draw on
+    assert "divorce" not in text + given and "doctor" not in text + given, (text, given)
+    assert "we talked about the rfc review" in given
 
 
 def test_a_prep_line_marked_private_is_never_quoted() -> None:

@@ -112,6 +112,35 @@ def test_a_stop_while_writing_lets_the_window_finish_first(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
 
+def test_a_stopped_reindex_leaves_the_index_whole_as_it_was(
+    windows_of_two: KnowledgeBase, tmp_path: Path
+) -> None:
+    # The rebuild dropped the old index first: a Ctrl-C left it with some guides only.
+    kb = windows_of_two
+    _guides(tmp_path / "g", 5)
+    kb.ingest([tmp_path / "g"])
+    before = sorted(kb.collection.get()["ids"])
+    embed = KnowledgeBase._embed_sorted
+
+    def stopped_at_the_fourth_guide(self: KnowledgeBase, texts: list[str], hook: Any) -> Any:
+        if any("Guide 3 part" in text for text in texts):
+            raise KeyboardInterrupt
+        return embed(self, texts, hook)
+
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(IngestInterrupted) as stop:
+        patch.setattr(KnowledgeBase, "_embed_sorted", stopped_at_the_fourth_guide)
+        kb.reindex()
+    assert stop.value.kept  # the old index is untouched
+    assert sorted(kb.collection.get()["ids"]) == before
+    assert _indexed(kb, tmp_path / "g") == {f"guide-{n}.md": 3 for n in range(5)}
+    assert [c.name for c in kb.client.list_collections()] == [kb.collection_name]
+    assert kb.search("what got in the way", k=3)  # searchable as before
+    report = kb.reindex()
+    assert report.added == 5  # the user's guides, read again from disk
+    assert sorted(kb.collection.get()["ids"]) == before
+    assert [c.name for c in kb.client.list_collections()] == [kb.collection_name]
+
+
 def test_the_cli_says_what_was_written_and_what_was_left(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -130,9 +159,16 @@ def test_the_cli_says_what_was_written_and_what_was_left(
         "as before; run the same command again to finish (the files written are then reported "
         "unchanged).\n"
     )
-    monkeypatch.setattr(Coach, "reindex", interrupted)
+    def rebuild_stopped(self: Any, paths: Any, *, progress: Any = None) -> Any:
+        raise IngestInterrupted(report, [str(tmp_path / "b.md")], kept=True)
+
+    monkeypatch.setattr(Coach, "reindex", rebuild_stopped)
     code, _, err = cli(capsys, "ingest", "--reindex")
-    assert code == 130 and f"not yet re-added: {tmp_path / 'b.md'}, {tmp_path / 'c.md'};" in err
+    assert code == 130
+    assert err == (
+        "coach: interrupted: the rebuild stopped before it finished, so the index is as it "
+        "was; run `coach ingest --reindex` again to rebuild it.\n"
+    )
 
 
 def test_a_long_ingest_says_so_first_then_reports_as_it_goes(

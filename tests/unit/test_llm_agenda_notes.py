@@ -40,3 +40,48 @@ def test_asides_and_private_prep_never_reach_the_agenda_request(tmp_path: Path) 
     assert "platform team's RFC objections" in body
     for kept_out in ("divorce", "doctor appointment", "3000 EUR"):
         assert kept_out not in body, kept_out
+
+
+def test_an_llm_review_lists_each_item_once_with_the_stored_date_and_no_notes(
+    tmp_path: Path,
+) -> None:
+    # trial11 #1: the model re-listed items with its own dates ("by Friday") and quoted notes.
+    def answer(request: Request) -> dict[str, Any]:
+        return {
+            "blocks": [
+                {
+                    "name": "Progress review",
+                    "items": [
+                        "Eli: book the room for the RFC review by Friday.",
+                        f"From the notes: “{ON_GOAL}”",
+                        "Ask what got in the way of the RFC draft.",
+                    ],
+                    "cited_ids": [],
+                }
+            ],
+            "prep_checklist": ["Progress on each open item."],
+        }
+
+    settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
+    context = {
+        "mentor": "Dana Reyes",
+        "mentee": "Eli Tanaka",
+        "goals": ["Get the RFC accepted by the platform team"],
+        "session_number": 3,
+        "open_items": [
+            {
+                "owner": "Eli Tanaka",
+                "action": "Book the room for the RFC review",
+                "due": "2031-01-10",
+            },
+        ],
+        "recent_notes": [ON_GOAL],
+    }
+    with Coach(settings, http_client=ScriptedLLM(fallback=answer).http_client()) as coach:
+        agenda = coach.draft_agenda(context=context)
+    assert agenda.engine == "llm"
+    review = next(b for b in agenda.blocks if b.name == "Progress review").items
+    listed = [i for i in review if "book the room" in i.casefold()]
+    assert listed == ["Eli Tanaka: Book the room for the RFC review (due 2031-01-10)"], review
+    assert not any("RFC review comments together" in i for i in review), review
+    assert "Ask what got in the way of the RFC draft." in review

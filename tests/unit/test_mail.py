@@ -810,6 +810,24 @@ def test_an_item_worded_for_its_owner_reads_right_to_the_other_person() -> None:
     assert "Update your CV (Grace Hopper" in mentee
 
 
+def test_your_and_their_follow_the_owner_by_any_name_the_item_uses() -> None:
+    # Items may name their owner by the short or given name ("Grace", "Ada", "Gracie"): the
+    # rewording matched the full name only, so Grace read her own item as "Update their CV".
+    pair = make_pair(mentee_short="Gracie")
+    for grace, ada in (("Grace", "Ada"), ("Gracie", "ada lovelace"), ("GRACE HOPPER", "Ada")):
+        items = [
+            make_item("Update your CV", owner=grace),
+            make_item("Send Grace your old RFC", owner=ada),
+        ]
+        mentee, mentor = (
+            flat(body(parse(m), "plain")) for m in build(make_content(pair, open_items=items))
+        )
+        assert f"Update your CV ({grace}" in mentee, (grace, mentee)
+        assert f"Send Grace their old RFC ({ada}" in mentee
+        assert f"Update their CV ({grace}" in mentor
+        assert f"Send Grace your old RFC ({ada}" in mentor
+
+
 def test_the_mentee_is_asked_to_prepare_only_their_own_and_shared_items() -> None:
     # The mentee's "please prepare" list asked for progress on the mentor's items, and on a
     # third person's, in the owner's words ("Share your promo packet").

@@ -300,3 +300,21 @@ def test_thanks_gets_a_friendly_word_and_an_empty_chat_has_nothing_to_resume(
     # A long message that thanks and asks is still answered as the question it is.
     asked = chat(home, "thanks, and how do I give feedback to a quiet mentee?\n/quit\n", "--new")
     assert "You're welcome" not in asked.stdout
+
+
+def test_ask_answers_ordinary_guide_questions_with_cited_passages(tmp_path: Path) -> None:
+    # trial11 #5 reported /ask refusing "how do I give feedback on a late PR?".
+    questions = [
+        "how do I give feedback on a late PR?",
+        "how do I give feedback on a late PR when he keeps making excuses?",
+        "how often should we meet?",
+    ]
+    asked = "".join(f"/ask {q}\n" for q in questions)
+    done = chat(ana_and_ben(tmp_path), asked, "--pair", "ana-ben")
+    assert done.returncode == 0, done.stderr
+    replies = done.stdout.split("coach> ")[1:]
+    assert len(replies) == len(questions), done.stdout
+    for question, reply in zip(questions, replies, strict=True):
+        assert reply.startswith("Here is what the guides suggest for"), reply
+        assert question.rstrip("?") in reply and reply.count("\n• ") >= 2, reply
+        assert "don't cover" not in reply
