@@ -497,6 +497,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         end = ls + len(raw.rstrip())
         indented = bool(re.match(r"[ \t]+\S", notes[ls : m.end()]))
         previous = "".join(clean[last.start : last.end]) if last is not None else ""
+        long_line = len(previous.split("\n")[-1]) >= 60
         continues = (
             last is not None
             and not is_bullet
@@ -510,10 +511,12 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                     and (
                         vtt  # one utterance cut over several cues
                         or indented
+                        # Typed prose wraps anywhere ("Mariam said she would / send the
+                        # rubric"): the learned boundary model tells a wrap from a new clause.
                         or (
-                            len(previous.split("\n")[-1]) >= 60
-                            and speaker is None
-                            and not (terse and _clause_ends_at(previous, rest))
+                            speaker is None
+                            and (long_line or not terse)
+                            and ((long_line and not terse) or not _clause_ends_at(previous, rest))
                         )
                     )
                 )
