@@ -16,7 +16,7 @@ from agent.offline.people import INITIALS, NAME
 # "K & M to agree ...", "Bo & I will ...": a pair of initials, or someone and the writer.
 _WHO = (
     rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}}"
-    r"|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]|[ \t]*(?:&|/|[ \t]and)[ \t]*[A-Z]\b))"
+    r"|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]|[ \t]*(?:&|\+|/|[ \t]and)[ \t]*[A-Z]\b))"
 )
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
@@ -30,7 +30,7 @@ _PROMISE = (
     r"(?=\s+(?:the|a|an|her|his|their|our|\w+\s+\w+))))\b"
 )
 _LEAD = re.compile(
-    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|and|,|/)[ \t]*@?(?:{_WHO}|I\b|me\b))*)\]?"
+    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|\+|and|,|/)[ \t]*@?(?:{_WHO}|I\b|me\b))*)\]?"
     r"[ \t]*(?:\([^)]*\))?"
     r"(?:(?P<sep>[ \t]*(?::|[-–—]+(?=\s)|->|-->|→|>>|=>)[ \t]*)"
     rf"|[ \t]+(?:\w+ly[ \t]+)?(?={_PROMISE})|(?(at)[ \t]+|(?!)))"
@@ -41,7 +41,7 @@ _INNER = re.compile(
     r"|said\s+(?:he|she|they)(?:'d|\s+would)|to\s+[a-z]+)\b)"
 )
 _TRAIL = re.compile(
-    rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|and)[ \t]*{_WHO})*)[\)\]]"
+    rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|\+|and)[ \t]*{_WHO})*)[\)\]]"
     rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(

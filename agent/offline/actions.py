@@ -431,7 +431,7 @@ class _Extractor(Wording):
         seg, people = s.segment, self.people
         if seg.fields.get("owner", "").strip():
             cell = seg.fields["owner"]
-            if re.search(r"&|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
+            if re.search(r"&|\+|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
                 return f"?shared{cell}", True, text
             return (*people.resolve(cell), text)
         body, named = text, None
@@ -493,7 +493,7 @@ class _Extractor(Wording):
                 if (named is None or arrow) and marker.upper() != "TBD":
                     named = marker
         if named is not None:
-            if re.search(r"&|\band\b|,|/", named):
+            if re.search(r"&|\+|\band\b|,|/", named):
                 return f"?shared{named}", True, body  # "Ben & Ana: ..."
             if named.casefold() in {"me", "i", "he", "she"}:
                 return self._pronoun_owner(named, writer, s), True, body
@@ -622,7 +622,7 @@ class _Extractor(Wording):
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
         if not candidate:
             return False
-        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", candidate.strip("@ "))
+        parts = re.split(r"\s*(?:&|\+|\band\b|,|/)\s*", candidate.strip("@ "))
         for part in parts:
             if len(parts) > 1 and part in {"I", "me"}:
                 continue  # "Bo & I will ...": the writer shares it

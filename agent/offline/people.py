@@ -110,12 +110,12 @@ class People:
         return getattr(self, "full_names", {}).get(key, raw), False
 
     def share(self, cell: str, writer: str | None = None) -> list[tuple[str | None, bool]]:
-        """Who shares an item: the people a label names ("Ben & Ana", "Bo & I"), else everyone.
+        """Who shares an item: the people a label names ("Ben & Ana", "Bo + I"), else everyone.
 
         A shared item is one item per person, so each carries it forward on their own list;
         with nobody to share it among it stays unowned. "I"/"me" in a label is the writer.
         """
-        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", cell.strip())
+        parts = re.split(r"\s*(?:&|\+|\band\b|,|/)\s*", cell.strip())
         named = [(writer, True) if p in {"I", "me"} else self.resolve(p) for p in parts if p]
         if len(named) >= 2 and all(n for n, _ in named):
             return list(dict.fromkeys(named))

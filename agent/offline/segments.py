@@ -506,6 +506,8 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             and not _TERMINAL.search(previous)
             and (
                 bool(_WRAPPED.search(previous))  # "... by" / "Jan 8."
+                # "* Sipho to check whether ... a second / <indent>CI runner"
+                or (indented and last.bullet and not _clause_ends_at(previous, rest))
                 or (
                     (rest.lstrip()[:1].islower() or rest.lstrip()[:1].isdigit())
                     and (
