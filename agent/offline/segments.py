@@ -506,8 +506,13 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             and not _TERMINAL.search(previous)
             and (
                 bool(_WRAPPED.search(previous))  # "... by" / "Jan 8."
-                # "* Sipho to check whether ... a second / <indent>CI runner"
-                or (indented and last.bullet and not _clause_ends_at(previous, rest))
+                # "* Sipho to check whether ... a second / <indent>CI runner": a long bullet
+                # wrapped at its width, or a short one whose clause goes on.
+                or (
+                    indented
+                    and last.bullet
+                    and (len(previous) >= 50 or not _clause_ends_at(previous, rest))
+                )
                 or (
                     (rest.lstrip()[:1].islower() or rest.lstrip()[:1].isdigit())
                     and (
