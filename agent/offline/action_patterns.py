@@ -45,7 +45,8 @@ _TRAIL = re.compile(
     rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(
-    rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
+    rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she|you)"
+    r"(?:\s+(?:would|will|should)\b|['’](?:d|ll)\b)"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
     # "Priya asked me to send ...", "she suggested I update ...": the writer's task.
     r"|\b(?:asked|told|wants|wanted|reminded|encouraged|needs|expects)\s+(?P<c>me)\s+to\b"

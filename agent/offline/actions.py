@@ -302,7 +302,7 @@ class _Extractor(Wording):
         seg = s.segment
         speaker, speaker_known = self.people.resolve(seg.speaker) if seg.speaker else (None, True)
         writer = speaker if speaker and not seg.label_in_span else self.people.author
-        if seg.label_in_span and speaker and re.search(r"\b(?:I|i|I'll|I'm|me|my)\b", text):
+        if seg.label_in_span and speaker and re.search(r"\b(?:I|i|I'll|I'm|me|my|you)\b", text):
             writer = speaker  # "Rohan Mehta: and i will send you ...": the label is the speaker
         tag = _SPEECH_TAG.search(text)  # "I'll book the room, says Lea": Lea's "I"
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
@@ -477,10 +477,17 @@ class _Extractor(Wording):
             if lead.group("vs"):  # "writes up the timeline" -> "write up the timeline"
                 verb = lead.group("vs").split()[0]
                 body = to_base(verb) + body[len(verb) :]
+        bare = re.match(rf"\W*(?P<o>{NAME}|[a-z]{{2,12}})\s+(?:also\s+)?(?=(?P<v>[a-z]+)\b)", body)
+        if named is None and bare and bare.group("v") in KNOWN_VERBS:
+            # "ana send him the template", "Carla review it after": an attendee's name before
+            # a bare verb is non-native English for her task.
+            owner, known = people.resolve(bare.group("o"))
+            if known and owner in people.attendees:
+                named, body = bare.group("o"), body[bare.end() :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
             who = inner.group(inner.lastgroup or "o") or "" if inner else ""
-            if inner and (who in {"he", "she", "me", "I"} or self._is_name(who, False)):
+            if inner and (who in {"he", "she", "me", "I", "you"} or self._is_name(who, False)):
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
@@ -495,7 +502,7 @@ class _Extractor(Wording):
         if named is not None:
             if re.search(r"&|\+|\band\b|,|/", named):
                 return f"?shared{named}", True, body  # "Ben & Ana: ..."
-            if named.casefold() in {"me", "i", "he", "she"}:
+            if named.casefold() in {"me", "i", "he", "she", "you"}:
                 return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
