@@ -35,6 +35,9 @@ _LEAD = re.compile(
     r"(?:(?P<sep>[ \t]*(?::|[-–—]+(?=\s)|->|-->|→|>>|=>)[ \t]*)"
     rf"|[ \t]+(?:\w+ly[ \t]+)?(?={_PROMISE})|(?(at)[ \t]+|(?!)))"
 )
+# "ana send him the template", "Carla review it after": an attendee's name before a bare verb
+# is non-native English for that person's task (the verb is checked against KNOWN_VERBS).
+_BARE = re.compile(rf"\W*(?P<o>{NAME}|[a-z]{{2,12}})\s+(?:also\s+)?(?=(?P<v>[a-z]+)\b)")
 _INNER = re.compile(
     rf"(?:^|[,;:]\s*|\b(?i:so|and|but|instead|then|also|that)\s+)(?P<o>{NAME})\s+(?:\w+ly\s+)?"
     r"(?=(?:will|'ll|is\s+going\s+to|agreed\s+to|offered\s+to|promised\s+to|volunteered\s+to"

@@ -1,7 +1,7 @@
 """Action items, round eleven: fourteen dev notes written and labelled before any engine change.
 
 ``tests/data/actions_round11.jsonl`` labels notes in the formats a new-user trial hit: prose
-wrapped across lines ("Mariam said she would\\nsend the rubric"), joint owners written with "+",
+wrapped across lines ("Mariam said she would / send the rubric"), joint owners written with "+",
 a mentor's "Ruth will review your own packet", label lines ("Prep:", "Reminder:") that are not
 owners, informal non-native lines ("ana send him the template tomorow"), "He'll update it" about
 someone the other speaker named and "we agreed you'd read". They are dev material, not blind.
