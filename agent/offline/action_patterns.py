@@ -138,7 +138,9 @@ _SUBJECT = re.compile(
 _LEADING_CHATTER = re.compile(
     r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks!?"
     r"|noted|fine|good|just|first|definitely|probably|please|pls|plz|maybe|actually|basically|next|both"
-    r"|quickly|try\s+to|will\s+do|on\s+it|sounds\s+good|good\s+call|deal)\b[,!.:—-]*\s+)+",
+    # "Will do, I'll send it" is chatter; "will do the draft of RFC" keeps its verb.
+    r"|quickly|try\s+to|will\s+do(?!\s+(?:the|a|an|my|your|his|her|our|their|some)\b)"
+    r"|on\s+it|sounds\s+good|good\s+call|deal)\b[,!.:—-]*\s+)+",
     re.I,
 )
 _FILLER = re.compile(r",?\s*\b(?:uh+|um+|erm|uhm|hmm|you\s+know|i\s+mean)\b,?|,\s*like,", re.I)
