@@ -16,7 +16,7 @@ from agent.offline.people import INITIALS, NAME
 # "K & M to agree ...", "Bo & I will ...": a pair of initials, or someone and the writer.
 _WHO = (
     rf"(?:{NAME}|{INITIALS}|[a-z]{{2,12}}"
-    r"|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]|[ \t]*(?:&|/|[ \t]and)[ \t]*[A-Z]\b))"
+    r"|(?![AI]\b)[A-Z](?=[ \t]+to[ \t]+[a-z]|[ \t]*(?:&|\+|/|[ \t]and)[ \t]*[A-Z]\b))"
 )
 _TAG = re.compile(
     r"^\W*(?:AI|A/I|ACTION(?:[ \t]+ITEMS?)?|Action(?:[ \t]+items?)?|TODO|To-?do|Follow-?up"
@@ -30,22 +30,26 @@ _PROMISE = (
     r"(?=\s+(?:the|a|an|her|his|their|our|\w+\s+\w+))))\b"
 )
 _LEAD = re.compile(
-    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|and|,|/)[ \t]*@?(?:{_WHO}|I\b|me\b))*)\]?"
+    rf"^(?P<at>@)?\[?(?P<o>{_WHO}(?:[ \t]*(?:&|\+|and|,|/)[ \t]*@?(?:{_WHO}|I\b|me\b))*)\]?"
     r"[ \t]*(?:\([^)]*\))?"
     r"(?:(?P<sep>[ \t]*(?::|[-–—]+(?=\s)|->|-->|→|>>|=>)[ \t]*)"
     rf"|[ \t]+(?:\w+ly[ \t]+)?(?={_PROMISE})|(?(at)[ \t]+|(?!)))"
 )
+# "ana send him the template", "Carla review it after": an attendee's name before a bare verb
+# is non-native English for that person's task (the verb is checked against KNOWN_VERBS).
+_BARE = re.compile(rf"\W*(?P<o>{NAME}|[a-z]{{2,12}})\s+(?:also\s+)?(?=(?P<v>[a-z]+)\b)")
 _INNER = re.compile(
     rf"(?:^|[,;:]\s*|\b(?i:so|and|but|instead|then|also|that)\s+)(?P<o>{NAME})\s+(?:\w+ly\s+)?"
     r"(?=(?:will|'ll|is\s+going\s+to|agreed\s+to|offered\s+to|promised\s+to|volunteered\s+to"
     r"|said\s+(?:he|she|they)(?:'d|\s+would)|to\s+[a-z]+)\b)"
 )
 _TRAIL = re.compile(
-    rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|and)[ \t]*{_WHO})*)[\)\]]"
+    rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|\+|and)[ \t]*{_WHO})*)[\)\]]"
     rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(
-    rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she)\s+(?:would|will|should)\b"
+    rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she|you)"
+    r"(?:\s+(?:would|will|should)\b|['’](?:d|ll)\b)"
     rf"|\basked\s+(?P<b>{NAME}|{INITIALS})\s+to\b"
     # "Priya asked me to send ...", "she suggested I update ...": the writer's task.
     r"|\b(?:asked|told|wants|wanted|reminded|encouraged|needs|expects)\s+(?P<c>me)\s+to\b"
@@ -134,7 +138,9 @@ _SUBJECT = re.compile(
 _LEADING_CHATTER = re.compile(
     r"^(?:(?:so|ok|okay|yeah|yes|yep|sure|right|well|and|also|alright|then|great|cool|thanks!?"
     r"|noted|fine|good|just|first|definitely|probably|please|pls|plz|maybe|actually|basically|next|both"
-    r"|quickly|try\s+to|will\s+do|on\s+it|sounds\s+good|good\s+call|deal)\b[,!.:—-]*\s+)+",
+    # "Will do, I'll send it" is chatter; "will do the draft of RFC" keeps its verb.
+    r"|quickly|try\s+to|will\s+do(?!\s+(?:the|a|an|my|your|his|her|our|their|some)\b)"
+    r"|on\s+it|sounds\s+good|good\s+call|deal)\b[,!.:—-]*\s+)+",
     re.I,
 )
 _FILLER = re.compile(r",?\s*\b(?:uh+|um+|erm|uhm|hmm|you\s+know|i\s+mean)\b,?|,\s*like,", re.I)

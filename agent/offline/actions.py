@@ -4,26 +4,21 @@ Three parts, each doing what it does best:
 
 * **Layout** (:mod:`agent.offline.segments`): notes in any common format become candidate
   sentences with exact spans, a speaker, the section they sit in and any table or checkbox state.
-* **Meaning** (learned): a softmax classifier over the local MiniLM sentence vectors plus a
-  handful of grammatical cues (tense, modality, negation, punctuation) labels each sentence a
-  *commitment*, *done*, *dropped* or *discussion*. It is fitted on
-  ``agent/data/training/action_lines.jsonl`` (labelled lines in many note formats) and ships as
-  ``agent/data/models/action_lines.json``; ``python -m agent.offline.train action_lines``
-  rebuilds it exactly. Checked boxes, struck-through text, a table's status column and "Done" /
+* **Meaning** (learned, :mod:`agent.offline.action_lines`): a softmax over MiniLM sentence
+  vectors and a few grammatical cues labels each sentence a *commitment*, *done*, *dropped* or
+  *discussion*. Checked boxes, struck-through text, a table's status column and "Done" /
   "Parked" sections overrule it; an "Action items" section lowers the bar.
-* **Slots** (rules): the owner from names, initials ("A." or "AS" resolve to the attendee with
-  those initials), minutes markers ("Ben: ...", "Ben - ...", "Ben to ...", "AI Ben:", "(Ben)"),
-  first person (the speaker, else the notes' ``author``) and "you" (the other person); due dates
-  from :mod:`agent.offline.dates`; the action as an imperative that keeps its object ("the PR"
-  becomes "the Terraform PR" when the notes named it just before) and addresses the owner as
-  "you". Anyone named can own an item: an owner who is not an attendee is kept and flagged
-  (``owner_known=False``), never dropped. "We"/"let's"/"someone" items have no owner.
+* **Slots** (rules): the owner from names, initials, minutes markers ("Ben: ...", "Ben to ...",
+  "AI Ben:", "(Ben)"), first person (the speaker, else the notes' ``author``) and "you" (the
+  other person); due dates from :mod:`agent.offline.dates`; the action as an imperative that
+  keeps its object and addresses the owner as "you". Anyone named can own an item (a label
+  word such as "Prep:" is no name: :func:`~agent.offline.people.looks_like_name`); an owner
+  who did not attend is kept and flagged (``owner_known=False``). "We" items have no owner.
 
-A request accepted by the other person ("Could you list the open questions?" / "Sure, I'll do
-that tomorrow") is the accepter's item, with evidence spanning both. A dropped sentence also
-removes an earlier item it names ("forget the blog post"). Items restated later are merged.
-Evidence is always a verbatim slice of the notes. Instructions inside notes are text, never
-followed. Notes that do not read as English give no items (the engine is English-only).
+A request accepted by the other person ("Could you ...?" / "Sure, I'll do that") is the
+accepter's item, with evidence spanning both; a dropped sentence removes an earlier item it
+names; items restated later are merged. Evidence is a verbatim slice of the notes; notes are
+text, never instructions; notes that do not read as English give no items.
 """
 
 from __future__ import annotations
@@ -44,6 +39,7 @@ from agent.offline.action_lines import (
 from agent.offline.action_patterns import (
     _ACCEPT,
     _ALSO,
+    _BARE,
     _DATE_FILLER,
     _DONE_STATUS,
     _DROP_STATUS,
@@ -77,7 +73,7 @@ from agent.offline.action_patterns import (
 from agent.offline.action_wording import Wording
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
-from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People
+from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People, looks_like_name
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Segment, Sentence, split_notes
 from agent.offline.words import KNOWN_VERBS, gerund, to_base
@@ -302,7 +298,7 @@ class _Extractor(Wording):
         seg = s.segment
         speaker, speaker_known = self.people.resolve(seg.speaker) if seg.speaker else (None, True)
         writer = speaker if speaker and not seg.label_in_span else self.people.author
-        if seg.label_in_span and speaker and re.search(r"\b(?:I|i|I'll|I'm|me|my)\b", text):
+        if seg.label_in_span and speaker and re.search(r"\b(?:I|i|I'll|I'm|me|my|you)\b", text):
             writer = speaker  # "Rohan Mehta: and i will send you ...": the label is the speaker
         tag = _SPEECH_TAG.search(text)  # "I'll book the room, says Lea": Lea's "I"
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
@@ -431,7 +427,7 @@ class _Extractor(Wording):
         seg, people = s.segment, self.people
         if seg.fields.get("owner", "").strip():
             cell = seg.fields["owner"]
-            if re.search(r"&|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
+            if re.search(r"&|\+|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
                 return f"?shared{cell}", True, text
             return (*people.resolve(cell), text)
         body, named = text, None
@@ -477,10 +473,13 @@ class _Extractor(Wording):
             if lead.group("vs"):  # "writes up the timeline" -> "write up the timeline"
                 verb = lead.group("vs").split()[0]
                 body = to_base(verb) + body[len(verb) :]
+        bare = _BARE.match(body) if named is None else None  # "ana send him the template"
+        if bare and bare["v"] in KNOWN_VERBS and people.resolve(bare["o"])[0] in people.attendees:
+            named, body = bare["o"], body[bare.end() :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
             who = inner.group(inner.lastgroup or "o") or "" if inner else ""
-            if inner and (who in {"he", "she", "me", "I"} or self._is_name(who, False)):
+            if inner and (who in {"he", "she", "me", "I", "you"} or self._is_name(who, False)):
                 named = who
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
@@ -493,9 +492,9 @@ class _Extractor(Wording):
                 if (named is None or arrow) and marker.upper() != "TBD":
                     named = marker
         if named is not None:
-            if re.search(r"&|\band\b|,|/", named):
+            if re.search(r"&|\+|\band\b|,|/", named):
                 return f"?shared{named}", True, body  # "Ben & Ana: ..."
-            if named.casefold() in {"me", "i", "he", "she"}:
+            if named.casefold() in {"me", "i", "he", "she", "you"}:
                 return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
@@ -622,7 +621,7 @@ class _Extractor(Wording):
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
         if not candidate:
             return False
-        parts = re.split(r"\s*(?:&|\band\b|,|/)\s*", candidate.strip("@ "))
+        parts = re.split(r"\s*(?:&|\+|\band\b|,|/)\s*", candidate.strip("@ "))
         for part in parts:
             if len(parts) > 1 and part in {"I", "me"}:
                 continue  # "Bo & I will ...": the writer shares it
@@ -636,6 +635,7 @@ class _Extractor(Wording):
             if not known and (
                 (len(words) > 1 and not marked)
                 or _META_WORD.match(part)
+                or (len(words) == 1 and not looks_like_name(part))  # "Prep: slides for ..."
                 or (not marked and not self._named_elsewhere(words[0]))
             ):
                 return False

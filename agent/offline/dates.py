@@ -190,7 +190,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             _B
             + _PRE
             + r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
-            + r"(?:tomorrow|tmrw?|tmr)"
+            + r"(?:tom{1,2}or{1,2}ow|tmrw?|tmr)"  # and its common typos: "tomorow", "tommorow"
             + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
             + _E,
             re.I,
@@ -454,7 +454,7 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
                     return candidate
             probe = _month_end(probe.year, probe.month) + timedelta(days=1)
         return None
-    words = re.sub(r"\btmrw?\b|\btmr\b", "tomorrow", words)
+    words = re.sub(r"\btmrw?\b|\btmr\b|\btom{1,2}or{1,2}ow\b", "tomorrow", words)
     phrase = re.sub(
         r"^(?:(?:by|b4|on|before|until|till|til|no|later|than|latest|at|the|due|for"
         r"|around|in|time|within|ahead|of|eod|cob)\s+|end\s+of\s+(?:the\s+)?day\s+)+",

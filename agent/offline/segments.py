@@ -497,6 +497,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         end = ls + len(raw.rstrip())
         indented = bool(re.match(r"[ \t]+\S", notes[ls : m.end()]))
         previous = "".join(clean[last.start : last.end]) if last is not None else ""
+        long_line = len(previous.split("\n")[-1]) >= 60
         continues = (
             last is not None
             and not is_bullet
@@ -505,15 +506,27 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             and not _TERMINAL.search(previous)
             and (
                 bool(_WRAPPED.search(previous))  # "... by" / "Jan 8."
+                # "* Sipho to check whether ... a second / <indent>CI runner": a long bullet
+                # wrapped at its width, or a short one whose clause goes on.
+                or (
+                    indented
+                    and last.bullet
+                    and (len(previous) >= 50 or not _clause_ends_at(previous, rest, 0.35))
+                )
                 or (
                     (rest.lstrip()[:1].islower() or rest.lstrip()[:1].isdigit())
                     and (
                         vtt  # one utterance cut over several cues
                         or indented
+                        # Typed prose wraps anywhere ("Mariam said she would / send the
+                        # rubric"): the learned boundary model tells a wrap from a new clause.
                         or (
-                            len(previous.split("\n")[-1]) >= 60
-                            and speaker is None
-                            and not (terse and _clause_ends_at(previous, rest))
+                            speaker is None
+                            and (long_line or not terse)
+                            and (
+                                (long_line and not terse)
+                                or not _clause_ends_at(previous, rest, None if long_line else 0.35)
+                            )
                         )
                     )
                 )
@@ -601,18 +614,21 @@ def _roles_talk(notes: str, person: Callable[[str], bool]) -> bool:
     return person("mentor") and any(not imperative_first(body) for _, body in turns)
 
 
-def _clause_ends_at(previous: str, line: str) -> bool:
-    """Whether a long lowercase line ends a clause (the next line is not its wrapped rest).
+def _clause_ends_at(previous: str, line: str, bar: float | None = None) -> bool:
+    """Whether a line ends a clause (the next line is not its wrapped rest).
 
     Phone notes put one item on each line, unpunctuated; the learned boundary model tells
     "... blocked on schema sign-off / he'll chase Ama" from "... we talked about what / the".
+    A short line is a wrap only when the model is sure the clause goes on (``bar`` 0.35: item
+    lists such as "jm -> send kw the talk (fri) / kw -> fix ..." score 0.45-0.50, wrapped
+    prose such as "Mariam said she would / send ..." under 0.3).
     """
     from agent.offline.clauses import boundary_probabilities
     from agent.offline.learned import load_model
 
     before, after = previous.split(), line.split()
     probs = boundary_probabilities([*before, *after])
-    return probs[len(before) - 1] >= float(load_model("clause_bounds").meta["threshold"])
+    return probs[len(before) - 1] >= (bar or float(load_model("clause_bounds").meta["threshold"]))
 
 
 def _clauses(clean: str, start: int, end: int) -> list[tuple[int, int]]:

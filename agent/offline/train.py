@@ -75,6 +75,7 @@ SPECS: dict[str, str] = {
     "intents": "agent.offline.intent:INTENT_SPEC",
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",
     "clause_bounds": "agent.offline.clauses:CLAUSE_SPEC",
+    "name_words": "agent.offline.people:NAME_WORDS",
 }
 
 
