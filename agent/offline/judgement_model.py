@@ -10,12 +10,9 @@ skeleton, whose weights are learned from the rows (so "what were you thinking" a
 gave up" weigh what the data says, not what a list says). Both families together: the sentence
 vectors and phrase kinds alone flag too many curious questions, the n-grams alone miss lapses
 ("Why did you push straight to main?"). A softmax classifier is fitted on the rows of
-``agent/data/training/judgement.jsonl``. A second view, a logistic regression over hashed
-character 2-5-grams and word 1-2-grams (spellings such as "ur", "agian", "kindly"), is fitted
-on the same rows and weighs :data:`CHAR_WEIGHT` in the probability (round eleven,
-docs/EVALS.md). The threshold is the highest one whose 5-fold cross-validated recall of that
-blend is at least :data:`TARGET_RECALL`; it and the second view's weights are stored in the
-model's meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
+``agent/data/training/judgement.jsonl``; the threshold is the highest one whose 5-fold
+cross-validated recall on those rows is at least :data:`TARGET_RECALL`, stored in the model's
+meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
 :mod:`agent.offline.judgement_spec`, so the engine never imports the trainer).
 """
 
@@ -29,7 +26,6 @@ from typing import Any, get_args
 import numpy as np
 
 from agent.offline.learned import (
-    LinearModel,
     Matrix,
     embed,
     load_model,
@@ -41,9 +37,6 @@ TARGET_RECALL = 0.9
 CURVE = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 NGRAM_DIMENSIONS = 2048
 FIT_ARGS: dict[str, Any] = {"l2": 3e-4, "steps": 1000}
-CHAR_DIMENSIONS = 8192
-CHAR_WEIGHT = 0.3
-CHAR_FIT_ARGS: dict[str, Any] = {"l2": 1e-5, "steps": 1500, "learning_rate": 10.0}
 
 # Words the skeleton keeps: function words plus the few that carry tone whatever the topic.
 _KEEP = frozenset(
@@ -109,51 +102,6 @@ def hashed_ngrams(texts: Sequence[str], dimensions: int = NGRAM_DIMENSIONS) -> M
     return out
 
 
-def char_ngrams(
-    texts: Sequence[str], dimensions: int = CHAR_DIMENSIONS
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], Matrix]:
-    """Hashed character 2-5-grams and word 1-2-grams per text, as (row, column, value) lists.
-
-    Sparse because a fit sees thousands of rows of ~180 non-zeros each; values make each row
-    unit length.
-    """
-    rows: list[int] = []
-    columns: list[int] = []
-    for row, text in enumerate(texts):
-        low = _lower(text)
-        padded = f" {' '.join(low.split())} "
-        grams = {"c" + padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)}
-        tokens = ["<s>", *_TOKEN.findall(low), "</s>"]
-        grams |= {
-            "w" + " ".join(tokens[i : i + n]) for n in (1, 2) for i in range(len(tokens) - n + 1)
-        }
-        found = sorted({zlib.crc32(g.encode()) % dimensions for g in grams})
-        rows += [row] * len(found)
-        columns += found
-    at = np.array(rows, dtype=np.int64)
-    counts = np.bincount(at, minlength=len(texts)).astype(np.float64)
-    return at, np.array(columns, dtype=np.int64), 1.0 / np.sqrt(counts[at])
-
-
-def char_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
-    """The second view's judgemental probability per text (weights in ``model.meta``)."""
-    view = model.meta["chars"]
-    weights = np.asarray(view["weights"], dtype=np.float64)
-    rows, columns, values = char_ngrams(texts, len(weights))
-    z = np.bincount(rows, weights=values * weights[columns], minlength=len(texts))
-    out: Matrix = 1.0 / (1.0 + np.exp(-(z + float(view["bias"]))))
-    return out
-
-
-def judgemental_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
-    """``model``'s judgemental probability per text: the main classifier blended with chars."""
-    main = model.scores(featurise(texts))[:, model.labels.index(JUDGEMENTAL)]
-    if "chars" not in model.meta:
-        return main
-    out: Matrix = (1 - CHAR_WEIGHT) * main + CHAR_WEIGHT * char_probabilities(model, texts)
-    return out
-
-
 def featurise(texts: Sequence[str]) -> Matrix:
     """Text vector, skeleton vector, cues and phrase kinds, hashed n-grams of text and skeleton."""
     skeletons = [skeleton(t) for t in texts]
@@ -174,7 +122,9 @@ def probabilities(texts: Sequence[str]) -> list[float]:
     """The shipped model's judgemental probability per text."""
     if not texts:
         return []
-    return [float(p) for p in judgemental_probabilities(load_model(NAME), texts)]
+    model = load_model(NAME)
+    column = model.labels.index(JUDGEMENTAL)
+    return [float(p) for p in model.scores(featurise(texts))[:, column]]
 
 
 def decision_threshold() -> float:

@@ -112,17 +112,16 @@ def _training_texts() -> set[str]:
 # Round nine's dev set (tests/data/judgement_round9_dev.jsonl): 118 rows written before the
 # round's fit, in styles and domains the training rows cover least, kept out of the fit.
 DEV_SET = Path(__file__).parent.parent / "data" / "judgement_round9_dev.jsonl"
-# Measured on the shipped (round-eleven) model: 48 of 60 caught, 10 of 58 flagged (the
-# round-seven model: 45 and 12).
-DEV_RECALL = 0.80
-DEV_FALSE_ALARMS = 0.18
+# Measured on the shipped (round-seven) model: 45 of 60 caught, 12 of 58 flagged.
+DEV_RECALL = 0.75
+DEV_FALSE_ALARMS = 0.21
 # Round eleven's dev set (tests/data/judgement_round11_dev.jsonl): 124 rows written before the
 # round's fit (sarcasm, passive-aggressive email formulae, rhetorical questions, blame, informal
 # and non-native English; blunt curious questions, logistics, praise), kept out of the fit.
-# The round-eleven model: 54 of 62 caught, 3 of 62 flagged (the round-seven model: 51 and 4).
+# The shipped (round-seven) model: 51 of 62 caught, 4 of 62 flagged.
 DEV_SET_11 = Path(__file__).parent.parent / "data" / "judgement_round11_dev.jsonl"
-DEV_11_RECALL = 0.87
-DEV_11_FALSE_ALARMS = 0.05
+DEV_11_RECALL = 0.82
+DEV_11_FALSE_ALARMS = 0.07
 
 
 def test_issue_examples_are_not_training_rows() -> None:
