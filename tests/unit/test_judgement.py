@@ -115,6 +115,13 @@ DEV_SET = Path(__file__).parent.parent / "data" / "judgement_round9_dev.jsonl"
 # Measured on the shipped (round-seven) model: 45 of 60 caught, 12 of 58 flagged.
 DEV_RECALL = 0.75
 DEV_FALSE_ALARMS = 0.21
+# Round eleven's dev set (tests/data/judgement_round11_dev.jsonl): 124 rows written before the
+# round's fit (sarcasm, passive-aggressive email formulae, rhetorical questions, blame, informal
+# and non-native English; blunt curious questions, logistics, praise), kept out of the fit.
+# The shipped (round-seven) model: 51 of 62 caught, 4 of 62 flagged.
+DEV_SET_11 = Path(__file__).parent.parent / "data" / "judgement_round11_dev.jsonl"
+DEV_11_RECALL = 0.82
+DEV_11_FALSE_ALARMS = 0.07
 
 
 def test_issue_examples_are_not_training_rows() -> None:
@@ -174,14 +181,32 @@ def test_round_nine_dev_set_is_not_training_data() -> None:
     assert len(dev) == 118 and not dev & {t.lower() for t in _training_texts()}
 
 
-def test_round_nine_dev_set_figures() -> None:
-    """Recall and false alarms on the round-nine dev set stay at their measured floors."""
-    rows = read_labelled(DEV_SET)
+def _dev_figures(path: Path) -> tuple[float, float]:
+    rows = read_labelled(path)
     flagged = [is_judgemental_utterance(row.text) for row in rows]
     judgemental = [f for f, row in zip(flagged, rows, strict=True) if row.label == "judgemental"]
     curious = [f for f, row in zip(flagged, rows, strict=True) if row.label == "curious"]
-    assert sum(judgemental) / len(judgemental) >= DEV_RECALL
-    assert sum(curious) / len(curious) <= DEV_FALSE_ALARMS
+    return sum(judgemental) / len(judgemental), sum(curious) / len(curious)
+
+
+def test_round_nine_dev_set_figures() -> None:
+    """Recall and false alarms on the round-nine dev set stay at their measured floors."""
+    recall, false_alarms = _dev_figures(DEV_SET)
+    assert recall >= DEV_RECALL
+    assert false_alarms <= DEV_FALSE_ALARMS
+
+
+def test_round_eleven_dev_set_is_not_training_data() -> None:
+    dev = {row.text.lower() for row in read_labelled(DEV_SET_11)}
+    nine = {row.text.lower() for row in read_labelled(DEV_SET)}
+    assert len(dev) == 124 and not dev & ({t.lower() for t in _training_texts()} | nine)
+
+
+def test_round_eleven_dev_set_figures() -> None:
+    """Recall and false alarms on the round-eleven dev set stay at their measured floors."""
+    recall, false_alarms = _dev_figures(DEV_SET_11)
+    assert recall >= DEV_11_RECALL
+    assert false_alarms <= DEV_11_FALSE_ALARMS
 
 
 @pytest.mark.parametrize("text", ["?", "...", "!!!", "?!", "…", "🙂", " — "])
