@@ -158,13 +158,15 @@ def _phrase_from(
             break  # "the weekly sync" keeps "weekly"; "the report quickly" stops before it
         if words and low in _NOT_HEADS:
             break  # "the pager last night", "the checklist next time"
-        if words and not in_noun_phrase(tokens, n):
+        # Read in the sentence: "the instances expire" ends at "instances"; an "-ing" word
+        # needs more ("the load testing", not "the instances running"), and where the model is
+        # unsure a verb form ends the phrase ("the team knows") and a noun continues it.
+        verb = to_base(low) in KNOWN_VERBS and low not in NOUN_VERBS
+        bar = 0.8 if low.endswith("ing") and to_base(low) != low else 0.5 if verb else 0.2
+        if words and not in_noun_phrase(tokens, n, bar):
             if low in _PEOPLE | _VAGUE:
                 return None  # "the tech lead", "a Friday evening": a person or a time
-            break  # read in the sentence: "the instances expire", not "the instance expiry"
-        verb_ing = low.endswith("ing") and to_base(low) != low  # not "evening", "string"
-        if words and verb_ing and not in_noun_phrase(tokens, n, 0.8):
-            break  # an "-ing" word needs more: "the load testing", not "instances running"
+            break
         words.append(token)
     # Describing words after the noun are not part of it ("the CI pipeline red").
     while len(words) > 1 and (
