@@ -168,10 +168,15 @@ def _phrase_from(
                 return None  # "the tech lead", "a Friday evening": a person or a time
             break
         words.append(token)
-    # Describing words after the noun are not part of it ("the CI pipeline red").
+    # Describing words after the noun are not part of it ("the CI pipeline red"), unless the
+    # sentence reads them as a noun ("the production table").
     while len(words) > 1 and (
-        words[-1].lower() in _NOT_HEADS
-        or (_ADJECTIVE.search(words[-1].lower()) and not _known_noun(words[-1].lower()))
+        (last := words[-1].lower()) in _NOT_HEADS
+        or (
+            _ADJECTIVE.search(last)
+            and not _known_noun(last)
+            and (labels_word(last) or not in_noun_phrase(tokens, start + len(words) - 1))
+        )
     ):
         words.pop()
     # A trailing misspelt little word ("the mock interview agian") is not part of the phrase.
@@ -181,13 +186,14 @@ def _phrase_from(
         words.pop()  # "the code's fine": a contraction, not a possessive
     if not words:
         return None
+    head_noun = len(words) > 1 and in_noun_phrase(tokens, start + len(words) - 1)
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
         return None  # a verb in the past, not a noun ("how long this took")
-    if _ADJECTIVE.search(head) and not _known_noun(head):
+    if _ADJECTIVE.search(head) and not _known_noun(head) and not head_noun:
         return None
     if determiner in {"this", "that"} and head.endswith("s") and not head.endswith("ss"):
         return None  # "so careless that bugs get through": a conjunction, not a determiner
