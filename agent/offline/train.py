@@ -75,7 +75,6 @@ SPECS: dict[str, str] = {
     "intents": "agent.offline.intent:INTENT_SPEC",
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",
     "clause_bounds": "agent.offline.clauses:CLAUSE_SPEC",
-    "topic_words": "agent.offline.topic_words:TOPIC_WORDS_SPEC",
 }
 
 
