@@ -726,6 +726,15 @@ TASKS: dict[str, Task] = {
     "rewrite_dev": Task(
         "rewrite_dev", "rewrite_dev", _solve_reframe, _score_rewrite, react_request=_react_reframe
     ),
+    # Round eleven's dev set (89 inputs, non-native and informal, technical domains: firmware,
+    # model deployment, cloud cost, data pipelines, mobile, security, accessibility, hiring).
+    "rewrite_dev11": Task(
+        "rewrite_dev11",
+        "rewrite_dev11",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     "rewrite_blind2": Task(
         "rewrite_blind2",
         "blind2/rewrite_blind2",
