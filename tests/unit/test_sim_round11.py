@@ -16,16 +16,20 @@ from agent.errors import UserInputError
 from agent.memory import PairStore, parse_pair_input
 from agent.offline.instruction import is_instruction
 from agent.offline.learned import model_path
+from agent.offline.sim_text import first_person_to_you
 from agent.offline.simulation import (
+    application_plan,
     assess_answer,
+    compare_approach,
     ffwd_guidance,
     ffwd_observe,
     leak_failures,
+    plan_failures,
     reask_prompt,
     skill_problem,
     text_failures,
 )
-from agent.scenarios import get_starter
+from agent.scenarios import Scenario, get_starter, parse_scenario_input
 from agent.sim_graph import compile_simulation
 from knowledge.store import KnowledgeBase
 
@@ -168,3 +172,54 @@ def test_ffwd_reads_ordinary_reports_right(
     assert not set(record.struggles) & good
     for line in record.observations:
         assert text_failures(line) == [], line
+
+
+def _own(response: str, principles: list[str]) -> Scenario:
+    data = parse_scenario_input(
+        title="Owning up in a design review",
+        situation="In a design review a staff engineer asked about a failure mode of my "
+        "design that I had not considered, in front of the whole team.",
+        response=response,
+        outcome="The review moved on and the design was better for it.",
+        principles=principles,
+    )
+    return Scenario(**data.model_dump(), id="own", created_at="2025-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("mine", "yours"),
+    [
+        ("I am presenting the roadmap", "you are presenting the roadmap"),
+        ("I was asked to lead the retro", "you were asked to lead the retro"),
+        ("I really wasn't invited", "you really weren't invited"),
+        ("my lead has asked me to present", "your lead has asked you to present"),
+    ],
+)
+def test_the_voice_swap_keeps_verb_agreement(mine: str, yours: str) -> None:
+    assert first_person_to_you(mine) == yours
+    assert text_failures(f"Plan for it ({first_person_to_you(mine)}).") == []
+
+
+def test_text_checks_catch_disagreeing_verbs() -> None:
+    assert text_failures("Plan for it (you was asked to run it).")
+    assert text_failures("Tell them that I has done it.")
+    assert text_failures('Quote them: "I was there".') == []
+
+
+def test_plan_steps_read_as_a_mentors_instructions_and_skip_negative_moves() -> None:
+    scenario = _own(
+        "I did not bluff about the failure mode. I asked for a day and wrote up two options.",
+        ["Saying what you don't know builds trust faster than bluffing."],
+    )
+    for upcoming, event in (
+        ("I am presenting my queue design at the architecture review next week.", "you are"),
+        ("Next week I have my first 1:1 with my new manager Priya.", "you have your first"),
+    ):
+        plan = application_plan(
+            upcoming, compare_approach("I'd bluff.", scenario), scenario, "Ben", mentor="Dana"
+        )
+        text = " ".join(step.action for step in plan)
+        assert plan[0].action.startswith("Write a short plan that applies"), plan[0].action
+        assert event in text and "you'll your" not in text
+        assert "did not bluff" not in text and "I asked for a day" in text
+        assert plan_failures(plan, upcoming, "Ben") == []
