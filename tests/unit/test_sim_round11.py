@@ -11,9 +11,12 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
+from agent.api import Coach
+from agent.config import Settings
 from agent.context import Context
 from agent.errors import UserInputError
 from agent.memory import PairStore, parse_pair_input
+from agent.nodes.retrieval import spelled_out
 from agent.offline.instruction import is_instruction
 from agent.offline.learned import model_path
 from agent.offline.sim_text import first_person_to_you
@@ -223,3 +226,20 @@ def test_plan_steps_read_as_a_mentors_instructions_and_skip_negative_moves() -> 
         assert event in text and "you'll your" not in text
         assert "did not bluff" not in text and "I asked for a day" in text
         assert plan_failures(plan, upcoming, "Ben") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "guide"),
+    [
+        ("what does ffwd mean", "Improve a skill fast"),
+        ("how do i use the sim", "Rehearse your mentor's defining moments"),
+    ],
+)
+def test_ask_answers_questions_that_use_the_guides_short_forms(
+    tmp_path: Path, question: str, guide: str
+) -> None:
+    # Both were refused ("The guides don't cover that directly") before the short forms.
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        reply = coach.chat(question, task="ask").reply
+    assert "don't cover that" not in reply and guide in reply, reply
+    assert spelled_out("1:15 pm, simulation") == "1:15 pm, simulation"
