@@ -211,8 +211,7 @@ def _interrupted_text(stop: Any) -> str:
     elif pending:
         left = (
             f"{render.plural(len(pending), 'file')} left as before; run the same command "
-            "again to finish"
-            + (" (the files written are then reported unchanged)" if done else "")
+            "again to finish" + (" (the files written are then reported unchanged)" if done else "")
         )
     else:
         left = "the index is intact"
@@ -309,6 +308,8 @@ _PAIR_OPTIONS = {
     "cadence": "--cadence",
     "next_session": "--next",
 }
+
+
 @contextmanager
 def _pair_options() -> Iterator[None]:
     """Say a pair record's validation error in terms of the CLI's options."""
@@ -321,7 +322,7 @@ def _pair_options() -> Iterator[None]:
 
 
 _SHORT_HELP = (
-    "The name agendas and emails address the {0} by (\"Minh\" for \"Đặng Minh\"); "
+    'The name agendas and emails address the {0} by ("Minh" for "Đặng Minh"); '
     "default: the given name after a comma, the whole name for Chinese, Japanese, Korean or "
     "Vietnamese names, else the first word."
 )
@@ -757,8 +758,11 @@ def _interactive(coach: Coach, turn: SimulationTurn) -> SimulationTurn:
     from rich.console import Console
 
     console = Console(highlight=False)
+    seen: list[str] = []
     while not turn.done:
-        render.simulation_turn(console, turn)
+        # A step asked again repeats the situation already on screen: print only what's new.
+        render.simulation_turn(console, turn, seen=seen, here=True)
+        seen.append(turn.prompt)
         try:
             line = input("you> ").strip()
         except (EOFError, KeyboardInterrupt):
@@ -774,7 +778,7 @@ def _interactive(coach: Coach, turn: SimulationTurn) -> SimulationTurn:
             )
         except UserInputError as exc:
             console.print(f"error: {exc}")
-    render.simulation_turn(console, turn)
+    render.simulation_turn(console, turn, seen=seen, here=True)
     return turn
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 
 if TYPE_CHECKING:  # annotations only: `coach --help` must not build the pydantic models
+    from collections.abc import Sequence
     from datetime import datetime
 
     from rich.console import Console
@@ -299,13 +300,26 @@ _WAITING_FOR = {
 }
 
 
-def simulation_turn(console: Console, turn: SimulationTurn) -> None:
-    """The current prompt and how to answer it."""
+def simulation_turn(
+    console: Console, turn: SimulationTurn, *, seen: Sequence[str] = (), here: bool = False
+) -> None:
+    """The current prompt and how to answer it.
+
+    ``seen``: prompts already on screen; a step asked again repeats them (the situation), so
+    only what is new is printed. ``here``: answered at this terminal's prompt (``-i``).
+    """
     waiting = _WAITING_FOR.get(turn.step)
     title = waiting[0].upper() + waiting[1:] if waiting else "Finished" if turn.done else turn.step
     console.print(f"[bold]{escape(title)}[/] [dim](thread {turn.thread})[/]")
-    console.print(escape(turn.prompt))
-    if not turn.done:
+    shown = max((p for p in seen if p and turn.prompt.startswith(p)), key=len, default="")
+    console.print(escape(turn.prompt[len(shown) :].strip() or turn.prompt))
+    if here and not turn.done:
+        how = {"clarify": "/clarify QUESTION", "skip": "/skip", "stop": "/stop"}
+        others = [how[c] for c in turn.can if c in how]
+        console.print(
+            "[dim]answer below" + (f" (or {', '.join(others)})" if others else "") + "[/]"
+        )
+    elif not turn.done:
         how = {"clarify": "--clarify QUESTION", "skip": "--skip", "stop": "--stop"}
         others = [how[c] for c in turn.can if c in how]
         console.print(

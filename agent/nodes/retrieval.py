@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,24 @@ _FOCUS = {
 
 
 _ACTIONS_QUERY = "turning a session into specific next steps and action items with owners"
+
+# The guides' own short forms, which the embedding model has never seen ("what does ffwd mean"
+# matched nothing and was refused): spelled out next to the user's words, never replacing them.
+_SHORT_FORMS = {
+    "ffwd": "Feedback Fast-Forward",
+    "sim": "the Years of Experience in Months simulation",
+    "yoe": "years of experience",
+    "1:1": "one-to-one mentoring session",
+    "1-1": "one-to-one mentoring session",
+}
+_SHORT_FORM = re.compile(
+    r"(?<![\w:-])(" + "|".join(re.escape(k) for k in _SHORT_FORMS) + r")(?![\w:-])", re.I
+)
+
+
+def spelled_out(text: str) -> str:
+    """``text`` with the guides' short forms followed by their long forms."""
+    return _SHORT_FORM.sub(lambda m: f"{m.group(0)} ({_SHORT_FORMS[m.group(0).lower()]})", text)
 
 
 def _merged(runtime: Runtime[Context], queries: list[str], per_query: int, limit: int) -> list[Any]:
@@ -66,6 +85,6 @@ def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if intent == "suggest_questions" and state.get("pair_id") and runtime.store is not None:
         pair = PairStore(runtime.store).get(str(state["pair_id"]))
         text = " ".join([text, *pair.goals])
-    query = " ".join(part for part in (text.strip(), _FOCUS.get(intent, "")) if part)
+    query = " ".join(part for part in (spelled_out(text.strip()), _FOCUS.get(intent, "")) if part)
     passages = runtime.context.knowledge.search(query[:2000], k=runtime.context.top_k)
     return _current(runtime, state, passages)

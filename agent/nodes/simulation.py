@@ -273,6 +273,10 @@ _REASK_UPCOMING = (
 )
 
 
+_REASK_INSTRUCTION = (
+    "That reads as an instruction to the coach rather than a report, so I've set it aside. "
+    "Tell me what you did when you tried the skill, how people reacted and what you would change."
+)
 _REASK_REPORT = (
     "This round starts once you have tried it for real. Then tell me what you did, how people "
     "reacted and what you would change. (Or stop to end the exercise.)"
@@ -303,7 +307,8 @@ def ask_upcoming(
             goto="finish",
         )
     verdict = offline.assess_answer(text, scenario_of(state).situation)
-    if verdict.reason in _NO_SITUATION or (verdict.reason == "question" and text.endswith("?")):
+    asks = verdict.reason == "question" and text.endswith("?")
+    if verdict.reason in _NO_SITUATION or verdict.reason == "instruction" or asks:
         return Command(update={"reask": _REASK_UPCOMING}, goto="ask_upcoming")
     return Command(update={"upcoming": text, "reask": ""}, goto="plan_application")
 
@@ -381,15 +386,21 @@ def finish(state: SimState) -> dict[str, Any]:
 # -- Feedback Fast-Forward ---------------------------------------------------------------
 
 
-def ask_skill(state: SimState) -> Command[Literal["give_guidance", "finish"]]:
+def ask_skill(state: SimState) -> Command[Literal["give_guidance", "ask_skill", "finish"]]:
     """Human gate (skipped when the skill was given at the start)."""
     if state.get("skill"):
         return Command(goto="give_guidance")
-    reply = _gate("skill", "Which specific skill do you want to practise?", ["answer", "stop"])
+    reask = state.get("reask") or ""
+    prompt = "Which specific skill do you want to practise?" + (f" ({reask})" if reask else "")
+    reply = _gate("skill", prompt, ["answer", "stop"])
     text = reply.get("text", "").strip()
     if reply["kind"] == "stop" or not text:
-        return Command(update={"stopped": True}, goto="finish")
-    return Command(update={"skill": text}, goto="give_guidance")
+        return Command(update={"stopped": True, "reask": ""}, goto="finish")
+    # "asdf" or a paragraph of instructions is asked again, with the reason, not practised.
+    problem = offline.skill_problem(text)
+    if problem:
+        return Command(update={"reask": problem[:1].upper() + problem[1:]}, goto="ask_skill")
+    return Command(update={"skill": text, "reask": ""}, goto="give_guidance")
 
 
 def give_guidance(state: SimState) -> dict[str, Any]:
@@ -419,8 +430,11 @@ def ask_report(
     if reply["kind"] == "stop":
         return Command(update={"stopped": True, "reask": ""}, goto="summarise_rounds")
     # "not yet", "idk", "ok": no round happened, so there is nothing to observe or adjust.
-    if offline.assess_answer(text, str(state.get("skill") or "")).reason in _NO_SITUATION:
+    reason = offline.assess_answer(text, str(state.get("skill") or "")).reason
+    if reason in _NO_SITUATION:
         return Command(update={"reask": _REASK_REPORT}, goto="ask_report")
+    if reason == "instruction":  # "ignore previous instructions ...": not analysed
+        return Command(update={"reask": _REASK_INSTRUCTION}, goto="ask_report")
     return Command(update={"report": text, "reask": ""}, goto="observe_round")
 
 

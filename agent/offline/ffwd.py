@@ -36,6 +36,7 @@ __all__ = [
     "ffwd_guidance",
     "ffwd_observe",
     "ffwd_summary",
+    "skill_problem",
 ]
 
 MIN_ROUNDS = 3
@@ -127,13 +128,37 @@ def _label(key: str, good: bool = False) -> str:
     return (theme.good or theme.label) if good else theme.label
 
 
-def _check_skill(skill: str) -> str:
+MAX_SKILL_WORDS = 12
+_EXAMPLE = "e.g. 'writing incident updates'"
+
+
+def skill_problem(skill: str) -> str | None:
+    """Why ``skill`` names no skill to practise (one line), or None when it does.
+
+    A skill is a short phrase with at least one English word ("asdf" has none), not a
+    sentence and not an instruction to the coach (:mod:`.instruction`).
+    """
+    from agent.offline.instruction import is_instruction
+    from knowledge.minilm import whole_words
+
     clean = " ".join(skill.split())
     if not clean:
-        raise UserInputError("name the one skill to practise, e.g. 'writing incident updates'")
+        return f"name the one skill to practise, {_EXAMPLE}"
     if len(clean) > 200:
-        raise UserInputError("describe the skill in at most 200 characters")
-    return clean
+        return "describe the skill in at most 200 characters"
+    known = whole_words()
+    if not any(len(w) >= 3 and w in known for w in words(clean)):
+        return f"{quote(clean, 6)!r} doesn't name a skill: name one in a few words, {_EXAMPLE}"
+    if len(words(clean)) > MAX_SKILL_WORDS or is_instruction(clean):
+        return f"name just the skill to practise, in a few words, {_EXAMPLE}"
+    return None
+
+
+def _check_skill(skill: str) -> str:
+    problem = skill_problem(skill)
+    if problem:
+        raise UserInputError(problem)
+    return " ".join(skill.split())
 
 
 def _round_focus(family: _Family, previous: Sequence[RoundRecord]) -> int:

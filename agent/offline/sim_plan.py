@@ -127,8 +127,9 @@ def _event_phrase(upcoming: str) -> str:
     first = split_sentences(upcoming)[0] if split_sentences(upcoming) else upcoming
     clause = re.split(r",\s+(?:and|but|so|because|which|where)\s+|;\s+|\s+because\s+", first)[0]
     clause = " ".join(clause.split()).strip(" ,.")
+    # "I have to push back", "I must present" (a duty), never "I have my first 1:1" (a thing).
     modal = re.search(
-        r"\b(I|we)(?:'ve| have)? (?:have|need|got|must|'ve got)(?: to)? ([a-z]+)\b", clause
+        r"\b(I|we)(?:'ve| have)? (?:(?:have|need|got|'ve got) to|must) ([a-z]+)\b", clause
     )
     if modal:
         # "I have to push back" -> "you'll push back" ("you have to" reads as a reproach).
@@ -189,10 +190,13 @@ def application_plan(
     p1 = principles[ranked[0]].rstrip(".")
     p2 = principles[ranked[1]].rstrip(".") if len(ranked) > 1 else ""
     # The mentor's move is quoted in their own words (their "I" stays theirs).
-    unit = units[int(np.argmax(sims([principles[ranked[0]]], units)[0]))] if units else ""
+    # A move to copy: "I did not escalate" says what the mentor left undone, so it is no example.
+    moves = [u for u in units if not _NOT_DONE.match(u)]
+    unit = moves[int(np.argmax(sims([principles[ranked[0]]], moves)[0]))] if moves else ""
     example = f' {voice.as_did}: "{quote(unit, 22)}"' if unit and quote(unit, 22) else ""
+    # Read as a mentor's message: what to do first, then what it is for, then the example.
     if scenario.principles:
-        first = f'Write a short plan for what\'s coming up ({event}) that applies "{p1}",{example}'
+        first = f'Write a short plan that applies "{p1}" to what\'s coming up ({event}),{example}'
     else:
         first = f"Write a short plan for what's coming up ({event}), starting{example}"
         first = first if example else f'{first} from "{p1}"'
@@ -227,6 +231,13 @@ def application_plan(
     return [
         PlanStep(action=_clean_action(text), owner=owner, due_days=due) for text, due in drafts[:4]
     ]
+
+
+_NOT_DONE = re.compile(
+    r"^(?:i|we)\s+(?:did\s+not|didn't|never|was\s+not|wasn't|could\s+not|couldn't|would\s+not"
+    r"|wouldn't|had\s+not|hadn't|chose\s+not\s+to|decided\s+not\s+to)\b",
+    re.IGNORECASE,
+)
 
 
 def _role(phrase: str, source: str) -> str:

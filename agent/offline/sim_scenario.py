@@ -248,6 +248,12 @@ def reask_prompt(
     reason = assessment.reason
     if reason == "question":
         lead = clarify(answer, scenario, mentor=mentor)
+    elif reason == "instruction":
+        # Text aimed at the engine is set aside, never followed: the story stays hidden.
+        lead = (
+            "That reads as an instruction to the coach rather than your approach, so I've set "
+            f'it aside. What would you do in "{quote(scenario.title, 12)}"?'
+        )
     elif reason == "off_topic":
         lead = (
             f'That doesn\'t seem to be about this situation ("{quote(scenario.title, 12)}"). '

@@ -267,6 +267,13 @@ def first_person(text: str) -> bool:
     return bool(_FIRST_PERSON.search(re.sub(r'"[^"]*"|“[^”]*”', "", text.replace("’", "'"))))
 
 
+# "I am" / "I was" become "you are" / "you were": the verb after the subject agrees with it.
+_AGREE = pairs("am:are was:were wasn't:weren't is:are isn't:aren't has:have hasn't:haven't does:do")
+_SUBJECT_VERB = re.compile(
+    r"\b(I|we)((?:\s+[a-z]+ly)?\s+)(am|was|is|has|does|(?:was|is|has)n['’]t)\b", re.IGNORECASE
+)
+
+
 def first_person_to_you(text: str) -> str:
     """The mentee's own words ("I have to ...") addressed back to them ("you have to ...")."""
 
@@ -274,6 +281,11 @@ def first_person_to_you(text: str) -> str:
         word = match.group(0)
         return _YOU.get(word.lower().replace("’", "'"), word)
 
+    def agree(match: re.Match[str]) -> str:
+        verb = _AGREE[match.group(3).lower().replace("’", "'")]
+        return f"{match.group(1)}{match.group(2)}{verb}"
+
+    text = _SUBJECT_VERB.sub(agree, text)
     return re.sub(r"\b[A-Za-z]+(?:['’][a-z]+)?\b", swap, text)
 
 
@@ -306,6 +318,11 @@ _POSSESSIVE_NUMBER = re.compile(
 _LOWER_START = re.compile(r"(?:^|[.!?]\s+)([a-z])")
 _ABBREVIATION = re.compile(r"\b(?:a\.m|p\.m|e\.g|i\.e|etc|vs|approx)\.", re.IGNORECASE)
 _DOUBLED_OK = frozenset({"that", "had", "very", "bye"})
+_DISAGREES = re.compile(
+    r"\byou\s+(?:am|was|wasn't|is|isn't|has|hasn't|does|doesn't)\b"
+    r"|\bI\s+(?:are|is|isn't|has|hasn't|were|weren't|does|doesn't)\b",
+    re.IGNORECASE,
+)
 
 
 def text_failures(text: str) -> list[str]:
@@ -326,6 +343,9 @@ def text_failures(text: str) -> list[str]:
         failures.append("a sentence starts in lower case")
     if text.count('"') % 2 or '""' in text.replace('"" ', "").replace(' ""', ""):
         failures.append("unbalanced or empty quotes")
+    agreement = _DISAGREES.search(unquoted)
+    if agreement:
+        failures.append(f"the verb does not agree with its subject: {agreement.group(0)!r}")
     if re.search(r"\s[,.;:](?:\s|$)", unquoted):
         failures.append("a space before punctuation")
     return failures

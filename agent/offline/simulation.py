@@ -16,6 +16,7 @@ from agent.offline.ffwd import (
     ffwd_guidance,
     ffwd_observe,
     ffwd_summary,
+    skill_problem,
 )
 from agent.offline.sim_attempt import Assessment, assess_answer
 from agent.offline.sim_compare import ApproachComparison, compare_approach, comparison_failures
@@ -51,6 +52,7 @@ __all__ = [
     "plan_failures",
     "present_situation",
     "reask_prompt",
+    "skill_problem",
     "split_sentences",
     "text_failures",
 ]

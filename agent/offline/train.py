@@ -73,6 +73,7 @@ SPECS: dict[str, str] = {
     "ffwd_tried": "agent.offline.ffwd:TRIED_SPEC",
     "sim_clarify": "agent.offline.sim_scenario:CLARIFY_SPEC",
     "intents": "agent.offline.intent:INTENT_SPEC",
+    "instructions": "agent.offline.instruction:INSTRUCTION_SPEC",
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",
     "clause_bounds": "agent.offline.clauses:CLAUSE_SPEC",
     "name_words": "agent.offline.people:NAME_WORDS",
