@@ -1,12 +1,8 @@
-"""The offline agenda: the scaffold filled with language specific to the pair, no model needed.
+"""The offline agenda: the scaffold (:mod:`agent.agenda`) filled with the pair's specifics.
 
-The scaffold (:mod:`agent.agenda`) fixes the stage, the blocks, their minutes, the open items
-and each framework's steps. This engine builds the deep dive around the prep sentence that
-carries the challenge (linked to the goal it shares most words with; with no prep, a goal
-from the notes or open items, or the goals in turn), adds the mentee's prep updates to the
-progress review, names the goals in the stage blocks, and cites the guide each block follows.
-The notes are never quoted; nothing the judgemental-language detector flags, and no
-self-blame, is quoted from the prep. Deterministic.
+The deep dive is built around the prep sentence carrying the challenge, linked to a goal; the
+prep's updates join the progress review and each block cites the guide it follows. Nothing
+judgemental or self-blaming is quoted. Deterministic.
 """
 
 from __future__ import annotations
@@ -43,7 +39,8 @@ from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
-from agent.text import names_person, quoted, short_name
+from agent.text import names_person, short_name
+from agent.text import quoted as _q
 from knowledge.models import Passage
 
 __all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
@@ -348,10 +345,6 @@ def agenda_notes(ctx: AgendaContext) -> list[str]:
     return kept
 
 
-def _q(text: str) -> str:
-    return quoted(text)
-
-
 class _Draft:
     """The blocks being filled, addressable by name."""
 
@@ -400,12 +393,6 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
         draft.append(
             PROGRESS_REVIEW,
             "For each item: done, in progress or blocked? What helped, and what got in the way?",
-        )
-    elif ctx.progress_flags and not ctx.progress_flags[-1]:
-        draft.append(
-            PROGRESS_REVIEW,
-            "Last session's plan didn't move: what got in the way, and what would make the next "
-            "step easier?",
         )
 
     lead: list[str] = []
@@ -598,14 +585,13 @@ def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
 
 
 _Pref = tuple[str, str | None]  # (doc_id, a phrase its section must contain, or None)
-
+_MEETING = ("meeting-template", "during the meeting")
+_RELATIONSHIP = ("stale-patch-reset", "relationship, not the goals")
+_CAUSES = ("unstuck-intervention", "five possible causes")
 _SOURCES: dict[str, tuple[_Pref, ...]] = {
-    CHECK_IN: (("meeting-template", "during the meeting"),),
-    PROGRESS_REVIEW: (("meeting-template", "during the meeting"),),
-    DEEP_DIVE: (
-        ("problem-solution-action", "problem → solution → action model"),
-        ("meeting-template", "during the meeting"),
-    ),
+    CHECK_IN: (_MEETING,),
+    PROGRESS_REVIEW: (_MEETING,),
+    DEEP_DIVE: (("problem-solution-action", "problem → solution → action model"), _MEETING),
     ACTION_PLANNING: (
         ("wisdom-to-action-ratio", "leave with nothing"),
         ("problem-solution-action", "common mistakes"),
@@ -620,13 +606,13 @@ _SOURCES: dict[str, tuple[_Pref, ...]] = {
         ("learning-style-assessment", "what to ask"),
         ("learning-style-assessment", None),
     ),
-    RECONNECT: (("stale-patch-reset", "relationship, not the goals"), ("stale-patch-reset", None)),
+    RECONNECT: (_RELATIONSHIP, ("stale-patch-reset", None)),
     RESET_THE_FORMAT: (
         ("stale-patch-reset", "prevent"),
         ("stale-patch-reset", "not always about progress"),
         ("partnership-pillars", None),
     ),
-    LIGHT_ACTION_PLANNING: (("stale-patch-reset", "relationship, not the goals"),),
+    LIGHT_ACTION_PLANNING: (_RELATIONSHIP,),
     UNSTUCK_DIAGNOSIS: (("unstuck-intervention", None),),
     GRADUATION_ASSESSMENT: (("graduation-assessment", None),),
     NEXT_CHAPTER: (("next-chapter-protocol", None),),
@@ -636,28 +622,15 @@ _STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
         ("first-session-questions", "icebreaker"),
         ("first-session-questions", None),
     ),
-    ("stale-patch", CHECK_IN): (
-        ("stale-patch-reset", "relationship, not the goals"),
-        ("stale-patch-reset", None),
-    ),
-    ("stalled", CHECK_IN): (
-        ("unstuck-intervention", "five possible causes"),
-        ("meeting-template", "during"),
-    ),
+    ("stale-patch", CHECK_IN): (_RELATIONSHIP, ("stale-patch-reset", None)),
+    ("stalled", CHECK_IN): (_CAUSES, ("meeting-template", "during")),
     ("first-session", ACTION_PLANNING): (
         ("lets-get-clear-conversation", "purpose"),
         ("meeting-template", "before the meeting"),
     ),
-    ("stalled", ACTION_PLANNING): (
-        ("unstuck-intervention", "confidence"),
-        ("unstuck-intervention", "five possible causes"),
-    ),
-    ("graduation", PROGRESS_REVIEW): (
-        ("graduation-assessment", "goals met"),
-        ("meeting-template", "during the meeting"),
-    ),
+    ("stalled", ACTION_PLANNING): (("unstuck-intervention", "confidence"), _CAUSES),
+    ("graduation", PROGRESS_REVIEW): (("graduation-assessment", "goals met"), _MEETING),
 }
-PER_BLOCK = 2
 
 
 def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation]:
@@ -670,18 +643,15 @@ def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation
     for strict in (True, False):
         chosen: list[Passage] = []
         for doc_id, section in prefs:
-            found = (
+            chosen += [
                 p
                 for p in ranked
                 if p.doc_id == doc_id
                 and p.id not in {c.id for c in chosen}
                 and (not strict or (section or "\0") in p.section.casefold())
-            )
-            match = next(found, None)
-            if match is not None and len(chosen) < PER_BLOCK:
-                chosen.append(match)
+            ][:1]
         if chosen:
-            return [Citation.of(p) for p in chosen]
+            return [Citation.of(p) for p in chosen[:2]]
     return []
 
 
