@@ -102,7 +102,7 @@ def _sentences(text: str) -> list[str]:
     return [_PREP_LABEL.sub("", p) for p in kept if len(p) > 2]
 
 
-def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
+def _note_sentences(notes: str, ctx: AgendaContext) -> list[str]:
     """The sentences of session notes in any layout, without chat stamps, speakers or titles.
 
     The action extractor's splitter knows the layouts (chat exports, transcripts, minutes);
@@ -125,15 +125,12 @@ def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
     return out
 
 
-def _speaker(speaker: str, ctx: AgendaContext | None) -> str:
+def _speaker(speaker: str, ctx: AgendaContext) -> str:
     """How the agenda names a chat speaker: as the pair's short name when it is one of them."""
-    if ctx is not None:
-        mentor, mentee = short_names(ctx)
-        if names_person(speaker, ctx.mentor, ctx.mentor_short):
-            return mentor
-        if names_person(speaker, ctx.mentee, ctx.mentee_short):
-            return mentee
-    return short_name(speaker)
+    mentor, mentee = short_names(ctx)
+    if names_person(speaker, ctx.mentor, ctx.mentor_short):
+        return mentor
+    return mentee if names_person(speaker, ctx.mentee, ctx.mentee_short) else short_name(speaker)
 
 
 def _clip(text: str, limit: int = MAX_QUOTE) -> str:
@@ -184,9 +181,8 @@ def main_topic(
     Scores each quotable sentence: a challenge (the learned model: "how do I", "I'm stuck",
     "I want to talk about"...) counts 2, a question mark 1 more, each word shared with a goal
     1 (up to 3), and a ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties
-    go to the earlier sentence. A prep where nothing scores (updates, "not sure what to bring")
-    sets no topic. When the chosen sentence leans on the one before it ("...to
-    review it"), the two are quoted together so the topic reads on its own.
+    go to the earlier sentence. A prep where nothing scores sets no topic. A topic leaning on
+    the sentence before ("...to review it") is quoted with it, to read on its own.
     """
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
@@ -307,9 +303,9 @@ def _cue_sentences(texts: Sequence[str], cues: Sequence[re.Pattern[str]]) -> lis
     for text in texts:
         for sentence in _sentences(text):
             if any(c.search(normalise(sentence)) for c in cues):
-                quoted = _quotable(sentence)
-                if quoted and quoted not in found:
-                    found.append(quoted)
+                q = _quotable(sentence)
+                if q and q not in found:
+                    found.append(q)
     return found
 
 
@@ -366,9 +362,8 @@ class _Draft:
 def _progress_items(ctx: AgendaContext, draft: _Draft, updates: Sequence[str]) -> None:
     """The mentee's own updates from the prep, after the open items.
 
-    The notes are not quoted: they are the writer's own (a mentor's asides reached the
-    mentee through an agenda pasted into a shared doc), their item lines repeated the open
-    items listed just above, and their "by Friday" meant a day that has passed since.
+    Never the notes: they may hold a mentor's asides, repeat the open items, or say "by Friday"
+    of a day long past.
     """
     mentee = short_names(ctx)[1]
     draft.append(PROGRESS_REVIEW, *(f"Update from {mentee}'s prep: {_q(u)}" for u in updates[:2]))
@@ -506,28 +501,22 @@ def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
         # A second concern in the prep ("also my English in docs is slow") is part of the
         # struggles this block is for.
         goal_text = " ".join(goals)
-        extra = next(
-            (
-                o
-                for o in others
-                if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
-            ),
-            None,
-        )
-        if extra:
-            draft.append(GETTING_REAL, f"Also from {mentee}'s prep: {_q(extra)}")
+        extras = [
+            o
+            for o in others
+            if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
+        ]
+        draft.append(GETTING_REAL, *(f"Also from {mentee}'s prep: {_q(o)}" for o in extras[:1]))
     if goals:
+        listed = "; ".join(_q(g) for g in goals)
         draft.insert(
             LETS_GET_CLEAR,
             1,
-            f"Start purpose & scope from the goals {mentee} brought: "
-            + "; ".join(_q(g) for g in goals)
-            + ". Make each one measurable.",
+            f"Start purpose & scope from the goals {mentee} brought: {listed}. Make each one "
+            "measurable.",
         )
         draft.by_name[ACTION_PLANNING].items[0] = (
-            "Choose the first goal to work on ("
-            + "; ".join(_q(g) for g in goals)
-            + ") and what success would look like."
+            f"Choose the first goal to work on ({listed}) and what success would look like."
         )
     else:
         notes.append(f"No goals yet for {mentee}: the Let's Get Clear conversation sets them.")
