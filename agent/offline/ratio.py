@@ -85,8 +85,8 @@ def wisdom_ratio(notes: str) -> WisdomRatio:
             words = len(re.findall(r"[^\W_][\w'’-]*", text))
             if kind == "ignore" or words == 0 or _ACK.match(text.strip(" *_")):
                 continue
-            relationship = kind != "done" and _RELATIONSHIP.search(text)
-            weights[1 if kind == "commitment" else 2 if relationship else 0] += words
+            social = kind != "done" and _RELATIONSHIP.search(text)
+            weights[1 if kind == "commitment" else 2 if social else 0] += words
     if sum(weights) == 0:
         verdict = f"{reason}: nothing to compare with the guide's 60/30/10."
         return WisdomRatio(insight=0.0, action=0.0, relationship=0.0, verdict=verdict)
