@@ -1,12 +1,8 @@
-"""The offline agenda: the scaffold filled with language specific to the pair, no model needed.
+"""The offline agenda: the scaffold (:mod:`agent.agenda`) filled with the pair's specifics.
 
-The scaffold (:mod:`agent.agenda`) fixes the stage, the blocks, their minutes, the open items
-and each framework's steps. This engine builds the deep dive around the prep sentence that
-carries the challenge (linked to the goal it shares most words with; with no prep, a goal
-from the notes or open items, or the goals in turn), adds the mentee's prep updates to the
-progress review, names the goals in the stage blocks, and cites the guide each block follows.
-The notes are never quoted; nothing the judgemental-language detector flags, and no
-self-blame, is quoted from the prep. Deterministic.
+The deep dive is built around the prep sentence carrying the challenge, linked to a goal; the
+prep's updates join the progress review and each block cites the guide it follows. Nothing
+judgemental or self-blaming is quoted. Deterministic.
 """
 
 from __future__ import annotations
@@ -43,7 +39,8 @@ from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
 from agent.offline.learned import load_model
 from agent.offline.train import TrainingSpec
-from agent.text import names_person, quoted, short_name
+from agent.text import names_person, short_name
+from agent.text import quoted as _q
 from knowledge.models import Passage
 
 __all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
@@ -105,7 +102,7 @@ def _sentences(text: str) -> list[str]:
     return [_PREP_LABEL.sub("", p) for p in kept if len(p) > 2]
 
 
-def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
+def _note_sentences(notes: str, ctx: AgendaContext) -> list[str]:
     """The sentences of session notes in any layout, without chat stamps, speakers or titles.
 
     The action extractor's splitter knows the layouts (chat exports, transcripts, minutes);
@@ -128,15 +125,12 @@ def _note_sentences(notes: str, ctx: AgendaContext | None = None) -> list[str]:
     return out
 
 
-def _speaker(speaker: str, ctx: AgendaContext | None) -> str:
+def _speaker(speaker: str, ctx: AgendaContext) -> str:
     """How the agenda names a chat speaker: as the pair's short name when it is one of them."""
-    if ctx is not None:
-        mentor, mentee = short_names(ctx)
-        if names_person(speaker, ctx.mentor, ctx.mentor_short):
-            return mentor
-        if names_person(speaker, ctx.mentee, ctx.mentee_short):
-            return mentee
-    return short_name(speaker)
+    mentor, mentee = short_names(ctx)
+    if names_person(speaker, ctx.mentor, ctx.mentor_short):
+        return mentor
+    return mentee if names_person(speaker, ctx.mentee, ctx.mentee_short) else short_name(speaker)
 
 
 def _clip(text: str, limit: int = MAX_QUOTE) -> str:
@@ -187,9 +181,8 @@ def main_topic(
     Scores each quotable sentence: a challenge (the learned model: "how do I", "I'm stuck",
     "I want to talk about"...) counts 2, a question mark 1 more, each word shared with a goal
     1 (up to 3), and a ``boost`` cue (the stage's own, e.g. "outgrown" for graduation) 3; ties
-    go to the earlier sentence. A prep where nothing scores (updates, "not sure what to bring")
-    sets no topic. When the chosen sentence leans on the one before it ("...to
-    review it"), the two are quoted together so the topic reads on its own.
+    go to the earlier sentence. A prep where nothing scores sets no topic. A topic leaning on
+    the sentence before ("...to review it") is quoted with it, to read on its own.
     """
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
@@ -310,9 +303,9 @@ def _cue_sentences(texts: Sequence[str], cues: Sequence[re.Pattern[str]]) -> lis
     for text in texts:
         for sentence in _sentences(text):
             if any(c.search(normalise(sentence)) for c in cues):
-                quoted = _quotable(sentence)
-                if quoted and quoted not in found:
-                    found.append(quoted)
+                q = _quotable(sentence)
+                if q and q not in found:
+                    found.append(q)
     return found
 
 
@@ -348,10 +341,6 @@ def agenda_notes(ctx: AgendaContext) -> list[str]:
     return kept
 
 
-def _q(text: str) -> str:
-    return quoted(text)
-
-
 class _Draft:
     """The blocks being filled, addressable by name."""
 
@@ -373,9 +362,8 @@ class _Draft:
 def _progress_items(ctx: AgendaContext, draft: _Draft, updates: Sequence[str]) -> None:
     """The mentee's own updates from the prep, after the open items.
 
-    The notes are not quoted: they are the writer's own (a mentor's asides reached the
-    mentee through an agenda pasted into a shared doc), their item lines repeated the open
-    items listed just above, and their "by Friday" meant a day that has passed since.
+    Never the notes: they may hold a mentor's asides, repeat the open items, or say "by Friday"
+    of a day long past.
     """
     mentee = short_names(ctx)[1]
     draft.append(PROGRESS_REVIEW, *(f"Update from {mentee}'s prep: {_q(u)}" for u in updates[:2]))
@@ -400,12 +388,6 @@ def _enrich_regular(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None
         draft.append(
             PROGRESS_REVIEW,
             "For each item: done, in progress or blocked? What helped, and what got in the way?",
-        )
-    elif ctx.progress_flags and not ctx.progress_flags[-1]:
-        draft.append(
-            PROGRESS_REVIEW,
-            "Last session's plan didn't move: what got in the way, and what would make the next "
-            "step easier?",
         )
 
     lead: list[str] = []
@@ -519,28 +501,22 @@ def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
         # A second concern in the prep ("also my English in docs is slow") is part of the
         # struggles this block is for.
         goal_text = " ".join(goals)
-        extra = next(
-            (
-                o
-                for o in others
-                if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
-            ),
-            None,
-        )
-        if extra:
-            draft.append(GETTING_REAL, f"Also from {mentee}'s prep: {_q(extra)}")
+        extras = [
+            o
+            for o in others
+            if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
+        ]
+        draft.append(GETTING_REAL, *(f"Also from {mentee}'s prep: {_q(o)}" for o in extras[:1]))
     if goals:
+        listed = "; ".join(_q(g) for g in goals)
         draft.insert(
             LETS_GET_CLEAR,
             1,
-            f"Start purpose & scope from the goals {mentee} brought: "
-            + "; ".join(_q(g) for g in goals)
-            + ". Make each one measurable.",
+            f"Start purpose & scope from the goals {mentee} brought: {listed}. Make each one "
+            "measurable.",
         )
         draft.by_name[ACTION_PLANNING].items[0] = (
-            "Choose the first goal to work on ("
-            + "; ".join(_q(g) for g in goals)
-            + ") and what success would look like."
+            f"Choose the first goal to work on ({listed}) and what success would look like."
         )
     else:
         notes.append(f"No goals yet for {mentee}: the Let's Get Clear conversation sets them.")
@@ -598,14 +574,13 @@ def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
 
 
 _Pref = tuple[str, str | None]  # (doc_id, a phrase its section must contain, or None)
-
+_MEETING = ("meeting-template", "during the meeting")
+_RELATIONSHIP = ("stale-patch-reset", "relationship, not the goals")
+_CAUSES = ("unstuck-intervention", "five possible causes")
 _SOURCES: dict[str, tuple[_Pref, ...]] = {
-    CHECK_IN: (("meeting-template", "during the meeting"),),
-    PROGRESS_REVIEW: (("meeting-template", "during the meeting"),),
-    DEEP_DIVE: (
-        ("problem-solution-action", "problem → solution → action model"),
-        ("meeting-template", "during the meeting"),
-    ),
+    CHECK_IN: (_MEETING,),
+    PROGRESS_REVIEW: (_MEETING,),
+    DEEP_DIVE: (("problem-solution-action", "problem → solution → action model"), _MEETING),
     ACTION_PLANNING: (
         ("wisdom-to-action-ratio", "leave with nothing"),
         ("problem-solution-action", "common mistakes"),
@@ -620,13 +595,13 @@ _SOURCES: dict[str, tuple[_Pref, ...]] = {
         ("learning-style-assessment", "what to ask"),
         ("learning-style-assessment", None),
     ),
-    RECONNECT: (("stale-patch-reset", "relationship, not the goals"), ("stale-patch-reset", None)),
+    RECONNECT: (_RELATIONSHIP, ("stale-patch-reset", None)),
     RESET_THE_FORMAT: (
         ("stale-patch-reset", "prevent"),
         ("stale-patch-reset", "not always about progress"),
         ("partnership-pillars", None),
     ),
-    LIGHT_ACTION_PLANNING: (("stale-patch-reset", "relationship, not the goals"),),
+    LIGHT_ACTION_PLANNING: (_RELATIONSHIP,),
     UNSTUCK_DIAGNOSIS: (("unstuck-intervention", None),),
     GRADUATION_ASSESSMENT: (("graduation-assessment", None),),
     NEXT_CHAPTER: (("next-chapter-protocol", None),),
@@ -636,28 +611,15 @@ _STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
         ("first-session-questions", "icebreaker"),
         ("first-session-questions", None),
     ),
-    ("stale-patch", CHECK_IN): (
-        ("stale-patch-reset", "relationship, not the goals"),
-        ("stale-patch-reset", None),
-    ),
-    ("stalled", CHECK_IN): (
-        ("unstuck-intervention", "five possible causes"),
-        ("meeting-template", "during"),
-    ),
+    ("stale-patch", CHECK_IN): (_RELATIONSHIP, ("stale-patch-reset", None)),
+    ("stalled", CHECK_IN): (_CAUSES, ("meeting-template", "during")),
     ("first-session", ACTION_PLANNING): (
         ("lets-get-clear-conversation", "purpose"),
         ("meeting-template", "before the meeting"),
     ),
-    ("stalled", ACTION_PLANNING): (
-        ("unstuck-intervention", "confidence"),
-        ("unstuck-intervention", "five possible causes"),
-    ),
-    ("graduation", PROGRESS_REVIEW): (
-        ("graduation-assessment", "goals met"),
-        ("meeting-template", "during the meeting"),
-    ),
+    ("stalled", ACTION_PLANNING): (("unstuck-intervention", "confidence"), _CAUSES),
+    ("graduation", PROGRESS_REVIEW): (("graduation-assessment", "goals met"), _MEETING),
 }
-PER_BLOCK = 2
 
 
 def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation]:
@@ -670,18 +632,15 @@ def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation
     for strict in (True, False):
         chosen: list[Passage] = []
         for doc_id, section in prefs:
-            found = (
+            chosen += [
                 p
                 for p in ranked
                 if p.doc_id == doc_id
                 and p.id not in {c.id for c in chosen}
                 and (not strict or (section or "\0") in p.section.casefold())
-            )
-            match = next(found, None)
-            if match is not None and len(chosen) < PER_BLOCK:
-                chosen.append(match)
+            ][:1]
         if chosen:
-            return [Citation.of(p) for p in chosen]
+            return [Citation.of(p) for p in chosen[:2]]
     return []
 
 

@@ -9,8 +9,11 @@ from knowledge.models import Passage
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MIN_SCORE = 0.2
-
-
+NO_ANSWER = (
+    "The guides don't cover that directly. I can help you reframe a question, suggest "
+    "questions for your next session, or find guidance on a mentoring situation — try "
+    "describing what is happening between you and your partner."
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -29,21 +32,13 @@ def _lead(text: str, limit: int = 2, items: int = 5) -> str:
 
 def answer_offline(question: str, passages: Sequence[Passage]) -> tuple[str, list[str]]:
     """An answer built from up to three passages of different guides, and the ids it used."""
-    relevant = [p for p in passages if p.similarity >= MIN_SCORE]
-    chosen: list[Passage] = []
-    for passage in relevant:
-        if passage.doc_id not in {c.doc_id for c in chosen}:
-            chosen.append(passage)
-        if len(chosen) == 3:
-            break
+    by_guide: dict[str, Passage] = {}
+    for passage in passages:
+        if passage.similarity >= MIN_SCORE:
+            by_guide.setdefault(passage.doc_id, passage)
+    chosen = list(by_guide.values())[:3]
     if not chosen:
-        return (
-            "The guides don't cover that directly. I can help you reframe a question, suggest "
-            "questions for your next session, or find guidance on a mentoring situation — try "
-            "describing what is happening between you and your partner.",
-            [],
-        )
+        return NO_ANSWER, []
     parts = [f"Here is what the guides suggest for “{question.strip().rstrip('?')}”:"]
-    for passage in chosen:
-        parts.append(f"\n• {passage.title}: {_lead(passage.text)}")
+    parts += [f"\n• {passage.title}: {_lead(passage.text)}" for passage in chosen]
     return "\n".join(parts), [p.id for p in chosen]

@@ -33,34 +33,30 @@ _ACK = re.compile(
 )
 
 
+_ADVICE = {  # what to change, by how a session's split is off the guide's 60/30/10
+    "Action-light": "end with concrete next steps",
+    "Action-heavy": "keep room for the why behind each task, or sessions turn into box-ticking",
+    "Relationship-light": "leave a few minutes to connect as people",
+    "Relationship-heavy": "keep the check-in short and protect time for insight and next steps",
+    "Insight-light": "bring in experience and the reasoning behind the actions",
+}
+
+
 def ratio_verdict(insight: float, action: float, relationship: float) -> str:
     """One line comparing a session's split with the guide's 60/30/10."""
     i, a, r = (round(x * 100) for x in (insight, action, relationship))
-    if a < 20:
-        return (
-            f"Action-light: {a}% action vs the 30% the guide suggests — end with concrete next "
-            "steps."
-        )
-    if a > 45:
-        return (
-            f"Action-heavy: {a}% action vs the 30% the guide suggests — keep room for the why "
-            "behind each task, or sessions turn into box-ticking."
-        )
-    if r < 5:
-        return (
-            f"Relationship-light: {r}% on the relationship vs the 10% the guide suggests — leave "
-            "a few minutes to connect as people."
-        )
-    if r > 25:
-        return (
-            f"Relationship-heavy: {r}% on the relationship vs the 10% the guide suggests — keep "
-            "the check-in short and protect time for insight and next steps."
-        )
-    if i < 45:
-        return (
-            f"Insight-light: {i}% insight vs the 60% the guide suggests — bring in experience "
-            "and the reasoning behind the actions."
-        )
+    rel = "on the relationship"
+    for off, label, share, what, target in (
+        (a < 20, "Action-light", a, "action", 30),
+        (a > 45, "Action-heavy", a, "action", 30),
+        (r < 5, "Relationship-light", r, rel, 10),
+        (r > 25, "Relationship-heavy", r, rel, 10),
+        (i < 45, "Insight-light", i, "insight", 60),
+    ):
+        if off:
+            return (
+                f"{label}: {share}% {what} vs the {target}% the guide suggests — {_ADVICE[label]}."
+            )
     return f"Balanced: {i}/{a}/{r} is close to the guide's 60/30/10."
 
 
@@ -75,34 +71,26 @@ def _hundredths(weights: Sequence[float]) -> list[int]:
     return floors
 
 
-def _nothing(reason: str) -> WisdomRatio:
-    """0/0/0 with the reason there is nothing to compare."""
-    verdict = f"{reason}: nothing to compare with the guide's 60/30/10."
-    return WisdomRatio(insight=0.0, action=0.0, relationship=0.0, verdict=verdict)
-
-
 def wisdom_ratio(notes: str) -> WisdomRatio:
     """Share of the notes spent on insight, action and the relationship (hundredths, summing to 1).
 
     Empty or non-English notes give 0/0/0 and say so.
     """
-    if not notes.strip() or not is_probably_english(notes):
-        return _nothing("No notes to assess" if not notes.strip() else "Notes not in English")
-    weights = {"insight": 0.0, "action": 0.0, "relationship": 0.0}
-    for text, kind in sentence_kinds(notes):
-        words = len(re.findall(r"[^\W_][\w'’-]*", text))
-        if kind == "ignore" or words == 0 or _ACK.match(text.strip(" *_")):
-            continue
-        if kind == "commitment":
-            weights["action"] += words
-        elif kind != "done" and _RELATIONSHIP.search(text):
-            weights["relationship"] += words
-        else:
-            weights["insight"] += words
-    if sum(weights.values()) == 0:
-        return _nothing("No notes to assess")
-    parts = _hundredths([weights["insight"], weights["action"], weights["relationship"]])
-    insight, action, relationship = (p / 100 for p in parts)
+    reason = "No notes to assess"
+    weights = [0.0, 0.0, 0.0]  # insight, action, relationship
+    if notes.strip() and not is_probably_english(notes):
+        reason = "Notes not in English"
+    elif notes.strip():
+        for text, kind in sentence_kinds(notes):
+            words = len(re.findall(r"[^\W_][\w'’-]*", text))
+            if kind == "ignore" or words == 0 or _ACK.match(text.strip(" *_")):
+                continue
+            social = kind != "done" and _RELATIONSHIP.search(text)
+            weights[1 if kind == "commitment" else 2 if social else 0] += words
+    if sum(weights) == 0:
+        verdict = f"{reason}: nothing to compare with the guide's 60/30/10."
+        return WisdomRatio(insight=0.0, action=0.0, relationship=0.0, verdict=verdict)
+    insight, action, relationship = (p / 100 for p in _hundredths(weights))
     return WisdomRatio(
         insight=insight,
         action=action,
