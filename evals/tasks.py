@@ -672,14 +672,14 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The eleventh blind set (evals/datasets/blind11/README.md): sealed until the engine is final.
+    # The eleventh blind set (evals/datasets/blind11/README.md), written before round eleven's
+    # engine changes; scored once on the final engine, then unsealed and gated (docs/EVALS.md).
     "actions_blind11": Task(
         "actions_blind11",
         "blind11/actions_blind11",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -782,14 +782,14 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
-    # The eleventh blind set (evals/datasets/blind11/README.md): sealed until the engine is final.
+    # The eleventh blind set (evals/datasets/blind11/README.md), written before round eleven's
+    # engine changes; scored once on the final engine, then unsealed and gated (docs/EVALS.md).
     "rewrite_blind11": Task(
         "rewrite_blind11",
         "blind11/rewrite_blind11",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -869,14 +869,14 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The eleventh blind set (evals/datasets/blind11/README.md): sealed until the detector is final.
+    # The eleventh blind set (evals/datasets/blind11/README.md), written before round eleven's
+    # engine changes; scored once on the final engine, then unsealed and gated (docs/EVALS.md).
     "judgement_blind11": Task(
         "judgement_blind11",
         "blind11/judgement_blind11",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
