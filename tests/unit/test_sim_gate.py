@@ -7,14 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
 from agent.api import Coach
 from agent.config import Settings
 from agent.context import Context
-from agent.memory import PairStore, parse_pair_input
 from agent.offline import sim_attempt, sim_match
 from agent.offline.learned import model_path
 from agent.offline.simulation import (
@@ -27,8 +24,8 @@ from agent.offline.simulation import (
     text_failures,
 )
 from agent.scenarios import Scenario, ScenarioStore, get_starter, parse_scenario_input
-from agent.sim_graph import compile_simulation
 from knowledge.store import KnowledgeBase
+from tests.sim_graph import gate_payload, simulation_setup
 
 INCIDENT = get_starter("checkout-incident-2am")
 NOT_ATTEMPTS = [
@@ -91,15 +88,7 @@ def test_shipped_models_and_their_dev_figures() -> None:
 
 @pytest.fixture
 def graph_setup(shipped_kb: KnowledgeBase) -> tuple[Any, Context, str]:
-    store = InMemoryStore()
-    pair = PairStore(store).add(parse_pair_input(mentor="Ana Silva", mentee="Ben Okafor"))
-    graph = compile_simulation(InMemorySaver(), store)
-    return graph, Context(knowledge=shipped_kb, engine="offline"), pair.id
-
-
-def _gate(graph: Any, config: dict[str, Any]) -> dict[str, Any]:
-    snapshot = graph.get_state(config)
-    return snapshot.interrupts[0].value if snapshot.interrupts else {}
+    return simulation_setup(shipped_kb)
 
 
 def test_the_graph_asks_again_at_the_same_step_before_revealing(
@@ -111,14 +100,14 @@ def test_the_graph_asks_again_at_the_same_step_before_revealing(
     graph.invoke(start, config, context=ctx)
     for answer in ("idk", "/help", "What did you do?", "I like pizza."):
         graph.invoke(Command(resume={"kind": "answer", "text": answer}), config, context=ctx)
-        gate = _gate(graph, config)
+        gate = gate_payload(graph, config)
         assert gate["step"] == "approach", answer
         assert INCIDENT.response not in gate["prompt"]
         assert graph.get_state(config).values.get("approach") is None
         assert "reveal" not in graph.get_state(config).values
-    assert "starter scenario from the guide" in _gate(graph, config)["prompt"]
+    assert "starter scenario from the guide" in gate_payload(graph, config)["prompt"]
     graph.invoke(Command(resume={"kind": "answer", "text": ATTEMPTS[0]}), config, context=ctx)
-    gate = _gate(graph, config)
+    gate = gate_payload(graph, config)
     assert gate["step"] == "upcoming" and INCIDENT.response in gate["prompt"]
     assert gate["prompt"].startswith("How it was handled in this starter scenario")
 
@@ -201,7 +190,7 @@ def test_ffwd_prompt_says_the_round_once(graph_setup: tuple[Any, Context, str]) 
         config,
         context=ctx,
     )
-    prompt = _gate(graph, config)["prompt"]
+    prompt = gate_payload(graph, config)["prompt"]
     assert prompt.count("Round 1 of 3-5") == 1
 
 
