@@ -18,6 +18,10 @@ from agent.offline.intent import classify_intent
         ("plan our session on Tuesday around her promotion case", "agenda"),
         ("How do I give feedback on sloppy code without crushing him?", "ask"),
         ("Is it weird to ask my mentor about salary?", "ask"),
+        # A new-user trial's guide question, typed without /ask: it had gone to reframe.
+        ("how do I give feedback on a late PR?", "ask"),
+        ("is there a framework for giving feedback after an incident", "ask"),
+        ("how should I ask why she missed the deadline without blaming her", "reframe"),
         ("Why do you always ship without tests?", "reframe"),
         ("thank you!", "other"),
         ("", "other"),
