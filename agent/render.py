@@ -255,7 +255,8 @@ def action_extraction(console: Console, result: ActionExtraction, saved: bool) -
         console.print(
             f"• [bold]{escape(item.owner or 'unassigned')}[/]{outside}: {escape(item.action)}{due}"
         )
-        console.print(f"  [dim]“{escape(item.evidence)}”[/]")
+        # Evidence is verbatim, line breaks included; a wrapped sentence is quoted on one line.
+        console.print(f"  [dim]“{escape(' '.join(item.evidence.split()))}”[/]")
     if result.ratio:
         r = result.ratio
         console.print(

@@ -7,7 +7,14 @@ from io import StringIO
 from rich.console import Console
 
 from agent import render
-from agent.models import Agenda, AgendaBlock, SimulationTurn, SimulationView
+from agent.models import (
+    ActionExtraction,
+    ActionItem,
+    Agenda,
+    AgendaBlock,
+    SimulationTurn,
+    SimulationView,
+)
 
 
 def _printed(draw: object) -> str:
@@ -67,3 +74,13 @@ def test_simulate_show_lists_each_feedback_round() -> None:
     assert "You tried this round's focus (give a range)" in text
     assert "next: Keep what worked and add the next focus: split the work." in text
     assert text.index("Skill") < text.index("Round 1")
+
+
+def test_evidence_wrapped_across_lines_is_quoted_on_one_line() -> None:
+    item = ActionItem(
+        owner="Ana Silva",
+        action="Ask Priya about a review slot",
+        evidence="Ana said she would\nask Priya about a review slot next week.",
+    )
+    text = _printed(lambda c: render.action_extraction(c, ActionExtraction(items=[item]), False))
+    assert "“Ana said she would ask Priya about a review slot next week.”" in text
