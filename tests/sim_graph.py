@@ -1,4 +1,4 @@
-"""The simulation graph as its tests drive it: a fresh graph for one pair, and the open gate."""
+"""The simulation as its tests drive it: a fresh graph for one pair, the open gate, a scenario."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from langgraph.store.memory import InMemoryStore
 
 from agent.context import Context
 from agent.memory import PairStore, parse_pair_input
+from agent.scenarios import Scenario, parse_scenario_input
 from agent.sim_graph import compile_simulation
 from knowledge.store import KnowledgeBase
 
@@ -25,3 +26,16 @@ def gate_payload(graph: Any, config: dict[str, Any]) -> dict[str, Any]:
     """The payload of the human gate the graph is waiting at (empty when it is not waiting)."""
     snapshot = graph.get_state(config)
     return snapshot.interrupts[0].value if snapshot.interrupts else {}
+
+
+def design_review_scenario(response: str, principles: list[str] | None = None) -> Scenario:
+    """The mentor's own "Owning up in a design review" story, with the response under test."""
+    data = parse_scenario_input(
+        title="Owning up in a design review",
+        situation="In a design review a staff engineer asked about a failure mode of my "
+        "design that I had not considered, in front of the whole team.",
+        response=response,
+        outcome="The review moved on and the design was better for it.",
+        principles=principles or ["Saying what you don't know builds trust faster than bluffing."],
+    )
+    return Scenario(**data.model_dump(), id="own", created_at="2025-01-01T00:00:00Z")

@@ -23,9 +23,9 @@ from agent.offline.simulation import (
     reask_prompt,
     text_failures,
 )
-from agent.scenarios import Scenario, ScenarioStore, get_starter, parse_scenario_input
+from agent.scenarios import ScenarioStore, get_starter
 from knowledge.store import KnowledgeBase
-from tests.sim_graph import gate_payload, simulation_setup
+from tests.sim_graph import design_review_scenario, gate_payload, simulation_setup
 
 INCIDENT = get_starter("checkout-incident-2am")
 NOT_ATTEMPTS = [
@@ -136,20 +136,8 @@ def test_matching_steps_are_similarities_not_differences() -> None:
     assert not any("timeline" in d and "leaves out" in d for d in comparison.differences)
 
 
-def _own(response: str) -> Scenario:
-    data = parse_scenario_input(
-        title="Owning up in a design review",
-        situation="In a design review a staff engineer asked about a failure mode of my "
-        "design that I had not considered, in front of the whole team.",
-        response=response,
-        outcome="The review moved on and the design was better for it.",
-        principles=["Saying what you don't know builds trust faster than bluffing."],
-    )
-    return Scenario(**data.model_dump(), id="own", created_at="2025-01-01T00:00:00Z")
-
-
 def test_plan_items_keep_the_mentors_voice_and_texts_are_clean() -> None:
-    scenario = _own(
+    scenario = design_review_scenario(
         "I admitted I had not thought about that failure mode and asked for a day to come "
         "back with an answer. I wrote up two options the next morning."
     )

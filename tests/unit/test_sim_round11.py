@@ -29,9 +29,9 @@ from agent.offline.simulation import (
     skill_problem,
     text_failures,
 )
-from agent.scenarios import Scenario, get_starter, parse_scenario_input
+from agent.scenarios import get_starter
 from knowledge.store import KnowledgeBase
-from tests.sim_graph import gate_payload, simulation_setup
+from tests.sim_graph import design_review_scenario, gate_payload, simulation_setup
 
 INCIDENT = get_starter("checkout-incident-2am")
 DEV = Path(__file__).parents[1] / "data" / "sim_attempts_round11.jsonl"
@@ -166,18 +166,6 @@ def test_ffwd_reads_ordinary_reports_right(
         assert text_failures(line) == [], line
 
 
-def _own(response: str, principles: list[str]) -> Scenario:
-    data = parse_scenario_input(
-        title="Owning up in a design review",
-        situation="In a design review a staff engineer asked about a failure mode of my "
-        "design that I had not considered, in front of the whole team.",
-        response=response,
-        outcome="The review moved on and the design was better for it.",
-        principles=principles,
-    )
-    return Scenario(**data.model_dump(), id="own", created_at="2025-01-01T00:00:00Z")
-
-
 @pytest.mark.parametrize(
     ("mine", "yours"),
     [
@@ -199,7 +187,7 @@ def test_text_checks_catch_disagreeing_verbs() -> None:
 
 
 def test_plan_steps_read_as_a_mentors_instructions_and_skip_negative_moves() -> None:
-    scenario = _own(
+    scenario = design_review_scenario(
         "I did not bluff about the failure mode. I asked for a day and wrote up two options.",
         ["Saying what you don't know builds trust faster than bluffing."],
     )
