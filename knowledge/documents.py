@@ -45,6 +45,11 @@ class Document:
     warnings: tuple[str, ...] = ()  # ingested anyway, but the user should fix these
 
 
+def text_fingerprint(text: str) -> str:
+    """A file's fingerprint as the index stores it: its text changed when this changed."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def read_text(path: Path) -> str:
     """The file's text, repaired of mojibake, or SkipFile with the reason it cannot be read."""
     try:
@@ -327,7 +332,7 @@ def load_document(path: Path, source_key: str) -> Document:
         body=body,
         topics=tuple(t.lower() for t in _as_tuple(meta.get("topics") or meta.get("tags"))),
         stage=stage,
-        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
+        fingerprint=text_fingerprint(text),
         url=_url_of(meta),
         warnings=tuple(warnings),
     )

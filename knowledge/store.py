@@ -686,15 +686,12 @@ class KnowledgeBase:
             return None
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in self._file_prints:  # read once per version of the file
-            from knowledge.documents import SkipFile, read_text
+            from knowledge.documents import SkipFile, read_text, text_fingerprint
 
             try:
-                text: str | None = read_text(path)
+                self._file_prints[key] = text_fingerprint(read_text(path))
             except SkipFile:
-                text = None
-            self._file_prints[key] = (
-                hashlib.sha256(text.encode()).hexdigest()[:16] if text is not None else None
-            )
+                self._file_prints[key] = None
         return self._file_prints[key]
 
     def count(self) -> int:
