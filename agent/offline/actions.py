@@ -492,7 +492,7 @@ class _Extractor(Wording):
                 if (named is None or arrow) and marker.upper() != "TBD":
                     named = marker
         if named is not None:
-            if re.search(r"&|\+|\band\b|,|/", named):
+            if People.JOINED.search(named):
                 return f"?shared{named}", True, body  # "Ben & Ana: ..."
             if named.casefold() in {"me", "i", "he", "she", "you"}:
                 return self._pronoun_owner(named, writer, s), True, body
@@ -621,7 +621,7 @@ class _Extractor(Wording):
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
         if not candidate:
             return False
-        parts = re.split(r"\s*(?:&|\+|\band\b|,|/)\s*", candidate.strip("@ "))
+        parts = People.JOINED.split(candidate.strip("@ "))
         for part in parts:
             if len(parts) > 1 and part in {"I", "me"}:
                 continue  # "Bo & I will ...": the writer shares it

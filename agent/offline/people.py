@@ -69,6 +69,9 @@ def fold(name: str) -> str:
 class People:
     """Attendees, their first names and initials, the author; anyone else named is kept as is."""
 
+    # What joins the people sharing an item: "Ben & Ana", "Lena + Dana", "K and M", "A, B", "A/B".
+    JOINED = re.compile(r"\s*(?:&|\+|\band\b|,|/)\s*")
+
     def __init__(self, attendees: Sequence[str], author: str | None, notes: str = "") -> None:
         self.attendees = [" ".join(a.split()) for a in attendees if a.strip()]
         self.author = self.resolve(author)[0] if author else None
@@ -136,7 +139,7 @@ class People:
         A shared item is one item per person, so each carries it forward on their own list;
         with nobody to share it among it stays unowned. "I"/"me" in a label is the writer.
         """
-        parts = re.split(r"\s*(?:&|\+|\band\b|,|/)\s*", cell.strip())
+        parts = self.JOINED.split(cell.strip())
         named = [(writer, True) if p in {"I", "me"} else self.resolve(p) for p in parts if p]
         if len(named) >= 2 and all(n for n, _ in named):
             return list(dict.fromkeys(named))
