@@ -522,10 +522,10 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
                         # rubric"): the learned boundary model tells a wrap from a new clause.
                         or (
                             speaker is None
-                            and (long_line or not terse)
                             and (
-                                (long_line and not terse)
-                                or not _clause_ends_at(previous, rest, None if long_line else 0.35)
+                                (long_line and not _clause_ends_at(previous, rest))
+                                if terse
+                                else (long_line or not _clause_ends_at(previous, rest, 0.35))
                             )
                         )
                     )
@@ -628,7 +628,8 @@ def _clause_ends_at(previous: str, line: str, bar: float | None = None) -> bool:
 
     before, after = previous.split(), line.split()
     probs = boundary_probabilities([*before, *after])
-    return probs[len(before) - 1] >= (bar or float(load_model("clause_bounds").meta["threshold"]))
+    bar = float(load_model("clause_bounds").meta["threshold"]) if bar is None else bar
+    return probs[len(before) - 1] >= bar
 
 
 def _clauses(clean: str, start: int, end: int) -> list[tuple[int, int]]:
