@@ -1087,11 +1087,9 @@ class Coach:
             self.scenarios.get(pair_id, scenario_id)
         if skill is not None:
             skill = _require_text(skill, "skill", 200)
-            from agent.offline.ffwd import skill_problem
+            from agent.offline.ffwd import check_skill
 
-            problem = skill_problem(skill)
-            if problem:
-                raise UserInputError(problem)
+            check_skill(skill)  # "asdf" or a paragraph of instructions: a one-line error
         exclude = self._scenarios_done(pair_id) if exercise == "experience" else []
         thread = self.new_thread(pair_id, kind="sim")
         payload = {

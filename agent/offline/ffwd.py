@@ -33,6 +33,7 @@ __all__ = [
     "MAX_ROUNDS",
     "MIN_ROUNDS",
     "RoundRecord",
+    "check_skill",
     "ffwd_guidance",
     "ffwd_observe",
     "ffwd_summary",
@@ -154,7 +155,8 @@ def skill_problem(skill: str) -> str | None:
     return None
 
 
-def _check_skill(skill: str) -> str:
+def check_skill(skill: str) -> str:
+    """``skill`` with its spacing tidied, or :class:`UserInputError` saying what is wrong."""
     problem = skill_problem(skill)
     if problem:
         raise UserInputError(problem)
@@ -183,7 +185,7 @@ def _rounds_text(rounds: Sequence[int]) -> str:
 
 def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) -> str:
     """Focused guidance before attempt ``round_no``, adjusted by the earlier rounds."""
-    skill = _check_skill(skill)
+    skill = check_skill(skill)
     if not 1 <= round_no <= MAX_ROUNDS:
         raise UserInputError(f"round {round_no} is outside the loop's 1-{MAX_ROUNDS} rounds")
     family = _family(skill)
@@ -289,7 +291,7 @@ def _all_went_well(sentence: str) -> bool:
 
 def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> RoundRecord:
     """Observations from the mentee's report, patterns across rounds, one adjustment."""
-    skill = _check_skill(skill)
+    skill = check_skill(skill)
     round_no = len(previous) + 1
     if round_no > MAX_ROUNDS:
         raise UserInputError(
