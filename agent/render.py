@@ -314,20 +314,16 @@ def simulation_turn(
     console.print(f"[bold]{escape(title)}[/] [dim](thread {turn.thread})[/]")
     shown = max((p for p in seen if p and turn.prompt.startswith(p)), key=len, default="")
     console.print(escape(turn.prompt[len(shown) :].strip() or turn.prompt))
-    if here and not turn.done:
-        how = {"clarify": "/clarify QUESTION", "skip": "/skip", "stop": "/stop"}
+    if not turn.done:
+        mark = "/" if here else "--"  # a slash command at the -i prompt, else a CLI option
+        how = {"clarify": f"{mark}clarify QUESTION", "skip": f"{mark}skip", "stop": f"{mark}stop"}
         others = [how[c] for c in turn.can if c in how]
-        console.print(
-            "[dim]answer below" + (f" (or {', '.join(others)})" if others else "") + "[/]"
+        lead = (
+            "answer below"
+            if here
+            else f"answer with: coach simulate answer --thread {turn.thread} TEXT"
         )
-    elif not turn.done:
-        how = {"clarify": "--clarify QUESTION", "skip": "--skip", "stop": "--stop"}
-        others = [how[c] for c in turn.can if c in how]
-        console.print(
-            f"[dim]answer with: coach simulate answer --thread {turn.thread} TEXT"
-            + (f" (or {', '.join(others)})" if others else "")
-            + "[/]"
-        )
+        console.print(f"[dim]{lead}" + (f" (or {', '.join(others)})" if others else "") + "[/]")
     for note in turn.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
 
