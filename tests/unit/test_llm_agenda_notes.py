@@ -12,6 +12,12 @@ from tests.scripted_llm import Request, ScriptedLLM
 ASIDE = "Eli's manager is going through a divorce and is stressed at work."
 ON_GOAL = "We went through the RFC review comments together."
 PRIVATE_PREP = "My salary is 3000 EUR, pls dont share."
+PAIR = {
+    "mentor": "Dana Reyes",
+    "mentee": "Eli Tanaka",
+    "goals": ["Get the RFC accepted by the platform team"],
+    "session_number": 3,
+}
 
 
 def test_asides_and_private_prep_never_reach_the_agenda_request(tmp_path: Path) -> None:
@@ -24,10 +30,7 @@ def test_asides_and_private_prep_never_reach_the_agenda_request(tmp_path: Path) 
     llm = ScriptedLLM(fallback=answer)
     settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
     context = {
-        "mentor": "Dana Reyes",
-        "mentee": "Eli Tanaka",
-        "goals": ["Get the RFC accepted by the platform team"],
-        "session_number": 3,
+        **PAIR,
         "open_items": [{"owner": "Eli Tanaka", "action": "Book the room for the RFC review"}],
         "prep": f"How do I answer the platform team's RFC objections?\n{PRIVATE_PREP}",
         "recent_notes": [f"{ASIDE} {ON_GOAL}\nEli has a doctor appointment on Monday."],
@@ -64,10 +67,7 @@ def test_an_llm_review_lists_each_item_once_with_the_stored_date_and_no_notes(
 
     settings = Settings(home=tmp_path / "home", engine="llm", openai_api_key="sk-test-not-real")
     context = {
-        "mentor": "Dana Reyes",
-        "mentee": "Eli Tanaka",
-        "goals": ["Get the RFC accepted by the platform team"],
-        "session_number": 3,
+        **PAIR,
         "open_items": [
             {
                 "owner": "Eli Tanaka",
