@@ -681,6 +681,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    "actions_blind12": Task(
+        "actions_blind12",
+        "blind12/actions_blind12",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -791,6 +800,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    "rewrite_blind12": Task(
+        "rewrite_blind12",
+        "blind12/rewrite_blind12",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -877,6 +895,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the detector is final.
+    "judgement_blind12": Task(
+        "judgement_blind12",
+        "blind12/judgement_blind12",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
