@@ -535,6 +535,8 @@ class SessionRecord(BaseModel):
     item_ids: list[str] = Field(default_factory=list)
     progress: bool | None = None
     ratio: dict[str, Any] | None = None
+    # When the notes were saved (None in records from before it was kept).
+    saved_at: datetime | None = None
 
 
 def _session_key(number: int) -> str:

@@ -31,15 +31,35 @@ def stems(text: str) -> set[str]:
     return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS}
 
 
+def numbers(text: str) -> set[str]:
+    """The words with a digit in them ("#412", "Q1", "v2.3"): what tells like items apart."""
+    return {w.strip("#.,;:()").casefold() for w in text.split() if any(c.isdigit() for c in w)}
+
+
+def other_numbers(a: str, b: str) -> bool:
+    """Whether two actions name different numbered things ("PR #412" and "PR #415")."""
+    x, y = numbers(a), numbers(b)
+    return bool(x and y) and x != y
+
+
 def similar(a: Item, b: Item) -> bool:
     """Whether two items of one owner say the same task."""
-    if a.owner != b.owner:
+    if a.owner != b.owner or other_numbers(a.action, b.action):
         return False
     x, y = a.stems(), b.stems()
     # The same words, or a short restatement inside a longer item ("send Tom the template").
     return bool(x and y) and (
         len(x & y) / len(x | y) >= 0.5
         or (len(x & y) >= 3 and len(x & y) >= 0.75 * min(len(x), len(y)))
+    )
+
+
+def restates(later: Item, earlier: Item) -> bool:
+    """Whether a later line names an earlier item again (two of them make a recap line)."""
+    return (
+        len(later.stems() & earlier.stems()) >= 2
+        and later.start != earlier.start
+        and not other_numbers(later.action, earlier.action)
     )
 
 

@@ -28,7 +28,7 @@ from dataclasses import replace
 from datetime import date
 
 from agent.models import ActionItem
-from agent.offline.action_items import Item, dated_again, similar, stems
+from agent.offline.action_items import Item, dated_again, restates, similar, stems
 from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
@@ -245,9 +245,7 @@ class _Extractor(Wording):
                 )
             if same is None and item.due is not None:
                 same = next((m for m in merged if m.due is None and dated_again(m, item)), None)
-            restated = [
-                m for m in merged if len(m.stems() & item.stems()) >= 2 and m.start != item.start
-            ]
+            restated = [m for m in merged if restates(item, m)]
             if same is None and len(restated) >= 2:
                 continue  # a recap line naming several earlier items at once
             if same is None:
