@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from agent.offline.people import STOPWORDS
 
@@ -20,20 +21,26 @@ class Item:
     start: int
     end: int
 
-    def stems(self) -> set[str]:
+    def stems(self) -> frozenset[str]:
         """The action's content-word stems."""
         return stems(self.action)
 
 
-def stems(text: str) -> set[str]:
+# Cached: every new item is compared with every kept one, so a long list of tasks would
+# stem the same texts hundreds of thousands of times.
+@lru_cache(maxsize=8192)
+def stems(text: str) -> frozenset[str]:
     """Lowercased content words of ``text`` without -ing/-ed/-es/-s endings."""
     words = re.findall(r"[a-z][a-z0-9'-]+", text.lower())
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS}
+    return frozenset(re.sub(r"(?:ing|ed|es|s)$", "", w) or w for w in words if w not in STOPWORDS)
 
 
-def numbers(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def numbers(text: str) -> frozenset[str]:
     """The words with a digit in them ("#412", "Q1", "v2.3"): what tells like items apart."""
-    return {w.strip("#.,;:()").casefold() for w in text.split() if any(c.isdigit() for c in w)}
+    return frozenset(
+        w.strip("#.,;:()").casefold() for w in text.split() if any(c.isdigit() for c in w)
+    )
 
 
 def other_numbers(a: str, b: str) -> bool:
