@@ -129,6 +129,9 @@ class _Extractor(Wording):
         if s.start != s.segment.start:
             return None
         body = _TAG.sub("", text, count=1)
+        bare = self._bare_owner(body)
+        if bare is not None and bare["o"].islower():
+            return body[bare.end() :]
         lead = _LEAD.match(body)
         if not (lead and lead.group("sep") and self._is_name(lead.group("o"), True)):
             return None
@@ -168,7 +171,10 @@ class _Extractor(Wording):
             and re.search(r"[-–—>→]", lead.group("sep") or "")
             and re.match(r"[a-z]", body[lead.end() :])
         )
-        minutes = marker and (body != s.text or to_verb or dashed)
+        # "carla review it after": an attendee's name in lowercase before a bare verb is a
+        # minutes line (capitalised, "Will you ..." or "Mark said", it is often not).
+        bare = bool((m := self._bare_owner(body)) and m["o"].islower())
+        minutes = (marker and (body != s.text or to_verb or dashed)) or bare
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
         listed = listed or self._bracket_task(s, body)
@@ -177,7 +183,7 @@ class _Extractor(Wording):
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
             or owner_label
-        ) and p["commitment"] >= 0.35
+        ) and p["commitment"] >= (0.25 if bare else 0.35)
         if (
             (listed or labelled)
             and p["done"] < 0.7
@@ -187,6 +193,17 @@ class _Extractor(Wording):
             return "commitment"
         if s.text.rstrip().endswith("?"):
             return "question"
+        # "We agreed you'd read chapter 3": a reported promise, which the vectors read as past
+        # ("agreed"); its grammar says it is still to do.
+        agreed = _ALSO.search(s.text)
+        if (
+            agreed
+            and agreed.group("a")
+            and p["commitment"] >= 0.2
+            and p["dropped"] < 0.5
+            and not _HEDGED.search(s.text)
+        ):
+            return "commitment"
         # The vectors blur a plain promise ("Amélie will ask Corentin ...", "for the talk, I'll
         # leave comments"); its grammar is unambiguous, so a weaker score is enough.
         if (
@@ -304,6 +321,8 @@ class _Extractor(Wording):
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
             writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
         owner, known, body = self._owner(text, s, writer)
+        if owner and owner[0] != "?" and self.people.resolve(owner) == (owner, False):
+            known = False  # "He'll update it" about Marco, who did not attend
         asked = _ALSO.search(text)
         if (
             writer is None
@@ -473,8 +492,9 @@ class _Extractor(Wording):
             if lead.group("vs"):  # "writes up the timeline" -> "write up the timeline"
                 verb = lead.group("vs").split()[0]
                 body = to_base(verb) + body[len(verb) :]
-        bare = _BARE.match(body) if named is None else None  # "ana send him the template"
-        if bare and bare["v"] in KNOWN_VERBS and people.resolve(bare["o"])[0] in people.attendees:
+        turn = named is not None and seg.label_in_span and named == seg.speaker
+        bare = self._bare_owner(body) if named is None or turn else None
+        if bare and people.resolve(bare["o"])[0] != people.resolve(named or "")[0]:
             named, body = bare["o"], body[bare.end() :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
@@ -498,6 +518,8 @@ class _Extractor(Wording):
                 return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
+            if self._task_label(seg.speaker, body):  # "Prep: slides for the demo"
+                return people.author, True, body.split(":", 1)[-1].lstrip()
             return (*people.resolve(seg.speaker), body)
         # A date said first ("Until end of November I will ...") does not hide the subject.
         lead_date = next((d for d in self.dues(body) if body[: d.start].strip(" ,") == ""), None)
@@ -541,7 +563,32 @@ class _Extractor(Wording):
             return people.author, True, body
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
+        if people.author and re.match(r"\W*(?:also\s+)?please\b", body, re.I):
+            return self._addressee(s, people.author), True, body  # a recap's "Please also ..."
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _bare_owner(self, body: str) -> re.Match[str] | None:
+        """An attendee's name, then a known verb in its base form: "ana send him the template"."""
+        bare = _BARE.match(body)
+        if bare and body.rstrip().endswith("?"):
+            return None  # "Will you also write it up?" asks
+        known = bare and bare["v"] in KNOWN_VERBS
+        return (
+            bare if known and self.people.resolve(bare["o"])[0] in self.people.attendees else None
+        )
+
+    def _task_label(self, label: str, body: str) -> bool:
+        """A label word before a task in the author's own notes ("Reminder: ask Greta ...").
+
+        The name model tells a label from a name; a turn that says "I" or "you" is a speaker's.
+        """
+        return bool(
+            self.people.author
+            and not self._is_name(label, True)
+            and label.casefold() not in NOT_NAMES
+            and not _META_WORD.match(label)
+            and not re.search(r"(?i)\b(?:I|I'\w+|me|my|you|your|we)\b", body)
+        )
 
     def _bracket_task(self, s: Sentence, body: str) -> bool:
         """A bullet that says a task and then whose it is: "Follow up with Carla (Ben) - Fri"."""
@@ -555,6 +602,14 @@ class _Extractor(Wording):
         """The owner marked at the end: "Send the deck (Ana)", "... (Ana) — ASAP", "... → Ben"."""
         plain = self._strip_dates(body, keep_case=True)
         trail = _TRAIL.search(plain)
+        if trail and trail.group(0).lstrip().startswith("@"):
+            before = plain[: trail.start()].split()
+            if (
+                len(before) < 3
+                or before[0].casefold() not in KNOWN_VERBS
+                or before[-1].casefold() in STOPWORDS
+            ):
+                trail = None  # only "Verb the object @Name" is whose; "ping @Ben" is whom
         # A short note after the owner in brackets ("(Ana) — ASAP", "(Ben) - high priority").
         noted = re.search(r"[)\]][ \t]+[-–—][ \t]+\w[\w \t]{0,24}$", plain)
         inner = _TRAIL.search(plain[: noted.start() + 1]) if noted else None
@@ -577,7 +632,26 @@ class _Extractor(Wording):
             return writer
         if word.startswith("you"):
             return self._addressee(s, writer)
-        return self.people.other(writer) or self._recent_person(s)
+        return self._third_person(s) or self.people.other(writer) or self._recent_person(s)
+
+    def _third_person(self, s: Sentence) -> str | None:
+        """In a conversation "he"/"she" is not the listener: the non-attendee named just before.
+
+        "Sam: Marco pointed out the diagram is wrong / Priya: who? / Sam: He'll update it."
+        """
+        if not s.segment.speaker or len(self.people.attendees) != 2:
+            return None
+        for p in reversed([p for p in self.sentences if p.end <= s.start][-3:]):
+            for m in reversed(list(re.finditer(rf"(?<![:\w])(?:{NAME})\b(?!\s*:)", p.text))):
+                word = m.group(0).split()[0]
+                who, known = self.people.resolve(word)
+                if (
+                    not known
+                    and word.casefold() not in NOT_NAMES | STOPWORDS
+                    and looks_like_name(word)
+                ):
+                    return who
+        return None
 
     def _addressee(self, s: Sentence, writer: str | None) -> str | None:
         """Who "you" is: the other of the pair, else the attendee addressed on a call of three.
@@ -712,8 +786,11 @@ class _Extractor(Wording):
             hedge = _HEDGE.match(body)  # "I think you should ping Dana": a request too
             body = body[hedge.end() :] if hedge and not hedge.group("v") else body
             imperative = not strict and (imperative_first(body) or bool(hedge))
-            recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I)  # "you wanted to ...?"
+            # "you wanted to ...?" recalls; "you'll book the slot by Wednesday?" asks.
+            asks = re.match(r"(?i)you(?:'ll|\s+will)\s+(?!be\b|have\b)", body)
+            recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I) and not asks
             if _REQUEST.match(body) or (prev.text.endswith("?") and not recall) or imperative:
+                body = body[asks.end() :] if asks else body
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
                     r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I
