@@ -129,3 +129,9 @@ def test_as_agreed_is_no_owner_and_please_is_the_listeners() -> None:
     )
     items = item_tuples(notes, ["Henrik Dahl", "Wei Zhang"], "Henrik Dahl")
     assert [o for o, _, _ in items] == ["Henrik Dahl", "Wei Zhang"]
+
+
+def test_a_spanish_due_phrase_leaves_the_action_whole() -> None:
+    notes = "- Pablo will finish the module review antes del 17 de diciembre\n"
+    items = item_tuples(notes, ["Lucia Ramos", "Pablo Ortega"])
+    assert items == [("Pablo Ortega", "Finish the module review", date(2026, 12, 17))]
