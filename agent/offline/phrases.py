@@ -207,6 +207,7 @@ def _phrase_from(
         or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
         or (len(words) == 1 and not _bare_alone(words[0], after))
         or (any(c.isdigit() for c in head) and head not in _TECH)
+        or words[0].isdigit()  # "left 40 idle instances": a count
         or words[0].lower() in _NOT_HEADS
         or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)  # "to spend"
     ):
@@ -439,8 +440,9 @@ def topic_phrases(text: str) -> list[str]:
             phrase = _phrase_from(tokens, i + 1, det)
             if phrase and i and lowered[i - 1] in _CAUSATIVES:
                 phrase = _without_complement(phrase)
-            if det in {"a", "an"} and lowered[i - 1 : i] and lowered[i - 1] in _COPULAS:
-                phrase = None  # "was a waste", "is a circus": what it is called, not the topic
+            said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
+            if det in {"a", "an"} and said[-1:] and said[-1] in _COPULAS:
+                phrase = None  # "was a waste", "is just a suggestion": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
         elif _subject_start(tokens, i):
@@ -452,9 +454,12 @@ def topic_phrases(text: str) -> list[str]:
             ):
                 phrase = None
             rank = 1
-        elif low in {"another", "one", "every", "each"} and i + 1 < len(tokens):
+        elif low in {"another", "one", "every", "each"} and i + 1 < len(tokens) and (
+            low != "one" or lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1])
+        ):
             # "another flaky test", "write one unit test", "every review" -> "the test", "the
-            # unit test", "the review"; other counts are quantities ("two lines"), not things
+            # unit test", "the review"; other counts are quantities ("two lines", "just one
+            # line"), not things
             phrase = _phrase_from(tokens, i + 1, "the")
             rank = 1
         elif (
@@ -544,7 +549,7 @@ def _names_a_thing(word: str) -> bool:
     low = word.lower()
     if word[:1].isupper() or any(c.isdigit() for c in word) or _known_noun(low):
         return True
-    if labels_word(low):
+    if _judging_head(low):  # a noun of trouble names the thing ("the crash reports")
         return False
     last = low.rsplit("-", 1)[-1]
     if "-" in low and (last.endswith("ed") or to_base(last) != last):
