@@ -154,10 +154,6 @@ def _phrase_from(
             break
         if len(low) == 1 and token.islower():
             break  # chat shorthand ("ur PRs r always..."): "r", "n", "w" are not nouns
-        if low.endswith("ly") and len(low) > 4 and words:
-            break  # "the weekly sync" keeps "weekly"; "the report quickly" stops before it
-        if words and low in _NOT_HEADS:
-            break  # "the pager last night", "the checklist next time"
         # Read in the sentence: "the instances expire" ends at "instances"; an "-ing" word
         # needs more ("the load testing", not "the instances running"), and where the model is
         # unsure a verb form ends the phrase ("the team knows") and a noun continues it.
@@ -454,8 +450,10 @@ def topic_phrases(text: str) -> list[str]:
             ):
                 phrase = None
             rank = 1
-        elif low in {"another", "one", "every", "each"} and i + 1 < len(tokens) and (
-            low != "one" or lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1])
+        elif (
+            low in {"another", "one", "every", "each"}
+            and i + 1 < len(tokens)
+            and (low != "one" or lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1]))
         ):
             # "another flaky test", "write one unit test", "every review" -> "the test", "the
             # unit test", "the review"; other counts are quantities ("two lines", "just one

@@ -22,10 +22,11 @@ from agent.offline.learned import (
     LabelledText,
     LinearModel,
     Matrix,
-    data_dir,
     fit,
     fold_of,
     load_model,
+    state_features,
+    training_lines,
 )
 from agent.offline.train import TrainingSpec
 
@@ -43,14 +44,7 @@ TOKEN = re.compile(
 
 def features(tokens: Sequence[str]) -> Matrix:
     """Per token: its MiniLM state, the previous and the next token's (zeros at the edges)."""
-    from knowledge.minilm import word_states
-
-    if not tokens:
-        return np.zeros((0, 3 * 384))
-    _, states = word_states(" ".join(tokens))
-    x = SCALE * np.asarray(states, dtype=np.float64)
-    pad = np.zeros((1, x.shape[1]))
-    return np.hstack([x, np.vstack([pad, x[:-1]]), np.vstack([x[1:], pad])])
+    return state_features(tokens, (0, -1, 1), SCALE)
 
 
 def labelled(sentence: str) -> tuple[list[str], list[str]]:
@@ -66,8 +60,7 @@ def labelled(sentence: str) -> tuple[list[str], list[str]]:
 
 def sentences() -> list[str]:
     """The training sentences (blank lines and ``#`` comments skipped)."""
-    text = (data_dir() / "training" / TRAINING_FILE).read_text(encoding="utf-8")
-    return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
+    return training_lines(TRAINING_FILE)
 
 
 def _rows(texts: Sequence[str]) -> tuple[Matrix, list[str]]:
