@@ -182,7 +182,7 @@ def _phrase_from(
         words.pop()  # "the code's fine": a contraction, not a possessive
     if not words:
         return None
-    head_noun = len(words) > 1 and in_noun_phrase(tokens, start + len(words) - 1)
+    head_noun = in_noun_phrase(tokens, start + len(words) - 1)
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
@@ -325,15 +325,8 @@ def _near_closed(word: str) -> bool:
 
 
 def _known_noun(word: str) -> bool:
-    """Nouns with adjective-looking endings that are common topics ("proposal", "technical")."""
-    return word in _TECH or word in NOUN_VERBS or word in _NOUN_ENDINGS_OK
-
-
-_NOUN_ENDINGS_OK = word_set(
-    "proposal approval removal arrival rival manual journal portal signal tutorial material "
-    "referral renewal trial schedule objective initiative narrative alternative detective "
-    "deadline feed need seed speed objective perspective incentive archive directive"
-)
+    """Jargon, nouns that are also verbs, "-ed" nouns ("seed"); "proposal" is read in context."""
+    return word in _TECH or word in NOUN_VERBS or word in {"feed", "need", "seed", "speed"}
 
 
 def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
