@@ -167,9 +167,12 @@ def _phrase_from(
     # Describing words after the noun are not part of it ("the CI pipeline red"), unless the
     # sentence reads them as a noun ("the production table").
     while len(words) > 1 and (
-        _ADJECTIVE.search(last := words[-1].lower())
-        and not _known_noun(last)
-        and (labels_word(last) or not in_noun_phrase(tokens, start + len(words) - 1))
+        (last := words[-1].lower()) in _NOT_HEADS
+        or (
+            _ADJECTIVE.search(last)
+            and not _known_noun(last)
+            and (labels_word(last) or not in_noun_phrase(tokens, start + len(words) - 1))
+        )
     ):
         words.pop()
     # A trailing misspelt little word ("the mock interview agian") is not part of the phrase.
