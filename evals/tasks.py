@@ -744,6 +744,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # Round twelve's dev set (84 inputs: counsellor confrontations, sarcasm, passive aggression,
+    # non-native and informal English, very short commands, long multi-clause complaints).
+    "rewrite_dev12": Task(
+        "rewrite_dev12",
+        "rewrite_dev12",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     "rewrite_blind2": Task(
         "rewrite_blind2",
         "blind2/rewrite_blind2",
