@@ -153,7 +153,8 @@ _STUTTER = re.compile(r"\b([\w']+(?:\s+[\w']+)?),?\s+\1\b", re.I)
 _TAIL = re.compile(
     r"\s*(?:(?:[,;]\s*|\s+)(?:if\s+that(?:'s|\s+is)\s+ok\w*|if\s+possible|as\s+well|too|then"
     r"|thanks|cheers|please|latest|at\s+the\s+latest|probably|hopefully|and(?:\s+then)?|or|so"
-    r"|instead|either|anyway|of|by|on|at|until|before|for)"
+    r"|instead|either|anyway|of|by|on|at|until|before|for|starting|beginning|from"
+    r"|(?:I|we)\s+(?:promise|guess|think|hope|swear|reckon)|sorry)"
     r"|\s*[-–—:,;]\s*|\s*\((?:[^)]*)\)|[.!?]+)\s*$",
     re.I,
 )

@@ -100,3 +100,18 @@ def test_an_item_closed_right_after_saving_the_notes_is_the_next_sessions_progre
         )
         progress = [r.progress for r in sessions_of(coach.store, pair.id)]
     assert progress == [None, True, False]
+
+
+def test_an_aside_or_a_stranded_word_does_not_end_an_action() -> None:
+    # "..., I promise" became "..., you promise"; "starting this week" lost its date and left
+    # "starting"; "sorry, will send tonight" stayed in the action.
+    notes = (
+        "Tomasz: I'll send Priya the impact log by Friday, I promise.\n"
+        "Tomasz: I'll do two mock interviews per week, starting this week\n"
+        "Priya: I'll share the promo packet, sorry, will send tonight\n"
+    )
+    assert [action for _, action, _ in _items(notes)] == [
+        "Send Priya the impact log",
+        "Do two mock interviews per week",
+        "Share the promo packet",
+    ]
