@@ -78,6 +78,11 @@ def _kind(sentence: str) -> str:
     return load_model("prep_sentences").predict([sentence])[0]
 
 
+def _asks(sentence: str) -> bool:
+    """Whether a prep sentence asks for something: a question, or a challenge by the model."""
+    return sentence.endswith("?") or _kind(sentence) == "challenge"
+
+
 # Markdown that must not be quoted: heading lines and bold-only lines are titles, not content.
 _TITLE_LINE = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t].*|(?:\*\*|__)\W*(?:\w+\W+){0,4}\w+[^\w?.!]*(?:\*\*|__):?)[ \t]*$",
@@ -187,7 +192,7 @@ def main_topic(
     quotable = [q for q in (_quotable(s) for s in _sentences(prep)) if q]
     if not quotable:
         return None, []
-    quotable_challenge = any(q.endswith("?") or _kind(q) == "challenge" for q in quotable)
+    quotable_challenge = any(_asks(q) for q in quotable)
     if not quotable_challenge and judged_challenge(prep):
         # The prep's one challenge is worded as a judgement: quoting the small talk next to it
         # instead would set the wrong topic (the caller names the challenge's topic instead).
@@ -224,7 +229,7 @@ def judged_challenge(prep: str) -> str | None:
     from agent.offline.phrases import clean_topic, topic_phrases
 
     for sentence in _sentences(prep):
-        if not (sentence.endswith("?") or _kind(sentence) == "challenge"):
+        if not _asks(sentence):
             continue
         if _quotable(sentence) or _kind(sentence) == "self-blame":
             continue
@@ -243,7 +248,7 @@ def _split_others(ctx: AgendaContext, others: Sequence[str]) -> tuple[list[str],
     for sentence in others:
         # A request for help that names an open item ("need help with the alert section") is
         # a challenge on it, not an update.
-        if sentence.endswith("?") or _kind(sentence) == "challenge":
+        if _asks(sentence):
             extras.append(sentence)
         elif actions and _overlap(sentence, actions) > 0:
             updates.append(sentence)
@@ -501,11 +506,7 @@ def _enrich_first(ctx: AgendaContext, draft: _Draft, notes: list[str]) -> None:
         # A second concern in the prep ("also my English in docs is slow") is part of the
         # struggles this block is for.
         goal_text = " ".join(goals)
-        extras = [
-            o
-            for o in others
-            if o.endswith("?") or _kind(o) == "challenge" or _overlap(o, goal_text)
-        ]
+        extras = [o for o in others if _asks(o) or _overlap(o, goal_text)]
         draft.append(GETTING_REAL, *(f"Also from {mentee}'s prep: {_q(o)}" for o in extras[:1]))
     if goals:
         listed = "; ".join(_q(g) for g in goals)
@@ -704,12 +705,11 @@ def draft_agenda_offline(ctx: AgendaContext, passages: Sequence[Passage]) -> Age
     if not passages:
         notes.append("No guide passages were retrieved, so the agenda cites none.")
 
-    checklist = prep_checklist(ctx, stage)
     return Agenda(
         stage=stage,
         minutes=ctx.minutes,
         blocks=draft.blocks,
-        prep_checklist=checklist,
+        prep_checklist=prep_checklist(ctx, stage),
         citations=list(overall.values()),
         engine="offline",
         notes=notes,

@@ -110,23 +110,20 @@ def _family(skill: str) -> _Family:
     return owners[best][0] if float(closeness[best]) >= FAMILY_AT else general
 
 
-@dataclass(frozen=True)
-class _Theme:
-    label: str  # what it's called when it is hard ("nerves") and when it goes well
-    adjustment: str
-    good: str = ""  # its name when it goes well, if not the label ("staying calm")
-
-
 @cache
-def _themes() -> dict[str, _Theme]:
-    """What a report can show as hard or going well, in order (agent/data/ffwd_skills.json)."""
+def _themes() -> dict[str, dict[str, str]]:
+    """What a report can show as hard or going well, in order (agent/data/ffwd_skills.json).
+
+    Each has a "label" (what it's called when it is hard, "nerves"), an "adjustment" to try, and
+    optionally a "good" name for when it goes well ("staying calm"; else the label).
+    """
     raw = json.loads((data_dir() / "ffwd_skills.json").read_text(encoding="utf-8"))["themes"]
-    return {t["key"]: _Theme(t["label"], t["adjustment"], t.get("good", "")) for t in raw}
+    return {t["key"]: t for t in raw}
 
 
 def _label(key: str, good: bool = False) -> str:
     theme = _themes()[key]
-    return (theme.good or theme.label) if good else theme.label
+    return (theme.get("good") or theme["label"]) if good else theme["label"]
 
 
 MAX_SKILL_WORDS = 12
@@ -363,7 +360,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
     held = tried and _all_went_well(evidence)
     next_index = min(index + 1, len(family.focus) - 1) if held else index
     if main_struggle is not None:
-        adjustment = _themes()[main_struggle].adjustment
+        adjustment = _themes()[main_struggle]["adjustment"]
     elif tried and not held:
         adjustment = (
             "Keep the same focus, and decide now what you'll do at the moment it went wrong "

@@ -79,13 +79,11 @@ _ANSWERS = "sim_attempts.jsonl"
 INSTRUCTION_SPEC = InstructionSpec(MODEL, ("engine_instructions.jsonl",), fit_args={"l2": 1e-4})
 
 
-def instruction_probability(text: str) -> float:
-    """P(``text`` is an instruction to the engine)."""
-    model = load_model(MODEL)
-    return float(model.probabilities([text])[0][model.labels.index("instruction")])
-
-
 def is_instruction(text: str) -> bool:
     """Whether ``text`` tells the engine what to do instead of answering or reporting."""
     clean = " ".join(text.split())
-    return bool(clean) and instruction_probability(clean) >= INSTRUCTION_AT
+    if not clean:
+        return False
+    model = load_model(MODEL)
+    p_instruction = model.probabilities([clean])[0][model.labels.index("instruction")]
+    return float(p_instruction) >= INSTRUCTION_AT

@@ -74,13 +74,9 @@ def state_features(words: Sequence[str], offsets: Sequence[int], scale: float) -
 
 def read_labelled(path: Path) -> list[LabelledText]:
     """Rows of a JSONL file with ``text`` and ``label`` (and an optional ``id``)."""
-    rows: list[LabelledText] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        rows.append(LabelledText(str(row["text"]), str(row["label"]), str(row.get("id", number))))
-    return rows
+    lines = enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    rows = [(number, json.loads(line)) for number, line in lines if line.strip()]
+    return [LabelledText(str(r["text"]), str(r["label"]), str(r.get("id", n))) for n, r in rows]
 
 
 @dataclass(frozen=True)

@@ -206,28 +206,15 @@ def application_plan(
     if p2:
         others = [t for t in things if t != main and len(t.split()) > 1]
         target = _the(others[0] if others else main, situation)
-        drafts.append(
-            (
-                f'Decide one concrete way to apply "{p2}" to {target}, and write it where '
-                "you'll see it on the day",
-                before,
-            )
-        )
+        decide = f'Decide one concrete way to apply "{p2}" to {target}, and write it where '
+        drafts.append((decide + "you'll see it on the day", before))
     if people:
-        drafts.append(
-            (
-                f"Rehearse the first few minutes with {coach} playing "
-                f"{_role(people[0], situation)}, using the plan from the first step",
-                before,
-            )
-        )
-    drafts.append(
-        (
-            f"Bring notes on how it went with {_the(main, situation)} to your next session, and "
-            f'compare them with how {voice.who} handled "{scenario.title}"',
-            days + 2 if days else None,
-        )
-    )
+        rehearse = f"Rehearse the first few minutes with {coach} playing "
+        rehearse += f"{_role(people[0], situation)}, using the plan from the first step"
+        drafts.append((rehearse, before))
+    bring = f"Bring notes on how it went with {_the(main, situation)} to your next session"
+    compare = f'compare them with how {voice.who} handled "{scenario.title}"'
+    drafts.append((f"{bring}, and {compare}", days + 2 if days else None))
     return [
         PlanStep(action=_clean_action(text), owner=owner, due_days=due) for text, due in drafts[:4]
     ]

@@ -239,6 +239,11 @@ _REASK = {
     "where the learning happens. Take your best guess first.",
     "too_short": "Say a little more, so there is something to compare: your first move, and "
     "what comes after it.",
+    # Text aimed at the engine is set aside, never followed: the story stays hidden.
+    "instruction": "That reads as an instruction to the coach rather than your approach, so I've "
+    'set it aside. What would you do in "{title}"?',
+    "off_topic": 'That doesn\'t seem to be about this situation ("{title}"). What would you do '
+    "here?",
 }
 
 
@@ -249,22 +254,9 @@ def reask_prompt(
     reason = assessment.reason
     if reason == "question":
         lead = clarify(answer, scenario, mentor=mentor)
-    elif reason == "instruction":
-        # Text aimed at the engine is set aside, never followed: the story stays hidden.
-        lead = (
-            "That reads as an instruction to the coach rather than your approach, so I've set "
-            f'it aside. What would you do in "{quote(scenario.title, 12)}"?'
-        )
-    elif reason == "off_topic":
-        lead = (
-            f'That doesn\'t seem to be about this situation ("{quote(scenario.title, 12)}"). '
-            "What would you do here?"
-        )
     else:
-        lead = _REASK.get(
-            reason,
-            "What would that look like in practice? Name your first concrete move.",
-        )
+        vague = "What would that look like in practice? Name your first concrete move."
+        lead = _REASK.get(reason, vague).format(title=quote(scenario.title, 12))
     text = (
         f"{lead} A way in: what would you do in the first few minutes, who would you tell or "
         "involve, and how would you know it was working?"
