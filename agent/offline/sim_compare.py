@@ -350,7 +350,9 @@ def _summary(
         )
     if al.matched:
         names = "; ".join(f'"{quote(al.mine[i], 10)}"' for _, i in sorted(al.matched.items())[:2])
-        parts.append(f"{_overlap(len(al.matched), n, who)} ({names}).")
+        # Two are quoted: with more matched, say so, or "three of the five" reads short.
+        among = "among them " if len(al.matched) > 2 else ""
+        parts.append(f"{_overlap(len(al.matched), n, who)} ({among}{names}).")
     elif n == 1:
         parts.append(f"None of your steps lined up closely with what {who} did.")
     else:

@@ -50,7 +50,8 @@ def test_a_scripted_simulation_lists_matching_steps_as_similarities(tmp_path: Pa
     assert not any("didn't do" in d or "leaves out" in d for d in comparison["differences"])
     assert any("move the rest into a second phase" in s for s in comparison["similarities"])
     assert comparison["summary"].startswith(
-        "Your approach matches all five steps the engineer in this starter scenario took"
+        "Your approach matches all five steps the engineer in this starter scenario took "
+        '(among them "'  # five matched, two quoted: the quotes are not the whole match
     )
 
 
