@@ -184,12 +184,28 @@ def decision_threshold() -> float:
 
 _SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
 _WORD = re.compile(r"[^\W_]")
+_WORDS = re.compile(r"[\w']+")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (the verdict is per sentence: one reproach flags the whole)."""
+    """The sentences of ``text`` (the verdict is per sentence: one reproach flags the whole).
+
+    One-word sentences ("Really?", "Again.") are read with the next sentence, or the one before
+    at the end: the rows teach such words inside a text, and alone "Really?" reads as a jab.
+    """
     found = [m.group().strip() for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
-    return found or [text.strip()]
+    out: list[str] = []
+    carry = ""
+    for i, sentence in enumerate(found):
+        if len(found) > 1 and len(_WORDS.findall(sentence)) <= 1:
+            if out and i == len(found) - 1:
+                out[-1] += " " + sentence
+            else:
+                carry = f"{carry} {sentence}".strip()
+            continue
+        out.append(f"{carry} {sentence}".strip())
+        carry = ""
+    return out + [carry] * bool(carry) or [text.strip()]
 
 
 def utterance_score(text: str) -> float:
