@@ -109,9 +109,9 @@ def _training_texts() -> set[str]:
 # Round nine's dev set (tests/data/judgement_round9_dev.jsonl): 118 rows written before the
 # round's fit, in styles and domains the training rows cover least, kept out of the fit.
 DEV_SET = Path(__file__).parent.parent / "data" / "judgement_round9_dev.jsonl"
-# The round-twelve model: 50 of 60 caught, 10 of 58 flagged (round seven: 45 and 12).
+# The round-twelve model: 50 of 60 caught, 9 of 58 flagged (round seven: 45 and 12).
 DEV_RECALL = 0.83
-DEV_FALSE_ALARMS = 0.18
+DEV_FALSE_ALARMS = 0.16
 # Round eleven's dev set (tests/data/judgement_round11_dev.jsonl): 124 rows written before the
 # round's fit (sarcasm, passive-aggressive email formulae, rhetorical questions, blame, informal
 # and non-native English; blunt curious questions, logistics, praise), kept out of the fit.
@@ -138,15 +138,12 @@ ROUND_TWELVE_JUDGEMENTAL = [
     "Oh great, the dashboard is empty again.",
     "You keep promising to cut back, and every week it's the same.",
 ]
-ROUND_TWELVE_CURIOUS: list[Any] = [
+ROUND_TWELVE_CURIOUS = [
     "As stated in the invite, lunch is provided.",
     "A gentle nudge that the feedback form closes tomorrow.",
     "Thanks for answering my question so clearly.",
-    # Flagged (0.95): each sentence is scored alone, and a bare "Really?" reads as a jab.
-    pytest.param(
-        "Really? The conference moved to Lisbon?",
-        marks=pytest.mark.xfail(strict=True, reason="known false alarm, docs/EVALS.md"),
-    ),
+    # Flagged (0.95) while a bare "Really?" was scored as a sentence of its own.
+    "Really? The conference moved to Lisbon?",
     "Can we speed up the CI by running tests in parallel?",
     "It sounds like this week has been a lot.",
 ]
@@ -240,8 +237,7 @@ def test_round_eleven_dev_set_figures() -> None:
 def test_round_twelve_dev_set_is_not_training_data() -> None:
     dev = {row.text.lower() for row in read_labelled(DEV_SET_12)}
     other = {row.text.lower() for path in (DEV_SET, DEV_SET_11) for row in read_labelled(path)}
-    curious = [t if isinstance(t, str) else str(t.values[0]) for t in ROUND_TWELVE_CURIOUS]
-    examples = {t.lower() for t in ROUND_TWELVE_JUDGEMENTAL + curious}
+    examples = {t.lower() for t in ROUND_TWELVE_JUDGEMENTAL + ROUND_TWELVE_CURIOUS}
     assert len(dev) == 80 and not dev & ({t.lower() for t in _training_texts()} | other)
     assert not examples & ({t.lower() for t in _training_texts()} | other | dev)
 
@@ -268,6 +264,20 @@ def test_text_without_a_word_is_not_judged(text: str) -> None:
     assert not is_judgemental_utterance(text)
     draft = reframe_offline(text, [])  # nothing to judge, and nothing crashes
     assert not draft.judgemental and draft.markers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Really? The demo moved to Friday.", ["Really? The demo moved to Friday."]),
+        ("The build is red. Again.", ["The build is red. Again."]),
+        ("Wow. Really? You did that.", ["Wow. Really? You did that."]),
+        ("Hi. Thanks.", ["Hi. Thanks."]),
+        ("Good call. Ship it.", ["Good call.", "Ship it."]),
+    ],
+)
+def test_one_word_sentences_are_read_with_their_neighbour(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
 
 
 def test_one_judgemental_sentence_flags_a_longer_text() -> None:
