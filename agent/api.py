@@ -439,6 +439,11 @@ class Coach:
         }
         out = self.run_payload("actions", payload, pair.id if pair else None)
         result = ActionExtraction.model_validate(out["result"])
+        # The pair's short names ("Tomek") are the pair's people, not someone else.
+        for item in result.items:
+            if pair is not None and item.owner and not item.owner_known:
+                full = self._pair_person(pair.id, item.owner)
+                item.owner, item.owner_known = full, full != item.owner
         if (
             author is None
             and any(i.owner is None for i in result.items)
@@ -498,11 +503,22 @@ class Coach:
             return None
         target = next((r for r in records if r.notes is None), None)
         number = target.number if target else (records[-1].number + 1 if records else 1)
-        previous = max((r.held_on for r in records if r.held_on and r.notes), default=None)
+        held = [r for r in records if r.held_on and r.notes]
+        previous = max(held, key=lambda r: (r.held_on, r.number), default=None)
+        # Closed since the last session's notes were saved: an item marked done right after
+        # saving them (as the save suggests) counts for the next session, not for none.
         done_since = [
             i
             for i in self.pairs.items(pair.id, status="done")
-            if i.done_at and (previous is None or i.done_at.date() > previous)
+            if i.done_at
+            and (
+                previous is None
+                or (
+                    i.done_at > previous.saved_at
+                    if previous.saved_at
+                    else i.done_at.date() >= (previous.held_on or i.done_at.date())
+                )
+            )
         ]
         stored = self.pairs.add_items(
             pair.id, [i.model_dump() | {"session": number} for i in fresh]
@@ -518,6 +534,7 @@ class Coach:
                 item_ids=[i.id for i in stored],
                 progress=bool(done_since) if records else None,
                 ratio=result.ratio.model_dump() if result.ratio else None,
+                saved_at=datetime.now(UTC),
             ),
         )
         return self._advance_next_session(pair.id, held_on)

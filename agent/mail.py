@@ -923,14 +923,21 @@ def check_html(document: str, hosts: Iterable[str] = LINK_HOSTS) -> str:
 # ============================================================================================
 
 
-def _agenda_items(agenda: Agenda) -> list[_Item]:
-    return [
-        _Item(
-            [f"{_line(block.name)} ({block.minutes} min)"],
-            [[_line(item)] for item in block.items if _line(item)],
-        )
-        for block in agenda.blocks
-    ]
+def _agenda_items(agenda: Agenda, open_items: Sequence[StoredItem], where: str) -> list[_Item]:
+    """The agenda's blocks, with the lines that list open items left to the open items list.
+
+    The email lists each open item once, in the reader's words ("your" or "their"); the
+    agenda's own lines (in the owner's words) would be the same items a second time.
+    """
+    actions = [a for i in open_items if len((a := _words_of(_line(i.action))).split()) >= 2]
+    out: list[_Item] = []
+    for block in agenda.blocks:
+        lines = [_line(line) for line in block.items if _line(line)]
+        kept = [line for line in lines if not any(a in _words_of(line) for a in actions)]
+        if len(kept) < len(lines):
+            kept.insert(min(1, len(kept)), f"The open items listed {where}.")
+        out.append(_Item([f"{_line(block.name)} ({block.minutes} min)"], [[x] for x in kept]))
+    return out
 
 
 def _sources(content: PrepContent, hosts: frozenset[str]) -> list[list[Inline]]:
@@ -1014,7 +1021,7 @@ def _mentee_doc(
     else:
         doc.p("No open items from earlier sessions.")
     doc.h(f"Draft agenda ({content.agenda.minutes} minutes)")
-    doc.ul(_agenda_items(content.agenda), ordered=True)
+    doc.ul(_agenda_items(content.agenda, content.open_items, "above"), ordered=True)
     sources = _sources(content, hosts)
     if sources:
         doc.h("From the mentoring guides")
@@ -1031,7 +1038,7 @@ def _mentor_doc(
     doc.p(f"Hi {pair.called('mentor')},")
     doc.p(_session_line(content, pair.mentee, moved_from))
     doc.h(f"Agenda ({content.agenda.minutes} minutes)")
-    doc.ul(_agenda_items(content.agenda), ordered=True)
+    doc.ul(_agenda_items(content.agenda, content.open_items, "below"), ordered=True)
     doc.h("Open items")
     groups: dict[Role | None, list[str]] = {"mentee": [], "mentor": [], None: []}
     for item in content.open_items:

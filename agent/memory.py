@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from calendar import monthrange
 from collections.abc import Iterable
@@ -27,6 +28,9 @@ if TYPE_CHECKING:  # langgraph is heavy to import; commands that only read setti
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 _PAGE = 500
+
+
+_SUFFIX = re.compile(r"(?i)(?:jr|sr|ii|iii|iv|phd|md|esq|mba|msc|bsc)\.?")
 
 
 def _clean_name(value: str, what: str, limit: int = 80) -> str:
@@ -71,7 +75,13 @@ class PairInput(BaseModel):
     @field_validator("mentor", "mentee")
     @classmethod
     def _names(cls, value: str, info: Any) -> str:
-        return _clean_name(value, str(info.field_name))
+        name = _clean_name(value, str(info.field_name))
+        family, comma, given = (part.strip() for part in name.partition(","))
+        # A directory's "O'Connor, Siobhán" is said, greeted and matched as "Siobhán O'Connor";
+        # "Ann Lee, PhD" keeps its suffix where it is.
+        if comma and family and given and "," not in given and not _SUFFIX.fullmatch(given):
+            return f"{given} {family}"
+        return name
 
     @field_validator("mentor_short", "mentee_short")
     @classmethod
@@ -525,6 +535,8 @@ class SessionRecord(BaseModel):
     item_ids: list[str] = Field(default_factory=list)
     progress: bool | None = None
     ratio: dict[str, Any] | None = None
+    # When the notes were saved (None in records from before it was kept).
+    saved_at: datetime | None = None
 
 
 def _session_key(number: int) -> str:

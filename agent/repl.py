@@ -23,7 +23,7 @@ HELP = """Commands:
   /search TEXT    show the guide passages for TEXT
   /agenda [PREP]  draft the pair's next agenda (PREP: the mentee's prep notes)
   /actions FILE [YYYY-MM-DD] [save]   action items from a notes file (save: keep them)
-  /items          the pair's open action items
+  /items [NAME]   the pair's open action items (NAME: only that person's)
   /done ITEM      mark an item done (its id from /items)
   /simulate [ID]  run the Years of Experience in Months simulation (ID: a scenario);
                   without ID it resumes one you left unfinished, if any.
@@ -208,15 +208,15 @@ class Repl:
             item = self.coach.complete_item(self.pair_id, rest)  # the id may be the start of one
             self.say(f"{'Done' if item.id in open_before else 'Already done'}: {item.action}")
         elif command == "/items":
-            items = self.coach.items(self.pair_id)
-            self.say(
-                "\n".join(
-                    f"[{i.id}] {i.owner or 'unassigned'}: {i.action}"
-                    + (f" (due {i.due})" if i.due else "")
-                    for i in items
+            who = self.person_named(rest)
+            if rest.strip() and who is None:
+                pair = self.coach.pairs.get(self.pair_id)
+                self.say(
+                    f"/items: {rest.strip()!r} is neither {pair.called('mentor')} nor "
+                    f"{pair.called('mentee')}; /items alone lists everyone's"
                 )
-                or "No open action items."
-            )
+                return
+            self.list_items(who)
         elif command == "/email":
             emailed = self.coach.prep_email(self.pair_id, out_dir="outbox")
             self.say(
@@ -279,6 +279,38 @@ class Repl:
                 or "No action items found in these notes."
             )
 
+    def list_items(self, who: tuple[str, str] | None) -> None:
+        """The pair's open items; with ``who`` (full name, name as said), only theirs."""
+        assert self.pair_id is not None
+        items = self.coach.items(self.pair_id)
+        if who is not None:
+            items = [i for i in items if i.owner == who[0]]
+        self.say(
+            "\n".join(
+                f"[{i.id}] {i.owner or 'unassigned'}: {i.action}"
+                + (f" (due {i.due})" if i.due else "")
+                for i in items
+            )
+            or f"No open action items{f' for {who[1]}' if who else ''}."
+        )
+
+    def person_named(self, text: str) -> tuple[str, str] | None:
+        """(full name, name as written) of the pair's member ``text`` names, if one."""
+        from agent.text import names_person
+
+        if self.pair_id is None or not text.strip():
+            return None
+        pair = self.coach.pairs.get(self.pair_id)
+        people = ((pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short))
+        words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
+        for n in (2, 1):  # "Tomasz Wiśniewski" before "Tomasz"
+            for at in range(len(words) - n + 1):
+                said = " ".join(words[at : at + n])
+                named = [name for name, short in people if names_person(said, name, short)]
+                if len(named) == 1:
+                    return named[0], said
+        return None
+
     def free_text(self, line: str) -> None:
         """Route free text; agenda and item requests use the current pair's records."""
         from agent.api import _require_text
@@ -290,7 +322,7 @@ class Repl:
         if self.pair_id and intent == "agenda":
             self.pair_command("/agenda", "")
         elif self.pair_id and intent == "actions" and not re.search(r"\.(md|txt)\b", line):
-            self.pair_command("/items", "")
+            self.list_items(self.person_named(line))  # "what's still open for tomek?"
         else:
             self.turn(line, None)
 

@@ -19,10 +19,11 @@ from agent.errors import LLMError, UserInputError
 from evals.dataset import Sample, datasets_dir, load_dataset
 from evals.judge import judge
 from evals.report import (
+    Gates,
     SampleResult,
     Summary,
     TaskSummary,
-    load_thresholds,
+    load_gates,
     summarise,
     to_markdown,
 )
@@ -192,7 +193,7 @@ def run_eval(
     With the llm engine each task with a baseline is also answered by the plain-prompt
     baseline, and LLM-judge criteria are graded; both are reported, neither is gated.
     """
-    thresholds = load_thresholds(thresholds_path)
+    gates = load_gates(thresholds_path)
     chosen = select_tasks(tasks, engine)  # unknown names fail before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     busy = UserInputError(
@@ -202,7 +203,7 @@ def run_eval(
     # run that fails (no endpoint, Ctrl-C) leaves it as it was.
     try:  # a plain lock file: process_lock would also make the user's folder private
         with FileLock(str(out_dir / ".eval.lock"), timeout=0):
-            return _run_into(coach, engine, chosen, out_dir, epochs, thresholds)
+            return _run_into(coach, engine, chosen, out_dir, epochs, gates)
     except Timeout:
         raise busy from None
 
@@ -213,9 +214,10 @@ def _run_into(
     chosen: list[Task],
     out_dir: Path,
     epochs: int,
-    thresholds: dict[str, dict[str, float]],
+    gates: Gates,
 ) -> Summary:
     summaries: list[TaskSummary] = []
+    ran: dict[str, list[SampleResult]] = {}
     failures: list[str] = []
     llm = engine == "llm"
     partial = out_dir / ".results.jsonl.partial"
@@ -233,7 +235,9 @@ def _run_into(
                     _judge_all(coach, task, results)
                 for result in results:
                     handle.write(result.model_dump_json() + "\n")
-                gate = {} if baseline_of else thresholds.get(task.name, {})
+                if not baseline_of:
+                    ran[label] = results
+                gate = {} if baseline_of else gates.tasks.get(task.name, {})
                 react = _react_chars(coach, task, results) if llm and not baseline_of else None
                 summary = summarise(
                     label,
@@ -254,6 +258,13 @@ def _run_into(
                 ]
                 if summary.errors:
                     failures.append(f"{label}: {summary.errors} samples raised")
+    for pooled in _pooled(engine, gates, ran):
+        summaries.append(pooled)
+        failures += [
+            f"{pooled.task}.{name}: {metric.mean:.3f} < {metric.threshold}"
+            for name, metric in pooled.metrics.items()
+            if not metric.ok
+        ]
     report = Summary(
         engine=engine,
         model=coach.settings.model if llm else None,
@@ -271,6 +282,20 @@ def _run_into(
     for name in ("results.jsonl", "summary.json", "summary.md"):
         os.replace(out_dir / f".{name}.partial", out_dir / name)
     return report
+
+
+def _pooled(engine: str, gates: Gates, ran: dict[str, list[SampleResult]]) -> list[TaskSummary]:
+    """The pooled gates whose tasks all ran: their samples scored together."""
+    return [
+        summarise(
+            f"pooled:{name}",
+            engine,
+            [result for task in gate.tasks for result in ran[task]],
+            gate.thresholds,
+        )
+        for name, gate in gates.pooled.items()
+        if all(task in ran for task in gate.tasks)
+    ]
 
 
 def compare_runs(old_dir: Path, new_dir: Path) -> Comparison:

@@ -681,6 +681,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    "actions_blind12": Task(
+        "actions_blind12",
+        "blind12/actions_blind12",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -731,6 +740,15 @@ TASKS: dict[str, Task] = {
     "rewrite_dev11": Task(
         "rewrite_dev11",
         "rewrite_dev11",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
+    # Round twelve's dev set (84 inputs: counsellor confrontations, sarcasm, passive aggression,
+    # non-native and informal English, very short commands, long multi-clause complaints).
+    "rewrite_dev12": Task(
+        "rewrite_dev12",
+        "rewrite_dev12",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
@@ -790,6 +808,15 @@ TASKS: dict[str, Task] = {
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
+    ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    "rewrite_blind12": Task(
+        "rewrite_blind12",
+        "blind12/rewrite_blind12",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -877,6 +904,15 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the detector is final.
+    "judgement_blind12": Task(
+        "judgement_blind12",
+        "blind12/judgement_blind12",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",

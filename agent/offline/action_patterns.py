@@ -37,7 +37,10 @@ _LEAD = re.compile(
 )
 # "ana send him the template", "Carla review it after": an attendee's name before a bare verb
 # is non-native English for that person's task (the verb is checked against KNOWN_VERBS).
-_BARE = re.compile(rf"\W*(?P<o>{NAME}|[a-z]{{2,12}})\s+(?:also\s+)?(?=(?P<v>[a-z]+)\b)")
+# In a turn, "marek u prepare the demo env" names the listener ("u" is read as "you").
+_BARE = re.compile(
+    rf"\W*(?P<o>{NAME}|[a-z]{{2,12}}),?\s+(?:you\s+)?(?:also\s+)?(?=(?P<v>[a-z]+)\b)"
+)
 _INNER = re.compile(
     rf"(?:^|[,;:]\s*|\b(?i:so|and|but|instead|then|also|that)\s+)(?P<o>{NAME})\s+(?:\w+ly\s+)?"
     r"(?=(?:will|'ll|is\s+going\s+to|agreed\s+to|offered\s+to|promised\s+to|volunteered\s+to"
@@ -45,7 +48,9 @@ _INNER = re.compile(
 )
 _TRAIL = re.compile(
     rf"[ \t]*(?:[\(\[]@?(?P<a>{_WHO}(?:[ \t]*(?:,|&|\+|and)[ \t]*{_WHO})*)[\)\]]"
-    rf"|[ \t]+(?:—|–|-|→|->)[ \t]*@?(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))(?=[ \t]*(?:[,;.]|$))"
+    # "Review the draft @Victor Chen": an @mention at the end names the owner too.
+    rf"|[ \t]+(?:(?:—|–|-|→|->)[ \t]*@?|@)(?P<b>{NAME}|{INITIALS}|[a-z]{{2,12}}))"
+    r"(?=[ \t]*(?:[,;.]|$))"
 )
 _ALSO = re.compile(
     rf"\b(?:agreed|decided)\s+(?:that\s+)?(?P<a>{NAME}|{INITIALS}|he|she|you)"
@@ -148,7 +153,8 @@ _STUTTER = re.compile(r"\b([\w']+(?:\s+[\w']+)?),?\s+\1\b", re.I)
 _TAIL = re.compile(
     r"\s*(?:(?:[,;]\s*|\s+)(?:if\s+that(?:'s|\s+is)\s+ok\w*|if\s+possible|as\s+well|too|then"
     r"|thanks|cheers|please|latest|at\s+the\s+latest|probably|hopefully|and(?:\s+then)?|or|so"
-    r"|instead|either|anyway|of|by|on|at|until|before|for)"
+    r"|instead|either|anyway|of|by|on|at|until|before|for|starting|beginning|from"
+    r"|(?:I|we)\s+(?:promise|guess|think|hope|swear|reckon)|sorry)"
     r"|\s*[-–—:,;]\s*|\s*\((?:[^)]*)\)|[.!?]+)\s*$",
     re.I,
 )

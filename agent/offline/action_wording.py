@@ -45,7 +45,7 @@ class Wording:
         text = _ask_to(text)
         text = re.sub(
             r"(?:\s+[-–—→]\s+.*|\s+\((?:[^)]*)\)|\s*,\s+(?:so|because|since|as|which|once|if"
-            r"|says|said|according\s+to|per)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
+            r"|says|said|according\s+to|per|sorry|oops)\b.*|\s*,\s+(?:[A-Z]\w+|he|she|they|I)\s+(?:says|said)\W*"
             r"|\s+(?:says|said)\s+(?:[A-Z]\w+|he|she|they)\W*|\s*[;:]\s+.*"
             r"|\s+(?:so\s+that|because|since|so(?=\s+(?:you|I|we|he|she|they|it)\b))\b.*"
             # A caption runs on into thanks and goodbyes: "send the draft thanks a lot see you".

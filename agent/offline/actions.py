@@ -28,18 +28,17 @@ from dataclasses import replace
 from datetime import date
 
 from agent.models import ActionItem
-from agent.offline.action_items import Item, dated_again, similar, stems
+from agent.offline.action_items import Item, dated_again, restates, similar, stems
 from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
-    first_word,
     imperative_first,
     line_features,
 )
+from agent.offline.action_owners import Owners
 from agent.offline.action_patterns import (
     _ACCEPT,
     _ALSO,
-    _BARE,
     _DATE_FILLER,
     _DONE_STATUS,
     _DROP_STATUS,
@@ -65,7 +64,6 @@ from agent.offline.action_patterns import (
     _SUBJECT_BEFORE,
     _TAG,
     _TAIL,
-    _TRAIL,
     _VAGUE,
     _and_clauses,
     _unfill,
@@ -73,10 +71,9 @@ from agent.offline.action_patterns import (
 from agent.offline.action_wording import Wording
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
-from agent.offline.people import INITIALS, NAME, NOT_NAMES, STOPWORDS, People, looks_like_name
-from agent.offline.segments import META_LABEL as _META_WORD
+from agent.offline.people import INITIALS, NAME, People
 from agent.offline.segments import Segment, Sentence, split_notes
-from agent.offline.words import KNOWN_VERBS, gerund, to_base
+from agent.offline.words import gerund, to_base
 
 __all__ = [
     "ACTION_LINES",
@@ -88,7 +85,7 @@ __all__ = [
 ]
 
 
-class _Extractor(Wording):
+class _Extractor(Owners, Wording):
     def __init__(
         self, notes: str, people: People, session: date, next_session: date | None
     ) -> None:
@@ -129,6 +126,9 @@ class _Extractor(Wording):
         if s.start != s.segment.start:
             return None
         body = _TAG.sub("", text, count=1)
+        bare = self._bare_owner(body)
+        if bare is not None and bare["o"].islower():
+            return body[bare.end() :]
         lead = _LEAD.match(body)
         if not (lead and lead.group("sep") and self._is_name(lead.group("o"), True)):
             return None
@@ -168,7 +168,10 @@ class _Extractor(Wording):
             and re.search(r"[-–—>→]", lead.group("sep") or "")
             and re.match(r"[a-z]", body[lead.end() :])
         )
-        minutes = marker and (body != s.text or to_verb or dashed)
+        # "carla review it after": an attendee's name in lowercase before a bare verb is a
+        # minutes line (capitalised, "Will you ..." or "Mark said", it is often not).
+        bare = bool((m := self._bare_owner(body)) and m["o"].islower())
+        minutes = (marker and (body != s.text or to_verb or dashed)) or bare
         owner_label = seg.label_owner is not None and s.start == seg.start  # "For you: ..."
         group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
         listed = listed or self._bracket_task(s, body)
@@ -177,7 +180,7 @@ class _Extractor(Wording):
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
             or owner_label
-        ) and p["commitment"] >= 0.35
+        ) and p["commitment"] >= (0.25 if bare else 0.35)
         if (
             (listed or labelled)
             and p["done"] < 0.7
@@ -187,6 +190,17 @@ class _Extractor(Wording):
             return "commitment"
         if s.text.rstrip().endswith("?"):
             return "question"
+        # "We agreed you'd read chapter 3": a reported promise, which the vectors read as past
+        # ("agreed"); its grammar says it is still to do.
+        agreed = _ALSO.search(s.text)
+        if (
+            agreed
+            and agreed.group("a")
+            and p["commitment"] >= 0.2
+            and p["dropped"] < 0.5
+            and not _HEDGED.search(s.text)
+        ):
+            return "commitment"
         # The vectors blur a plain promise ("Amélie will ask Corentin ...", "for the talk, I'll
         # leave comments"); its grammar is unambiguous, so a weaker score is enough.
         if (
@@ -245,9 +259,7 @@ class _Extractor(Wording):
                 )
             if same is None and item.due is not None:
                 same = next((m for m in merged if m.due is None and dated_again(m, item)), None)
-            restated = [
-                m for m in merged if len(m.stems() & item.stems()) >= 2 and m.start != item.start
-            ]
+            restated = [m for m in merged if restates(item, m)]
             if same is None and len(restated) >= 2:
                 continue  # a recap line naming several earlier items at once
             if same is None:
@@ -304,6 +316,8 @@ class _Extractor(Wording):
         if tag and self._is_name(tag.group("a") or tag.group("b"), True):
             writer = self.people.resolve(tag.group("a") or tag.group("b"))[0]
         owner, known, body = self._owner(text, s, writer)
+        if owner and owner[0] != "?" and self.people.resolve(owner) == (owner, False):
+            known = False  # "He'll update it" about Marco, who did not attend
         asked = _ALSO.search(text)
         if (
             writer is None
@@ -473,8 +487,9 @@ class _Extractor(Wording):
             if lead.group("vs"):  # "writes up the timeline" -> "write up the timeline"
                 verb = lead.group("vs").split()[0]
                 body = to_base(verb) + body[len(verb) :]
-        bare = _BARE.match(body) if named is None else None  # "ana send him the template"
-        if bare and bare["v"] in KNOWN_VERBS and people.resolve(bare["o"])[0] in people.attendees:
+        turn = named is not None and seg.label_in_span and named == seg.speaker
+        bare = self._bare_owner(body) if named is None or turn else None
+        if bare and people.resolve(bare["o"])[0] != people.resolve(named or "")[0]:
             named, body = bare["o"], body[bare.end() :]
         if named is None:
             inner = _INNER.search(body) or _ALSO.search(body)
@@ -498,6 +513,8 @@ class _Extractor(Wording):
                 return self._pronoun_owner(named, writer, s), True, body
             return (*people.resolve(named), body)
         if seg.speaker and seg.label_in_span:
+            if self._task_label(seg.speaker, body):  # "Prep: slides for the demo"
+                return people.author, True, body.split(":", 1)[-1].lstrip()
             return (*people.resolve(seg.speaker), body)
         # A date said first ("Until end of November I will ...") does not hide the subject.
         lead_date = next((d for d in self.dues(body) if body[: d.start].strip(" ,") == ""), None)
@@ -541,109 +558,9 @@ class _Extractor(Wording):
             return people.author, True, body
         if seg.speaker and not seg.bullet and seg.section != "actions":
             return "?imperative", True, body
+        if people.author and re.match(r"\W*(?:also\s+)?please\b", body, re.I):
+            return self._addressee(s, people.author), True, body  # a recap's "Please also ..."
         return writer if seg.bullet and seg.speaker else None, True, body
-
-    def _bracket_task(self, s: Sentence, body: str) -> bool:
-        """A bullet that says a task and then whose it is: "Follow up with Carla (Ben) - Fri"."""
-        verb = first_word(body) in KNOWN_VERBS  # a known verb: "pto (Ben)" is a note
-        if not (s.segment.bullet and s.start == s.segment.start and verb):
-            return False
-        trail = self._trailing_owner(body)
-        return bool(trail and trail.group("a") and self._marks_owner(trail))
-
-    def _trailing_owner(self, body: str) -> re.Match[str] | None:
-        """The owner marked at the end: "Send the deck (Ana)", "... (Ana) — ASAP", "... → Ben"."""
-        plain = self._strip_dates(body, keep_case=True)
-        trail = _TRAIL.search(plain)
-        # A short note after the owner in brackets ("(Ana) — ASAP", "(Ben) - high priority").
-        noted = re.search(r"[)\]][ \t]+[-–—][ \t]+\w[\w \t]{0,24}$", plain)
-        inner = _TRAIL.search(plain[: noted.start() + 1]) if noted else None
-        if inner and (trail is None or not self._marks_owner(trail)):
-            return inner
-        return trail
-
-    def _marks_owner(self, trail: re.Match[str]) -> bool:
-        marker = trail.group("a") or trail.group("b")
-        return self.people.resolve(marker)[0] is not None or marker.upper() == "TBD"
-
-    def _pronoun_owner(self, pronoun: str, writer: str | None, s: Sentence) -> str | None:
-        """Whose task a subject pronoun names.
-
-        "I" is the writer's, "you" the other person's, "he"/"she" the other person's or, when
-        nobody wrote in the first person, the attendee named just before.
-        """
-        word = pronoun.casefold()
-        if word.startswith(("i", "me", "my", "let")):
-            return writer
-        if word.startswith("you"):
-            return self._addressee(s, writer)
-        return self.people.other(writer) or self._recent_person(s)
-
-    def _addressee(self, s: Sentence, writer: str | None) -> str | None:
-        """Who "you" is: the other of the pair, else the attendee addressed on a call of three.
-
-        That is the attendee named earlier in the same turn, else whoever spoke last before it.
-        """
-        other = self.people.other(writer)
-        if other is not None or writer is None or len(self.people.attendees) < 3:
-            return other
-        seg = s.segment
-        named = [
-            owner
-            for m in re.finditer(NAME, self.clean[seg.start : s.start])
-            for owner, known in [self.people.resolve(m.group(0).split()[0])]
-            if known and owner in self.people.attendees and owner != writer
-        ]
-        if named:
-            return named[-1]
-        for p in reversed([p for p in self.sentences if p.end <= seg.start]):
-            if p.segment.speaker:
-                who, known = self.people.resolve(p.segment.speaker)
-                if who != writer and known and who in self.people.attendees:
-                    return who
-        return None
-
-    def _recent_person(self, s: Sentence) -> str | None:
-        """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
-        earlier = [p for p in self.sentences if p.end <= s.start][-2:]
-        for p in reversed(earlier):
-            named = [
-                owner
-                for m in re.finditer(NAME, p.text)
-                for owner, known in [self.people.resolve(m.group(0).split()[0])]
-                if owner in self.people.attendees and known
-            ]
-            if named:
-                return named[-1]
-        return None
-
-    def _is_name(self, candidate: str | None, marked: bool) -> bool:
-        """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
-        if not candidate:
-            return False
-        parts = People.JOINED.split(candidate.strip("@ "))
-        for part in parts:
-            if len(parts) > 1 and part in {"I", "me"}:
-                continue  # "Bo & I will ...": the writer shares it
-            words = part.split()
-            if not words:
-                return False
-            head = re.split(r"['’]", words[0])[0].casefold()
-            owner, known = self.people.resolve(part)
-            if head in NOT_NAMES or head in STOPWORDS or owner is None:
-                return False
-            if not known and (
-                (len(words) > 1 and not marked)
-                or _META_WORD.match(part)
-                or (len(words) == 1 and not looks_like_name(part))  # "Prep: slides for ..."
-                or (not marked and not self._named_elsewhere(words[0]))
-            ):
-                return False
-        return True
-
-    def _named_elsewhere(self, word: str) -> bool:
-        """A capitalised word also written capitalised mid-sentence is a name, not a verb."""
-        return bool(re.search(rf"(?<=[a-z,] ){re.escape(word)}\b", self.clean))
 
     def _predicate(self, body: str, marked: bool = False) -> str:
         text = _unfill(body)
@@ -712,8 +629,11 @@ class _Extractor(Wording):
             hedge = _HEDGE.match(body)  # "I think you should ping Dana": a request too
             body = body[hedge.end() :] if hedge and not hedge.group("v") else body
             imperative = not strict and (imperative_first(body) or bool(hedge))
-            recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I)  # "you wanted to ...?"
+            # "you wanted to ...?" recalls; "you'll book the slot by Wednesday?" asks.
+            asks = re.match(r"(?i)you(?:'ll|\s+will)\s+(?!be\b|have\b)", body)
+            recall = re.match(r"(?:you|he|she|they|we|I)\b", body, re.I) and not asks
             if _REQUEST.match(body) or (prev.text.endswith("?") and not recall) or imperative:
+                body = body[asks.end() :] if asks else body
                 action = _unfill(_REQUEST.sub("", _unfill(body))).rstrip("?.! ")
                 if re.match(
                     r"^(?:can|could|would|will|do|did|are|is|have|what|how|why)\b", action, re.I

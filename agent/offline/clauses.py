@@ -28,10 +28,11 @@ from agent.offline.learned import (
     LabelledText,
     LinearModel,
     Matrix,
-    data_dir,
     fit,
     fold_of,
     load_model,
+    state_features,
+    training_lines,
 )
 from agent.offline.train import TrainingSpec
 
@@ -61,8 +62,7 @@ def _words(sentence: str) -> list[str]:
 
 def sentences() -> list[str]:
     """The training sentences (one per line; blank lines and ``#`` comments skipped)."""
-    text = (data_dir() / "training" / TRAINING_FILE).read_text(encoding="utf-8")
-    return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
+    return training_lines(TRAINING_FILE)
 
 
 def runs(texts: Sequence[str], seed: int = SEED) -> list[tuple[list[str], list[bool]]]:
@@ -89,15 +89,7 @@ def runs(texts: Sequence[str], seed: int = SEED) -> list[tuple[list[str], list[b
 
 def run_features(words: Sequence[str]) -> Matrix:
     """Per word: its MiniLM state and the next two words' states (zeros past the run's end)."""
-    from knowledge.minilm import word_states
-
-    if not words:
-        return np.zeros((0, 3 * 384))
-    _, states = word_states(" ".join(words))
-    x = SCALE * np.asarray(states, dtype=np.float64)
-    padded = np.vstack([x, np.zeros((2, x.shape[1]))])
-    count = len(words)
-    return np.hstack([x, padded[1 : count + 1], padded[2 : count + 2]])
+    return state_features(words, (0, 1, 2), SCALE)
 
 
 def _rows(data: list[tuple[list[str], list[bool]]]) -> tuple[Matrix, list[str]]:

@@ -276,7 +276,7 @@ def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
     pattern = re.compile(
         _B
         + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant"
-        + r"|hasta(?:\s+el)?|entro|voor|vóór|até|przed|innan)\s+)?"
+        + r"|hasta(?:\s+el)?|antes\s+del?|entro|voor|vóór|até|przed|innan)\s+)?"
         + r"(?:(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
         + alternatives
         + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"

@@ -53,6 +53,25 @@ def training_rows(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def training_lines(name: str) -> list[str]:
+    """The lines of ``training/<name>`` (blank lines and ``#`` comments skipped)."""
+    text = (data_dir() / "training" / name).read_text(encoding="utf-8")
+    return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
+
+
+def state_features(words: Sequence[str], offsets: Sequence[int], scale: float) -> Matrix:
+    """Per word: the scaled MiniLM states of the words ``offsets`` away (zeros past the ends)."""
+    from knowledge.minilm import word_states
+
+    if not words:
+        return np.zeros((0, len(offsets) * 384))
+    _, states = word_states(" ".join(words))
+    x = scale * np.asarray(states, dtype=np.float64)
+    k, n = max(map(abs, offsets)), x.shape[0]
+    padded = np.vstack([np.zeros((k, x.shape[1])), x, np.zeros((k, x.shape[1]))])
+    return np.hstack([padded[k + o : k + o + n] for o in offsets])
+
+
 def read_labelled(path: Path) -> list[LabelledText]:
     """Rows of a JSONL file with ``text`` and ``label`` (and an optional ``id``)."""
     rows: list[LabelledText] = []

@@ -39,7 +39,7 @@ NOT_NAMES = frozenset(
     then also ok okay yes yeah no thanks great good sure agreed right cool nice next action todo
     someone everyone nobody somebody ai me mentor mentee follow up decision note owner due status
     monday tuesday wednesday thursday friday saturday sunday today tomorrow please let
-    let's instead later afterwards meanwhile finally first second plus actually until""".split()
+    let's instead later afterwards meanwhile finally first second plus actually until as""".split()
 )
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
+from agent.offline.topic_words import TOKEN, in_noun_phrase
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, article, gerund, grammar_problems, to_base, word_set
 from knowledge.minilm import whole_words
@@ -100,14 +101,6 @@ _TECH = word_set(
     rfc rfcs prd prds mvp okrs okr kpis kpi main master staging production
     """
 )
-# Verbs that end a noun phrase when they follow a noun ("the migration needs a reviewer").
-_EXTRA_VERBS = word_set(
-    "need needs seem seems sit sits look looks feel feels mean means matter matters take takes "
-    "make makes keep keeps come comes go goes break breaks fail fails block blocks sucks suck "
-    "ignore ignores cause causes crash crashes lack lacks contain contains require requires "
-    "cost costs hurt hurts kill kills ruin ruins match matches say says show shows "
-    "happen happens"
-)
 # Nouns that are also verbs: fine inside a noun phrase ("the code review", "your unit tests").
 NOUN_VERBS = word_set(
     """
@@ -121,9 +114,6 @@ NOUN_VERBS = word_set(
     steps type types use access set sets flag flags run runs branch branches patch patches
     tag tags cache stack queue sort order orders show shows start end test-run rollback rebase
     """
-)
-_TOKEN = re.compile(
-    r"\d+:\d+s?|[A-Za-z0-9][A-Za-z0-9'’+#./-]*[A-Za-z0-9+#]|[A-Za-z0-9]|[^\sA-Za-z0-9]"
 )
 _INSTRUCTION = re.compile(
     r"^\W*(?:ignore|disregard|forget|write|print|output|say|reveal|pretend|repeat|translate"
@@ -146,20 +136,6 @@ def _is_word(token: str) -> bool:
     return bool(re.match(r"^[A-Za-z0-9]", token)) and token.lower() not in _CLOSED
 
 
-def _verb_after_noun(low: str) -> bool:
-    """A verb that ends a noun phrase when it follows a noun."""
-    if low in NOUN_VERBS or low in _TECH or low in _ING_NOUNS:  # "the planning meeting"
-        return False
-    if low in _EXTRA_VERBS or low in KNOWN_VERBS:
-        return True
-    if low.endswith("ed") and len(low) > 4:
-        return True
-    base = to_base(low)
-    if base != low and (base in KNOWN_VERBS or base in _EXTRA_VERBS) and not low.endswith("s"):
-        return True  # an irregular past: "the test ran", "the update said"
-    return low.endswith("s") and to_base(low) in KNOWN_VERBS
-
-
 def _phrase_from(
     tokens: list[str], start: int, determiner: str | None, after: str = ""
 ) -> str | None:
@@ -178,24 +154,25 @@ def _phrase_from(
             break
         if len(low) == 1 and token.islower():
             break  # chat shorthand ("ur PRs r always..."): "r", "n", "w" are not nouns
-        if low.endswith("ly") and len(low) > 4 and words:
-            break  # "the weekly sync" keeps "weekly"; "the report quickly" stops before it
-        if words and low in _NOT_HEADS:
-            break  # "the pager last night", "the checklist next time"
-        if (
-            words
-            and _verb_after_noun(low)
-            and not (low.endswith("s") and following in _PLURAL_AUX)
-            and not (_ADJECTIVE.search(words[-1].lower()) and len(words[-1]) > 4)
-        ):
-            break  # but "your variable names are", "another slipped launch date": nouns
-        if words and low.endswith("ing") and low not in _ING_NOUNS and to_base(low) != low:
+        # Read in the sentence: "the instances expire" ends at "instances"; an "-ing" word
+        # needs more ("the load testing", not "the instances running"), and where the model is
+        # unsure a verb form ends the phrase ("the team knows") and a noun continues it.
+        verb = to_base(low) in KNOWN_VERBS and low not in NOUN_VERBS
+        bar = 0.8 if low.endswith("ing") and to_base(low) != low else 0.5 if verb else 0.2
+        if words and not in_noun_phrase(tokens, n, bar):
+            if low in _PEOPLE | _VAGUE:
+                return None  # "the tech lead", "a Friday evening": a person or a time
             break
         words.append(token)
-    # Describing words after the noun are not part of it ("the CI pipeline red").
+    # Describing words after the noun are not part of it ("the CI pipeline red"), unless the
+    # sentence reads them as a noun ("the production table").
     while len(words) > 1 and (
-        words[-1].lower() in _NOT_HEADS
-        or (_ADJECTIVE.search(words[-1].lower()) and not _known_noun(words[-1].lower()))
+        (last := words[-1].lower()) in _NOT_HEADS
+        or (
+            _ADJECTIVE.search(last)
+            and not _known_noun(last)
+            and (labels_word(last) or not in_noun_phrase(tokens, start + len(words) - 1))
+        )
     ):
         words.pop()
     # A trailing misspelt little word ("the mock interview agian") is not part of the phrase.
@@ -205,13 +182,14 @@ def _phrase_from(
         words.pop()  # "the code's fine": a contraction, not a possessive
     if not words:
         return None
+    head_noun = in_noun_phrase(tokens, start + len(words) - 1)
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
         return None  # a verb in the past, not a noun ("how long this took")
-    if _ADJECTIVE.search(head) and not _known_noun(head):
+    if _ADJECTIVE.search(head) and not _known_noun(head) and not head_noun:
         return None
     if determiner in {"this", "that"} and head.endswith("s") and not head.endswith("ss"):
         return None  # "so careless that bugs get through": a conjunction, not a determiner
@@ -225,6 +203,7 @@ def _phrase_from(
         or (len(words) == 1 and head in {"call", "track", "time", "hold", "board", "top"})
         or (len(words) == 1 and not _bare_alone(words[0], after))
         or (any(c.isdigit() for c in head) and head not in _TECH)
+        or words[0].isdigit()  # "left 40 idle instances": a count
         or words[0].lower() in _NOT_HEADS
         or (words[0].lower() in KNOWN_VERBS and words[0].lower() not in NOUN_VERBS)  # "to spend"
     ):
@@ -262,7 +241,7 @@ def _subject_start(tokens: list[str], i: int) -> bool:
         and _is_word(word)
         and low not in _DETERMINERS | _NOT_HEADS | _VAGUE | _PEOPLE
         and _known(low)
-        and (low not in KNOWN_VERBS or low in NOUN_VERBS)
+        and (to_base(low) not in KNOWN_VERBS or low in NOUN_VERBS)
         and not _ADJECTIVE.search(low)
         and not _CLOSED_SUFFIX.match(low)
         and not labels_word(low)
@@ -275,10 +254,13 @@ def _before_a_verb(tokens: list[str], last: int) -> bool:
         return False
     low = tokens[last + 1].lower()
     return (
-        low in _PREPOSITIONS
-        or low in _PLURAL_AUX
-        or low in {"is", "was", "has", "will", "would", "can", "could", "should", "keeps"}
-        or _verb_after_noun(low)
+        low in _PREPOSITIONS | _COPULAS
+        or low in {"has", "have", "will", "would", "can", "could", "should"}
+        or (
+            _is_word(tokens[last + 1])
+            and low not in _DETERMINERS
+            and not in_noun_phrase(tokens, last + 1)
+        )
     )
 
 
@@ -307,7 +289,6 @@ _NOUN_SUFFIX = re.compile(r"(?:ment|tion|sion|ity|ness|ship|ance|ence|ism)$")
 # A bare noun after a preposition or a quantifier ("without tests", "no motivation").
 _BEFORE_BARE = _PREPOSITIONS | word_set("no any more enough zero")
 _COPULAS = word_set("is was are were be been being 's 're it's that's")
-_PLURAL_AUX = word_set("are were aren't weren't have haven't do don't")
 
 
 def _possessive_noun(low: str, following: str) -> bool:
@@ -324,11 +305,6 @@ def _possessive_noun(low: str, following: str) -> bool:
 
 
 _ADJECTIVE = re.compile(r"(?:ly|ous|ful|ish|less|able|ible|ive|ed|al|ic)$")
-_ING_NOUNS = word_set(
-    "meeting meetings building setting settings training onboarding testing pairing planning "
-    "hiring logging monitoring offering wording timing thing things string strings spring "
-    "morning evening ceiling"
-)
 
 
 def _near_closed(word: str) -> bool:
@@ -349,15 +325,8 @@ def _near_closed(word: str) -> bool:
 
 
 def _known_noun(word: str) -> bool:
-    """Nouns with adjective-looking endings that are common topics ("proposal", "technical")."""
-    return word in _TECH or word in NOUN_VERBS or word in _NOUN_ENDINGS_OK
-
-
-_NOUN_ENDINGS_OK = word_set(
-    "proposal approval removal arrival rival manual journal portal signal tutorial material "
-    "referral renewal trial schedule objective initiative narrative alternative detective "
-    "deadline feed need seed speed objective perspective incentive archive directive"
-)
+    """Jargon, nouns that are also verbs, "-ed" nouns ("seed"); "proposal" is read in context."""
+    return word in _TECH or word in NOUN_VERBS or word in {"feed", "need", "seed", "speed"}
 
 
 def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
@@ -369,7 +338,7 @@ def _read(text: str) -> tuple[list[str], list[str], dict[str, str]]:
     # are data, not the question: nothing is taken from them.
     sentences = re.split(r"(?<=[.?!])\s+", text.strip())
     text = " ".join(s for s in sentences if not _INSTRUCTION.search(s)) or text
-    tokens = _TOKEN.findall(text.replace("’", "'").replace("`", ""))
+    tokens = TOKEN.findall(text.replace("’", "'").replace("`", ""))
     lowered = [t.lower() for t in tokens]
     self_talk = bool({"i", "i'm", "i've", "me", "myself"} & set(lowered)) and not (
         {"you", "your", "u", "you're", "yours"} & set(lowered)
@@ -460,8 +429,9 @@ def topic_phrases(text: str) -> list[str]:
             phrase = _phrase_from(tokens, i + 1, det)
             if phrase and i and lowered[i - 1] in _CAUSATIVES:
                 phrase = _without_complement(phrase)
-            if det in {"a", "an"} and lowered[i - 1 : i] and lowered[i - 1] in _COPULAS:
-                phrase = None  # "was a waste", "is a circus": what it is called, not the topic
+            said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
+            if det in {"a", "an"} and said[-1:] and said[-1] in _COPULAS:
+                phrase = None  # "was a waste", "is just a suggestion": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
         elif _subject_start(tokens, i):
@@ -473,9 +443,14 @@ def topic_phrases(text: str) -> list[str]:
             ):
                 phrase = None
             rank = 1
-        elif low in {"another", "one", "every", "each"} and i + 1 < len(tokens):
+        elif (
+            low in {"another", "one", "every", "each"}
+            and i + 1 < len(tokens)
+            and (low != "one" or lowered[i - 1] in _PREPOSITIONS or _object_verb(lowered[i - 1]))
+        ):
             # "another flaky test", "write one unit test", "every review" -> "the test", "the
-            # unit test", "the review"; other counts are quantities ("two lines"), not things
+            # unit test", "the review"; other counts are quantities ("two lines", "just one
+            # line"), not things
             phrase = _phrase_from(tokens, i + 1, "the")
             rank = 1
         elif (
@@ -565,7 +540,7 @@ def _names_a_thing(word: str) -> bool:
     low = word.lower()
     if word[:1].isupper() or any(c.isdigit() for c in word) or _known_noun(low):
         return True
-    if labels_word(low):
+    if _judging_head(low):  # a noun of trouble names the thing ("the crash reports")
         return False
     last = low.rsplit("-", 1)[-1]
     if "-" in low and (last.endswith("ed") or to_base(last) != last):

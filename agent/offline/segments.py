@@ -25,7 +25,8 @@ from agent.offline.words import KNOWN_VERBS
 __all__ = ["Segment", "Sentence", "split_notes"]
 
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
-_TIME = r"\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+# "00:12:40 Amira Saleh:" is a stamp and a name, not "AM" and "ira Saleh".
+_TIME = r"\d{1,2}:\d\d(?::\d\d)?(?:[ \t]*[AaPp]\.?[Mm]\.?(?![A-Za-z]))?"
 _PREFIXES = [
     re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+" + _TIME + r"[ \t]+-[ \t]+(?P<n>[^:\n]{1,40}):"),
     # WhatsApp on iOS: "[02/12/2026, 18:03:11] Name:"
@@ -164,6 +165,7 @@ _CAPTION_TIME = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")
 UNPUNCTUATED_WORDS = 18
 # A line that stops mid-phrase ("... by Friday and") goes on on the next line.
 _WRAPPED = re.compile(r"(?:\b(?:and|or|to|the|a|an|with|of|for|by|on|in|then)|,)\s*$", re.I)
+_DUE_WRAP = re.compile(r"(?:by|before|until|till|no\s+later\s+than)\s+\w")
 _TERMINAL = re.compile(r"[.!?:]['’\")\]]*\s*$")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bProf\.)(?<!\bSt\.)"
@@ -506,6 +508,9 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             and not _TERMINAL.search(previous)
             and (
                 bool(_WRAPPED.search(previous))  # "... by" / "Jan 8."
+                # "she'll submit the abstract / by the end of the week.": in punctuated prose
+                # a line opening on a due word is the date of the line before.
+                or (not terse and speaker is None and bool(_DUE_WRAP.match(rest.lstrip())))
                 # "* Sipho to check whether ... a second / <indent>CI runner": a long bullet
                 # wrapped at its width, or a short one whose clause goes on.
                 or (

@@ -231,9 +231,10 @@ def clarify(question: str, scenario: Scenario, *, mentor: str | None = None) -> 
 
 _REASK = {
     "empty": "Write what you would do; a few sentences is plenty.",
-    "command": "Commands aren't answers here. To ask about the situation, use /clarify QUESTION "
-    "(or --clarify); to see the story without answering, use /skip (or --skip); to stop, "
-    "/stop. Otherwise, write what you would do.",
+    # Said to "/help" and to a terse "restart the servers" alike, so it accuses neither.
+    "command": "If that was meant for me: ask about the situation with /clarify QUESTION (or "
+    "--clarify), see the story without answering with /skip (or --skip), or stop with /stop. "
+    "If it is your approach, say a little more: your first move, and what comes after it.",
     "dont_know": "Not knowing is fine: nobody expects the right answer, and the comparison is "
     "where the learning happens. Take your best guess first.",
     "too_short": "Say a little more, so there is something to compare: your first move, and "

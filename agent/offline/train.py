@@ -77,6 +77,7 @@ SPECS: dict[str, str] = {
     "prep_sentences": "agent.offline.agenda:PREP_SPEC",
     "clause_bounds": "agent.offline.clauses:CLAUSE_SPEC",
     "name_words": "agent.offline.people:NAME_WORDS",
+    "topic_words": "agent.offline.topic_words:TOPIC_WORDS_SPEC",
 }
 
 

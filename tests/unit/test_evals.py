@@ -155,9 +155,63 @@ def test_action_sets_are_reported_side_by_side_with_f1() -> None:
     summary = Summary(engine="offline", model=None, git_revision=None, prompt_hashes={},
                       tasks=tasks, failures=[])  # type: ignore[arg-type]
     text = to_markdown(summary)
-    assert "dev, holdout and blind side by side" in text
-    assert "| actions_blind | 1 | 0.500 | 1.000 | 0.667 |" in text
-    assert "| actions_blind2 | 1 | 0.500 | 1.000 | 0.667 |" in text
+    assert "## Action items: dev and blind side by side" in text
+    assert "| actions | dev | 1 | 0.500 | 1.000 | 0.667 |" in text
+    assert "| actions_blind2 | blind | 1 | 0.500 | 1.000 | 0.667 |" in text
+    assert "Judgement detection" not in text  # no judgement task ran
+
+
+def test_blind_floors_get_the_margin_and_invariants_do_not(tmp_path: Path) -> None:
+    from evals.report import load_gates
+
+    path = tmp_path / "thresholds.toml"
+    path.write_text(
+        "[gates]\nblind_margin = 0.03\n"
+        "[actions]\nf1 = 0.83\n"
+        "[actions_blind3]\nf1 = 0.6\nevidence_verbatim = 1.0\n"
+        '[pooled.actions_blind]\ntasks = ["actions_blind3"]\nf1 = 0.7\n'
+    )
+    gates = load_gates(path)
+    assert gates.tasks["actions"] == {"f1": 0.83}  # a dev set keeps its floor
+    assert gates.tasks["actions_blind3"] == {"f1": 0.57, "evidence_verbatim": 1.0}
+    assert gates.pooled["actions_blind"].tasks == ["actions_blind3"]
+    assert gates.pooled["actions_blind"].thresholds == {"f1": 0.7}  # no margin on pooled
+
+
+def test_a_pooled_gate_scores_its_sets_together_and_only_when_all_ran() -> None:
+    from evals.report import Gates, PooledGate, SampleResult
+    from evals.runner import _pooled
+    from evals.scorers import Score
+
+    def rows(task: str, values: list[float]) -> list[SampleResult]:
+        return [
+            SampleResult(task=task, sample_id=str(i), output=None, latency_s=0.0,
+                         scores=[Score(name="f1", value=v, passed=v >= 0.5, explanation="")])
+            for i, v in enumerate(values)
+        ]
+
+    gates = Gates(tasks={}, pooled={"a": PooledGate(tasks=["x", "y"], thresholds={"f1": 0.6})})
+    # Means per sample over both sets: y's weak samples fail the pool while x is small ...
+    ran = {"x": rows("x", [1.0]), "y": rows("y", [0.5, 0.0, 0.25])}
+    (pooled,) = _pooled("offline", gates, ran)
+    assert pooled.task == "pooled:a" and pooled.samples == 4
+    assert pooled.metrics["f1"].mean == pytest.approx(0.4375) and not pooled.metrics["f1"].ok
+    ran["x"] = rows("x", [1.0, 1.0, 1.0])  # ... and pass it once x's samples outweigh them
+    (pooled,) = _pooled("offline", gates, ran)
+    assert pooled.metrics["f1"].mean == pytest.approx(0.625) and pooled.metrics["f1"].ok
+    assert _pooled("offline", gates, {"x": ran["x"]}) == []  # y did not run: no pooled figure
+
+
+def test_every_scored_blind_set_is_in_its_area_pool() -> None:
+    from evals.report import load_gates
+    from evals.tasks import TASKS
+
+    gates = load_gates()
+    pooled = {task for gate in gates.pooled.values() for task in gate.tasks}
+    assert all(task in TASKS and not TASKS[task].sealed for task in pooled)
+    areas = ("actions_blind", "judgement_blind", "rewrite_blind")
+    blind = {name for name, task in TASKS.items() if not task.sealed and name.startswith(areas)}
+    assert blind == pooled
 
 
 

@@ -852,3 +852,31 @@ def test_people_are_greeted_by_their_given_name_where_it_can_be_told() -> None:
     mentee, mentor = (flat(body(parse(m), "plain")) for m in build(content))
     assert mentee.startswith("Hi Seán,") and "Questions for 李 伟." in mentee
     assert mentor.startswith("Hi 李 伟,")
+
+
+def test_each_open_item_is_listed_once_in_the_readers_words() -> None:
+    # A trial's mentee email listed every open item three times (the checklist, the open
+    # items, the agenda's progress review), the agenda's copy in the owner's words ("Send
+    # Grace your old RFC" read by Grace).
+    items = [
+        make_item("Update your CV", owner="Grace Hopper"),
+        make_item("Send Grace your old RFC", owner="Ada Lovelace"),
+    ]
+    review = AgendaBlock(
+        name="Progress review",
+        minutes=15,
+        items=[
+            "What happened since last time.",
+            "Grace Hopper: Update your CV",
+            "Ada Lovelace: Send Grace your old RFC",
+            "For each item: done, in progress or blocked?",
+        ],
+    )
+    blocks = [review if b.name == "Progress review" else b for b in make_agenda().blocks]
+    content = make_content(agenda=make_agenda(blocks=blocks), open_items=items)
+    mentee, mentor = (flat(body(parse(m), "plain")) for m in build(content))
+    assert mentee.count("old RFC") == 1 and "Send Grace your old RFC" not in mentee
+    assert mentee.count("Update your CV") == 2  # asked about in the checklist, and listed
+    assert mentor.count("old RFC") == 1 and mentor.count("CV") == 1
+    assert "The open items listed above." in mentee and "The open items listed below." in mentor
+    assert "For each item: done, in progress or blocked?" in mentee

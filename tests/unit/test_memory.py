@@ -56,6 +56,12 @@ def test_ids_use_the_name_prose_uses_and_stored_ids_never_change(pairs: PairStor
     assert next(p.id for p in pairs.all()) == "pair-obrien-o"
 
 
+def test_a_directory_style_name_is_stored_as_it_is_said() -> None:
+    flipped = parse_pair_input(mentor="O'Connor, Siobhán", mentee="Ann Lee, PhD")
+    assert (flipped.mentor, flipped.mentee) == ("Siobhán O'Connor", "Ann Lee, PhD")
+    assert flipped.called("mentor") == "Siobhán"
+
+
 def test_goals_given_twice_are_kept_once_and_cadence_ignores_case(pairs: PairStore) -> None:
     pair = pairs.add(
         parse_pair_input(

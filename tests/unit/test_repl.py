@@ -318,3 +318,22 @@ def test_ask_answers_ordinary_guide_questions_with_cited_passages(tmp_path: Path
         assert reply.startswith("Here is what the guides suggest for"), reply
         assert question.rstrip("?") in reply and reply.count("\n• ") >= 2, reply
         assert "don't cover" not in reply
+
+
+def test_items_for_one_person_list_only_theirs(tmp_path: Path) -> None:
+    # "what's still open for tomek?" listed the mentor's items too (round-twelve trial).
+    home = ana_and_ben(tmp_path)
+    env = {**os.environ, "COACH_HOME": str(home)}
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben: draft the RFC by Friday\nAna: send the review checklist\n")
+    subprocess.run(
+        [*COACH, "actions", str(notes), "--pair", "ana-ben", "--save"],
+        env=env, check=True, capture_output=True, timeout=180,
+    )
+    script = "what's still open for ben?\n/items ana\n/items carla\n/quit\n"
+    out = chat(home, script, "--pair", "ana-ben").stdout
+    for_ben = out.split("open for ben?\n", 1)[1].split("you> ", 1)[0]
+    assert "Draft the RFC" in for_ben and "checklist" not in for_ben
+    for_ana = out.split("you> /items ana\n", 1)[1].split("you> ", 1)[0]
+    assert "checklist" in for_ana and "RFC" not in for_ana
+    assert "/items: 'carla' is neither Ana nor Ben; /items alone lists everyone's" in out
