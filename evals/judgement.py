@@ -38,17 +38,15 @@ def held_out_model() -> LinearModel:
 
 def _verdict(text: str, model: LinearModel | None) -> tuple[bool, float]:
     from agent.offline.judgement_model import (
-        JUDGEMENTAL,
-        featurise,
         is_judgemental_utterance,
+        judgemental_probabilities,
         sentences,
         utterance_score,
     )
 
     if model is None:
         return is_judgemental_utterance(text), utterance_score(text)
-    column = model.labels.index(JUDGEMENTAL)
-    score = float(model.scores(featurise(sentences(text)))[:, column].max())
+    score = float(judgemental_probabilities(model, sentences(text)).max())
     return score >= float(model.meta["threshold"]), score
 
 

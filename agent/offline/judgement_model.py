@@ -1,19 +1,13 @@
-"""The learned judgement verdict: features, training spec and the cross-validated threshold.
+"""The learned judgement verdict: features, the two views' blend and the decision.
 
-Features per text: the MiniLM vector of the text; the MiniLM vector of its *skeleton* (content
-words replaced by "something", so "Who told you it was okay to X the Y?" looks alike whatever X
-and Y are: the tone without the topic); seven 0/1 surface cues (second person, intensifiers,
-absolutes, "??"/"!", a negative opener, a question word, a collaborative "we"/"let's"); one
-0/1 per kind of blame phrase listed in :mod:`agent.offline.judgement` (the list explains; the
-classifier decides how much each kind weighs); and hashed word 1-3-grams of the text and of its
-skeleton, whose weights are learned from the rows (so "what were you thinking" and "you never
-gave up" weigh what the data says, not what a list says). Both families together: the sentence
-vectors and phrase kinds alone flag too many curious questions, the n-grams alone miss lapses
-("Why did you push straight to main?"). A softmax classifier is fitted on the rows of
-``agent/data/training/judgement.jsonl``; the threshold is the highest one whose 5-fold
-cross-validated recall on those rows is at least :data:`TARGET_RECALL`, stored in the model's
-meta. Rebuild with ``python -m agent.offline.train judgement`` (the spec lives in
-:mod:`agent.offline.judgement_spec`, so the engine never imports the trainer).
+The main view is a softmax over the MiniLM vectors of a text and of its *skeleton* (content
+words replaced by "something": the tone without the topic), seven surface cues, one 0/1 per
+kind of listed blame phrase (the list explains; the classifier weighs it) and hashed word
+1-3-grams of text and skeleton. The second view, a logistic regression over hashed character
+2-5-grams and word 1-2-grams, weighs up to :data:`CHAR_WEIGHT`, ramped in by a text's n-gram
+count (:data:`CHAR_RAMP`). The threshold is the highest whose 5-fold cross-validated recall of
+the blend is :data:`TARGET_RECALL`. Rebuild with ``python -m agent.offline.train judgement``
+(the spec is :mod:`agent.offline.judgement_spec`); docs/EVALS.md has the figures.
 """
 
 from __future__ import annotations
@@ -26,6 +20,7 @@ from typing import Any, get_args
 import numpy as np
 
 from agent.offline.learned import (
+    LinearModel,
     Matrix,
     embed,
     load_model,
@@ -37,6 +32,12 @@ TARGET_RECALL = 0.9
 CURVE = (0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 NGRAM_DIMENSIONS = 2048
 FIT_ARGS: dict[str, Any] = {"l2": 3e-4, "steps": 1000}
+CHAR_DIMENSIONS = 8192
+CHAR_WEIGHT = 0.3
+# The second view's weight ramps from 0 to CHAR_WEIGHT between these numbers of distinct
+# n-grams: a short text has few, each weighing much in a unit row, so it is the main model's.
+CHAR_RAMP = (80, 120)
+CHAR_FIT_ARGS: dict[str, Any] = {"l2": 1e-5, "steps": 1500, "learning_rate": 10.0}
 
 # Words the skeleton keeps: function words plus the few that carry tone whatever the topic.
 _KEEP = frozenset(
@@ -102,6 +103,57 @@ def hashed_ngrams(texts: Sequence[str], dimensions: int = NGRAM_DIMENSIONS) -> M
     return out
 
 
+def char_ngrams(
+    texts: Sequence[str], dimensions: int = CHAR_DIMENSIONS
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], Matrix]:
+    """Hashed character 2-5-grams and word 1-2-grams per text, as (row, column, value) lists.
+
+    Sparse because a fit sees thousands of rows of ~180 non-zeros each; values make each row
+    unit length.
+    """
+    rows: list[int] = []
+    columns: list[int] = []
+    for row, text in enumerate(texts):
+        low = _lower(text)
+        padded = f" {' '.join(low.split())} "
+        grams = {"c" + padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)}
+        tokens = ["<s>", *_TOKEN.findall(low), "</s>"]
+        grams |= {
+            "w" + " ".join(tokens[i : i + n]) for n in (1, 2) for i in range(len(tokens) - n + 1)
+        }
+        found = sorted({zlib.crc32(g.encode()) % dimensions for g in grams})
+        rows += [row] * len(found)
+        columns += found
+    at = np.array(rows, dtype=np.int64)
+    counts = np.bincount(at, minlength=len(texts)).astype(np.float64)
+    return at, np.array(columns, dtype=np.int64), 1.0 / np.sqrt(counts[at])
+
+
+def char_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
+    """The second view's judgemental probability per text (weights in ``model.meta``)."""
+    view = model.meta["chars"]
+    weights = np.asarray(view["weights"], dtype=np.float64)
+    rows, columns, values = char_ngrams(texts, len(weights))
+    z = np.bincount(rows, weights=values * weights[columns], minlength=len(texts))
+    out: Matrix = 1.0 / (1.0 + np.exp(-(z + float(view["bias"]))))
+    return out
+
+
+def judgemental_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
+    """``model``'s judgemental probability per text: the main classifier blended with chars."""
+    main = model.scores(featurise(texts))[:, model.labels.index(JUDGEMENTAL)]
+    return blend(main, char_probabilities(model, texts), texts)
+
+
+def blend(main: Matrix, chars: Matrix, texts: Sequence[str]) -> Matrix:
+    """Both views mixed; the second weighs :data:`CHAR_WEIGHT` ramped in by n-gram count."""
+    counts = np.bincount(char_ngrams(texts)[0], minlength=len(texts)).astype(np.float64)
+    low, high = CHAR_RAMP
+    weight = CHAR_WEIGHT * np.clip((counts - low) / (high - low), 0.0, 1.0)
+    out: Matrix = (1 - weight) * main + weight * chars
+    return out
+
+
 def featurise(texts: Sequence[str]) -> Matrix:
     """Text vector, skeleton vector, cues and phrase kinds, hashed n-grams of text and skeleton."""
     skeletons = [skeleton(t) for t in texts]
@@ -122,9 +174,7 @@ def probabilities(texts: Sequence[str]) -> list[float]:
     """The shipped model's judgemental probability per text."""
     if not texts:
         return []
-    model = load_model(NAME)
-    column = model.labels.index(JUDGEMENTAL)
-    return [float(p) for p in model.scores(featurise(texts))[:, column]]
+    return [float(p) for p in judgemental_probabilities(load_model(NAME), texts)]
 
 
 def decision_threshold() -> float:
@@ -134,12 +184,28 @@ def decision_threshold() -> float:
 
 _SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
 _WORD = re.compile(r"[^\W_]")
+_WORDS = re.compile(r"[\w']+")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (the verdict is per sentence: one reproach flags the whole)."""
+    """The sentences of ``text`` (the verdict is per sentence: one reproach flags the whole).
+
+    One-word sentences ("Really?", "Again.") are read with the next sentence, or the one before
+    at the end: the rows teach such words inside a text, and alone "Really?" reads as a jab.
+    """
     found = [m.group().strip() for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
-    return found or [text.strip()]
+    out: list[str] = []
+    carry = ""
+    for i, sentence in enumerate(found):
+        if len(found) > 1 and len(_WORDS.findall(sentence)) <= 1:
+            if out and i == len(found) - 1:
+                out[-1] += " " + sentence
+            else:
+                carry = f"{carry} {sentence}".strip()
+            continue
+        out.append(f"{carry} {sentence}".strip())
+        carry = ""
+    return out + [carry] * bool(carry) or [text.strip()]
 
 
 def utterance_score(text: str) -> float:

@@ -13,20 +13,27 @@ from typing import Any
 import numpy as np
 
 from agent.offline.judgement_model import (
+    CHAR_DIMENSIONS,
+    CHAR_FIT_ARGS,
     CURVE,
     FIT_ARGS,
     JUDGEMENTAL,
     NAME,
     NGRAM_DIMENSIONS,
     TARGET_RECALL,
+    blend,
+    char_ngrams,
+    char_probabilities,
     featurise,
 )
 from agent.offline.learned import (
+    DECIMALS,
     LabelledText,
     LinearModel,
     Matrix,
     balanced_targets,
     cross_validated_predictions,
+    fold_of,
     softmax,
 )
 from agent.offline.train import TrainingSpec
@@ -110,17 +117,69 @@ def fit_sparse(
     return LinearModel.from_json(model.to_json())
 
 
+def fit_chars(
+    texts: Sequence[str],
+    judgemental: Sequence[bool],
+    *,
+    l2: float,
+    steps: int,
+    learning_rate: float,
+) -> tuple[Matrix, float]:
+    """The second view: a balanced logistic regression over :func:`char_ngrams`, from zeros.
+
+    Full-batch gradient descent with momentum 0.9 on the sparse rows (deterministic).
+    """
+    rows, columns, values = char_ngrams(texts)
+    n = len(texts)
+    y = np.asarray(judgemental, dtype=np.float64)
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(n - float(y.sum()), 1.0)
+    sample_weight = np.where(y > 0, 0.5 / positives, 0.5 / negatives)
+    w = np.zeros(CHAR_DIMENSIONS)
+    b = 0.0
+    vw, vb = np.zeros_like(w), 0.0
+    for _ in range(steps):
+        z = np.bincount(rows, weights=values * w[columns], minlength=n) + b
+        grad = (1.0 / (1.0 + np.exp(-z)) - y) * sample_weight
+        gw = np.bincount(columns, weights=values * grad[rows], minlength=CHAR_DIMENSIONS) + l2 * w
+        vw = 0.9 * vw - learning_rate * gw
+        vb = 0.9 * vb - learning_rate * float(grad.sum())
+        w, b = w + vw, b + vb
+    return np.round(w, DECIMALS), round(b, DECIMALS)
+
+
+def chars_meta(texts: Sequence[str], judgemental: Sequence[bool]) -> dict[str, Any]:
+    """The second view's fitted weights, as they ship in the model's meta."""
+    w, b = fit_chars(texts, judgemental, **CHAR_FIT_ARGS)
+    return {"bias": b, "weights": [float(x) for x in w]}
+
+
 def cross_validated(
     rows: Sequence[LabelledText], features: Matrix, classes: Sequence[str], folds: int = 5
 ) -> list[float]:
-    """Out-of-fold judgemental probability per row (each row scored by a model not fitted on it)."""
+    """Out-of-fold blended judgemental probability per row (each by models not fitted on it)."""
     column = list(classes).index(JUDGEMENTAL)
     out_of_fold = cross_validated_predictions(rows, features, folds, fitter=fit_sparse, **FIT_ARGS)
-    return [float(p[column]) for p in out_of_fold]
+    main = np.array([float(p[column]) for p in out_of_fold])
+    chars = np.zeros(len(rows))
+    assignment = np.array([fold_of(row.id or row.text, folds) for row in rows])
+    texts = [row.text for row in rows]
+    positive = [row.label == JUDGEMENTAL for row in rows]
+    for fold in range(folds):
+        train = np.flatnonzero(assignment != fold)
+        test = np.flatnonzero(assignment == fold)
+        if not len(test):
+            continue
+        view = chars_meta([texts[i] for i in train], [positive[i] for i in train])
+        probe = LinearModel(
+            "cv", tuple(classes), np.zeros((1, len(classes))), np.zeros(2), {"chars": view}
+        )
+        chars[test] = char_probabilities(probe, [texts[i] for i in test])
+    return [float(p) for p in blend(main, chars, texts)]
 
 
 def fit_judgement(rows: Sequence[LabelledText], features: Matrix) -> LinearModel:
-    """Fit on ``rows`` and choose the threshold by 5-fold cross-validation on the same rows."""
+    """Fit both views on ``rows``; choose the threshold by 5-fold CV of the blend on them."""
     labels = [r.label for r in rows]
     classes = tuple(sorted(set(labels)))
     probabilities = cross_validated(rows, features, classes)
@@ -131,6 +190,7 @@ def fit_judgement(rows: Sequence[LabelledText], features: Matrix) -> LinearModel
         "threshold": threshold,
         "cv": {"folds": 5, **rates(probabilities, positive, threshold)},
         "cv_curve": {f"{t:.2f}": rates(probabilities, positive, t) for t in CURVE},
+        "chars": chars_meta([r.text for r in rows], positive),
     }
     return fit_sparse(NAME, features, labels, classes, meta=meta, **FIT_ARGS)
 
@@ -147,4 +207,9 @@ class JudgementSpec(TrainingSpec):
         return LinearModel.from_json(model.to_json())
 
 
-SPEC = JudgementSpec(name=NAME, files=("judgement.jsonl",), featurise=featurise, fit_args=FIT_ARGS)
+SPEC = JudgementSpec(
+    name=NAME,
+    files=("judgement.jsonl", "judgement_round11.jsonl", "judgement_round12.jsonl"),
+    featurise=featurise,
+    fit_args=FIT_ARGS,
+)

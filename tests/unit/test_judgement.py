@@ -80,18 +80,15 @@ WARM: list[Any] = [
     "Let me know if the new schedule works for you.",
     "Tell me how the first week goes!",
     "You should be really pleased with that talk.",
-    # Still flagged (0.56 at 0.43; 0.74 before): "clearly" + "you" weighs as doubt.
-    pytest.param(
-        "You clearly worked hard on this, and it shows.",
-        marks=pytest.mark.xfail(strict=True, reason="known false alarm, docs/EVALS.md"),
-    ),
+    # Flagged until round twelve (0.56 at 0.43); the two-view blend: 0.42 at 0.45.
+    "You clearly worked hard on this, and it shows.",
     "Speak soon, and good luck on Monday.",
 ]
 
 JUDGEMENT_STYLES: list[Any] = [
     "Who said it was alright to merge your own PR?",
     "Are you really going to ignore the reviewer again?",
-    # Still missed (0.22; 0.31 before): a rhetorical question with no blame word in it.
+    # Still missed (0.35 at 0.45; 0.22 in round seven): a rhetorical question, no blame word.
     pytest.param(
         "Is this honestly the best you could come up with?",
         marks=pytest.mark.xfail(strict=True, reason="known miss, docs/EVALS.md"),
@@ -112,16 +109,44 @@ def _training_texts() -> set[str]:
 # Round nine's dev set (tests/data/judgement_round9_dev.jsonl): 118 rows written before the
 # round's fit, in styles and domains the training rows cover least, kept out of the fit.
 DEV_SET = Path(__file__).parent.parent / "data" / "judgement_round9_dev.jsonl"
-# Measured on the shipped (round-seven) model: 45 of 60 caught, 12 of 58 flagged.
-DEV_RECALL = 0.75
-DEV_FALSE_ALARMS = 0.21
+# The round-twelve model: 50 of 60 caught, 9 of 58 flagged (round seven: 45 and 12).
+DEV_RECALL = 0.83
+DEV_FALSE_ALARMS = 0.16
 # Round eleven's dev set (tests/data/judgement_round11_dev.jsonl): 124 rows written before the
 # round's fit (sarcasm, passive-aggressive email formulae, rhetorical questions, blame, informal
 # and non-native English; blunt curious questions, logistics, praise), kept out of the fit.
-# The shipped (round-seven) model: 51 of 62 caught, 4 of 62 flagged.
+# The round-twelve model: 57 of 62 caught, 2 of 62 flagged (round seven: 51 and 4).
 DEV_SET_11 = Path(__file__).parent.parent / "data" / "judgement_round11_dev.jsonl"
-DEV_11_RECALL = 0.82
-DEV_11_FALSE_ALARMS = 0.07
+DEV_11_RECALL = 0.91
+DEV_11_FALSE_ALARMS = 0.04
+# Round twelve's dev set (tests/data/judgement_round12_dev.jsonl): 80 rows written before the
+# round's fit (passive-aggressive email formulae, sarcasm with no blame word, counsellor
+# confrontation, curt pace commands; sincere thanks, genuine reminders, curious "really"
+# questions, logistics), kept out of the fit. The round-twelve model: 39 of 40 caught, 3 of 40
+# flagged (round seven: 33 and 5).
+DEV_SET_12 = Path(__file__).parent.parent / "data" / "judgement_round12_dev.jsonl"
+DEV_12_RECALL = 0.97
+DEV_12_FALSE_ALARMS = 0.08
+
+# Round twelve, written before any model of the round scored them, none a training or dev row:
+# the same formulae as a reproach and as plain logistics or thanks.
+ROUND_TWELVE_JUDGEMENTAL = [
+    "As stated in my previous email, the deadline has not moved.",
+    "Another gentle nudge on the timesheets, in case the first five got lost.",
+    "Thanks for finally answering my question.",
+    "Speed up, everyone is waiting on you.",
+    "Oh great, the dashboard is empty again.",
+    "You keep promising to cut back, and every week it's the same.",
+]
+ROUND_TWELVE_CURIOUS = [
+    "As stated in the invite, lunch is provided.",
+    "A gentle nudge that the feedback form closes tomorrow.",
+    "Thanks for answering my question so clearly.",
+    # Flagged (0.95) while a bare "Really?" was scored as a sentence of its own.
+    "Really? The conference moved to Lisbon?",
+    "Can we speed up the CI by running tests in parallel?",
+    "It sounds like this week has been a lot.",
+]
 
 
 def test_issue_examples_are_not_training_rows() -> None:
@@ -209,11 +234,50 @@ def test_round_eleven_dev_set_figures() -> None:
     assert false_alarms <= DEV_11_FALSE_ALARMS
 
 
+def test_round_twelve_dev_set_is_not_training_data() -> None:
+    dev = {row.text.lower() for row in read_labelled(DEV_SET_12)}
+    other = {row.text.lower() for path in (DEV_SET, DEV_SET_11) for row in read_labelled(path)}
+    examples = {t.lower() for t in ROUND_TWELVE_JUDGEMENTAL + ROUND_TWELVE_CURIOUS}
+    assert len(dev) == 80 and not dev & ({t.lower() for t in _training_texts()} | other)
+    assert not examples & ({t.lower() for t in _training_texts()} | other | dev)
+
+
+def test_round_twelve_dev_set_figures() -> None:
+    """Recall and false alarms on the round-twelve dev set stay at their measured floors."""
+    recall, false_alarms = _dev_figures(DEV_SET_12)
+    assert recall >= DEV_12_RECALL
+    assert false_alarms <= DEV_12_FALSE_ALARMS
+
+
+@pytest.mark.parametrize("text", ROUND_TWELVE_JUDGEMENTAL)
+def test_passive_aggressive_formulae_and_pace_pressure_are_flagged(text: str) -> None:
+    assert is_judgemental_utterance(text)
+
+
+@pytest.mark.parametrize("text", ROUND_TWELVE_CURIOUS)
+def test_the_same_words_in_plain_logistics_and_thanks_are_not_flagged(text: str) -> None:
+    assert not is_judgemental_utterance(text)
+
+
 @pytest.mark.parametrize("text", ["?", "...", "!!!", "?!", "…", "🙂", " — "])
 def test_text_without_a_word_is_not_judged(text: str) -> None:
     assert not is_judgemental_utterance(text)
     draft = reframe_offline(text, [])  # nothing to judge, and nothing crashes
     assert not draft.judgemental and draft.markers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Really? The demo moved to Friday.", ["Really? The demo moved to Friday."]),
+        ("The build is red. Again.", ["The build is red. Again."]),
+        ("Wow. Really? You did that.", ["Wow. Really? You did that."]),
+        ("Hi. Thanks.", ["Hi. Thanks."]),
+        ("Good call. Ship it.", ["Good call.", "Ship it."]),
+    ],
+)
+def test_one_word_sentences_are_read_with_their_neighbour(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
 
 
 def test_one_judgemental_sentence_flags_a_longer_text() -> None:
