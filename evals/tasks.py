@@ -681,14 +681,15 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
-    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    # The twelfth blind set (evals/datasets/blind12/README.md), written before round twelve's
+    # engine changes; scored once on the session-start and once on the final engine, then
+    # unsealed and gated (docs/EVALS.md, "The twelfth round").
     "actions_blind12": Task(
         "actions_blind12",
         "blind12/actions_blind12",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -809,14 +810,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
-    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the engine is final.
+    # The twelfth blind set (evals/datasets/blind12/README.md), written before round twelve's
+    # engine changes; scored once on the session-start and once on the final engine, then
+    # unsealed and gated (docs/EVALS.md, "The twelfth round").
     "rewrite_blind12": Task(
         "rewrite_blind12",
         "blind12/rewrite_blind12",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -905,14 +907,15 @@ TASKS: dict[str, Task] = {
         judgement.score,
         engines=("offline",),
     ),
-    # The twelfth blind set (evals/datasets/blind12/README.md): sealed until the detector is final.
+    # The twelfth blind set (evals/datasets/blind12/README.md), written before round twelve's
+    # engine changes; scored once on the session-start and once on the final engine, then
+    # unsealed and gated (docs/EVALS.md, "The twelfth round").
     "judgement_blind12": Task(
         "judgement_blind12",
         "blind12/judgement_blind12",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
