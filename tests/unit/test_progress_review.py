@@ -135,10 +135,16 @@ def test_the_cli_agenda_and_the_email_agree_and_quote_no_notes(
     assert not any(quotes_notes(i, NOTES) for b in again.blocks for i in b.items)
     result = coach.prep_email("dana-lena", out_dir=tmp_path / "outbox")
     mentee, mentor = (_email_text(p) for p in result.drafts)
+    actions = [i.action for i in coach.items("dana-lena")]
     for text in (mentee, mentor):
         assert "overloaded" not in text and "cut out for" not in text
         for block in again.blocks:  # the draft agenda in both emails is the CLI's, item by item
             for item in block.items:
-                assert " ".join(item.split()) in text, item
+                if any(action in item for action in actions):
+                    # ... but an open item is listed once, in the open items, in the reader's
+                    # words; the agenda points there.
+                    assert "The open items listed" in text, item
+                else:
+                    assert " ".join(item.split()) in text, item
     for line in again.prep_checklist:
         assert " ".join(line.split()) in mentee, line
