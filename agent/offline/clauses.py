@@ -31,6 +31,7 @@ from agent.offline.learned import (
     fit,
     fold_of,
     load_model,
+    sentence_rows,
     state_features,
     training_lines,
 )
@@ -126,7 +127,7 @@ class ClauseSpec(TrainingSpec):
 
     def rows(self) -> list[LabelledText]:
         """The training sentences (each one is a row of the file)."""
-        return [LabelledText(s, "sentence", str(i)) for i, s in enumerate(sentences(), 1)]
+        return sentence_rows(sentences())
 
     def train(self) -> LinearModel:
         """Fit on runs of every sentence; threshold and figures from held-out sentences."""

@@ -59,6 +59,11 @@ def training_lines(name: str) -> list[str]:
     return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
 
 
+def sentence_rows(lines: Sequence[str]) -> list[LabelledText]:
+    """A plain-text training file's sentences as rows, numbered from 1."""
+    return [LabelledText(s, "sentence", str(i)) for i, s in enumerate(lines, 1)]
+
+
 def state_features(words: Sequence[str], offsets: Sequence[int], scale: float) -> Matrix:
     """Per word: the scaled MiniLM states of the words ``offsets`` away (zeros past the ends)."""
     from knowledge.minilm import word_states

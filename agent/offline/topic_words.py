@@ -25,6 +25,7 @@ from agent.offline.learned import (
     fit,
     fold_of,
     load_model,
+    sentence_rows,
     state_features,
     training_lines,
 )
@@ -74,7 +75,7 @@ class TopicWordsSpec(TrainingSpec):
 
     def rows(self) -> list[LabelledText]:
         """One row per training sentence."""
-        return [LabelledText(s, "sentence", str(i)) for i, s in enumerate(sentences(), 1)]
+        return sentence_rows(sentences())
 
     def train(self) -> LinearModel:
         """Fit on every sentence; the accuracy in meta comes from held-out sentences."""
