@@ -441,9 +441,9 @@ class Coach:
         result = ActionExtraction.model_validate(out["result"])
         # The pair's short names ("Tomek") are the pair's people, not someone else.
         for item in result.items:
-            if pair is not None and item.owner and not item.owner_known:
-                full = self._pair_person(pair.id, item.owner)
-                item.owner, item.owner_known = full, full != item.owner
+            named = pair.members_named(item.owner) if pair and item.owner else []
+            if named and not item.owner_known:
+                item.owner, item.owner_known = named[0], True
         if (
             author is None
             and any(i.owner is None for i in result.items)
@@ -507,19 +507,13 @@ class Coach:
         previous = max(held, key=lambda r: (r.held_on, r.number), default=None)
         # Closed since the last session's notes were saved: an item marked done right after
         # saving them (as the save suggests) counts for the next session, not for none.
-        done_since = [
-            i
-            for i in self.pairs.items(pair.id, status="done")
-            if i.done_at
-            and (
-                previous is None
-                or (
-                    i.done_at > previous.saved_at
-                    if previous.saved_at
-                    else i.done_at.date() >= (previous.held_on or i.done_at.date())
-                )
-            )
-        ]
+        done = [i for i in self.pairs.items(pair.id, status="done") if i.done_at]
+        if previous is not None and previous.saved_at is not None:
+            done_since = [i for i in done if i.done_at and i.done_at > previous.saved_at]
+        elif previous is not None and previous.held_on is not None:  # saved before saved_at
+            done_since = [i for i in done if i.done_at and i.done_at.date() >= previous.held_on]
+        else:
+            done_since = done
         stored = self.pairs.add_items(
             pair.id, [i.model_dump() | {"session": number} for i in fresh]
         )
@@ -662,13 +656,7 @@ class Coach:
         Items are stored with full names, so emails and agendas show the person one way and
         matching (repeats, "Yours:") finds them; a third person's name is kept as typed.
         """
-        from agent.text import names_person
-
-        pair = self.pairs.get(pair_id)
-        for name, short in ((pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)):
-            if names_person(owner, name, short):
-                return name
-        return owner
+        return next(iter(self.pairs.get(pair_id).members_named(owner)), owner)
 
     def remove_item(self, pair_id: str, item_id: str) -> StoredItem:
         """Delete an action item that was wrongly extracted; returns the removed item."""

@@ -19,6 +19,7 @@ from agent.text import (
     ascii_words,
     clean_value,
     is_printable_name,
+    names_person,
     short_name,
     strip_accents,
 )
@@ -94,6 +95,14 @@ class PairInput(BaseModel):
         if length > 40:
             raise ValueError(f"{info.field_name} must be at most 40 characters, got {length}")
         return _clean_name(value, str(info.field_name), limit=40)
+
+    def members_named(self, text: str) -> list[str]:
+        """The full names of the pair's members ``text`` names ("tomek" -> Tomasz's), in order.
+
+        By any name an item may use: full, stored short, given (:func:`names_person`).
+        """
+        people = ((self.mentor, self.mentor_short), (self.mentee, self.mentee_short))
+        return [name for name, short in people if names_person(text, name, short)]
 
     def called(self, role: Literal["mentor", "mentee"]) -> str:
         """How prose addresses the mentor or the mentee ("Hi Minh,")."""

@@ -296,17 +296,14 @@ class Repl:
 
     def person_named(self, text: str) -> tuple[str, str] | None:
         """(full name, name as written) of the pair's member ``text`` names, if one."""
-        from agent.text import names_person
-
         if self.pair_id is None or not text.strip():
             return None
         pair = self.coach.pairs.get(self.pair_id)
-        people = ((pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short))
         words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
         for n in (2, 1):  # "Tomasz Wiśniewski" before "Tomasz"
             for at in range(len(words) - n + 1):
                 said = " ".join(words[at : at + n])
-                named = [name for name, short in people if names_person(said, name, short)]
+                named = pair.members_named(said)
                 if len(named) == 1:
                     return named[0], said
         return None
