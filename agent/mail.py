@@ -933,7 +933,11 @@ def _agenda_items(agenda: Agenda, open_items: Sequence[StoredItem], where: str) 
     out: list[_Item] = []
     for block in agenda.blocks:
         lines = [_line(line) for line in block.items if _line(line)]
-        kept = [line for line in lines if not any(a in _words_of(line) for a in actions)]
+        kept = []
+        for line in lines:
+            words = _words_of(line)  # once a line, not once an item
+            if not any(a in words for a in actions):
+                kept.append(line)
         if len(kept) < len(lines):
             kept.insert(min(1, len(kept)), f"The open items listed {where}.")
         out.append(_Item([f"{_line(block.name)} ({block.minutes} min)"], [[x] for x in kept]))

@@ -251,20 +251,12 @@ def _run_into(
                 summaries.append(summary)
                 if baseline_of:
                     continue
-                failures += [
-                    f"{label}.{name}: {metric.mean:.3f} < {metric.threshold}"
-                    for name, metric in summary.metrics.items()
-                    if not metric.ok
-                ]
+                failures += _shortfalls(summary)
                 if summary.errors:
                     failures.append(f"{label}: {summary.errors} samples raised")
     for pooled in _pooled(engine, gates, ran):
         summaries.append(pooled)
-        failures += [
-            f"{pooled.task}.{name}: {metric.mean:.3f} < {metric.threshold}"
-            for name, metric in pooled.metrics.items()
-            if not metric.ok
-        ]
+        failures += _shortfalls(pooled)
     report = Summary(
         engine=engine,
         model=coach.settings.model if llm else None,
@@ -282,6 +274,15 @@ def _run_into(
     for name in ("results.jsonl", "summary.json", "summary.md"):
         os.replace(out_dir / f".{name}.partial", out_dir / name)
     return report
+
+
+def _shortfalls(summary: TaskSummary) -> list[str]:
+    """The metrics of a task (or a pool) under their thresholds, a line each."""
+    return [
+        f"{summary.task}.{name}: {metric.mean:.3f} < {metric.threshold}"
+        for name, metric in summary.metrics.items()
+        if not metric.ok
+    ]
 
 
 def _pooled(engine: str, gates: Gates, ran: dict[str, list[SampleResult]]) -> list[TaskSummary]:
