@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.offline.language import is_english
+from agent.offline.language import is_english, is_probably_english
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,32 @@ def test_languages_outside_the_word_lists_are_not_english(text: str) -> None:
 )
 def test_informal_english_and_foreign_names_stay_english(text: str) -> None:
     assert is_english(text)
+
+
+TERSE_MINUTES = """Mentoring 26/10 – IH / OA
+- Intro, expectations. 45 min fortnightly, Mondays.
+- Seun: 4 yrs QA automation, wants platform eng. Gap: k8s, terraform.
+- AI Seun: CKAD study plan -> 2 Nov
+- AI Seun: shadow platform on-call rota, talk to Lars
+- AI IH: share internal platform onboarding doc
+- Next: 9/11
+"""
+
+
+def test_terse_minutes_with_few_function_words_are_english() -> None:
+    # A new user's minutes were refused as "not in English" (and their three items lost):
+    # 43 words, two of them English function words, none of another language.
+    assert is_probably_english(TERSE_MINUTES)
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Riunione del 3 ottobre. Marco: preparare la demo entro venerdì. Giulia manderà il "
+        "documento domani. Abbiamo parlato della roadmap e delle priorità del trimestre.",
+        "Schůzka 12. 11. Petr připraví prezentaci do pátku. Jana pošle dokumentaci zítra. "
+        "Probrali jsme plán na příští čtvrtletí a rozpočet týmu, nic dalšího jsme nerozhodli.",
+    ],
+)
+def test_notes_in_another_language_are_still_told_apart(notes: str) -> None:
+    assert not is_probably_english(notes)
