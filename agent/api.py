@@ -131,12 +131,16 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     return cleaned
 
 
+def _now(like: datetime) -> datetime:
+    """The time now, aware or naive as ``like`` is (one place, so tests can fix the clock)."""
+    return datetime.now(like.tzinfo) if like.tzinfo else datetime.now()
+
+
 def _refuse_past(when: datetime | None) -> None:
     """A next session in the past is usually a typo, and nothing would be prepared for it."""
     if when is None:
         return
-    now = datetime.now(when.tzinfo) if when.tzinfo else datetime.now()
-    if when < now:
+    if when < _now(when):
         raise UserInputError(
             f"the next session {when:%Y-%m-%d %H:%M} is in the past; "
             "give a future date (or past=True to record it anyway)",
@@ -589,7 +593,10 @@ class Coach:
         if pair.next_session is None or held_on < pair.next_session.date():
             return None  # notes of an earlier session: the planned one still lies ahead
         upcoming = pair.next_session
-        while upcoming.date() <= held_on:
+        now = _now(upcoming)
+        # Notes of a session saved late (or a history entered at once) move the next session
+        # past today too: an invitation for a time already gone prepares nothing.
+        while upcoming.date() <= held_on or upcoming <= now:
             upcoming = after_cadence(upcoming, pair.cadence)
         self.pairs.update(pair.model_copy(update={"next_session": upcoming}))
         return upcoming

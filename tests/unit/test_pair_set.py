@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import agent.api
 from agent.api import Coach
 from agent.cli import run
 from agent.config import Settings
@@ -120,8 +121,15 @@ def test_after_cadence() -> None:
     assert after_cadence(datetime(2026, 12, 15, 18, 0), "monthly") == datetime(2027, 1, 15, 18, 0)
 
 
+def clock(local: datetime) -> Any:
+    """A fixed "now" (local wall time), aware or naive as the caller's datetime is."""
+    return lambda like: local.astimezone(like.tzinfo) if like.tzinfo else local
+
+
 @pytest.fixture
-def coach(tmp_path: Path) -> Any:
+def coach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    # Sessions are moved on past "now": fix it before the pair's dates, whatever today is.
+    monkeypatch.setattr(agent.api, "_now", clock(datetime(2026, 11, 30, 12, 0)))
     with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
         c.add_pair(
             mentor="Ana Silva",
@@ -157,6 +165,20 @@ def test_saving_the_next_sessions_notes_moves_it_on_by_the_cadence(coach: Coach)
         save=True,
     )
     assert coach.get_pair("ana-ben").next_session == datetime(2026, 12, 15, 9, 30).astimezone()
+
+
+def test_notes_saved_late_move_the_next_session_past_today(
+    coach: Coach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A history entered weeks later moved the next session to a time already gone, and the
+    # prep email invited both people to it.
+    monkeypatch.setattr(agent.api, "_now", clock(datetime(2026, 12, 23, 8, 0)))
+    held = coach.extract_actions(
+        NOTES, pair_id="ana-ben", session_date=date(2026, 12, 8), save=True
+    )
+    moved = datetime(2026, 12, 29, 9, 30).astimezone()
+    assert coach.get_pair("ana-ben").next_session == moved
+    assert f"next session moved to 2026-12-29 09:30 {zone_label(moved)}" in held.notes
 
 
 def test_a_late_save_with_monthly_cadence_lands_after_the_session(coach: Coach) -> None:
