@@ -6,7 +6,7 @@ import asyncio
 import re
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
@@ -486,9 +486,12 @@ class Coach:
             for i in result.items
             if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
         ]
-        fresh = self._match_open_items(pair, notes, fresh, open_now, result)
         records = sessions_of(self.store, pair.id)
         same_day = next((r for r in records if r.notes and r.held_on == held_on), None)
+        # An item set in this very session (its minutes saved first, then the recap) is not
+        # closed by the session's own notes.
+        set_now = set(same_day.item_ids) if same_day is not None else set()
+        fresh = self._match_open_items(pair, notes, fresh, open_now, result, set_now)
         if same_day is not None and notes in (same_day.notes or "").split(_NOTES_JOIN):
             return None  # the same notes saved again: nothing new to record
         if same_day is not None:
@@ -544,6 +547,7 @@ class Coach:
         fresh: list[ActionItem],
         open_now: list[StoredItem],
         result: ActionExtraction,
+        set_now: Set[str] = frozenset(),
     ) -> list[ActionItem]:
         """Say which open items the notes close, and leave out new items that repeat one.
 
@@ -561,7 +565,7 @@ class Coach:
         earlier = [
             OpenItem(i.id, i.owner, i.action)
             for i in open_now
-            if not (i.evidence and i.evidence in notes)
+            if not (i.evidence and i.evidence in notes) and i.id not in set_now
         ]
         done_lines = [text for text, kind in sentence_kinds(notes) if kind == "done"]
         for line, item in closed_by(done_lines, earlier, people):

@@ -71,12 +71,27 @@ def shared_words(a: str, b: str) -> float:
     return len(left & right) / len(left | right) if left | right else 0.0
 
 
-def _cosines(left: Sequence[str], right: Sequence[str]) -> list[list[float]]:
+def _named_alike(text: str, people: Sequence[tuple[str, str | None]]) -> str:
+    """``text`` with each pair member called by their full name ("Add Seun" = "Add Oluwaseun").
+
+    Minutes use the short name and a recap email the given one; left as written, the two
+    wordings of one task fell below the repeat threshold.
+    """
+    for name, preferred in people:
+        forms = {name, name.split()[0], *([preferred] if preferred else [])}
+        for form in sorted(forms, key=len, reverse=True):
+            text = re.sub(rf"(?<![\w@#]){re.escape(form)}(?!\w)", name, text, flags=re.I)
+    return text
+
+
+def _cosines(
+    left: Sequence[str], right: Sequence[str], people: Sequence[tuple[str, str | None]] = ()
+) -> list[list[float]]:
     from agent.offline.learned import embed
 
     if not left or not right:
         return [[] for _ in left]
-    vectors = embed([*left, *right])
+    vectors = embed([_named_alike(t, people) for t in (*left, *right)])
     return (vectors[: len(left)] @ vectors[len(left) :].T).tolist()  # type: ignore[no-any-return]
 
 
@@ -86,7 +101,7 @@ def repeats(
     people: Sequence[tuple[str, str | None]],
 ) -> list[OpenItem | None]:
     """For each new (owner, action), the open item of the same owner it repeats, if any."""
-    sims = _cosines([action for _, action in new], [i.action for i in open_items])
+    sims = _cosines([action for _, action in new], [i.action for i in open_items], people)
     found: list[OpenItem | None] = []
     for (owner, action), row in zip(new, sims, strict=True):
         who = person_of(owner, people)
@@ -124,7 +139,7 @@ def closed_by(
     items; an item is suggested once, for the line closest to it.
     """
     tasks = [" ".join(_STATUS.sub(" ", line).split()) or line for line in done_lines]
-    sims = _cosines(tasks, [i.action for i in open_items])
+    sims = _cosines(tasks, [i.action for i in open_items], people)
     best_for: dict[str, tuple[float, str, OpenItem]] = {}
     for line, row in zip(done_lines, sims, strict=True):
         owners = _named_owners(line, people)

@@ -102,3 +102,46 @@ def test_saving_notes_reports_closed_items_and_keeps_repeats_out(coach: Coach) -
     assert sum("capacity" in i.action.lower() for i in after) == 1
     assert any("SRE team" in i.action for i in after)  # a new task is still stored
     assert {i.id: i for i in after if i.id in before} == before  # nothing stored changed
+
+
+def test_a_recap_of_the_same_session_closes_an_earlier_item_not_one_set_today(
+    tmp_path: Path,
+) -> None:
+    # The minutes and then the mentee's recap email of one session: the recap's "Done: I
+    # picked ..." was suggested as closing the 1-pager set minutes earlier in the same session.
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        c.add_pair(mentor="Ingrid Halvorsen", mentee="Oluwaseun Adeyemi", mentee_short="Seun")
+        pair = "ingrid-seun"
+        c.extract_actions(
+            "- AI Seun: pick 1 TF ticket from the platform backlog w/ Fatima by 20/11\n",
+            pair_id=pair,
+            session_date=date(2026, 11, 9),
+            save=True,
+        )
+        ticket = c.items(pair)[0]
+        minutes = (
+            "- TF ticket PLAT-2291 picked\n"
+            "- AI Seun: write 1-pager on PLAT-2291 approach, share w/ Fatima by 1/12\n"
+        )
+        c.extract_actions(minutes, pair_id=pair, session_date=date(2026, 11, 23), save=True)
+        one_pager = next(i for i in c.items(pair) if "1-pager" in i.action)
+        recap = c.extract_actions(
+            "- Done: I picked PLAT-2291 from the backlog with Fatima.\n",
+            pair_id=pair,
+            session_date=date(2026, 11, 23),
+            author="Oluwaseun Adeyemi",
+            save=True,
+        )
+        suggested = [r.item_id for r in recap.done_in_notes]
+        assert one_pager.id not in suggested
+        assert set(suggested) <= {ticket.id}  # "TF ticket" vs no "TF": not always close enough
+
+
+def test_a_person_called_by_another_form_of_their_name_is_still_a_repeat() -> None:
+    # Minutes say "Seun", the recap email "Oluwaseun": one task, worded twice.
+    people = [("Oluwaseun Adeyemi", "Seun"), ("Ingrid Halvorsen", None)]
+    item = OpenItem("c1", "Fatima Sheikh", "Add Seun to #platform-eng channel")
+    new = ("Fatima Sheikh", "Add Oluwaseun to the #platform-eng channel")
+    assert repeats([new], [item], people) == [item]
+    other = ("Fatima Sheikh", "Add Ingrid to the #platform-eng channel")
+    assert repeats([other], [item], people) == [None]
