@@ -704,7 +704,8 @@ def _item_text(item: StoredItem, pair: Pair, reader: Role) -> str:
     parts = [_line(_reads_as(item, pair, reader))]
     details = []
     if item.owner:
-        details.append(_line(item.owner))
+        # The reader's own item says so: their full name read as someone else.
+        details.append("yours" if _owner_side(item.owner, pair) == reader else _line(item.owner))
     if item.due:
         details.append(f"due {item.due.isoformat()}")
     if item.session:
@@ -945,15 +946,22 @@ def _agenda_items(agenda: Agenda, open_items: Sequence[StoredItem], where: str) 
 
 
 def _sources(content: PrepContent, hosts: frozenset[str]) -> list[list[Inline]]:
-    out: list[list[Inline]] = []
+    """One line per source, naming the passages used from it.
+
+    Passages of one article share its address: listed one by one, an email repeated the same
+    link six times.
+    """
+    labels: dict[str, list[str]] = {}
     for citation in content.all_citations:
         label = _line(citation.title)
         inner = _line(subsection(citation.title, citation.section).split(" > ")[-1])
         if inner and inner != label:
             label += f": {inner}"
-        # A link only to an allowlisted https source; a local path or other site is left out.
-        out.append([safe_link(label, citation.url or citation.source, hosts)])
-    return out
+        seen = labels.setdefault(citation.url or citation.source, [])
+        if label not in seen:
+            seen.append(label)
+    # A link only to an allowlisted https source; a local path or other site is left out.
+    return [[safe_link("; ".join(names), where, hosts)] for where, names in labels.items()]
 
 
 def _session_line(content: PrepContent, other: str, moved_from: datetime | None) -> str:
@@ -974,7 +982,8 @@ def _session_line(content: PrepContent, other: str, moved_from: datetime | None)
     kind = STAGE_WORDS[content.agenda.stage]
     text += f", {content.duration} minutes" + (f": {kind}." if kind else ".")
     if pair.goals:
-        text += " Goals: " + "; ".join(_line(g) for g in pair.goals) + "."
+        text += (" Goals: " if len(pair.goals) > 1 else " Goal: ")
+        text += "; ".join(_line(g) for g in pair.goals) + "."
     return text
 
 
