@@ -127,7 +127,9 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     if not any(ch.isalnum() for ch in cleaned):  # "?" or "..." says nothing to work on
         raise UserInputError(f"the {what} {have} no words")
     if len(cleaned) > limit:
-        raise UserInputError(f"the {what} {are} {len(cleaned)} characters; the limit is {limit}")
+        raise UserInputError(
+            f"the {what} {are} {len(cleaned):,} characters; the limit is {limit:,}"
+        )
     return cleaned
 
 

@@ -15,6 +15,14 @@ def read_notes(path: Path) -> str:
         raise UserInputError(f"{str(path)!r} is a folder; give one notes file")
     if not path.exists():  # a pipe or /dev/stdin is read like a file
         raise UserInputError(f"no such notes file: {str(path)!r}")
+    from agent.api import MAX_NOTES
+
+    # Said in the notes' own limit (characters), not the guide-indexing one it used to give.
+    if path.is_file() and path.stat().st_size > 4 * MAX_NOTES:  # UTF-8: at most 4 bytes each
+        raise UserInputError(
+            f"notes {str(path)!r} are {path.stat().st_size / 1_048_576:.1f} MB; the limit is "
+            f"{MAX_NOTES:,} characters: split them by session"
+        )
     try:
         return read_text(path)
     except SkipFile as exc:

@@ -198,7 +198,7 @@ def test_done_marks_an_item_and_an_overlong_message_is_refused(tmp_path: Path) -
     assert "Already done: Draft the RFC" in out and "usage: /done ITEM" in out
     listed = out.split("you> /items\n", 1)[1].split("you> ", 1)[0]
     assert "Send the checklist" in listed and "RFC" not in listed
-    assert f"error: the message is {len(long.strip())} characters; the limit is 4000" in out
+    assert f"error: the message is {len(long.strip()):,} characters; the limit is 4,000" in out
     assert [
         i["status"]
         for i in json.loads(coach("actions", "list", "--pair", "ana-ben", "--all", "--json"))[
