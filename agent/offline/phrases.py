@@ -596,7 +596,14 @@ def clean_topic(phrase: str, max_words: int = 6) -> bool:
 
 
 def item_phrase(text: str) -> str | None:
-    """An action item or goal as a phrase for a slot: "Write the doc" -> "writing the doc"."""
+    """An action item or goal as a phrase for a slot: "Write the doc" -> "writing the doc".
+
+    Only its first task ("Add the numbers, cut the intro" asks about adding the numbers), and
+    none when it points back at something unnamed ("Try it in the review": try what?).
+    """
+    text = re.split(r"\s*(?:[,;:]|\s[-–—]\s|->|→)\s*", text, maxsplit=1)[0]
+    if re.search(r"\b(?:it|them|him|her|this|that)\b", text, re.I):
+        return None
     words = text.split()
     if not words or len(words) > 12:
         return None

@@ -640,3 +640,18 @@ def test_a_and_an_follow_the_sound_of_the_next_word(bad: str, good: str) -> None
 def test_a_one_on_one_keeps_its_article_in_a_rewrite() -> None:
     draft = reframe_offline("How can you come to a one-on-one without a single topic?", PASSAGES)
     assert "an one-on-one" not in " ".join(q.question for q in draft.questions)
+
+
+def test_session_questions_ask_about_an_items_first_task_and_skip_unnamed_objects() -> None:
+    # "How are things going with adding latency and cost numbers, cut the intro ..." ran two
+    # tasks together, and "trying it in the next design review" asked about an unnamed "it".
+    items = [
+        "Add latency and cost numbers, cut the intro to one paragraph",
+        "Try it in the next design review",
+        "Write 1-pager on PLAT-2291 approach, share w/ Fatima",
+    ]
+    questions = [q.question for q in suggest_questions_offline([], items, [], "Mateus Carvalho")]
+    text = " ".join(questions)
+    assert "latency and cost numbers" in text and "cut the intro" not in text
+    assert "trying it" not in text.lower() and "share w/" not in text
+    assert all(not grammar_problems(q) for q in questions)
