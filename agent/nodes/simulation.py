@@ -353,10 +353,16 @@ def save_plan(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:
     thread = str(get_config()["configurable"]["thread_id"])
     pairs = _pairs(runtime)
     today = datetime.now(UTC).date()
+    planned = pairs.get(state["pair_id"]).next_session
+    upcoming = planned.date() if planned is not None and planned.date() > today else None
     ids: list[str] = []
     for index, step in enumerate(state.get("plan") or []):
         item_id = hashlib.sha256(f"{thread}/{index}".encode()).hexdigest()[:8]
         due = today + timedelta(days=step["due_days"]) if step.get("due_days") else None
+        # "... to your next session" is due at that session when it is booked after the step
+        # would fall due anyway (a plan item said "next session" and gave another date).
+        if upcoming and "next session" in step["action"] and (due is None or upcoming >= due):
+            due = upcoming
         pairs.put_item(
             state["pair_id"],
             item_id,

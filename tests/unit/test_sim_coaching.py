@@ -170,3 +170,26 @@ def test_plan_items_keep_the_mentees_people_in_the_right_voice() -> None:
     for action in [*actions, *(s.action for s in team)]:
         assert text_failures(action) == []
         assert action.endswith((".", '."'))
+
+
+def test_a_plan_item_for_the_next_session_is_due_at_the_booked_session(tmp_path: Path) -> None:
+    # "Bring notes on how it went ... to your next session" was due two days after the event,
+    # not on the session the pair had booked.
+    from datetime import datetime, timedelta
+
+    booked = (datetime.now() + timedelta(days=20)).replace(hour=10, minute=0, second=0)
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        pair = coach.add_pair(mentor="Dana Reyes", mentee="Sam Lee", next_session=booked)
+        turn = coach.start_simulation(pair.id, scenario_id=SCOPE.id)
+        turn = coach.answer_simulation(turn.thread, SCOPE_ANSWER)
+        assert turn.step == "upcoming"
+        coach.answer_simulation(
+            turn.thread,
+            "In three days the sales lead wants four extra features in the release I'm shipping.",
+        )
+        items = coach.items(pair.id)
+    bring = [i for i in items if "next session" in i.action]
+    assert bring, [i.action for i in items]
+    assert all(i.due == booked.date() for i in bring)
+    others = [i for i in items if i not in bring and i.due is not None]
+    assert others and all(i.due < booked.date() for i in others)
