@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from agent.offline.action_items import other_numbers
 from agent.text import names_person
 
 # A "done" line names the task with a status around it; the status words only blur the
@@ -128,6 +129,13 @@ def _named_owners(line: str, people: Sequence[tuple[str, str | None]]) -> set[st
     return {o for o in owners if o is not None} or None
 
 
+def _covered(line: str, action: str) -> bool:
+    """Most of a done line's content words are the item's."""
+    mine = _words(_STATUS.sub(" ", line))
+    shared = mine & _words(action)
+    return len(shared) >= 2 and 2 * len(shared) >= len(mine)
+
+
 def closed_by(
     done_lines: Sequence[str],
     open_items: Sequence[OpenItem],
@@ -147,10 +155,18 @@ def closed_by(
             (
                 (cosine, item)
                 for item, cosine in zip(open_items, row, strict=True)
-                if owners is None or person_of(item.owner, people) in owners
+                if (owners is None or person_of(item.owner, people) in owners)
+                and not other_numbers(line, item.action)  # "build 13 fixed" is not build 12
             ),
             key=lambda pair: -pair[0],
         )
+        # A terse done line ("Raj intro sent", "#platform-eng: done") is far from its item by
+        # meaning; most of its words being the item's words says the same.
+        ranked = [
+            (c if c >= DONE_NEAR or not _covered(line, i.action) else DONE_NEAR, i)
+            for c, i in ranked
+        ]
+        ranked.sort(key=lambda pair: -pair[0])
         if not ranked or ranked[0][0] < DONE_NEAR:
             continue
         cosine, item = ranked[0]

@@ -145,3 +145,23 @@ def test_a_person_called_by_another_form_of_their_name_is_still_a_repeat() -> No
     assert repeats([new], [item], people) == [item]
     other = ("Fatima Sheikh", "Add Ingrid to the #platform-eng channel")
     assert repeats([other], [item], people) == [None]
+
+
+def test_a_terse_done_line_closes_the_item_whose_words_it_uses() -> None:
+    # "Raj intro sent ✅" and "#platform-eng: done (Fatima)" were too short to be near their
+    # items by meaning, so nothing was suggested.
+    people = [("Oluwaseun Adeyemi", "Seun"), ("Ingrid Halvorsen", None)]
+    items = [
+        OpenItem("a", "Ingrid Halvorsen", "Share internal platform onboarding doc"),
+        OpenItem("b", "Fatima Sheikh", "Add Seun to #platform-eng channel"),
+        OpenItem("c", "Ingrid Halvorsen", "Intro Seun to Raj (SRE) about observability"),
+        OpenItem("d", "Oluwaseun Adeyemi", "Fix flaky test in build 12"),
+    ]
+    for line, expected in (
+        ("Onboarding doc: sent ✅", ["a"]),
+        ("#platform-eng: done (Fatima)", ["b"]),
+        ("Raj intro sent ✅", ["c"]),
+        ("flaky test in build 13 fixed ✅", []),  # another build: not this item
+        ("shadowing the on-call rota confirmed, done", []),
+    ):
+        assert [i.id for _, i in closed_by([line], items, people)] == expected, line
