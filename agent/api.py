@@ -133,6 +133,12 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
     return cleaned
 
 
+def _mentions(text: str, name: str, short: str | None) -> bool:
+    """Whether ``text`` names the person: their full, given or short name as a word."""
+    forms = {name, name.split()[0], *([short] if short else [])}
+    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text, re.I) for f in forms)
+
+
 def _now(like: datetime) -> datetime:
     """The time now, aware or naive as ``like`` is (one place, so tests can fix the clock)."""
     return datetime.now(like.tzinfo) if like.tzinfo else datetime.now()
@@ -779,6 +785,19 @@ class Coach:
         )
         if op is not None:
             self.store.batch([op])
+        if prep is not None and _mentions(prep, pair.mentee, pair.mentee_short):
+            # A mentor's private worry ("Ben is nervous; how do I help him?") given as prep
+            # was quoted to the mentee in their email, credited to them.
+            agenda = agenda.model_copy(
+                update={
+                    "notes": [
+                        *agenda.notes,
+                        f"the prep names {pair.called('mentee')}: prep is the mentee's own notes "
+                        "and is quoted in both prep emails, so keep a mentor's private notes "
+                        "out of it",
+                    ]
+                }
+            )
         return agenda
 
     def _run_agenda(self, pair_id: str | None, context: AgendaContext) -> Agenda:

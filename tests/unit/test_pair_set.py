@@ -317,3 +317,11 @@ def test_listings_show_the_session_time_with_its_offset(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_prep_that_names_the_mentee_is_flagged_as_maybe_the_mentors(coach: Coach) -> None:
+    # A mentor's worry given as prep was quoted to the mentee, credited to him.
+    mine = coach.draft_agenda(pair_id="ana-ben", prep="Ben is nervous. How do I help him?")
+    assert any("the prep names Ben" in n for n in mine.notes)
+    own = coach.draft_agenda(pair_id="ana-ben", prep="The RFC is half done; how do I run it?")
+    assert not any("prep names" in n for n in own.notes)
