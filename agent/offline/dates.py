@@ -51,8 +51,8 @@ _NUM = (
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _PRE = (
-    r"(?:(?:by|b4|on|before|until|till|til|no later than|latest|at the latest by|due|for|around"
-    r"|in time for|within|ahead of|over|during)\s+)?"
+    r"(?:(?:by|b4|on|before|until|till|til|upto|no later than|latest|at the latest by|due|for"
+    r"|around|in time for|within|ahead of|over|during)\s+)?"
 )
 _SESSION = (
     r"(?:(?:before|b4|by|for|until|till|ahead of|at|in)\s+(?:(?:our|the|my|your)\s+)?)"
@@ -68,227 +68,202 @@ _B, _E = r"(?<![\w-])", r"(?![\w-])"
 _NOT_NOUN = (
     r"(?!\s+(?!(?:and|or|but|at|so|if|then|when|as|because|unless|once|latest|please)\b)[a-z])"
 )
+
+
+def _rule(pattern: str, lead: str = _PRE) -> re.Pattern[str]:
+    """A due phrase: ``pattern`` after an optional due word, not inside a longer word."""
+    return re.compile(_B + lead + pattern + _E, re.I)
+
+
 # (pattern, kind); the first kinds are conventions, "parse" goes to dateparser.
 _RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(_B + _SESSION + _E, re.I), "session"),
+    (_rule(_SESSION, ""), "session"),
+    (_rule(r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)"), "nextweek"),
     (
-        re.compile(_B + _PRE + r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)" + _E, re.I),
-        "nextweek",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|this\s+week"
-            r"|later\s+this\s+week)" + _E,
-            re.I,
-        ),
+        _rule(r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later\s+)?this\s+week)"),
         "eow",
     ),
-    (re.compile(_B + _PRE + r"(?:this\s+|the\s+)?weekend" + _E, re.I), "weekend"),
-    (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+next\s+month" + _E, re.I), "eonm"),
+    (_rule(r"(?:this\s+|the\s+)?weekend"), "weekend"),
+    (_rule(r"(?:the\s+)?end\s+of\s+next\s+month"), "eonm"),
+    (_rule(r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)"), "eom"),
+    (_rule(r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?" + _WD), "weekday"),
+    (_rule(r"(?:early|beginning\s+of|start\s+of)\s+next\s+(?:week|wk)"), "earlynext"),
     (
-        re.compile(
-            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)" + _E,
-            re.I,
-        ),
-        "eom",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?" + _WD + _E, re.I
-        ),
-        "weekday",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:early|beginning\s+of|start\s+of)\s+next\s+(?:week|wk)" + _E, re.I
-        ),
-        "earlynext",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:today|tonight|(?:eod|cob|end\s+of\s+(?:the\s+)?day)(?!\s+tomorrow)"
-            r"|after\s+lunch|this\s+(?:morning|afternoon|evening))" + _E,
-            re.I,
+        _rule(
+            r"(?:today|tonight|(?:eod|cob|end\s+of\s+(?:the\s+)?day)(?!\s+tomorrow)"
+            r"|after\s+lunch|this\s+(?:morning|afternoon|evening))"
         ),
         "today",
     ),
-    (re.compile(_B + _PRE + r"the\s+day\s+after\s+tomorrow" + _E, re.I), "parse"),
+    (_rule(r"the\s+day\s+after\s+tomorrow"), "parse"),
     (
-        re.compile(
-            _B
-            + r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
+        _rule(
+            r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
             + _NUM
-            + r")\s+(?P<unit>days?|weeks?|wks?|months?|fortnight)"
-            + _E,
-            re.I,
+            + r")\s+(?P<unit>days?|weeks?|wks?|months?|fortnight)",
+            "",
         ),
         "in",
     ),
+    (_rule(r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)"), "weekon"),
+    (_rule(r"the\s+" + _WD + r"\s+after\s+next"), "afternext"),
+    (_rule(r"(?:next\s+(?:week\s+)?" + _WD + r"|" + _WD + r"\s+(?:of\s+)?next\s+week)"), "nextday"),
     (
-        re.compile(_B + _PRE + r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)" + _E, re.I),
-        "weekon",
-    ),
-    (re.compile(_B + _PRE + r"the\s+" + _WD + r"\s+after\s+next" + _E, re.I), "afternext"),
-    (
-        re.compile(
-            _B + _PRE + r"(?:next\s+" + _WD + r"|" + _WD + r"\s+(?:of\s+)?next\s+week)" + _E,
-            re.I,
-        ),
-        "nextday",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:" + _WD + r"\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+        _rule(
+            r"(?:" + _WD + r"\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
             r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4}"
-            r"|\d{1,2}"
-            + _ORD
-            + r"\s+(?:of\s+)?"
-            + _MON
-            + r"\.?(?:,?\s+\d{4})?|"
-            + _MON
-            + r"\.?\s+\d{1,2}"
-            + _ORD
-            + r"(?:,?\s+\d{4})?|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)|\d{1,2}\.\d{1,2}\.(?!\d)"
+            rf"|\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MON}\.?(?:,?\s+\d{{4}})?"
+            rf"|{_MON}\.?\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
+            r"|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)(?!\s+(?:done|complete|of)\b)|\d{1,2}\.\d{1,2}\.(?!\d)"
             r"|(?:(?<=\bby\s)|(?<=\bon\s)|(?<=\bdue\s)|(?<=\buntil\s))\d{1,2}\.\d{1,2}(?![/.\d]))"
-            + _E,
-            re.I,
         ),
         "parse",
     ),
-    (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")" + _E, re.I), "eomn"),
-    (
-        re.compile(
-            _B
-            + _PRE
-            + r"(?:"
-            + _WD
-            + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
-            + _NOT_NOUN
-            + _E,
-            re.I,
-        ),
-        "nth",
-    ),
+    (_rule(r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")"), "eomn"),
+    (_rule(r"(?:" + _WD + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)" + _NOT_NOUN), "nth"),
     # "by 7th": an ordinal after a due word is a day of the month even without "the".
     (
-        re.compile(
-            _B
-            + r"(?:by|before|until|till|due|on)\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
-            + _NOT_NOUN
-            + _E,
-            re.I,
+        _rule(
+            r"(?P<nth>\d{1,2})(?:st|nd|rd|th)" + _NOT_NOUN,
+            r"(?:by|before|until|till|upto|due|on)\s+",
         ),
         "nth",
     ),
     # "Wed 9th", "Friday 11": the day number decides, the weekday only confirms it.
+    (_rule(_WD + r",?\s+(?P<nth>\d{1,2})" + _ORD + r"(?![\d/.:])"), "nth"),
     (
-        re.compile(_B + _PRE + _WD + r",?\s+(?P<nth>\d{1,2})" + _ORD + r"(?![\d/.:])" + _E, re.I),
-        "nth",
-    ),
-    (
-        re.compile(
-            _B
-            + _PRE
-            + r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
-            + r"(?:tom{1,2}or{1,2}ow|tmrw?|tmr)"  # and its common typos: "tomorow", "tommorow"
-            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
-            + _E,
-            re.I,
+        _rule(
+            r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
+            r"(?:tom{1,2}or{1,2}ow|tmrw?|tmr)"  # and its common typos: "tomorow", "tommorow"
+            r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
         ),
         "parse",
     ),
-    (re.compile(_B + r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)" + _E, re.I), "weekday"),
+    (_rule(r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)", ""), "weekday"),
     (
-        re.compile(
-            _B
-            + r"(?:(?:by|on|before|until|till|this|coming|due)\s+"
+        _rule(
+            r"(?:(?:(?:by|on|before|until|till|this|coming|due)\s+|(?<=->)\s*|(?<=→)\s*)"
             + _WD
             + r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?!'s|s\b)"
-            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
-            + _E,
-            re.I,
+            r"(?:\s+(?:morning|afternoon|evening|night|eod))?",
+            "",
         ),
         "weekday",
     ),
     # "at Thursday's staff meeting": a weekday's event after a due word dates the task.
     (
-        re.compile(
-            _B + r"(?:by|before|at|until|till|ahead\s+of|in\s+time\s+for)\s+(?:this\s+)?"
-            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s" + _E,
-            re.I,
+        _rule(
+            r"(?:by|before|at|until|till|ahead\s+of|in\s+time\s+for)\s+(?:this\s+)?"
+            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s",
+            "",
         ),
         "weekday",
     ),
     # A bare capitalised abbreviation ("→ LB, Mon"); not "Sat"/"Sun", which are words too.
     (re.compile(_B + r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\.?" + _E), "weekday"),
 ]
-# Month names in other languages come from dateparser's locale data (loaded on first use, not at
-# import); abbreviations that are also English words next to a number ("3 out of 5") are left out.
-_FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl".split()
+# Other languages' date words come from dateparser's locale data (loaded on first use, not at
+# import); names that are also English words next to a number ("3 out of 5") are left out.
+_FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl ja zh ko".split()
 _ENGLISH_LOOKALIKES = frozenset(
     "out set mar may lip led pro gen ago bal mag mart des ara sat danes sutra huom".split()
 )
-_FOREIGN_DAYS: dict[str, int] = {}  # "demain": 1, "heute": 0; filled with the month names
-_FOREIGN_WEEKDAYS: dict[str, int] = {}  # "freitag": 4, "viernes": 4 (Monday is 0); likewise
 _WEEKDAYS = "monday tuesday wednesday thursday friday".split()  # weekend names are also names
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_INFLECTED = frozenset("pl tr cs sk fi hu hr sl".split())  # their day names take case endings
+_RELATIVE = {"0 day ago": ("day", 0), "in 1 day": ("day", 1), "in 1 week": ("week", 0)}
+# Words a due date follows in other languages; they only widen the phrase an action loses.
+_FOREIGN_BEFORE = re.compile(
+    r"(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant|hasta(?:\s+el)?"
+    r"|antes\s+del?|entro|voor|vóór|até|przed|innan)\s+$",
+    re.I,
+)
 
 
 @cache
-def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
+def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+    """Date words of other languages (month, weekday, day, week) and a pattern finding them.
+
+    Inflected languages also get a stem ("piątku" of "piątek", "cumaya" of "cuma"), and CJK
+    weekdays theirs ("金曜" of "金曜日"); a word or stem meaning two things is dropped.
+    """
     from dateparser.languages import default_loader
 
-    month_of: dict[str, set[int]] = {}
+    meanings: dict[str, set[tuple[str, int]]] = {}
     for language in _FOREIGN_LANGUAGES:
         info = default_loader.get_locale(language).info
-        for number, month in enumerate(_MONTHS, 1):
-            for name in info.get(month, []):
-                if len(name) >= 3 and name.isalpha():
-                    month_of.setdefault(name.lower(), set()).add(number)
-    names = {
-        n: next(iter(m))
-        for n, m in month_of.items()
-        if len(m) == 1 and n not in _ENGLISH_LOOKALIKES and not re.fullmatch(_MON, n, re.I)
-    }
-    days: dict[str, int] = {}
-    for language in _FOREIGN_LANGUAGES:
-        relative = default_loader.get_locale(language).info.get("relative-type", {})
-        for key, offset in (("0 day ago", 0), ("in 1 day", 1), ("in 2 day", 2)):
-            for word in relative.get(key, []):
-                if (
-                    word.isalpha()
-                    and len(word) >= 4
-                    and not re.fullmatch(r"to(?:day|morrow)", word)
-                ):
-                    days.setdefault(word.lower(), offset)
-    for language in _FOREIGN_LANGUAGES:
-        info = default_loader.get_locale(language).info
-        for number, weekday in enumerate(_WEEKDAYS):
-            for name in info.get(weekday, []):
-                if len(name) >= 5 and name.isalpha() and not re.fullmatch(_WD, name, re.I):
-                    _FOREIGN_WEEKDAYS.setdefault(name.lower(), number)
-    _FOREIGN_DAYS.update(days)
-    weekdays = "|".join(sorted(map(re.escape, _FOREIGN_WEEKDAYS), key=len, reverse=True))
-    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    days_alternatives = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
-    pattern = re.compile(
-        _B
-        + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant"
-        + r"|hasta(?:\s+el)?|antes\s+del?|entro|voor|vóór|até|przed|innan)\s+)?"
-        + r"(?:(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
-        + alternatives
-        + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
-        + r"|(?P<rel>"
-        + days_alternatives
-        + r")|(?P<wd>"
-        + weekdays
-        + r"))"
-        + _E,
-        re.I,
+        cjk, inflected = language in {"ja", "zh", "ko"}, language in _INFLECTED
+        names = [(n, "month", i) for i, m in enumerate(_MONTHS, 1) for n in info.get(m, [])]
+        names += [(n, "weekday", i) for i, d in enumerate(_WEEKDAYS) for n in info.get(d, [])]
+        relative = info.get("relative-type", {})
+        names += [(n, *kind) for key, kind in _RELATIVE.items() for n in relative.get(key, [])]
+        for name, kind, value in names:
+            name = name.lower()
+            shortest = 2 if cjk else {"month": 3, "weekday": 5 - inflected}.get(kind, 4)
+            english = re.fullmatch(_MON + "|" + _WD + r"|to(?:day|morrow)", name, re.I)
+            if len(name) < shortest or english or name in _ENGLISH_LOOKALIKES:
+                continue
+            if not cjk and not re.fullmatch(r"[^\W\d_]+(?:[- ][^\W\d_]+)*", name):
+                continue
+            meanings.setdefault(name, set()).add((kind, value))
+            if kind == "weekday" and (inflected or (cjk and len(name) >= 3)):
+                stem = name[:-1] if cjk else name[: -2 if len(name) >= 6 else None] + "~"
+                meanings.setdefault(stem, set()).add((kind, value))
+    lexicon = {w: next(iter(m)) for w, m in meanings.items() if len(m) == 1}
+    words = sorted(lexicon, key=len, reverse=True)
+    alternatives = "|".join(
+        (r"(?<!\d)" if _CJK.match(w) else r"(?<!\w)")
+        + (re.escape(w[:-1]) + r"[^\W\d_]{0,3}" if w.endswith("~") else re.escape(w))
+        + ("" if _CJK.search(w[-2:]) else r"(?!\w)")
+        for w in words
     )
-    return pattern, names
+    return re.compile(alternatives, re.I), lexicon
+
+
+def _foreign(text: str, start: int, end: int, s: date) -> list[DueMatch]:
+    """Due phrases of other languages in ``text[start:end]``, by :func:`_lexicon`."""
+    pattern, lexicon = _lexicon()
+    found: list[DueMatch] = []
+    for m in pattern.finditer(text, start, end):
+        word = m.group(0).lower()
+        meaning = lexicon.get(word)
+        if meaning is None:  # an inflected form ("do piątku"), written in lower case
+            stems = [w for w in lexicon if w.endswith("~") and word.startswith(w[:-1])]
+            if not stems or word != m.group(0):
+                continue
+            meaning = lexicon[max(stems, key=len)]
+        kind, value = meaning
+        first, last, due = m.start(), m.end(), None
+        if kind == "day":
+            due = s + timedelta(days=value)
+        elif kind == "weekday":
+            due = _coming(s, value)
+            if any(f.end >= m.start() - 1 for f in found if f.due == _friday(s, 1)):
+                continue  # named with its week ("nächste Woche Freitag"), already read
+        elif kind == "week":  # "下周一" (next week Monday) shares a character with "周一"
+            due, day = _friday(s, 1), pattern.search(text, m.start() + 1, end)
+            named = lexicon.get(day.group(0).lower(), ("", 0)) if day else ("", 0)
+            if day and named[0] == "weekday" and day.start() <= m.end() + 1:
+                last, due = day.end(), s - timedelta(days=s.weekday() - 7 - named[1])
+        else:
+            before = re.search(r"(\d{1,2})\.?(?:\s*-\s*|\s+de\s+|\s*)$", text[start : m.start()])
+            after = re.match(r"\s*(\d{1,2})(?!\d)", text[m.end() : end])
+            year = re.match(r",?\s+(?:de\s+)?(\d{4})\b", text[m.end() : end])
+            day = before or after
+            if day is None:
+                continue
+            first = start + before.start() if before else first
+            last = m.end() + (year or after or m).end() if (year or after) else last
+            years = int(year.group(1)) if year else None
+            due = _nearest([(years, value, int(day.group(1)))], s)
+        lead = _FOREIGN_BEFORE.search(text[start:first])
+        first = start + lead.start() if lead else first
+        if due is not None:
+            found.append(DueMatch(first, last, text[first:last], due))
+    return found
 
 
 def month_name_at(text: str, pos: int) -> bool:
@@ -296,16 +271,16 @@ def month_name_at(text: str, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", text[pos : pos + 20])
     if word is None:
         return False
-    return bool(re.fullmatch(_MON, word.group(0), re.I)) or (
-        word.group(0).lower() in _foreign_months()[1]
-    )
+    meaning = _lexicon()[1].get(word.group(0).lower())
+    return bool(re.fullmatch(_MON, word.group(0), re.I)) or (meaning or ("", 0))[0] == "month"
 
 
 _NOT_DUE_BEFORE = re.compile(
-    r"\b(?:last|since|every|each|from)\s*$"
+    r"\b(?:last|since|every|each|from|between|some\s?time)\s*$"
     r"|\b(?:mov|push|shift|postpon|reschedul|delay|bump)\w*\b[^.\n]*\bto\s*$",
     re.I,
 )
+_VAGUE_AFTER = re.compile(r"\s*,?\s*(?:some\s?time|-?ish)\b", re.I)
 
 
 _LATEST = re.compile(
@@ -354,11 +329,6 @@ def _friday(s: date, weeks: int = 0) -> date:
 def _month_end(year: int, month: int) -> date:
     year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _add_months(s: date, months: int) -> date:
-    end = _month_end(s.year, s.month + months)
-    return end.replace(day=min(s.day, end.day))
 
 
 def _numeric(first: str, second: str, third: str | None, s: date) -> date | None:
@@ -412,14 +382,9 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         return _month_end(s.year, s.month)
     if kind == "today":
         return s
-    if kind == "in":
+    if kind == "in":  # dateparser knows "in a fortnight", "in two weeks", "in 3 months"
         n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
-        unit = m.group("unit").lower()
-        if unit.startswith("month"):
-            return _add_months(s, n)
-        return s + timedelta(
-            days=n * (14 if unit == "fortnight" else 7 if unit.startswith("w") else 1)
-        )
+        return _parse(f"in {n} {m.group('unit').lower().rstrip('s')}", s)
     if kind in {"weekon", "afternext", "nextday"}:
         coming = _coming(s, _weekday(words))
         monday_next = s - timedelta(days=s.weekday()) + timedelta(days=7)
@@ -430,15 +395,6 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
-    if kind == "foreign" and m.group("wd"):
-        return _coming(s, _FOREIGN_WEEKDAYS[m.group("wd").lower()])
-    if kind == "foreign" and m.group("rel"):
-        return s + timedelta(days=_FOREIGN_DAYS[m.group("rel").lower()])
-    if kind == "foreign":
-        year = int(m.group("year")) if m.group("year") else None
-        return _nearest(
-            [(year, _foreign_months()[1][m.group("month").lower()], int(m.group("day")))], s
-        )
     if kind == "eomn":
         month = _parse(f"1 {m.group('month')}", s)
         if month is None:
@@ -466,9 +422,13 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
     if numeric:  # dateparser reads some ("15.12") as a time of day and never weighs the order
         first, second, third = numeric.groups()
         return _numeric(first, second, third, s)
-    parsed = _parse(phrase.strip(" ."), s)
-    if parsed is not None and parsed < s and not re.search(r"\d{4}", phrase):
-        parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
+    phrase = re.sub(r"\s+(?:morning|afternoon|evening|night|eod)$", "", phrase.strip(" ."))
+    parsed = _parse(phrase, s)
+    if parsed is not None and not re.search(r"\d{4}", phrase):
+        if parsed < s:
+            parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
+        if parsed > s + timedelta(days=300):
+            return None  # "joined on 2 Oct", said on the 7th: a past event, not a due date
     return parsed
 
 
@@ -476,7 +436,7 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
     """Every due phrase in ``text``, in order (the longest where two overlap)."""
     found: list[DueMatch] = []
     for line in re.finditer(r"[^\n]+", text):  # a date never runs across a line break
-        for pattern, kind in (*_RULES, (_foreign_months()[0], "foreign")):
+        for pattern, kind in _RULES:
             for match in pattern.finditer(text, line.start(), line.end()):
                 if _NOT_DUE_BEFORE.search(text, line.start(), match.start()):
                     continue
@@ -488,6 +448,18 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
                 tail = _LATEST.match(text, match.end(), line.end())
                 end = tail.end() if tail else match.end()  # "Monday at the latest" is one phrase
                 found.append(DueMatch(match.start(), end, text[match.start() : end], due))
+        found += [
+            d
+            for d in _foreign(text, line.start(), line.end(), session_date)
+            if not _NOT_DUE_BEFORE.search(text, line.start(), d.start)
+        ]
+    found = [
+        d
+        for d in found
+        if not _VAGUE_AFTER.match(text, d.end)
+        # A bare date on the session's own day heads the notes; "today" is how a task says it.
+        and not (d.due == session_date and re.match(r"\d|[A-Z][a-z]{2}\b", d.phrase))
+    ]
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DueMatch] = []
     for candidate in found:
