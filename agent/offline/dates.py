@@ -16,6 +16,10 @@ Conventions (``S`` is the session date; weeks run Monday to Sunday):
 * ``before our next session``/``by next time``/``when we next meet`` is the next session date when
   it is known, else no date (the phrase is still found, so it never ends up in an action).
 * ``today``/``tonight``/``EOD``/``after lunch`` is S; ``in N days/weeks/months`` adds N.
+* no date: vague words (``sometime``, ``ASAP``, ``mid-January``, ``next quarter``), a bare date
+  that is S itself (a header), a date just gone without its year (``joined on 2 Oct``); ``12/9``
+  reads day first unless only month first lies within half a year (an American note).
+* other languages (23, CJK included) by their date words in ``dateparser``'s locale data.
 """
 
 from __future__ import annotations
@@ -256,7 +260,8 @@ def _foreign(text: str, start: int, end: int, s: date) -> list[DueMatch]:
             if day is None:
                 continue
             first = start + before.start() if before else first
-            last = m.end() + (year or after or m).end() if (year or after) else last
+            tail = year or after
+            last = m.end() + tail.end() if tail else last + (text[last : last + 1] == ".")
             years = int(year.group(1)) if year else None
             due = _nearest([(years, value, int(day.group(1)))], s)
         lead = _FOREIGN_BEFORE.search(text[start:first])
@@ -427,8 +432,8 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
     if parsed is not None and not re.search(r"\d{4}", phrase):
         if parsed < s:
             parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
-        if parsed > s + timedelta(days=300):
-            return None  # "joined on 2 Oct", said on the 7th: a past event, not a due date
+        if parsed > s + timedelta(days=300):  # "joined on 2 Oct", said on the 7th
+            parsed = parsed.replace(year=parsed.year - 1)  # dropped by find_all_due
     return parsed
 
 
@@ -453,19 +458,21 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
             for d in _foreign(text, line.start(), line.end(), session_date)
             if not _NOT_DUE_BEFORE.search(text, line.start(), d.start)
         ]
-    found = [
-        d
-        for d in found
-        if not _VAGUE_AFTER.match(text, d.end)
-        # A bare date on the session's own day heads the notes; "today" is how a task says it.
-        and not (d.due == session_date and re.match(r"\d|[A-Z][a-z]{2}\b", d.phrase))
-    ]
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DueMatch] = []
     for candidate in found:
         if not any(candidate.start < k.end and k.start < candidate.end for k in kept):
             kept.append(candidate)
-    return kept
+    # Dropped only now, so a shorter reading inside them ("Mon" of "Mon 14 Dec") is not kept.
+    return [
+        d
+        for d in kept
+        if not _VAGUE_AFTER.match(text, d.end)
+        # A bare date on the session's own day heads the notes; "today" is how a task says it.
+        and not (d.due == session_date and re.match(r"\d|[A-Z][a-z]{2}\b", d.phrase))
+        # A date just gone, written without its year, tells what happened, not what is due.
+        and not (d.due and d.due < session_date and not re.search(r"\d{4}", d.phrase))
+    ]
 
 
 def find_due(
