@@ -16,9 +16,9 @@ Conventions (``S`` is the session date; weeks run Monday to Sunday):
 * ``before our next session``/``by next time``/``when we next meet`` is the next session date when
   it is known, else no date (the phrase is still found, so it never ends up in an action).
 * ``today``/``tonight``/``EOD``/``after lunch`` is S; ``in N days/weeks/months`` adds N.
-* no date: vague words (``sometime``, ``ASAP``, ``mid-January``, ``next quarter``), a bare date
-  that is S itself (a header), a date just gone without its year (``joined on 2 Oct``); ``12/9``
-  reads day first unless only month first lies within half a year (an American note).
+* no date: vague words (``sometime``, ``ASAP``, ``mid-January``, ``next quarter``) and a date
+  just gone without its year (``joined on 2 Oct``); ``12/9`` reads day first unless only month
+  first lies within half a year (an American note). A range is due at its end.
 * other languages (23, CJK included) by their date words in ``dateparser``'s locale data.
 """
 
@@ -178,6 +178,7 @@ _MONTHS = (
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _INFLECTED = frozenset("pl tr cs sk fi hu hr sl".split())  # their day names take case endings
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _RELATIVE = {"0 day ago": ("day", 0), "in 1 day": ("day", 1), "in 1 week": ("week", 0)}
 # Words a due date follows in other languages; they only widen the phrase an action loses.
 _FOREIGN_BEFORE = re.compile(
@@ -188,8 +189,8 @@ _FOREIGN_BEFORE = re.compile(
 
 
 @cache
-def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
-    """Date words of other languages (month, weekday, day, week) and a pattern finding them.
+def _lexicon() -> tuple[dict[str, tuple[str, int]], re.Pattern[str]]:
+    """Date words of other languages (month, weekday, day, week), and a pattern for the CJK ones.
 
     Inflected languages also get a stem ("piątku" of "piątek", "cumaya" of "cuma"), and CJK
     weekdays theirs ("金曜" of "金曜日"); a word or stem meaning two things is dropped.
@@ -217,51 +218,62 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
                 stem = name[:-1] if cjk else name[: -2 if len(name) >= 6 else None] + "~"
                 meanings.setdefault(stem, set()).add((kind, value))
     lexicon = {w: next(iter(m)) for w, m in meanings.items() if len(m) == 1}
-    words = sorted(lexicon, key=len, reverse=True)
-    alternatives = "|".join(
-        (r"(?<!\d)" if _CJK.match(w) else r"(?<!\w)")
-        + (re.escape(w[:-1]) + r"[^\W\d_]{0,3}" if w.endswith("~") else re.escape(w))
-        + ("" if _CJK.search(w[-2:]) else r"(?!\w)")
-        for w in words
-    )
-    return re.compile(alternatives, re.I), lexicon
+    cjk_words = sorted((w for w in lexicon if _CJK.search(w)), key=len, reverse=True)
+    return lexicon, re.compile(r"(?<!\d)(?:" + "|".join(map(re.escape, cjk_words)) + ")")
+
+
+def _hits(text: str, start: int, end: int) -> list[tuple[int, int, tuple[str, int]]]:
+    """(start, end, meaning) of each of :func:`_lexicon`'s words in ``text[start:end]``."""
+    lexicon, cjk = _lexicon()
+    hits = []
+    if _CJK.search(text, start, end):
+        hits = [(m.start(), m.end(), lexicon[m.group(0)]) for m in cjk.finditer(text, start, end)]
+    words = [w for w in _TOKEN.finditer(text, start, end) if not _CJK.search(w.group(0))]
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # "i morgon", "la semaine prochaine"
+            phrase = text[words[i].start() : words[min(i + n, len(words)) - 1].end()]
+            meaning = lexicon.get(phrase.lower())
+            if meaning is None and n == 1 and phrase.islower():  # "do piątku": an inflected form
+                stems = (phrase[:k] + "~" for k in range(len(phrase), len(phrase) - 4, -1))
+                meaning = next((lexicon[s] for s in stems if s in lexicon), None)
+            if meaning is not None:
+                hits.append((words[i].start(), words[i].start() + len(phrase), meaning))
+                i += n - 1
+                break
+        i += 1
+    return sorted(hits)
 
 
 def _foreign(text: str, start: int, end: int, s: date) -> list[DueMatch]:
-    """Due phrases of other languages in ``text[start:end]``, by :func:`_lexicon`."""
-    pattern, lexicon = _lexicon()
+    """Due phrases of other languages in ``text[start:end]``, by :func:`_hits`."""
     found: list[DueMatch] = []
-    for m in pattern.finditer(text, start, end):
-        word = m.group(0).lower()
-        meaning = lexicon.get(word)
-        if meaning is None:  # an inflected form ("do piątku"), written in lower case
-            stems = [w for w in lexicon if w.endswith("~") and word.startswith(w[:-1])]
-            if not stems or word != m.group(0):
-                continue
-            meaning = lexicon[max(stems, key=len)]
-        kind, value = meaning
-        first, last, due = m.start(), m.end(), None
+    hits = _hits(text, start, end)
+    for first, last, (kind, value) in hits:
+        due: date | None = None
         if kind == "day":
             due = s + timedelta(days=value)
         elif kind == "weekday":
             due = _coming(s, value)
-            if any(f.end >= m.start() - 1 for f in found if f.due == _friday(s, 1)):
+            if any(f.end >= first - 1 for f in found if f.due == _friday(s, 1)):
                 continue  # named with its week ("nächste Woche Freitag"), already read
         elif kind == "week":  # "下周一" (next week Monday) shares a character with "周一"
-            due, day = _friday(s, 1), pattern.search(text, m.start() + 1, end)
-            named = lexicon.get(day.group(0).lower(), ("", 0)) if day else ("", 0)
-            if day and named[0] == "weekday" and day.start() <= m.end() + 1:
-                last, due = day.end(), s - timedelta(days=s.weekday() - 7 - named[1])
+            due, day = _friday(s, 1), _lexicon()[1].match(text, first + 1, end)
+            named = [(b, v) for a, b, (k, v) in hits if k == "weekday" and last <= a <= last + 1]
+            if day and _lexicon()[0][day.group(0)][0] == "weekday":
+                named = [(day.end(), _lexicon()[0][day.group(0)][1])]
+            if named:
+                last, due = named[0][0], s - timedelta(days=s.weekday() - 7 - named[0][1])
         else:
-            before = re.search(r"(\d{1,2})\.?(?:\s*-\s*|\s+de\s+|\s*)$", text[start : m.start()])
-            after = re.match(r"\s*(\d{1,2})(?!\d)", text[m.end() : end])
-            year = re.match(r",?\s+(?:de\s+)?(\d{4})\b", text[m.end() : end])
+            before = re.search(r"(\d{1,2})\.?(?:\s*-\s*|\s+de\s+|\s*)$", text[start:first])
+            after = re.match(r"\s*(\d{1,2})(?!\d)", text[last:end])
+            year = re.match(r"\.?,?\s+(?:de\s+)?(\d{4})\b", text[last:end])
             day = before or after
             if day is None:
                 continue
             first = start + before.start() if before else first
             tail = year or after
-            last = m.end() + tail.end() if tail else last + (text[last : last + 1] == ".")
+            last = last + tail.end() if tail else last + (text[last : last + 1] == ".")
             years = int(year.group(1)) if year else None
             due = _nearest([(years, value, int(day.group(1)))], s)
         lead = _FOREIGN_BEFORE.search(text[start:first])
@@ -276,16 +288,16 @@ def month_name_at(text: str, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", text[pos : pos + 20])
     if word is None:
         return False
-    meaning = _lexicon()[1].get(word.group(0).lower())
+    meaning = _lexicon()[0].get(word.group(0).lower())
     return bool(re.fullmatch(_MON, word.group(0), re.I)) or (meaning or ("", 0))[0] == "month"
 
 
 _NOT_DUE_BEFORE = re.compile(
-    r"\b(?:last|since|every|each|from|between|some\s?time)\s*$"
+    r"\b(?:last|since|every|each|from)\s*$"
     r"|\b(?:mov|push|shift|postpon|reschedul|delay|bump)\w*\b[^.\n]*\bto\s*$",
     re.I,
 )
-_VAGUE_AFTER = re.compile(r"\s*,?\s*(?:some\s?time|-?ish)\b", re.I)
+_VAGUE = re.compile(r"(?:between|some\s?time)\s*$|^\s*,?\s*(?:some\s?time|-?ish)\b", re.I)
 
 
 _LATEST = re.compile(
@@ -463,15 +475,15 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
     for candidate in found:
         if not any(candidate.start < k.end and k.start < candidate.end for k in kept):
             kept.append(candidate)
-    # Dropped only now, so a shorter reading inside them ("Mon" of "Mon 14 Dec") is not kept.
+    # Found but undated: "sometime next week", "between Monday and ..." (the end is the date),
+    # and a date just gone written without its year ("joined on 2 Oct"): what happened.
     return [
-        d
+        DueMatch(d.start, d.end, d.phrase, None)
+        if _VAGUE.search(text[max(0, d.start - 12) : d.start])
+        or _VAGUE.search(text[d.end : d.end + 12])
+        or (d.due and d.due < session_date and not re.search(r"\d{4}", d.phrase))
+        else d
         for d in kept
-        if not _VAGUE_AFTER.match(text, d.end)
-        # A bare date on the session's own day heads the notes; "today" is how a task says it.
-        and not (d.due == session_date and re.match(r"\d|[A-Z][a-z]{2}\b", d.phrase))
-        # A date just gone, written without its year, tells what happened, not what is due.
-        and not (d.due and d.due < session_date and not re.search(r"\d{4}", d.phrase))
     ]
 
 

@@ -32,7 +32,7 @@ def _due(row: dict[str, str | None]) -> str | None:
 def test_dev_set_accuracy_floor() -> None:
     right = sum(_due(row) == row["due"] for row in ROWS)
     assert len(ROWS) >= 250
-    assert right / len(ROWS) >= 0.97  # 0.858 before round thirteen, 0.985 after
+    assert right / len(ROWS) >= 0.97  # 0.858 before round thirteen, 0.979 after
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_other_languages(text: str, due: date) -> None:
     [
         "Yan: migration 3/4 done",
         "Pia sends feedback sometime next week",
-        "Session 2027-01-13 (Ana / Ben)",
+        "Uma joined on 2 Jan",
         "Martin reviews the marten survey",  # an English word is not an inflected weekday
         "Paolo: refactoring senza scadenza",
     ],
