@@ -16,6 +16,10 @@ Conventions (``S`` is the session date; weeks run Monday to Sunday):
 * ``before our next session``/``by next time``/``when we next meet`` is the next session date when
   it is known, else no date (the phrase is still found, so it never ends up in an action).
 * ``today``/``tonight``/``EOD``/``after lunch`` is S; ``in N days/weeks/months`` adds N.
+* no date: vague words (``sometime``, ``ASAP``, ``mid-January``, ``next quarter``) and a date
+  just gone without its year (``joined on 2 Oct``); ``12/9`` reads day first unless only month
+  first lies within half a year (an American note). A range is due at its end.
+* other languages (23, CJK included) by their date words in ``dateparser``'s locale data.
 """
 
 from __future__ import annotations
@@ -51,8 +55,8 @@ _NUM = (
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _PRE = (
-    r"(?:(?:by|b4|on|before|until|till|til|no later than|latest|at the latest by|due|for|around"
-    r"|in time for|within|ahead of|over|during)\s+)?"
+    r"(?:(?:by|b4|on|before|until|till|til|upto|no later than|latest|at the latest by|due|for"
+    r"|around|in time for|within|ahead of|over|during)\s+)?"
 )
 _SESSION = (
     r"(?:(?:before|b4|by|for|until|till|ahead of|at|in)\s+(?:(?:our|the|my|your)\s+)?)"
@@ -68,227 +72,215 @@ _B, _E = r"(?<![\w-])", r"(?![\w-])"
 _NOT_NOUN = (
     r"(?!\s+(?!(?:and|or|but|at|so|if|then|when|as|because|unless|once|latest|please)\b)[a-z])"
 )
+
+
+def _rule(pattern: str, lead: str = _PRE) -> re.Pattern[str]:
+    """A due phrase: ``pattern`` after an optional due word, not inside a longer word."""
+    return re.compile(_B + lead + pattern + _E, re.I)
+
+
 # (pattern, kind); the first kinds are conventions, "parse" goes to dateparser.
 _RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(_B + _SESSION + _E, re.I), "session"),
+    (_rule(_SESSION, ""), "session"),
+    (_rule(r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)"), "nextweek"),
     (
-        re.compile(_B + _PRE + r"(?:the\s+)?(?:end\s+of\s+)?next\s+(?:week|wk)" + _E, re.I),
-        "nextweek",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|this\s+week"
-            r"|later\s+this\s+week)" + _E,
-            re.I,
-        ),
+        _rule(r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later\s+)?this\s+week)"),
         "eow",
     ),
-    (re.compile(_B + _PRE + r"(?:this\s+|the\s+)?weekend" + _E, re.I), "weekend"),
-    (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+next\s+month" + _E, re.I), "eonm"),
+    (_rule(r"(?:this\s+|the\s+)?weekend"), "weekend"),
+    (_rule(r"(?:the\s+)?end\s+of\s+next\s+month"), "eonm"),
+    (_rule(r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)"), "eom"),
+    (_rule(r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?" + _WD), "weekday"),
+    (_rule(r"(?:early|beginning\s+of|start\s+of)\s+next\s+(?:week|wk)"), "earlynext"),
     (
-        re.compile(
-            _B + _PRE + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|month[- ]end)" + _E,
-            re.I,
-        ),
-        "eom",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?" + _WD + _E, re.I
-        ),
-        "weekday",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:early|beginning\s+of|start\s+of)\s+next\s+(?:week|wk)" + _E, re.I
-        ),
-        "earlynext",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:today|tonight|(?:eod|cob|end\s+of\s+(?:the\s+)?day)(?!\s+tomorrow)"
-            r"|after\s+lunch|this\s+(?:morning|afternoon|evening))" + _E,
-            re.I,
+        _rule(
+            r"(?:today|tonight|(?:eod|cob|end\s+of\s+(?:the\s+)?day)(?!\s+tomorrow)"
+            r"|after\s+lunch|this\s+(?:morning|afternoon|evening))"
         ),
         "today",
     ),
-    (re.compile(_B + _PRE + r"the\s+day\s+after\s+tomorrow" + _E, re.I), "parse"),
+    (_rule(r"the\s+day\s+after\s+tomorrow"), "parse"),
     (
-        re.compile(
-            _B
-            + r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
+        _rule(
+            r"(?:in|within)\s+(?:the\s+next\s+)?(?P<n>"
             + _NUM
-            + r")\s+(?P<unit>days?|weeks?|wks?|months?|fortnight)"
-            + _E,
-            re.I,
+            + r")\s+(?P<unit>days?|weeks?|wks?|months?|fortnight)",
+            "",
         ),
         "in",
     ),
+    (_rule(r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)"), "weekon"),
+    (_rule(r"the\s+" + _WD + r"\s+after\s+next"), "afternext"),
+    (_rule(r"(?:next\s+(?:week\s+)?" + _WD + r"|" + _WD + r"\s+(?:of\s+)?next\s+week)"), "nextday"),
     (
-        re.compile(_B + _PRE + r"(?:a\s+week\s+on\s+" + _WD + r"|" + _WD + r"\s+week)" + _E, re.I),
-        "weekon",
-    ),
-    (re.compile(_B + _PRE + r"the\s+" + _WD + r"\s+after\s+next" + _E, re.I), "afternext"),
-    (
-        re.compile(
-            _B + _PRE + r"(?:next\s+" + _WD + r"|" + _WD + r"\s+(?:of\s+)?next\s+week)" + _E,
-            re.I,
-        ),
-        "nextday",
-    ),
-    (
-        re.compile(
-            _B + _PRE + r"(?:" + _WD + r"\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+        _rule(
+            r"(?:" + _WD + r"\.?,?\s+)?(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
             r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4}"
-            r"|\d{1,2}"
-            + _ORD
-            + r"\s+(?:of\s+)?"
-            + _MON
-            + r"\.?(?:,?\s+\d{4})?|"
-            + _MON
-            + r"\.?\s+\d{1,2}"
-            + _ORD
-            + r"(?:,?\s+\d{4})?|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)|\d{1,2}\.\d{1,2}\.(?!\d)"
+            rf"|\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MON}\.?(?:,?\s+\d{{4}})?"
+            rf"|{_MON}\.?\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
+            r"|\d{1,2}/\d{1,2}(?![/\d])(?!\.\d)(?!\s+(?:done|complete|of)\b)|\d{1,2}\.\d{1,2}\.(?!\d)"
             r"|(?:(?<=\bby\s)|(?<=\bon\s)|(?<=\bdue\s)|(?<=\buntil\s))\d{1,2}\.\d{1,2}(?![/.\d]))"
-            + _E,
-            re.I,
         ),
         "parse",
     ),
-    (re.compile(_B + _PRE + r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")" + _E, re.I), "eomn"),
-    (
-        re.compile(
-            _B
-            + _PRE
-            + r"(?:"
-            + _WD
-            + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
-            + _NOT_NOUN
-            + _E,
-            re.I,
-        ),
-        "nth",
-    ),
+    (_rule(r"(?:the\s+)?end\s+of\s+(?P<month>" + _MON + r")"), "eomn"),
+    (_rule(r"(?:" + _WD + r",?\s+)?the\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)" + _NOT_NOUN), "nth"),
     # "by 7th": an ordinal after a due word is a day of the month even without "the".
     (
-        re.compile(
-            _B
-            + r"(?:by|before|until|till|due|on)\s+(?P<nth>\d{1,2})(?:st|nd|rd|th)"
-            + _NOT_NOUN
-            + _E,
-            re.I,
+        _rule(
+            r"(?P<nth>\d{1,2})(?:st|nd|rd|th)" + _NOT_NOUN,
+            r"(?:by|before|until|till|upto|due|on)\s+",
         ),
         "nth",
     ),
     # "Wed 9th", "Friday 11": the day number decides, the weekday only confirms it.
+    (_rule(_WD + r",?\s+(?P<nth>\d{1,2})" + _ORD + r"(?![\d/.:])"), "nth"),
     (
-        re.compile(_B + _PRE + _WD + r",?\s+(?P<nth>\d{1,2})" + _ORD + r"(?![\d/.:])" + _E, re.I),
-        "nth",
-    ),
-    (
-        re.compile(
-            _B
-            + _PRE
-            + r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
-            + r"(?:tom{1,2}or{1,2}ow|tmrw?|tmr)"  # and its common typos: "tomorow", "tommorow"
-            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
-            + _E,
-            re.I,
+        _rule(
+            r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+)?(?:the\s+day\s+after\s+)?"
+            r"(?:tom{1,2}or{1,2}ow|tmrw?|tmr)"  # and its common typos: "tomorow", "tommorow"
+            r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
         ),
         "parse",
     ),
-    (re.compile(_B + r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)" + _E, re.I), "weekday"),
+    (_rule(r"\(\s*(?:[a-z]+\s+)?" + _WD + r"\s*\)", ""), "weekday"),
     (
-        re.compile(
-            _B
-            + r"(?:(?:by|on|before|until|till|this|coming|due)\s+"
+        _rule(
+            r"(?:(?:(?:by|on|before|until|till|this|coming|due)\s+|(?<=->)\s*|(?<=→)\s*)"
             + _WD
             + r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?!'s|s\b)"
-            + r"(?:\s+(?:morning|afternoon|evening|night|eod))?"
-            + _E,
-            re.I,
+            r"(?:\s+(?:morning|afternoon|evening|night|eod))?",
+            "",
         ),
         "weekday",
     ),
     # "at Thursday's staff meeting": a weekday's event after a due word dates the task.
     (
-        re.compile(
-            _B + r"(?:by|before|at|until|till|ahead\s+of|in\s+time\s+for)\s+(?:this\s+)?"
-            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s" + _E,
-            re.I,
+        _rule(
+            r"(?:by|before|at|until|till|ahead\s+of|in\s+time\s+for)\s+(?:this\s+)?"
+            r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s",
+            "",
         ),
         "weekday",
     ),
     # A bare capitalised abbreviation ("→ LB, Mon"); not "Sat"/"Sun", which are words too.
     (re.compile(_B + r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\.?" + _E), "weekday"),
 ]
-# Month names in other languages come from dateparser's locale data (loaded on first use, not at
-# import); abbreviations that are also English words next to a number ("3 out of 5") are left out.
-_FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl".split()
+# Other languages' date words come from dateparser's locale data (loaded on first use, not at
+# import); names that are also English words next to a number ("3 out of 5") are left out.
+_FOREIGN_LANGUAGES = "de fr es it pt nl pl sv da nb ro cs sk tr id fi hu ca hr sl ja zh ko".split()
 _ENGLISH_LOOKALIKES = frozenset(
     "out set mar may lip led pro gen ago bal mag mart des ara sat danes sutra huom".split()
 )
-_FOREIGN_DAYS: dict[str, int] = {}  # "demain": 1, "heute": 0; filled with the month names
-_FOREIGN_WEEKDAYS: dict[str, int] = {}  # "freitag": 4, "viernes": 4 (Monday is 0); likewise
 _WEEKDAYS = "monday tuesday wednesday thursday friday".split()  # weekend names are also names
 _MONTHS = (
     "january february march april may june july august september october november december".split()
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_INFLECTED = frozenset("pl tr cs sk fi hu hr sl".split())  # their day names take case endings
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_RELATIVE = {"0 day ago": ("day", 0), "in 1 day": ("day", 1), "in 1 week": ("week", 0)}
+# Words a due date follows in other languages; they only widen the phrase an action loses.
+_FOREIGN_BEFORE = re.compile(
+    r"(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant|hasta(?:\s+el)?"
+    r"|antes\s+del?|entro|voor|vóór|até|przed|innan)\s+$",
+    re.I,
+)
 
 
 @cache
-def _foreign_months() -> tuple[re.Pattern[str], dict[str, int]]:
+def _lexicon() -> tuple[dict[str, tuple[str, int]], re.Pattern[str]]:
+    """Date words of other languages (month, weekday, day, week), and a pattern for the CJK ones.
+
+    Inflected languages also get a stem ("piątku" of "piątek", "cumaya" of "cuma"), and CJK
+    weekdays theirs ("金曜" of "金曜日"); a word or stem meaning two things is dropped.
+    """
     from dateparser.languages import default_loader
 
-    month_of: dict[str, set[int]] = {}
+    meanings: dict[str, set[tuple[str, int]]] = {}
     for language in _FOREIGN_LANGUAGES:
         info = default_loader.get_locale(language).info
-        for number, month in enumerate(_MONTHS, 1):
-            for name in info.get(month, []):
-                if len(name) >= 3 and name.isalpha():
-                    month_of.setdefault(name.lower(), set()).add(number)
-    names = {
-        n: next(iter(m))
-        for n, m in month_of.items()
-        if len(m) == 1 and n not in _ENGLISH_LOOKALIKES and not re.fullmatch(_MON, n, re.I)
-    }
-    days: dict[str, int] = {}
-    for language in _FOREIGN_LANGUAGES:
-        relative = default_loader.get_locale(language).info.get("relative-type", {})
-        for key, offset in (("0 day ago", 0), ("in 1 day", 1), ("in 2 day", 2)):
-            for word in relative.get(key, []):
-                if (
-                    word.isalpha()
-                    and len(word) >= 4
-                    and not re.fullmatch(r"to(?:day|morrow)", word)
-                ):
-                    days.setdefault(word.lower(), offset)
-    for language in _FOREIGN_LANGUAGES:
-        info = default_loader.get_locale(language).info
-        for number, weekday in enumerate(_WEEKDAYS):
-            for name in info.get(weekday, []):
-                if len(name) >= 5 and name.isalpha() and not re.fullmatch(_WD, name, re.I):
-                    _FOREIGN_WEEKDAYS.setdefault(name.lower(), number)
-    _FOREIGN_DAYS.update(days)
-    weekdays = "|".join(sorted(map(re.escape, _FOREIGN_WEEKDAYS), key=len, reverse=True))
-    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    days_alternatives = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
-    pattern = re.compile(
-        _B
-        + r"(?:(?:by|before|until|till|on|due|le|am|bis(?:\s+zum)?|al|el|il|do|den|tot|avant"
-        + r"|hasta(?:\s+el)?|antes\s+del?|entro|voor|vóór|até|przed|innan)\s+)?"
-        + r"(?:(?P<day>\d{1,2})\.?(?:\s+de\s+|\s*-\s*|\s+)(?P<month>"
-        + alternatives
-        + r")\.?(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
-        + r"|(?P<rel>"
-        + days_alternatives
-        + r")|(?P<wd>"
-        + weekdays
-        + r"))"
-        + _E,
-        re.I,
-    )
-    return pattern, names
+        cjk, inflected = language in {"ja", "zh", "ko"}, language in _INFLECTED
+        names = [(n, "month", i) for i, m in enumerate(_MONTHS, 1) for n in info.get(m, [])]
+        names += [(n, "weekday", i) for i, d in enumerate(_WEEKDAYS) for n in info.get(d, [])]
+        relative = info.get("relative-type", {})
+        names += [(n, *kind) for key, kind in _RELATIVE.items() for n in relative.get(key, [])]
+        for name, kind, value in names:
+            name = name.lower()
+            shortest = 2 if cjk else {"month": 3, "weekday": 5 - inflected}.get(kind, 4)
+            english = re.fullmatch(_MON + "|" + _WD + r"|to(?:day|morrow)", name, re.I)
+            if len(name) < shortest or english or name in _ENGLISH_LOOKALIKES:
+                continue
+            if not cjk and not re.fullmatch(r"[^\W\d_]+(?:[- ][^\W\d_]+)*", name):
+                continue
+            meanings.setdefault(name, set()).add((kind, value))
+            if kind == "weekday" and (inflected or (cjk and len(name) >= 3)):
+                stem = name[:-1] if cjk else name[: -2 if len(name) >= 6 else None] + "~"
+                meanings.setdefault(stem, set()).add((kind, value))
+    lexicon = {w: next(iter(m)) for w, m in meanings.items() if len(m) == 1}
+    cjk_words = sorted((w for w in lexicon if _CJK.search(w)), key=len, reverse=True)
+    return lexicon, re.compile(r"(?<!\d)(?:" + "|".join(map(re.escape, cjk_words)) + ")")
+
+
+def _hits(text: str, start: int, end: int) -> list[tuple[int, int, tuple[str, int]]]:
+    """(start, end, meaning) of each of :func:`_lexicon`'s words in ``text[start:end]``."""
+    lexicon, cjk = _lexicon()
+    hits = []
+    if _CJK.search(text, start, end):
+        hits = [(m.start(), m.end(), lexicon[m.group(0)]) for m in cjk.finditer(text, start, end)]
+    words = [w for w in _TOKEN.finditer(text, start, end) if not _CJK.search(w.group(0))]
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # "i morgon", "la semaine prochaine"
+            phrase = text[words[i].start() : words[min(i + n, len(words)) - 1].end()]
+            meaning = lexicon.get(phrase.lower())
+            if meaning is None and n == 1 and phrase.islower():  # "do piątku": an inflected form
+                stems = (phrase[:k] + "~" for k in range(len(phrase), len(phrase) - 4, -1))
+                meaning = next((lexicon[s] for s in stems if s in lexicon), None)
+            if meaning is not None:
+                hits.append((words[i].start(), words[i].start() + len(phrase), meaning))
+                i += n - 1
+                break
+        i += 1
+    return sorted(hits)
+
+
+def _foreign(text: str, start: int, end: int, s: date) -> list[DueMatch]:
+    """Due phrases of other languages in ``text[start:end]``, by :func:`_hits`."""
+    found: list[DueMatch] = []
+    hits = _hits(text, start, end)
+    for first, last, (kind, value) in hits:
+        due: date | None = None
+        if kind == "day":
+            due = s + timedelta(days=value)
+        elif kind == "weekday":
+            due = _coming(s, value)
+            if any(f.end >= first - 1 for f in found if f.due == _friday(s, 1)):
+                continue  # named with its week ("nächste Woche Freitag"), already read
+        elif kind == "week":  # "下周一" (next week Monday) shares a character with "周一"
+            due, day = _friday(s, 1), _lexicon()[1].match(text, first + 1, end)
+            named = [(b, v) for a, b, (k, v) in hits if k == "weekday" and last <= a <= last + 1]
+            if day and _lexicon()[0][day.group(0)][0] == "weekday":
+                named = [(day.end(), _lexicon()[0][day.group(0)][1])]
+            if named:
+                last, due = named[0][0], s - timedelta(days=s.weekday() - 7 - named[0][1])
+        else:
+            before = re.search(r"(\d{1,2})\.?(?:\s*-\s*|\s+de\s+|\s*)$", text[start:first])
+            after = re.match(r"\s*(\d{1,2})(?!\d)", text[last:end])
+            year = re.match(r"\.?,?\s+(?:de\s+)?(\d{4})\b", text[last:end])
+            day = before or after
+            if day is None:
+                continue
+            first = start + before.start() if before else first
+            tail = year or after
+            last = last + tail.end() if tail else last + (text[last : last + 1] == ".")
+            years = int(year.group(1)) if year else None
+            due = _nearest([(years, value, int(day.group(1)))], s)
+        lead = _FOREIGN_BEFORE.search(text[start:first])
+        first = start + lead.start() if lead else first
+        if due is not None:
+            found.append(DueMatch(first, last, text[first:last], due))
+    return found
 
 
 def month_name_at(text: str, pos: int) -> bool:
@@ -296,9 +288,8 @@ def month_name_at(text: str, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", text[pos : pos + 20])
     if word is None:
         return False
-    return bool(re.fullmatch(_MON, word.group(0), re.I)) or (
-        word.group(0).lower() in _foreign_months()[1]
-    )
+    meaning = _lexicon()[0].get(word.group(0).lower())
+    return bool(re.fullmatch(_MON, word.group(0), re.I)) or (meaning or ("", 0))[0] == "month"
 
 
 _NOT_DUE_BEFORE = re.compile(
@@ -306,6 +297,7 @@ _NOT_DUE_BEFORE = re.compile(
     r"|\b(?:mov|push|shift|postpon|reschedul|delay|bump)\w*\b[^.\n]*\bto\s*$",
     re.I,
 )
+_VAGUE = re.compile(r"(?:between|some\s?time)\s*$|^\s*,?\s*(?:some\s?time|-?ish)\b", re.I)
 
 
 _LATEST = re.compile(
@@ -354,11 +346,6 @@ def _friday(s: date, weeks: int = 0) -> date:
 def _month_end(year: int, month: int) -> date:
     year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _add_months(s: date, months: int) -> date:
-    end = _month_end(s.year, s.month + months)
-    return end.replace(day=min(s.day, end.day))
 
 
 def _numeric(first: str, second: str, third: str | None, s: date) -> date | None:
@@ -412,14 +399,9 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         return _month_end(s.year, s.month)
     if kind == "today":
         return s
-    if kind == "in":
+    if kind == "in":  # dateparser knows "in a fortnight", "in two weeks", "in 3 months"
         n = NUMBER_WORDS.get(m.group("n").lower()) or int(m.group("n"))
-        unit = m.group("unit").lower()
-        if unit.startswith("month"):
-            return _add_months(s, n)
-        return s + timedelta(
-            days=n * (14 if unit == "fortnight" else 7 if unit.startswith("w") else 1)
-        )
+        return _parse(f"in {n} {m.group('unit').lower().rstrip('s')}", s)
     if kind in {"weekon", "afternext", "nextday"}:
         coming = _coming(s, _weekday(words))
         monday_next = s - timedelta(days=s.weekday()) + timedelta(days=7)
@@ -430,15 +412,6 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
         }.get(kind, next_day)
     if kind == "weekday":
         return _coming(s, _weekday(words))
-    if kind == "foreign" and m.group("wd"):
-        return _coming(s, _FOREIGN_WEEKDAYS[m.group("wd").lower()])
-    if kind == "foreign" and m.group("rel"):
-        return s + timedelta(days=_FOREIGN_DAYS[m.group("rel").lower()])
-    if kind == "foreign":
-        year = int(m.group("year")) if m.group("year") else None
-        return _nearest(
-            [(year, _foreign_months()[1][m.group("month").lower()], int(m.group("day")))], s
-        )
     if kind == "eomn":
         month = _parse(f"1 {m.group('month')}", s)
         if month is None:
@@ -466,9 +439,13 @@ def _resolve(kind: str, m: re.Match[str], s: date, next_session: date | None) ->
     if numeric:  # dateparser reads some ("15.12") as a time of day and never weighs the order
         first, second, third = numeric.groups()
         return _numeric(first, second, third, s)
-    parsed = _parse(phrase.strip(" ."), s)
-    if parsed is not None and parsed < s and not re.search(r"\d{4}", phrase):
-        parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
+    phrase = re.sub(r"\s+(?:morning|afternoon|evening|night|eod)$", "", phrase.strip(" ."))
+    parsed = _parse(phrase, s)
+    if parsed is not None and not re.search(r"\d{4}", phrase):
+        if parsed < s:
+            parsed = parsed.replace(year=parsed.year + 1)  # "Jan 8" said in December
+        if parsed > s + timedelta(days=300):  # "joined on 2 Oct", said on the 7th
+            parsed = parsed.replace(year=parsed.year - 1)  # dropped by find_all_due
     return parsed
 
 
@@ -476,7 +453,7 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
     """Every due phrase in ``text``, in order (the longest where two overlap)."""
     found: list[DueMatch] = []
     for line in re.finditer(r"[^\n]+", text):  # a date never runs across a line break
-        for pattern, kind in (*_RULES, (_foreign_months()[0], "foreign")):
+        for pattern, kind in _RULES:
             for match in pattern.finditer(text, line.start(), line.end()):
                 if _NOT_DUE_BEFORE.search(text, line.start(), match.start()):
                     continue
@@ -488,12 +465,26 @@ def find_all_due(text: str, session_date: date, next_session: date | None = None
                 tail = _LATEST.match(text, match.end(), line.end())
                 end = tail.end() if tail else match.end()  # "Monday at the latest" is one phrase
                 found.append(DueMatch(match.start(), end, text[match.start() : end], due))
+        found += [
+            d
+            for d in _foreign(text, line.start(), line.end(), session_date)
+            if not _NOT_DUE_BEFORE.search(text, line.start(), d.start)
+        ]
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DueMatch] = []
     for candidate in found:
         if not any(candidate.start < k.end and k.start < candidate.end for k in kept):
             kept.append(candidate)
-    return kept
+    # Found but undated: "sometime next week", "between Monday and ..." (the end is the date),
+    # and a date just gone written without its year ("joined on 2 Oct"): what happened.
+    return [
+        DueMatch(d.start, d.end, d.phrase, None)
+        if _VAGUE.search(text[max(0, d.start - 12) : d.start])
+        or _VAGUE.search(text[d.end : d.end + 12])
+        or (d.due and d.due < session_date and not re.search(r"\d{4}", d.phrase))
+        else d
+        for d in kept
+    ]
 
 
 def find_due(
