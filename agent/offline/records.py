@@ -37,9 +37,12 @@ _BAR = 0.45  # a role needs this much evidence (name and values together)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
     rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
+    rf"|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tonight|tomorrow|eod|eow)\b"
+    r"|\bnext\s+(?:week|session|call|meeting|sprint)\b",
     re.I,
 )
+_EMPTY = {"", "-", "–", "—", "n/a", "none", "null"}
 _FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2}")
 
 
@@ -76,7 +79,7 @@ def _owner_text(cell: str) -> str:
 
 def _kind(values: list[str], person: Callable[[str], bool]) -> str:
     """What a column holds: dates, people, task text, short labels, or ids."""
-    cells = [v.strip() for v in values if v.strip()]
+    cells = [v.strip() for v in values if v.strip() not in _EMPTY]
     if not cells:
         return "empty"
 
@@ -147,8 +150,8 @@ def _record(
 
 def _iso(cell: str, order: str | None) -> str:
     """A date cell as ISO (the column's day/month order decides "12/1/2026"); else as is."""
-    if not _DATE.search(cell):
-        return cell.strip()
+    if not re.search(r"\d{4}|\d[/.-]\w+[/.-]\d\d\b", cell) or not _DATE.search(cell):
+        return cell.strip()  # a date without a year is left to the due-date rules
     import dateparser
 
     settings: Any = {"DATE_ORDER": order} if order else {}
@@ -229,8 +232,8 @@ def _tables(notes: str, person: Callable[[str], bool]) -> list[Block]:
         names = rows[0][2] if _header(rows[0][2], person) else None
         body = rows[1:] if names else rows
         first = notes[rows[0][0] : rows[0][1]]
-        if names is None and "\t" not in first and "|" not in first and len(body) < 3:
-            continue  # a comma list in prose is no export; a headerless CSV has rows to show
+        if names is None and "\t" not in first and "|" not in first:
+            continue  # commas and semicolons run through prose: an export has a header
         found = _records(names, body, person)
         if found:
             out.append((rows[0][0], rows[-1][1], found))
@@ -307,7 +310,7 @@ def _structured(notes: str, person: Callable[[str], bool]) -> list[Block]:
 _ORG = re.compile(r"^\*+[ \t]+(?P<k>[A-Z]{3,})[ \t]+(?P<t>.+?)(?:[ \t]+:[\w:]+:)?[ \t]*$")
 _ORG_FIELD = re.compile(r"(?:^|[ \t])(?P<k>[A-Z]+):[ \t]*[<\[](?P<v>[^>\]]+)[>\]]")
 _ORG_PROPERTY = re.compile(r"^[ \t]*:(?P<k>[\w-]+):[ \t]+(?P<v>.+?)[ \t]*$")
-_BOX = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\[(?P<b>[ xX-])\][ \t]+")
+_BOX = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[(?P<b>[ xX-])\]|(?P<g>[☐☑✅]))[ \t]+")
 _INLINE = re.compile(
     r"(?:(?P<due>\U0001f4c5|\U0001f5d3\ufe0f?|\bdue:)[ \t]*(?P<d>\d{4}-\d\d-\d\d|\S+)"
     r"|(?P<end>[\u2705\u274c])[ \t]*\d{4}-\d\d-\d\d"
@@ -359,7 +362,7 @@ def _inline(notes: str, person: Callable[[str], bool]) -> list[Block]:
         box = _BOX.match(line)
         at = box.end() if box else len(line) - len(line.lstrip(" \t-*+"))
         fields: dict[str, str] = {}
-        if box and box.group("b") != " ":
+        if box and (box.group("b") or box.group("g")) not in " ☐":
             fields["status"] = "cancelled" if box.group("b") == "-" else "done"
         for m in _INLINE.finditer(line):
             if m.group("due"):
@@ -371,7 +374,7 @@ def _inline(notes: str, person: Callable[[str], bool]) -> list[Block]:
                 if person(who) or _FULL_NAME.fullmatch(who):
                     fields["owner"] = who
         task = " ".join(_INLINE.sub(" ", line[at:]).split())
-        if task:
+        if task and "owner" in fields:  # else the line is left to the sentence rules
             lead = len(line) - len(line.lstrip())
             span = (start + lead, start + len(line.rstrip()))
             out.append((*span, [Record(*span, {"action": task, **fields})]))
