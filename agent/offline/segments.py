@@ -37,6 +37,8 @@ _PREFIXES = [
     re.compile(r"^Speaker[ \t]*\d+[ \t]*\((?P<n>[^)\n]{1,40})\)[ \t]*:?"),
     re.compile(r"^<v[ \t]+(?P<n>[^>\n]{1,40})>"),
     re.compile(r"^SPEAKER_?\d+[ \t]*:"),
+    # IRC and Matrix logs: "[14:02] <nick> text", "14:02:11 <nick> text"
+    re.compile(r"^(?:[\[(]?" + _TIME + r"[\])]?[ \t]*)?<(?P<n>[\w.|@:-]{1,40})>"),
     re.compile(
         r"^[\[(]?" + _TIME + r"[\])]?[ \t]*(?:-[ \t]*)?(?:\*\*)?(?P<n>[\w.'’ -]{1,40}?)(?:\*\*)?:"
     ),
@@ -80,7 +82,7 @@ META_LABEL = re.compile(
 )
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|\d{1,2}[.)]|[a-z][)])[ \t]+)?"
-    r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓])[ \t]*)?"
+    r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓◯○])[ \t]*)?"
 )
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$"
