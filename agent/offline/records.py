@@ -116,7 +116,9 @@ def column_roles(
         kind = _kind(values, person)
         fill = sum(1 for v in values if v.strip()) / max(len(values), 1)
         for r, role in enumerate(roles[:-1]):
-            score = sims[r] + (_BONUS * fill if _KIND_ROLE.get(kind) == role else 0.0)
+            # A few names or dates type a column; a few words do not say it is the task.
+            weight = 1.0 if kind in {"date", "person"} else fill
+            score = sims[r] + (_BONUS * weight if _KIND_ROLE.get(kind) == role else 0.0)
             if role == "done":  # a completion date (mostly empty): a date column named for it
                 score += _BONUS if kind == "date" and sims[r] >= _BAR else 0.0
             if kind in {"date", "person"} and _KIND_ROLE[kind] != role and role != "done":
