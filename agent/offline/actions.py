@@ -71,8 +71,8 @@ from agent.offline.action_patterns import (
 from agent.offline.action_wording import Wording
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
-from agent.offline.records import readable_text
 from agent.offline.people import INITIALS, NAME, People
+from agent.offline.records import readable_text
 from agent.offline.segments import Segment, Sentence, split_notes
 from agent.offline.words import gerund, to_base
 
