@@ -271,7 +271,7 @@ def _documents(notes: str) -> Any:
 
     try:
         return yaml.safe_load(notes)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # most notes are no YAML document
         return None
 
 
