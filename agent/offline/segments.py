@@ -6,9 +6,10 @@ Zoom "10:02:15 From Name to Everyone:"), transcripts ("Speaker 1 (Name):", WebVT
 ``<v Name>`` voices), IRC ``<nick>`` lines, minutes ("Name: task", "AI Name:", "ACTION:"),
 bullets and checklists, tools' exports (tables, CSV, JSON, YAML, org: :mod:`.records`),
 "Owner:" / "Due:" sub-lines, owner groups, quoted email replies and headings that say what a
-list is ("Next steps", "Done", "Parked", "For you:"). Noise (timestamps, cue numbers, voice tags, "(edited)", quote marks,
-HTML comments) is blanked in a copy of the notes of the same length, so every span still points
-at the notes and evidence stays a verbatim quote. Whether a sentence is a commitment is not
+list is ("Next steps", "Done", "Parked", "For you:"). Noise (timestamps, cue numbers, voice
+tags, "(edited)", quote marks, HTML comments) is blanked in a copy of the notes of the same
+length, so every span still points at the notes and evidence stays a verbatim quote. Whether a
+sentence is a commitment is not
 decided here: that is the classifier's job (:mod:`agent.offline.actions`).
 """
 
