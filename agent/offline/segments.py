@@ -9,8 +9,8 @@ bullets and checklists, tools' exports (tables, CSV, JSON, YAML, org: :mod:`.rec
 list is ("Next steps", "Done", "Parked", "For you:"). Noise (timestamps, cue numbers, voice
 tags, "(edited)", quote marks, HTML comments) is blanked in a copy of the notes of the same
 length, so every span still points at the notes and evidence stays a verbatim quote. Whether a
-sentence is a commitment is not
-decided here: that is the classifier's job (:mod:`agent.offline.actions`).
+sentence is a commitment is not decided here: that is the classifier's job
+(:mod:`agent.offline.actions`).
 """
 
 from __future__ import annotations
