@@ -137,9 +137,9 @@ def _record(
     start: int, end: int, values: list[str], roles: dict[str, int], orders: dict[int, str]
 ) -> Record:
     fields = {"action": values[roles["task"]].strip()}
-    if "owner" in roles and values[roles["owner"]].strip():
+    if "owner" in roles and values[roles["owner"]].strip() not in _EMPTY:
         fields["owner"] = _owner_text(values[roles["owner"]])
-    if "due" in roles and values[roles["due"]].strip():
+    if "due" in roles and values[roles["due"]].strip() not in _EMPTY:
         fields["due"] = _iso(values[roles["due"]], orders.get(roles["due"]))
     status = values[roles["status"]].strip() if "status" in roles else ""
     status = {"true": "done", "false": "open"}.get(status.lower(), status)
