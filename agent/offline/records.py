@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -77,6 +78,14 @@ def _owner_text(cell: str) -> str:
     return re.sub(r"@[\w.-]+\.\w+$", "", cell.strip().strip("[]@ "))
 
 
+def _is_date(cell: str) -> bool:
+    """A tool's date ("18/Dec/26") or a due phrase the due-date rules read ("Wed", "next week")."""
+    from agent.offline.dates import find_all_due
+
+    day = date(2000, 1, 3)
+    return bool(_DATE.search(cell) or find_all_due(f"by {cell}", day, day + timedelta(7)))
+
+
 def _kind(values: list[str], person: Callable[[str], bool]) -> str:
     """What a column holds: dates, people, task text, short labels, or ids."""
     cells = [v.strip() for v in values if v.strip() not in _EMPTY]
@@ -86,7 +95,7 @@ def _kind(values: list[str], person: Callable[[str], bool]) -> str:
     def share(test: Callable[[str], bool]) -> float:
         return sum(map(test, cells)) / len(cells)
 
-    if share(lambda c: bool(_DATE.search(c))) >= 0.6:
+    if share(_is_date) >= 0.6:
         return "date"
     # Names: mostly full names, at least one of them someone at the session ("To Do", "In
     # Progress" are capitalised too).
