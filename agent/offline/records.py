@@ -35,6 +35,7 @@ ROLES = {
 _KIND_ROLE = {"text": "task", "person": "owner", "date": "due", "short": "status"}
 _BONUS = 0.5
 _BAR = 0.45  # a role needs this much evidence (name and values together)
+_NAMED = 0.25  # or a name this close to the role and to no other
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
     rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}"
@@ -134,7 +135,8 @@ def column_roles(
                 score -= _BONUS  # names and dates are never the task or the status
             if names and sims[r] < sims[-1] - 0.05:
                 continue  # "Created", "List Name": the name says it is some other detail
-            scores.append((score, i, role))
+            named = sims[r] >= _NAMED and sims[r] == max(sims)  # "Who", "When": the name says
+            scores.append((max(score, _BAR) if named else score, i, role))
     found: dict[str, int] = {}
     for score, i, role in sorted(scores, reverse=True):
         if score >= _BAR and role not in found and i not in found.values():
@@ -191,8 +193,11 @@ def _records(
     grid = [r[2] + [""] * (width - len(r[2])) for r in rows]
     columns = [[row[i] for row in grid] for i in range(width)]
     roles = column_roles(names, columns, person)
-    if "task" not in roles or not {"owner", "due", "status", "done"} & set(roles):
-        return []
+    named_task = (
+        bool(names) and "task" in roles and _name_similarity(names[roles["task"]])[0] >= 0.3
+    )
+    if "task" not in roles or not ({"owner", "due", "status", "done"} & set(roles) or named_task):
+        return []  # a table of text is a task list when a column says so
     orders = {i: o for i, col in enumerate(columns) if (o := _date_order(col))}
     return [_record(s, e, v, roles, orders) for (s, e, _), v in zip(rows, grid, strict=True)]
 
