@@ -193,9 +193,8 @@ def _records(
     grid = [r[2] + [""] * (width - len(r[2])) for r in rows]
     columns = [[row[i] for row in grid] for i in range(width)]
     roles = column_roles(names, columns, person)
-    named_task = (
-        bool(names) and "task" in roles and _name_similarity(names[roles["task"]])[0] >= 0.3
-    )
+    task_name = names[roles["task"]] if names and roles.get("task", width) < len(names) else ""
+    named_task = bool(task_name) and _name_similarity(task_name)[0] >= 0.3
     if "task" not in roles or not ({"owner", "due", "status", "done"} & set(roles) or named_task):
         return []  # a table of text is a task list when a column says so
     orders = {i: o for i, col in enumerate(columns) if (o := _date_order(col))}
