@@ -125,9 +125,12 @@ def column_roles(
         sims = _name_similarity(names[i]) if names and names[i].strip() else (0.0,) * len(roles)
         kind = _kind(values, person)
         fill = sum(1 for v in values if v.strip()) / max(len(values), 1)
+        best = max(range(len(roles) - 1), key=lambda r: sims[r])
         for r, role in enumerate(roles[:-1]):
-            # A few names or dates type a column; a few words do not say it is the task.
+            # A few names or dates type a column; a few words do not say it is the task. A
+            # column named for another role ("Who" holding "Both") gets no bonus for this one.
             weight = 1.0 if kind in {"date", "person"} else fill
+            weight = 0.0 if sims[best] >= _NAMED and best != r else weight
             score = sims[r] + (_BONUS * weight if _KIND_ROLE.get(kind) == role else 0.0)
             if role == "done":  # a completion date (mostly empty): a date column named for it
                 score += _BONUS if kind == "date" and sims[r] >= _BAR else 0.0
