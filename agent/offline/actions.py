@@ -72,6 +72,7 @@ from agent.offline.action_wording import Wording
 from agent.offline.dates import DueMatch, find_all_due
 from agent.offline.language import is_probably_english
 from agent.offline.people import INITIALS, NAME, People
+from agent.offline.records import readable_text
 from agent.offline.segments import Segment, Sentence, split_notes
 from agent.offline.words import gerund, to_base
 
@@ -708,9 +709,10 @@ def extract_actions_offline(
     attendee's full name, ``None`` (shared or unowned), or another person named in the notes,
     kept with ``owner_known=False``. Notes that do not read as English give no items.
     """
-    if not notes.strip() or not is_probably_english(notes):
+    people = People(attendees, author, notes)
+    if not notes.strip() or not is_probably_english(readable_text(notes, people.is_person)):
         return []
-    extractor = _Extractor(notes, People(attendees, author, notes), session_date, next_session)
+    extractor = _Extractor(notes, people, session_date, next_session)
     return extractor.run()
 
 

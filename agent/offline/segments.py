@@ -3,23 +3,24 @@
 This is the part of action extraction that rules do well: the *layout* of notes. Chat exports
 (Slack "Name  9:41 AM" headers and "[10:02 AM] Name:", WhatsApp "18/11/2026, 18:02 - Name:",
 Zoom "10:02:15 From Name to Everyone:"), transcripts ("Speaker 1 (Name):", WebVTT cues and
-``<v Name>`` voices), minutes ("Name: task", "AI Name:", "ACTION:"), bullets and checklists,
-markdown tables with Action / Owner / Due / Status columns, "Owner:" / "Due:" sub-lines, owner
-groups, quoted email replies and headings that say what a list is ("Next steps", "Done",
-"Parked", "For you:"). Noise (timestamps, cue numbers, voice tags, "(edited)", quote marks,
-HTML comments) is blanked in a copy of the notes of the same length, so every span still points
-at the notes and evidence stays a verbatim quote. Whether a sentence is a commitment is not
-decided here: that is the classifier's job (:mod:`agent.offline.actions`).
+``<v Name>`` voices), IRC ``<nick>`` lines, minutes ("Name: task", "AI Name:", "ACTION:"),
+bullets and checklists, tools' exports (tables, CSV, JSON, YAML, org: :mod:`.records`),
+"Owner:" / "Due:" sub-lines, owner groups, quoted email replies and headings that say what a
+list is ("Next steps", "Done", "Parked", "For you:"). Noise (timestamps, cue numbers, voice
+tags, "(edited)", quote marks, HTML comments) is blanked in a copy of the notes of the same
+length, so every span still points at the notes and evidence stays a verbatim quote. Whether a
+sentence is a commitment is not decided here: that is the classifier's job
+(:mod:`agent.offline.actions`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.offline.dates import month_name_at
+from agent.offline.records import read_records
 from agent.offline.words import KNOWN_VERBS
 
 __all__ = ["Segment", "Sentence", "split_notes"]
@@ -37,6 +38,8 @@ _PREFIXES = [
     re.compile(r"^Speaker[ \t]*\d+[ \t]*\((?P<n>[^)\n]{1,40})\)[ \t]*:?"),
     re.compile(r"^<v[ \t]+(?P<n>[^>\n]{1,40})>"),
     re.compile(r"^SPEAKER_?\d+[ \t]*:"),
+    # IRC and Matrix logs: "[14:02] <nick> text", "14:02:11 <nick> text"
+    re.compile(r"^(?:[\[(]?" + _TIME + r"[\])]?[ \t]*)?<(?P<n>[\w.|@:-]{1,40})>"),
     re.compile(
         r"^[\[(]?" + _TIME + r"[\])]?[ \t]*(?:-[ \t]*)?(?:\*\*)?(?P<n>[\w.'’ -]{1,40}?)(?:\*\*)?:"
     ),
@@ -80,7 +83,7 @@ META_LABEL = re.compile(
 )
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|\d{1,2}[.)]|[a-z][)])[ \t]+)?"
-    r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓])[ \t]*)?"
+    r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓◯○])[ \t]*)?"
 )
 _HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>.+?)|\*\*(?P<b>[^*]+)\*\*:?|__(?P<u>[^_]+)__)[ \t]*$"
@@ -280,28 +283,6 @@ def _section(heading: str) -> str | None:
     return None
 
 
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in row.strip().strip("|").split("|")]
-
-
-# The column of a table (Markdown or a tracker's CSV export) that holds the task.
-_TASK_COLUMN = r"action|task|item|what|summary|title"
-
-
-def _delimited(text: str, table: list[str] | None) -> list[str] | None:
-    """The cells of a CSV export's line: its header (a task and an owner column) or a row."""
-    if "," not in text:
-        return None
-    cells = [c.strip() for c in next(csv.reader([text]))]
-    if table is not None:
-        return cells if len(cells) == len(table) else None
-    low = [c.lower() for c in cells]
-    header = len(cells) >= 3 and all(len(c.split()) <= 3 for c in cells)
-    task = any(re.fullmatch(rf"(?:\w+\s)?(?:{_TASK_COLUMN})", c) for c in low)
-    owner = any(re.search(r"owner|assignee|who", c) for c in low)
-    return cells if header and task and owner else None
-
-
 def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentence]]:
     """The notes with noise blanked (same length) and their candidate sentences in order.
 
@@ -318,7 +299,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
     section: str | None = None
     section_owner: str | None = None
     group_owner: str | None = None
-    table: list[str] | None = None
+    blocks = read_records(notes, person)
     quoted: str | None = None
     last: Segment | None = None
     turn = 0
@@ -354,38 +335,16 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
             line_speaker = quoted
             if not text:
                 continue
-        piped = text.startswith("|") and text.endswith("|")
-        cells = _cells(text) if piped else _delimited(text, table)
-        if cells is not None:
-            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                continue
-            lowered = [c.lower() for c in cells]
-            if table is None and any(re.search(_TASK_COLUMN, c) for c in lowered):
-                table = lowered
-                continue
-            if table is not None:
-                row = dict(zip(table, cells, strict=False))
-                action_key = next(k for k in table if re.search(_TASK_COLUMN, k))
-                at = raw.index("|") if piped else len(raw) - len(raw.lstrip())
-                seg = Segment(ls + at, ls + len(raw.rstrip()), section=section)
-                seg.struck = "~~" in row.get(action_key, "")
-                for key, value in row.items():
-                    for name in ("owner", "due", "status"):
-                        if re.search(
-                            {
-                                "owner": r"owner|who|assignee",
-                                "due": r"due|when|by|date",
-                                "status": r"status|state|done",
-                            }[name],
-                            key,
-                        ):
-                            seg.fields[name] = value
-                seg.fields["action"] = row.get(action_key, "").replace("~~", "")
+        while blocks and blocks[0][1] <= ls:
+            blocks.pop(0)
+        if blocks and blocks[0][0] < m.end():  # a line of an export: its records, once
+            for record in blocks[0][2] if blocks[0][0] >= ls else []:
+                task = record.fields["action"]
+                seg = Segment(record.start, record.end, section=section, struck="~~" in task)
+                seg.fields = {**record.fields, "action": task.replace("~~", "")}
                 segments.append(seg)
-                last = None
-                continue
-        else:
-            table = None
+            last = None
+            continue
         header = _HEADER.match(text)
         if (
             header
