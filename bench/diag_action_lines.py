@@ -1,6 +1,6 @@
 """Which stage loses a gold action line, and which stage makes a spurious item (dev sets only).
 
-Run: ``python -m bench.diag_action_lines tests/data/actions_round12.jsonl evals/datasets/actions.jsonl``.
+Run: ``python -m bench.diag_action_lines [-v] tests/data/actions_round12.jsonl ...``.
 For a gold item no output item shares a keyword with, the stage is: ``no_candidate`` (no
 sentence holds its keywords: segmentation or filters), ``model`` (the classifier's best label
 is not commitment and no layout rule rescued it), ``rule_overruled`` (the model said
@@ -75,10 +75,13 @@ def run(path: Path, base: Path, show: bool) -> Counter[str]:
                 print(f"  MISS {row['id']} {stage:22} {kws} | {txt}")
         for i in items:
             a = i["action"].lower()
-            if any(any(k.lower() in a for k in g.get("action_keywords", [])) for g in row["target"]):
+            gold = row["target"]
+            if any(any(k.lower() in a for k in g.get("action_keywords", [])) for g in gold):
                 continue
             ev = i["evidence"]
-            j = next((j for j, s in enumerate(sents) if s.text[:20] in ev or ev[:20] in s.text), None)
+            j = next(
+                (j for j, s in enumerate(sents) if s.text[:20] in ev or ev[:20] in s.text), None
+            )
             stage = _stage(*seen[j]) if j is not None else "unknown"
             c[f"spurious:{stage}"] += 1
             if show:
