@@ -20,6 +20,7 @@ from typing import Any
 
 from agent.offline import actions as A
 from agent.offline.people import People
+from agent.offline.segments import Sentence
 
 
 class _Probe(A._Extractor):
@@ -27,7 +28,7 @@ class _Probe(A._Extractor):
         self.seen: list[tuple[dict[str, float], str]] = []
         return super().kinds()
 
-    def _kind(self, s: A.Sentence, p: dict[str, float]) -> str:
+    def _kind(self, s: Sentence, p: dict[str, float]) -> str:
         kind = super()._kind(s, p)
         self.seen.append((p, kind))
         return kind
@@ -66,8 +67,7 @@ def run(path: Path, base: Path, show: bool) -> Counter[str]:
             if not hits:
                 stage = "no_candidate"
             else:
-                j = hits[0]
-                p, kind = seen[j]
+                p, kind = seen[hits[0]]
                 stage = "slots" if kind == "commitment" else _stage(p, kind)
             c[f"missed:{stage}"] += 1
             if show:
@@ -79,10 +79,10 @@ def run(path: Path, base: Path, show: bool) -> Counter[str]:
             if any(any(k.lower() in a for k in g.get("action_keywords", [])) for g in gold):
                 continue
             ev = i["evidence"]
-            j = next(
+            at = next(
                 (j for j, s in enumerate(sents) if s.text[:20] in ev or ev[:20] in s.text), None
             )
-            stage = _stage(*seen[j]) if j is not None else "unknown"
+            stage = _stage(*seen[at]) if at is not None else "unknown"
             c[f"spurious:{stage}"] += 1
             if show:
                 print(f"  SPUR {row['id']} {stage:22} | {ev[:90]!r}")
