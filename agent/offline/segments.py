@@ -82,7 +82,9 @@ META_LABEL = re.compile(
     re.I,
 )
 _BULLET = re.compile(
-    r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|\d{1,2}[.)]|[a-z][)])[ \t]+)?"
+    # "1.", "a)", and in minutes "1.2" or "A3." (numbered actions)
+    r"^(?P<indent>[ \t]*)(?:(?:[-*•+▪◦‣→]|->|[A-Z]?\d{1,2}(?:\.\d{1,2})?[.)]|\d\.\d{1,2}"
+    r"|[a-z][)])[ \t]+)?"
     r"(?:\[(?P<box>[ xX✓✔]?)\][ \t]*|(?P<glyph>[☐☑✅✔✓◯○])[ \t]*)?"
 )
 _HEADING = re.compile(
@@ -144,7 +146,7 @@ _SECTION_WORDS = [
     (
         "done",
         r"(?<!not )\bdone\b|completed|finished|since last|last time|previous|wins"
-        r"|(?<!in )progress|status",
+        r"|(?<!in )progress",
     ),
     (
         "actions",
