@@ -8,16 +8,44 @@ bracketed owner at the end, a label word that is no name, a lowercase name befor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from agent.offline.action_lines import first_word
 from agent.offline.action_patterns import _BARE, _TRAIL
+from agent.offline.learned import Matrix, embed, load_model
 from agent.offline.people import NAME, NOT_NAMES, STOPWORDS, People, looks_like_name
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence
+from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS
 
-__all__ = ["Owners"]
+__all__ = ["OWNER_SPEC", "Owners", "role_features"]
+
+# Who a line under a speaker's label gives the task to: the speaker ("I'll send it", a minutes
+# marker "Ben: book the room"), the listener ("can you send me the log?") or nobody yet ("who
+# will book the room?"). Cues the vector blurs: you, me, "I" first, a question, a question word.
+_CUES = (
+    r"\b(?i:you|your|yours)\b",
+    r"\b(?i:me|my)\b",
+    r"^\W*(?:\w+[,.!]*\s+){0,2}?(?:I\b|I['’]|(?i:let\s+me)\b)",  # "yes. I'll", not "if I can"
+    r"\?\s*$",
+    r"^\W*(?:\w+,\s*)?(?i:can|could|would|will|do|did|have|are|is|should|shall|who|what|how"
+    r"|which|were|any)\b",
+)
+
+_ADDRESSED = rf"{_CUES[0]}|{_CUES[1]}|{_CUES[3]}|^\W*please\b"  # "you", "me", "?", "please"
+
+
+def role_features(texts: Sequence[str]) -> Matrix:
+    """MiniLM vectors and the cues, halved so they weigh like a few vector dimensions."""
+    cues = np.array([[float(bool(re.search(c, t))) for c in _CUES] for t in texts])
+    return np.hstack([embed(texts), 0.5 * cues.reshape(len(texts), len(_CUES))])
+
+
+OWNER_SPEC = TrainingSpec("action_owner", ("action_owner_r13.jsonl",), role_features, {"l2": 1e-3})
 
 
 class Owners:
@@ -40,6 +68,21 @@ class Owners:
         return (
             bare if known and self.people.resolve(bare["o"])[0] in self.people.attendees else None
         )
+
+    def _label_owner(self, s: Sentence, label: str, body: str) -> tuple[str | None, bool, str]:
+        """Whose a line under a label is: the label's, the listener's, nobody's yet or the author's.
+
+        Learned, on a turn that says "you" or "me", asks or says "please"; a bullet ("- Tom: send
+        me the log") or a plain task line is a minutes owner marker, the label's.
+        """
+        if self._task_label(label, body):  # "Prep: slides for the demo" in the author's notes
+            return self.people.author, True, body.split(":", 1)[-1].lstrip()
+        owner, known = self.people.resolve(label)
+        turn = not s.segment.bullet and re.search(_ADDRESSED, body)
+        role = load_model("action_owner").predict([body], role_features)[0] if turn else "writer"
+        if role == "writer":
+            return owner, known, body
+        return (self._addressee(s, owner) if role == "listener" else "?imperative"), True, body
 
     def _task_label(self, label: str, body: str) -> bool:
         """A label word before a task in the author's own notes ("Reminder: ask Greta ...").
@@ -126,12 +169,7 @@ class Owners:
         if other is not None or writer is None or len(self.people.attendees) < 3:
             return other
         seg = s.segment
-        named = [
-            owner
-            for m in re.finditer(NAME, self.clean[seg.start : s.start])
-            for owner, known in [self.people.resolve(m.group(0).split()[0])]
-            if known and owner in self.people.attendees and owner != writer
-        ]
+        named = [a for a in self._attendees_in(self.clean[seg.start : s.start]) if a != writer]
         if named:
             return named[-1]
         for p in reversed([p for p in self.sentences if p.end <= seg.start]):
@@ -144,16 +182,17 @@ class Owners:
     def _recent_person(self, s: Sentence) -> str | None:
         """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
         earlier = [p for p in self.sentences if p.end <= s.start][-2:]
-        for p in reversed(earlier):
-            named = [
-                owner
-                for m in re.finditer(NAME, p.text)
-                for owner, known in [self.people.resolve(m.group(0).split()[0])]
-                if owner in self.people.attendees and known
-            ]
-            if named:
-                return named[-1]
-        return None
+        named = [a for p in reversed(earlier) for a in self._attendees_in(p.text)[::-1]]
+        return named[0] if named else None
+
+    def _attendees_in(self, text: str) -> list[str]:
+        """The attendees ``text`` names, in order."""
+        return [
+            owner
+            for m in re.finditer(NAME, text)
+            for owner, known in [self.people.resolve(m.group(0).split()[0])]
+            if known and owner in self.people.attendees
+        ]
 
     def _is_name(self, candidate: str | None, marked: bool) -> bool:
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""
@@ -168,17 +207,12 @@ class Owners:
                 return False
             head = re.split(r"['’]", words[0])[0].casefold()
             owner, known = self.people.resolve(part)
-            if head in NOT_NAMES or head in STOPWORDS or owner is None:
+            if head in NOT_NAMES | STOPWORDS | {"both"} or owner is None:  # "Both to agree ..."
                 return False
             if not known and (
                 (len(words) > 1 and not marked)
                 or _META_WORD.match(part)
                 or (len(words) == 1 and not looks_like_name(part))  # "Prep: slides for ..."
-                or (not marked and not self._named_elsewhere(words[0]))
             ):
                 return False
         return True
-
-    def _named_elsewhere(self, word: str) -> bool:
-        """A capitalised word also written capitalised mid-sentence is a name, not a verb."""
-        return bool(re.search(rf"(?<=[a-z,] ){re.escape(word)}\b", self.clean))
