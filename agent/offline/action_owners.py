@@ -26,23 +26,26 @@ __all__ = ["OWNER_SPEC", "Owners", "role_features"]
 
 # Who a line under a speaker's label gives the task to: the speaker ("I'll send it", a minutes
 # marker "Ben: book the room"), the listener ("can you send me the log?") or nobody yet ("who
-# will book the room?"). Cues the vector blurs: you, me, "I" first, a question, a question word.
+# will book the room?"). Cues the vector blurs: "you" as a subject, me, "send me", "I" first,
+# "I want you to" or "please", a question, a question word.
 _CUES = (
-    r"\b(?i:you|your|yours)\b",
+    r"\b(?i:can|could|would|will|do|did|have|are|were|mind)\s+you\b"
+    r"|\byou\s+(?:should|could|might|need|can)\b",
     r"\b(?i:me|my)\b",
+    r"^\W*(?:(?:yes|ok|so|and),?\s+)?(?!let\b)[a-z]+\s+(?:me|us)\b|\blet\s+me\s+know\b",
     r"^\W*(?:\w+[,.!]*\s+){0,2}?(?:I\b|I['’]|(?i:let\s+me)\b)",  # "yes. I'll", not "if I can"
+    r"\bI\b.{0,25}\byou\s+(?:to|should|could|need)\b"
+    r"|(?i:please|don't\s+forget|remember|make\s+sure)\b",
     r"\?\s*$",
-    r"^\W*(?:\w+,\s*)?(?i:can|could|would|will|do|did|have|are|is|should|shall|who|what|how"
-    r"|which|were|any)\b",
+    r"^\W*(?:\w+,\s*)?(?i:who|what|how|which|any|does|did|have|has|were|was|are|is)\b",
 )
-
-_ADDRESSED = rf"{_CUES[0]}|{_CUES[1]}|{_CUES[3]}|^\W*please\b"  # "you", "me", "?", "please"
+_ADDRESSED = r"\b(?i:you|your|yours|me|my)\b|\?\s*$|^\W*please\b"  # "you", "me", "?", "please"
 
 
 def role_features(texts: Sequence[str]) -> Matrix:
-    """MiniLM vectors and the cues, halved so they weigh like a few vector dimensions."""
+    """MiniLM vectors and the cues (0 or 1 each)."""
     cues = np.array([[float(bool(re.search(c, t))) for c in _CUES] for t in texts])
-    return np.hstack([embed(texts), 0.5 * cues.reshape(len(texts), len(_CUES))])
+    return np.hstack([embed(texts), cues.reshape(len(texts), len(_CUES))])
 
 
 OWNER_SPEC = TrainingSpec("action_owner", ("action_owner_r13.jsonl",), role_features, {"l2": 1e-3})
