@@ -39,7 +39,6 @@ _CUES = (
     r"\?\s*$",
     r"^\W*(?:\w+,\s*)?(?i:who|what|how|which|any|does|did|have|has|were|was|are|is)\b",
 )
-_ADDRESSED = r"\b(?i:you|your|yours|me|my)\b|\?\s*$|^\W*please\b"  # "you", "me", "?", "please"
 
 
 def role_features(texts: Sequence[str]) -> Matrix:
@@ -48,6 +47,7 @@ def role_features(texts: Sequence[str]) -> Matrix:
     return np.hstack([embed(texts), cues.reshape(len(texts), len(_CUES))])
 
 
+SURE = 0.8  # below it the label owns the line, as before the model
 OWNER_SPEC = TrainingSpec("action_owner", ("action_owner_r13.jsonl",), role_features, {"l2": 1e-3})
 
 
@@ -75,15 +75,17 @@ class Owners:
     def _label_owner(self, s: Sentence, label: str, body: str) -> tuple[str | None, bool, str]:
         """Whose a line under a label is: the label's, the listener's, nobody's yet or the author's.
 
-        Learned, on a turn that says "you" or "me", asks or says "please"; a bullet ("- Tom: send
-        me the log") or a plain task line is a minutes owner marker, the label's.
+        Learned, on a turn that asks ("Priya: can you send me the log?"); a bullet or a line that
+        does not ask is a minutes owner marker, the label's, and so is a reading under SURE.
         """
         if self._task_label(label, body):  # "Prep: slides for the demo" in the author's notes
             return self.people.author, True, body.split(":", 1)[-1].lstrip()
         owner, known = self.people.resolve(label)
-        turn = not s.segment.bullet and re.search(_ADDRESSED, body)
-        role = load_model("action_owner").predict([body], role_features)[0] if turn else "writer"
-        if role == "writer":
+        turn = not s.segment.bullet and body.rstrip().endswith("?")
+        model = load_model("action_owner")
+        probs = model.probabilities([body], role_features)[0] if turn else None
+        role = model.labels[int(probs.argmax())] if probs is not None else "writer"
+        if role == "writer" or probs is None or probs.max() < SURE:  # unsure: the label's
             return owner, known, body
         return (self._addressee(s, owner) if role == "listener" else "?imperative"), True, body
 
@@ -210,12 +212,17 @@ class Owners:
                 return False
             head = re.split(r"['’]", words[0])[0].casefold()
             owner, known = self.people.resolve(part)
-            if head in NOT_NAMES | STOPWORDS | {"both"} or owner is None:  # "Both to agree ..."
+            if head in NOT_NAMES or head in STOPWORDS or owner is None:
                 return False
             if not known and (
                 (len(words) > 1 and not marked)
                 or _META_WORD.match(part)
                 or (len(words) == 1 and not looks_like_name(part))  # "Prep: slides for ..."
+                or (not marked and not self._named_elsewhere(words[0]))
             ):
                 return False
         return True
+
+    def _named_elsewhere(self, word: str) -> bool:
+        """A capitalised word also written capitalised mid-sentence is a name, not a verb."""
+        return bool(re.search(rf"(?<=[a-z,] ){re.escape(word)}\b", self.clean))
