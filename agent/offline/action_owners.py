@@ -8,16 +8,47 @@ bracketed owner at the end, a label word that is no name, a lowercase name befor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from agent.offline.action_lines import first_word
 from agent.offline.action_patterns import _BARE, _TRAIL
+from agent.offline.learned import Matrix, embed, load_model
 from agent.offline.people import NAME, NOT_NAMES, STOPWORDS, People, looks_like_name
 from agent.offline.segments import META_LABEL as _META_WORD
 from agent.offline.segments import Sentence
+from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS
 
-__all__ = ["Owners"]
+__all__ = ["OWNER_SPEC", "Owners", "role_features"]
+
+# Who a line under a speaker's label gives the task to: the speaker ("I'll send it", a minutes
+# marker "Ben: book the room"), the listener ("can you send me the log?") or nobody yet ("who
+# will book the room?"). Cues the vector blurs: "you" as a subject, me, "send me", "I" first,
+# "I want you to" or "please", a question, a question word.
+_CUES = (
+    r"\b(?i:can|could|would|will|do|did|have|are|were|mind)\s+you\b"
+    r"|\byou\s+(?:should|could|might|need|can)\b",
+    r"\b(?i:me|my)\b",
+    r"^\W*(?:(?:yes|ok|so|and),?\s+)?(?!let\b)[a-z]+\s+(?:me|us)\b|\blet\s+me\s+know\b",
+    r"^\W*(?:\w+[,.!]*\s+){0,2}?(?:I\b|I['’]|(?i:let\s+me)\b)",  # "yes. I'll", not "if I can"
+    r"\bI\b.{0,25}\byou\s+(?:to|should|could|need)\b"
+    r"|(?i:please|don't\s+forget|remember|make\s+sure)\b",
+    r"\?\s*$",
+    r"^\W*(?:\w+,\s*)?(?i:who|what|how|which|any|does|did|have|has|were|was|are|is)\b",
+)
+
+
+def role_features(texts: Sequence[str]) -> Matrix:
+    """MiniLM vectors and the cues (0 or 1 each)."""
+    cues = np.array([[float(bool(re.search(c, t))) for c in _CUES] for t in texts])
+    return np.hstack([embed(texts), cues.reshape(len(texts), len(_CUES))])
+
+
+SURE = 0.8  # below it the label owns the line, as before the model
+OWNER_SPEC = TrainingSpec("action_owner", ("action_owner_r13.jsonl",), role_features, {"l2": 1e-3})
 
 
 class Owners:
@@ -40,6 +71,23 @@ class Owners:
         return (
             bare if known and self.people.resolve(bare["o"])[0] in self.people.attendees else None
         )
+
+    def _label_owner(self, s: Sentence, label: str, body: str) -> tuple[str | None, bool, str]:
+        """Whose a line under a label is: the label's, the listener's, nobody's yet or the author's.
+
+        Learned, on a turn that asks ("Priya: can you send me the log?"); a bullet or a line that
+        does not ask is a minutes owner marker, the label's, and so is a reading under SURE.
+        """
+        if self._task_label(label, body):  # "Prep: slides for the demo" in the author's notes
+            return self.people.author, True, body.split(":", 1)[-1].lstrip()
+        owner, known = self.people.resolve(label)
+        turn = not s.segment.bullet and body.rstrip().endswith("?")
+        model = load_model("action_owner")
+        probs = model.probabilities([body], role_features)[0] if turn else None
+        role = model.labels[int(probs.argmax())] if probs is not None else "writer"
+        if role == "writer" or probs is None or probs.max() < SURE:  # unsure: the label's
+            return owner, known, body
+        return (self._addressee(s, owner) if role == "listener" else "?imperative"), True, body
 
     def _task_label(self, label: str, body: str) -> bool:
         """A label word before a task in the author's own notes ("Reminder: ask Greta ...").
@@ -126,12 +174,7 @@ class Owners:
         if other is not None or writer is None or len(self.people.attendees) < 3:
             return other
         seg = s.segment
-        named = [
-            owner
-            for m in re.finditer(NAME, self.clean[seg.start : s.start])
-            for owner, known in [self.people.resolve(m.group(0).split()[0])]
-            if known and owner in self.people.attendees and owner != writer
-        ]
+        named = [a for a in self._attendees_in(self.clean[seg.start : s.start]) if a != writer]
         if named:
             return named[-1]
         for p in reversed([p for p in self.sentences if p.end <= seg.start]):
@@ -144,16 +187,17 @@ class Owners:
     def _recent_person(self, s: Sentence) -> str | None:
         """Who "he"/"she" is in notes nobody wrote in the first person: the attendee named last."""
         earlier = [p for p in self.sentences if p.end <= s.start][-2:]
-        for p in reversed(earlier):
-            named = [
-                owner
-                for m in re.finditer(NAME, p.text)
-                for owner, known in [self.people.resolve(m.group(0).split()[0])]
-                if owner in self.people.attendees and known
-            ]
-            if named:
-                return named[-1]
-        return None
+        named = [a for p in reversed(earlier) for a in self._attendees_in(p.text)[::-1]]
+        return named[0] if named else None
+
+    def _attendees_in(self, text: str) -> list[str]:
+        """The attendees ``text`` names, in order."""
+        return [
+            owner
+            for m in re.finditer(NAME, text)
+            for owner, known in [self.people.resolve(m.group(0).split()[0])]
+            if known and owner in self.people.attendees
+        ]
 
     def _is_name(self, candidate: str | None, marked: bool) -> bool:
         """Whether a leading word is a person (an attendee, initials, or a capitalised name)."""

@@ -500,23 +500,22 @@ class _Extractor(Owners, Wording):
                 body = body[inner.end() :] if inner.re is _ALSO else body[inner.start("o") :]
                 body = body[len(named) :] if body.startswith(named) else body
         trail = self._trailing_owner(body)
-        if trail:
+        if trail and self._marks_owner(trail):
             marker = trail.group("a") or trail.group("b")
-            if people.resolve(marker)[0] is not None or marker.upper() == "TBD":
-                body = body.replace(trail.group(0).strip(), "", 1)
-                arrow = re.search(r"→|->", trail.group(0))  # "TW: cut it → LB": LB's
-                if (named is None or arrow) and marker.upper() != "TBD":
-                    named = marker
+            body = body.replace(trail.group(0).strip(), "", 1)
+            arrow = re.search(r"→|->", trail.group(0))  # "TW: cut it → LB": LB's
+            if (named is None or arrow) and marker.upper() != "TBD":
+                named = marker
         if named is not None:
             if People.JOINED.search(named):
                 return f"?shared{named}", True, body  # "Ben & Ana: ..."
             if named.casefold() in {"me", "i", "he", "she", "you"}:
                 return self._pronoun_owner(named, writer, s), True, body
+            if seg.label_in_span and named == seg.speaker:  # "Priya: can you send me ...?"
+                return self._label_owner(s, named, body)
             return (*people.resolve(named), body)
-        if seg.speaker and seg.label_in_span:
-            if self._task_label(seg.speaker, body):  # "Prep: slides for the demo"
-                return people.author, True, body.split(":", 1)[-1].lstrip()
-            return (*people.resolve(seg.speaker), body)
+        if seg.speaker and seg.label_in_span:  # "Prep: slides for the demo" is the author's
+            return self._label_owner(s, seg.speaker, body)
         # A date said first ("Until end of November I will ...") does not hide the subject.
         lead_date = next((d for d in self.dues(body) if body[: d.start].strip(" ,") == ""), None)
         subject = _SUBJECT.match(body[lead_date.end :].lstrip(" ,") if lead_date else body)

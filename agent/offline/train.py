@@ -63,6 +63,7 @@ class TrainingSpec:
 # name -> "module:attribute" of a TrainingSpec; modules register their own models here.
 SPECS: dict[str, str] = {
     "action_lines": "agent.offline.actions:ACTION_LINES",
+    "action_owner": "agent.offline.action_owners:OWNER_SPEC",
     "sim_attempt": "agent.offline.sim_attempt:ATTEMPT_SPEC",
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
     "situations": "agent.offline.questions:SITUATION_SPEC",
