@@ -692,15 +692,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_actions,
     ),
     # The thirteenth blind set (evals/datasets/blind13/README.md), written before round
-    # thirteen's engine changes without reading engine code; sealed: runs only when named with
-    # -t, scored once at session start and once at the end by the lead only. No thresholds.
+    # thirteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "actions_blind13": Task(
         "actions_blind13",
         "blind13/actions_blind13",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -832,15 +831,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_reframe,
     ),
     # The thirteenth blind set (evals/datasets/blind13/README.md), written before round
-    # thirteen's engine changes without reading engine code; sealed: runs only when named with
-    # -t, scored once at session start and once at the end by the lead only. No thresholds.
+    # thirteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "rewrite_blind13": Task(
         "rewrite_blind13",
         "blind13/rewrite_blind13",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -940,15 +938,14 @@ TASKS: dict[str, Task] = {
         engines=("offline",),
     ),
     # The thirteenth blind set (evals/datasets/blind13/README.md), written before round
-    # thirteen's engine changes without reading engine code; sealed: runs only when named with
-    # -t, scored once at session start and once at the end by the lead only. No thresholds.
+    # thirteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "judgement_blind13": Task(
         "judgement_blind13",
         "blind13/judgement_blind13",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
