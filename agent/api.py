@@ -40,7 +40,7 @@ from agent.models import (
     failed_deliveries,
 )
 from agent.state import INTENTS, Intent, Turn
-from agent.text import clean_text, clean_value, local_clock
+from agent.text import clean_text, clean_value, local_clock, mention_pattern
 from agent.threads import Threads
 from knowledge.models import IngestReport, SearchResults
 from knowledge.progress import BatchProgress
@@ -131,12 +131,6 @@ def _require_text(text: str, what: str, limit: int = MAX_TEXT) -> str:
             f"the {what} {are} {len(cleaned):,} characters; the limit is {limit:,}"
         )
     return cleaned
-
-
-def _mentions(text: str, name: str, short: str | None) -> bool:
-    """Whether ``text`` names the person: their full, given or short name as a word."""
-    forms = {name, name.split()[0], *([short] if short else [])}
-    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text, re.I) for f in forms)
 
 
 def _now(like: datetime) -> datetime:
@@ -785,7 +779,8 @@ class Coach:
         )
         if op is not None:
             self.store.batch([op])
-        if prep is not None and _mentions(prep, pair.mentee, pair.mentee_short):
+        named = mention_pattern(pair.mentee, pair.mentee_short)
+        if prep is not None and named is not None and named.search(prep):
             # A mentor's private worry ("Ben is nervous; how do I help him?") given as prep
             # was quoted to the mentee in their email, credited to them.
             agenda = agenda.model_copy(

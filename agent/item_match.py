@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.offline.action_items import other_numbers
-from agent.text import names_person
+from agent.text import mention_pattern, names_person
 
 # A "done" line names the task with a status around it; the status words only blur the
 # comparison with the item's wording ("handover draft - DONE" vs "Finish the handover draft").
@@ -79,9 +79,9 @@ def _named_alike(text: str, people: Sequence[tuple[str, str | None]]) -> str:
     wordings of one task fell below the repeat threshold.
     """
     for name, preferred in people:
-        forms = {name, name.split()[0], *([preferred] if preferred else [])}
-        for form in sorted(forms, key=len, reverse=True):
-            text = re.sub(rf"(?<![\w@#]){re.escape(form)}(?!\w)", name, text, flags=re.I)
+        pattern = mention_pattern(name, preferred)
+        if pattern is not None:
+            text = pattern.sub(name, text)
     return text
 
 

@@ -102,22 +102,37 @@ def short_name(name: str, preferred: str | None = None) -> str:
     return words[0].rstrip(",") or words[0]
 
 
-def names_person(owner: str, person: str, preferred: str | None = None) -> bool:
-    """Whether an item's ``owner`` names ``person``, case-insensitively.
+def name_forms(person: str, preferred: str | None = None) -> set[str]:
+    """The names ``person`` goes by, casefolded; empty for a blank name.
 
     The full name, the name prose uses for them (:func:`short_name`, with their stored
     ``preferred`` short name), the full name's first word, or its last word for a name
     written family name first.
     """
-    who, name = owner.casefold().strip(), person.casefold()
-    if not name.split() or not who:
-        return False
+    name = person.casefold()
+    if not name.split():
+        return set()
     known = {name, short_name(name), name.split()[0]}
     if _FAMILY_NAME_FIRST.search(name):
         known.add(name.split()[-1])  # "Minh" of "Đặng Minh": the given name comes last
     if preferred and preferred.strip():
         known.add(short_name(name, preferred.casefold()))
-    return who in known
+    return known
+
+
+def names_person(owner: str, person: str, preferred: str | None = None) -> bool:
+    """Whether an item's ``owner`` names ``person`` (:func:`name_forms`), case-insensitively."""
+    who = owner.casefold().strip()
+    return bool(who) and who in name_forms(person, preferred)
+
+
+def mention_pattern(person: str, preferred: str | None = None) -> re.Pattern[str] | None:
+    """Any of ``person``'s names (:func:`name_forms`) as a word of a text, longest first."""
+    forms = sorted(name_forms(person, preferred), key=len, reverse=True)
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f) for f in forms)
+    return re.compile(rf"(?<![\w@#])(?:{alternatives})(?!\w)", re.I)
 
 
 def ascii_words(text: str) -> list[str]:
