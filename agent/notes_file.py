@@ -18,9 +18,10 @@ def read_notes(path: Path) -> str:
     from agent.api import MAX_NOTES
 
     # Said in the notes' own limit (characters), not the guide-indexing one it used to give.
-    if path.is_file() and path.stat().st_size > 4 * MAX_NOTES:  # UTF-8: at most 4 bytes each
+    size = path.stat().st_size if path.is_file() else 0  # a pipe has no size to check
+    if size > 4 * MAX_NOTES:  # UTF-8: at most 4 bytes a character
         raise UserInputError(
-            f"notes {str(path)!r} are {path.stat().st_size / 1_048_576:.1f} MB; the limit is "
+            f"notes {str(path)!r} are {size / 1_048_576:.1f} MB; the limit is "
             f"{MAX_NOTES:,} characters: split them by session"
         )
     try:
