@@ -151,25 +151,24 @@ def closed_by(
     best_for: dict[str, tuple[float, str, OpenItem]] = {}
     for line, row in zip(done_lines, sims, strict=True):
         owners = _named_owners(line, people)
+        # A terse done line ("Raj intro sent", "#platform-eng: done") is far from its item by
+        # meaning; most of its words being the item's words says the same. Ties: by meaning.
         ranked = sorted(
             (
-                (cosine, item)
+                (
+                    DONE_NEAR if cosine < DONE_NEAR and _covered(line, item.action) else cosine,
+                    cosine,
+                    item,
+                )
                 for item, cosine in zip(open_items, row, strict=True)
                 if (owners is None or person_of(item.owner, people) in owners)
                 and not other_numbers(line, item.action)  # "build 13 fixed" is not build 12
             ),
-            key=lambda pair: -pair[0],
+            key=lambda scored: (-scored[0], -scored[1]),
         )
-        # A terse done line ("Raj intro sent", "#platform-eng: done") is far from its item by
-        # meaning; most of its words being the item's words says the same.
-        ranked = [
-            (c if c >= DONE_NEAR or not _covered(line, i.action) else DONE_NEAR, i)
-            for c, i in ranked
-        ]
-        ranked.sort(key=lambda pair: -pair[0])
         if not ranked or ranked[0][0] < DONE_NEAR:
             continue
-        cosine, item = ranked[0]
+        cosine, _, item = ranked[0]
         if item.id not in best_for or cosine > best_for[item.id][0]:
             best_for[item.id] = (cosine, line, item)
     order = {item.id: n for n, item in enumerate(open_items)}
