@@ -6,9 +6,9 @@ import asyncio
 import re
 import uuid
 from collections import deque
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -617,6 +617,24 @@ class Coach:
         """Mark an action item done."""
         return self.pairs.set_item_status(pair_id, item_id, "done")
 
+    def add_item(
+        self,
+        pair_id: str,
+        action: str,
+        *,
+        owner: str | None = None,
+        due: date | None = None,
+    ) -> StoredItem:
+        """Add an open action item by hand (one the notes did not say, or one they missed).
+
+        The owner may be a pair member's first name (stored as the full name) or anyone else;
+        an item that repeats one already open with the same owner is refused, not doubled.
+        """
+        if owner is not None and owner.strip():
+            owner = self._pair_person(pair_id, owner)
+        with _options_named():
+            return self.pairs.new_item(pair_id, owner=owner, action=action, due=due)
+
     def edit_item(
         self,
         pair_id: str,
@@ -655,13 +673,8 @@ class Coach:
                 "nothing to change: give owner, action or due",
                 cli="nothing to change: give --owner, --action or --due",
             )
-        try:
+        with _options_named():
             return self.pairs.update_item(pair_id, item_id, changes)
-        except UserInputError as exc:
-            message = str(exc)  # "action must not be empty": the CLI's words are --action
-            if exc.cli is None and message.split(" ", 1)[0] in ("owner", "action"):
-                raise UserInputError(message, cli=f"--{message}") from None
-            raise
 
     def _pair_person(self, pair_id: str, owner: str) -> str:
         """The pair member an owner names ("tomasz" -> "Tomasz Nowicki"), else it as given.
@@ -1587,3 +1600,15 @@ class Coach:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def _options_named() -> Iterator[None]:
+    """An item field's error in the CLI's words: "action must not be empty" is --action's."""
+    try:
+        yield
+    except UserInputError as exc:
+        message = str(exc)
+        if exc.cli is None and message.split(" ", 1)[0] in ("owner", "action"):
+            raise UserInputError(message, cli=f"--{message}") from None
+        raise

@@ -514,12 +514,15 @@ def actions(
     target: Annotated[
         str,
         typer.Argument(
-            metavar="FILE|list|done|edit|remove",
-            help="Notes file (- reads stdin), or `list`, `done`, `edit`, `remove`.",
+            metavar="FILE|list|add|done|edit|remove",
+            help="Notes file (- reads stdin), or `list`, `add`, `done`, `edit`, `remove`.",
         ),
     ],
     item: Annotated[
-        str | None, typer.Argument(metavar="[ITEM]", help="Item id (for done, edit, remove).")
+        str | None,
+        typer.Argument(
+            metavar="[ITEM]", help="Item id (for done, edit, remove); the wording (for add)."
+        ),
     ] = None,
     pair: Annotated[str | None, typer.Option("--pair", help="Pair id.")] = None,
     mentor: Annotated[str | None, typer.Option(help="Mentor's name (pair not stored).")] = None,
@@ -531,23 +534,30 @@ def actions(
     on: Annotated[str | None, typer.Option("--date", help="Session date, YYYY-MM-DD.")] = None,
     save: Annotated[bool, typer.Option("--save", help="Store the items on the pair.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="With list: done items too.")] = False,
-    owner: Annotated[str | None, typer.Option(help="With edit: the new owner.")] = None,
+    owner: Annotated[str | None, typer.Option(help="With add or edit: the owner.")] = None,
     action: Annotated[str | None, typer.Option(help="With edit: the new wording.")] = None,
     due: Annotated[
-        str | None, typer.Option(help="With edit: the new due date, YYYY-MM-DD, or none.")
+        str | None,
+        typer.Option(help="With add or edit: the due date, YYYY-MM-DD (none clears it)."),
     ] = None,
     unassign: Annotated[
         bool, typer.Option("--unassign", help="With edit: the item has no owner.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Pull action items out of session notes; `list`, `done`, `edit` and `remove` manage them."""
+    """Pull action items out of session notes; list, add, done, edit and remove manage them."""
     coach = _coach()
     edits = {"--owner": owner, "--action": action, "--due": due, "--unassign": unassign or None}
     given = [name for name, value in edits.items() if value is not None]
-    if given and target != "edit":
+    edit_only = [name for name in given if name not in ("--owner", "--due")]
+    if target == "add" and edit_only:
+        raise UserInputError(
+            f"{edit_only[0]} goes with `coach actions edit ITEM`; "
+            "`add` takes the wording, --owner and --due"
+        )
+    if given and target not in ("edit", "add"):
         raise UserInputError(f"{given[0]} goes with `coach actions edit ITEM`")
-    if target in ("list", "done", "edit", "remove"):
+    if target in ("list", "add", "done", "edit", "remove"):
         if pair is None:
             raise UserInputError(f"`coach actions {target}` needs --pair ID")
         notes_only = {"--mentor": mentor, "--mentee": mentee, "--author": author, "--date": on}
@@ -557,6 +567,14 @@ def actions(
             raise UserInputError(f"{flag} goes with a notes file, not `coach actions {target}`")
         if target in ("edit", "remove") and item is None:
             raise UserInputError(f"`coach actions {target}` needs the item id (see `actions list`)")
+        if target == "add":
+            if item is None:
+                raise UserInputError('`coach actions add` needs the wording: add "Send the RFC"')
+            if due is not None and due.strip().lower() == "none":
+                raise UserInputError("--due none goes with `coach actions edit ITEM`")
+            added = coach.add_item(pair, item, owner=owner, due=_parse_date(due, "--due"))
+            emit(added, as_json, lambda console: render.item_list(console, [added]))
+            return
         if target == "edit":
             assert item is not None
             cleared = due is not None and due.strip().lower() == "none"

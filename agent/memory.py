@@ -404,6 +404,23 @@ class PairStore:
             stored.append(record)
         return stored
 
+    def new_item(
+        self, pair_id: str, *, owner: str | None, action: str, due: date | None
+    ) -> StoredItem:
+        """Store one open item a user typed, checked as an edit is (a repeat is refused)."""
+        try:
+            owner = None if owner is None else _clean_name(owner, "owner")
+            action = _clean_action(action)
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+        same = ((owner or "").casefold(), action.casefold())
+        for open_item in self.items(pair_id, "open"):
+            if ((open_item.owner or "").casefold(), open_item.action.casefold()) == same:
+                raise UserInputError(
+                    f"pair {pair_id!r} already has this open item ({open_item.id})"
+                )
+        return self.add_items(pair_id, [{"owner": owner, "action": action, "due": due}])[0]
+
     def put_item(self, pair_id: str, item_id: str, item: dict[str, Any]) -> StoredItem:
         """Store an open item under a caller-chosen id (idempotent: a replay rewrites it)."""
         self.get(pair_id)

@@ -675,3 +675,46 @@ def test_simulate_start_interactive_prints_the_situation_once(
     assert situation and out.count(situation) == 1, out
     flat = " ".join(out.split())  # rich wraps at the terminal's width
     assert "instruction to the coach" in flat and "coach simulate answer --thread" not in flat
+
+
+def test_an_item_the_notes_missed_can_be_added_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["pair", "add", "--mentor", "Ana Silva", "--mentee", "Ben Okafor"]) == 0
+    capsys.readouterr()
+    code, added, err = cli(
+        capsys, "actions", "add", "  send Ana the  RFC draft", "--pair", "ana-ben",
+        "--owner", "ben", "--due", "2026-12-18", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    # Stored as an edit would store it: the member's full name, the wording cleaned.
+    assert (added["owner"], added["action"], added["due"], added["status"]) == (
+        "Ben Okafor",
+        "Send Ana the RFC draft",
+        "2026-12-18",
+        "open",
+    )
+    code, out, err = cli(capsys, "actions", "add", "Book the review room", "--pair", "ana-ben")
+    assert code == 0 and "Book the review room" in out, err
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    assert [(i["owner"], i["action"]) for i in listed["items"]] == [
+        ("Ben Okafor", "Send Ana the RFC draft"),
+        (None, "Book the review room"),
+    ]
+    refusals = [
+        (["actions", "add", "--pair", "ana-ben"], "needs the wording"),
+        (["actions", "add", "Send the RFC draft"], "needs --pair ID"),
+        (["actions", "add", "...", "--pair", "ana-ben"], "--action must not be empty"),
+        (["actions", "add", "Ship it", "--pair", "ana-ben", "--due", "soon"], "--due must be"),
+        (["actions", "add", "Ship it", "--pair", "ana-ben", "--due", "none"], "--due none goes"),
+        (["actions", "add", "Ship it", "--pair", "ana-ben", "--unassign"], "--unassign goes"),
+        (["actions", "add", "Ship it", "--pair", "nobody"], "nobody"),
+        # The same open item twice is one item, not two.
+        (
+            ["actions", "add", "send ana the rfc draft", "--pair", "ana-ben", "--owner", "Ben"],
+            "already has this open item",
+        ),
+    ]
+    for args, message in refusals:
+        code, _, err = cli(capsys, *args)
+        assert code == 2 and message in err and err.count("\n") == 1, (args, err)
+    _, after, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
+    assert after == listed
