@@ -701,6 +701,17 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
+    # fourteen's engine changes without reading engine code; sealed: it runs only when named
+    # and is scored by the lead only (start and end of the round, totals only).
+    "actions_blind14": Task(
+        "actions_blind14",
+        "blind14/actions_blind14",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -840,6 +851,17 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
+    # fourteen's engine changes without reading engine code; sealed: it runs only when named
+    # and is scored by the lead only (start and end of the round, totals only).
+    "rewrite_blind14": Task(
+        "rewrite_blind14",
+        "blind14/rewrite_blind14",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -946,6 +968,17 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
+    # fourteen's engine changes without reading engine code; sealed: it runs only when named
+    # and is scored by the lead only (start and end of the round, totals only).
+    "judgement_blind14": Task(
+        "judgement_blind14",
+        "blind14/judgement_blind14",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
