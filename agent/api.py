@@ -482,11 +482,17 @@ class Coach:
         from agent.memory import SessionRecord, save_session, sessions_of
 
         open_now = self.pairs.items(pair.id, status="open")
-        open_keys = {((i.owner or "").casefold(), i.action.casefold()) for i in open_now}
+        # The same item again (notes saved twice) is dropped quietly; with a new date it goes on
+        # to the repeat check, which suggests moving the open item.
+        open_dues: dict[tuple[str, str], set[date | None]] = {}
+        for open_item in open_now:
+            key = ((open_item.owner or "").casefold(), open_item.action.casefold())
+            open_dues.setdefault(key, set()).add(open_item.due)
         fresh = [
             i
             for i in result.items
-            if ((i.owner or "").casefold(), i.action.casefold()) not in open_keys
+            if (dues := open_dues.get(((i.owner or "").casefold(), i.action.casefold()))) is None
+            or (i.due is not None and i.due not in dues)
         ]
         records = sessions_of(self.store, pair.id)
         same_day = next((r for r in records if r.notes and r.held_on == held_on), None)
@@ -578,16 +584,28 @@ class Coach:
                 "(complete_item in the API)"
             )
         kept: list[ActionItem] = []
+        due_of = {i.id: i.due for i in open_now}
         found = repeats([(i.owner, i.action) for i in fresh], items, people)
         for new, same in zip(fresh, found, strict=True):
             if same is None:
                 kept.append(new)
                 continue
             result.repeats.append(ItemReference(item_id=same.id, item=same.action, text=new.action))
+            edit = f"`coach actions edit {same.id} --pair {pair.id}"
+            was = due_of[same.id]
+            if new.due is not None and new.due != was:
+                # "Ben will now send the v2 by 4 Dec": a repeat that moves the date is the
+                # news in the notes, so the suggestion is the new date, not the wording.
+                since = f"due {was.isoformat()}" if was else "no due date"
+                result.notes.append(
+                    f"not stored: “{new.action}” repeats the open item [{same.id}] "
+                    f"“{same.action}” ({since}) with the date {new.due.isoformat()}; to move "
+                    f"it: {edit} --due {new.due.isoformat()}` (edit_item in the API)"
+                )
+                continue
             result.notes.append(
                 f"not stored: “{new.action}” repeats the open item [{same.id}] “{same.action}”; "
-                f"to use the new wording: `coach actions edit {same.id} --pair {pair.id} "
-                "--action TEXT` (edit_item in the API)"
+                f"to use the new wording: {edit} --action TEXT` (edit_item in the API)"
             )
         return kept
 

@@ -165,3 +165,31 @@ def test_a_terse_done_line_closes_the_item_whose_words_it_uses() -> None:
         ("shadowing the on-call rota confirmed, done", []),
     ):
         assert [i.id for _, i in closed_by([line], items, people)] == expected, line
+
+
+def test_a_repeat_with_a_new_date_suggests_moving_the_open_item(coach: Coach) -> None:
+    coach.extract_actions(
+        "- Ben: send Ana the v2 of the RFC by 27 Nov\n",
+        pair_id="ana-ben",
+        session_date=date(2026, 11, 20),
+        save=True,
+    )
+    (rfc,) = coach.items("ana-ben")
+    assert rfc.due == date(2026, 11, 27)
+    found = coach.extract_actions(
+        "- Ben: send Ana the v2 of the RFC by 4 Dec (the review slipped)\n",
+        pair_id="ana-ben",
+        session_date=date(2026, 11, 26),
+        save=True,
+    )
+    assert [r.item_id for r in found.repeats] == [rfc.id]
+    move = f"coach actions edit {rfc.id} --pair ana-ben --due 2026-12-04"
+    assert any(move in n and "due 2026-11-27" in n for n in found.notes), found.notes
+    # A suggestion only: the stored date stays until the user moves it.
+    assert [(i.id, i.due) for i in coach.items("ana-ben")] == [(rfc.id, date(2026, 11, 27))]
+    again = coach.extract_actions(
+        "- Ben: send Ana the RFC v2 by 27 Nov\n",
+        pair_id="ana-ben",
+        session_date=date(2026, 11, 26),
+    )
+    assert not any("--due" in n for n in again.notes)  # the same date: nothing to move
