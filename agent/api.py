@@ -1573,6 +1573,10 @@ class Coach:
         """Async :meth:`complete_item`."""
         return await asyncio.to_thread(self.complete_item, pair_id, item_id)
 
+    async def aadd_item(self, pair_id: str, action: str, **fields: Any) -> StoredItem:
+        """Async :meth:`add_item`."""
+        return await asyncio.to_thread(self.add_item, pair_id, action, **fields)
+
     async def aedit_item(self, pair_id: str, item_id: str, **changes: Any) -> StoredItem:
         """Async :meth:`edit_item`."""
         return await asyncio.to_thread(self.edit_item, pair_id, item_id, **changes)

@@ -21,6 +21,8 @@ def test_the_async_twins_do_the_same_work(coach: Coach, tmp_path: Path) -> None:
             extracted.items
             and (await coach.acomplete_item("priya-tomasz", item.id)).status == "done"
         )
+        added = await coach.aadd_item("priya-tomasz", "book the demo room", owner="tomasz")
+        assert (added.owner, added.action) == ("Tomasz Nowak", "Book the demo room")
         mailed = await coach.aprep_email("priya-tomasz", out_dir=tmp_path / "outbox")
         assert len(mailed.drafts) == 2
         turn = await coach.astart_simulation("priya-tomasz")
