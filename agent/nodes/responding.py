@@ -48,8 +48,10 @@ _ELSEWHERE_ON_PAIR = {
     "email": "Type /email to write {pair}'s prep emails as drafts (or `coach email --pair "
     "{pair} --send` to send them).",
     "agenda": "Type /agenda to draft the agenda for {pair}'s next session.",
-    "actions": "To pull action items out of notes, save them to a file and type /actions FILE "
-    "(a pasted chat is read line by line, as separate messages).",
+    # "What does Ben still owe me?" asks for the items kept, not for notes to read.
+    "actions": "Type /items to see {pair}'s open action items (overdue ones are flagged; "
+    "/items NAME for one person's). To pull new ones out of notes, save them to a file and "
+    "type /actions FILE (a pasted chat is read line by line, as separate messages).",
 }
 
 

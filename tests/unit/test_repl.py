@@ -337,3 +337,29 @@ def test_items_for_one_person_list_only_theirs(tmp_path: Path) -> None:
     for_ana = out.split("you> /items ana\n", 1)[1].split("you> ", 1)[0]
     assert "checklist" in for_ana and "RFC" not in for_ana
     assert "/items: 'carla' is neither Ana nor Ben; /items alone lists everyone's" in out
+
+
+def test_asking_what_is_owed_lists_the_items_and_flags_overdue(tmp_path: Path) -> None:
+    home = ana_and_ben(tmp_path)
+    notes = tmp_path / "notes.md"
+    notes.write_text("Ben: I'll draft the RFC by 20 Nov.\nAna: I'll book the review room.\n")
+    script = f"/actions {notes} 2025-11-13 save\nwhat does Ben still owe me?\n/items\n/quit\n"
+    result = chat(home, script, "--pair", "ana-ben")
+    assert result.returncode == 0, result.stderr
+    asked = result.stdout.split("you> what does Ben still owe me?\n", 1)[1].split("you> ")[0]
+    assert "Ben Okafor: Draft the RFC (due 2025-11-20, overdue)" in asked, asked
+    assert "Book the review room" not in asked  # Ana's
+    listed = result.stdout.split("you> /items\n", 1)[1].split("you> ", 1)[0]
+    assert "Draft the RFC (due 2025-11-20, overdue)" in listed, listed
+    assert "Book the review room" in listed and listed.count("overdue") == 1
+
+
+def test_the_api_chat_points_an_items_question_to_the_items(tmp_path: Path) -> None:
+    from agent.api import Coach
+    from agent.config import Settings
+
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
+        reply = coach.chat("what does Ben still owe me?", pair_id="ana-ben")
+    # It was told to save notes to a file, as if it had asked to extract items.
+    assert reply.intent == "actions" and "Type /items to see ana-ben's open" in reply.reply
