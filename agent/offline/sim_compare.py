@@ -44,6 +44,7 @@ AnswerQuality = Literal["full", "short", "off-topic"]
 MAX_EACH = 4
 SHORT_WORDS = 8
 SAME_POINT_AT = 0.3  # below this MiniLM cosine two steps are about different things
+MARGIN = 0.05  # a mentee step pairs only with mentor steps this close to its best match
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|skip)\b[^.!?\n]{0,40}\b(?:exercise|instructions?|simulation"
     r"|rules|previous|above|prompt|steps?)\b"
@@ -77,43 +78,73 @@ class _Alignment:
         return sorted([self.matched[j], *(i for i, k in self.also.items() if k == j)])
 
 
+def _pairs(weight: Matrix) -> dict[int, int]:
+    """The one-to-one pairing of rows to columns with the largest total weight (Hungarian).
+
+    Only pairs of positive weight are kept: mentor step (column) -> mentee step (row).
+    """
+    n_rows, n_cols = weight.shape
+    n = max(n_rows, n_cols)
+    cost = np.zeros((n + 1, n + 1))
+    cost[1 : n_rows + 1, 1 : n_cols + 1] = -weight
+    u, v, owner, way = np.zeros(n + 1), np.zeros(n + 1), [0] * (n + 1), [0] * (n + 1)
+    for row in range(1, n + 1):
+        owner[0], col = row, 0
+        low, seen = np.full(n + 1, np.inf), [False] * (n + 1)
+        while owner[col]:
+            seen[col], r = True, owner[col]
+            delta, nxt = np.inf, 0
+            for c in range(1, n + 1):
+                if not seen[c]:
+                    reduced = cost[r, c] - u[r] - v[c]
+                    if reduced < low[c]:
+                        low[c], way[c] = reduced, col
+                    if low[c] < delta:
+                        delta, nxt = low[c], c
+            for c in range(n + 1):
+                if seen[c]:
+                    u[owner[c]] += delta
+                    v[c] -= delta
+                else:
+                    low[c] -= delta
+            col = nxt
+        while col:
+            owner[col] = owner[way[col]]
+            col = way[col]
+    return {
+        c - 1: owner[c] - 1
+        for c in range(1, n_cols + 1)
+        if 0 < owner[c] <= n_rows and weight[owner[c] - 1, c - 1] > 0
+    }
+
+
 def _assign(
     same: Matrix, parts: Matrix, topic: Matrix
 ) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee).
+    """Pair the steps by one global assignment on P(same move), not pair by pair.
 
-    A mentee step left over that matches an already matched mentor step or one of its moves
-    (``parts``) is a similarity too; a looser pair is "the same point" only when the two steps
-    are about the same thing (cosine ``topic`` >= :data:`SAME_POINT_AT`).
+    A mentee step is paired only with a mentor step near its own best (within :data:`MARGIN`),
+    so it never takes an unrelated step while a better match exists; among those pairs the
+    assignment covers as many mentor steps as it can, then the most probable. A mentee step
+    left over that matches an already matched mentor step or one of its moves (``parts``) is a
+    similarity too; a looser pair is "the same point" only when the two steps are about the
+    same thing (cosine ``topic`` >= :data:`SAME_POINT_AT`).
     """
-    matched: dict[int, int] = {}
-    partial: dict[int, int] = {}
-    also: dict[int, int] = {}
     if same.size == 0:
-        return matched, partial, also
-    order = sorted(
-        (
-            (round(float(same[i, j]), 6), i, j)
-            for i in range(same.shape[0])
-            for j in range(same.shape[1])
-        ),
-        key=lambda t: (-t[0], t[2], t[1]),
-    )
-    used: set[int] = set()
-    for p, i, j in order:
-        if p < PARTIAL_AT:
-            break
-        if i in used or j in matched or j in partial:
-            continue
-        if p < SAME_AT and float(topic[i, j]) < SAME_POINT_AT:
-            continue
-        (matched if p >= SAME_AT else partial)[j] = i
-        used.add(i)
+        return {}, {}, {}
+    near = same >= same.max(axis=1, keepdims=True) - MARGIN
+    matched = _pairs(np.where(near & (same >= SAME_AT), 1.0 + same, 0.0))
+    used = set(matched.values())
+    also: dict[int, int] = {}
     for i in range(same.shape[0]):
         best = max(matched, key=lambda j: (float(parts[i, j]), -j), default=None)
         if i not in used and best is not None and float(parts[i, best]) >= SAME_AT:
             also[i] = best
-    return matched, partial, also
+    free = np.ones_like(same, dtype=bool)
+    free[[*used, *also], :] = False
+    free[:, list(matched)] = False
+    loose = free & near & (same >= PARTIAL_AT) & (topic >= SAME_POINT_AT)
+    return matched, _pairs(np.where(loose, 1.0 + same, 0.0)), also
 
 
 def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:
