@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -79,43 +80,23 @@ class _Alignment:
 
 
 def _pairs(weight: Matrix) -> dict[int, int]:
-    """The one-to-one pairing of rows to columns with the largest total weight (Hungarian).
+    """The one-to-one pairing of rows to columns of largest total positive weight.
 
-    Only pairs of positive weight are kept: mentor step (column) -> mentee step (row).
+    An exact search over the pairs of positive weight (few: each mentee step is near only its
+    best matches); returns mentor step (column) -> mentee step (row).
     """
-    n_rows, n_cols = weight.shape
-    n = max(n_rows, n_cols)
-    cost = np.zeros((n + 1, n + 1))
-    cost[1 : n_rows + 1, 1 : n_cols + 1] = -weight
-    u, v, owner, way = np.zeros(n + 1), np.zeros(n + 1), [0] * (n + 1), [0] * (n + 1)
-    for row in range(1, n + 1):
-        owner[0], col = row, 0
-        low, seen = np.full(n + 1, np.inf), [False] * (n + 1)
-        while owner[col]:
-            seen[col], r = True, owner[col]
-            delta, nxt = np.inf, 0
-            for c in range(1, n + 1):
-                if not seen[c]:
-                    reduced = cost[r, c] - u[r] - v[c]
-                    if reduced < low[c]:
-                        low[c], way[c] = reduced, col
-                    if low[c] < delta:
-                        delta, nxt = low[c], c
-            for c in range(n + 1):
-                if seen[c]:
-                    u[owner[c]] += delta
-                    v[c] -= delta
-                else:
-                    low[c] -= delta
-            col = nxt
-        while col:
-            owner[col] = owner[way[col]]
-            col = way[col]
-    return {
-        c - 1: owner[c] - 1
-        for c in range(1, n_cols + 1)
-        if 0 < owner[c] <= n_rows and weight[owner[c] - 1, c - 1] > 0
-    }
+
+    @cache
+    def best(i: int, used: frozenset[int]) -> tuple[float, tuple[tuple[int, int], ...]]:
+        if i == weight.shape[0]:
+            return 0.0, ()
+        options = [best(i + 1, used)]
+        for j in (int(j) for j in np.flatnonzero(weight[i] > 0) if j not in used):
+            value, chosen = best(i + 1, used | {j})
+            options.append((value + float(weight[i, j]), ((j, i), *chosen)))
+        return max(options, key=lambda option: option[0])
+
+    return dict(best(0, frozenset())[1])
 
 
 def _assign(
