@@ -51,6 +51,7 @@ class SimState(SimInput, total=False):
     outline: str
     clarifications: Annotated[list[dict[str, str]], operator.add]
     reask: str  # the hint shown when the last answer was not yet an attempt
+    first_try: str  # a thin or vague first answer, asked once for more and kept
     approach: str | None
     reveal: str
     comparison: dict[str, Any] | None

@@ -201,7 +201,8 @@ def ask_approach(
         return Command(update={"stopped": True}, goto="finish")
     if reply["kind"] == "skip":
         return Command(
-            update={"approach": None, "skipped": ["approach"], "reask": ""}, goto="reveal_response"
+            update={"approach": None, "skipped": ["approach"], "reask": "", "first_try": ""},
+            goto="reveal_response",
         )
     if reply["kind"] == "clarify" and text:
         answer = offline.clarify(text, scenario, mentor=mentor)
@@ -209,12 +210,32 @@ def ask_approach(
             update={"clarifications": [{"q": text, "a": answer}], "reask": ""}, goto="ask_approach"
         )
     verdict = offline.assess_answer(text, scenario.situation)
+    first = state.get("first_try") or ""
+    if first:  # asked once for more: a second try is taken with the first, never a third ask
+        if verdict.reason in offline.TRYING:
+            return _approach(_joined(first, text))
+        taken = offline.assess_answer(first, scenario.situation).attempt
+        if verdict.reason in _NO_SITUATION and taken:
+            return _approach(first)  # "that's all": the thin attempt stands
+    elif verdict.thin or (not verdict.attempt and verdict.reason in offline.TRYING):
+        again = offline.reask_prompt(verdict, text, scenario, mentor=mentor)
+        return Command(update={"reask": again, "first_try": text}, goto="ask_approach")
     if not verdict.attempt:
         again = offline.reask_prompt(verdict, text, scenario, mentor=mentor)
         # No entry in ``notes``: they accumulate over the thread, so "asked again" would still be
         # printed under every later step; the re-ask prompt itself tells the mentee.
         return Command(update={"reask": again}, goto="ask_approach")
-    return Command(update={"approach": text, "reask": ""}, goto="reveal_response")
+    return _approach(text)
+
+
+def _approach(text: str) -> Command[Literal["ask_approach", "reveal_response", "finish"]]:
+    return Command(update={"approach": text, "reask": "", "first_try": ""}, goto="reveal_response")
+
+
+def _joined(first: str, more: str) -> str:
+    """Two answers as one approach: "I'd talk to them. I'd ask what happened first."."""
+    first = first.rstrip()
+    return f"{first}{'' if first[-1:] in '.!?' else '.'} {more[:1].upper()}{more[1:]}"
 
 
 def reveal_response(state: SimState, runtime: Runtime[Context]) -> dict[str, Any]:

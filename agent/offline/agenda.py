@@ -7,6 +7,7 @@ judgemental or self-blaming is quoted. Deterministic.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -28,7 +29,6 @@ from agent.agenda import (
     STALE_CUES,
     STALL_CUES,
     UNSTUCK_DIAGNOSIS,
-    WRAP_UP,
     AgendaContext,
     build_scaffold,
     explain_stage,
@@ -37,7 +37,7 @@ from agent.agenda import (
 )
 from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.offline.learned import load_model
+from agent.offline.learned import data_dir, load_model
 from agent.offline.train import TrainingSpec
 from agent.text import names_person, short_name
 from agent.text import quoted as _q
@@ -574,53 +574,11 @@ def _enrich_graduation(ctx: AgendaContext, draft: _Draft) -> None:
         draft.append(where, f"From {mentee}'s prep: {_q(topic)}")
 
 
-_Pref = tuple[str, str | None]  # (doc_id, a phrase its section must contain, or None)
-_MEETING = ("meeting-template", "during the meeting")
-_RELATIONSHIP = ("stale-patch-reset", "relationship, not the goals")
-_CAUSES = ("unstuck-intervention", "five possible causes")
-_SOURCES: dict[str, tuple[_Pref, ...]] = {
-    CHECK_IN: (_MEETING,),
-    PROGRESS_REVIEW: (_MEETING,),
-    DEEP_DIVE: (("problem-solution-action", "problem → solution → action model"), _MEETING),
-    ACTION_PLANNING: (
-        ("wisdom-to-action-ratio", "leave with nothing"),
-        ("problem-solution-action", "common mistakes"),
-    ),
-    WRAP_UP: (
-        ("meeting-template", "after the meeting"),
-        ("meeting-template", "before the meeting"),
-    ),
-    GETTING_REAL: (("getting-real-exchange", None),),
-    LETS_GET_CLEAR: (("lets-get-clear-conversation", None),),
-    LEARNING_STYLE: (
-        ("learning-style-assessment", "what to ask"),
-        ("learning-style-assessment", None),
-    ),
-    RECONNECT: (_RELATIONSHIP, ("stale-patch-reset", None)),
-    RESET_THE_FORMAT: (
-        ("stale-patch-reset", "prevent"),
-        ("stale-patch-reset", "not always about progress"),
-        ("partnership-pillars", None),
-    ),
-    LIGHT_ACTION_PLANNING: (_RELATIONSHIP,),
-    UNSTUCK_DIAGNOSIS: (("unstuck-intervention", None),),
-    GRADUATION_ASSESSMENT: (("graduation-assessment", None),),
-    NEXT_CHAPTER: (("next-chapter-protocol", None),),
-}
-_STAGE_OVERRIDES: dict[tuple[Stage, str], tuple[_Pref, ...]] = {
-    ("first-session", CHECK_IN): (
-        ("first-session-questions", "icebreaker"),
-        ("first-session-questions", None),
-    ),
-    ("stale-patch", CHECK_IN): (_RELATIONSHIP, ("stale-patch-reset", None)),
-    ("stalled", CHECK_IN): (_CAUSES, ("meeting-template", "during")),
-    ("first-session", ACTION_PLANNING): (
-        ("lets-get-clear-conversation", "purpose"),
-        ("meeting-template", "before the meeting"),
-    ),
-    ("stalled", ACTION_PLANNING): (("unstuck-intervention", "confidence"), _CAUSES),
-    ("graduation", PROGRESS_REVIEW): (("graduation-assessment", "goals met"), _MEETING),
-}
+@cache
+def _sources() -> dict[str, list[list[str | None]]]:
+    """Per block (and per "stage|block" override) the guide passages it cites, best first."""
+    raw = json.loads((data_dir() / "agenda_sources.json").read_text(encoding="utf-8"))
+    return {**raw["blocks"], **raw["stages"]}
 
 
 def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation]:
@@ -629,7 +587,7 @@ def _cite(stage: Stage, name: str, passages: Sequence[Passage]) -> list[Citation
     First the passages whose section matches; failing those, any passage of a preferred guide.
     """
     ranked = sorted(passages, key=lambda p: (-p.score, p.id))
-    prefs = _STAGE_OVERRIDES.get((stage, name), _SOURCES.get(name, ()))
+    prefs = _sources().get(f"{stage}|{name}", _sources().get(name, []))
     for strict in (True, False):
         chosen: list[Passage] = []
         for doc_id, section in prefs:

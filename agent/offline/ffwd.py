@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -63,17 +64,10 @@ class RoundRecord(BaseModel):
     next_focus_index: int = 0
 
 
-@dataclass(frozen=True)
-class _Focus:
-    tip: str
-    signals: tuple[str, ...]  # phrases that show the focus in a report
-
-
-@dataclass(frozen=True)
-class _Family:
-    description: str
-    examples: tuple[str, ...]  # skills as people name them; matched by meaning
-    focus: tuple[_Focus, ...]
+# A skill family of agent/data/ffwd_skills.json: "description", "examples" (skills as people
+# name them, matched by meaning) and "focus" points, each a "tip" and the "signals" (phrases)
+# that show it in a report.
+_Family = dict[str, Any]
 
 
 def _short(tip: str) -> str:
@@ -87,24 +81,16 @@ def _short(tip: str) -> str:
 
 
 @cache
-def _skills() -> tuple[tuple[_Family, ...], _Family]:
-    """The skill families and their focus points (agent/data/ffwd_skills.json)."""
+def _skills() -> tuple[list[_Family], _Family]:
+    """The skill families and the general one (agent/data/ffwd_skills.json)."""
     raw = json.loads((data_dir() / "ffwd_skills.json").read_text(encoding="utf-8"))
-    families = [
-        _Family(
-            f["description"],
-            tuple(f["examples"]),
-            tuple(_Focus(x["tip"], tuple(x["signals"])) for x in f["focus"]),
-        )
-        for f in [*raw["families"], raw["general"]]
-    ]
-    return tuple(families[:-1]), families[-1]
+    return raw["families"], raw["general"]
 
 
 def _family(skill: str) -> _Family:
     """The family whose description or example skills are closest in meaning to ``skill``."""
     families, general = _skills()
-    owners = [(f, text) for f in families for text in (f.description, *f.examples)]
+    owners = [(f, text) for f in families for text in (f["description"], *f["examples"])]
     closeness = embed([text for _, text in owners]) @ embed([skill])[0]
     best = int(np.argmax(closeness))
     return owners[best][0] if float(closeness[best]) >= FAMILY_AT else general
@@ -163,7 +149,7 @@ def check_skill(skill: str) -> str:
 def _round_focus(family: _Family, previous: Sequence[RoundRecord]) -> int:
     if not previous:
         return 0
-    return min(previous[-1].next_focus_index, len(family.focus) - 1)
+    return min(previous[-1].next_focus_index, len(family["focus"]) - 1)
 
 
 def _recurring(records: Sequence[RoundRecord], attr: str) -> dict[str, list[int]]:
@@ -187,7 +173,7 @@ def ffwd_guidance(skill: str, round_no: int, previous: Sequence[RoundRecord]) ->
         raise UserInputError(f"round {round_no} is outside the loop's 1-{MAX_ROUNDS} rounds")
     family = _family(skill)
     index = _round_focus(family, previous)
-    tip = family.focus[index].tip
+    tip = family["focus"][index]["tip"]
     if not previous:
         return (
             f"Round {round_no} of {MIN_ROUNDS}-{MAX_ROUNDS}, practising {skill}. Focus on one "
@@ -296,7 +282,8 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
         )
     family = _family(skill)
     index = _round_focus(family, previous)
-    focus = family.focus[index]
+    focus = family["focus"][index]
+    name = _short(focus["tip"])
     text = " ".join(report.split())
     sentences = split_sentences(report) if text else []
 
@@ -321,10 +308,10 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
             "that didn't, and how people reacted.",
         )
 
-    focus_terms = term_set(focus.tip) - GENERIC_STEMS
+    focus_terms = term_set(focus["tip"]) - GENERIC_STEMS
 
     def shows_focus(sentence: str) -> int:
-        signals = sum(w.lower() in sentence.lower() for w in focus.signals)
+        signals = sum(w.lower() in sentence.lower() for w in focus["signals"])
         return signals + len(term_set(sentence) & focus_terms)
 
     # The focus shows in the report, in a sentence the learned reading says was tried (not
@@ -332,21 +319,19 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
     said = load_model("ffwd_tried")
     p_tried = said.scores(_verdict_features(sentences or [text]))[:, said.labels.index("tried")]
     evidence = max(sentences or [""], key=shows_focus)  # the first of the best
-    shown = any(s.lower() in text.lower() for s in focus.signals)
+    shown = any(s.lower() in text.lower() for s in focus["signals"])
     shown = shown or len(term_set(text) & focus_terms) >= 2
     tried = shown and float(p_tried[(sentences or [""]).index(evidence)]) >= 0.5
     if tried:
-        observations.append(
-            f'You tried this round\'s focus ({_short(focus.tip)}): "{quote(evidence, 20)}".'
-        )
+        observations.append(f'You tried this round\'s focus ({name}): "{quote(evidence, 20)}".')
     elif float(p_tried.max()) < 0.5:
         observations.append(
-            f"This round's focus ({_short(focus.tip)}) didn't get tried this time; that "
+            f"This round's focus ({name}) didn't get tried this time; that "
             "happens, and the next round stays with it."
         )
     else:
         observations.append(
-            f"Your report doesn't say how this round's focus went ({_short(focus.tip)}); "
+            f"Your report doesn't say how this round's focus went ({name}); "
             "note that next time, even if it slipped."
         )
 
@@ -358,7 +343,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
     # The focus moves on once the mentee has tried it and it held; a struggle shapes the
     # adjustment. A try that also went badly ("...but I stopped talking") is tried again.
     held = tried and _all_went_well(evidence)
-    next_index = min(index + 1, len(family.focus) - 1) if held else index
+    next_index = min(index + 1, len(family["focus"]) - 1) if held else index
     if main_struggle is not None:
         adjustment = _themes()[main_struggle]["adjustment"]
     elif tried and not held:
@@ -368,7 +353,7 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
         )
     elif not tried:
         adjustment = (
-            f"Decide in advance the exact moment you'll {_short(focus.tip)}, and write "
+            f"Decide in advance the exact moment you'll {name}, and write "
             "it on a sticky note or at the top of your notes."
         )
     elif next_index == index:
@@ -377,11 +362,13 @@ def ffwd_observe(skill: str, report: str, previous: Sequence[RoundRecord]) -> Ro
             "harder conversation."
         )
     else:
-        adjustment = f"Keep what worked and add the next focus: {family.focus[next_index].tip}."
+        adjustment = (
+            f"Keep what worked and add the next focus: {family['focus'][next_index]['tip']}."
+        )
     return RoundRecord(
         round_no=round_no,
         skill=skill,
-        focus=focus.tip,
+        focus=focus["tip"],
         focus_index=index,
         guidance=ffwd_guidance(skill, round_no, previous),
         report=text,
@@ -469,7 +456,7 @@ def ffwd_summary(rounds: Sequence[RoundRecord]) -> str:
             f"That's fewer than {MIN_ROUNDS} rounds; the loop works best with "
             f"{MIN_ROUNDS} to {MAX_ROUNDS} in quick succession."
         )
-    elif rounds[-1].next_focus_index >= len(family.focus) - 1 and rounds[-1].focus_tried:
+    elif rounds[-1].next_focus_index >= len(family["focus"]) - 1 and rounds[-1].focus_tried:
         parts.append("Every focus point has been tried; pick the next skill to practise.")
     text = " ".join(parts)
     return text if safe(text) else quote(text, 250)

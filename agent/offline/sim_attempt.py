@@ -31,11 +31,11 @@ from agent.offline.learned import (
     load_model,
     training_rows,
 )
-from agent.offline.sim_text import split_sentences
+from agent.offline.sim_text import split_sentences, steps
 from agent.offline.train import TrainingSpec
 from knowledge.minilm import embed_texts
 
-__all__ = ["ATTEMPT_SPEC", "Assessment", "assess_answer", "attempt_features"]
+__all__ = ["ATTEMPT_SPEC", "TRYING", "Assessment", "assess_answer", "attempt_features"]
 
 Reason = Literal[
     "attempt",
@@ -49,7 +49,12 @@ Reason = Literal[
     "vague",
     "instruction",
 ]
+# Reasons for an answer that tries, however thinly: after one nudge a second one is taken.
+TRYING: frozenset[str] = frozenset({"attempt", "vague", "too_short"})
 MIN_WORDS = 3
+# An accepted answer of one step and fewer words than this is thin ("I'd talk to them"): the
+# mentee is asked once for more before the reveal.
+THIN_WORDS = 10
 MODEL = "sim_attempt"
 DATA = "sim_attempts.jsonl"
 _COMMAND = re.compile(r"^\s*[/:\\!][a-z?]", re.IGNORECASE)
@@ -68,6 +73,7 @@ class Assessment:
     attempt: bool
     reason: Reason
     probability: float  # the model's P(attempt); 1.0/0.0 when a rule decided
+    thin: bool = False  # an attempt of one short step: worth one "say more" before the reveal
 
 
 def _rule(text: str) -> Reason | None:
@@ -172,7 +178,8 @@ def assess_answer(answer: str, situation: str, model: LinearModel | None = None)
     probs = model.probabilities([_pack(situation, text)], attempt_features)[0]
     p_attempt = float(probs[model.labels.index("attempt")])
     if _accepts(p_attempt, text, float(model.meta.get("threshold", 0.5))):
-        return Assessment(True, "attempt", p_attempt)
+        thin = len(_WORDS.findall(text)) < THIN_WORDS and len(steps(text)) < 2
+        return Assessment(True, "attempt", p_attempt, thin)
     ranked = sorted(zip(probs, model.labels, strict=True), key=lambda x: -float(x[0]))
     label = next(str(label) for _, label in ranked if label != "attempt")
     best: Reason = label if label in get_args(Reason) else "vague"  # type: ignore[assignment]

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -44,6 +45,7 @@ AnswerQuality = Literal["full", "short", "off-topic"]
 MAX_EACH = 4
 SHORT_WORDS = 8
 SAME_POINT_AT = 0.3  # below this MiniLM cosine two steps are about different things
+MARGIN = 0.05  # a mentee step pairs only with mentor steps this close to its best match
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|skip)\b[^.!?\n]{0,40}\b(?:exercise|instructions?|simulation"
     r"|rules|previous|above|prompt|steps?)\b"
@@ -77,43 +79,53 @@ class _Alignment:
         return sorted([self.matched[j], *(i for i, k in self.also.items() if k == j)])
 
 
+def _pairs(weight: Matrix) -> dict[int, int]:
+    """The one-to-one pairing of rows to columns of largest total positive weight.
+
+    An exact search over the pairs of positive weight (few: each mentee step is near only its
+    best matches); returns mentor step (column) -> mentee step (row).
+    """
+
+    @cache
+    def best(i: int, used: frozenset[int]) -> tuple[float, tuple[tuple[int, int], ...]]:
+        if i == weight.shape[0]:
+            return 0.0, ()
+        options = [best(i + 1, used)]
+        for j in (int(j) for j in np.flatnonzero(weight[i] > 0) if j not in used):
+            value, chosen = best(i + 1, used | {j})
+            options.append((value + float(weight[i, j]), ((j, i), *chosen)))
+        return max(options, key=lambda option: option[0])
+
+    return dict(best(0, frozenset())[1])
+
+
 def _assign(
     same: Matrix, parts: Matrix, topic: Matrix
 ) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """Greedy one-to-one pairing, most probable first (ties: earlier mentor step, then mentee).
+    """Pair the steps by one global assignment on P(same move), not pair by pair.
 
-    A mentee step left over that matches an already matched mentor step or one of its moves
-    (``parts``) is a similarity too; a looser pair is "the same point" only when the two steps
-    are about the same thing (cosine ``topic`` >= :data:`SAME_POINT_AT`).
+    A mentee step is paired only with a mentor step near its own best (within :data:`MARGIN`),
+    so it never takes an unrelated step while a better match exists; among those pairs the
+    assignment covers as many mentor steps as it can, then the most probable. A mentee step
+    left over that matches an already matched mentor step or one of its moves (``parts``) is a
+    similarity too; a looser pair is "the same point" only when the two steps are about the
+    same thing (cosine ``topic`` >= :data:`SAME_POINT_AT`).
     """
-    matched: dict[int, int] = {}
-    partial: dict[int, int] = {}
-    also: dict[int, int] = {}
     if same.size == 0:
-        return matched, partial, also
-    order = sorted(
-        (
-            (round(float(same[i, j]), 6), i, j)
-            for i in range(same.shape[0])
-            for j in range(same.shape[1])
-        ),
-        key=lambda t: (-t[0], t[2], t[1]),
-    )
-    used: set[int] = set()
-    for p, i, j in order:
-        if p < PARTIAL_AT:
-            break
-        if i in used or j in matched or j in partial:
-            continue
-        if p < SAME_AT and float(topic[i, j]) < SAME_POINT_AT:
-            continue
-        (matched if p >= SAME_AT else partial)[j] = i
-        used.add(i)
+        return {}, {}, {}
+    near = same >= same.max(axis=1, keepdims=True) - MARGIN
+    matched = _pairs(np.where(near & (same >= SAME_AT), 1.0 + same, 0.0))
+    used = set(matched.values())
+    also: dict[int, int] = {}
     for i in range(same.shape[0]):
         best = max(matched, key=lambda j: (float(parts[i, j]), -j), default=None)
         if i not in used and best is not None and float(parts[i, best]) >= SAME_AT:
             also[i] = best
-    return matched, partial, also
+    free = np.ones_like(same, dtype=bool)
+    free[[*used, *also], :] = False
+    free[:, list(matched)] = False
+    loose = free & near & (same >= PARTIAL_AT) & (topic >= SAME_POINT_AT)
+    return matched, _pairs(np.where(loose, 1.0 + same, 0.0)), also
 
 
 def _align(answer: str, scenario: Scenario, off_topic: bool) -> _Alignment:

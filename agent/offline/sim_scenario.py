@@ -237,6 +237,9 @@ _REASK = {
     "If it is your approach, say a little more: your first move, and what comes after it.",
     "dont_know": "Not knowing is fine: nobody expects the right answer, and the comparison is "
     "where the learning happens. Take your best guess first.",
+    # An attempt of one short step ("I'd talk to them"): asked once, the next answer is taken.
+    "thin": "That's a start. Before you see the story, say a little more: what would you do "
+    "after that, and how?",
     "too_short": "Say a little more, so there is something to compare: your first move, and "
     "what comes after it.",
     # Text aimed at the engine is set aside, never followed: the story stays hidden.
@@ -251,7 +254,7 @@ def reask_prompt(
     assessment: Assessment, answer: str, scenario: Scenario, *, mentor: str | None = None
 ) -> str:
     """Ask again when the answer is not an attempt yet, with a way in that reveals nothing."""
-    reason = assessment.reason
+    reason = "thin" if assessment.thin else assessment.reason
     if reason == "question":
         lead = clarify(answer, scenario, mentor=mentor)
     else:

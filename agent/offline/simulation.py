@@ -18,7 +18,7 @@ from agent.offline.ffwd import (
     ffwd_summary,
     skill_problem,
 )
-from agent.offline.sim_attempt import Assessment, assess_answer
+from agent.offline.sim_attempt import TRYING, Assessment, assess_answer
 from agent.offline.sim_compare import ApproachComparison, compare_approach, comparison_failures
 from agent.offline.sim_plan import PlanStep, application_plan, plan_failures
 from agent.offline.sim_scenario import (
@@ -33,6 +33,7 @@ from agent.offline.sim_text import VERBS, Voice, split_sentences, text_failures
 __all__ = [
     "MAX_ROUNDS",
     "MIN_ROUNDS",
+    "TRYING",
     "VERBS",
     "ApproachComparison",
     "Assessment",

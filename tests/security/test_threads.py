@@ -249,7 +249,11 @@ def test_two_processes_answering_one_simulation(tmp_path: Path) -> None:
         coach.add_pair(mentor="Ana Silva", mentee="Ben Okafor")
         thread = coach.start_simulation("ana-ben").thread
     start = str(time.time() + 6.0)
-    answers = ["I would roll back the deploy first.", "I would page the on-call lead."]
+    # Full answers: a one-step answer under ten words is asked once for more (round fourteen).
+    answers = [
+        "I would roll back the deploy first, then tell the on-call channel what I did.",
+        "I would page the on-call lead and post an update in the incident channel.",
+    ]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", ANSWER, str(home), thread, start, text],

@@ -92,5 +92,5 @@ def test_the_next_focus_is_named_once_in_the_guidance() -> None:
     first = ffwd_observe(skill, report, [])
     guidance = ffwd_guidance(skill, 2, [first])
     assert first.next_focus_index == 1
-    tip = _family(skill).focus[1].tip
+    tip = _family(skill)["focus"][1]["tip"]
     assert guidance.count(tip) == 1, guidance
