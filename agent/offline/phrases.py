@@ -16,7 +16,7 @@ from functools import cache
 from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
-from agent.offline.topic_words import TOKEN, in_noun_phrase
+from agent.offline.topic_words import TOKEN, in_noun_phrase, noun_probabilities
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, article, gerund, grammar_problems, to_base, word_set
 from knowledge.minilm import whole_words
@@ -28,6 +28,7 @@ __all__ = [
     "clean_topic",
     "item_phrase",
     "labels_word",
+    "model_phrases",
     "person_phrases",
     "topic_phrases",
 ]
@@ -289,6 +290,8 @@ _NOUN_SUFFIX = re.compile(r"(?:ment|tion|sion|ity|ness|ship|ance|ence|ism)$")
 # A bare noun after a preposition or a quantifier ("without tests", "no motivation").
 _BEFORE_BARE = _PREPOSITIONS | word_set("no any more enough zero")
 _COPULAS = word_set("is was are were be been being 's 're it's that's")
+# Words after which a noun-like word is a verb ("you freeze", "going to interview").
+_SUBJECTS = word_set("i you u we they he she it to will would can could should did do does")
 
 
 def _possessive_noun(low: str, following: str) -> bool:
@@ -484,6 +487,80 @@ def topic_phrases(text: str) -> list[str]:
             seen.add(key)
             out.append(phrase)
     return out
+
+
+def model_phrases(text: str) -> list[str]:
+    """Where no determiner marks a phrase, the runs of words the word model reads as nouns.
+
+    "logging passwords", "screen readers", "the onboarding buddy": a run of at least 0.8,
+    cut to its known nouns, with the head checks of :func:`topic_phrases`; a singular count
+    noun takes "the", plurals, activities, names and abstract nouns are said bare.
+    """
+    if not is_english(text):
+        return []
+    tokens, lowered, _ = _read(text)
+    probs = noun_probabilities(tokens)
+    out: list[tuple[bool, str]] = []
+    i = 0
+    while i < len(tokens):
+        if probs[i] < 0.8 or not _is_word(tokens[i]) or lowered[i] in _DETERMINERS:
+            i += 1
+            continue
+        start, end = i, i
+        while start > 0 and probs[start - 1] >= 0.5 and _is_word(tokens[start - 1]):
+            start -= 1  # "pair programming": a weaker word joined to a sure noun
+        while end + 1 < len(tokens) and probs[end + 1] >= 0.5 and _is_word(tokens[end + 1]):
+            end += 1
+        i = end + 1
+        while probs[end] < 0.8:
+            end -= 1  # the head is a sure noun ("idle instances", not "... running")
+        before = lowered[start - 1] if start else ""
+        if before in _DETERMINERS | _SUBJECTS:
+            continue  # a determiner's phrase was judged already; after "you"/"to", a verb
+        alone = lowered[start] if start == end and lowered[start] not in _TECH else ""
+        if alone.endswith("ing") and before in _CAUSATIVES | _CLOSED - _PREPOSITIONS:
+            continue  # "keep hiding", "really trying": a verb
+        first = not start or before in ".?!"
+        phrase = _run_phrase(tokens[start : end + 1], first)
+        if phrase and clean_topic(phrase) and phrase not in [p for _, p in out]:
+            out.append((first, phrase))  # an opening run may be an exclamation ("Great job")
+    return [p for _, p in sorted(out[::-1], key=lambda f: f[0])]  # objects come late
+
+
+def _run_phrase(run: list[str], first: bool) -> str | None:
+    """A run of noun-like words as a phrase for a slot, or None (a person, a time, a verb)."""
+    words = [w.lower() if first and n == 0 and w[1:].islower() else w for n, w in enumerate(run)]
+    while words and words[0].lower() in _NOT_HEADS | _VAGUE | _CLOSED:
+        words.pop(0)
+    if not words or len(words) > 4 or not all(_known(w) for w in words):
+        return None
+    head = words[-1].lower()
+    base = to_base(head)
+    if (
+        head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED
+        or (base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")))
+        or (_ADJECTIVE.search(head) and not _known_noun(head))
+        or any(c.isdigit() for c in "".join(words))
+        or (len(words) == 1 and head in {"call", "track", "hold", "board", "top"})
+        or (
+            len(words) == 1
+            and base in KNOWN_VERBS
+            and head not in NOUN_VERBS | _TECH
+            and not head.endswith("ing")
+        )
+    ):
+        return None
+    phrase = _without_labels(" ".join(words))
+    if not phrase:
+        return None
+    bare = (
+        head.endswith("ing")
+        or (head.endswith("s") and not head.endswith("ss"))
+        or words[0][:1].isupper()
+        or bool(_NOUN_SUFFIX.search(head))
+        or head in {"main", "master", "prod", "production", "staging"}  # named like places
+    )
+    return phrase if bare else f"the {phrase}"
 
 
 BLAME_MODEL = "blame_words"
