@@ -187,6 +187,8 @@ def _phrase_from(
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
+    if head.isdigit():
+        return None  # "another 2,000-line PR" is not about "the 2"
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
         return None  # a verb in the past, not a noun ("how long this took")
@@ -433,8 +435,10 @@ def topic_phrases(text: str) -> list[str]:
             if phrase and i and lowered[i - 1] in _CAUSATIVES:
                 phrase = _without_complement(phrase)
             said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
-            if det in {"a", "an"} and said[-1:] and said[-1] in _COPULAS:
-                phrase = None  # "was a waste", "is just a suggestion": what it is called
+            wish = i > 1 and (lowered[i - 2].endswith("'d") or lowered[i - 2] in _SUBJECTS)
+            simile = lowered[i - 1 : i] == ["like"] and not wish  # not "I'd like a review"
+            if det in {"a", "an"} and (said[-1:] and said[-1] in _COPULAS or simile):
+                phrase = None  # "was a waste", "reads like a diary": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
         elif _subject_start(tokens, i):
@@ -523,8 +527,9 @@ def model_phrases(text: str) -> list[str]:
         first = not start or before in ".?!"
         phrase = _run_phrase(tokens[start : end + 1], first)
         if phrase and clean_topic(phrase) and phrase not in [p for _, p in out]:
-            out.append((first, phrase))  # an opening run may be an exclamation ("Great job")
-    return [p for _, p in sorted(out[::-1], key=lambda f: f[0])]  # objects come late
+            out.append((first, phrase))
+    # Objects come late, compounds name more than one word, an opening run may be "Great job".
+    return [p for _, p in sorted(out[::-1], key=lambda f: (f[0], " " not in f[1].removeprefix("the ")))]
 
 
 def _run_phrase(run: list[str], first: bool) -> str | None:
@@ -550,6 +555,14 @@ def _run_phrase(run: list[str], first: bool) -> str | None:
         )
     ):
         return None
+    # With no determiner, a describer before the noun is more often how good it is ("stale
+    # branches", "giant PRs"): it stays only when the word model finds it clearly neutral.
+    *before, last = words
+    bars = [0.5 if w[:1].isupper() else _NEUTRAL for w in before]  # a name, or shouting ("SLOPPY")
+    words = [w for w, bar in zip(before, bars, strict=True) if _label_score(w.lower()) < bar]
+    words.append(last)
+    if len(words) == 1 and labels_word(head):
+        return None  # a lone noun near the labels ("drama", "chaos") is the judgement itself
     phrase = _without_labels(" ".join(words))
     if not phrase:
         return None
@@ -564,6 +577,7 @@ def _run_phrase(run: list[str], first: bool) -> str | None:
 
 
 BLAME_MODEL = "blame_words"
+_NEUTRAL = 0.08  # a describer scored under this by the word model does not judge
 
 
 class _BlameSpec(TrainingSpec):
@@ -625,7 +639,9 @@ def _names_a_thing(word: str) -> bool:
     if low.endswith(("able", "ible")):  # "unreadable", "maintainable"; not "variable", "table"
         stem = low[:-4]
         return not (low.startswith(("un", "in", "im", "ir")) or {stem, stem + "e"} & KNOWN_VERBS)
-    return not (_ADJECTIVE.search(low) and not low.endswith("ly"))
+    # An adjective-shaped word the word model finds clearly neutral names a kind ("the final
+    # round", "the distributed locks"); the rest may say how good it is.
+    return not (_ADJECTIVE.search(low) and not low.endswith("ly")) or _label_score(low) < _NEUTRAL
 
 
 def _without_labels(phrase: str, evaluative: bool = False) -> str | None:
