@@ -10,6 +10,7 @@ name what the thing is ("the unit tests"), never how good it is ("the rushed mig
 
 from __future__ import annotations
 
+import calendar
 import re
 from functools import cache
 
@@ -77,6 +78,8 @@ _PEOPLE = word_set(
     interviewers designer designers architect architects analyst analysts tester testers qa
     """
 )
+# Days and months are times, not topics ("every Friday").
+_CALENDAR = frozenset(n.lower() for n in [*calendar.day_name, *calendar.month_name] if n)
 # Words that label a person or their work: never repeated in a rewrite (the "blame" rows the
 # learned word model is fitted on).
 BLAME_WORDS = frozenset(
@@ -187,7 +190,7 @@ def _phrase_from(
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
-    if head.isdigit():
+    if head.isdigit() or head in _CALENDAR:
         return None  # "another 2,000-line PR" is not about "the 2"
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
@@ -437,7 +440,7 @@ def topic_phrases(text: str) -> list[str]:
             said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
             wish = i > 1 and (lowered[i - 2].endswith("'d") or lowered[i - 2] in _SUBJECTS)
             simile = lowered[i - 1 : i] == ["like"] and not wish  # not "I'd like a review"
-            if det in {"a", "an"} and (said[-1:] and said[-1] in _COPULAS or simile):
+            if det in {"a", "an"} and ((said[-1:] and said[-1] in _COPULAS) or simile):
                 phrase = None  # "was a waste", "reads like a diary": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
@@ -516,8 +519,10 @@ def model_phrases(text: str) -> list[str]:
         while end + 1 < len(tokens) and probs[end + 1] >= 0.5 and _is_word(tokens[end + 1]):
             end += 1
         i = end + 1
-        while probs[end] < 0.8:
-            end -= 1  # the head is a sure noun ("idle instances", not "... running")
+        while probs[end] < 0.8 and (
+            to_base(lowered[end]) in KNOWN_VERBS - NOUN_VERBS or lowered[end].endswith("ing")
+        ):
+            end -= 1  # an unsure verb form ends the run ("idle instances", not "... running")
         before = lowered[start - 1] if start else ""
         if before in _DETERMINERS | _SUBJECTS:
             continue  # a determiner's phrase was judged already; after "you"/"to", a verb
@@ -527,9 +532,10 @@ def model_phrases(text: str) -> list[str]:
         first = not start or before in ".?!"
         phrase = _run_phrase(tokens[start : end + 1], first)
         if phrase and clean_topic(phrase) and phrase not in [p for _, p in out]:
-            out.append((first, phrase))
+            out.insert(0, (first, phrase))
     # Objects come late, compounds name more than one word, an opening run may be "Great job".
-    return [p for _, p in sorted(out[::-1], key=lambda f: (f[0], " " not in f[1].removeprefix("the ")))]
+    out.sort(key=lambda f: (f[0], " " not in f[1].removeprefix("the ")))
+    return [p for _, p in out]
 
 
 def _run_phrase(run: list[str], first: bool) -> str | None:
@@ -542,7 +548,7 @@ def _run_phrase(run: list[str], first: bool) -> str | None:
     head = words[-1].lower()
     base = to_base(head)
     if (
-        head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED
+        head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED | _CALENDAR
         or (base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")))
         or (_ADJECTIVE.search(head) and not _known_noun(head))
         or any(c.isdigit() for c in "".join(words))
