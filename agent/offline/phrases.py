@@ -78,7 +78,8 @@ _PEOPLE = word_set(
     interviewers designer designers architect architects analyst analysts tester testers qa
     """
 )
-# Days and months are times, not topics ("every Friday").
+# Days and months are times, not topics found by the word model ("every Friday"); after a
+# determiner they stay ("deployed on a Friday": the day is the point).
 _CALENDAR = frozenset(n.lower() for n in [*calendar.day_name, *calendar.month_name] if n)
 # Words that label a person or their work: never repeated in a rewrite (the "blame" rows the
 # learned word model is fitted on).
@@ -190,7 +191,7 @@ def _phrase_from(
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
-    if head.isdigit() or head in _CALENDAR:
+    if head.isdigit():
         return None  # "another 2,000-line PR" is not about "the 2"
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
