@@ -54,9 +54,7 @@ def test_the_fallback_is_used_only_when_no_determiner_phrase_is_safe() -> None:
         ("Another 3,000-line diff to review, great.", "the 3"),  # a count is no head
     ],
 )
-def test_what_a_thing_is_likened_to_and_bare_numbers_are_not_topics(
-    text: str, absent: str
-) -> None:
+def test_what_a_thing_is_likened_to_and_bare_numbers_are_not_topics(text: str, absent: str) -> None:
     assert absent not in topic_phrases(text)
 
 
