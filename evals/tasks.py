@@ -775,6 +775,16 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # Round fourteen's dev set (tests/data/rewrite_round14.jsonl, 122 inputs: code review,
+    # on-call, data, design, career, interviews, soft skills; informal, non-native, sarcastic,
+    # long multi-clause, blame statements). Not sealed: the round's engine work read it.
+    "rewrite_dev14": Task(
+        "rewrite_dev14",
+        "../../tests/data/rewrite_round14",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     "rewrite_blind2": Task(
         "rewrite_blind2",
         "blind2/rewrite_blind2",

@@ -10,13 +10,14 @@ name what the thing is ("the unit tests"), never how good it is ("the rushed mig
 
 from __future__ import annotations
 
+import calendar
 import re
 from functools import cache
 
 from agent.offline.judgement import is_judgemental
 from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
-from agent.offline.topic_words import TOKEN, in_noun_phrase
+from agent.offline.topic_words import TOKEN, in_noun_phrase, noun_probabilities
 from agent.offline.train import TrainingSpec
 from agent.offline.words import KNOWN_VERBS, article, gerund, grammar_problems, to_base, word_set
 from knowledge.minilm import whole_words
@@ -28,6 +29,7 @@ __all__ = [
     "clean_topic",
     "item_phrase",
     "labels_word",
+    "model_phrases",
     "person_phrases",
     "topic_phrases",
 ]
@@ -76,6 +78,9 @@ _PEOPLE = word_set(
     interviewers designer designers architect architects analyst analysts tester testers qa
     """
 )
+# Days and months are times, not topics found by the word model ("every Friday"); after a
+# determiner they stay ("deployed on a Friday": the day is the point).
+_CALENDAR = frozenset(n.lower() for n in [*calendar.day_name, *calendar.month_name] if n)
 # Words that label a person or their work: never repeated in a rewrite (the "blame" rows the
 # learned word model is fitted on).
 BLAME_WORDS = frozenset(
@@ -186,6 +191,8 @@ def _phrase_from(
     head = words[-1].lower()
     if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
         return None
+    if head.isdigit():
+        return None  # "another 2,000-line PR" is not about "the 2"
     base = to_base(head)
     if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
         return None  # a verb in the past, not a noun ("how long this took")
@@ -289,6 +296,8 @@ _NOUN_SUFFIX = re.compile(r"(?:ment|tion|sion|ity|ness|ship|ance|ence|ism)$")
 # A bare noun after a preposition or a quantifier ("without tests", "no motivation").
 _BEFORE_BARE = _PREPOSITIONS | word_set("no any more enough zero")
 _COPULAS = word_set("is was are were be been being 's 're it's that's")
+# Words after which a noun-like word is a verb ("you freeze", "going to interview").
+_SUBJECTS = word_set("i you u we they he she it to will would can could should did do does")
 
 
 def _possessive_noun(low: str, following: str) -> bool:
@@ -430,8 +439,10 @@ def topic_phrases(text: str) -> list[str]:
             if phrase and i and lowered[i - 1] in _CAUSATIVES:
                 phrase = _without_complement(phrase)
             said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
-            if det in {"a", "an"} and said[-1:] and said[-1] in _COPULAS:
-                phrase = None  # "was a waste", "is just a suggestion": what it is called
+            wish = i > 1 and (lowered[i - 2].endswith("'d") or lowered[i - 2] in _SUBJECTS)
+            simile = lowered[i - 1 : i] == ["like"] and not wish  # not "I'd like a review"
+            if det in {"a", "an"} and ((said[-1:] and said[-1] in _COPULAS) or simile):
+                phrase = None  # "was a waste", "reads like a diary": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
         elif _subject_start(tokens, i):
@@ -486,7 +497,94 @@ def topic_phrases(text: str) -> list[str]:
     return out
 
 
+def model_phrases(text: str) -> list[str]:
+    """Where no determiner marks a phrase, the runs of words the word model reads as nouns.
+
+    "logging passwords", "screen readers", "the onboarding buddy": a run of at least 0.8,
+    cut to its known nouns, with the head checks of :func:`topic_phrases`; a singular count
+    noun takes "the", plurals, activities, names and abstract nouns are said bare.
+    """
+    if not is_english(text):
+        return []
+    tokens, lowered, _ = _read(text)
+    probs = noun_probabilities(tokens)
+    out: list[tuple[bool, str]] = []
+    i = 0
+    while i < len(tokens):
+        if probs[i] < 0.8 or not _is_word(tokens[i]) or lowered[i] in _DETERMINERS:
+            i += 1
+            continue
+        start, end = i, i
+        while start > 0 and probs[start - 1] >= 0.5 and _is_word(tokens[start - 1]):
+            start -= 1  # "pair programming": a weaker word joined to a sure noun
+        while end + 1 < len(tokens) and probs[end + 1] >= 0.5 and _is_word(tokens[end + 1]):
+            end += 1
+        i = end + 1
+        while probs[end] < 0.8 and (
+            to_base(lowered[end]) in KNOWN_VERBS - NOUN_VERBS or lowered[end].endswith("ing")
+        ):
+            end -= 1  # an unsure verb form ends the run ("idle instances", not "... running")
+        before = lowered[start - 1] if start else ""
+        if before in _DETERMINERS | _SUBJECTS:
+            continue  # a determiner's phrase was judged already; after "you"/"to", a verb
+        alone = lowered[start] if start == end and lowered[start] not in _TECH else ""
+        if alone.endswith("ing") and before in _CAUSATIVES | _CLOSED - _PREPOSITIONS:
+            continue  # "keep hiding", "really trying": a verb
+        first = not start or before in ".?!"
+        phrase = _run_phrase(tokens[start : end + 1], first)
+        if phrase and clean_topic(phrase) and phrase not in [p for _, p in out]:
+            out.insert(0, (first, phrase))
+    # Objects come late, compounds name more than one word, an opening run may be "Great job".
+    out.sort(key=lambda f: (f[0], " " not in f[1].removeprefix("the ")))
+    return [p for _, p in out]
+
+
+def _run_phrase(run: list[str], first: bool) -> str | None:
+    """A run of noun-like words as a phrase for a slot, or None (a person, a time, a verb)."""
+    words = [w.lower() if first and n == 0 and w[1:].islower() else w for n, w in enumerate(run)]
+    while words and words[0].lower() in _NOT_HEADS | _VAGUE | _CLOSED:
+        words.pop(0)
+    if not words or len(words) > 4 or not all(_known(w) for w in words):
+        return None
+    head = words[-1].lower()
+    base = to_base(head)
+    if (
+        head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED | _CALENDAR
+        or (base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")))
+        or (_ADJECTIVE.search(head) and not _known_noun(head))
+        or any(c.isdigit() for c in "".join(words))
+        or (len(words) == 1 and head in {"call", "track", "hold", "board", "top"})
+        or (
+            len(words) == 1
+            and base in KNOWN_VERBS
+            and head not in NOUN_VERBS | _TECH
+            and not head.endswith("ing")
+        )
+    ):
+        return None
+    # With no determiner, a describer before the noun is more often how good it is ("stale
+    # branches", "giant PRs"): it stays only when the word model finds it clearly neutral.
+    *before, last = words
+    bars = [0.5 if w[:1].isupper() else _NEUTRAL for w in before]  # a name, or shouting ("SLOPPY")
+    words = [w for w, bar in zip(before, bars, strict=True) if _label_score(w.lower()) < bar]
+    words.append(last)
+    if len(words) == 1 and labels_word(head):
+        return None  # a lone noun near the labels ("drama", "chaos") is the judgement itself
+    phrase = _without_labels(" ".join(words))
+    if not phrase:
+        return None
+    bare = (
+        head.endswith("ing")
+        or (head.endswith("s") and not head.endswith("ss"))
+        or words[0][:1].isupper()
+        or bool(_NOUN_SUFFIX.search(head))
+        or head in {"main", "master", "prod", "production", "staging"}  # named like places
+    )
+    return phrase if bare else f"the {phrase}"
+
+
 BLAME_MODEL = "blame_words"
+_NEUTRAL = 0.08  # a describer scored under this by the word model does not judge
 
 
 class _BlameSpec(TrainingSpec):
@@ -548,7 +646,9 @@ def _names_a_thing(word: str) -> bool:
     if low.endswith(("able", "ible")):  # "unreadable", "maintainable"; not "variable", "table"
         stem = low[:-4]
         return not (low.startswith(("un", "in", "im", "ir")) or {stem, stem + "e"} & KNOWN_VERBS)
-    return not (_ADJECTIVE.search(low) and not low.endswith("ly"))
+    # An adjective-shaped word the word model finds clearly neutral names a kind ("the final
+    # round", "the distributed locks"); the rest may say how good it is.
+    return not (_ADJECTIVE.search(low) and not low.endswith("ly")) or _label_score(low) < _NEUTRAL
 
 
 def _without_labels(phrase: str, evaluative: bool = False) -> str | None:

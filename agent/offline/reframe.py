@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from agent.models import CuriousQuestion, ReframeDraft
 from agent.offline.judgement import detect_markers
 from agent.offline.judgement_model import is_judgemental_utterance
-from agent.offline.phrases import clean_topic, item_phrase, person_phrases, topic_phrases
+from agent.offline.phrases import (
+    clean_topic,
+    item_phrase,
+    model_phrases,
+    person_phrases,
+    topic_phrases,
+)
 from agent.offline.questions import (
     BankQuestion,
     choose,
@@ -65,7 +71,8 @@ class Topic:
 def extract_topic(text: str) -> Topic:
     """The clean noun phrases of ``text`` and the bank situation it is closest to."""
     situation = situation_scores(text)[0][0] if text.strip() else "general"
-    return Topic(tuple(topic_phrases(text)[:2]), situation)
+    phrases = topic_phrases(text) or model_phrases(text)
+    return Topic(tuple(phrases[:2]), situation)
 
 
 def _cite(passages: Sequence[Passage], guides: Sequence[str], limit: int = 3) -> list[str]:

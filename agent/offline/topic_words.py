@@ -31,7 +31,7 @@ from agent.offline.learned import (
 )
 from agent.offline.train import TrainingSpec
 
-__all__ = ["TOKEN", "TOPIC_WORDS_SPEC", "in_noun_phrase"]
+__all__ = ["TOKEN", "TOPIC_WORDS_SPEC", "in_noun_phrase", "noun_probabilities"]
 
 TRAINING_FILE = "topic_words.txt"
 LABELS = ("noun", "other")
@@ -111,3 +111,8 @@ def _probabilities(tokens: tuple[str, ...]) -> tuple[float, ...]:
 def in_noun_phrase(tokens: Sequence[str], index: int, bar: float = 0.5) -> bool:
     """Whether ``tokens[index]`` is part of a noun phrase in the sentence ``tokens`` make."""
     return _probabilities(tuple(tokens))[index] >= bar
+
+
+def noun_probabilities(tokens: Sequence[str]) -> tuple[float, ...]:
+    """Per token, the probability that it is part of a noun phrase in its sentence."""
+    return _probabilities(tuple(tokens))

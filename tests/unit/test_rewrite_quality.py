@@ -199,7 +199,8 @@ def test_topic_phrases_keep_the_thing_and_drop_how_it_was_judged(text: str, phra
         ("Who told you it was okay to contradict the VP?", "the VP"),
         ("You never listen to the QA team.", "the QA team"),
         ("Why did you go over your manager's head?", "your manager"),
-        ("You're way too junior to be arguing with principal engineers.", "engineers"),
+        # "principal" names a kind (the word model scores it clearly neutral), since round 14
+        ("You're way too junior to be arguing with principal engineers.", "principal engineers"),
     ],
 )
 def test_a_person_is_named_when_the_input_names_nothing_else(text: str, person: str) -> None:
