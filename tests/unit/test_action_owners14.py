@@ -41,3 +41,13 @@ def test_a_stated_author_wins_and_a_transcript_has_no_signer() -> None:
 def test_a_mentors_letter_with_a_list_leaves_its_list_unowned() -> None:
     notes = "Hi Tom,\n\nNext steps:\n- Update your CV\n- Book the demo room\n\nCheers,\nPriya\n"
     assert People(PAIR, None, notes).author is None
+
+
+def test_a_request_that_does_not_ask_is_the_listeners_once_accepted() -> None:
+    items = item_tuples("Priya: please send me the impact log\nTom: ok\n", PAIR)
+    assert [o for o, _, _ in items] == ["Tom Becker"]
+
+
+def test_a_turn_nobody_accepts_stays_the_speakers() -> None:
+    items = item_tuples("Priya: I'll send you the deck.\nTom: thanks\n", PAIR)
+    assert [o for o, _, _ in items] == ["Priya Nair"]
