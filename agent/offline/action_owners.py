@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agent.offline.action_lines import first_word
-from agent.offline.action_patterns import _BARE, _TRAIL
+from agent.offline.action_patterns import _ACCEPT, _BARE, _TRAIL
 from agent.offline.learned import Matrix, embed, load_model
 from agent.offline.people import NAME, NOT_NAMES, STOPWORDS, People, looks_like_name
 from agent.offline.segments import META_LABEL as _META_WORD
@@ -81,13 +81,26 @@ class Owners:
         if self._task_label(label, body):  # "Prep: slides for the demo" in the author's notes
             return self.people.author, True, body.split(":", 1)[-1].lstrip()
         owner, known = self.people.resolve(label)
-        turn = not s.segment.bullet and body.rstrip().endswith("?")
+        asks = body.rstrip().endswith("?")
+        # A turn that does not ask ("please send me the log") is read too once the next speaker
+        # accepts it; it is no open question, so only the listener can take it from the label.
+        turn = not s.segment.bullet and (asks or self._accepted(s))
         model = load_model("action_owner")
         probs = model.probabilities([body], role_features)[0] if turn else None
         role = model.labels[int(probs.argmax())] if probs is not None else "writer"
+        if role == "none" and not asks:
+            role = "writer"
         if role == "writer" or probs is None or probs.max() < SURE:  # unsure: the label's
             return owner, known, body
         return (self._addressee(s, owner) if role == "listener" else "?imperative"), True, body
+
+    def _accepted(self, s: Sentence) -> bool:
+        """Whether the next turn, another speaker's, accepts this one ("ok", "will do")."""
+        after = [p for p in self.sentences if p.start >= s.end and p.segment is not s.segment]
+        if not after or after[0].segment.speaker in (None, s.segment.speaker):
+            return False
+        text = re.sub(rf"^\s*(?:{NAME})\s*:\s*", "", after[0].text)
+        return bool(_ACCEPT.match(text))
 
     def _task_label(self, label: str, body: str) -> bool:
         """A label word before a task in the author's own notes ("Reminder: ask Greta ...").

@@ -98,6 +98,33 @@ class People:
             if len(words) == 2 and words[0].casefold() not in NOT_NAMES | STOPWORDS:
                 full.setdefault(fold(words[0]), set()).add(m.group(1))
         self.full_names = {k: next(iter(v)) for k, v in full.items() if len(v) == 1}
+        signer = self._signer(notes) if self.author is None else None
+        # A mentor's letter with a list ("Next steps: - update your CV") lists the reader's
+        # tasks, which would read as the author's, so only its "I" and "you" lines say whose.
+        listed = re.search(r"(?m)^\s*(?:[-*•]|\d+[.)])\s", notes)
+        if signer and not (listed and self.attendees.index(signer) == 0):
+            self.author = signer
+
+    def _signer(self, notes: str) -> str | None:
+        """Who wrote a letter with no stated author: the attendee who signs it.
+
+        "Best," then "Rachel" on the last two lines; else, of a pair, the one not greeted ("Hi
+        Tomasz," is written by the other). A turn ("Tom: thanks,") is no closing.
+        """
+        lines = [line.strip() for line in notes.strip().splitlines() if line.strip()]
+        if len(lines) < 3:
+            return None
+        signed, closing = lines[-1].strip("-–— "), lines[-2]
+        closes = re.fullmatch(r"[^\W\d][\w '’]*,", closing)  # "Best," or "Thanks again,"
+        if closes and len(closing.split()) <= 4 and len(signed.split()) <= 3:
+            owner, known = self.resolve(signed)
+            if known and owner in self.attendees:
+                return owner
+        greeted = re.fullmatch(rf"\w+\s+({NAME})\s*[,!]", lines[0])
+        if greeted:
+            owner, known = self.resolve(greeted.group(1))
+            return self.other(owner) if known and owner else None
+        return None
 
     def resolve(self, name: str | None) -> tuple[str | None, bool]:
         """(owner, known): an attendee's full name, or the name as written and ``False``."""
