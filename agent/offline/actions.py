@@ -33,6 +33,7 @@ from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
     imperative_first,
+    in_context,
     line_features,
 )
 from agent.offline.action_owners import Owners
@@ -86,6 +87,9 @@ __all__ = [
 ]
 
 
+CUT = {"bare": 0.25, "labelled": 0.3, "other": 0.7, "listed": 0.2, "promise": 0.2}
+
+
 class _Extractor(Owners, Wording):
     def __init__(
         self, notes: str, people: People, session: date, next_session: date | None
@@ -102,14 +106,28 @@ class _Extractor(Owners, Wording):
     def kinds(self) -> list[str]:
         # The main clause carries the meaning ("... once it's done" is not a done item).
         texts = [re.sub(_LATER_CLAUSE, "", _unfill(s.text)) or s.text for s in self.sentences]
-        probs = classify_lines(texts)
+        before = [self._previous(i) for i in range(len(self.sentences))]
+        probs = classify_lines([in_context(t, b) for t, b in zip(texts, before, strict=True)])
         # A minutes line is read by its task: the owner marker as written ("BEN:", "Ben
         # (mentee):", "Ben —") is layout, not meaning.
         tasks = {i: t for i, s in enumerate(self.sentences) if (t := self._task_part(s, texts[i]))}
-        for i, p in zip(tasks, classify_lines(list(tasks.values())), strict=True):
+        packed = [in_context(t, before[i]) for i, t in tasks.items()]
+        for i, p in zip(tasks, classify_lines(packed), strict=True):
             if p["commitment"] > probs[i]["commitment"]:
                 probs[i] = p
         return [self._kind(s, p) for s, p in zip(self.sentences, probs, strict=True)]
+
+    def _previous(self, index: int) -> str:
+        """The other speaker's turn just before a sentence that opens a turn ("" if none)."""
+        s, before = self.sentences[index], self.sentences[index - 1] if index else None
+        if (
+            before is None
+            or not s.segment.speaker
+            or before.segment.speaker in (None, s.segment.speaker)
+            or before.segment is s.segment
+        ):
+            return ""
+        return before.text
 
     def _task_part(self, s: Sentence, text: str) -> str | None:
         """The task part of a line, when layout or grammar wraps it.
@@ -181,12 +199,12 @@ class _Extractor(Owners, Wording):
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
             or owner_label
-        ) and p["commitment"] >= (0.25 if bare else 0.35)
+        ) and p["commitment"] >= (CUT["bare"] if bare else CUT["labelled"])
         if (
             (listed or labelled)
-            and p["done"] < 0.7
-            and p["dropped"] < 0.7
-            and (p["commitment"] >= 0.15 or (listed and marker))
+            and p["done"] < CUT["other"]
+            and p["dropped"] < CUT["other"]
+            and (p["commitment"] >= CUT["listed"] or (listed and marker))
         ):
             return "commitment"
         if s.text.rstrip().endswith("?"):
@@ -197,7 +215,7 @@ class _Extractor(Owners, Wording):
         if (
             agreed
             and agreed.group("a")
-            and p["commitment"] >= 0.2
+            and p["commitment"] >= CUT["promise"]
             and p["dropped"] < 0.5
             and not _HEDGED.search(s.text)
         ):
@@ -206,7 +224,7 @@ class _Extractor(Owners, Wording):
         # leave comments"); its grammar is unambiguous, so a weaker score is enough.
         if (
             best == "discussion"
-            and p["commitment"] >= 0.2
+            and p["commitment"] >= CUT["promise"]
             and _PROMISED.search(_unfill(s.text))
             and not _HEDGED.search(s.text)
         ):
@@ -218,7 +236,7 @@ class _Extractor(Owners, Wording):
         if (
             best == "discussion"
             and hedge
-            and p["commitment"] >= 0.2
+            and p["commitment"] >= CUT["promise"]
             and imperative_first(_unfill(s.text)[hedge.end() :])
         ):
             return "commitment"
