@@ -41,7 +41,7 @@ def test_a_chat_turn_is_never_a_section_heading() -> None:
         "[14/12/2026, 09:59] Lena Fischer: thanks again for the intro, really helpful\n"
     )
     _, sentences = split_notes(notes)
-    assert [s.segment.section for s in sentences] == [None, None]
+    assert {s.segment.section for s in sentences} == {None}
 
 
 def test_an_accepted_request_is_the_accepters_with_the_asked_date() -> None:
