@@ -87,10 +87,6 @@ __all__ = [
 ]
 
 
-# Cut-offs on the line model's probabilities (re-tuned in round fourteen on the dev sets).
-CUT = {"bare": 0.25, "labelled": 0.3, "other": 0.7, "listed": 0.2, "promise": 0.2}
-
-
 class _Extractor(Owners, Wording):
     def __init__(
         self, notes: str, people: People, session: date, next_session: date | None
@@ -200,12 +196,12 @@ class _Extractor(Owners, Wording):
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes
             or owner_label
-        ) and p["commitment"] >= (CUT["bare"] if bare else CUT["labelled"])
+        ) and p["commitment"] >= (0.25 if bare else 0.35)
         if (
             (listed or labelled)
-            and p["done"] < CUT["other"]
-            and p["dropped"] < CUT["other"]
-            and (p["commitment"] >= CUT["listed"] or (listed and marker))
+            and p["done"] < 0.7
+            and p["dropped"] < 0.7
+            and (p["commitment"] >= 0.15 or (listed and marker))
         ):
             return "commitment"
         if s.text.rstrip().endswith("?"):
@@ -216,7 +212,7 @@ class _Extractor(Owners, Wording):
         if (
             agreed
             and agreed.group("a")
-            and p["commitment"] >= CUT["promise"]
+            and p["commitment"] >= 0.2
             and p["dropped"] < 0.5
             and not _HEDGED.search(s.text)
         ):
@@ -225,7 +221,7 @@ class _Extractor(Owners, Wording):
         # leave comments"); its grammar is unambiguous, so a weaker score is enough.
         if (
             best == "discussion"
-            and p["commitment"] >= CUT["promise"]
+            and p["commitment"] >= 0.2
             and _PROMISED.search(_unfill(s.text))
             and not _HEDGED.search(s.text)
         ):
@@ -237,7 +233,7 @@ class _Extractor(Owners, Wording):
         if (
             best == "discussion"
             and hedge
-            and p["commitment"] >= CUT["promise"]
+            and p["commitment"] >= 0.2
             and imperative_first(_unfill(s.text)[hedge.end() :])
         ):
             return "commitment"
