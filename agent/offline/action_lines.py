@@ -3,9 +3,11 @@
 A softmax over the local MiniLM sentence vector, the vector of the task's first word when it
 may be an imperative (is it a verb a task starts with?) and a few grammatical cues the
 vectors blur (tense, modality, negation, a question, a due phrase, a minutes owner marker, an
-imperative verb first) labels a line *commitment*, *done*, *dropped* or *discussion*. Fitted on
-``agent/data/training/action_lines*.jsonl``; ``python -m agent.offline.train action_lines``
-rebuilds ``agent/data/models/action_lines.json`` exactly.
+imperative verb first) labels a line *commitment*, *done*, *dropped* or *discussion*, and reads
+an answer in the light of the turn before it (:func:`in_context`: "can you do v2 by Friday?" ->
+"yes can do" is a promise). Fitted on ``agent/data/training/action_lines*.jsonl`` (rows may carry
+the ``previous`` turn); ``python -m agent.offline.train action_lines`` rebuilds
+``agent/data/models/action_lines.json`` exactly.
 """
 
 from __future__ import annotations
@@ -15,11 +17,54 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from agent.offline.learned import Matrix, embed, load_model
+from agent.offline.learned import (
+    LabelledText,
+    LinearModel,
+    Matrix,
+    embed,
+    fit,
+    load_model,
+    training_rows,
+)
 from agent.offline.people import NOT_NAMES, STOPWORDS
 from agent.offline.train import TrainingSpec
 
-__all__ = ["ACTION_LINES", "classify_lines", "first_word", "imperative_first", "line_features"]
+__all__ = [
+    "ACTION_LINES",
+    "classify_lines",
+    "first_word",
+    "imperative_first",
+    "in_context",
+    "line_features",
+]
+
+_SEP = "\u241f"  # packs the turn before a line into its row (:func:`in_context`)
+# A turn that asks its listener to do something, or asks who will.
+_ASKS = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|u)\b|\bwho\s+(?:can|could|will|wants)\b"
+    r"|\bare\s+you\s+(?:able|ok|happy)\b",
+    re.I,
+)
+_CONTEXT = 2  # context features, last in a row: the turn before asked; it asked and this is short
+
+
+def in_context(text: str, previous: str = "") -> str:
+    """A line packed with the other speaker's turn just before it (the line alone without one)."""
+    return f"{previous}{_SEP}{text}" if previous else text
+
+
+def _context_features(rows: Sequence[str]) -> Matrix:
+    """Whether the turn before asked this speaker to do something, and this line is short.
+
+    "can you do v2 by Friday?" -> "yes can do" is an answer that promises.
+    """
+    out = np.zeros((len(rows), _CONTEXT))
+    for i, row in enumerate(rows):
+        previous, _, text = row.rpartition(_SEP)
+        asked = previous.rstrip().endswith("?") and bool(_ASKS.search(previous))
+        out[i] = [asked, asked and len(text.split()) <= 6]
+    return out
+
 
 # Grammatical cues the sentence vectors blur (MiniLM encodes topic better than tense or negation).
 _CUES = [
@@ -93,13 +138,14 @@ def imperative_first(text: str) -> bool:
     return bool(word) and word not in _FUNCTION and not inflected
 
 
-def line_features(texts: Sequence[str]) -> Matrix:
-    """The classifier's input: the line's MiniLM vector, its first word's vector, cue flags.
+def line_features(rows: Sequence[str]) -> Matrix:
+    """The classifier's input: line vector, first word's vector, cue flags, context flags.
 
-    The first word's vector lets the model learn what a task verb looks like ("present",
-    "schedule", "chase") from the rows, beyond the words it has seen; the sentence vector
-    carries the topic.
+    Rows are made by :func:`in_context`. The first word's vector lets the model learn what a
+    task verb looks like ("present", "schedule", "chase") from the rows, beyond the words it has
+    seen; the sentence vector carries the topic.
     """
+    texts = [r.rpartition(_SEP)[2] for r in rows]
     cues = [
         [*(bool(c.search(t)) for c in _CUES), bool(_NAME_CUE.search(t)), imperative_first(t)]
         for t in texts
@@ -110,10 +156,67 @@ def line_features(texts: Sequence[str]) -> Matrix:
     vectors = dict(zip(unique, embed(unique), strict=True)) if unique else {}
     blank = np.zeros(sentences.shape[1])
     heads = np.vstack([vectors.get(w, blank) for w in words])
-    return np.hstack([sentences, heads, 0.5 * np.asarray(cues, dtype=np.float64)])
+    cue_flags = 0.5 * np.asarray(cues, dtype=np.float64)
+    return np.hstack([sentences, heads, cue_flags, _context_features(rows)])
 
 
-ACTION_LINES = TrainingSpec(
+class _LineSpec(TrainingSpec):
+    """A line model fitted in two stages, so a line with no context reads as before.
+
+    First on the lines alone (``files``); then only the weights of the context features, on top
+    of the first stage's scores and with no new bias, on ``context_files``.
+    """
+
+    context_files: tuple[str, ...] = ("action_lines_r14.jsonl",)
+
+    def rows(self) -> list[LabelledText]:
+        return [row for name in self.files for row in _rows(name)]
+
+    def train(self) -> LinearModel:
+        lines = self.rows()
+        base = fit(
+            self.name,
+            line_features([r.text for r in lines]),
+            [r.label for r in lines],
+            **self.fit_args,
+        )
+        rows = [row for name in self.context_files for row in _rows(name)]
+        x = line_features([r.text for r in rows])
+        k = x.shape[1] - _CONTEXT
+        on_top = fit(
+            self.name,
+            x[:, k:],
+            [r.label for r in rows],
+            classes=base.labels,
+            steps=600,
+            l2=1e-2,
+            offset=x[:, :k] @ base.weights[:k] + base.bias,
+        )
+        weights = np.vstack([base.weights[:k], on_top.weights])
+        meta = {
+            "rows": len(lines),
+            "files": list(self.files),
+            "context": len(rows),
+            "context_files": list(self.context_files),
+        }
+        return LinearModel.from_json(
+            LinearModel(self.name, base.labels, weights, base.bias, meta).to_json()
+        )
+
+
+def _rows(name: str) -> list[LabelledText]:
+    """A file's rows, each line packed with the context its row gives (:func:`in_context`)."""
+    return [
+        LabelledText(
+            in_context(str(r["text"]), str(r.get("previous", ""))),
+            str(r["label"]),
+            str(r.get("id", n)),
+        )
+        for n, r in enumerate(training_rows(name), 1)
+    ]
+
+
+ACTION_LINES = _LineSpec(
     "action_lines",
     (
         "action_lines.jsonl",

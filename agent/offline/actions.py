@@ -33,6 +33,7 @@ from agent.offline.action_lines import (
     ACTION_LINES,
     classify_lines,
     imperative_first,
+    in_context,
     line_features,
 )
 from agent.offline.action_owners import Owners
@@ -102,14 +103,28 @@ class _Extractor(Owners, Wording):
     def kinds(self) -> list[str]:
         # The main clause carries the meaning ("... once it's done" is not a done item).
         texts = [re.sub(_LATER_CLAUSE, "", _unfill(s.text)) or s.text for s in self.sentences]
-        probs = classify_lines(texts)
+        before = [self._previous(i) for i in range(len(self.sentences))]
+        probs = classify_lines([in_context(t, b) for t, b in zip(texts, before, strict=True)])
         # A minutes line is read by its task: the owner marker as written ("BEN:", "Ben
         # (mentee):", "Ben —") is layout, not meaning.
         tasks = {i: t for i, s in enumerate(self.sentences) if (t := self._task_part(s, texts[i]))}
-        for i, p in zip(tasks, classify_lines(list(tasks.values())), strict=True):
+        packed = [in_context(t, before[i]) for i, t in tasks.items()]
+        for i, p in zip(tasks, classify_lines(packed), strict=True):
             if p["commitment"] > probs[i]["commitment"]:
                 probs[i] = p
         return [self._kind(s, p) for s, p in zip(self.sentences, probs, strict=True)]
+
+    def _previous(self, index: int) -> str:
+        """The other speaker's turn just before a sentence that opens a turn ("" if none)."""
+        s, before = self.sentences[index], self.sentences[index - 1] if index else None
+        if (
+            before is None
+            or not s.segment.speaker
+            or before.segment.speaker in (None, s.segment.speaker)
+            or before.segment is s.segment
+        ):
+            return ""
+        return before.text
 
     def _task_part(self, s: Sentence, text: str) -> str | None:
         """The task part of a line, when layout or grammar wraps it.

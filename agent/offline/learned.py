@@ -160,10 +160,13 @@ def fit(
     steps: int = 3000,
     learning_rate: float = 2.0,
     meta: dict[str, Any] | None = None,
+    offset: Matrix | None = None,
 ) -> LinearModel:
     """Fit a softmax classifier by full-batch gradient descent with momentum, from zeros.
 
     Deterministic (the same rows give the same weights); classes weighted by inverse frequency.
+    With ``offset`` (fixed per-row scores, e.g. another model's) only weights on top of it are
+    fitted, with no bias.
     """
     order = tuple(classes) if classes else tuple(sorted(set(labels)))
     y, sample_weight = balanced_targets(labels, order)
@@ -173,13 +176,14 @@ def fit(
     vw = np.zeros_like(w)
     vb = np.zeros_like(b)
     momentum = 0.9
+    fixed = np.zeros((x.shape[0], len(order))) if offset is None else offset
     for _ in range(steps):
-        p = softmax(x @ w + b)
+        p = softmax(x @ w + b + fixed)
         grad = (p - y) * sample_weight[:, None]
         gw = x.T @ grad + l2 * w
         gb = grad.sum(axis=0)
         vw = momentum * vw - learning_rate * gw
-        vb = momentum * vb - learning_rate * gb
+        vb = momentum * vb - learning_rate * gb * (offset is None)
         w = w + vw
         b = b + vb
     model = LinearModel(name, order, w, b, dict(meta or {}))

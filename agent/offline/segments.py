@@ -397,7 +397,7 @@ def split_notes(notes: str, is_person: object = None) -> tuple[str, list[Sentenc
         assert bullet is not None
         is_bullet = bullet.end() > len(bullet.group("indent"))
         rest = raw[bullet.end() :]
-        heading = _heading(rest if is_bullet else raw, is_bullet, after_header)
+        heading = _heading(rest if is_bullet else raw, is_bullet, after_header or prefixed)
         after_header = False
         if heading is not None and not (is_bullet and not heading.endswith(":")):
             section = _section(heading)
