@@ -702,15 +702,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_actions,
     ),
     # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
-    # fourteen's engine changes without reading engine code; sealed: it runs only when named
-    # and is scored by the lead only (start and end of the round, totals only).
+    # fourteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "actions_blind14": Task(
         "actions_blind14",
         "blind14/actions_blind14",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -862,15 +861,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_reframe,
     ),
     # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
-    # fourteen's engine changes without reading engine code; sealed: it runs only when named
-    # and is scored by the lead only (start and end of the round, totals only).
+    # fourteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "rewrite_blind14": Task(
         "rewrite_blind14",
         "blind14/rewrite_blind14",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -980,15 +978,14 @@ TASKS: dict[str, Task] = {
         engines=("offline",),
     ),
     # The fourteenth blind set (evals/datasets/blind14/README.md), written before round
-    # fourteen's engine changes without reading engine code; sealed: it runs only when named
-    # and is scored by the lead only (start and end of the round, totals only).
+    # fourteen's engine changes without reading engine code; sealed while they changed, scored
+    # once on the session-start engine and once on the final one, then unsealed and gated.
     "judgement_blind14": Task(
         "judgement_blind14",
         "blind14/judgement_blind14",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
