@@ -285,11 +285,11 @@ class Repl:
         items = self.coach.items(self.pair_id)
         if who is not None:
             items = [i for i in items if i.owner == who[0]]
-        today = date.today()
+        late = {i.id for i in self.coach.overdue_items(self.pair_id)}
         self.say(
             "\n".join(
                 f"[{i.id}] {i.owner or 'unassigned'}: {i.action}"
-                + (f" (due {i.due}{', overdue' if i.due < today else ''})" if i.due else "")
+                + (f" (due {i.due}{', overdue' if i.id in late else ''})" if i.due else "")
                 for i in items
             )
             or f"No open action items{f' for {who[1]}' if who else ''}."
