@@ -23,6 +23,7 @@ from agent.memory import (
     SessionRecord,
     StoredItem,
     forget_drafts,
+    item_key,
     parse_pair_input,
 )
 from agent.models import (
@@ -486,12 +487,13 @@ class Coach:
         # to the repeat check, which suggests moving the open item.
         open_dues: dict[tuple[str, str], set[date | None]] = {}
         for open_item in open_now:
-            key = ((open_item.owner or "").casefold(), open_item.action.casefold())
-            open_dues.setdefault(key, set()).add(open_item.due)
+            open_dues.setdefault(item_key(open_item.owner, open_item.action), set()).add(
+                open_item.due
+            )
         fresh = [
             i
             for i in result.items
-            if (dues := open_dues.get(((i.owner or "").casefold(), i.action.casefold()))) is None
+            if (dues := open_dues.get(item_key(i.owner, i.action))) is None
             or (i.due is not None and i.due not in dues)
         ]
         records = sessions_of(self.store, pair.id)

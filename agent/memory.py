@@ -47,6 +47,11 @@ def _clean_name(value: str, what: str, limit: int = 80) -> str:
     return name
 
 
+def item_key(owner: str | None, action: str) -> tuple[str, str]:
+    """What makes two items the same item word for word: owner and wording, case aside."""
+    return ((owner or "").casefold(), action.casefold())
+
+
 def _clean_action(value: str) -> str:
     action = " ".join(value.split())
     if not any(ch.isalnum() for ch in action):
@@ -413,9 +418,9 @@ class PairStore:
             action = _clean_action(action)
         except ValueError as exc:
             raise UserInputError(str(exc)) from None
-        same = ((owner or "").casefold(), action.casefold())
+        same = item_key(owner, action)
         for open_item in self.items(pair_id, "open"):
-            if ((open_item.owner or "").casefold(), open_item.action.casefold()) == same:
+            if item_key(open_item.owner, open_item.action) == same:
                 raise UserInputError(
                     f"pair {pair_id!r} already has this open item ({open_item.id})"
                 )
