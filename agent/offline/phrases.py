@@ -189,13 +189,10 @@ def _phrase_from(
         return None
     head_noun = in_noun_phrase(tokens, start + len(words) - 1)
     head = words[-1].lower()
-    if head in _VAGUE or head in _PEOPLE or head in _NOT_HEADS or head in _CLOSED:
+    if _no_head(head):
         return None
     if head.isdigit():
         return None  # "another 2,000-line PR" is not about "the 2"
-    base = to_base(head)
-    if base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")):
-        return None  # a verb in the past, not a noun ("how long this took")
     if _ADJECTIVE.search(head) and not _known_noun(head) and not head_noun:
         return None
     if determiner in {"this", "that"} and head.endswith("s") and not head.endswith("ss"):
@@ -216,6 +213,17 @@ def _phrase_from(
     ):
         return None
     return " ".join(([determiner] if determiner else []) + words)
+
+
+def _no_head(head: str) -> bool:
+    """A word no topic phrase ends in: vague, a person, a closed-class word, or a past verb.
+
+    "how long this took": a verb in the past, not a noun.
+    """
+    base = to_base(head)
+    return head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED or (
+        base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing"))
+    )
 
 
 # Verbs whose object is followed by what it becomes ("make the sprint easier").
@@ -549,8 +557,8 @@ def _run_phrase(run: list[str], first: bool) -> str | None:
     head = words[-1].lower()
     base = to_base(head)
     if (
-        head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED | _CALENDAR
-        or (base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing")))
+        _no_head(head)
+        or head in _CALENDAR
         or (_ADJECTIVE.search(head) and not _known_noun(head))
         or any(c.isdigit() for c in "".join(words))
         or (len(words) == 1 and head in {"call", "track", "hold", "board", "top"})
