@@ -85,6 +85,50 @@ def _named_alike(text: str, people: Sequence[tuple[str, str | None]]) -> str:
     return text
 
 
+# "TF", "ADR", "SD", "PRs": a short all-capitals word, as tech notes abbreviate.
+_ABBREVIATION = re.compile(r"\b[A-Z][a-z]?[A-Z]{1,3}s?\b")
+
+
+def _spelled_out(abbreviation: str, text: str) -> str | None:
+    """The words of ``text`` that ``abbreviation`` stands for, if exactly one reading fits.
+
+    Either its letters are the initials of consecutive content words ("SD" = "system
+    design") or, for one word, its letters appear in order from that word's first letter
+    ("TF" = "Terraform"). Nothing is assumed about which abbreviations exist: only the
+    other wording of the same item can spell one out.
+    """
+    letters = abbreviation.rstrip("s").lower() if len(abbreviation) > 2 else abbreviation.lower()
+    words = re.findall(r"[A-Za-z][\w-]*", text)
+    found: set[str] = set()
+    for start in range(len(words)):
+        span = words[start : start + len(letters)]
+        if (
+            len(span) == len(letters) > 1
+            and "".join(w[0].lower() for w in span) == letters
+            and not any(w.lower() in _STOP for w in span)
+        ):
+            found.add(" ".join(span))
+        word = words[start]
+        # Three letters of word per letter: "QA" is not "quota", "TF" is "Terraform".
+        if len(word) >= 3 * len(letters) and word[0].lower() == letters[0]:
+            rest = iter(word[1:].lower())
+            if all(letter in rest for letter in letters[1:]):
+                found.add(word)
+    return found.pop() if len(found) == 1 else None
+
+
+def spell_out(text: str, other: str) -> str:
+    """``text`` with each abbreviation ``other`` spells out written in full."""
+
+    def full(match: re.Match[str]) -> str:
+        short = match.group(0)
+        if re.search(rf"\b{re.escape(short)}\b", other):
+            return short
+        return _spelled_out(short, other) or short
+
+    return _ABBREVIATION.sub(full, text)
+
+
 def _cosines(
     left: Sequence[str], right: Sequence[str], people: Sequence[tuple[str, str | None]] = ()
 ) -> list[list[float]]:
@@ -110,8 +154,17 @@ def repeats(
         for item, cosine in zip(open_items, row, strict=True):
             if person_of(item.owner, people) != who:
                 continue
+            # "the TF PR" and "the Terraform PR" are one item: compare them spelt out alike.
+            if (longer := spell_out(action, item.action)) != action or (
+                spell_out(item.action, action) != item.action
+            ):
+                action_full, item_full = longer, spell_out(item.action, action)
+                cosine = _cosines([action_full], [item_full], people)[0][0]
+            else:
+                action_full, item_full = action, item.action
             close = cosine >= DUPLICATE_CLOSE or (
-                cosine >= DUPLICATE_NEAR and shared_words(action, item.action) >= DUPLICATE_SHARED
+                cosine >= DUPLICATE_NEAR
+                and shared_words(action_full, item_full) >= DUPLICATE_SHARED
             )
             if close and (best is None or cosine > best[0]):
                 best = (cosine, item)
@@ -156,7 +209,9 @@ def closed_by(
         ranked = sorted(
             (
                 (
-                    DONE_NEAR if cosine < DONE_NEAR and _covered(line, item.action) else cosine,
+                    DONE_NEAR
+                    if cosine < DONE_NEAR and _covered(spell_out(line, item.action), item.action)
+                    else cosine,
                     cosine,
                     item,
                 )

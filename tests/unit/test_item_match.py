@@ -42,6 +42,40 @@ def test_a_reworded_item_of_the_same_owner_is_a_repeat(old: str, new: str) -> No
     assert repeats([("Dana Whitlock", new)], [item], PEOPLE) == [None]
 
 
+# One item, once spelt out and once abbreviated as tech notes do (invented wordings).
+ABBREVIATED = [
+    ("Review the Terraform PR for the staging cluster", "Review the TF PR for staging cluster"),
+    ("Book the mock system design interview", "Book the mock SD interview"),
+    ("Send Priya the architecture decision record on caching", "Send the ADR on caching to Priya"),
+    ("Answer the open pull requests on the billing service", "Answer open PRs on billing service"),
+]
+# An abbreviation the other wording does not spell out leaves the two items apart.
+NOT_ABBREVIATED = [
+    ("Raise the quota for the release", "Run QA on the release"),
+    ("Write the Terraform module tests", "Open a PR for the TF module"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), ABBREVIATED)
+def test_an_abbreviated_wording_of_an_open_item_is_a_repeat(old: str, new: str) -> None:
+    item = OpenItem("a1", "Lena Brandt", old)
+    assert repeats([("Lena Brandt", new)], [item], PEOPLE) == [item]
+
+
+@pytest.mark.parametrize(("old", "new"), NOT_ABBREVIATED)
+def test_an_abbreviation_that_spells_out_nothing_there_is_not_a_repeat(old: str, new: str) -> None:
+    assert repeats([("Lena Brandt", new)], [OpenItem("a1", "Lena Brandt", old)], PEOPLE) == [None]
+
+
+def test_a_terse_done_line_with_an_abbreviation_closes_its_item() -> None:
+    items = [
+        OpenItem("a1", "Lena Brandt", "Run the Terraform plan for the staging cluster"),
+        OpenItem("a2", "Lena Brandt", "Book a room for the handover review"),
+    ]
+    line = "TF plan: done"
+    assert [(line, items[0])] == closed_by([line], items, PEOPLE)
+
+
 @pytest.mark.parametrize(("old", "new"), DIFFERENT)
 def test_two_steps_on_one_object_are_not_repeats(old: str, new: str) -> None:
     assert repeats([("Lena Brandt", new)], [OpenItem("a1", "Lena Brandt", old)], PEOPLE) == [None]
