@@ -644,16 +644,41 @@ class Coach:
         *,
         owner: str | None = None,
         due: date | None = None,
+        allow_similar: bool = False,
     ) -> StoredItem:
         """Add an open action item by hand (one the notes did not say, or one they missed).
 
-        The owner may be a pair member's first name (stored as the full name) or anyone else;
-        an item that repeats one already open with the same owner is refused, not doubled.
+        The owner may be a pair member's first name (stored as the full name) or anyone else.
+        An item that repeats one already open with the same owner is refused, not doubled:
+        word for word always, and by meaning (as saved notes are checked) unless
+        ``allow_similar`` says the two are different tasks.
         """
         if owner is not None and owner.strip():
             owner = self._pair_person(pair_id, owner)
+        if not allow_similar:
+            self._refuse_similar(pair_id, owner, action)
         with _options_named():
             return self.pairs.new_item(pair_id, owner=owner, action=action, due=due)
+
+    def _refuse_similar(self, pair_id: str, owner: str | None, action: str) -> None:
+        """Raise when ``action`` says again, in other words, an item the owner has open."""
+        from agent.item_match import OpenItem, repeats
+
+        pair = self.pairs.get(pair_id)
+        open_now = self.pairs.items(pair_id, "open")
+        people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
+        wording = " ".join(action.split())
+        same = repeats(
+            [(owner, wording)], [OpenItem(i.id, i.owner, i.action) for i in open_now], people
+        )[0]
+        # A word-for-word repeat is refused by the store, with no way round it.
+        if same is None or item_key(same.owner, same.action) == item_key(owner, wording):
+            return
+        said = f"not added: “{wording}” repeats the open item [{same.id}] “{same.action}”"
+        raise UserInputError(
+            f"{said}; pass allow_similar=True if it is a different task",
+            cli=f"{said}; add --anyway if it is a different task",
+        )
 
     def edit_item(
         self,

@@ -543,6 +543,10 @@ def actions(
     unassign: Annotated[
         bool, typer.Option("--unassign", help="With edit: the item has no owner.")
     ] = False,
+    anyway: Annotated[
+        bool,
+        typer.Option("--anyway", help="With add: store it though an open item reads the same."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Pull action items out of session notes; list, add, done, edit and remove manage them."""
@@ -557,6 +561,8 @@ def actions(
         )
     if given and target not in ("edit", "add"):
         raise UserInputError(f"{given[0]} goes with `coach actions edit ITEM`")
+    if anyway and target != "add":
+        raise UserInputError('--anyway goes with `coach actions add "WORDING"`')
     if target in ("list", "add", "done", "edit", "remove"):
         if pair is None:
             raise UserInputError(f"`coach actions {target}` needs --pair ID")
@@ -572,7 +578,9 @@ def actions(
                 raise UserInputError('`coach actions add` needs the wording: add "Send the RFC"')
             if due is not None and due.strip().lower() == "none":
                 raise UserInputError("--due none goes with `coach actions edit ITEM`")
-            added = coach.add_item(pair, item, owner=owner, due=_parse_date(due, "--due"))
+            added = coach.add_item(
+                pair, item, owner=owner, due=_parse_date(due, "--due"), allow_similar=anyway
+            )
             emit(added, as_json, lambda console: render.item_list(console, [added]))
             return
         if target == "edit":

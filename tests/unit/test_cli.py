@@ -712,9 +712,23 @@ def test_an_item_the_notes_missed_can_be_added_by_hand(capsys: pytest.CaptureFix
             ["actions", "add", "send ana the rfc draft", "--pair", "ana-ben", "--owner", "Ben"],
             "already has this open item",
         ),
+        # Reworded, it is still the open item: refused as saved notes' repeats are.
+        (
+            ["actions", "add", "Send the RFC draft to Ana", "--pair", "ana-ben", "--owner", "Ben"],
+            "repeats the open item",
+        ),
+        (["actions", "list", "--pair", "ana-ben", "--anyway"], "--anyway goes with"),
     ]
     for args, message in refusals:
         code, _, err = cli(capsys, *args)
         assert code == 2 and message in err and err.count("\n") == 1, (args, err)
     _, after, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--all", "--json")
     assert after == listed
+    # The user knows better: a second draft to Ana is a task of its own.
+    code, _, err = cli(
+        capsys, "actions", "add", "Send the RFC draft to Ana", "--pair", "ana-ben",
+        "--owner", "Ben", "--anyway",
+    )  # fmt: skip
+    assert code == 0, err
+    _, listed, _ = cli(capsys, "actions", "list", "--pair", "ana-ben", "--json")
+    assert [i["action"] for i in listed["items"]][-1] == "Send the RFC draft to Ana"
