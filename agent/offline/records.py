@@ -1,5 +1,8 @@
 """Task records in what a tool exports: tables, CSV/TSV, JSON, YAML, org-mode, inline fields.
 
+Fixed-width text tables (a tracker's plain-text export, columns lined up with spaces) are read
+by the header's column starts.
+
 One reader for every structured format: real parsers (``csv`` for comma, tab and semicolon
 rows, Markdown and wiki pipes, ``json``, ``yaml.safe_load``, org headlines and checkbox lines
 with inline fields) turn the notes into records of key/value pairs, and each key is mapped to a
@@ -18,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 __all__ = ["Record", "column_roles", "read_records"]
@@ -258,6 +262,47 @@ def _tables(notes: str, person: Callable[[str], bool]) -> list[Block]:
     return out
 
 
+# -- fixed-width text: columns lined up with spaces under a header -------------------------------
+
+
+def _starts(header: str) -> list[int]:
+    """Where each header cell starts, when the cells are set apart by two spaces or more."""
+    cells = list(re.finditer(r"\S+(?: \S+)*", header))
+    gaps = [b.start() - a.end() for a, b in pairwise(cells)]
+    return [c.start() for c in cells] if len(cells) >= 3 and min(gaps) >= 2 else []
+
+
+def _cut(line: str, starts: list[int]) -> list[str] | None:
+    """The line's cells at those starts, or None when a word runs across a column's start."""
+    if not starts or any(0 < at < len(line) and line[at - 1] != " " for at in starts[1:]):
+        return None
+    ends = [*starts[1:], len(line)]
+    return [line[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+
+
+def _fixed_width(notes: str, person: Callable[[str], bool]) -> list[Block]:
+    out: list[Block] = []
+    lines = list(_lines(notes))
+    at = 0
+    while at < len(lines):
+        start, _end, header = lines[at]
+        starts = _starts(header)
+        rows: list[tuple[int, int, list[str]]] = []
+        for row_start, _row_end, line in lines[at + 1 :]:
+            cells = _cut(line, starts) if line.strip() else None
+            if cells is None or not cells[0]:
+                break
+            rows.append((row_start, row_start + len(line.rstrip()), cells))
+        names = [c.strip() for c in _cut(header, starts) or []]
+        if len(rows) >= 2 and _header(names, person):
+            found = _records(names, rows, person)
+            if found:
+                out.append((start + len(header) - len(header.lstrip()), rows[-1][1], found))
+                at += len(rows)
+        at += 1
+    return out
+
+
 # -- JSON and YAML: lists of mappings ----------------------------------------------------------
 
 
@@ -402,7 +447,7 @@ def _inline(notes: str, person: Callable[[str], bool]) -> list[Block]:
 def read_records(notes: str, person: Callable[[str], bool]) -> list[Block]:
     """The structured parts of the notes (span and task records), in the order of the notes."""
     found: list[Block] = []
-    for reader in (_structured, _org, _tables, _inline):
+    for reader in (_structured, _org, _tables, _fixed_width, _inline):
         for block in reader(notes, person):
             if not any(block[0] < f[1] and f[0] < block[1] for f in found):
                 found.append(block)

@@ -103,3 +103,29 @@ def test_an_org_todo_with_an_owner_property_and_a_deadline() -> None:
     assert [(o, a, d.isoformat() if d else None) for o, a, d in items] == [
         ("Ben Walker", "Rewrite the incident summary", "2026-12-17")
     ]
+
+
+def test_a_fixed_width_text_export_reads_by_its_header_columns() -> None:
+    """Round fifteen: a tracker's plain-text export lines its columns up with spaces."""
+    notes = (
+        "Follow-ups (exported 2026-12-10)\n\n"
+        "KEY      SUMMARY                              ASSIGNEE     DUE         STATUS\n"
+        "OPS-12   Write the ADR for the event bus      Ben Walker   2026-12-17  To Do\n"
+        "OPS-9    Pair on the flaky integration test   Ben Walker   2026-12-05  Done\n"
+        "OPS-14   Book the architecture guild slot     Ana Souza                To Do\n"
+        "\nThanks all.\n"
+    )
+    items = item_tuples(notes, ["Ana Souza", "Ben Walker"])
+    assert [(o, a, d.isoformat() if d else None) for o, a, d in items] == [
+        ("Ben Walker", "Write the ADR for the event bus", "2026-12-17"),
+        ("Ana Souza", "Book the architecture guild slot", None),
+    ]
+
+
+def test_prose_with_double_spaces_is_no_fixed_width_table() -> None:
+    notes = (
+        "We talked about the launch.  Ben  was  tired.\n"
+        "Ana will send the deck.  Ben will  review it.\n"
+        "Next time  we  look at the roadmap.\n"
+    )
+    assert read_records(notes, _attendee) == []
