@@ -572,10 +572,31 @@ class _Extractor(Owners, Wording):
         if seg.section_owner == "me" or (seg.section == "actions" and seg.speaker is None):
             return people.author, True, body
         if seg.speaker and not seg.bullet and seg.section != "actions":
+            if self._answers_prompt(s):
+                return writer, True, body  # "What will you do next? Draft the plan."
             return "?imperative", True, body
         if people.author and re.match(r"\W*(?:also\s+)?please\b", body, re.I):
             return self._addressee(s, people.author), True, body  # a recap's "Please also ..."
         return writer if seg.bullet and seg.speaker else None, True, body
+
+    def _answers_prompt(self, s: Sentence) -> bool:
+        """Whether the sentence before, in the same turn, is a repeated prompt for one's plan.
+
+        A standup bot's or a 1:1 template's "What will you do next?" is answered by the person
+        whose turn it is, so the bare task after it is theirs, not a request to the listener.
+        """
+        at = self.sentences.index(s)
+        before = self.sentences[at - 1] if at else None
+        same_turn = before is not None and (before.segment.speaker, before.segment.turn) == (
+            s.segment.speaker,
+            s.segment.turn,
+        )
+        if not (same_turn and before is not None and _PROMPT.match(before.text)):
+            return False
+        # A template asks each person the same; a chat's "What will you show next week? Send
+        # me the slides." asked once is a request to the listener.
+        prompt = before.text.casefold()
+        return sum(p.text.casefold() == prompt for p in self.sentences) >= 2
 
     def _predicate(self, body: str, marked: bool = False) -> str:
         text = _unfill(body)
@@ -691,6 +712,12 @@ _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
 
 
 # A label giving a task to everyone present: "Both:", "Both of us -", "Everyone:", "All:".
+# A template's or standup bot's prompt for the speaker's own plan ("What will you work on?").
+_PROMPT = re.compile(
+    r"(?i)^\W*(?:what|which|any|anything)\b(?=[^?]*\byour?\b)"
+    r"(?=[^?]*\b(?:will|next|plan\w*|going|goals?|focus\w*|work\w*\s+on|commit\w*)\b)"
+    r"[^?]*\?\s*$"
+)
 _SHARED_LABEL = re.compile(
     r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
     r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"
