@@ -14,6 +14,12 @@ from agent.models import ActionItem
 from agent.nodes.common import llm_draft, llm_update, offline_draft, passages_of
 from agent.state import State
 
+# The offline engine's notes reader is English-only: say so rather than "no items".
+NOT_ENGLISH = (
+    "these notes do not read as English: the offline engine reads English notes only, so it "
+    "took no items from them (an LLM endpoint, --engine llm, reads other languages)"
+)
+
 
 class ActionsDraft(BaseModel):
     """What an engine proposes as the notes' action items."""
@@ -63,10 +69,15 @@ def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         items = _canonical_owners(draft.value.items, attendees)
         return llm_update(draft, ActionsDraft(items=items))
     # Imported here: the notes parser (dates, segments, learned cues) only serves this node.
-    from agent.offline.actions import extract_actions_offline
+    from agent.offline.actions import extract_actions_offline, notes_in_english
+    from agent.offline.people import People
 
     items = extract_actions_offline(
         notes_text, attendees, session_date, next_session, author=data.get("author")
     )
+    if notes_text.strip() and not notes_in_english(
+        notes_text, People(attendees, data.get("author"), notes_text)
+    ):
+        notes.append(NOT_ENGLISH)
     cited = [p.id for p in passages_of(state)[:1]]
     return offline_draft(ActionsDraft(items=items, cited_ids=cited), notes)

@@ -83,6 +83,7 @@ __all__ = [
     "extract_actions_offline",
     "is_probably_english",
     "line_features",
+    "notes_in_english",
     "sentence_kinds",
 ]
 
@@ -751,10 +752,15 @@ def extract_actions_offline(
     kept with ``owner_known=False``. Notes that do not read as English give no items.
     """
     people = People(attendees, author, notes)
-    if not notes.strip() or not is_probably_english(readable_text(notes, people.is_person)):
+    if not notes.strip() or not notes_in_english(notes, people):
         return []
     extractor = _Extractor(notes, people, session_date, next_session)
     return extractor.run()
+
+
+def notes_in_english(notes: str, people: People) -> bool:
+    """Whether the notes read as English once exports are reduced to their tasks."""
+    return is_probably_english(readable_text(notes, people.is_person))
 
 
 def sentence_kinds(notes: str) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agent.offline.language import is_english, is_probably_english
@@ -66,3 +68,23 @@ def test_terse_minutes_with_few_function_words_are_english() -> None:
 )
 def test_notes_in_another_language_are_still_told_apart(notes: str) -> None:
     assert not is_probably_english(notes)
+
+
+def test_notes_in_another_language_are_declined_plainly_not_as_having_no_items(
+    tmp_path: Path,
+) -> None:
+    from agent.api import Coach
+    from agent.config import Settings
+
+    italian = (
+        "Riunione del 3 ottobre. Marco: preparare la demo entro venerdì. Giulia manderà il "
+        "documento domani. Abbiamo parlato della roadmap e delle priorità del trimestre."
+    )
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
+        result = coach.extract_actions(italian, mentor="Giulia Russo", mentee="Marco Bianchi")
+        assert result.items == []
+        assert any("do not read as English" in n for n in result.notes), result.notes
+        english = coach.extract_actions(
+            "Marco will prepare the demo by Friday.", mentor="Giulia Russo", mentee="Marco Bianchi"
+        )
+        assert not any("English" in n for n in english.notes), english.notes
