@@ -215,6 +215,9 @@ def _split(line: str) -> tuple[str, list[str]] | None:
     text = line.strip()
     if text.startswith("|") and text.endswith("|") and len(text) > 1:
         return "|", [c.strip() for c in re.split(r"\|\|?", text.strip("|"))]
+    # Markdown without the outer pipes ("Task | Owner | Due", "---|---|---").
+    if text.count(" | ") >= 2 or re.fullmatch(r":?-{3,}:?(?:[ \t]*\|[ \t]*:?-{3,}:?)+", text):
+        return "|", [c.strip() for c in text.split("|")]
     for delimiter in ("\t", ";", ","):
         if delimiter in text:
             cells = next(csv.reader([text], delimiter=delimiter))

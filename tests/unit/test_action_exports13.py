@@ -129,3 +129,30 @@ def test_prose_with_double_spaces_is_no_fixed_width_table() -> None:
         "Next time  we  look at the roadmap.\n"
     )
     assert read_records(notes, _attendee) == []
+
+
+def test_a_markdown_table_without_outer_pipes_is_a_table() -> None:
+    notes = (
+        "Task | Owner | Due\n"
+        "---|---|---\n"
+        "Write the ADR for the event bus | Ben Walker | 2026-12-17\n"
+        "Book the architecture guild slot | Ana | -\n"
+    )
+    items = item_tuples(notes, ["Ana Souza", "Ben Walker"])
+    assert [(o, a, d.isoformat() if d else None) for o, a, d in items] == [
+        ("Ben Walker", "Write the ADR for the event bus", "2026-12-17"),
+        ("Ana Souza", "Book the architecture guild slot", None),
+    ]
+
+
+def test_a_pasted_task_list_keeps_the_full_name_before_a_capitalised_verb() -> None:
+    notes = (
+        "Action items\n"
+        " Ben Walker Draft the impact section of the promotion packet\n"
+        " Ana Souza Ask the staff engineers for two more packet examples\n"
+    )
+    items = item_tuples(notes, ["Ana Souza", "Ben Walker"])
+    assert [(o, a) for o, a, _ in items] == [
+        ("Ben Walker", "Draft the impact section of the promotion packet"),
+        ("Ana Souza", "Ask the staff engineers for two more packet examples"),
+    ]
