@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 from agent.context import Context
 from agent.memory import PairStore
 from agent.state import State
+from agent.text import mention_pattern
 
 # Retrieval queries lean towards the guide ideas each capability draws on.
 _FOCUS = {
@@ -38,6 +39,22 @@ _SHORT_FORM = re.compile(
 def spelled_out(text: str) -> str:
     """``text`` with the guides' short forms followed by their long forms."""
     return _SHORT_FORM.sub(lambda m: f"{m.group(0)} ({_SHORT_FORMS[m.group(0).lower()]})", text)
+
+
+def _roles_for_names(text: str, pair: Any) -> str:
+    """``text`` with the pair's names as their roles, for the search only.
+
+    A name means nothing to the embedding model ("I'm worried about Ines, she seems checked
+    out" found no passage close enough; "... about the mentee ..." finds the guide on it).
+    """
+    for role, name, short in (
+        ("the mentee", pair.mentee, pair.mentee_short),
+        ("the mentor", pair.mentor, pair.mentor_short),
+    ):
+        pattern = mention_pattern(name, short)
+        if pattern is not None:
+            text = pattern.sub(role, text)
+    return text
 
 
 def _merged(runtime: Runtime[Context], queries: list[str], per_query: int, limit: int) -> list[Any]:
@@ -82,9 +99,11 @@ def retrieve_guides(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     if intent == "actions":
         passages = runtime.context.knowledge.search(_ACTIONS_QUERY, k=3)
         return _current(runtime, state, passages)
-    if intent == "suggest_questions" and state.get("pair_id") and runtime.store is not None:
+    if state.get("pair_id") and runtime.store is not None:
         pair = PairStore(runtime.store).get(str(state["pair_id"]))
-        text = " ".join([text, *pair.goals])
+        text = _roles_for_names(text, pair)
+        if intent == "suggest_questions":
+            text = " ".join([text, *pair.goals])
     query = " ".join(part for part in (spelled_out(text.strip()), _FOCUS.get(intent, "")) if part)
     passages = runtime.context.knowledge.search(query[:2000], k=runtime.context.top_k)
     return _current(runtime, state, passages)

@@ -10,7 +10,7 @@ from knowledge.models import Passage
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MIN_SCORE = 0.2
 NO_ANSWER = (
-    "The guides don't cover that directly. I can help you reframe a question, suggest "
+    "I found nothing close enough on that to quote. I can help you reframe a question, suggest "
     "questions for your next session, or find guidance on a mentoring situation — try "
     "describing what is happening between you and your partner."
 )

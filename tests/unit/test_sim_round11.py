@@ -14,6 +14,7 @@ from agent.config import Settings
 from agent.context import Context
 from agent.errors import UserInputError
 from agent.nodes.retrieval import spelled_out
+from agent.offline.guide_answer import NO_ANSWER
 from agent.offline.instruction import is_instruction
 from agent.offline.learned import model_path
 from agent.offline.sim_text import first_person_to_you
@@ -218,5 +219,5 @@ def test_ask_answers_questions_that_use_the_guides_short_forms(
     # Both were refused ("The guides don't cover that directly") before the short forms.
     with Coach(Settings(home=tmp_path / "home", engine="offline")) as coach:
         reply = coach.chat(question, task="ask").reply
-    assert "don't cover that" not in reply and guide in reply, reply
+    assert NO_ANSWER not in reply and guide in reply, reply
     assert spelled_out("1:15 pm, simulation") == "1:15 pm, simulation"
