@@ -25,7 +25,9 @@ def _lead(text: str, limit: int = 2, items: int = 5) -> str:
         lead = " ".join(line for line in lines[: lines.index(listed[0])])
         bullets = [f"   - {_LIST_ITEM.sub('', line)}" for line in listed[:items]]
         more = ["   - …"] if len(listed) > items else []
-        return "\n".join([" ".join(_SENTENCES.split(lead)[:limit]), *bullets, *more]).strip()
+        head = " ".join(_SENTENCES.split(lead)[:limit]).strip()
+        # With no lead-in the list starts on its own line, not glued to the title (": - ...").
+        return "\n".join([head, *bullets, *more]) if head else "\n" + "\n".join([*bullets, *more])
     sentences = _SENTENCES.split(" ".join(lines))
     return " ".join(sentences[:limit]).strip()
 
@@ -40,5 +42,6 @@ def answer_offline(question: str, passages: Sequence[Passage]) -> tuple[str, lis
     if not chosen:
         return NO_ANSWER, []
     parts = [f"Here is what the guides suggest for “{question.strip().rstrip('?')}”:"]
-    parts += [f"\n• {passage.title}: {_lead(passage.text)}" for passage in chosen]
+    leads = [(passage.title, _lead(passage.text)) for passage in chosen]
+    parts += [f"\n• {title}:{'' if lead[:1] == chr(10) else ' '}{lead}" for title, lead in leads]
     return "\n".join(parts), [p.id for p in chosen]

@@ -27,6 +27,8 @@ def test_a_worry_about_the_mentee_by_name_finds_the_guides_on_it(coach: Coach) -
     )
     assert NO_ANSWER not in reply.reply
     assert "Repair tension between mentor and mentee" in reply.reply, reply.reply
+    # A passage that is all list starts its list under the title, not glued to it (": - ").
+    assert ": - " not in reply.reply and "mentee:\n   - " in reply.reply, reply.reply
     assert reply.result is not None and reply.result.get("citations"), reply.result
 
 
