@@ -135,7 +135,16 @@ DEV_12_FALSE_ALARMS = 0.08
 # of 62 caught, 24 of 62 flagged; no refit of round thirteen beat it on every dev set.
 DEV_SET_13 = Path(__file__).parent.parent / "data" / "judgement_round13_dev.jsonl"
 DEV_13_RECALL = 0.77
-DEV_13_FALSE_ALARMS = 0.39
+# Round fourteen's target shift (judgement_target.py): 14 of 62 flagged (24 before), recall kept.
+DEV_13_FALSE_ALARMS = 0.23
+# Round fourteen's dev set (tests/data/judgement_round14_dev.jsonl): 150 rows written before the
+# round's fit (veiled, sarcastic and reported-as-cover judgement of the listener; the mentee's
+# self-criticism, judgement someone else made and the mentee quotes, praise, logistics, curious
+# questions, reported facts), kept out of every fit. Main before the round: 63 of 71 caught, 33
+# of 79 flagged; with the target shift: 63 and 10.
+DEV_SET_14 = Path(__file__).parent.parent / "data" / "judgement_round14_dev.jsonl"
+DEV_14_RECALL = 0.88
+DEV_14_FALSE_ALARMS = 0.13
 
 # Round twelve, written before any model of the round scored them, none a training or dev row:
 # the same formulae as a reproach and as plain logistics or thanks.
@@ -273,6 +282,23 @@ def test_round_thirteen_dev_set_figures() -> None:
     recall, false_alarms = _dev_figures(DEV_SET_13)
     assert recall >= DEV_13_RECALL
     assert false_alarms <= DEV_13_FALSE_ALARMS
+
+
+def test_round_fourteen_dev_set_is_not_training_data() -> None:
+    dev = {row.text.lower() for row in read_labelled(DEV_SET_14)}
+    other = {
+        row.text.lower()
+        for path in (DEV_SET, DEV_SET_11, DEV_SET_12, DEV_SET_13)
+        for row in read_labelled(path)
+    }
+    assert len(dev) == 150 and not dev & ({t.lower() for t in _training_texts()} | other)
+
+
+def test_round_fourteen_dev_set_figures() -> None:
+    """Recall and false alarms on the round-fourteen dev set stay at their measured floors."""
+    recall, false_alarms = _dev_figures(DEV_SET_14)
+    assert recall >= DEV_14_RECALL
+    assert false_alarms <= DEV_14_FALSE_ALARMS
 
 
 @pytest.mark.parametrize("text", ROUND_TWELVE_JUDGEMENTAL)
