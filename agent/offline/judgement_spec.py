@@ -29,7 +29,7 @@ from agent.offline.judgement_model import (
 )
 from agent.offline.judgement_target import FIT_ARGS as TARGET_FIT_ARGS
 from agent.offline.judgement_target import NAME as TARGET_NAME
-from agent.offline.judgement_target import TARGETS, hinged, target_features
+from agent.offline.judgement_target import HINGES, SHIFTED, TARGETS, hinged, target_features
 from agent.offline.learned import (
     DECIMALS,
     LabelledText,
@@ -229,17 +229,30 @@ SHIFT_FILES = ("judgement_round13.jsonl", "judgement_round14.jsonl")
 SHIFT_L2 = 1e-4
 
 
-def fit_shift(verdict: Matrix, targets: Matrix, judgemental: Sequence[bool]) -> dict[str, float]:
+def pick_hinge(out_of_fold: Matrix, labels: Sequence[str]) -> float:
+    """The lowest of HINGES over which no listener or third-party row's out-of-fold P is.
+
+    P is the larger of P(speaker) and P(other): the hinge is the confidence the target model
+    never reached, under 5-fold CV, on judgement aimed at someone (so recall keeps its rows).
+    """
+    sure = np.asarray(out_of_fold)[:, [TARGETS.index(t) for t in SHIFTED]].max(axis=1)
+    aimed = np.isin(np.asarray(labels), ["listener", "third"])
+    return next((h for h in HINGES if not (sure[aimed] > h).any()), HINGES[-1])
+
+
+def fit_shift(
+    verdict: Matrix, targets: Matrix, judgemental: Sequence[bool], hinge: float
+) -> dict[str, float]:
     """Per-target log-odds shifts (speaker and other only, never upwards), balanced log loss.
 
     Full-batch gradient descent from zeros, projected after each step (deterministic).
     """
     p = np.clip(np.asarray(verdict, dtype=np.float64), 1e-6, 1 - 1e-6)
     logit = np.log(p / (1 - p))
-    h = hinged(targets)
+    h = hinged(targets, hinge)
     y = np.asarray(judgemental, dtype=np.float64)
     weight = np.where(y > 0, 0.5 / max(y.sum(), 1.0), 0.5 / max(len(y) - y.sum(), 1.0))
-    free = np.array([t in ("other", "speaker") for t in TARGETS], dtype=np.float64)
+    free = np.array([t in SHIFTED for t in TARGETS], dtype=np.float64)
     w = np.zeros(len(TARGETS))
     for _ in range(3000):
         grad = (1.0 / (1.0 + np.exp(-(logit + h @ w))) - y) * weight
@@ -264,15 +277,14 @@ class TargetSpec(TrainingSpec):
         return super().rows() + listener
 
     def train(self) -> LinearModel:
-        """Fit the target softmax, then the shift on rows neither model was fitted on."""
+        """Fit the target softmax, its hinge by 5-fold CV, then the shift on rows neither
+        model was fitted on."""
         rows = self.rows()
-        model = fit(
-            self.name,
-            self.featurise([r.text for r in rows]),
-            [r.label for r in rows],
-            classes=TARGETS,
-            **self.fit_args,
-        )
+        features = self.featurise([r.text for r in rows])
+        labels = [r.label for r in rows]
+        out_of_fold = np.array(cross_validated_predictions(rows, features, 5, **self.fit_args))
+        hinge = pick_hinge(out_of_fold, labels)
+        model = fit(self.name, features, labels, classes=TARGETS, **self.fit_args)
         held = [r for f in SHIFT_FILES for r in read_labelled(data_dir() / "training" / f)]
         texts = [r.text for r in held]
         targets = model.scores(self.featurise(texts))
@@ -280,7 +292,8 @@ class TargetSpec(TrainingSpec):
         model.meta.update(
             rows=len(rows),
             files=list(self.files),
-            shift=fit_shift(verdict, targets, [r.label == JUDGEMENTAL for r in held]),
+            hinge=hinge,
+            shift=fit_shift(verdict, targets, [r.label == JUDGEMENTAL for r in held], hinge),
             shift_files=list(SHIFT_FILES),
         )
         return LinearModel.from_json(model.to_json())

@@ -22,10 +22,15 @@ from agent.offline.judgement_model import hashed_ngrams, skeleton
 from agent.offline.learned import Matrix, embed, load_model
 
 NAME = "judgement_target"
-TARGETS = ("listener", "none", "other", "speaker")
-# Only a confident "speaker" or "other" moves the verdict: P is read as (P - HINGE) / (1 - HINGE),
-# floored at 0, so an unsure target leaves borderline judgement alone.
-HINGE = 0.5
+# "third": the speaker judges someone who is not in the conversation (judgement all the same);
+# "other": someone else's judgement the speaker reports or quotes.
+TARGETS = ("listener", "none", "other", "speaker", "third")
+# Targets whose confident probability may lower the verdict (self-criticism, reported judgement).
+SHIFTED = ("other", "speaker")
+# Only a confident "speaker" or "other" moves the verdict: P is read as (P - h) / (1 - h), floored
+# at 0, where the hinge h (in the model's meta) is the lowest of HINGES at which no listener or
+# third-party row of the training data is, out of fold, that sure of "speaker" or "other".
+HINGES = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 DIMENSIONS = 1024
 FIT_ARGS: dict[str, Any] = {"l2": 1e-3, "steps": 1000}
 
@@ -43,9 +48,9 @@ def target_features(texts: Sequence[str], vectors: Matrix | None = None) -> Matr
     )
 
 
-def hinged(probabilities: Matrix) -> Matrix:
-    """Target probabilities above :data:`HINGE`, rescaled to 0-1."""
-    out: Matrix = np.clip((probabilities - HINGE) / (1 - HINGE), 0.0, 1.0)
+def hinged(probabilities: Matrix, hinge: float) -> Matrix:
+    """Target probabilities above ``hinge``, rescaled to 0-1."""
+    out: Matrix = np.clip((probabilities - hinge) / (1 - hinge), 0.0, 1.0)
     return out
 
 
@@ -54,6 +59,9 @@ def shifted(probabilities: Matrix, texts: Sequence[str], vectors: Matrix | None 
     model = load_model(NAME)
     shift = np.array([float(model.meta["shift"].get(t, 0.0)) for t in model.labels])
     p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-6, 1 - 1e-6)
-    z = np.log(p / (1 - p)) + hinged(model.scores(target_features(texts, vectors))) @ shift
+    z = (
+        np.log(p / (1 - p))
+        + hinged(model.scores(target_features(texts, vectors)), float(model.meta["hinge"])) @ shift
+    )
     out: Matrix = 1.0 / (1.0 + np.exp(-z))
     return out

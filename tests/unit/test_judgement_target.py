@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from agent.offline.judgement_model import is_judgemental_utterance
-from agent.offline.judgement_target import NAME, TARGETS, target_features
+from agent.offline.judgement_target import HINGES, NAME, TARGETS, target_features
 from agent.offline.learned import load_model
 
 CASES = {
@@ -33,6 +33,10 @@ CASES = {
         "The meeting room is booked until four.",
         "The nightly build takes forty minutes.",
     ],
+    "third": [
+        "Our release manager is careless and never reads the checklist.",
+        "That consultant is a fraud, he bills for work he never does.",
+    ],
 }
 
 
@@ -51,6 +55,10 @@ def test_target_classes_on_new_sentences() -> None:
 def test_the_shift_only_lowers_speaker_and_other() -> None:
     shift = load_model(NAME).meta["shift"]
     assert set(shift) <= {"speaker", "other"} and all(v < 0 for v in shift.values())
+
+
+def test_the_hinge_is_one_of_the_cross_validated_choices() -> None:
+    assert load_model(NAME).meta["hinge"] in HINGES
 
 
 @pytest.mark.parametrize(
