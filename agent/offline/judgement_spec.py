@@ -28,8 +28,8 @@ from agent.offline.judgement_model import (
     unshifted,
 )
 from agent.offline.judgement_target import FIT_ARGS as TARGET_FIT_ARGS
-from agent.offline.judgement_target import NAME as TARGET_NAME
 from agent.offline.judgement_target import HINGES, SHIFTED, TARGETS, hinged, target_features
+from agent.offline.judgement_target import NAME as TARGET_NAME
 from agent.offline.learned import (
     DECIMALS,
     LabelledText,
@@ -277,8 +277,10 @@ class TargetSpec(TrainingSpec):
         return super().rows() + listener
 
     def train(self) -> LinearModel:
-        """Fit the target softmax, its hinge by 5-fold CV, then the shift on rows neither
-        model was fitted on."""
+        """Fit the target softmax, its hinge by 5-fold CV, then the shift on held-out rows.
+
+        Neither the verdict nor the target model was fitted on the shift's rows.
+        """
         rows = self.rows()
         features = self.featurise([r.text for r in rows])
         labels = [r.label for r in rows]

@@ -27,7 +27,7 @@ CASES = {
     ],
     "other": [
         "My manager said my proposal was sloppy.",
-        "A reviewer commented \"this is a hack\" on my branch.",
+        'A reviewer commented "this is a hack" on my branch.',
     ],
     "none": [
         "The meeting room is booked until four.",
