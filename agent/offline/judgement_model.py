@@ -140,8 +140,20 @@ def char_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
 
 
 def judgemental_probabilities(model: LinearModel, texts: Sequence[str]) -> Matrix:
-    """``model``'s judgemental probability per text: the main classifier blended with chars."""
-    main = model.scores(featurise(texts))[:, model.labels.index(JUDGEMENTAL)]
+    """``model``'s judgemental probability per text, shifted by who the text judges."""
+    from agent.offline.judgement_target import shifted
+
+    features = featurise(texts)
+    # featurise: text vectors, skeleton vectors (same width), cues, two n-gram blocks.
+    width = (features.shape[1] - 2 * NGRAM_DIMENSIONS - cues([""]).shape[1]) // 2
+    return shifted(unshifted(model, texts, features), texts, features[:, :width])
+
+
+def unshifted(model: LinearModel, texts: Sequence[str], features: Matrix | None = None) -> Matrix:
+    """The main classifier blended with the second view, before the target shift."""
+    if features is None:
+        features = featurise(texts)
+    main = model.scores(features)[:, model.labels.index(JUDGEMENTAL)]
     return blend(main, char_probabilities(model, texts), texts)
 
 

@@ -25,7 +25,11 @@ from agent.offline.judgement_model import (
     char_ngrams,
     char_probabilities,
     featurise,
+    unshifted,
 )
+from agent.offline.judgement_target import FIT_ARGS as TARGET_FIT_ARGS
+from agent.offline.judgement_target import HINGES, SHIFTED, TARGETS, hinged, target_features
+from agent.offline.judgement_target import NAME as TARGET_NAME
 from agent.offline.learned import (
     DECIMALS,
     LabelledText,
@@ -33,7 +37,11 @@ from agent.offline.learned import (
     Matrix,
     balanced_targets,
     cross_validated_predictions,
+    data_dir,
+    fit,
     fold_of,
+    load_model,
+    read_labelled,
     softmax,
 )
 from agent.offline.train import TrainingSpec
@@ -212,4 +220,90 @@ SPEC = JudgementSpec(
     files=("judgement.jsonl", "judgement_round11.jsonl", "judgement_round12.jsonl"),
     featurise=featurise,
     fit_args=FIT_ARGS,
+)
+
+
+# Rows the shipped verdict was not fitted on, whose verdict errors the target shift is learned
+# from; the target model is not fitted on them either.
+SHIFT_FILES = ("judgement_round13.jsonl", "judgement_round14.jsonl")
+SHIFT_L2 = 1e-4
+
+
+def pick_hinge(out_of_fold: Matrix, labels: Sequence[str]) -> float:
+    """The lowest of HINGES over which no listener or third-party row's out-of-fold P is.
+
+    P is the larger of P(speaker) and P(other): the hinge is the confidence the target model
+    never reached, under 5-fold CV, on judgement aimed at someone (so recall keeps its rows).
+    """
+    sure = np.asarray(out_of_fold)[:, [TARGETS.index(t) for t in SHIFTED]].max(axis=1)
+    aimed = np.isin(np.asarray(labels), ["listener", "third"])
+    return next((h for h in HINGES if not (sure[aimed] > h).any()), HINGES[-1])
+
+
+def fit_shift(
+    verdict: Matrix, targets: Matrix, judgemental: Sequence[bool], hinge: float
+) -> dict[str, float]:
+    """Per-target log-odds shifts (speaker and other only, never upwards), balanced log loss.
+
+    Full-batch gradient descent from zeros, projected after each step (deterministic).
+    """
+    p = np.clip(np.asarray(verdict, dtype=np.float64), 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p))
+    h = hinged(targets, hinge)
+    y = np.asarray(judgemental, dtype=np.float64)
+    weight = np.where(y > 0, 0.5 / max(y.sum(), 1.0), 0.5 / max(len(y) - y.sum(), 1.0))
+    free = np.array([t in SHIFTED for t in TARGETS], dtype=np.float64)
+    w = np.zeros(len(TARGETS))
+    for _ in range(3000):
+        grad = (1.0 / (1.0 + np.exp(-(logit + h @ w))) - y) * weight
+        w = np.minimum(w - (h.T @ grad + SHIFT_L2 * w), 0.0) * free
+    return {t: round(float(x), DECIMALS) for t, x in zip(TARGETS, w, strict=True) if x}
+
+
+@dataclass(frozen=True)
+class TargetSpec(TrainingSpec):
+    """Who is judged: the target rows plus the verdict's judgemental rows as "listener"."""
+
+    def rows(self) -> list[LabelledText]:
+        """The target rows, then every judgemental verdict row outside the held-out fold 0.
+
+        Fold 0 is left out so the ``judgement`` eval task still scores unseen rows.
+        """
+        listener = [
+            LabelledText(r.text, "listener", r.id)
+            for r in SPEC.rows()
+            if r.label == JUDGEMENTAL and fold_of(r.id, 5) != 0
+        ]
+        return super().rows() + listener
+
+    def train(self) -> LinearModel:
+        """Fit the target softmax, its hinge by 5-fold CV, then the shift on held-out rows.
+
+        Neither the verdict nor the target model was fitted on the shift's rows.
+        """
+        rows = self.rows()
+        features = self.featurise([r.text for r in rows])
+        labels = [r.label for r in rows]
+        out_of_fold = np.array(cross_validated_predictions(rows, features, 5, **self.fit_args))
+        hinge = pick_hinge(out_of_fold, labels)
+        model = fit(self.name, features, labels, classes=TARGETS, **self.fit_args)
+        held = [r for f in SHIFT_FILES for r in read_labelled(data_dir() / "training" / f)]
+        texts = [r.text for r in held]
+        targets = model.scores(self.featurise(texts))
+        verdict = unshifted(load_model(NAME), texts)
+        model.meta.update(
+            rows=len(rows),
+            files=list(self.files),
+            hinge=hinge,
+            shift=fit_shift(verdict, targets, [r.label == JUDGEMENTAL for r in held], hinge),
+            shift_files=list(SHIFT_FILES),
+        )
+        return LinearModel.from_json(model.to_json())
+
+
+TARGET_SPEC = TargetSpec(
+    name=TARGET_NAME,
+    files=("judgement_target.jsonl",),
+    featurise=target_features,
+    fit_args=TARGET_FIT_ARGS,
 )

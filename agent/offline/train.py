@@ -68,6 +68,7 @@ SPECS: dict[str, str] = {
     "sim_steps": "agent.offline.sim_match:STEPS_SPEC",
     "situations": "agent.offline.questions:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
+    "judgement_target": "agent.offline.judgement_spec:TARGET_SPEC",
     "blame_words": "agent.offline.phrases:BLAME_SPEC",
     "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
