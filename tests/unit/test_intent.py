@@ -50,8 +50,10 @@ def test_informal_requests_held_out_from_training_are_routed_right() -> None:
 
 
 def test_a_worry_about_a_named_person_is_a_guide_question_not_an_items_request() -> None:
-    """Round fifteen's chat lines (written before the rows added for them): a mentor's worry
-    about someone by name had listed that person's open items."""
+    """A mentor's worry about someone by name had listed that person's open items.
+
+    Round fifteen's chat lines were written before the rows added for them.
+    """
     import json
     from pathlib import Path
 
