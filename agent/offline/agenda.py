@@ -37,7 +37,7 @@ from agent.agenda import (
 )
 from agent.models import STAGE_NAMES, Agenda, AgendaBlock, Citation, Stage
 from agent.offline.judgement import detect_markers, normalise
-from agent.offline.learned import data_dir, load_model
+from agent.offline.learned import data_dir, load_model, word_list
 from agent.offline.train import TrainingSpec
 from agent.text import names_person, short_name
 from agent.text import quoted as _q
@@ -47,17 +47,7 @@ __all__ = ["agenda_notes", "draft_agenda_offline", "focus_goal", "main_topic"]
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|\s+[-*•]\s+")
 _WORD = re.compile(r"[a-z][a-z0-9+#]*(?:[.'-][a-z0-9+#]+)*")
-_STOP = frozenset(
-    """a about above after again all also am an and any are around as at be because been before
-    being below between both but by can could did do does doing down during each even every few
-    for from further get gets getting got had has have having he her here him his how i if in
-    into is it its itself just like lot lots make me more most much my need next no nor not now
-    of off on once only or other our out over own really same she should so some still such
-    than that the their them then there these they thing things this those through to too
-    under until up us very want wants was way we week weeks well were what when where which
-    while who why will with would you your mentor mentee session sessions time today better
-    good new one two work working""".split()
-)
+_STOP = word_list("agenda.stop")
 # Prep sentences labelled "challenge" (what to work on), "self-blame" (never quoted) or "other";
 # rebuild: ``python -m agent.offline.train prep_sentences``.
 PREP_SPEC = TrainingSpec("prep_sentences", ("prep_sentences.jsonl",))

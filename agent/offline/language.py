@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.learned import word_list
+
 ENGLISH_ONLY = (
     "The offline engine works in English only; please write the question in English "
     "(or configure an LLM endpoint)."
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
-_ENGLISH = frozenset(
-    """the a an and or but if of to in on at for with from by about as is are was were be been
-    am do does did have has had will would can could should must not no yes you your i me my we
-    our us he she it they them their this that these those what why how who when where which
-    there here just so very really all any some more most much many get got go going make
-    made take time week today again still even ever never always u ur pls thx ok okay""".split()
-)
-_FOREIGN = (
-    frozenset(
-        """el la los las un una unos que qué por porque para con sin pero como cómo está estás es
-    son fue otra otro vez ya muy también tu tú usted le les del al lo se su sus y o ni
-    le les des du une est et ou mais avec sans pour pas ne je tu vous nous il elle qui quoi
-    der die das und ist nicht ein eine mit für auf warum du sie wir ich es den dem
-    não você por que uma com sem mas também ela eles perché non che della sono ancora""".split()
-    )
-    - _ENGLISH
-)
+# Common English words, and common words of the languages mentees write in most (none English).
+_ENGLISH = word_list("language.english")
+_FOREIGN = word_list("language.foreign")
 _NON_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00C0-\u024F]")
 
 
@@ -58,25 +46,8 @@ def is_english(text: str) -> bool:
 
 
 # Notes: common English function words against very common words of other languages.
-_NOTES_ENGLISH = frozenset(
-    "the and to of a in is it you that i for on with we he she be this will at have are was my "
-    "your our by about from as so but not can what all do if me his her they an or up".split()
-)
-# Very common words of other languages the notes might be in (none of them English words).
-_NOTES_FOREIGN = frozenset(
-    """de la en un una el los las que y por con para es del lo se su como más pero sus ya este sí
-    porque esta entre cuando muy sin sobre también hasta hay donde desde todo nos durante uno les
-    ni otros eso ellos esto antes algunos qué unos yo otro él tanto esa estos mucho nada muchos
-    ella estar estas algo nosotros le des du et une est qui dans pour pas sur au avec ce il elle
-    vous ils sont mais je tu der die das und ist nicht ein eine zu den mit von sich auf für im dem
-    auch es werden aus er hat dass sie nach wird bei einer um sind noch wie einem über einen zum
-    war haben nur oder aber vor zur bis mehr durch sehr os da em um uma não mais dos mas ao ele
-    das seu sua ou quando muito já eu só pelo pela até isso depois sem mesmo você essa nem meu
-    minha il di che è per una sono gli della con non si lo ha le ma anche het een van ik dat niet
-    zijn op voor met als maar om aan er ook nog bij uit wel naar kan dan jij wij hij zij ze mijn
-    je deze dit wordt worden zal heeft hebben och att det som på är av för med till har inte ett
-    han men var jag sig från vi så ska hon nu jeg og ikke af til er hun""".split()
-)
+_NOTES_ENGLISH = word_list("language.notes_english")
+_NOTES_FOREIGN = word_list("language.notes_foreign")
 
 
 def is_probably_english(text: str) -> bool:

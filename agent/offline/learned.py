@@ -31,6 +31,13 @@ def data_dir() -> Path:
     return Path(str(resources.files("agent") / "data"))
 
 
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """A word list of ``agent/data/word_lists.json`` ("module.list": lexical data, not rules)."""
+    lists: dict[str, list[str]] = json.loads((data_dir() / "word_lists.json").read_text("utf-8"))
+    return frozenset(lists[name])
+
+
 def embed(texts: Sequence[str]) -> Matrix:
     """Unit-length MiniLM vectors as float64 rows (the default features)."""
     from knowledge.minilm import embed_texts

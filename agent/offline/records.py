@@ -41,12 +41,9 @@ _BONUS = 0.5
 _BAR = 0.45  # a role needs this much evidence (name and values together)
 _NAMED = 0.25  # or a name this close to the role and to no other
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A tool's dates the due-date rules (dates.py) don't read: "18/Dec/26", "2026-12-01T10:00".
 _DATE = re.compile(
-    rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}"
-    rf"|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w)"
-    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tonight|tomorrow|eod|eow)\b"
-    r"|\bnext\s+(?:week|session|call|meeting|sprint)\b",
-    re.I,
+    rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}|\bnext\s+sprint\b", re.I
 )
 _EMPTY = {"", "-", "–", "—", "n/a", "none", "null"}
 _FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,2}")
@@ -170,7 +167,7 @@ def _record(
 
 def _iso(cell: str, order: str | None) -> str:
     """A date cell as ISO (the column's day/month order decides "12/1/2026"); else as is."""
-    if not re.search(r"\d{4}|\d[/.-]\w+[/.-]\d\d\b", cell) or not _DATE.search(cell):
+    if not re.search(r"\d{4}|\d[/.-]\w+[/.-]\d\d\b", cell) or not _is_date(cell):
         return cell.strip()  # a date without a year is left to the due-date rules
     import dateparser
 
@@ -233,7 +230,7 @@ def _lines(notes: str) -> Iterator[tuple[int, int, str]]:
 
 def _header(cells: list[str], person: Callable[[str], bool]) -> bool:
     return all(
-        len(c.split()) <= 4 and not _DATE.search(c) and not person(_owner_text(c)) for c in cells
+        len(c.split()) <= 4 and not _is_date(c) and not person(_owner_text(c)) for c in cells
     ) and any(c.strip() for c in cells)
 
 

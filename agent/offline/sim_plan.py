@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from agent.errors import UserInputError
 from agent.offline.dates import NUMBER_WORDS, find_all_due, find_due
+from agent.offline.learned import word_list
 from agent.offline.sim_compare import ApproachComparison
 from agent.offline.sim_text import (
     GENERIC,
@@ -49,12 +50,7 @@ class PlanStep(BaseModel):
     due_days: int | None = None
 
 
-_BOUNDARY = STOP | word_set(
-    """
-    have need want going expect think try keep trying hope asked asking told
-    supposed able worried nervous excited first back around away
-    """
-)
+_BOUNDARY = STOP | word_list("sim_plan.boundary")
 _GROUPS = (
     r"teams?|groups?|guilds?|boards?|committees?|engineers|developers|sales|stakeholders"
     r"|customers|clients|colleagues|reviewers"
@@ -69,13 +65,7 @@ _SUBJECT_AUX = word_set(
     "i i'm i'll i'd i've we we're we'll we'd to will am are is be being been have has had"
 )
 _DETERMINERS = word_set("the a an our your my their his her this that its")
-_NOUNISH = word_set(
-    """
-    tests notes docs plans needs changes updates reviews reports meetings requests results
-    releases builds jobs sessions designs calls demos logs issues bugs fixes
-    planning meeting building testing onboarding pairing
-    """
-)
+_NOUNISH = word_list("sim_plan.nounish")
 
 
 def _inflected_verb(word: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from agent.offline.judgement import detect_markers
+from agent.offline.learned import word_list
 from agent.offline.words import KNOWN_VERBS, capitalise, is_verb_form, pairs, to_base, word_set
 from knowledge.minilm import embed_texts
 
@@ -21,37 +22,10 @@ __all__ = ["VERBS", "Voice", "capitalise", "is_verb_form", "split_sentences", "t
 
 Vectors = np.ndarray[Any, np.dtype[np.float32]]
 
-STOP = word_set(
-    """
-    a an the and or but if of to in on at for with by from as into onto over under about after
-    before than then so that this these those there here it its it's is are was were be been
-    being am do does did doing done have has had having i i'm i'd i'll i've me my mine myself
-    you you're you'd you'll you've your yours yourself we we're we'd we'll we've us our ours
-    they they're they'd they'll them their he she him her his hers what which who whom whose
-    when where why how all any both each few more most other some such no nor not only own same
-    too very can can't cannot could couldn't would wouldn't should shouldn't will won't just
-    don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't also still yet even
-    up down out off again once one's let's let via per etc rather instead though although while
-    because until unless whether either neither every much many lot lots really actually
-    probably maybe perhaps quite bit get got gets going go goes went make made makes take took
-    taken thing things way something anything nothing everything someone anyone everyone
-    between across through without within against during among toward towards upon beside
-    almost nobody somebody due
-    """
-)
+STOP = word_list("sim.stop")
 # Words too common in outlines and questions to count as a trace of the mentor's response.
-GENERIC = word_set(
-    """
-    what would you do first time day days week weeks team work people know need want think
-    approach step steps handle handled involve decide respond answer question situation
-    new good well like right now next last minute minutes hour hours say said tell told
-    start started start try tried use used see look looked find found mentor mentee
-    """
-)
-VERBS: frozenset[str] = KNOWN_VERBS | word_set(
-    "rehearse gather adapt roll wake page escalate alert apologise apologize revert triage pause "
-    "dig monitor message block"
-)
+GENERIC = word_list("sim.generic")
+VERBS: frozenset[str] = KNOWN_VERBS | word_list("sim.verbs")
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
