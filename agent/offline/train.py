@@ -69,6 +69,7 @@ SPECS: dict[str, str] = {
     "situations": "agent.offline.questions:SITUATION_SPEC",
     "judgement": "agent.offline.judgement_spec:SPEC",
     "blame_words": "agent.offline.phrases:BLAME_SPEC",
+    "people_words": "agent.offline.phrases:PEOPLE_SPEC",
     "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
     "ffwd_tried": "agent.offline.ffwd:TRIED_SPEC",
