@@ -784,6 +784,15 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # Round fifteen's dev set (tests/data/rewrite_round15.jsonl, 117 inputs: days and times
+    # that are not the topic, topics carried by a verb, tool names, roles). Not sealed.
+    "rewrite_dev15": Task(
+        "rewrite_dev15",
+        "../../tests/data/rewrite_round15",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+    ),
     "rewrite_blind2": Task(
         "rewrite_blind2",
         "blind2/rewrite_blind2",

@@ -19,15 +19,15 @@ from agent.offline.language import is_english
 from agent.offline.learned import LabelledText, data_dir, embed, load_model, read_labelled
 from agent.offline.topic_words import TOKEN, in_noun_phrase, noun_probabilities
 from agent.offline.train import TrainingSpec
-from agent.offline.words import KNOWN_VERBS, article, gerund, grammar_problems, to_base, word_set
+from agent.offline.words import KNOWN_VERBS, article, gerund, to_base, word_set
 from knowledge.minilm import whole_words
 
 __all__ = [
     "BLAME_SPEC",
     "BLAME_WORDS",
     "NOUN_VERBS",
+    "activity_phrases",
     "clean_topic",
-    "item_phrase",
     "labels_word",
     "model_phrases",
     "person_phrases",
@@ -68,18 +68,10 @@ _VAGUE = word_set(
     evenings weekends nights weekend purpose
     """
 )
-_PEOPLE = word_set(
-    """
-    person people guy guys girl man woman mentor mentee mentors mentees manager managers boss
-    lead leads vp cto ceo pm pms po team teams colleague colleagues teammate teammates everyone
-    someone anyone nobody somebody anybody reviewer reviewers user users customer customers
-    client clients engineer engineers developer developers dev devs junior juniors senior
-    seniors intern interns stakeholder stakeholders director directors recruiter interviewer
-    interviewers designer designers architect architects analyst analysts tester testers qa
-    """
-)
-# Days and months are times, not topics found by the word model ("every Friday"); after a
-# determiner they stay ("deployed on a Friday": the day is the point).
+# People, not things: the listed words (``training/people_words.jsonl``) and any word the
+# learned people model (``people_words``) scores as one ("execs", "the new hire").
+_PEOPLE = frozenset(r.text for r in read_labelled(data_dir() / "training" / "people_words.jsonl"))
+# Days and months are times, not topics ("every Friday", "on a Friday": the act is the point).
 _CALENDAR = frozenset(n.lower() for n in [*calendar.day_name, *calendar.month_name] if n)
 # Words that label a person or their work: never repeated in a rewrite (the "blame" rows the
 # learned word model is fitted on).
@@ -221,6 +213,8 @@ def _no_head(head: str) -> bool:
     "how long this took": a verb in the past, not a noun.
     """
     base = to_base(head)
+    if head in _CALENDAR or head[:-1] in _CALENDAR:
+        return True  # "a Friday", "on Mondays": when, not what
     return head in _VAGUE | _PEOPLE | _NOT_HEADS | _CLOSED or (
         base != head and base in KNOWN_VERBS and not head.endswith(("s", "ing"))
     )
@@ -449,7 +443,8 @@ def topic_phrases(text: str) -> list[str]:
             said = [w for w in lowered[max(0, i - 2) : i] if w not in _CLOSED - _COPULAS]
             wish = i > 1 and (lowered[i - 2].endswith("'d") or lowered[i - 2] in _SUBJECTS)
             simile = lowered[i - 1 : i] == ["like"] and not wish  # not "I'd like a review"
-            if det in {"a", "an"} and ((said[-1:] and said[-1] in _COPULAS) or simile):
+            copula = said[-1:] and (said[-1] in _COPULAS or said[-1].endswith(("'re", "'s")))
+            if det in {"a", "an"} and (copula or simile):
                 phrase = None  # "was a waste", "reads like a diary": what it is called
             # The listener's own things first ("your design doc" before "my comments").
             rank = 1 if det in {"a", "an", "my", "our"} else 0
@@ -505,6 +500,72 @@ def topic_phrases(text: str) -> list[str]:
     return out
 
 
+# Branches and environments, named like places ("push to main", "deploy to prod").
+_PLACES = word_set("main master prod production staging")
+# Verbs whose object does not make an activity ("let the architect decide", "want a mentor").
+_NOT_ACTS = _CAUSATIVES | word_set(
+    "let lets want wants need needs see saw sees think thought believe know knew feel felt clear"
+)
+
+
+def _noun_run(tokens: list[str], start: int) -> list[str]:
+    """The words of the noun phrase at ``start`` as the word model reads it (up to three)."""
+    words: list[str] = []
+    for n in range(start, min(start + 3, len(tokens))):
+        low = tokens[n].lower()
+        if not _is_word(tokens[n]) or low in _DETERMINERS:
+            break
+        if words and not in_noun_phrase(tokens, n):
+            break
+        words.append(tokens[n])
+    return words
+
+
+def activity_phrases(text: str) -> list[str]:
+    """What the input is about when an act carries it, as an "-ing" phrase.
+
+    A verb into a branch or environment ("pushing to main"), "get" with a participle ("getting
+    promoted"), or a verb whose object is people ("presenting to the execs", "mentoring the new
+    grads"): the place, the participle or the people alone would not be the topic. The verb
+    must be one the blame word model reads as neutral ("blaming QA" is the judgement itself).
+    """
+    if not is_english(text):
+        return []
+    tokens, lowered, listener = _read(text)
+    out: list[str] = []
+    for i, low in enumerate(lowered[:-2]):
+        base, nxt = to_base(low), lowered[i + 1]
+        if _DETERMINERS & set(lowered[max(0, i - 2) : i]) or lowered[i - 1 : i] in (["i"], ["we"]):
+            continue  # "your snarky reply": a noun; "when I joined the team": the speaker's act
+        skip = lowered[i + 2] in {"a", "the"}
+        day = lowered[i + 2 + skip] if i + 2 + skip < len(lowered) else ""
+        if base == "get" and nxt.endswith("ed") and nxt not in _CLOSED:
+            up = lowered[i + 2] in {"up", "out", "off", "down"}  # "getting cleaned up"
+            phrase: str | None = " ".join(["getting", nxt, *lowered[i + 2 : i + 2 + up]])
+        elif base not in KNOWN_VERBS or base in _NOT_ACTS or low in _CLOSED:
+            continue
+        elif nxt in {"to", "into", "onto"} and lowered[i + 2] in _PLACES:
+            phrase = f"{gerund(base)} {nxt} {tokens[i + 2]}"
+        elif nxt == "on" and day in _CALENDAR:  # "deploying on a Friday"
+            phrase = " ".join([gerund(base), *tokens[i + 1 : i + 3 + skip]])
+        else:
+            prep = nxt in {"to", "with", "for"}
+            det = lowered[i + 1 + prep] if i + 1 + prep < len(tokens) else ""
+            if det not in _DETERMINERS | {"every", "each"}:
+                continue
+            words = _noun_run(tokens, i + 2 + prep)
+            if not words or not _person(words[-1].lower()):
+                continue  # the whole noun phrase names people ("the QA team", not "the QA port")
+            said = "the" if det in {"every", "each"} else listener.get(det, det)
+            object_ = _without_labels(" ".join([said, *words]))
+            phrase = object_ and " ".join([gerund(base), *([nxt] if prep else []), object_])
+        if not phrase or _label_score(phrase.split()[0]) >= 0.2:
+            continue  # "blaming the intern": the act is the judgement
+        if clean_topic(phrase) and phrase not in out:
+            out.append(phrase)
+    return out
+
+
 def model_phrases(text: str) -> list[str]:
     """Where no determiner marks a phrase, the runs of words the word model reads as nouns.
 
@@ -554,11 +615,13 @@ def _run_phrase(run: list[str], first: bool) -> str | None:
         words.pop(0)
     if not words or len(words) > 4 or not all(_known(w) for w in words):
         return None
+    words = _without_complement(" ".join(["x", *words])).split()[1:]  # "life harder", "harder"
+    if not words:
+        return None
     head = words[-1].lower()
     base = to_base(head)
     if (
         _no_head(head)
-        or head in _CALENDAR
         or (_ADJECTIVE.search(head) and not _known_noun(head))
         or any(c.isdigit() for c in "".join(words))
         or (len(words) == 1 and head in {"call", "track", "hold", "board", "top"})
@@ -595,20 +658,32 @@ BLAME_MODEL = "blame_words"
 _NEUTRAL = 0.08  # a describer scored under this by the word model does not judge
 
 
-class _BlameSpec(TrainingSpec):
-    """Labels (``training/blame_words.jsonl``) against the words of the curious bank."""
+class _WordSpec(TrainingSpec):
+    """Listed words (``training/NAME.jsonl``) against the other words of the curious bank."""
 
     def rows(self) -> list[LabelledText]:
-        """One row per word: the listed labels are "blame", the bank's own words "neutral"."""
+        """One row per word: the listed ones carry their label, the bank's own are "neutral"."""
         from agent.offline.questions import load_bank
 
+        listed = super().rows()
         bank = {w for q in load_bank() for w in re.findall(r"[a-z][a-z-]+", q.question.lower())}
         bank |= _TECH | NOUN_VERBS
-        words = sorted(w for w in bank if len(w) > 2 and w not in BLAME_WORDS | _CLOSED)
-        return [*super().rows(), *(LabelledText(w, "neutral", w) for w in words)]
+        skip = {r.text for r in listed} | _CLOSED
+        words = sorted(w for w in bank if len(w) > 2 and w not in skip)
+        return [*listed, *(LabelledText(w, "neutral", w) for w in words)]
 
 
-BLAME_SPEC = _BlameSpec(BLAME_MODEL, ("blame_words.jsonl",), fit_args={"l2": 1e-3})
+BLAME_SPEC = _WordSpec(BLAME_MODEL, ("blame_words.jsonl",), fit_args={"l2": 1e-3})
+PEOPLE_SPEC = _WordSpec("people_words", ("people_words.jsonl",), fit_args={"l2": 1e-5})
+
+
+@cache
+def _person(word: str) -> bool:
+    """A word for people ("the execs", "a new hire"): listed, or the people model's >= 0.8."""
+    if word in _PEOPLE:
+        return True
+    model = load_model("people_words")
+    return float(model.scores(embed([word]))[0, model.labels.index("person")]) >= 0.8
 
 
 @cache
@@ -701,29 +776,3 @@ def clean_topic(phrase: str, max_words: int = 6) -> bool:
     if any(w.strip(".,!?") in BLAME_WORDS for w in words):
         return False
     return not is_judgemental(phrase)
-
-
-def item_phrase(text: str) -> str | None:
-    """An action item or goal as a phrase for a slot: "Write the doc" -> "writing the doc".
-
-    Only its first task ("Add the numbers, cut the intro" asks about adding the numbers), and
-    none when it points back at something unnamed ("Try it in the review": try what?).
-    """
-    text = re.split(r"\s*(?:[,;:]|\s[-–—]\s|->|→)\s*", text, maxsplit=1)[0]
-    if re.search(r"\b(?:it|them|him|her|this|that)\b", text, re.I):
-        return None
-    words = text.split()
-    if not words or len(words) > 12:
-        return None
-    first = words[0]
-    if first.lower() in KNOWN_VERBS and not first.isupper():
-        phrase = " ".join([gerund(first.lower()), *words[1:]])
-    else:
-        phrases = topic_phrases(text)
-        if not phrases:
-            return None
-        phrase = phrases[0]
-    phrase = re.sub(r"\b[Mm]y\b", "your", phrase)
-    if not clean_topic(phrase, max_words=12) or grammar_problems(f"How is {phrase}?"):
-        return None
-    return phrase

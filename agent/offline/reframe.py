@@ -14,8 +14,8 @@ from agent.models import CuriousQuestion, ReframeDraft
 from agent.offline.judgement import detect_markers
 from agent.offline.judgement_model import is_judgemental_utterance
 from agent.offline.phrases import (
+    activity_phrases,
     clean_topic,
-    item_phrase,
     model_phrases,
     person_phrases,
     topic_phrases,
@@ -27,7 +27,7 @@ from agent.offline.questions import (
     situation_scores,
     stable_order,
 )
-from agent.offline.words import grammar_problems
+from agent.offline.words import KNOWN_VERBS, gerund, grammar_problems
 from knowledge.models import Passage
 
 __all__ = ["Topic", "extract_topic", "reframe_offline", "suggest_questions_offline"]
@@ -71,7 +71,10 @@ class Topic:
 def extract_topic(text: str) -> Topic:
     """The clean noun phrases of ``text`` and the bank situation it is closest to."""
     situation = situation_scores(text)[0][0] if text.strip() else "general"
-    phrases = topic_phrases(text) or model_phrases(text)
+    acts = activity_phrases(text)  # "pushing to main" says more than "main"
+    found = topic_phrases(text) or model_phrases(text)
+    said = {w for a in acts for w in a.lower().split()}
+    phrases = [*acts, *(p for p in found if p.split()[-1].lower() not in said)]
     return Topic(tuple(phrases[:2]), situation)
 
 
@@ -144,6 +147,32 @@ def _item_text(item: str) -> str:
     """An action item or goal without its owner, due date or "I will"."""
     text = _DUE_SUFFIX.sub("", _OWNER_PREFIX.sub("", item.replace("’", "'"))).strip(" .;")
     return _INTENT.sub("", text).strip()
+
+
+def item_phrase(text: str) -> str | None:
+    """An action item or goal as a phrase for a slot: "Write the doc" -> "writing the doc".
+
+    Only its first task ("Add the numbers, cut the intro" asks about adding the numbers), and
+    none when it points back at something unnamed ("Try it in the review": try what?).
+    """
+    text = re.split(r"\s*(?:[,;:]|\s[-–—]\s|->|→)\s*", text, maxsplit=1)[0]
+    if re.search(r"\b(?:it|them|him|her|this|that)\b", text, re.I):
+        return None
+    words = text.split()
+    if not words or len(words) > 12:
+        return None
+    first = words[0]
+    if first.lower() in KNOWN_VERBS and not first.isupper():
+        phrase = " ".join([gerund(first.lower()), *words[1:]])
+    else:
+        phrases = topic_phrases(text)
+        if not phrases:
+            return None
+        phrase = phrases[0]
+    phrase = re.sub(r"\b[Mm]y\b", "your", phrase)
+    if not clean_topic(phrase, max_words=12) or grammar_problems(f"How is {phrase}?"):
+        return None
+    return phrase
 
 
 def _rows(situation: str) -> list[BankQuestion]:

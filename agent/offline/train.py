@@ -70,6 +70,7 @@ SPECS: dict[str, str] = {
     "judgement": "agent.offline.judgement_spec:SPEC",
     "judgement_target": "agent.offline.judgement_spec:TARGET_SPEC",
     "blame_words": "agent.offline.phrases:BLAME_SPEC",
+    "people_words": "agent.offline.phrases:PEOPLE_SPEC",
     "ffwd_themes": "agent.offline.ffwd:THEME_SPEC",
     "ffwd_how": "agent.offline.ffwd:HOW_SPEC",
     "ffwd_tried": "agent.offline.ffwd:TRIED_SPEC",
