@@ -218,8 +218,9 @@ class _LineSpec(TrainingSpec):
             "on_top": [[name, a, b] for name, a, b in self.on_top],
         }
         return LinearModel.from_json(
-            LinearModel(self.name, base.labels, np.vstack([base.weights, extra]), base.bias, meta)
-            .to_json()
+            LinearModel(
+                self.name, base.labels, np.vstack([base.weights, extra]), base.bias, meta
+            ).to_json()
         )
 
 
