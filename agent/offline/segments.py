@@ -154,8 +154,9 @@ _SECTION_WORDS = [
         r"|tasks|for you|my side"
         r"|i'm going to do|i will do|plan|commitments|owners?",
     ),
-    # What was settled or said in thanks, not who does what next ("Key decisions", "Kudos").
-    ("other", r"\bdecisions?\b|\bdecided\b|kudos|shout-?outs?|appreciations?"),
+    # What was settled, not who does what next ("Key decisions"); what was said in thanks.
+    ("decisions", r"\bdecisions?\b|\bdecided\b"),
+    ("other", r"kudos|shout-?outs?|appreciations?"),
 ]
 _NOISE = [
     re.compile(r"<!--.*?-->", re.S),
@@ -197,7 +198,7 @@ class Segment:
     end: int
     speaker: str | None = None  # label, header or voice: who wrote or said it
     label_in_span: bool = False  # "Ben: draft the RFC" keeps its owner marker as evidence
-    section: str | None = None  # "actions" | "done" | "dropped" | "discussion" | None
+    section: str | None = None  # "actions" | "done" | "dropped" | "discussion" | "decisions"
     section_owner: str | None = None  # "for you" / "me" / "mine" as written in the heading
     group_owner: str | None = None  # a name line heading a group of items
     bullet: bool = False
