@@ -593,8 +593,6 @@ def _later_promise(clean: str, start: int, end: int, label: bool) -> tuple[int, 
     read a sentence from its start, so the promise is a sentence of its own. The earlier
     part must say nothing of the future, a condition or reported speech.
     """
-    from agent.offline.action_lines import classify_lines
-
     text = clean[start:end]
     said = _LABEL.match(text) if label else None  # "Tariq: sorry I missed it, will post ..."
     for m in _PROMISE_CLAUSE.finditer(text):
@@ -605,12 +603,22 @@ def _later_promise(clean: str, start: int, end: int, label: bool) -> tuple[int, 
             and before.count("(") == before.count(")")
             # "the template is on my old laptop, will post it Monday": "it" is said before
             and not re.search(r"\b(?:it|them|this|that|these|those)\b", text[m.end() :], re.I)
-            # "good, write the plan up and I'll read it": the line model reads the earlier
-            # part as a task too, so the line stays whole
-            and classify_lines([before])[0]["commitment"] < 0.5
+            and _promise_reads_alone(before, text[m.end() :], text[said.end() if said else 0 :])
         ):
             return start + len(before.rstrip()), start + m.end()
     return None
+
+
+def _promise_reads_alone(before: str, promise: str, line: str) -> bool:
+    """Whether the line model reads the earlier part as no task, the promise alone as a task.
+
+    "good, write the plan up and I'll read it" stays whole (its first part is a task); so does
+    "for the talk, I'll leave comments", whose promise alone reads less a task than the line.
+    """
+    from agent.offline.action_lines import classify_lines
+
+    first, alone, whole = (p["commitment"] for p in classify_lines([before, promise, line]))
+    return first < 0.5 and alone >= whole
 
 
 def _unpunctuated(text: str) -> bool:
