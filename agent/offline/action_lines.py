@@ -45,7 +45,17 @@ _ASKS = re.compile(
     r"|\bare\s+you\s+(?:able|ok|happy)\b",
     re.I,
 )
-_CONTEXT = 2  # context features, last in a row: the turn before asked; it asked and this is short
+_PROMISE = re.compile(r"\b(?:will|going\s+to|gonna|shall)\b|['’]ll\b", re.I)
+# Features fitted on top of the line model (last in a row): the turn before asked; it asked and
+# this is short; the line opens on thanks or praise and promises nothing ("Thanks to Kenji for
+# reviewing the deck", not "Thanks, I'll send it tonight").
+_CONTEXT = 3
+_THANKS = re.compile(
+    r"^\W*(?:(?:big|many|huge|special|a\s+big)\s+)?(?:thanks|thank\s+(?:you|u)|thx|ty|thanked"
+    r"|kudos|shout-?outs?|props|appreciated?|really\s+appreciate|grateful|well\s+done"
+    r"|nice\s+work|great\s+(?:job|work))\b",
+    re.I,
+)
 
 
 def in_context(text: str, previous: str = "") -> str:
@@ -54,15 +64,17 @@ def in_context(text: str, previous: str = "") -> str:
 
 
 def _context_features(rows: Sequence[str]) -> Matrix:
-    """Whether the turn before asked this speaker to do something, and this line is short.
+    """Whether the turn before asked for a task, this line is short, it opens on thanks.
 
-    "can you do v2 by Friday?" -> "yes can do" is an answer that promises.
+    "can you do v2 by Friday?" -> "yes can do" is an answer that promises; "Thanks to Kenji for
+    reviewing the deck" names a task done, not one to do (the vectors read its verb).
     """
     out = np.zeros((len(rows), _CONTEXT))
     for i, row in enumerate(rows):
         previous, _, text = row.rpartition(_SEP)
         asked = previous.rstrip().endswith("?") and bool(_ASKS.search(previous))
-        out[i] = [asked, asked and len(text.split()) <= 6]
+        thanks = bool(_THANKS.search(text)) and not _PROMISE.search(text)
+        out[i] = [asked, asked and len(text.split()) <= 6, thanks]
     return out
 
 
@@ -161,13 +173,18 @@ def line_features(rows: Sequence[str]) -> Matrix:
 
 
 class _LineSpec(TrainingSpec):
-    """A line model fitted in two stages, so a line with no context reads as before.
+    """A line model fitted in stages, so a line no later feature fires on reads as before.
 
-    First on the lines alone (``files``); then only the weights of the context features, on top
-    of the first stage's scores and with no new bias, on ``context_files``.
+    First on the lines alone (``files``); then, for each of ``on_top`` in turn, only the weights
+    of its features (columns ``a:b`` of the features fitted on top), on top of the scores so far
+    and with no new bias, on its own file: the answer features on round fourteen's answers with
+    their question, the thanks feature on round fifteen's lines.
     """
 
-    context_files: tuple[str, ...] = ("action_lines_r14.jsonl",)
+    on_top: tuple[tuple[str, int, int], ...] = (
+        ("action_lines_r14.jsonl", 0, 2),
+        ("action_lines_r15.jsonl", 2, 3),
+    )
 
     def rows(self) -> list[LabelledText]:
         return [row for name in self.files for row in _rows(name)]
@@ -176,31 +193,34 @@ class _LineSpec(TrainingSpec):
         lines = self.rows()
         base = fit(
             self.name,
-            line_features([r.text for r in lines]),
+            line_features([r.text for r in lines])[:, :-_CONTEXT],
             [r.label for r in lines],
             **self.fit_args,
         )
-        rows = [row for name in self.context_files for row in _rows(name)]
-        x = line_features([r.text for r in rows])
-        k = x.shape[1] - _CONTEXT
-        on_top = fit(
-            self.name,
-            x[:, k:],
-            [r.label for r in rows],
-            classes=base.labels,
-            steps=600,
-            l2=1e-2,
-            offset=x[:, :k] @ base.weights[:k] + base.bias,
-        )
-        weights = np.vstack([base.weights[:k], on_top.weights])
+        extra = np.zeros((_CONTEXT, len(base.labels)))
+        for name, a, b in self.on_top:
+            rows = _rows(name)
+            x = line_features([r.text for r in rows])
+            k = x.shape[1] - _CONTEXT
+            stage = fit(
+                self.name,
+                x[:, k + a : k + b],
+                [r.label for r in rows],
+                classes=base.labels,
+                steps=600,
+                l2=1e-2,
+                offset=x[:, :k] @ base.weights + base.bias + x[:, k:] @ extra,
+            )
+            extra[a:b] = stage.weights
         meta = {
             "rows": len(lines),
             "files": list(self.files),
-            "context": len(rows),
-            "context_files": list(self.context_files),
+            "on_top": [[name, a, b] for name, a, b in self.on_top],
         }
         return LinearModel.from_json(
-            LinearModel(self.name, base.labels, weights, base.bias, meta).to_json()
+            LinearModel(
+                self.name, base.labels, np.vstack([base.weights, extra]), base.bias, meta
+            ).to_json()
         )
 
 

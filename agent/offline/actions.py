@@ -193,6 +193,8 @@ class _Extractor(Owners, Wording):
         group = bool(_SHARED_LABEL.match(body))  # "Both: agree the agenda"
         listed = listed or self._bracket_task(s, body)
         marker, minutes = marker or group, minutes or group
+        if seg.section == "decisions" and not (marker or minutes or listed):
+            return "discussion"  # "Decisions: keep the beta behind a flag" is settled, not a task
         labelled = (
             (seg.label_in_span and s.start == seg.start and seg.section != "discussion")
             or minutes

@@ -146,14 +146,17 @@ _SECTION_WORDS = [
     (
         "done",
         r"(?<!not )\bdone\b|completed|finished|since last|last time|previous|wins"
-        r"|(?<!in )progress",
+        r"|(?<!in )progress|last week",
     ),
     (
         "actions",
         r"action|next step|to[- ]?dos?|follow|homework|in progress|doing|ongoing|agreed"
-        r"|decisions?|tasks|for you|my side"
+        r"|tasks|for you|my side"
         r"|i'm going to do|i will do|plan|commitments|owners?",
     ),
+    # What was settled, not who does what next ("Key decisions"); what was said in thanks.
+    ("decisions", r"\bdecisions?\b|\bdecided\b"),
+    ("other", r"kudos|shout-?outs?|appreciations?"),
 ]
 _NOISE = [
     re.compile(r"<!--.*?-->", re.S),
@@ -195,7 +198,7 @@ class Segment:
     end: int
     speaker: str | None = None  # label, header or voice: who wrote or said it
     label_in_span: bool = False  # "Ben: draft the RFC" keeps its owner marker as evidence
-    section: str | None = None  # "actions" | "done" | "dropped" | "discussion" | None
+    section: str | None = None  # "actions" | "done" | "dropped" | "discussion" | "decisions"
     section_owner: str | None = None  # "for you" / "me" / "mine" as written in the heading
     group_owner: str | None = None  # a name line heading a group of items
     bullet: bool = False
@@ -248,7 +251,12 @@ def _heading(line: str, bullet: bool, in_turn: bool = False) -> str | None:
         return None
     text = line.strip()
     words = text.rstrip(":").split()
-    if not bullet and text.endswith(":") and 0 < len(words) <= 7 and not _LABEL.match(text + " "):
+    if (
+        not bullet
+        and text.endswith(":")
+        and 0 < len(words) <= 7
+        and (not _LABEL.match(text + " ") or _section(text) is not None)  # "Decisions:"
+    ):
         return text
     if (
         not bullet
@@ -557,7 +565,60 @@ def _sentence(clean: str, start: int, end: int, seg: Segment) -> list[Sentence]:
             Sentence(a, b, " ".join(clean[a:b].split()), seg, clause=True)
             for a, b in _clauses(clean, start, end)
         ]
+    cut = _later_promise(clean, start, end, seg.label_in_span and start == seg.start)
+    if cut is not None:  # "sorry I was late, my train was delayed, anyway I'll send ..."
+        return [*_sentence(clean, start, cut[0], seg), *_sentence(clean, cut[1], end, seg)]
     return [Sentence(start, end, text, seg)]
+
+
+# A promise in a later clause ("..., so I'll write it up", "... - will post it after lunch").
+_PROMISE_CLAUSE = re.compile(
+    r"(?:[,;]|\s[-–—]|\s(?=(?:so|and|anyway)\s))\s*(?:(?:so|and|anyway|but|then|btw|also|ok|okay)\s+)*"
+    r"(?=(?:I|i|we)\s*(?:['’]ll|will|am\s+going\s+to|['’]m\s+(?:going\s+to|gonna))\s+[a-z]"
+    r"|will\s+(?!be\b|have\b)[a-z])"
+)
+# What an earlier clause says when the later one is its rest, not a new promise.
+_NOT_BEFORE = re.compile(
+    r"\b(?:will|would|'ll|’ll|going\s+to|gonna|can|could|should|need|needs|have\s+to|must|if|when"
+    r"|once|after|before|unless|until|said|says|told|mentioned|asked|that)\b|[?:]",
+    re.I,
+)
+
+
+def _later_promise(clean: str, start: int, end: int, label: bool) -> tuple[int, int] | None:
+    """Where a sentence's later promise starts, when what comes before it is no task.
+
+    Chat and transcripts put the commitment after an apology, a past event or thanks ("the
+    team liked it, so I'll write up the post-mortem"): the line model and the owner rules
+    read a sentence from its start, so the promise is a sentence of its own. The earlier
+    part must say nothing of the future, a condition or reported speech.
+    """
+    text = clean[start:end]
+    said = _LABEL.match(text) if label else None  # "Tariq: sorry I missed it, will post ..."
+    for m in _PROMISE_CLAUSE.finditer(text):
+        before = text[said.end() if said else 0 : m.start()]
+        if (
+            len(before.split()) >= 3
+            and not _NOT_BEFORE.search(before)
+            and before.count("(") == before.count(")")
+            # "the template is on my old laptop, will post it Monday": "it" is said before
+            and not re.search(r"\b(?:it|them|this|that|these|those)\b", text[m.end() :], re.I)
+            and _promise_reads_alone(before, text[m.end() :], text[said.end() if said else 0 :])
+        ):
+            return start + len(before.rstrip()), start + m.end()
+    return None
+
+
+def _promise_reads_alone(before: str, promise: str, line: str) -> bool:
+    """Whether the line model reads the earlier part as no task, the promise alone as a task.
+
+    "good, write the plan up and I'll read it" stays whole (its first part is a task); so does
+    "for the talk, I'll leave comments", whose promise alone reads less a task than the line.
+    """
+    from agent.offline.action_lines import classify_lines
+
+    first, alone, whole = (p["commitment"] for p in classify_lines([before, promise, line]))
+    return first < 0.5 and alone >= whole
 
 
 def _unpunctuated(text: str) -> bool:
