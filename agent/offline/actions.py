@@ -165,8 +165,10 @@ class _Extractor(Owners, Wording):
         best = max(p, key=lambda k: p[k])
         if _NOT_A_PROMISE.search(s.text):
             return "dropped" if best == "dropped" else "discussion"
-        if "action" in seg.fields:
-            return "commitment"  # a row of an action table: its status column decides
+        # A row of an action table: its status column decides. A table under a discussion
+        # heading ("Time | Item | Who | Notes") records talk; its rows read as any line.
+        if "action" in seg.fields and seg.section != "discussion":
+            return "commitment"
         # Layout that says "task": an action section, an open box, a minutes label.
         listed = seg.section == "actions" or seg.checked is False
         listed = listed or (seg.task_label and s.start == seg.start)  # "My next step: ..."
@@ -458,7 +460,10 @@ class _Extractor(Owners, Wording):
 
     def _owner(self, text: str, s: Sentence, writer: str | None) -> tuple[str | None, bool, str]:
         seg, people = s.segment, self.people
-        if seg.fields.get("owner", "").strip():
+        # In a discussion table the "Who" cell led the topic; a task in the notes cell that
+        # names its own owner ("...; Ines to draft the impact section") is that person's.
+        led = seg.section == "discussion" and _INNER.search(text)
+        if seg.fields.get("owner", "").strip() and not led:
             cell = seg.fields["owner"]
             if re.search(r"&|\+|\band\b|,|/|^\W*(?:both|all|everyone|we|us|team)\W*$", cell, re.I):
                 return f"?shared{cell}", True, text

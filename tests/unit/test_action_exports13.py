@@ -156,3 +156,15 @@ def test_a_pasted_task_list_keeps_the_full_name_before_a_capitalised_verb() -> N
         ("Ben Walker", "Draft the impact section of the promotion packet"),
         ("Ana Souza", "Ask the staff engineers for two more packet examples"),
     ]
+
+
+def test_a_discussion_table_records_talk_and_its_notes_name_their_own_owner() -> None:
+    """Round fifteen: a "Time | Item | Who | Notes" table under a discussion heading."""
+    notes = (
+        "Discussion items\n"
+        "Time | Item | Who | Notes\n"
+        "10 min | Promotion packet | Ana | Examples shared; Ben to draft the impact section\n"
+        "15 min | Past incidents | Ben | Reviewed the October outage together\n"
+    )
+    items = item_tuples(notes, ["Ana Souza", "Ben Walker"])
+    assert [(o, a) for o, a, _ in items] == [("Ben Walker", "Draft the impact section")]
