@@ -98,7 +98,8 @@ class _Extractor(Owners, Wording):
         self.items: list[Item] = []
 
     def dues(self, text: str) -> list[DueMatch]:
-        return find_all_due(text, self.session, self.next_session)
+        # A date mention ("by @January 21, 2028" in Notion) is a date; same length, same spans.
+        return find_all_due(text.replace("@", " "), self.session, self.next_session)
 
     # -- what kind of sentence -------------------------------------------------------------------
     def kinds(self) -> list[str]:
@@ -703,7 +704,7 @@ class _Extractor(Owners, Wording):
     def _strip_dates(self, text: str, keep_case: bool = False) -> str:
         for d in reversed(self.dues(text)):
             text = text[: d.start] + text[d.end :]
-        text = re.sub(r"\(\s*[,;]?\s*\)|\[\s*\]", "", text)
+        text = re.sub(r"\(\s*[,;]?\s*\)|\[\s*\]|(?<!\S)@(?=[\s,;.!?]|$)", "", text)
         text = re.sub(r"\s+([,;.!?])", r"\1", text)
         return " ".join(text.split()).strip(" ,;.!?-–—") if not keep_case else text.rstrip(" ,;-–—")
 

@@ -42,3 +42,18 @@ def test_a_plan_question_asked_once_in_a_chat_leaves_the_request_to_the_listener
     assert [(o, a) for o, a, _ in item_tuples(notes, PEOPLE)] == [
         ("Ben Walker", "Send Ana the slides")
     ]
+
+
+def test_a_date_mention_leaves_no_at_sign_in_the_action() -> None:
+    """Notion and Confluence write a date as a mention ("by @March 21, 2027", "@tomorrow")."""
+    notes = (
+        "Action items\n"
+        "- [ ] @Ben Walker calibrate the weight sensors by @January 21, 2027\n"
+        "- [ ] @Ana Souza send the paper @tomorrow\n"
+    )
+    items = item_tuples(notes, PEOPLE)
+    assert [(o, a) for o, a, _ in items] == [
+        ("Ben Walker", "Calibrate the weight sensors"),
+        ("Ana Souza", "Send the paper"),
+    ]
+    assert all(d is not None for _, _, d in items)
