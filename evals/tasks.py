@@ -711,6 +711,17 @@ TASKS: dict[str, Task] = {
         _score_actions,
         react_request=_react_actions,
     ),
+    # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
+    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
+    # and is scored by the lead once on the session-start engine and once on the final one.
+    "actions_blind15": Task(
+        "actions_blind15",
+        "blind15/actions_blind15",
+        _solve_actions,
+        _score_actions,
+        react_request=_react_actions,
+        sealed=True,
+    ),
     "agendas": Task(
         "agendas",
         "agendas",
@@ -879,6 +890,17 @@ TASKS: dict[str, Task] = {
         _score_rewrite,
         react_request=_react_reframe,
     ),
+    # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
+    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
+    # and is scored by the lead once on the session-start engine and once on the final one.
+    "rewrite_blind15": Task(
+        "rewrite_blind15",
+        "blind15/rewrite_blind15",
+        _solve_reframe,
+        _score_rewrite,
+        react_request=_react_reframe,
+        sealed=True,
+    ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
         "judgement", "judgement", judgement.solve_dev, judgement.score, engines=("offline",)
@@ -995,6 +1017,17 @@ TASKS: dict[str, Task] = {
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
+    ),
+    # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
+    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
+    # and is scored by the lead once on the session-start engine and once on the final one.
+    "judgement_blind15": Task(
+        "judgement_blind15",
+        "blind15/judgement_blind15",
+        judgement.solve_blind,
+        judgement.score,
+        engines=("offline",),
+        sealed=True,
     ),
     "reframe": Task(
         "reframe",
