@@ -143,15 +143,18 @@ def embed_texts(texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
     Vectors are memoised per process: re-indexing, scorers and the offline engine embed the
     same passages and questions again and again, and the model is the slow part.
     """
-    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    # Vectors are read into a local map first: the cache may be cleared when it fills (here,
+    # or by another thread), and a text found in it a moment ago must not be looked up again.
+    vectors = {t: v for t in dict.fromkeys(texts) if (v := _CACHE.get(t)) is not None}
+    missing = [t for t in dict.fromkeys(texts) if t not in vectors]
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:
             _CACHE.clear()
         for text, vector in zip(missing, _minilm().embed(missing), strict=True):
-            _CACHE[text] = vector
+            _CACHE[text] = vectors[text] = vector
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return np.stack([_CACHE[t] for t in texts])
+    return np.stack([vectors[t] for t in texts])
 
 
 def word_states(text: str) -> tuple[list[str], np.ndarray[Any, np.dtype[np.float32]]]:
