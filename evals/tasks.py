@@ -712,15 +712,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_actions,
     ),
     # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
-    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
-    # and is scored by the lead once on the session-start engine and once on the final one.
+    # fifteen's engine changes without reading engine code; scored by the lead on the
+    # session-start engine and on the final one, then unsealed and gated.
     "actions_blind15": Task(
         "actions_blind15",
         "blind15/actions_blind15",
         _solve_actions,
         _score_actions,
         react_request=_react_actions,
-        sealed=True,
     ),
     "agendas": Task(
         "agendas",
@@ -891,15 +890,14 @@ TASKS: dict[str, Task] = {
         react_request=_react_reframe,
     ),
     # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
-    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
-    # and is scored by the lead once on the session-start engine and once on the final one.
+    # fifteen's engine changes without reading engine code; scored by the lead on the
+    # session-start engine and on the final one, then unsealed and gated.
     "rewrite_blind15": Task(
         "rewrite_blind15",
         "blind15/rewrite_blind15",
         _solve_reframe,
         _score_rewrite,
         react_request=_react_reframe,
-        sealed=True,
     ),
     # Judgement detection: a held-out fold of the training data, then the blind set.
     "judgement": Task(
@@ -1019,15 +1017,14 @@ TASKS: dict[str, Task] = {
         engines=("offline",),
     ),
     # The fifteenth blind set (evals/datasets/blind15/README.md), written before round
-    # fifteen's engine changes without reading engine code; sealed: it runs only when named,
-    # and is scored by the lead once on the session-start engine and once on the final one.
+    # fifteen's engine changes without reading engine code; scored by the lead on the
+    # session-start engine and on the final one, then unsealed and gated.
     "judgement_blind15": Task(
         "judgement_blind15",
         "blind15/judgement_blind15",
         judgement.solve_blind,
         judgement.score,
         engines=("offline",),
-        sealed=True,
     ),
     "reframe": Task(
         "reframe",
