@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from langgraph.runtime import Runtime
@@ -12,6 +13,8 @@ from agent.offline.intent import classify_intent
 from agent.state import ELSEWHERE, NEEDS_PAYLOAD, State
 from agent.text import clean_text
 
+_QUESTION = re.compile(r"\?\s*$|^(?:how|what|why|when|which|should|is|are|do|does|can)\b", re.I)
+
 
 def route_request(
     state: State, runtime: Runtime[Context]
@@ -20,6 +23,16 @@ def route_request(
     # Callers of the graph itself (LangGraph Server) skip the Coach API: normalise here too.
     text = clean_text(state.get("text") or "").strip()
     intent = state.get("task") or classify_intent(text)
+    if (
+        not state.get("task")
+        and intent == "agenda"
+        and not state.get("payload")
+        and not state.get("pair_id")
+        and _QUESTION.search(text)
+    ):
+        # "how do we split the hour?" with no pair: a question about sessions is answered from
+        # the guides, not with how to ask for an agenda (the classifier reads it as either).
+        intent = "ask"
     update = {
         "text": text,
         "intent": intent,

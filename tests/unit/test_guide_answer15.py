@@ -38,3 +38,16 @@ def test_nothing_close_enough_is_said_plainly_and_passes_the_checks(coach: Coach
     # The reply itself claimed what "the guides" say without a citation, so the checks
     # flagged the coach's own fallback as unreliable.
     assert not any("flagged" in n or "checks" in n for n in reply.notes), reply.notes
+
+
+def test_without_a_pair_a_question_about_sessions_is_answered_from_the_guides(
+    tmp_path: Path,
+) -> None:
+    # The intent model reads "how do we split the hour?" as agenda or ask, nearly tied; with
+    # no pair there is no agenda to draft, so the guides answer it.
+    with Coach(Settings(home=tmp_path / "home", engine="offline")) as c:
+        asked = c.chat("how do we split the hour?")
+        assert asked.intent == "ask" and "Structure each session" in asked.reply, asked.reply
+        # An agenda request (no question) still says how to ask for one.
+        told = c.chat("draft the agenda for Thursday")
+        assert told.intent == "agenda" and "--pair" in told.reply, told.reply
