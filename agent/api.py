@@ -569,7 +569,7 @@ class Coach:
 
         if not open_now:
             return fresh
-        people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
+        people = pair.people
         items = [OpenItem(i.id, i.owner, i.action) for i in open_now]
         # Notes that set an item (saved again, or with more added) don't also close it.
         earlier = [
@@ -666,7 +666,7 @@ class Coach:
 
         pair = self.pairs.get(pair_id)
         open_now = self.pairs.items(pair_id, "open")
-        people = [(pair.mentor, pair.mentor_short), (pair.mentee, pair.mentee_short)]
+        people = pair.people
         wording = " ".join(action.split())
         same = repeats(
             [(owner, wording)], [OpenItem(i.id, i.owner, i.action) for i in open_now], people

@@ -155,13 +155,9 @@ def repeats(
             if person_of(item.owner, people) != who:
                 continue
             # "the TF PR" and "the Terraform PR" are one item: compare them spelt out alike.
-            if (longer := spell_out(action, item.action)) != action or (
-                spell_out(item.action, action) != item.action
-            ):
-                action_full, item_full = longer, spell_out(item.action, action)
+            action_full, item_full = spell_out(action, item.action), spell_out(item.action, action)
+            if (action_full, item_full) != (action, item.action):
                 cosine = _cosines([action_full], [item_full], people)[0][0]
-            else:
-                action_full, item_full = action, item.action
             close = cosine >= DUPLICATE_CLOSE or (
                 cosine >= DUPLICATE_NEAR
                 and shared_words(action_full, item_full) >= DUPLICATE_SHARED

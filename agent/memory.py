@@ -101,13 +101,17 @@ class PairInput(BaseModel):
             raise ValueError(f"{info.field_name} must be at most 40 characters, got {length}")
         return _clean_name(value, str(info.field_name), limit=40)
 
+    @property
+    def people(self) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
+        """(full name, stored short name) of the mentor, then of the mentee."""
+        return ((self.mentor, self.mentor_short), (self.mentee, self.mentee_short))
+
     def members_named(self, text: str) -> list[str]:
         """The full names of the pair's members ``text`` names ("tomek" -> Tomasz's), in order.
 
         By any name an item may use: full, stored short, given (:func:`names_person`).
         """
-        people = ((self.mentor, self.mentor_short), (self.mentee, self.mentee_short))
-        return [name for name, short in people if names_person(text, name, short)]
+        return [name for name, short in self.people if names_person(text, name, short)]
 
     def called(self, role: Literal["mentor", "mentee"]) -> str:
         """How prose addresses the mentor or the mentee ("Hi Minh,")."""

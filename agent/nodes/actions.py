@@ -75,8 +75,11 @@ def extract_actions(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     items = extract_actions_offline(
         notes_text, attendees, session_date, next_session, author=data.get("author")
     )
-    if notes_text.strip() and not notes_in_english(
-        notes_text, People(attendees, data.get("author"), notes_text)
+    # Notes that are not English give no items: only then is the reason worth a second look.
+    if (
+        not items
+        and notes_text.strip()
+        and not notes_in_english(notes_text, People(attendees, data.get("author"), notes_text))
     ):
         notes.append(NOT_ENGLISH)
     cited = [p.id for p in passages_of(state)[:1]]

@@ -64,16 +64,17 @@ class Owners:
 
     def _bare_owner(self, body: str) -> re.Match[str] | None:
         """An attendee's name, then a known verb in its base form: "ana send him the template"."""
+        if body.rstrip().endswith("?"):
+            return None  # "Will you also write it up?" asks
         bare = _BARE.match(body)
-        if bare is None and not body.rstrip().endswith("?"):
+        if bare is None:
             # "Kwame Mensah Ask the staff engineers ...": a task list pasted without its
             # separator keeps an attendee's full name before a capitalised verb.
             for name in self.people.attendees:
                 full = re.match(rf"\W*(?P<o>{re.escape(name)})\s+(?=(?P<v>[A-Z][a-z]+)\b)", body)
                 if full and full["v"].lower() in KNOWN_VERBS and " " in name:
                     return full
-        if bare is None or body.rstrip().endswith("?"):
-            return None  # "Will you also write it up?" asks
+            return None
         known = bare["v"] in KNOWN_VERBS
         return (
             bare if known and self.people.resolve(bare["o"])[0] in self.people.attendees else None

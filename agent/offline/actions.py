@@ -595,12 +595,11 @@ class _Extractor(Owners, Wording):
         whose turn it is, so the bare task after it is theirs, not a request to the listener.
         """
         at = self.sentences.index(s)
-        before = self.sentences[at - 1] if at else None
-        same_turn = before is not None and (before.segment.speaker, before.segment.turn) == (
-            s.segment.speaker,
-            s.segment.turn,
-        )
-        if not (same_turn and before is not None and _PROMPT.match(before.text)):
+        if at == 0:
+            return False
+        before = self.sentences[at - 1]
+        turn = (before.segment.speaker, before.segment.turn)
+        if turn != (s.segment.speaker, s.segment.turn) or not _PROMPT.match(before.text):
             return False
         # A template asks each person the same; a chat's "What will you show next week? Send
         # me the slides." asked once is a request to the listener.
@@ -720,13 +719,13 @@ class _Extractor(Owners, Wording):
 _CHAT = r"(?i:ok|okay|so|and|right|well|hey|yeah|yes|alright|then|now)"
 
 
-# A label giving a task to everyone present: "Both:", "Both of us -", "Everyone:", "All:".
 # A template's or standup bot's prompt for the speaker's own plan ("What will you work on?").
 _PROMPT = re.compile(
     r"(?i)^\W*(?:what|which|any|anything)\b(?=[^?]*\byour?\b)"
     r"(?=[^?]*\b(?:will|next|plan\w*|going|goals?|focus\w*|work\w*\s+on|commit\w*)\b)"
     r"[^?]*\?\s*$"
 )
+# A label giving a task to everyone present: "Both:", "Both of us -", "Everyone:", "All:".
 _SHARED_LABEL = re.compile(
     r"^\W*(?i:both(?:\s+of\s+(?:us|you))?|all(?:\s+of\s+(?:us|you))?|everyone|everybody"
     r"|we\s+both)[ \t]*(?::|[-–—]+(?=\s)|->|→)[ \t]*"

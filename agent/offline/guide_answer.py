@@ -43,5 +43,7 @@ def answer_offline(question: str, passages: Sequence[Passage]) -> tuple[str, lis
         return NO_ANSWER, []
     parts = [f"Here is what the guides suggest for “{question.strip().rstrip('?')}”:"]
     leads = [(passage.title, _lead(passage.text)) for passage in chosen]
-    parts += [f"\n• {title}:{'' if lead[:1] == chr(10) else ' '}{lead}" for title, lead in leads]
+    parts += [
+        f"\n• {title}:{'' if lead.startswith(chr(10)) else ' '}{lead}" for title, lead in leads
+    ]
     return "\n".join(parts), [p.id for p in chosen]
